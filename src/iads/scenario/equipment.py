@@ -1,0 +1,165 @@
+"""Equipment and threat types: the catalog's schema.
+
+Each type carries its published figures in SI units (unit suffix in every name) and a
+``sources`` map from field name to citation and confidence, so every number can be traced.
+Types are referred to by name from scenario files; instances may override any field.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from iads.scenario.common import (
+    MAX_ALTITUDE_M,
+    Frozen,
+    NonNegativeFloat,
+    PositiveFloat,
+    Probability,
+)
+
+
+class EquipmentType(Frozen):
+    """Fields shared by every catalog type."""
+
+    description: str = ""
+    cost_usd: NonNegativeFloat = 0.0
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="field name -> citation (source, confidence)"
+    )
+
+
+class RadarType(EquipmentType):
+    """A surveillance or fire-control radar.
+
+    Detection is parameterised either physically (``peak_power_w`` ... ``losses_db``) or by the
+    reference form ``ref_range_m``: the range at which a 1 m^2 Swerling-1 target is detected
+    with Pd 0.9 at the radar's Pfa in one look.
+    """
+
+    role: Literal["acquisition", "engagement", "multifunction", "gap_filler"] = "multifunction"
+    band: str = ""
+    frequency_hz: PositiveFloat = 3.0e9
+    ref_range_m: PositiveFloat | None = None
+    peak_power_w: PositiveFloat | None = None
+    antenna_gain_db: float | None = None
+    noise_figure_db: NonNegativeFloat = 3.0
+    bandwidth_hz: PositiveFloat = 1.0e6
+    losses_db: NonNegativeFloat = 6.0
+    instrumented_range_m: PositiveFloat
+    min_range_m: NonNegativeFloat = 0.0
+    scan: Literal["rotating", "sector"] = "rotating"
+    scan_period_s: PositiveFloat = 10.0
+    sector_width_deg: float = Field(360.0, gt=0, le=360)
+    beamwidth_az_deg: PositiveFloat = 1.0
+    beamwidth_el_deg: PositiveFloat = 1.0
+    min_elevation_deg: float = Field(-2.0, ge=-10, le=90)
+    max_elevation_deg: float = Field(70.0, ge=-10, le=90)
+    range_resolution_m: PositiveFloat = 150.0
+    pfa: float = Field(1e-6, gt=0, lt=1)
+    n_pulses: int = Field(1, ge=1)
+    antenna_height_m: NonNegativeFloat = 10.0
+    sigma_range_floor_m: NonNegativeFloat = 10.0
+    sigma_angle_floor_deg: NonNegativeFloat = 0.05
+    measures_range_rate: bool = False
+    max_tracks: int = Field(100, ge=0)
+    max_engaged_targets: int = Field(0, ge=0)
+    max_guided_missiles: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _detection_parameterised(self) -> RadarType:
+        physical = self.peak_power_w is not None and self.antenna_gain_db is not None
+        if self.ref_range_m is None and not physical:
+            raise ValueError(
+                "give either ref_range_m (1 m^2 at Pd 0.9) or both peak_power_w and "
+                "antenna_gain_db"
+            )
+        if self.min_elevation_deg >= self.max_elevation_deg:
+            raise ValueError("min_elevation_deg must be below max_elevation_deg")
+        if self.min_range_m >= self.instrumented_range_m:
+            raise ValueError("min_range_m must be below instrumented_range_m")
+        return self
+
+
+class InterceptorType(EquipmentType):
+    """A surface-to-air interceptor: envelope, propulsion, aerodynamics and warhead."""
+
+    guidance: Literal["command", "semi_active", "active", "track_via_missile"] = "command"
+    min_range_m: NonNegativeFloat = 1_000.0
+    max_range_m: PositiveFloat
+    min_altitude_m: NonNegativeFloat = 10.0
+    max_altitude_m: float = Field(gt=0, le=MAX_ALTITUDE_M)
+    max_time_of_flight_s: PositiveFloat = 120.0
+    max_speed_mps: PositiveFloat
+    launch_mass_kg: PositiveFloat = 1_000.0
+    propellant_mass_kg: NonNegativeFloat = 500.0
+    boost_time_s: NonNegativeFloat = 5.0
+    boost_thrust_n: NonNegativeFloat = 0.0
+    sustain_time_s: NonNegativeFloat = 0.0
+    sustain_thrust_n: NonNegativeFloat = 0.0
+    reference_area_m2: PositiveFloat = 0.2
+    drag_coefficient: PositiveFloat = 0.3
+    max_lateral_accel_mps2: PositiveFloat = 200.0
+    navigation_constant: PositiveFloat = 4.0
+    lethal_radius_m: PositiveFloat = 20.0
+    reliability: Probability = 0.95
+
+    @model_validator(mode="after")
+    def _envelope(self) -> InterceptorType:
+        if self.min_range_m >= self.max_range_m:
+            raise ValueError("min_range_m must be below max_range_m")
+        if self.min_altitude_m >= self.max_altitude_m:
+            raise ValueError("min_altitude_m must be below max_altitude_m")
+        if self.propellant_mass_kg >= self.launch_mass_kg:
+            raise ValueError("propellant_mass_kg must be below launch_mass_kg")
+        return self
+
+
+class LauncherType(EquipmentType):
+    """A launcher: how many ready rounds it carries and how fast it fires and reloads."""
+
+    tubes: int = Field(ge=1)
+    interceptors: list[str] = Field(min_length=1, description="interceptor types it can fire")
+    launch_interval_s: NonNegativeFloat = 3.0
+    reload_time_s: NonNegativeFloat = 1_800.0
+
+
+class ThreatType(EquipmentType):
+    """An air threat: kinematics, signature and cost."""
+
+    kind: Literal["cruise_missile", "drone", "aircraft", "glide_vehicle"]
+    speed_mps: PositiveFloat
+    cruise_altitude_m: float = Field(100.0, ge=0, le=MAX_ALTITUDE_M)
+    max_range_m: PositiveFloat = 1_000_000.0
+    max_lateral_accel_mps2: PositiveFloat = 20.0
+    rcs_front_m2: PositiveFloat
+    rcs_side_m2: PositiveFloat | None = None
+    rcs_rear_m2: PositiveFloat | None = None
+    swerling: int = Field(1, ge=0, le=4)
+    length_m: PositiveFloat | None = None
+    warhead_kg: NonNegativeFloat = 0.0
+
+
+KIND_MODELS: dict[str, type[EquipmentType]] = {
+    "radars": RadarType,
+    "interceptors": InterceptorType,
+    "launchers": LauncherType,
+    "threats": ThreatType,
+}
+"""Catalog sections and the model that validates each entry."""
+
+
+class Catalog(Frozen):
+    """All equipment types known to a scenario, by section and name."""
+
+    radars: dict[str, RadarType] = Field(default_factory=dict)
+    interceptors: dict[str, InterceptorType] = Field(default_factory=dict)
+    launchers: dict[str, LauncherType] = Field(default_factory=dict)
+    threats: dict[str, ThreatType] = Field(default_factory=dict)
+
+    def merged(self, other: Catalog) -> Catalog:
+        """A catalog with ``other``'s entries added; ``other`` wins on equal names."""
+        return Catalog(
+            **{k: {**getattr(self, k), **getattr(other, k)} for k in KIND_MODELS}
+        )

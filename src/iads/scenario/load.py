@@ -1,0 +1,201 @@
+"""Load and check scenario and catalog files, with errors that name file, field and line.
+
+``load_scenario(path)`` returns a frozen ``Scenario`` whose ``equipment`` holds every type it can
+use (the built-in catalog, then ``catalog_files``, then types defined inline, later ones winning),
+after checking every cross-reference: equipment types, per-instance overrides, target assets.
+"""
+
+from __future__ import annotations
+
+import difflib
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from iads.errors import InputError, InputErrors
+from iads.scenario.equipment import (
+    KIND_MODELS,
+    Catalog,
+    EquipmentType,
+    InterceptorType,
+    LauncherType,
+    RadarType,
+    ThreatType,
+)
+from iads.scenario.model import LauncherSite, RadarSite, Scenario
+from iads.scenario.yamlio import PathKey, format_path, line_of, read_yaml
+
+T = TypeVar("T", bound=EquipmentType)
+BUILTIN_CATALOG_FILES = ("radars.yaml", "interceptors.yaml", "launchers.yaml", "threats.yaml")
+
+
+def _pydantic_errors(
+    exc: ValidationError, file: str, lines: dict[PathKey, int], prefix: PathKey = ()
+) -> list[InputError]:
+    out = []
+    for err in exc.errors():
+        loc = (*prefix, *err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; `iads schema` lists the fields)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "finite_number":
+            msg = "must be a finite number (NaN and infinity are not allowed)"
+        out.append(InputError(msg, file=file, field=format_path(loc), line=line_of(lines, loc)))
+    return out
+
+
+def _validate(model: type[BaseModel], data: Any, file: str, lines, prefix: PathKey = ()):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputErrors(_pydantic_errors(exc, file, lines, prefix)) from None
+
+
+def load_catalog_file(path: str | Path) -> Catalog:
+    """Read one catalog YAML file: top-level sections ``radars``, ``interceptors``,
+    ``launchers``, ``threats``, each mapping a type name to its figures."""
+    data, lines = read_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("a catalog file must be a mapping of sections", file=str(path), line=1)
+    return _validate(Catalog, data, str(path), lines)
+
+
+def builtin_catalog() -> Catalog:
+    """The reference catalog shipped with iads (open sources, cited per figure)."""
+    catalog = Catalog()
+    base = resources.files("iads.catalog")
+    for name in BUILTIN_CATALOG_FILES:
+        with resources.as_file(base / name) as p:
+            catalog = catalog.merged(load_catalog_file(p))
+    return catalog
+
+
+def effective(base: T, overrides: dict[str, Any]) -> T:
+    """``base`` with per-instance ``overrides`` applied and validated again."""
+    if not overrides:
+        return base
+    return type(base).model_validate({**base.model_dump(), **overrides})
+
+
+def radar_type(scenario: Scenario, site: RadarSite) -> RadarType:
+    """The radar type of ``site`` with its overrides applied."""
+    return effective(scenario.equipment.radars[site.type], site.overrides)
+
+
+def launcher_type(scenario: Scenario, site: LauncherSite) -> LauncherType:
+    """The launcher type of ``site`` with its overrides applied."""
+    return effective(scenario.equipment.launchers[site.type], site.overrides)
+
+
+def interceptor_type(scenario: Scenario, name: str) -> InterceptorType:
+    """An interceptor type by name."""
+    return scenario.equipment.interceptors[name]
+
+
+def threat_type(scenario: Scenario, name: str) -> ThreatType:
+    """A threat type by name."""
+    return scenario.equipment.threats[name]
+
+
+def _unknown(kind: str, name: str, known: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown {kind} type {name!r}{hint} (`iads catalog` lists the types)"
+
+
+def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[InputError]:
+    errs: list[InputError] = []
+    eq = sc.equipment
+
+    def err(msg: str, loc: PathKey) -> None:
+        errs.append(InputError(msg, file=file, field=format_path(loc), line=line_of(lines, loc)))
+
+    def check_overrides(base: EquipmentType, overrides: dict[str, Any], loc: PathKey) -> None:
+        try:
+            effective(base, overrides)
+        except ValidationError as exc:
+            errs.extend(_pydantic_errors(exc, file, lines, (*loc, "overrides")))
+
+    assets = {a.name for a in sc.assets}
+    for b, battery in enumerate(sc.batteries):
+        for r, site in enumerate(battery.radars):
+            loc = ("batteries", b, "radars", r)
+            if site.type not in eq.radars:
+                err(_unknown("radar", site.type, eq.radars), (*loc, "type"))
+            else:
+                check_overrides(eq.radars[site.type], site.overrides, loc)
+        for n, site in enumerate(battery.launchers):
+            loc = ("batteries", b, "launchers", n)
+            if site.type not in eq.launchers:
+                err(_unknown("launcher", site.type, eq.launchers), (*loc, "type"))
+                continue
+            check_overrides(eq.launchers[site.type], site.overrides, loc)
+            ltype = eq.launchers[site.type]
+            for name, rounds in site.loadout.items():
+                if name not in eq.interceptors:
+                    err(_unknown("interceptor", name, eq.interceptors), (*loc, "loadout", name))
+                elif name not in ltype.interceptors:
+                    err(f"launcher type {site.type!r} cannot fire {name!r}", (*loc, "loadout"))
+            if sum(site.loadout.values()) > ltype.tubes:
+                err(f"loadout exceeds the launcher's {ltype.tubes} tubes", (*loc, "loadout"))
+    for kind, items in (("threats", sc.threats), ("raids", sc.raids)):
+        for i, item in enumerate(items):
+            if item.type not in eq.threats:
+                err(_unknown("threat", item.type, eq.threats), (kind, i, "type"))
+            if item.target is not None and item.target not in assets:
+                known = ", ".join(sorted(assets)) or "none defined"
+                err(f"unknown asset {item.target!r} (assets: {known})", (kind, i, "target"))
+    return errs
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario file.
+
+    Raises ``InputErrors`` listing every problem found (file, YAML path, line, reason).
+    """
+    file = str(path)
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("a scenario file must be a YAML mapping", file=file, line=1)
+    scenario = _validate(Scenario, data, file, lines)
+    catalog = builtin_catalog()
+    for i, name in enumerate(scenario.catalog_files):
+        extra = Path(path).parent / name
+        try:
+            catalog = catalog.merged(load_catalog_file(extra))
+        except InputErrors as exc:
+            raise exc from None
+        except InputError as exc:
+            if exc.reason == "file not found":
+                loc = ("catalog_files", i)
+                raise InputError(
+                    f"catalog file not found: {extra}",
+                    file=file,
+                    field=format_path(loc),
+                    line=line_of(lines, loc),
+                ) from None
+            raise
+    catalog = catalog.merged(scenario.equipment)
+    scenario = scenario.model_copy(update={"equipment": catalog})
+    errs = _check_refs(scenario, file, lines)
+    if errs:
+        raise InputErrors(errs)
+    return scenario
+
+
+__all__ = [
+    "KIND_MODELS",
+    "builtin_catalog",
+    "interceptor_type",
+    "launcher_type",
+    "load_catalog_file",
+    "load_scenario",
+    "radar_type",
+    "threat_type",
+]

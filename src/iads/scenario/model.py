@@ -1,0 +1,219 @@
+"""The scenario file's schema (pydantic v2): what a user writes in YAML.
+
+Units are in the field names; angles in degrees, bearings clockwise from true north.
+Equipment is referred to by catalog type name; ``overrides`` change any field of that type for
+one instance. Cross-references (types, target assets) are checked by ``iads.scenario.load``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from iads.scenario.common import (
+    FlightAltitude,
+    Frozen,
+    GeoPoint,
+    LatLon,
+    NonNegativeFloat,
+    PositiveFloat,
+)
+from iads.scenario.equipment import Catalog
+
+
+class Asset(Frozen):
+    """A defended asset: a city, an airbase, a port."""
+
+    name: str = Field(min_length=1)
+    position: GeoPoint
+    value: PositiveFloat = Field(1.0, description="relative value used by threat evaluation")
+    cost_usd: NonNegativeFloat = 0.0
+    radius_m: PositiveFloat = Field(500.0, description="a threat within this reaches the asset")
+
+
+class RadarSite(Frozen):
+    """One radar of a battery, placed at a site."""
+
+    name: str = Field(min_length=1)
+    type: str
+    position: GeoPoint
+    boresight_deg: float = Field(0.0, ge=0, lt=360, description="sector centre, from north")
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+
+class LauncherSite(Frozen):
+    """``count`` launchers of one type at one site, each loaded with ``loadout``."""
+
+    name: str = Field(min_length=1)
+    type: str
+    position: GeoPoint
+    count: int = Field(1, ge=1)
+    loadout: dict[str, int] = Field(description="interceptor type -> rounds per launcher")
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _loadout(self) -> LauncherSite:
+        if not self.loadout:
+            raise ValueError("loadout needs at least one interceptor type")
+        if any(n < 0 for n in self.loadout.values()):
+            raise ValueError("loadout counts must be zero or more")
+        return self
+
+
+class CommandPost(Frozen):
+    """A battery's fire direction: doctrine and timing."""
+
+    position: GeoPoint | None = None
+    doctrine: Literal["shoot_look_shoot", "salvo"] = "shoot_look_shoot"
+    salvo_size: int = Field(2, ge=1, le=8)
+    reaction_time_s: NonNegativeFloat = 10.0
+    decision_period_s: PositiveFloat = 1.0
+    wta: Literal["auto", "exact", "heuristic"] = "auto"
+    min_kill_probability: float = Field(0.3, ge=0, le=1)
+
+
+class Battery(Frozen):
+    """Radars, launchers and a command post that fight together."""
+
+    name: str = Field(min_length=1)
+    command_post: CommandPost = Field(default_factory=CommandPost)
+    radars: list[RadarSite] = Field(min_length=1)
+    launchers: list[LauncherSite] = Field(default_factory=list)
+
+
+class Waypoint(Frozen):
+    """A route point; ``speed_mps`` is the speed flown on the leg that ends here."""
+
+    lat_deg: float = Field(ge=-90, le=90)
+    lon_deg: float = Field(ge=-180, le=180)
+    alt_m: FlightAltitude
+    speed_mps: PositiveFloat | None = None
+
+
+class RouteThreat(Frozen):
+    """One threat flying a given route of waypoints."""
+
+    name: str = Field(min_length=1)
+    type: str
+    launch_time_s: NonNegativeFloat = 0.0
+    target: str | None = Field(None, description="asset name, if the route ends at one")
+    waypoints: list[Waypoint] = Field(min_length=2)
+
+
+class CruiseProfile(Frozen):
+    """Level flight at ``altitude_m`` above the ground all the way to the target."""
+
+    kind: Literal["cruise"] = "cruise"
+    altitude_m: FlightAltitude
+
+
+class SeaSkimmingProfile(Frozen):
+    """Sea-skimming: level flight a few metres above the sea."""
+
+    kind: Literal["sea_skimming"]
+    altitude_m: FlightAltitude = 10.0
+
+
+class TerrainFollowingProfile(Frozen):
+    """Terrain-hugging at ``clearance_m`` above the ground (flat terrain unless given)."""
+
+    kind: Literal["terrain_following"]
+    clearance_m: FlightAltitude = 50.0
+
+
+class PopupProfile(Frozen):
+    """Low cruise, then a climb to ``popup_altitude_m`` starting ``popup_range_m`` out."""
+
+    kind: Literal["popup"]
+    altitude_m: FlightAltitude = 30.0
+    popup_altitude_m: FlightAltitude = 1_500.0
+    popup_range_m: PositiveFloat = 15_000.0
+
+
+class DiveProfile(Frozen):
+    """Cruise at ``altitude_m`` then a terminal dive from ``dive_range_m`` out."""
+
+    kind: Literal["dive"]
+    altitude_m: FlightAltitude = 3_000.0
+    dive_range_m: PositiveFloat = 8_000.0
+
+
+Profile = Annotated[
+    CruiseProfile | SeaSkimmingProfile | TerrainFollowingProfile | PopupProfile | DiveProfile,
+    Field(discriminator="kind"),
+]
+
+
+class Axis(Frozen):
+    """Launch points spread on an arc ``distance_m`` from the target, around a bearing."""
+
+    bearing_deg: float = Field(ge=0, lt=360, description="from the target, clockwise from north")
+    spread_deg: float = Field(20.0, ge=0, le=360)
+    distance_m: PositiveFloat
+
+
+class LaunchArea(Frozen):
+    """Launch points drawn uniformly in a disc."""
+
+    center: LatLon
+    radius_m: NonNegativeFloat
+
+
+class Raid(Frozen):
+    """``count`` threats of one type launched within a time window at one asset."""
+
+    name: str = Field(min_length=1)
+    type: str
+    count: int = Field(ge=1, le=100_000)
+    target: str
+    axis: Axis | None = None
+    launch_area: LaunchArea | None = None
+    launch_window_s: tuple[NonNegativeFloat, NonNegativeFloat] = (0.0, 0.0)
+    profile: Profile = Field(default_factory=lambda: CruiseProfile(altitude_m=100.0))
+    speed_mps: PositiveFloat | None = Field(None, description="overrides the type's speed")
+    ingress: list[LatLon] = Field(default_factory=list, description="turn points en route")
+
+    @model_validator(mode="after")
+    def _origin(self) -> Raid:
+        if (self.axis is None) == (self.launch_area is None):
+            raise ValueError("give exactly one of axis or launch_area")
+        start, end = self.launch_window_s
+        if end < start:
+            raise ValueError("launch_window_s must be [start, end] with end >= start")
+        return self
+
+
+class Scenario(Frozen):
+    """A whole scenario: where, how long, what defends, what attacks."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    origin: GeoPoint = Field(description="origin of the local East-North-Up frame")
+    duration_s: float = Field(gt=0, le=7 * 86_400)
+    tick_s: float = Field(0.1, gt=0, le=60)
+    seed: int = Field(0, ge=0)
+    catalog_files: list[str] = Field(
+        default_factory=list, description="extra catalog YAML files, relative to this file"
+    )
+    equipment: Catalog = Field(default_factory=Catalog, description="types defined inline")
+    assets: list[Asset] = Field(default_factory=list)
+    batteries: list[Battery] = Field(default_factory=list)
+    threats: list[RouteThreat] = Field(default_factory=list)
+    raids: list[Raid] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> Scenario:
+        for label, items in (
+            ("assets", self.assets),
+            ("batteries", self.batteries),
+            ("threats", self.threats),
+            ("raids", self.raids),
+        ):
+            names = [i.name for i in items]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{label} names must be unique; repeated: {', '.join(dupes)}")
+        if self.tick_s > self.duration_s:
+            raise ValueError("tick_s must not exceed duration_s")
+        return self

@@ -1,0 +1,121 @@
+"""The engine: a fixed-tick clock, an ordered list of systems, an event log.
+
+It imports no domain code. Each system acts when its own period is due; the world it acts on is
+any object (``iads.sim.world.World`` in practice). Time is float seconds from scenario start,
+kept as an integer tick count so long runs do not drift.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class System(Protocol):
+    """A component of the simulation (motion, a radar, a tracker, a command post, weapons...).
+
+    ``period_s`` is how often it acts (0 means every tick); it acts at t = 0, period, 2 period...
+    rounded to the tick. ``step`` mutates the world's arrays for its own part only and appends
+    events to ``world.log``.
+    """
+
+    name: str
+    period_s: float
+
+    def step(self, world: Any, t_s: float, dt_s: float) -> None: ...
+
+
+@dataclass
+class EventLog:
+    """Columnar event buffers: appended as arrays, concatenated once at the end.
+
+    Columns: ``time_s`` (s), ``kind`` (str), ``entity_id``, ``other_id`` (int, -1 if none),
+    ``x_m``, ``y_m``, ``z_m`` (ENU, m) and ``value`` (float, kind-specific: miss distance, Pk...).
+    """
+
+    _chunks: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def record(
+        self,
+        kind: str,
+        t_s: float | np.ndarray,
+        entity_id: np.ndarray | int,
+        other_id: np.ndarray | int = -1,
+        pos_m: np.ndarray | None = None,
+        value: np.ndarray | float = np.nan,
+    ) -> None:
+        """Append one or many events of one kind (arrays broadcast against ``entity_id``)."""
+        ids = np.atleast_1d(np.asarray(entity_id, dtype=np.int64))
+        n = ids.shape[0]
+        if n == 0:
+            return
+        pos = np.full((n, 3), np.nan) if pos_m is None else np.broadcast_to(pos_m, (n, 3))
+        self._chunks.append(
+            {
+                "time_s": np.broadcast_to(np.asarray(t_s, dtype=float), (n,)).copy(),
+                "kind": np.full(n, kind, dtype=object),
+                "entity_id": ids.copy(),
+                "other_id": np.broadcast_to(np.asarray(other_id, dtype=np.int64), (n,)).copy(),
+                "x_m": np.array(pos[:, 0], dtype=float),
+                "y_m": np.array(pos[:, 1], dtype=float),
+                "z_m": np.array(pos[:, 2], dtype=float),
+                "value": np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy(),
+            }
+        )
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """All events as columns, sorted stably by time."""
+        names = ("time_s", "kind", "entity_id", "other_id", "x_m", "y_m", "z_m", "value")
+        if not self._chunks:
+            empty = {n: np.empty(0) for n in names}
+            empty["kind"] = np.empty(0, dtype=object)
+            empty["entity_id"] = np.empty(0, dtype=np.int64)
+            empty["other_id"] = np.empty(0, dtype=np.int64)
+            return empty
+        cols = {n: np.concatenate([c[n] for c in self._chunks]) for n in names}
+        order = np.argsort(cols["time_s"], kind="stable")
+        return {n: v[order] for n, v in cols.items()}
+
+    def __len__(self) -> int:
+        return sum(len(c["time_s"]) for c in self._chunks)
+
+
+def _ticks(period_s: float, tick_s: float) -> int:
+    return max(1, int(round(period_s / tick_s))) if period_s > 0 else 1
+
+
+@dataclass
+class Engine:
+    """Runs ``systems`` in order every tick for ``duration_s``; each acts when due.
+
+    ``stop`` (optional) is asked after every tick whether the run can end early (for example
+    when every threat has been resolved).
+    """
+
+    systems: Sequence[System]
+    tick_s: float
+    duration_s: float
+    stop: Callable[[Any, float], bool] | None = None
+
+    def run(self, world: Any, progress: Callable[[float], None] | None = None) -> float:
+        """Advance ``world`` to the end; return the final time (s). ``progress(t_s)`` is
+        called about 200 times over the run."""
+        n_ticks = int(math.floor(self.duration_s / self.tick_s + 1e-9))
+        every = [_ticks(s.period_s, self.tick_s) for s in self.systems]
+        report = max(1, n_ticks // 200)
+        t_s = 0.0
+        for k in range(n_ticks):
+            t_s = k * self.tick_s
+            for system, m in zip(self.systems, every, strict=True):
+                if k % m == 0:
+                    system.step(world, t_s, m * self.tick_s)
+            if progress is not None and k % report == 0:
+                progress(t_s)
+            if self.stop is not None and self.stop(world, t_s):
+                break
+        return t_s + self.tick_s
