@@ -9,8 +9,14 @@ class InputError(Exception):
     ``where`` is the file (and line, if known), ``field`` the dotted/YAML path inside it.
     """
 
-    def __init__(self, reason: str, *, file: str | None = None, field: str | None = None,
-                 line: int | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
         self.reason = reason
         self.file = file
         self.field = field

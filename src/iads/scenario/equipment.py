@@ -72,8 +72,7 @@ class RadarType(EquipmentType):
         physical = self.peak_power_w is not None and self.antenna_gain_db is not None
         if self.ref_range_m is None and not physical:
             raise ValueError(
-                "give either ref_range_m (1 m^2 at Pd 0.9) or both peak_power_w and "
-                "antenna_gain_db"
+                "give either ref_range_m (1 m^2 at Pd 0.9) or both peak_power_w and antenna_gain_db"
             )
         if self.min_elevation_deg >= self.max_elevation_deg:
             raise ValueError("min_elevation_deg must be below max_elevation_deg")
@@ -160,6 +159,4 @@ class Catalog(Frozen):
 
     def merged(self, other: Catalog) -> Catalog:
         """A catalog with ``other``'s entries added; ``other`` wins on equal names."""
-        return Catalog(
-            **{k: {**getattr(self, k), **getattr(other, k)} for k in KIND_MODELS}
-        )
+        return Catalog(**{k: {**getattr(self, k), **getattr(other, k)} for k in KIND_MODELS})

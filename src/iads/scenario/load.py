@@ -137,7 +137,7 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
                 continue
             check_overrides(eq.launchers[site.type], site.overrides, loc)
             ltype = eq.launchers[site.type]
-            for name, rounds in site.loadout.items():
+            for name in site.loadout:
                 if name not in eq.interceptors:
                     err(_unknown("interceptor", name, eq.interceptors), (*loc, "loadout", name))
                 elif name not in ltype.interceptors:

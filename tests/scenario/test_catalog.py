@@ -1,0 +1,59 @@
+"""The built-in catalog: loads, covers the required systems, and cites a source per figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from iads.scenario import builtin_catalog
+from iads.scenario.equipment import EquipmentType
+
+CATALOG = builtin_catalog()
+ENTRIES = [
+    (section, name, item)
+    for section in ("radars", "interceptors", "launchers", "threats")
+    for name, item in getattr(CATALOG, section).items()
+]
+
+
+def test_required_types_present():
+    assert {"91N6E-class", "92N6E-class", "MPQ-65-class", "Sentinel-class"} <= set(CATALOG.radars)
+    assert {"48N6-class", "40N6-class", "PAC-2-GEM-T-class", "AMRAAM-class"} <= set(
+        CATALOG.interceptors
+    )
+    assert {"5P85-class", "M903-class", "NASAMS-launcher-class"} <= set(CATALOG.launchers)
+    assert {
+        "subsonic-cruise-missile",
+        "supersonic-cruise-missile",
+        "one-way-attack-drone",
+        "fighter",
+    } <= set(CATALOG.threats)
+
+
+def _explicit_numeric_fields(item: EquipmentType) -> list[str]:
+    return [
+        f
+        for f in item.model_fields_set
+        if isinstance(getattr(item, f), int | float) and not isinstance(getattr(item, f), bool)
+    ]
+
+
+@pytest.mark.parametrize("section,name,item", ENTRIES, ids=[f"{s}:{n}" for s, n, _ in ENTRIES])
+def test_every_figure_has_a_source(section, name, item):
+    missing = sorted(set(_explicit_numeric_fields(item)) - set(item.sources))
+    assert not missing, f"{section}.{name}: figures without a source: {missing}"
+    unknown = sorted(set(item.sources) - set(type(item).model_fields))
+    assert not unknown, f"{section}.{name}: sources for unknown fields: {unknown}"
+    assert item.description
+
+
+def test_launchers_fire_known_interceptors():
+    for name, launcher in CATALOG.launchers.items():
+        for interceptor in launcher.interceptors:
+            assert interceptor in CATALOG.interceptors, (name, interceptor)
+
+
+def test_published_envelopes_ordered():
+    ints = CATALOG.interceptors
+    assert ints["40N6-class"].max_range_m > ints["48N6-class"].max_range_m
+    assert ints["48N6-class"].max_range_m > ints["9M96E2-class"].max_range_m
+    assert ints["PAC-2-GEM-T-class"].max_range_m > ints["AMRAAM-class"].max_range_m
