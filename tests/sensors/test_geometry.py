@@ -1,0 +1,133 @@
+"""Horizon, slant geometry over a 4/3 earth, scan sectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pymap3d
+from pymap3d.vincenty import vreckon
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iads.sensors import radar_horizon_m
+from iads.sensors.geometry import (
+    EFFECTIVE_EARTH_RADIUS_M,
+    beam_azimuth_rad,
+    enu_to_rae,
+    in_sector,
+    in_swept_arc,
+    line_of_sight,
+    slant_geometry,
+    swept_arc,
+)
+
+
+@pytest.mark.parametrize("h1", [2.0, 10.0, 30.0])
+@pytest.mark.parametrize("h2", [0.0, 25.0, 50.0, 100.0, 1000.0])
+def test_horizon_rule_of_thumb(h1, h2):
+    # Skolnik §8.2: R ≈ 4.12 km (sqrt(h1) + sqrt(h2)), heights in metres
+    expected_m = 4120.0 * (np.sqrt(h1) + np.sqrt(h2))
+    assert radar_horizon_m(h1, h2) == pytest.approx(expected_m, rel=0.002)
+
+
+def test_horizon_broadcasts_and_grows():
+    r = radar_horizon_m(np.array([[10.0], [20.0]]), np.array([0.0, 50.0, 10_000.0]))
+    assert r.shape == (2, 3)
+    assert np.all(np.diff(r, axis=1) > 0)
+    assert np.all(r[1] > r[0])
+
+
+def test_slant_geometry_zero_curvature_limit():
+    # with an enormous earth the geometry is flat: R = hypot(d, dh), el = atan(dh / d)
+    d, h1, h2 = 20_000.0, 10.0, 3000.0
+    r, el = slant_geometry(d, h1, h2, effective_radius_m=1e15)
+    assert r == pytest.approx(np.hypot(d, h2 - h1), rel=1e-9)
+    assert el == pytest.approx(np.arctan2(h2 - h1, d), abs=1e-9)
+
+
+def test_slant_geometry_matches_pymap3d_on_a_sphere():
+    # on a true sphere (pymap3d with a spherical ellipsoid) the target's elevation from the
+    # site equals our slant geometry with radius = earth radius
+    ell = pymap3d.Ellipsoid(6_371_000.0, 6_371_000.0)
+    lat0, lon0, h1 = 10.0, 20.0, 15.0
+    d, h2 = 80_000.0, 2_000.0
+    lat, lon = vreckon(lat0, lon0, d, 45.0, ell)
+    az, el, srange = pymap3d.geodetic2aer(lat, lon, h2, lat0, lon0, h1, ell, deg=True)
+    r, el_ours = slant_geometry(d, h1, h2, effective_radius_m=6_371_000.0)
+    assert r == pytest.approx(srange, rel=1e-6)
+    assert np.degrees(el_ours) == pytest.approx(el, abs=1e-5)
+    assert az == pytest.approx(45.0, abs=0.5)
+
+
+def test_grazing_ray_has_horizon_range():
+    # a target exactly at the horizon of a ground-level antenna: the ray is tangent to the
+    # effective earth at the radar, so the slant range is the horizon and the elevation is 0
+    h2 = 1000.0
+    a = EFFECTIVE_EARTH_RADIUS_M
+    d = a * np.arccos(a / (a + h2))
+    r, el = slant_geometry(d, 0.0, h2)
+    assert r == pytest.approx(radar_horizon_m(0.0, h2), rel=1e-9)
+    assert el == pytest.approx(0.0, abs=1e-9)
+    assert line_of_sight(r * (1 - 1e-9), 0.0, h2)
+    assert not line_of_sight(r * 1.001, 0.0, h2)
+
+
+def test_enu_to_rae_azimuth_convention():
+    site = np.array([100.0, 200.0, 0.0])
+    pos = site + np.array([[0.0, 1000.0, 0.0], [1000.0, 0.0, 0.0], [0.0, -1000.0, 0.0],
+                           [-1000.0, 0.0, 0.0]])
+    _, az, _ = enu_to_rae(pos, site)
+    np.testing.assert_allclose(np.degrees(az), [0.0, 90.0, 180.0, 270.0], atol=1e-9)
+
+
+@given(
+    st.floats(0, 360), st.floats(1, 360), st.floats(0, 360)
+)
+def test_in_sector_property(az_deg, width_deg, centre_deg):
+    inside = in_sector(np.radians(az_deg), np.radians(centre_deg), np.radians(width_deg))
+    diff = (az_deg - centre_deg + 180.0) % 360.0 - 180.0
+    if abs(abs(diff) - width_deg / 2) > 1e-6:
+        assert bool(inside) == (abs(diff) <= width_deg / 2 or width_deg >= 360)
+
+
+def test_rotating_scan_covers_each_azimuth_once_per_period():
+    period, dt = 4.0, 0.1
+    az = np.radians(np.arange(0.0, 360.0, 0.37))
+    hits = np.zeros(az.shape, dtype=int)
+    first = np.full(az.shape, np.nan)
+    for k in range(int(round(2 * period / dt))):
+        t = k * dt
+        for start, sweep in swept_arc(t, dt, period):
+            seen = in_swept_arc(az, start, sweep)
+            hits += seen
+            first = np.where(seen & np.isnan(first), t, first)
+    assert np.all(hits == 2)
+    # azimuth θ is first seen when the beam reaches it: t ≈ θ / ω
+    np.testing.assert_allclose(first, np.floor(az / (2 * np.pi) * period / dt + 1e-9) * dt,
+                               atol=dt + 1e-9)
+
+
+def test_sector_scan_revisit_period():
+    period, dt, width, bore = 2.0, 0.15, np.radians(90.0), np.radians(30.0)
+    az = np.radians(np.linspace(-14.0, 74.0, 45))
+    outside = np.radians(np.array([100.0, 200.0, 300.0]))
+    times = [[] for _ in az]
+    hits_outside = 0
+    for k in range(int(round(6 * period / dt))):
+        t = k * dt
+        for start, sweep in swept_arc(t, dt, period, width, bore):
+            seen = in_swept_arc(az, start, sweep)
+            for i in np.flatnonzero(seen):
+                times[i].append(t)
+            hits_outside += int(in_swept_arc(outside, start, sweep).sum())
+    assert hits_outside == 0
+    for ts in times:
+        revisits = np.diff(ts)
+        assert len(ts) >= 5
+        assert np.all(np.abs(revisits - period) <= dt + 1e-9)
+
+
+def test_beam_azimuth_sector_sawtooth():
+    bore, width, period = np.radians(90.0), np.radians(60.0), 3.0
+    az = beam_azimuth_rad(np.array([0.0, 1.5, 2.999999, 3.0]), period, width, bore)
+    np.testing.assert_allclose(np.degrees(az), [60.0, 90.0, 120.0, 60.0], atol=1e-3)
