@@ -48,7 +48,7 @@ def test_swerling3_single_pulse_closed_form(snr_db):
 
 def test_swerling0_single_pulse_is_marcum_q():
     # Pd = Q1(sqrt(2 SNR), sqrt(2 T)) = 1 - ncx2.cdf; integrate the Rician density directly
-    snr, pfa = 10 ** 1.0, 1e-4
+    snr, pfa = 10**1.0, 1e-4
     t = -np.log(pfa)
 
     def rice(y):

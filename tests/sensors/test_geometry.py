@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pymap3d
-from pymap3d.vincenty import vreckon
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pymap3d.vincenty import vreckon
 
 from iads.sensors import radar_horizon_m
 from iads.sensors.geometry import (
@@ -74,15 +74,14 @@ def test_grazing_ray_has_horizon_range():
 
 def test_enu_to_rae_azimuth_convention():
     site = np.array([100.0, 200.0, 0.0])
-    pos = site + np.array([[0.0, 1000.0, 0.0], [1000.0, 0.0, 0.0], [0.0, -1000.0, 0.0],
-                           [-1000.0, 0.0, 0.0]])
+    pos = site + np.array(
+        [[0.0, 1000.0, 0.0], [1000.0, 0.0, 0.0], [0.0, -1000.0, 0.0], [-1000.0, 0.0, 0.0]]
+    )
     _, az, _ = enu_to_rae(pos, site)
     np.testing.assert_allclose(np.degrees(az), [0.0, 90.0, 180.0, 270.0], atol=1e-9)
 
 
-@given(
-    st.floats(0, 360), st.floats(1, 360), st.floats(0, 360)
-)
+@given(st.floats(0, 360), st.floats(1, 360), st.floats(0, 360))
 def test_in_sector_property(az_deg, width_deg, centre_deg):
     inside = in_sector(np.radians(az_deg), np.radians(centre_deg), np.radians(width_deg))
     diff = (az_deg - centre_deg + 180.0) % 360.0 - 180.0
@@ -103,8 +102,9 @@ def test_rotating_scan_covers_each_azimuth_once_per_period():
             first = np.where(seen & np.isnan(first), t, first)
     assert np.all(hits == 2)
     # azimuth θ is first seen when the beam reaches it: t ≈ θ / ω
-    np.testing.assert_allclose(first, np.floor(az / (2 * np.pi) * period / dt + 1e-9) * dt,
-                               atol=dt + 1e-9)
+    np.testing.assert_allclose(
+        first, np.floor(az / (2 * np.pi) * period / dt + 1e-9) * dt, atol=dt + 1e-9
+    )
 
 
 def test_sector_scan_revisit_period():

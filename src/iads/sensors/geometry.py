@@ -111,9 +111,7 @@ def wrap_pi(angle_rad: ArrayLike) -> NDArray[np.float64]:
     return np.mod(np.asarray(angle_rad, dtype=float) + np.pi, TWO_PI) - np.pi
 
 
-def in_sector(
-    azimuth_rad: ArrayLike, centre_rad: float, width_rad: float
-) -> NDArray[np.bool_]:
+def in_sector(azimuth_rad: ArrayLike, centre_rad: float, width_rad: float) -> NDArray[np.bool_]:
     """True where ``azimuth_rad`` lies within ``width_rad`` centred on ``centre_rad``
     (a width of 2π or more covers every azimuth)."""
     if width_rad >= TWO_PI:
@@ -121,9 +119,7 @@ def in_sector(
     return np.abs(wrap_pi(np.asarray(azimuth_rad) - centre_rad)) <= 0.5 * width_rad
 
 
-def in_swept_arc(
-    azimuth_rad: ArrayLike, start_rad: float, sweep_rad: float
-) -> NDArray[np.bool_]:
+def in_swept_arc(azimuth_rad: ArrayLike, start_rad: float, sweep_rad: float) -> NDArray[np.bool_]:
     """True where ``azimuth_rad`` lies in the arc swept clockwise from ``start_rad`` by
     ``sweep_rad`` (>= 0), half-open [start, start + sweep) so consecutive steps never see a
     target twice; a sweep of 2π or more covers every azimuth."""
