@@ -1,0 +1,1 @@
+"""Files at the boundary: detections, tracks, truth (CSV or Parquet), results stores."""

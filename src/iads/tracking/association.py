@@ -1,0 +1,357 @@
+"""Data association: gating with a spatial index, independent clusters, GNN and JPDA.
+
+Pipeline for one scan of one sensor (Blackman & Popoli, *Design and Analysis of Modern Tracking
+Systems*, Artech 1999, ch. 6 and 7; Bar-Shalom, Willett & Tian, *Tracking and Data Fusion*,
+YBS 2011, ch. 6 and 8):
+
+1. :func:`gate` finds every (track, plot) pair with ``nu' S^-1 nu <= gate_d2`` in polar
+   measurement space. A k-d tree (``scipy.spatial.cKDTree``) on the plots' Cartesian positions
+   is queried with a per-track radius that provably contains every pair passing the Mahalanobis
+   test (see :func:`gate_radius_m`), so the cost grows about linearly with the number of targets
+   and the result equals the all-pairs test exactly.
+2. :func:`clusters` splits tracks and plots into independent groups (connected components of
+   the bipartite gating graph).
+3. :func:`gnn` solves the best assignment per cluster with ``scipy.optimize.linear_sum_assignment``
+   (one-track or one-plot clusters are solved in bulk); :func:`jpda` gives marginal association
+   probabilities, exact by enumeration of the joint events in small clusters and Fitzgerald's
+   "cheap JPDA" in larger ones.
+
+Pair costs: ``-2 ln LR`` with the likelihood ratio of "plot j is track i's" against "track i
+missed, plot j is clutter", ``LR = Pd g / (lambda (1 - Pd Pg))`` (:func:`pair_cost`), so the
+missed-track alternative costs 0 and GNN assigns a gated pair only when it is more likely than
+clutter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from iads.tracking.kalman import innovation_polar, nis
+from iads.tracking.measurement import AZIMUTH, ELEVATION, RANGE
+
+__all__ = [
+    "Gate",
+    "clusters",
+    "gate",
+    "gate_radius_m",
+    "gnn",
+    "jpda",
+    "pair_cost",
+    "pair_cost_m",
+    "plots_to_enu",
+]
+
+IntArray = NDArray[np.int64]
+Array = NDArray[np.float64]
+
+#: Largest cluster (number of tracks) enumerated exactly by :func:`jpda`.
+JPDA_EXACT_MAX_TRACKS = 6
+#: Largest number of joint events enumerated exactly by :func:`jpda`.
+JPDA_EXACT_MAX_EVENTS = 20_000
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Gated (track, plot) pairs of one sensor's scan, with their EKF innovations.
+
+    ``track`` (K,), ``plot`` (K,) indices; ``d2`` (K,) Mahalanobis distance squared;
+    ``nu`` (K, m), ``S`` (K, m, m), ``H`` (K, m, n) as from
+    :func:`iads.tracking.kalman.innovation_polar`; ``logdet_S`` (K,) is ``ln det S``.
+    """
+
+    track: IntArray
+    plot: IntArray
+    d2: Array
+    nu: Array
+    S: Array
+    H: Array
+    logdet_S: Array
+
+    def __len__(self) -> int:
+        return int(self.track.shape[0])
+
+
+def plots_to_enu(z: ArrayLike, sensor_pos_m: ArrayLike) -> Array:
+    """Noise-free conversion of polar plots ``z`` (M, >=3) to ENU positions (M, 3) (m)."""
+    z = np.asarray(z, dtype=float)
+    r, az, el = z[:, RANGE], z[:, AZIMUTH], z[:, ELEVATION]
+    ce = np.cos(el)
+    u = np.stack([np.sin(az) * ce, np.cos(az) * ce, np.sin(el)], axis=1)
+    return np.asarray(sensor_pos_m, dtype=float) + r[:, None] * u
+
+
+def gate_radius_m(
+    x: ArrayLike,
+    P: ArrayLike,
+    R_diag_max: ArrayLike,
+    sensor_pos_m: ArrayLike,
+    gate_d2: float,
+    range_rate: bool = False,
+) -> Array:
+    """Radius (N,) around each predicted position that holds every plot passing the gate.
+
+    If ``nu' S^-1 nu <= g`` then ``|nu_k| <= sqrt(g S_kk)`` for each component k, so the
+    plot's range differs by at most ``dr = sqrt(g S_rr)`` and its direction by at most the
+    angle ``da + de`` (a path along the parallel then the meridian on the unit sphere). With
+    ``p = s + r u``: ``|p1 - p2| <= |r1 - r2| + r2 |u1 - u2| <= dr + (r_hat + dr)(da + de)``.
+    ``S`` uses ``R_diag_max`` (m,), the largest noise variances among the plots, so the bound
+    holds for every plot. ``x`` (N, n), ``P`` (N, n, n).
+    """
+    x = np.asarray(x, dtype=float)
+    R = np.diag(np.asarray(R_diag_max, dtype=float))
+    zero = np.zeros((x.shape[0], R.shape[0]))
+    _, S, _ = innovation_polar(x, P, zero, R, sensor_pos_m, range_rate)
+    sd = np.sqrt(gate_d2 * np.diagonal(S, axis1=-2, axis2=-1))
+    r_hat = np.linalg.norm(x[:, 0:3] - np.asarray(sensor_pos_m, dtype=float), axis=1)
+    angle = np.minimum(sd[:, AZIMUTH] + sd[:, ELEVATION], np.pi)
+    return sd[:, RANGE] + (r_hat + sd[:, RANGE]) * angle * (1.0 + 1e-9) + 1e-6
+
+
+def gate(
+    x: ArrayLike,
+    P: ArrayLike,
+    z: ArrayLike,
+    R: ArrayLike,
+    sensor_pos_m: ArrayLike,
+    gate_d2: float,
+    range_rate: bool = False,
+) -> Gate:
+    """All (track, plot) pairs with Mahalanobis distance squared ``<= gate_d2``.
+
+    ``x`` (N, n) predicted states, ``P`` (N, n, n), ``z`` (M, m) plots of one sensor (range_m,
+    azimuth_rad, elevation_rad[, range_rate_mps]), ``R`` (m, m) or (M, m, m), ``sensor_pos_m``
+    (3,). Candidates come from a k-d tree with the radii of :func:`gate_radius_m`, then the
+    exact test runs on them in one batched call.
+    """
+    x = np.asarray(x, dtype=float)
+    P = np.asarray(P, dtype=float)
+    z = np.asarray(z, dtype=float)
+    R = np.asarray(R, dtype=float)
+    n_tracks, n_plots = x.shape[0], z.shape[0]
+    m, n = z.shape[1] if z.ndim == 2 else (4 if range_rate else 3), x.shape[-1]
+    if n_tracks == 0 or n_plots == 0:
+        return _empty_gate(m, n)
+    R_diag = np.diagonal(R, axis1=-2, axis2=-1).reshape(-1, m).max(axis=0)
+    radius = gate_radius_m(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
+    tree = cKDTree(plots_to_enu(z, sensor_pos_m))
+    hits = tree.query_ball_point(x[:, 0:3], r=radius)
+    counts = np.fromiter((len(h) for h in hits), dtype=np.int64, count=n_tracks)
+    if counts.sum() == 0:
+        return _empty_gate(m, n)
+    ti = np.repeat(np.arange(n_tracks), counts)
+    pj = np.fromiter((j for h in hits for j in h), dtype=np.int64, count=int(counts.sum()))
+    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti, pj)
+
+
+def _exact(
+    x: Array,
+    P: Array,
+    z: Array,
+    R: Array,
+    sensor_pos_m: ArrayLike,
+    gate_d2: float,
+    range_rate: bool,
+    ti: IntArray,
+    pj: IntArray,
+) -> Gate:
+    Rk = R if R.ndim == 2 else R[pj]
+    nu, S, H = innovation_polar(x[ti], P[ti], z[pj], Rk, sensor_pos_m, range_rate)
+    d2 = nis(nu, S)
+    keep = d2 <= gate_d2
+    S = S[keep]
+    _, logdet = np.linalg.slogdet(S)
+    return Gate(ti[keep], pj[keep], d2[keep], nu[keep], S, H[keep], logdet)
+
+
+def _empty_gate(m: int, n: int) -> Gate:
+    e = np.empty(0, dtype=np.int64)
+    return Gate(
+        e,
+        e.copy(),
+        np.empty(0),
+        np.empty((0, m)),
+        np.empty((0, m, m)),
+        np.empty((0, m, n)),
+        np.empty(0),
+    )
+
+
+def pair_cost(
+    d2: ArrayLike,
+    logdet_2pi_S: ArrayLike,
+    pd: float,
+    clutter_density: float,
+    gate_prob: float = 1.0,
+) -> Array:
+    """GNN cost ``-2 ln LR`` of gated pairs (K,); assigning nothing costs 0.
+
+    ``LR = Pd g / (lambda (1 - Pd Pg))`` with the Gaussian likelihood
+    ``g = exp(-d2/2) / sqrt(det(2 pi S))`` (``logdet_2pi_S = ln det(2 pi S)``) and ``lambda``
+    the clutter density in measurement space (plots per m rad^2 for range, azimuth, elevation).
+    """
+    d2 = np.asarray(d2, dtype=float)
+    ln_lr = (
+        np.log(pd)
+        - 0.5 * d2
+        - 0.5 * np.asarray(logdet_2pi_S, dtype=float)
+        - np.log(clutter_density)
+        - np.log1p(-pd * gate_prob)
+    )
+    return -2.0 * ln_lr
+
+
+def pair_cost_m(g: Gate, pd: float, clutter_density: float, gate_prob: float = 1.0) -> Array:
+    """:func:`pair_cost` of the pairs of a :class:`Gate` (m-dimensional S)."""
+    m = g.S.shape[-1]
+    return pair_cost(g.d2, g.logdet_S + m * np.log(2.0 * np.pi), pd, clutter_density, gate_prob)
+
+
+def clusters(
+    n_tracks: int, n_plots: int, track: ArrayLike, plot: ArrayLike
+) -> tuple[IntArray, IntArray]:
+    """Independent clusters: labels (n_tracks,) and (n_plots,) of the connected components of
+    the bipartite graph whose edges are the gated pairs ``(track[k], plot[k])``."""
+    ti = np.asarray(track, dtype=np.int64)
+    pj = np.asarray(plot, dtype=np.int64)
+    size = n_tracks + n_plots
+    graph = coo_matrix(
+        (np.ones(ti.shape[0], dtype=np.int8), (ti, n_tracks + pj)), shape=(size, size)
+    )
+    _, labels = connected_components(graph, directed=False)
+    return labels[:n_tracks].astype(np.int64), labels[n_tracks:].astype(np.int64)
+
+
+def gnn(
+    n_tracks: int, n_plots: int, track: ArrayLike, plot: ArrayLike, cost: ArrayLike
+) -> IntArray:
+    """Global nearest neighbour: the plot index assigned to each track (-1 for none), (n_tracks,).
+
+    Minimises the sum of ``cost`` over assigned pairs, each track and plot used at most once,
+    an unassigned track costing 0 (so a pair with cost >= 0 is never worth taking). Clusters
+    with one track or one plot take their cheapest pair in bulk; others go through
+    ``linear_sum_assignment`` on a matrix with one "missed" column per track.
+    """
+    ti = np.asarray(track, dtype=np.int64)
+    pj = np.asarray(plot, dtype=np.int64)
+    c = np.asarray(cost, dtype=float)
+    out = np.full(n_tracks, -1, dtype=np.int64)
+    useful = c < 0.0
+    ti, pj, c = ti[useful], pj[useful], c[useful]
+    if ti.size == 0:
+        return out
+    t_lab, _ = clusters(n_tracks, n_plots, ti, pj)
+    lab = t_lab[ti]
+    n_t = np.bincount(t_lab)
+    u_plots = np.unique(np.stack([lab, pj]), axis=1)[0]
+    n_p = np.bincount(u_plots, minlength=n_t.size)
+    simple = (n_t[lab] == 1) | (n_p[lab] == 1)
+    if np.any(simple):
+        order = np.lexsort((c[simple], lab[simple]))
+        ls, ts, ps = lab[simple][order], ti[simple][order], pj[simple][order]
+        first = np.ones(ls.size, dtype=bool)
+        first[1:] = ls[1:] != ls[:-1]
+        out[ts[first]] = ps[first]
+    hard = ~simple
+    if np.any(hard):
+        order = np.argsort(lab[hard], kind="stable")
+        lh, th, ph, ch = lab[hard][order], ti[hard][order], pj[hard][order], c[hard][order]
+        starts = np.flatnonzero(np.r_[True, lh[1:] != lh[:-1]])
+        ends = np.r_[starts[1:], lh.size]
+        for s, e in zip(starts, ends, strict=True):
+            _lsa(th[s:e], ph[s:e], ch[s:e], out)
+    return out
+
+
+def _lsa(ti: IntArray, pj: IntArray, c: Array, out: IntArray) -> None:
+    tracks, tr = np.unique(ti, return_inverse=True)
+    plots, pr = np.unique(pj, return_inverse=True)
+    nt, npl = tracks.size, plots.size
+    M = np.full((nt, npl + nt), np.inf)
+    M[tr, pr] = c
+    M[np.arange(nt), npl + np.arange(nt)] = 0.0  # "missed" column of each track
+    rows, cols = linear_sum_assignment(M)
+    real = cols < npl
+    out[tracks[rows[real]]] = plots[cols[real]]
+
+
+def jpda(
+    n_tracks: int, n_plots: int, track: ArrayLike, plot: ArrayLike, likelihood_ratio: ArrayLike
+) -> tuple[Array, Array]:
+    """JPDA marginal association probabilities.
+
+    ``likelihood_ratio`` (K,) is ``Pd g / (lambda (1 - Pd Pg))`` of each gated pair (``exp(-c/2)``
+    of :func:`pair_cost`). The probability of a joint event (each track takes at most one plot,
+    each plot at most one track) is proportional to the product of its pairs' ratios
+    (Bar-Shalom, Willett & Tian 2011 §8.4, parametric JPDA). Returns ``beta`` (K,) for the pairs
+    and ``beta0`` (n_tracks,), the probability that a track got no plot. Exact enumeration in
+    clusters of at most ``JPDA_EXACT_MAX_TRACKS`` tracks and ``JPDA_EXACT_MAX_EVENTS`` events;
+    larger clusters use Fitzgerald's cheap JPDA,
+    ``beta_ij = G_ij / (T_i + S_j - G_ij + 1)`` (Fitzgerald 1986, with bias B = 1).
+    """
+    ti = np.asarray(track, dtype=np.int64)
+    pj = np.asarray(plot, dtype=np.int64)
+    lr = np.asarray(likelihood_ratio, dtype=float)
+    beta = np.zeros(ti.size)
+    beta0 = np.ones(n_tracks)
+    if ti.size == 0:
+        return beta, beta0
+    t_lab, _ = clusters(n_tracks, n_plots, ti, pj)
+    lab = t_lab[ti]
+    order = np.argsort(lab, kind="stable")
+    ls = lab[order]
+    starts = np.flatnonzero(np.r_[True, ls[1:] != ls[:-1]])
+    ends = np.r_[starts[1:], ls.size]
+    for s, e in zip(starts, ends, strict=True):
+        k = order[s:e]
+        b, b0, tracks = _jpda_cluster(ti[k], pj[k], lr[k])
+        beta[k] = b
+        beta0[tracks] = b0
+    return beta, beta0
+
+
+def _jpda_cluster(ti: IntArray, pj: IntArray, lr: Array) -> tuple[Array, Array, IntArray]:
+    tracks, tr = np.unique(ti, return_inverse=True)
+    _, pr = np.unique(pj, return_inverse=True)
+    per_track = [np.flatnonzero(tr == i) for i in range(tracks.size)]
+    n_events = float(np.prod([len(p) + 1.0 for p in per_track]))
+    if tracks.size <= JPDA_EXACT_MAX_TRACKS and n_events <= JPDA_EXACT_MAX_EVENTS:
+        beta = _enumerate(per_track, pr, lr)
+    else:
+        G_t = np.bincount(tr, weights=lr, minlength=tracks.size)
+        G_p = np.bincount(pr, weights=lr)
+        beta = lr / (G_t[tr] + G_p[pr] - lr + 1.0)
+    taken = np.bincount(tr, weights=beta, minlength=tracks.size)
+    beta0 = np.clip(1.0 - taken, 0.0, 1.0)
+    return beta, beta0, tracks
+
+
+def _enumerate(per_track: list[IntArray], pr: IntArray, lr: Array) -> Array:
+    """Sum of joint-event weights containing each pair, divided by the total (depth-first)."""
+    acc = np.zeros(lr.size)
+    total = 0.0
+    chosen: list[int] = []
+
+    def walk(i: int, used: frozenset[int], weight: float) -> None:
+        nonlocal total
+        if i == len(per_track):
+            total += weight
+            for k in chosen:
+                acc[k] += weight
+            return
+        walk(i + 1, used, weight)  # track i takes no plot
+        for k in per_track[i]:
+            p = int(pr[k])
+            if p not in used:
+                chosen.append(int(k))
+                walk(i + 1, used | {p}, weight * lr[k])
+                chosen.pop()
+
+    walk(0, frozenset(), 1.0)
+    return acc / total

@@ -1,0 +1,181 @@
+"""Association: spatial-index gating equals all-pairs Mahalanobis; GNN equals brute force;
+JPDA equals a hand enumeration of joint events."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iads.tracking.association import clusters, gate, gnn, jpda, pair_cost_m, plots_to_enu
+from iads.tracking.kalman import innovation_polar, nis
+from iads.tracking.measurement import polar_measure, polar_noise_cov
+
+from .conftest import make_rng, random_spd
+
+
+def _scene(seed: int, n_tracks: int, n_plots: int, spread_m: float, range_rate: bool = False):
+    rng = make_rng(41, seed)
+    centre = np.array([30e3, 40e3, 5e3])
+    x = np.zeros((n_tracks, 6))
+    x[:, 0:3] = centre + rng.uniform(-spread_m, spread_m, (n_tracks, 3))
+    x[:, 3:6] = rng.normal(0, 200, (n_tracks, 3))
+    P = random_spd(rng, 6, (n_tracks,), scale=rng.uniform(3e5, 2e6))
+    pos = centre + rng.uniform(-spread_m, spread_m, (n_plots, 3))
+    states = np.concatenate([pos, rng.normal(0, 200, (n_plots, 3))], axis=1)
+    sensor = np.array([1e3, -2e3, 10.0])
+    z = polar_measure(states, sensor, range_rate)
+    sig = rng.uniform(0.5, 2.0, n_plots)
+    R = polar_noise_cov(
+        50 * sig, np.deg2rad(0.2) * sig, np.deg2rad(0.3) * sig, 5 * sig if range_rate else None
+    )
+    return x, P, z, R, sensor
+
+
+@pytest.mark.parametrize("range_rate", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_spatial_gate_equals_all_pairs(seed: int, range_rate: bool) -> None:
+    x, P, z, R, sensor = _scene(seed, 40, 60, 3000.0, range_rate)
+    gate_d2 = 16.0
+    g = gate(x, P, z, R, sensor, gate_d2, range_rate)
+    ti, pj = np.meshgrid(np.arange(40), np.arange(60), indexing="ij")
+    ti, pj = ti.ravel(), pj.ravel()
+    nu, S, _ = innovation_polar(x[ti], P[ti], z[pj], R[pj], sensor, range_rate)
+    d2 = nis(nu, S)
+    want = {(int(a), int(b)) for a, b in zip(ti[d2 <= gate_d2], pj[d2 <= gate_d2], strict=True)}
+    got = set(zip(g.track.tolist(), g.plot.tolist(), strict=True))
+    assert len(want) > 5  # the scene is dense enough to make the test bite
+    assert got == want
+    np.testing.assert_allclose(np.sort(g.d2), np.sort(d2[d2 <= gate_d2]), rtol=1e-12)
+
+
+def test_plots_to_enu_inverts_polar_measure() -> None:
+    rng = make_rng(42)
+    pos = rng.uniform(-1e5, 1e5, (50, 3))
+    sensor = np.array([100.0, 200.0, 30.0])
+    np.testing.assert_allclose(plots_to_enu(polar_measure(pos, sensor), sensor), pos, atol=1e-6)
+
+
+def _brute_force(n_tracks: int, n_plots: int, pairs: dict[tuple[int, int], float]) -> float:
+    best = 0.0
+    for k in range(1, min(n_tracks, n_plots) + 1):
+        for tracks in itertools.combinations(range(n_tracks), k):
+            for plots in itertools.permutations(range(n_plots), k):
+                keys = list(zip(tracks, plots, strict=True))
+                if all(key in pairs for key in keys):
+                    best = min(best, sum(pairs[key] for key in keys))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n_tracks=st.integers(1, 5),
+    n_plots=st.integers(1, 5),
+    density=st.floats(0.2, 1.0),
+)
+def test_gnn_equals_brute_force(seed: int, n_tracks: int, n_plots: int, density: float) -> None:
+    rng = make_rng(43, seed)
+    mask = rng.random((n_tracks, n_plots)) < density
+    ti, pj = np.nonzero(mask)
+    cost = rng.normal(-2.0, 3.0, ti.size)
+    out = gnn(n_tracks, n_plots, ti, pj, cost)
+    pairs = {(int(a), int(b)): float(c) for a, b, c in zip(ti, pj, cost, strict=True)}
+    got_pairs = [(i, int(j)) for i, j in enumerate(out) if j >= 0]
+    assert len({j for _, j in got_pairs}) == len(got_pairs)  # each plot used once
+    assert all(p in pairs for p in got_pairs)
+    got = sum(pairs[p] for p in got_pairs)
+    assert got == pytest.approx(_brute_force(n_tracks, n_plots, pairs), abs=1e-9)
+
+
+def test_gnn_several_clusters_brute_force() -> None:
+    rng = make_rng(44)
+    # three blocks of 3 tracks x 4 plots, plus singletons, solved together
+    ti, pj, cost = [], [], []
+    for b in range(3):
+        for i in range(3):
+            for j in range(4):
+                if rng.random() < 0.7:
+                    ti.append(3 * b + i)
+                    pj.append(4 * b + j)
+                    cost.append(rng.normal(-3, 2))
+    ti += [9, 10, 10]
+    pj += [12, 13, 14]
+    cost += [-1.0, 0.5, -0.2]
+    out = gnn(11, 15, np.array(ti), np.array(pj), np.array(cost))
+    pairs = {(a, b): c for a, b, c in zip(ti, pj, cost, strict=True)}
+    total = sum(pairs[(i, int(j))] for i, j in enumerate(out) if j >= 0)
+    want = (
+        sum(
+            _brute_force(
+                3,
+                4,
+                {
+                    (a - 3 * b, p - 4 * b): c
+                    for (a, p), c in pairs.items()
+                    if 3 * b <= a < 3 * b + 3
+                },
+            )
+            for b in range(3)
+        )
+        - 1.0
+        - 0.2
+    )
+    assert total == pytest.approx(want)
+    assert out[9] == 12 and out[10] == 14
+
+
+def test_clusters_connected_components() -> None:
+    t_lab, p_lab = clusters(4, 5, np.array([0, 1, 1, 3]), np.array([0, 0, 2, 4]))
+    assert t_lab[0] == t_lab[1] == p_lab[0] == p_lab[2]
+    assert t_lab[3] == p_lab[4] != t_lab[0]
+    assert len({t_lab[2], p_lab[1], t_lab[0], t_lab[3]}) == 4
+
+
+def test_jpda_two_by_two_hand_enumeration() -> None:
+    # tracks 1, 2; plots a, b; every pair gated: L1a, L1b, L2a, L2b
+    L = {"1a": 2.0, "1b": 0.5, "2a": 1.5, "2b": 3.0}
+    ti = np.array([0, 0, 1, 1])
+    pj = np.array([0, 1, 0, 1])
+    lr = np.array([L["1a"], L["1b"], L["2a"], L["2b"]])
+    # joint events: {}, {1a}, {1b}, {2a}, {2b}, {1a,2b}, {1b,2a}
+    events = {
+        (): 1.0,
+        ("1a",): L["1a"],
+        ("1b",): L["1b"],
+        ("2a",): L["2a"],
+        ("2b",): L["2b"],
+        ("1a", "2b"): L["1a"] * L["2b"],
+        ("1b", "2a"): L["1b"] * L["2a"],
+    }
+    total = sum(events.values())
+
+    def marginal(pair: str) -> float:
+        return sum(w for e, w in events.items() if pair in e) / total
+
+    beta, beta0 = jpda(2, 2, ti, pj, lr)
+    np.testing.assert_allclose(beta, [marginal(k) for k in ("1a", "1b", "2a", "2b")], rtol=1e-12)
+    no1 = sum(w for e, w in events.items() if not any(p.startswith("1") for p in e)) / total
+    no2 = sum(w for e, w in events.items() if not any(p.startswith("2") for p in e)) / total
+    np.testing.assert_allclose(beta0, [no1, no2], rtol=1e-12)
+
+
+def test_jpda_single_track_is_pda() -> None:
+    # one track, three plots: beta_j = L_j / (1 + sum L) (Bar-Shalom et al. 2011 §6.4, PDA)
+    lr = np.array([0.3, 2.0, 1.1])
+    beta, beta0 = jpda(1, 3, np.zeros(3, dtype=int), np.arange(3), lr)
+    np.testing.assert_allclose(beta, lr / (1 + lr.sum()))
+    np.testing.assert_allclose(beta0, [1 / (1 + lr.sum())])
+
+
+def test_gate_costs_are_finite_and_inputs_not_mutated() -> None:
+    x, P, z, R, sensor = _scene(7, 10, 12, 2000.0)
+    copies = [a.copy() for a in (x, P, z, R)]
+    g = gate(x, P, z, R, sensor, 25.0)
+    cost = pair_cost_m(g, 0.9, 1e-6)
+    assert np.all(np.isfinite(cost))
+    for a, b in zip(copies, (x, P, z, R), strict=True):
+        np.testing.assert_array_equal(a, b)
