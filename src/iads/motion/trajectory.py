@@ -1,0 +1,157 @@
+"""Precomputed truth trajectories: piecewise-linear in time, all threats in flat arrays.
+
+A threat's trajectory is a run of nodes ``(t_s, pos_m)`` between which it flies in a straight
+line at constant velocity; threat ``i`` owns nodes ``first[i] .. last[i]`` (CSR layout). Routes
+are sampled densely enough (``route.DEFAULT_STEP_M``, ``route.ARC_STEP_RAD``) that the polyline
+stays within a fraction of a metre of the geodesic and the turn arcs, and every knot of the
+altitude profile is a node, so climbs and dives are exact. Time along the path is the horizontal
+distance over the ground speed: on a climb or dive the 3-D speed is the ground speed over
+cos(flight-path angle).
+
+The per-tick advance (``iads.motion.kernel``) then only has to move a cursor along these arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from iads.geo import Origin, geodetic_to_enu
+from iads.motion.profiles import ProfileModel, profile_knots
+from iads.motion.route import RoutePath
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One threat's nodes: ``t_s`` (M,) increasing, ``pos_m`` (M, 3) ENU, ``lat_deg``,
+    ``lon_deg``, ``alt_m`` (M,) the same points in geodetic form."""
+
+    t_s: np.ndarray
+    pos_m: np.ndarray
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+    alt_m: np.ndarray
+
+    @property
+    def length_m(self) -> float:
+        """3-D length of the polyline (m)."""
+        return float(np.sum(np.linalg.norm(np.diff(self.pos_m, axis=0), axis=1)))
+
+
+def _insert(s_m: np.ndarray, extra_m: np.ndarray) -> np.ndarray:
+    inside = extra_m[(extra_m > s_m[0]) & (extra_m < s_m[-1])]
+    return np.unique(np.concatenate([s_m, inside]))
+
+
+def build_trajectory(
+    path: RoutePath,
+    launch_time_s: float,
+    origin: Origin,
+    profile: ProfileModel | None = None,
+    waypoint_alt_m: np.ndarray | None = None,
+    max_distance_m: float = np.inf,
+) -> Trajectory:
+    """Time-parameterise ``path`` and give it heights.
+
+    Heights come from ``profile`` (a function of distance to go) or, if it is None, linearly
+    from ``waypoint_alt_m`` (W,) between waypoints. The path is cut at ``max_distance_m``
+    (fuel). Returns the nodes from launch to the end of the path.
+    """
+    s_path = path.s_m
+    total_m = float(s_path[-1])
+    if profile is not None:
+        knots_m, knot_alt_m = profile_knots(profile)
+        s_knots = total_m - knots_m
+        s = _insert(s_path, s_knots)
+        alt = np.interp(total_m - s, knots_m, knot_alt_m)
+    else:
+        if waypoint_alt_m is None:
+            raise ValueError("give a profile or waypoint altitudes")
+        s = _insert(s_path, path.waypoint_s_m)
+        alt = np.interp(s, path.waypoint_s_m, np.asarray(waypoint_alt_m, dtype=float))
+    if max_distance_m < total_m:
+        keep = s < max_distance_m
+        s_cut = np.append(s[keep], max_distance_m)
+        alt = np.append(alt[keep], np.interp(max_distance_m, s, alt))
+        s = s_cut
+    lon_unwrapped = np.unwrap(path.lon_deg, period=360.0)
+    lat = np.interp(s, s_path, path.lat_deg)
+    lon = (np.interp(s, s_path, lon_unwrapped) + 180.0) % 360.0 - 180.0
+    # ground speed of the segment ending at each node: that of the path segment containing it
+    seg = np.clip(np.searchsorted(s_path, s, side="left"), 1, s_path.size - 1)
+    speed = path.speed_mps[seg]
+    dt = np.diff(s, prepend=s[0]) / speed
+    t = launch_time_s + np.cumsum(dt)
+    pos = geodetic_to_enu(lat, lon, alt, origin)
+    return Trajectory(t, pos, lat, lon, alt)
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """All threats' nodes in flat arrays (M nodes in all, N threats).
+
+    ``t_s`` (M,), ``pos_m`` (M, 3) ENU, ``vel_mps`` (M, 3): velocity on the segment that starts
+    at each node (zero at each threat's last node); ``first``, ``last`` (N,) int64: node range
+    of each threat.
+    """
+
+    t_s: np.ndarray
+    pos_m: np.ndarray
+    vel_mps: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+    @property
+    def end_time_s(self) -> np.ndarray:
+        """(N,) time each route ends (s)."""
+        return self.t_s[self.last]
+
+    @property
+    def start_time_s(self) -> np.ndarray:
+        """(N,) launch time (s)."""
+        return self.t_s[self.first]
+
+    def positions_at(self, i: int, t_s: np.ndarray) -> np.ndarray:
+        """Threat ``i``'s positions (K, 3) at times ``t_s`` (K,), clipped to its route."""
+        lo, hi = int(self.first[i]), int(self.last[i]) + 1
+        tt = self.t_s[lo:hi]
+        t = np.clip(np.asarray(t_s, dtype=float), tt[0], tt[-1])
+        return np.column_stack([np.interp(t, tt, self.pos_m[lo:hi, k]) for k in range(3)])
+
+
+def pack(trajectories: Sequence[Trajectory]) -> Trajectories:
+    """Concatenate single trajectories into the flat layout, dropping zero-duration segments."""
+    ts, ps, vs, first, last = [], [], [], [], []
+    offset = 0
+    for tr in trajectories:
+        keep = np.concatenate([[True], np.diff(tr.t_s) > 0])
+        t, p = tr.t_s[keep], tr.pos_m[keep]
+        v = np.zeros_like(p)
+        if t.size > 1:
+            v[:-1] = np.diff(p, axis=0) / np.diff(t)[:, None]  # v = dp / dt per segment
+        ts.append(t)
+        ps.append(p)
+        vs.append(v)
+        first.append(offset)
+        offset += t.size
+        last.append(offset - 1)
+    if not ts:
+        return Trajectories(
+            np.empty(0),
+            np.empty((0, 3)),
+            np.empty((0, 3)),
+            np.empty(0, np.int64),
+            np.empty(0, np.int64),
+        )
+    return Trajectories(
+        np.concatenate(ts),
+        np.concatenate(ps),
+        np.concatenate(vs),
+        np.asarray(first, dtype=np.int64),
+        np.asarray(last, dtype=np.int64),
+    )
+
+
+__all__ = ["Trajectories", "Trajectory", "build_trajectory", "pack"]

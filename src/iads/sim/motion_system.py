@@ -1,0 +1,85 @@
+"""The motion system: moves threats along their precomputed trajectories every tick.
+
+It runs last in the tick: the other systems see the world at ``t_s``, then motion advances it to
+``t_s + dt_s``. It records ``launch`` events at each threat's launch time and, at a route's end,
+``reach`` (other = asset index) when the end lies within an asset's radius, else ``expire``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from iads.motion.kernel import FINISHED, LAUNCHED, advance
+from iads.motion.trajectory import Trajectories
+from iads.sim.world import EXPIRED, REACHED, World
+
+
+@dataclass
+class MotionSystem:
+    """Truth kinematics of all threats (acts every tick).
+
+    ``end_asset`` (N,): the asset each route ends on (-1: none, the threat expires there).
+    """
+
+    trajectories: Trajectories
+    end_asset: np.ndarray
+    name: str = "motion"
+    period_s: float = 0.0
+    _cursor: np.ndarray = field(init=False, repr=False)
+    _changed: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._cursor = self.trajectories.first.copy()
+        self._changed = np.zeros(self.end_asset.shape[0], dtype=np.int8)
+
+    def place(self, world: World, t_s: float) -> None:
+        """Put every threat where it is at ``t_s`` (used once, at the start)."""
+        self._advance(world, t_s)
+
+    def step(self, world: World, t_s: float, dt_s: float) -> None:
+        """Advance all threats from ``t_s`` to ``t_s + dt_s``."""
+        self._advance(world, t_s + dt_s)
+
+    def _advance(self, world: World, t_s: float) -> None:
+        th = world.threats
+        n = advance(
+            t_s,
+            th.status,
+            self._cursor,
+            self.trajectories,
+            th.launch_time_s,
+            th.pos_m,
+            th.vel_mps,
+            self._changed,
+        )
+        if n == 0:
+            return
+        changed = self._changed
+        launched = np.flatnonzero(changed & LAUNCHED)
+        if launched.size:
+            start = self.trajectories.pos_m[self.trajectories.first[launched]]
+            world.log.record("launch", th.launch_time_s[launched], th.id[launched], pos_m=start)
+        done = np.flatnonzero(changed & FINISHED)
+        if done.size:
+            t_end = self.trajectories.end_time_s[done]
+            asset = self.end_asset[done]
+            reached = asset >= 0
+            th.status[done] = np.where(reached, REACHED, EXPIRED)
+            pos = th.pos_m[done]
+            if reached.any():
+                world.log.record(
+                    "reach",
+                    t_end[reached],
+                    th.id[done[reached]],
+                    other_id=asset[reached],
+                    pos_m=pos[reached],
+                )
+            if (~reached).any():
+                world.log.record(
+                    "expire", t_end[~reached], th.id[done[~reached]], pos_m=pos[~reached]
+                )
+
+
+__all__ = ["MotionSystem"]

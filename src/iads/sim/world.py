@@ -1,0 +1,221 @@
+"""The world a run acts on: entity state as NumPy arrays (one row per entity) and site records.
+
+Systems (motion, radars, trackers, command posts, weapons) read and write it in the order the
+engine calls them. Positions are ENU metres about ``scenario.origin`` (x east, y north, z up);
+times are seconds from scenario start. Threat positions are true ENU of the geodetic point, so
+a far threat at constant height lies below the origin's tangent plane (earth curvature).
+
+Stable names (other packages depend on them): ``World.t_s``, ``scenario``, ``log``, ``rng(name)``,
+``threats``, ``assets``, ``radars``, ``launchers``, ``batteries``, ``detections``, ``tracks``,
+``interceptors``, ``tables``, ``busy``; ``ThreatState`` fields and the status constants below.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from iads.geo import Origin
+from iads.motion.raids import FlightPlan
+from iads.motion.trajectory import Trajectories
+from iads.scenario.equipment import LauncherType, RadarType, ThreatType
+from iads.scenario.model import CommandPost, Scenario
+from iads.sim.engine import EventLog
+
+WAITING = np.int8(0)
+"""Not launched yet (position NaN)."""
+FLYING = np.int8(1)
+"""In flight: the only status radars should see (``ThreatState.active``)."""
+KILLED = np.int8(2)
+"""Destroyed by an interceptor (set by the engagement systems; motion then stops moving it)."""
+REACHED = np.int8(3)
+"""Reached an asset: a leaker."""
+EXPIRED = np.int8(4)
+"""Route ended away from any asset (or out of fuel)."""
+
+STATUS_NAMES = ("waiting", "flying", "killed", "reached", "expired")
+"""Status code -> name, for tables and displays."""
+
+
+@dataclass
+class ThreatState:
+    """All threats, struct-of-arrays, one row per threat (N rows).
+
+    Kinematics (``pos_m``, ``vel_mps``: (N, 3) ENU, m and m/s) hold the truth at ``World.t_s``.
+    ``status`` (N,) int8 uses the module constants; ``target_asset`` (N,) is an index into
+    ``World.assets`` (-1: none). Signature: ``rcs_*_m2`` (N,) and ``swerling`` (N,) int8.
+    ``type_index`` (N,) indexes ``types`` / ``type_names``.
+    """
+
+    id: np.ndarray
+    name: list[str]
+    raid: list[str]
+    type_index: np.ndarray
+    type_names: list[str]
+    types: list[ThreatType]
+    pos_m: np.ndarray
+    vel_mps: np.ndarray
+    status: np.ndarray
+    launch_time_s: np.ndarray
+    planned_arrival_s: np.ndarray
+    target_asset: np.ndarray
+    speed_mps: np.ndarray
+    rcs_front_m2: np.ndarray
+    rcs_side_m2: np.ndarray
+    rcs_rear_m2: np.ndarray
+    swerling: np.ndarray
+    cost_usd: np.ndarray
+    max_lateral_accel_mps2: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.id.shape[0])
+
+    @property
+    def active(self) -> np.ndarray:
+        """(N,) bool: threats in flight."""
+        return self.status == FLYING
+
+    @property
+    def resolved(self) -> np.ndarray:
+        """(N,) bool: threats whose outcome is known (killed, reached or expired)."""
+        return self.status >= KILLED
+
+    @property
+    def type_name(self) -> list[str]:
+        """Each threat's type name, (N,) list."""
+        return [self.type_names[i] for i in self.type_index]
+
+
+@dataclass
+class AssetState:
+    """Defended assets (A rows): ``pos_m`` (A, 3) ENU of the asset's ground point."""
+
+    name: list[str]
+    pos_m: np.ndarray
+    value: np.ndarray
+    cost_usd: np.ndarray
+    radius_m: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def index(self, name: str) -> int:
+        """The row of asset ``name``."""
+        return self.name.index(name)
+
+
+@dataclass(frozen=True)
+class RadarRecord:
+    """One radar: ``pos_m`` is the antenna phase centre (site + antenna height, ENU, m)."""
+
+    index: int
+    name: str
+    battery: int
+    type_name: str
+    type: RadarType
+    site_pos_m: np.ndarray
+    pos_m: np.ndarray
+    boresight_rad: float
+
+
+@dataclass(frozen=True)
+class LauncherRecord:
+    """``count`` launchers of one type at one site, each loaded with ``loadout``."""
+
+    index: int
+    name: str
+    battery: int
+    type_name: str
+    type: LauncherType
+    pos_m: np.ndarray
+    count: int
+    loadout: dict[str, int]
+
+
+@dataclass(frozen=True)
+class BatteryRecord:
+    """A battery: its command post and the indices of its radars and launchers."""
+
+    index: int
+    name: str
+    command_post: CommandPost
+    command_post_pos_m: np.ndarray
+    radars: tuple[int, ...]
+    launchers: tuple[int, ...]
+
+
+def stream_key(name: str) -> int:
+    """A stable 32-bit key for a component name (CRC-32; Python's ``hash`` varies by process)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+@dataclass
+class World:
+    """Everything a run's systems share. ``t_s`` is set by the engine at the start of a tick.
+
+    Message buses, filled and read by the domain systems (their engineers define the items):
+    ``detections`` (radar index -> detections since the tracker last consumed them), ``tracks``
+    (battery index -> latest track table), ``interceptors`` (the weapons' state; the summary
+    reads ``interceptors.cost_usd[id]`` if present). ``tables`` holds extra result tables
+    (name -> dict of equal-length columns) that the store writes as they are, for example
+    ``tables["tracks"]``. ``busy`` holds predicates ``f(world) -> bool``; the run ends early only
+    when every threat is resolved and none of them reports busy (interceptors still flying...).
+    ``plans`` and ``trajectories`` are the threats' flight plans and precomputed truth paths
+    (row i = threat i).
+    """
+
+    scenario: Scenario
+    seed: int
+    origin: Origin
+    threats: ThreatState
+    assets: AssetState
+    radars: list[RadarRecord]
+    launchers: list[LauncherRecord]
+    batteries: list[BatteryRecord]
+    t_s: float = 0.0
+    log: EventLog = field(default_factory=EventLog)
+    detections: dict[int, list] = field(default_factory=dict)
+    tracks: dict[int, object] = field(default_factory=dict)
+    interceptors: Any = None
+    tables: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    busy: list[Callable[[World], bool]] = field(default_factory=list)
+    plans: list[FlightPlan] = field(default_factory=list, repr=False)
+    trajectories: Trajectories | None = field(default=None, repr=False)
+    _rngs: dict[str, np.random.Generator] = field(default_factory=dict, repr=False)
+
+    def rng(self, component: str) -> np.random.Generator:
+        """The random stream of ``component``: one Generator per name for the whole run,
+        ``SeedSequence(seed, spawn_key=(crc32(name),))``, so streams do not depend on the order
+        or number of components."""
+        gen = self._rngs.get(component)
+        if gen is None:
+            seq = np.random.SeedSequence(self.seed, spawn_key=(stream_key(component),))
+            gen = self._rngs[component] = np.random.default_rng(seq)
+        return gen
+
+    def finished(self) -> bool:
+        """True when every threat is resolved and no system reports itself busy."""
+        if not bool(np.all(self.threats.resolved)):
+            return False
+        return not any(b(self) for b in self.busy)
+
+
+__all__ = [
+    "EXPIRED",
+    "FLYING",
+    "KILLED",
+    "REACHED",
+    "STATUS_NAMES",
+    "WAITING",
+    "AssetState",
+    "BatteryRecord",
+    "LauncherRecord",
+    "RadarRecord",
+    "ThreatState",
+    "World",
+    "stream_key",
+]
