@@ -102,20 +102,46 @@ class Engine:
     duration_s: float
     stop: Callable[[Any, float], bool] | None = None
 
+    def __post_init__(self) -> None:
+        if not self.tick_s > 0:
+            raise ValueError(f"tick_s must be positive, got {self.tick_s}")
+        if not self.duration_s >= 0:
+            raise ValueError(f"duration_s must be zero or more, got {self.duration_s}")
+
     def run(self, world: Any, progress: Callable[[float], None] | None = None) -> float:
-        """Advance ``world`` to the end; return the final time (s). ``progress(t_s)`` is
-        called about 200 times over the run."""
-        n_ticks = int(math.floor(self.duration_s / self.tick_s + 1e-9))
+        """Advance ``world`` to the end; return the time reached (s).
+
+        Tick k starts at ``t = k tick_s``: the engine sets ``world.t_s = t`` (if the world has
+        that attribute), then calls each due system's ``step(world, t, its period)`` in order.
+        The run covers ``floor(duration_s / tick_s)`` ticks, so it reaches ``duration_s`` (less
+        than a tick short if the duration is not a whole number of ticks) unless ``stop`` ends
+        it first. ``progress(t_s)`` is called about 200 times over the run.
+        """
+        n_ticks = self.n_ticks
         every = [_ticks(s.period_s, self.tick_s) for s in self.systems]
         report = max(1, n_ticks // 200)
-        t_s = 0.0
+        has_clock = hasattr(world, "t_s")
+        done = 0
         for k in range(n_ticks):
             t_s = k * self.tick_s
+            if has_clock:
+                world.t_s = t_s
             for system, m in zip(self.systems, every, strict=True):
                 if k % m == 0:
                     system.step(world, t_s, m * self.tick_s)
+            done = k + 1
             if progress is not None and k % report == 0:
                 progress(t_s)
             if self.stop is not None and self.stop(world, t_s):
                 break
-        return t_s + self.tick_s
+        t_end = done * self.tick_s
+        if has_clock:
+            world.t_s = t_end
+        if progress is not None:
+            progress(t_end)
+        return t_end
+
+    @property
+    def n_ticks(self) -> int:
+        """Ticks in a full run: ``floor(duration_s / tick_s)`` (0 if the duration is 0)."""
+        return int(math.floor(self.duration_s / self.tick_s + 1e-9))

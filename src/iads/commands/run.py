@@ -1,0 +1,58 @@
+"""``iads run SCENARIO [--seed N] [--out DIR]``: one run, stored in DIR/results.duckdb."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    seed: int = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
+    out: Path = typer.Option(
+        None, "--out", help="Output directory (default: runs/<scenario file stem>)."
+    ),
+    rows: int = typer.Option(30, help="Per-threat rows to show in the summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+) -> None:
+    """Run a scenario once; write DIR/results.duckdb atomically and print a summary."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from iads.commands.results import render_summary
+    from iads.errors import InputError
+    from iads.io.store import read_summary, write_results
+    from iads.scenario import load_scenario
+    from iads.sim.run import run_scenario
+
+    if not scenario.is_file():
+        raise InputError("file not found", file=str(scenario))
+    sc = load_scenario(scenario)
+    out_dir = out if out is not None else Path("runs") / scenario.stem
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("--out must be a directory, not a file", file=str(out_dir))
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} / {task.total:,.0f} s simulated"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(sc.name, total=sc.duration_s)
+        result = run_scenario(sc, seed, progress=lambda t: bar.update(task, completed=t))
+    path = write_results(result, out_dir)
+    if quiet:
+        return
+    stored = read_summary(out_dir)
+    console = Console()
+    render_summary(console, stored["run"], stored["totals"], stored["threats"], rows)
+    console.print(f"results: {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``iads run`` to ``app``."""
+    app.command()(run)

@@ -1,0 +1,256 @@
+"""The results store of one run: ``DIR/results.duckdb``, written atomically.
+
+Tables (every row carries ``run_id``):
+
+- ``runs``: run_id, scenario_name, scenario_hash, seed, iads_version, wall_time_s, end_time_s,
+  created_utc;
+- ``events``: time_s, kind, entity_id, other_id, x_m, y_m, z_m, value (ENU, m);
+- ``threats``: one row per threat (outcome, arrival time, interceptors spent ...);
+- ``paths``: threat_id, time_s, x_m, y_m, z_m, lat_deg, lon_deg, alt_m;
+- ``engagements``: one row per interceptor fired;
+- ``tracks``: time_s, track_id, x_m ... vz_mps (empty when no tracker ran);
+- ``summary``: key, value (number or NULL), text;
+- any further table a system left in ``world.tables``.
+
+The file is written under a temporary name in the same directory and moved into place with
+``os.replace``; if anything fails, the temporary file (and the directory, if this call created
+it) is removed, so a reader sees either the whole store or none.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from iads.sim.run import RunResult
+
+RESULTS_FILE = "results.duckdb"
+TRACK_COLUMNS = ("time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def run_id(result: RunResult) -> str:
+    """A run's identifier: scenario hash prefix and seed (the same run gets the same id)."""
+    return f"{result.scenario_hash[:12]}-s{result.seed}"
+
+
+def _arrow(columns: dict[str, Any], rid: str) -> pa.Table:
+    import pyarrow as pa
+
+    n = len(next(iter(columns.values()))) if columns else 0
+    arrays: dict[str, pa.Array] = {"run_id": pa.array([rid] * n, pa.string())}
+    for name, col in columns.items():
+        arr = np.asarray(col)
+        if arr.dtype == object or arr.dtype.kind in "US":
+            arrays[name] = pa.array([str(x) for x in arr], pa.string())
+        else:
+            arrays[name] = pa.array(arr)
+    return pa.table(arrays)
+
+
+def _summary_columns(summary: dict[str, Any]) -> dict[str, np.ndarray]:
+    keys, values, texts = [], [], []
+    for key, v in summary.items():
+        keys.append(key)
+        if isinstance(v, bool | int | float | np.number) and not isinstance(v, str):
+            x = float(v)
+            values.append(x if math.isfinite(x) else np.nan)
+        else:
+            values.append(np.nan)
+        texts.append(str(v))
+    return {
+        "key": np.array(keys, dtype=object),
+        "value": np.array(values, dtype=float),
+        "text": np.array(texts, dtype=object),
+    }
+
+
+def result_tables(result: RunResult) -> dict[str, dict[str, Any]]:
+    """The tables of ``result`` by name, as dicts of columns (``run_id`` not yet added)."""
+    runs = {
+        "scenario_name": np.array([result.scenario_name], dtype=object),
+        "scenario_hash": np.array([result.scenario_hash], dtype=object),
+        "seed": np.array([result.seed], dtype=np.int64),
+        "iads_version": np.array([result.version], dtype=object),
+        "wall_time_s": np.array([result.wall_time_s]),
+        "end_time_s": np.array([result.end_time_s]),
+        "created_utc": np.array([datetime.now(UTC).isoformat(timespec="seconds")], dtype=object),
+    }
+    tracks = result.tables.get("tracks") or {
+        c: np.empty(0, dtype=np.int64 if c == "track_id" else float) for c in TRACK_COLUMNS
+    }
+    tables: dict[str, dict[str, Any]] = {
+        "runs": runs,
+        "events": result.events,
+        "threats": result.threats,
+        "paths": result.paths,
+        "engagements": result.engagements,
+        "tracks": tracks,
+        "summary": _summary_columns(result.summary),
+    }
+    for name, cols in result.tables.items():
+        if name not in tables and _NAME.match(name) and cols:
+            tables[name] = cols
+    return tables
+
+
+def _write_table(con: Any, name: str, table: pa.Table) -> None:
+    con.register("_iads_src", table)
+    try:
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _iads_src')
+    finally:
+        con.unregister("_iads_src")
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(f"{path}.wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def write_results(result: RunResult, out_dir: str | Path) -> Path:
+    """Write ``out_dir/results.duckdb`` atomically (replacing an older one); return its path."""
+    import duckdb
+
+    out = Path(out_dir)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".{RESULTS_FILE}.tmp-{os.getpid()}"
+    final = out / RESULTS_FILE
+    _remove(tmp)
+    try:
+        rid = run_id(result)
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, cols in result_tables(result).items():
+                _write_table(con, name, _arrow(cols, rid))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, final)
+        _remove(tmp)
+    except BaseException:
+        _remove(tmp)
+        if created:
+            try:
+                out.rmdir()
+            except OSError:
+                pass
+        raise
+    return final
+
+
+def results_path(run_dir: str | Path) -> Path:
+    """``run_dir/results.duckdb``; raises InputError if it is not there."""
+    from iads.errors import InputError
+
+    path = Path(run_dir) / RESULTS_FILE
+    if not path.is_file():
+        raise InputError(
+            f"no {RESULTS_FILE} here (make one with `iads run SCENARIO --out DIR`)",
+            file=str(run_dir),
+        )
+    return path
+
+
+def read_table(run_dir: str | Path, name: str) -> dict[str, np.ndarray]:
+    """One table of a stored run as NumPy columns."""
+    import duckdb
+
+    con = duckdb.connect(str(results_path(run_dir)), read_only=True)
+    try:
+        cols = con.execute(f'SELECT * FROM "{name}"').fetchnumpy()
+    finally:
+        con.close()
+    return {
+        c: np.ma.filled(v, np.nan)
+        if np.ma.isMaskedArray(v) and v.dtype.kind == "f"
+        else np.asarray(v)
+        for c, v in cols.items()
+    }
+
+
+def read_summary(run_dir: str | Path) -> dict[str, Any]:
+    """The run's identity (``runs`` row), totals (``summary``) and per-threat table."""
+    runs = read_table(run_dir, "runs")
+    summ = read_table(run_dir, "summary")
+    totals: dict[str, Any] = {}
+    for key, value, text in zip(summ["key"], summ["value"], summ["text"], strict=True):
+        numeric = value is not None and not (isinstance(value, float) and math.isnan(value))
+        totals[str(key)] = float(value) if numeric or text == "nan" else text
+        if text in ("True", "False"):
+            totals[str(key)] = text == "True"
+        elif numeric and float(value).is_integer() and "." not in text:
+            totals[str(key)] = int(value)
+    run = {k: v[0].item() if hasattr(v[0], "item") else v[0] for k, v in runs.items()}
+    return {"run": run, "totals": totals, "threats": read_table(run_dir, "threats")}
+
+
+def table_names(run_dir: str | Path) -> list[str]:
+    """Tables in a stored run."""
+    import duckdb
+
+    con = duckdb.connect(str(results_path(run_dir)), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+        ).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
+def export_parquet(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
+    """Write every table of a stored run to ``out_dir/<table>.parquet`` (each atomically)."""
+    import duckdb
+
+    src = results_path(run_dir)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    con = duckdb.connect(str(src), read_only=True)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+            ).fetchall()
+        ]
+        for name in names:
+            final = out / f"{name}.parquet"
+            tmp = out / f".{name}.parquet.tmp-{os.getpid()}"
+            try:
+                con.execute(
+                    f"COPY (SELECT * FROM \"{name}\") TO '{tmp.as_posix()}' (FORMAT parquet)"
+                )
+                os.replace(tmp, final)
+            finally:
+                tmp.unlink(missing_ok=True)
+            written.append(final)
+    finally:
+        con.close()
+    return written
+
+
+__all__ = [
+    "RESULTS_FILE",
+    "export_parquet",
+    "read_summary",
+    "read_table",
+    "result_tables",
+    "results_path",
+    "run_id",
+    "table_names",
+    "write_results",
+]

@@ -1,0 +1,151 @@
+"""Outcomes from the event log: one row per threat, one per interceptor fired, and totals.
+
+Event kinds read here (see ``iads.sim.world``): ``launch``, ``detect`` (first detection of a
+threat), ``track`` (first confirmed track), ``engage`` (entity = threat id, other = interceptor
+id, value = predicted Pk), ``intercept`` (closest approach, value = miss distance m), ``kill``,
+``miss``, ``reach`` (other = asset index), ``expire``.
+
+Cost exchange = cost of the interceptors spent / cost of the threats killed. Interceptor costs
+come from ``world.interceptors.cost_usd[interceptor_id]`` when the weapons system provides it;
+otherwise they count as 0 and ``interceptor_cost_known`` is False in the totals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from iads.sim.world import STATUS_NAMES, World
+
+Columns = dict[str, np.ndarray]
+
+
+def _first_time(events: Columns, kind: str, n: int) -> np.ndarray:
+    """(n,) the earliest time of ``kind`` per entity id (NaN if none)."""
+    out = np.full(n, np.nan)
+    sel = events["kind"] == kind
+    ids, t = events["entity_id"][sel], events["time_s"][sel]
+    ok = (ids >= 0) & (ids < n)
+    if ok.any():
+        np.fmin.at(out, ids[ok], t[ok])
+    return out
+
+
+def _count(events: Columns, kind: str, n: int) -> np.ndarray:
+    sel = events["kind"] == kind
+    ids = events["entity_id"][sel]
+    return np.bincount(ids[(ids >= 0) & (ids < n)], minlength=n).astype(np.int64)
+
+
+def interceptor_costs(world: World, interceptor_id: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Cost (USD) of each interceptor id and whether costs were known (else zeros)."""
+    table = getattr(world.interceptors, "cost_usd", None)
+    if table is None:
+        return np.zeros(interceptor_id.shape[0]), False
+    cost = np.asarray(table, dtype=float)
+    ok = (interceptor_id >= 0) & (interceptor_id < cost.shape[0])
+    return np.where(ok, cost[np.clip(interceptor_id, 0, max(cost.shape[0] - 1, 0))], 0.0), True
+
+
+def threat_table(world: World, events: Columns) -> Columns:
+    """One row per threat: identity, detection and track times, interceptors spent, outcome."""
+    th = world.threats
+    n = len(th)
+    status = th.status
+    reach_t = _first_time(events, "reach", n)
+    kill_t = _first_time(events, "kill", n)
+    expire_t = _first_time(events, "expire", n)
+    outcome_t = np.fmin(np.fmin(reach_t, kill_t), expire_t)
+    reached_asset = np.full(n, -1, dtype=np.int64)
+    sel = events["kind"] == "reach"
+    reached_asset[events["entity_id"][sel]] = events["other_id"][sel]
+    assets = world.assets.name
+    return {
+        "threat_id": th.id.copy(),
+        "name": np.array(th.name, dtype=object),
+        "raid": np.array(th.raid, dtype=object),
+        "type": np.array(th.type_name, dtype=object),
+        "target": np.array([assets[i] if i >= 0 else "" for i in th.target_asset], dtype=object),
+        "launch_time_s": th.launch_time_s.copy(),
+        "planned_arrival_s": th.planned_arrival_s.copy(),
+        "first_detect_s": _first_time(events, "detect", n),
+        "first_track_s": _first_time(events, "track", n),
+        "interceptors": _count(events, "engage", n),
+        "outcome": np.array([STATUS_NAMES[s] for s in status], dtype=object),
+        "outcome_time_s": outcome_t,
+        "reached": status == 3,
+        "reached_asset": np.array(
+            [assets[i] if i >= 0 else "" for i in reached_asset], dtype=object
+        ),
+        "arrival_time_s": reach_t,
+        "cost_usd": th.cost_usd.copy(),
+    }
+
+
+def engagement_table(world: World, events: Columns) -> Columns:
+    """One row per interceptor fired: who at whom, predicted Pk, miss distance, result."""
+    k = events["kind"]
+    eng = k == "engage"
+    interceptor = events["other_id"][eng]
+    miss_m = np.full(interceptor.shape[0], np.nan)
+    result = np.full(interceptor.shape[0], "", dtype=object)
+    pos = {int(x): i for i, x in enumerate(interceptor)}
+    for kind in ("intercept", "kill", "miss"):
+        sel = np.flatnonzero(k == kind)
+        for j in sel:
+            i = pos.get(int(events["other_id"][j]))
+            if i is None:
+                continue
+            if kind == "intercept":
+                miss_m[i] = events["value"][j]
+            else:
+                result[i] = kind
+    cost, _ = interceptor_costs(world, interceptor)
+    return {
+        "time_s": events["time_s"][eng].copy(),
+        "threat_id": events["entity_id"][eng].copy(),
+        "interceptor_id": interceptor.copy(),
+        "predicted_pk": events["value"][eng].copy(),
+        "miss_distance_m": miss_m,
+        "result": result,
+        "cost_usd": cost,
+    }
+
+
+def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, Any]:
+    """Headline figures of a run (plain Python numbers and strings)."""
+    n = len(world.threats)
+    outcome = threats["outcome"]
+    kills = int(np.count_nonzero(outcome == "killed"))
+    spent = int(engagements["interceptor_id"].shape[0])
+    _, known = interceptor_costs(world, engagements["interceptor_id"])
+    icost = float(np.sum(engagements["cost_usd"]))
+    killed_cost = float(np.sum(threats["cost_usd"][outcome == "killed"]))
+    leak_value = float(
+        np.sum([world.assets.value[world.assets.index(a)] for a in threats["reached_asset"] if a])
+    )
+    return {
+        "threats": n,
+        "launched": int(np.count_nonzero(outcome != "waiting")),
+        "detected": int(np.count_nonzero(np.isfinite(threats["first_detect_s"]))),
+        "tracked": int(np.count_nonzero(np.isfinite(threats["first_track_s"]))),
+        "kills": kills,
+        "leakers": int(np.count_nonzero(outcome == "reached")),
+        "expired": int(np.count_nonzero(outcome == "expired")),
+        "unresolved": int(np.count_nonzero((outcome == "flying") | (outcome == "waiting"))),
+        "interceptors_spent": spent,
+        "interceptors_per_kill": spent / kills if kills else float("nan"),
+        "interceptor_cost_usd": icost,
+        "interceptor_cost_known": bool(known) or spent == 0,
+        "threat_cost_killed_usd": killed_cost,
+        "threat_cost_total_usd": float(np.sum(threats["cost_usd"])),
+        "cost_exchange_ratio": icost / killed_cost if killed_cost > 0 else float("nan"),
+        "leaked_asset_value": leak_value,
+        "last_arrival_s": float(np.nanmax(threats["arrival_time_s"]))
+        if np.isfinite(threats["arrival_time_s"]).any()
+        else float("nan"),
+    }
+
+
+__all__ = ["engagement_table", "interceptor_costs", "threat_table", "totals"]
