@@ -81,7 +81,7 @@ def render_summary(
     n = len(threats.get("threat_id", []))
     table = Table(title=f"threats ({n}); times in s", title_justify="left")
     for col in ("name", "type", "target", "launch", "detect", "track", "shots", "outcome", "time"):
-        text = col in ("name", "type", "target")
+        text = col in ("name", "target")
         table.add_column(
             col,
             justify="left" if text or col == "outcome" else "right",
@@ -91,7 +91,6 @@ def render_summary(
     for i in range(min(n, max_rows)):
         table.add_row(
             str(threats["name"][i]),
-            str(threats["type"][i]),
             str(threats["target"][i]),
             _t(threats["launch_time_s"][i]),
             _t(threats["first_detect_s"][i]),
