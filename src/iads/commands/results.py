@@ -80,8 +80,8 @@ def render_summary(
 
     n = len(threats.get("threat_id", []))
     table = Table(title=f"threats ({n}); times in s", title_justify="left")
-    for col in ("name", "type", "target", "launch", "detect", "track", "shots", "outcome", "time"):
-        text = col in ("name", "target")
+    for col in ("name", "target", "launch", "detect", "track", "shots", "outcome", "time"):
+        text = col == "target"
         table.add_column(
             col,
             justify="left" if text or col == "outcome" else "right",
