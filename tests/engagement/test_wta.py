@@ -1,0 +1,120 @@
+"""Weapon-target assignment against brute force on small instances, and its contract."""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iads.engagement import assign, surviving_value
+
+
+def brute_force(p, v, cap):
+    """Enumerate every assignment (weapon -> target or none) within the caps."""
+    n_w, n_t = p.shape
+    best = np.inf
+    for combo in itertools.product(range(-1, n_t), repeat=n_w):
+        a = np.array(combo)
+        used = a >= 0
+        if np.any(np.bincount(a[used], minlength=n_t) > cap):
+            continue
+        if np.any(p[np.flatnonzero(used), a[used]] == 0):
+            continue
+        # F = sum_j v_j prod_i (1 - p_ij)^x_ij, written out independently of the module
+        f = sum(v[j] * np.prod([1 - p[i, j] for i in range(n_w) if a[i] == j]) for j in range(n_t))
+        best = min(best, f)
+    return best
+
+
+def instance(seed, n_w, n_t, zero_frac=0.25):
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    p = rng.uniform(0.05, 0.95, (n_w, n_t))
+    p[rng.random((n_w, n_t)) < zero_frac] = 0.0
+    v = rng.uniform(1.0, 100.0, n_t)
+    cap = rng.integers(1, 4, n_t)
+    return p, v, cap
+
+
+def check_feasible(a, p, cap):
+    used = a >= 0
+    assert a.dtype == np.int64 and a.shape == (p.shape[0],)
+    assert np.all(a < p.shape[1])
+    assert np.all(p[np.flatnonzero(used), a[used]] > 0)
+    assert np.all(np.bincount(a[used], minlength=p.shape[1]) <= cap)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_exact_equals_brute_force(seed):
+    n_w, n_t = 3 + seed % 4, 2 + seed % 3
+    p, v, cap = instance(seed, n_w, n_t)
+    a = assign(p, v, max_per_target=cap, method="exact")
+    check_feasible(a, p, cap)
+    assert surviving_value(p, v, a) == pytest.approx(brute_force(p, v, cap), rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lap_exact_when_one_per_target(seed):
+    p, v, _ = instance(100 + seed, 5, 4)
+    cap = np.ones(4, dtype=int)
+    a = assign(p, v, max_per_target=1)
+    check_feasible(a, p, cap)
+    assert surviving_value(p, v, a) == pytest.approx(brute_force(p, v, cap), rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_heuristic_feasible_and_near_brute_force(seed):
+    p, v, cap = instance(200 + seed, 6, 3)
+    a = assign(p, v, max_per_target=cap, method="heuristic")
+    check_feasible(a, p, cap)
+    assert surviving_value(p, v, a) <= 1.02 * brute_force(p, v, cap)
+
+
+def test_heuristic_large_feasible_and_not_worse_than_exact_bound():
+    p, v, cap = instance(300, 40, 15)
+    h = assign(p, v, max_per_target=cap, method="heuristic")
+    e = assign(p, v, max_per_target=cap, method="exact")
+    check_feasible(h, p, cap)
+    check_feasible(e, p, cap)
+    assert surviving_value(p, v, e) <= surviving_value(p, v, h) + 1e-9
+    assert surviving_value(p, v, h) <= 1.02 * surviving_value(p, v, e)
+
+
+def test_surviving_value_closed_form():
+    p = np.array([[0.5, 0.2], [0.5, 0.9], [0.1, 0.3]])
+    v = np.array([10.0, 4.0])
+    a = np.array([0, 0, -1])
+    assert surviving_value(p, v, a) == pytest.approx(10 * 0.25 + 4.0)
+
+
+def test_infeasible_never_assigned_and_zero_cap_respected():
+    p = np.array([[0.0, 0.9], [0.0, 0.0]])
+    a = assign(p, np.array([5.0, 1.0]), max_per_target=np.array([3, 0]))
+    np.testing.assert_array_equal(a, [-1, -1])
+    np.testing.assert_array_equal(assign(np.zeros((0, 3)), np.ones(3)), np.zeros(0))
+
+
+def test_bad_input_is_explained():
+    with pytest.raises(ValueError, match="target_value must have shape"):
+        assign(np.ones((2, 3)) * 0.5, np.ones(2))
+    with pytest.raises(ValueError, match="probabilities"):
+        assign(np.full((2, 2), 1.5), np.ones(2))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from(["auto", "exact", "heuristic"]),
+)
+def test_property_optimal_or_close_and_inputs_untouched(n_w, n_t, seed, method):
+    p, v, cap = instance(seed, n_w, n_t)
+    p0, v0 = p.copy(), v.copy()
+    a = assign(p, v, max_per_target=cap, method=method)
+    np.testing.assert_array_equal(p, p0)
+    np.testing.assert_array_equal(v, v0)
+    check_feasible(a, p, cap)
+    best = brute_force(p, v, cap)
+    tol = 1e-6 if method != "heuristic" else 0.02
+    assert surviving_value(p, v, a) <= best * (1 + tol) + 1e-12
