@@ -14,6 +14,9 @@ def run(
         None, "--out", help="Output directory (default: runs/<scenario file stem>)."
     ),
     rows: int = typer.Option(30, help="Per-threat rows to show in the summary."),
+    no_defense: bool = typer.Option(
+        False, "--no-defense", help="Motion only: the undefended baseline."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Run a scenario once; write DIR/results.duckdb atomically and print a summary."""
@@ -43,7 +46,9 @@ def run(
         disable=quiet or not err.is_terminal,
     ) as bar:
         task = bar.add_task(sc.name, total=sc.duration_s)
-        result = run_scenario(sc, seed, progress=lambda t: bar.update(task, completed=t))
+        result = run_scenario(
+            sc, seed, progress=lambda t: bar.update(task, completed=t), defended=not no_defense
+        )
     path = write_results(result, out_dir)
     if quiet:
         return

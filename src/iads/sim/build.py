@@ -226,10 +226,13 @@ def motion_system(world: World) -> MotionSystem:
     )
 
 
-def build_systems(scenario: Scenario, world: World) -> list[System]:
-    """Systems in tick order: registered factories' systems, then motion (last)."""
+def build_systems(
+    scenario: Scenario, world: World, factories: list[SystemFactory] | None = None
+) -> list[System]:
+    """Systems in tick order: the factories' systems (default ``SYSTEM_FACTORIES``; an empty
+    list gives the undefended baseline), then motion (last)."""
     systems: list[System] = []
-    for factory in SYSTEM_FACTORIES:
+    for factory in SYSTEM_FACTORIES if factories is None else factories:
         systems.extend(factory(scenario, world))
     systems.append(motion_system(world))
     return systems

@@ -110,13 +110,16 @@ def run_scenario(
     scenario: Scenario,
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
+    defended: bool = True,
 ) -> RunResult:
     """Run ``scenario`` with ``seed`` (default ``scenario.seed``); ``progress(t_s)`` is called
-    about 200 times. The result depends on (scenario, seed) only, apart from ``wall_time_s``."""
+    about 200 times. The result depends on (scenario, seed) only, apart from ``wall_time_s``.
+    ``defended=False`` runs motion alone: the no-defense baseline (each threat's path, arrival
+    time at its target and whether it got there)."""
     start = time.perf_counter()
     seed = scenario.seed if seed is None else int(seed)
     world = build_world(scenario, seed)
-    systems = build_systems(scenario, world)
+    systems = build_systems(scenario, world, None if defended else [])
     engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
     end_time_s = engine.run(world, progress)
     events = world.log.columns()
@@ -126,6 +129,7 @@ def run_scenario(
     paths = sample_paths(world, end_time_s, kill_t)
     summary = totals(world, threats, engagements)
     summary["end_time_s"] = end_time_s
+    summary["defended"] = defended
     return RunResult(
         scenario_name=scenario.name,
         scenario_hash=scenario_hash(scenario),

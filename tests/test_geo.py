@@ -1,0 +1,111 @@
+"""Geodesy against pymap3d (reference) and published worked examples."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pymap3d
+import pytest
+from pymap3d.vincenty import vdist, vreckon
+
+from iads.geo import (
+    MEAN_EARTH_RADIUS_M,
+    Origin,
+    azimuth_elevation_range,
+    enu_to_geodetic,
+    geodesic_direct,
+    geodesic_inverse,
+    geodesic_points,
+    geodetic_to_enu,
+)
+
+ORIGIN = Origin(-47.45, -32.05, 12.0)
+
+
+def _dms(d: float, m: float, s: float) -> float:
+    return math.copysign(abs(d) + m / 60 + s / 3600, d)
+
+
+def test_enu_matches_pymap3d_pointwise_and_round_trips():
+    rng = np.random.default_rng(1)
+    lat = ORIGIN.lat_deg + rng.uniform(-2, 2, 50)
+    lon = ORIGIN.lon_deg + rng.uniform(-3, 3, 50)
+    alt = rng.uniform(0, 20_000, 50)
+    enu = geodetic_to_enu(lat, lon, alt, ORIGIN)
+    for i in range(0, 50, 7):
+        ref = pymap3d.geodetic2enu(lat[i], lon[i], alt[i], *vars(ORIGIN).values())
+        np.testing.assert_allclose(enu[i], ref, atol=1e-6)
+    back = enu_to_geodetic(enu, ORIGIN)
+    np.testing.assert_allclose(back[0], lat, atol=1e-9)
+    np.testing.assert_allclose(back[1], lon, atol=1e-9)
+    np.testing.assert_allclose(back[2], alt, atol=1e-4)
+
+
+def test_inputs_are_not_mutated():
+    enu = np.array([[1e-12, 5.0, -1e-13], [100.0, 0.0, 0.0]])
+    keep = enu.copy()
+    enu_to_geodetic(enu, ORIGIN)
+    azimuth_elevation_range(enu)
+    np.testing.assert_array_equal(enu, keep)
+
+
+def test_far_point_at_constant_height_lies_below_the_tangent_plane():
+    # closed form on a sphere: drop = d^2 / (2 R) for d << R
+    origin = Origin(0.0, 0.0, 0.0)
+    d_m = 300_000.0
+    lat, lon = geodesic_direct(0.0, 0.0, d_m, math.pi / 2)
+    z = geodetic_to_enu(lat, lon, 0.0, origin)[0, 2]
+    assert z < 0
+    assert z == pytest.approx(-(d_m**2) / (2 * MEAN_EARTH_RADIUS_M), rel=0.02)
+
+
+def test_vincenty_worked_example_flinders_peak_to_buninyong():
+    # Vincenty (1975) / Geoscience Australia worked example (GRS80 ~ WGS-84 to < 1 mm here):
+    # distance 54,972.271 m, forward azimuth 306 52' 05.37"
+    lat1, lon1 = _dms(-37, 57, 3.72030), _dms(144, 25, 29.52440)
+    lat2, lon2 = _dms(-37, 39, 10.15610), _dms(143, 55, 35.38390)
+    dist, az1, _ = geodesic_inverse(lat1, lon1, lat2, lon2)
+    assert float(dist) == pytest.approx(54_972.271, abs=2e-3)
+    assert math.degrees(float(az1)) % 360 == pytest.approx(_dms(306, 52, 5.37), abs=1e-4)
+
+
+def test_inverse_matches_pymap3d_vdist_and_direct_inverts_it():
+    rng = np.random.default_rng(7)
+    lat1 = rng.uniform(-70, 70, 30)
+    lon1 = rng.uniform(-180, 180, 30)
+    lat2 = np.clip(lat1 + rng.uniform(-10, 10, 30), -89, 89)
+    lon2 = (lon1 + rng.uniform(-10, 10, 30) + 180) % 360 - 180
+    dist, az1, az2 = geodesic_inverse(lat1, lon1, lat2, lon2)
+    for i in range(30):  # pymap3d's vdist, one pair at a time (its scalar form is the reference)
+        ref_d, ref_az = vdist(lat1[i], lon1[i], lat2[i], lon2[i])
+        assert dist[i] == pytest.approx(float(ref_d), abs=1e-3)
+        assert math.degrees(az1[i]) % 360 == pytest.approx(float(ref_az) % 360, abs=1e-7)
+    la, lo = geodesic_direct(lat1, lon1, dist, az1)
+    np.testing.assert_allclose(la, lat2, atol=1e-9)
+    np.testing.assert_allclose((lo - lon2 + 180) % 360 - 180, 0, atol=1e-9)
+    # arrival azimuth: the back azimuth from point 2 reversed
+    _, back, _ = geodesic_inverse(lat2, lon2, lat1, lon1)
+    np.testing.assert_allclose(np.cos(az2 - back - np.pi), 1.0, atol=1e-12)
+
+
+def test_geodesic_points_lie_on_the_geodesic():
+    total = float(vdist(-47.0, -31.0, -48.5, -33.0)[0])
+    s = np.linspace(0, total, 11)
+    lat, lon = geodesic_points(-47.0, -31.0, -48.5, -33.0, s)
+    for la, lo, si in zip(lat, lon, s, strict=True):
+        a = float(vdist(-47.0, -31.0, la, lo)[0]) if si > 0 else 0.0
+        b = float(vdist(la, lo, -48.5, -33.0)[0]) if si < total else 0.0
+        assert a == pytest.approx(si, abs=1e-3)
+        assert a + b == pytest.approx(total, abs=1e-3)
+    ref = vreckon(-47.0, -31.0, 100_000.0, float(vdist(-47.0, -31.0, -48.5, -33.0)[1]))
+    lat1, lon1 = geodesic_points(-47.0, -31.0, -48.5, -33.0, np.array([100_000.0]))
+    assert lat1[0] == pytest.approx(float(np.ravel(ref[0])[0]), abs=1e-9)
+    assert lon1[0] == pytest.approx(float(np.ravel(ref[1])[0]), abs=1e-9)
+
+
+def test_azimuth_is_clockwise_from_north():
+    az, el, rng = azimuth_elevation_range(np.array([[1.0, 0, 0], [0, 1.0, 0], [-1.0, 0, 1.0]]))
+    np.testing.assert_allclose(az, [math.pi / 2, 0.0, 1.5 * math.pi])
+    np.testing.assert_allclose(el, [0, 0, math.pi / 4])
+    np.testing.assert_allclose(rng, [1, 1, math.sqrt(2)])
