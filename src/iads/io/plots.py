@@ -29,6 +29,7 @@ __all__ = [
     "DETECTION_COLUMNS",
     "TRACK_COLUMNS",
     "TRUTH_COLUMNS",
+    "file_kind",
     "read_detections",
     "read_table",
     "read_tracks",
@@ -47,7 +48,9 @@ _CSV = (".csv",)
 _PARQUET = (".parquet", ".pq")
 
 
-def _kind(path: Path) -> str:
+def file_kind(path: str | os.PathLike[str]) -> str:
+    """ "csv" or "parquet" from the file extension, else InputError."""
+    path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _CSV:
         return "csv"
@@ -63,7 +66,7 @@ def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     import pyarrow as pa
 
     p = Path(path)
-    kind = _kind(p)
+    kind = file_kind(p)
     if not p.is_file():
         raise InputError("file not found", file=str(p))
     try:
@@ -190,7 +193,7 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
     import pyarrow as pa
 
     p = Path(path)
-    kind = _kind(p)
+    kind = file_kind(p)
     table = pa.table({k: np.asarray(v) for k, v in columns.items()})
     directory = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)

@@ -1,0 +1,151 @@
+"""``iads track DETECTIONS --out TRACKS``: run the tracker alone on recorded radar plots.
+
+Formats (CSV or Parquet by extension) are those of ``docs/shared DESIGN.md``; plots are grouped
+into scans by their exact ``time_s`` (several sensors may share a scan, told apart by
+``sensor_id``). The clutter density the tracker assumes is ``--clutter-per-scan`` spread over the
+volume the plots span: ``[0, max range] x 2 pi x [min elevation, max elevation]`` (at least
+0.05 rad of elevation).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import typer
+
+MIN_ELEVATION_SPAN_RAD = 0.05
+
+
+def _parse_sensors(values: list[str] | None) -> dict[int, tuple[float, float, float]]:
+    """``X,Y,Z`` (sensor 0) or ``ID=X,Y,Z``, repeatable; metres ENU."""
+    from iads.errors import InputError
+
+    sensors: dict[int, tuple[float, float, float]] = {}
+    for k, text in enumerate(values or ["0,0,0"]):
+        key, _, coords = text.rpartition("=")
+        try:
+            sid = int(key) if key else k
+            xyz = tuple(float(v) for v in coords.split(","))
+        except ValueError:
+            xyz, sid = (), -1
+        if len(xyz) != 3 or not all(np.isfinite(xyz)):
+            raise InputError(
+                f"expected X,Y,Z or ID=X,Y,Z in metres, got {text!r}", field="--sensor-enu"
+            )
+        sensors[sid] = (xyz[0], xyz[1], xyz[2])
+    return sensors
+
+
+def _clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> float:
+    if det["range_m"].size == 0:
+        return 1e-12
+    el = det["elevation_rad"]
+    span = max(float(el.max() - el.min()), MIN_ELEVATION_SPAN_RAD)
+    volume = max(float(det["range_m"].max()), 1.0) * 2.0 * np.pi * span
+    return max(clutter_per_scan, 1e-6) / volume
+
+
+def track(
+    detections: Path = typer.Argument(..., help="Detections file (.csv or .parquet)."),
+    out: Path = typer.Option(..., "--out", help="Tracks file to write (.csv or .parquet)."),
+    sigma_range_m: float = typer.Option(50.0, min=0.0, help="Range noise std (m)."),
+    sigma_azimuth_deg: float = typer.Option(0.2, min=0.0, help="Azimuth noise std (deg)."),
+    sigma_elevation_deg: float = typer.Option(0.2, min=0.0, help="Elevation noise std (deg)."),
+    sigma_range_rate_mps: float = typer.Option(
+        None, min=0.0, help="Range-rate noise std (m/s); uses the range_rate_mps column."
+    ),
+    pd: float = typer.Option(0.9, min=0.01, max=0.999, help="Probability of detection."),
+    clutter_per_scan: float = typer.Option(20.0, min=0.0, help="Mean false plots per scan."),
+    sensor_enu: list[str] = typer.Option(  # noqa: B006 - typer needs the list default
+        None, "--sensor-enu", help="Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."
+    ),
+    filter: str = typer.Option("ekf", "--filter", help="ekf, ukf or imm."),
+    association: str = typer.Option("gnn", "--association", help="gnn or jpda."),
+    q_mps2: float = typer.Option(10.0, min=0.0, help="CV acceleration noise level (m/s^2)."),
+    confirm_m: int = typer.Option(3, min=1, help="Confirm with M hits ..."),
+    confirm_n: int = typer.Option(4, min=1, help="... in the last N scans."),
+    delete_misses: int = typer.Option(3, min=1, help="Delete after this many misses in a row."),
+    max_tracks: int = typer.Option(100_000, min=0, help="Track capacity."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+) -> None:
+    """Track recorded plots; write one row per confirmed track per scan, atomically."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from iads.errors import InputError
+    from iads.io.plots import file_kind, read_detections, write_tracks
+    from iads.tracking.measurement import polar_noise_cov
+    from iads.tracking.tracker import Tracker, TrackerConfig, scans_from_detections, track_columns
+
+    file_kind(out)  # reject an unknown output type before doing any work
+    det = read_detections(detections)
+    sensors = _parse_sensors(sensor_enu)
+    missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(sensors))
+    if missing:
+        raise InputError(
+            f"no --sensor-enu position for sensor_id {missing[0]}",
+            file=str(detections),
+            field="sensor_id",
+        )
+    use_rr = sigma_range_rate_mps is not None
+    if use_rr and "range_rate_mps" not in det:
+        raise InputError(
+            "--sigma-range-rate-mps given but the file has no such column",
+            file=str(detections),
+            field="range_rate_mps",
+        )
+    try:
+        config = TrackerConfig(
+            filter=filter,
+            association=association,
+            pd=pd,
+            clutter_density=_clutter_density(det, clutter_per_scan),
+            q_mps2=q_mps2,
+            confirm_m=confirm_m,
+            confirm_n=confirm_n,
+            delete_misses=delete_misses,
+            max_tracks=max_tracks,
+            range_rate=use_rr,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc), field="options") from None
+    R = polar_noise_cov(
+        sigma_range_m,
+        np.deg2rad(sigma_azimuth_deg),
+        np.deg2rad(sigma_elevation_deg),
+        sigma_range_rate_mps,
+    )
+    tracker = Tracker(config)
+    n_scans = int(np.unique(det["time_s"]).size)
+    err = Console(stderr=True)
+    parts = []
+    with Progress(
+        TextColumn("[bold]tracking"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} / {task.total:,.0f} scans"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or n_scans < 50 or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("track", total=n_scans)
+        for t_s, plots in scans_from_detections(det, R, sensors):
+            parts.append(track_columns(tracker.step(t_s, plots), t_s))
+            bar.advance(task)
+    if parts:
+        cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    else:
+        cols = track_columns(tracker.state.table, 0.0)
+    write_tracks(out, cols)
+    if not quiet:
+        n_tracks = int(np.unique(cols["track_id"]).size)
+        Console().print(
+            f"{n_scans:,} scans, {det['time_s'].size:,} plots -> "
+            f"{n_tracks:,} confirmed tracks, {cols['time_s'].size:,} rows: {out}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``iads track`` to ``app``."""
+    app.command()(track)

@@ -1,0 +1,499 @@
+"""The multi-target tracker: predict, gate, associate, update, manage; batched over tracks.
+
+One call of :func:`tracker_step` processes one scan time: all tracks are predicted to ``t_s``
+with the constant-velocity model (or the IMM), then each sensor's plots are processed in turn
+(sequential measurement-level fusion: each plot is used in polar form with its own sensor
+position and noise ``R``; Bar-Shalom, Willett & Tian 2011 §7.4): gating with a k-d tree and the
+Mahalanobis test, clusters, GNN or JPDA, EKF/UKF update, then initiation from the plots left
+over. After all sensors, the M-of-N logic confirms tracks and the deletion rules prune them.
+
+:class:`Tracker` is a thin stateful wrapper for callers that prefer ``tracker.step(t, plots)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.stats import chi2
+
+from iads.tracking import association as assoc
+from iads.tracking import management as mgmt
+from iads.tracking.imm import ImmParams, imm_combine, imm_init, imm_predict, imm_update_polar
+from iads.tracking.kalman import ekf_update_polar, kf_predict
+from iads.tracking.measurement import polar_to_cartesian
+from iads.tracking.models import cv_process_noise, cv_transition
+from iads.tracking.ukf import ukf_update_polar
+
+__all__ = [
+    "Plots",
+    "Tracker",
+    "TrackerConfig",
+    "TrackerState",
+    "scans_from_detections",
+    "tracker_step",
+    "track_columns",
+]
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """Tracker settings, validated once (SI units).
+
+    ``clutter_density`` is in plots per m rad^2 (range x azimuth x elevation) for one sensor's
+    scan; ``q_mps2`` the CV acceleration noise level (see ``cv_process_noise``);
+    ``gate_probability`` the probability that the true plot falls in the gate (chi-square).
+    """
+
+    filter: str = "ekf"
+    association: str = "gnn"
+    gate_probability: float = 0.9999
+    pd: float = 0.9
+    clutter_density: float = 5e-5
+    q_mps2: float = 10.0
+    confirm_m: int = 2
+    confirm_n: int = 3
+    delete_misses: int = 3
+    max_position_std_m: float = 5000.0
+    max_tracks: int = 100_000
+    initiation: str = "one_point"
+    velocity_std_mps: float = 300.0
+    max_speed_mps: float = 1000.0
+    range_rate: bool = False
+    imm: ImmParams = ImmParams()
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.filter in ("ekf", "ukf", "imm"), "filter must be 'ekf', 'ukf' or 'imm'"),
+            (self.association in ("gnn", "jpda"), "association must be 'gnn' or 'jpda'"),
+            (
+                self.initiation in ("one_point", "two_point"),
+                "initiation must be 'one_point' or 'two_point'",
+            ),
+            (0.0 < self.gate_probability < 1.0, "gate_probability must be in (0, 1)"),
+            (0.0 < self.pd < 1.0, "pd must be in (0, 1)"),
+            (self.clutter_density > 0.0, "clutter_density must be > 0"),
+            (self.q_mps2 >= 0.0, "q_mps2 must be >= 0"),
+            (1 <= self.confirm_m <= self.confirm_n <= 32, "need 1 <= confirm_m <= confirm_n <= 32"),
+            (self.delete_misses >= 1, "delete_misses must be >= 1"),
+            (self.max_tracks >= 0, "max_tracks must be >= 0"),
+            (self.velocity_std_mps > 0.0 and self.max_speed_mps > 0.0, "speeds must be > 0"),
+            (
+                not (self.filter == "imm" and self.association == "jpda"),
+                "the IMM runs with GNN association only",
+            ),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+    @property
+    def gate_d2(self) -> float:
+        """Gate threshold on ``nu' S^-1 nu`` (chi-square quantile, m degrees of freedom)."""
+        return float(chi2.ppf(self.gate_probability, 4 if self.range_rate else 3))
+
+
+@dataclass(frozen=True)
+class FilterOps:
+    """The filter behind the tracker: how to predict, update and start tracks."""
+
+    empty: Callable[[TrackerConfig], mgmt.TrackTable]
+    predict: Callable[[mgmt.TrackTable, float, TrackerConfig], mgmt.TrackTable]
+    update: Callable[..., mgmt.TrackTable]
+    adopt: Callable[[mgmt.TrackTable, TrackerConfig], mgmt.TrackTable]
+
+
+def _cv_predict(table: mgmt.TrackTable, dt_s: float, config: TrackerConfig) -> mgmt.TrackTable:
+    F = cv_transition(dt_s)
+    Q = cv_process_noise(dt_s, config.q_mps2)
+    x, P = kf_predict(table.x, table.P, F, Q)  # x = F x, P = F P F' + Q
+    return replace(table, x=x, P=P)
+
+
+def _polar_update(fn: Callable) -> Callable[..., mgmt.TrackTable]:
+    def update(
+        table: mgmt.TrackTable,
+        ti: np.ndarray,
+        z: np.ndarray,
+        R: np.ndarray,
+        sensor: np.ndarray,
+        config: TrackerConfig,
+    ) -> mgmt.TrackTable:
+        if ti.size == 0:
+            return table
+        x_new, P_new, _, _ = fn(table.x[ti], table.P[ti], z, R, sensor, config.range_rate)
+        x = table.x.copy()
+        P = table.P.copy()
+        x[ti], P[ti] = x_new, P_new
+        return replace(table, x=x, P=P)
+
+    return update
+
+
+def _cv_empty(config: TrackerConfig) -> mgmt.TrackTable:
+    return mgmt.empty_table(6)
+
+
+def _same(table: mgmt.TrackTable, config: TrackerConfig) -> mgmt.TrackTable:
+    return table
+
+
+def _imm_empty(config: TrackerConfig) -> mgmt.TrackTable:
+    r = config.imm.n_modes
+    return mgmt.empty_table(6, {"mu": (r,), "mode_x": (r, 7), "mode_P": (r, 7, 7)})
+
+
+def _with_modes(
+    table: mgmt.TrackTable, mu: np.ndarray, mx: np.ndarray, mP: np.ndarray
+) -> mgmt.TrackTable:
+    x7, P7 = imm_combine(mu, mx, mP)
+    extra = {"mu": mu, "mode_x": mx, "mode_P": mP}
+    return replace(table, x=x7[:, :6], P=P7[:, :6, :6], extra=extra)
+
+
+def _imm_predict(table: mgmt.TrackTable, dt_s: float, config: TrackerConfig) -> mgmt.TrackTable:
+    e = table.extra
+    mu, mx, mP = imm_predict(e["mu"], e["mode_x"], e["mode_P"], dt_s, config.imm)
+    return _with_modes(table, mu, mx, mP)
+
+
+def _imm_update(
+    table: mgmt.TrackTable,
+    ti: np.ndarray,
+    z: np.ndarray,
+    R: np.ndarray,
+    sensor: np.ndarray,
+    config: TrackerConfig,
+) -> mgmt.TrackTable:
+    if ti.size == 0:
+        return table
+    e = table.extra
+    mu_i, mx_i, mP_i, _ = imm_update_polar(
+        e["mu"][ti], e["mode_x"][ti], e["mode_P"][ti], z, R, sensor, config.range_rate
+    )
+    mu, mx, mP = e["mu"].copy(), e["mode_x"].copy(), e["mode_P"].copy()
+    mu[ti], mx[ti], mP[ti] = mu_i, mx_i, mP_i
+    return _with_modes(table, mu, mx, mP)
+
+
+def _imm_adopt(table: mgmt.TrackTable, config: TrackerConfig) -> mgmt.TrackTable:
+    mu, mx, mP = imm_init(table.x, table.P, config.imm)
+    return replace(table, extra={"mu": mu, "mode_x": mx, "mode_P": mP})
+
+
+FILTERS: dict[str, FilterOps] = {
+    "imm": FilterOps(_imm_empty, _imm_predict, _imm_update, _imm_adopt),
+    "ekf": FilterOps(_cv_empty, _cv_predict, _polar_update(ekf_update_polar), _same),
+    "ukf": FilterOps(_cv_empty, _cv_predict, _polar_update(ukf_update_polar), _same),
+}
+
+
+@dataclass(frozen=True)
+class Plots:
+    """One scan's plots from one or several sensors (M rows).
+
+    ``z`` (M, m): range_m, azimuth_rad (clockwise from north), elevation_rad[, range_rate_mps];
+    ``R`` (M, m, m) noise covariance of each plot; ``sensor_pos_m`` (M, 3) ENU position of the
+    sensor that made each plot (plots with equal positions are one sensor).
+    """
+
+    z: NDArray[np.float64]
+    R: NDArray[np.float64]
+    sensor_pos_m: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return int(self.z.shape[0])
+
+    @classmethod
+    def from_polar(
+        cls,
+        range_m: ArrayLike,
+        azimuth_rad: ArrayLike,
+        elevation_rad: ArrayLike,
+        R: ArrayLike,
+        sensor_pos_m: ArrayLike,
+        range_rate_mps: ArrayLike | None = None,
+    ) -> Plots:
+        """Build from columns; ``R`` (m, m) or (M, m, m), ``sensor_pos_m`` (3,) or (M, 3)."""
+        cols = [range_m, azimuth_rad, elevation_rad]
+        if range_rate_mps is not None:
+            cols.append(range_rate_mps)
+        z = np.column_stack([np.asarray(c, dtype=float) for c in cols])
+        m = z.shape[1]
+        R = np.broadcast_to(np.asarray(R, dtype=float)[..., :m, :m], (z.shape[0], m, m))
+        s = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (z.shape[0], 3))
+        return cls(z, R.copy(), s.copy())
+
+    def take(self, index: ArrayLike) -> Plots:
+        """Rows ``index`` as new plots."""
+        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index])
+
+
+@dataclass(frozen=True)
+class TrackerState:
+    """Everything the tracker carries between scans."""
+
+    table: mgmt.TrackTable
+    t_s: float | None = None
+    next_id: int = 1
+    pending_pos_m: NDArray[np.float64] | None = None
+    pending_cov_m2: NDArray[np.float64] | None = None
+    pending_t_s: float | None = None
+
+
+def initial_state(config: TrackerConfig) -> TrackerState:
+    """A tracker with no tracks."""
+    return TrackerState(table=FILTERS[config.filter].empty(config))
+
+
+def _predict(
+    ops: FilterOps, table: mgmt.TrackTable, dt_s: float, config: TrackerConfig
+) -> mgmt.TrackTable:
+    if dt_s <= 0.0 or len(table) == 0:
+        return table
+    return ops.predict(table, dt_s, config)
+
+
+def _gnn_update(
+    ops: FilterOps,
+    table: mgmt.TrackTable,
+    plots: Plots,
+    sensor: np.ndarray,
+    g: assoc.Gate,
+    config: TrackerConfig,
+) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
+    cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
+    plot_for_track = assoc.gnn(len(table), len(plots), g.track, g.plot, cost)
+    ti = np.flatnonzero(plot_for_track >= 0)
+    pj = plot_for_track[ti]
+    table = ops.update(table, ti, plots.z[pj], plots.R[pj], sensor, config)
+    hit = np.zeros(len(table), dtype=bool)
+    hit[ti] = True
+    used = np.zeros(len(plots), dtype=bool)
+    used[pj] = True
+    return table, hit, used
+
+
+def _jpda_update(
+    table: mgmt.TrackTable, plots: Plots, g: assoc.Gate, config: TrackerConfig
+) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
+    """PDA update of every track with its JPDA weights (Bar-Shalom et al. 2011 §8.4, eq. for
+    the combined innovation and the spread of the innovations), on the EKF linearisation."""
+    n = len(table)
+    cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
+    beta, beta0 = assoc.jpda(n, len(plots), g.track, g.plot, np.exp(-0.5 * cost))
+    used = np.zeros(len(plots), dtype=bool)
+    used[g.plot] = True  # a plot in any gate does not start a track
+    hit = (1.0 - beta0) >= 0.5
+    if len(g) == 0:
+        return table, hit, used
+    order = np.lexsort((-beta, g.track))  # per track, its most likely pair first
+    first = np.r_[True, g.track[order][1:] != g.track[order][:-1]]
+    ref = order[first]
+    ti = g.track[ref]
+    x, P = table.x[ti], table.P[ti]
+    S, H = g.S[ref], g.H[ref]
+    K = np.swapaxes(np.linalg.solve(S, H @ P), -1, -2)  # K = P H' S^-1
+    m = g.nu.shape[1]
+    nu_c = np.zeros((n, m))
+    spread = np.zeros((n, m, m))
+    np.add.at(nu_c, g.track, beta[:, None] * g.nu)  # nu = sum beta_j nu_j
+    np.add.at(spread, g.track, beta[:, None, None] * g.nu[:, :, None] * g.nu[:, None, :])
+    nu_i = nu_c[ti]
+    b0 = beta0[ti][:, None, None]
+    KS = K @ S @ np.swapaxes(K, -1, -2)
+    P_tilde = K @ (spread[ti] - nu_i[:, :, None] * nu_i[:, None, :]) @ np.swapaxes(K, -1, -2)
+    new_x = table.x.copy()
+    new_P = table.P.copy()
+    new_x[ti] = x + (K @ nu_i[:, :, None])[:, :, 0]  # x = x + K nu
+    P_new = P - (1.0 - b0) * KS + P_tilde  # P = b0 P + (1 - b0) (P - K S K') + P~
+    new_P[ti] = 0.5 * (P_new + np.swapaxes(P_new, -1, -2))
+    return replace(table, x=new_x, P=new_P), hit, used
+
+
+def _initiate(
+    ops: FilterOps,
+    state: TrackerState,
+    plots: Plots,
+    sensor: np.ndarray,
+    t_s: float,
+    config: TrackerConfig,
+) -> tuple[mgmt.TrackTable, int]:
+    room = max(config.max_tracks - len(state.table), 0)
+    plots = plots.take(slice(0, min(room, len(plots))))
+    new = mgmt.initiate_one_point(
+        plots.z, plots.R, sensor, config.velocity_std_mps, t_s, state.next_id
+    )
+    return ops.adopt(new, config), state.next_id + len(new)
+
+
+def _initiate_two_point(
+    ops: FilterOps,
+    state: TrackerState,
+    pos: np.ndarray,
+    cov: np.ndarray,
+    t_s: float,
+    config: TrackerConfig,
+) -> TrackerState:
+    table, next_id = state.table, state.next_id
+    leftover = np.ones(pos.shape[0], dtype=bool)
+    if state.pending_pos_m is not None and state.pending_t_s is not None:
+        new, used = mgmt.initiate_two_point(
+            state.pending_pos_m,
+            state.pending_cov_m2,
+            state.pending_t_s,
+            pos,
+            cov,
+            t_s,
+            config.max_speed_mps,
+            next_id,
+        )
+        room = max(config.max_tracks - len(table), 0)
+        new = mgmt.select(new, slice(0, room))
+        leftover[used] = False
+        table = mgmt.concat(table, ops.adopt(new, config))
+        next_id += len(new)
+    return replace(
+        state,
+        table=table,
+        next_id=next_id,
+        pending_pos_m=pos[leftover],
+        pending_cov_m2=cov[leftover],
+        pending_t_s=t_s,
+    )
+
+
+def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    if len(plots) == 0:
+        return
+    sensors, inverse = np.unique(plots.sensor_pos_m, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    for k in range(sensors.shape[0]):
+        yield sensors[k], np.flatnonzero(inverse == k)
+
+
+def tracker_step(
+    config: TrackerConfig, state: TrackerState, t_s: float, plots: Plots
+) -> TrackerState:
+    """Process one scan of plots at time ``t_s`` (s) and return the new tracker state."""
+    ops = FILTERS[config.filter]
+    if state.t_s is not None and t_s < state.t_s:
+        raise ValueError(f"scans must come in time order: {t_s} s after {state.t_s} s")
+    dt = 0.0 if state.t_s is None else t_s - state.t_s
+    table = _predict(ops, state.table, dt, config)
+    n_before = len(table)
+    hit = np.zeros(n_before, dtype=bool)
+    state = replace(state, table=table, t_s=t_s)
+    leftovers: list[tuple[np.ndarray, Plots]] = []
+    for sensor, rows in _sensor_groups(plots):
+        group = plots.take(rows)
+        table = state.table
+        g = assoc.gate(
+            table.x, table.P, group.z, group.R, sensor, config.gate_d2, config.range_rate
+        )
+        if config.association == "jpda":
+            table, h, used = _jpda_update(table, group, g, config)
+        else:
+            table, h, used = _gnn_update(ops, table, group, sensor, g, config)
+        hit |= h[:n_before]
+        state = replace(state, table=table)
+        rest = group.take(np.flatnonzero(~used))
+        if config.initiation == "one_point":
+            new, next_id = _initiate(ops, state, rest, sensor, t_s, config)
+            state = replace(state, table=mgmt.concat(state.table, new), next_id=next_id)
+        else:
+            leftovers.append((sensor, rest))
+    if config.initiation == "two_point":
+        pos, cov = _converted(leftovers)
+        state = _initiate_two_point(ops, state, pos, cov, t_s, config)
+    table = state.table
+    old = np.arange(len(table)) < hit.size  # new tracks carry their own hit history
+    recorded = mgmt.record_scan(mgmt.select(table, old), hit, t_s)
+    table = mgmt.concat(recorded, mgmt.select(table, ~old))
+    table = mgmt.confirm(table, config.confirm_m, config.confirm_n, t_s)
+    dead = mgmt.deletion_mask(
+        table, config.confirm_m, config.confirm_n, config.delete_misses, config.max_position_std_m
+    )
+    return replace(state, table=mgmt.select(table, ~dead))
+
+
+def _converted(leftovers: list[tuple[np.ndarray, Plots]]) -> tuple[np.ndarray, np.ndarray]:
+    pos = [np.empty((0, 3))]
+    cov = [np.empty((0, 3, 3))]
+    for sensor, p in leftovers:
+        a, b = polar_to_cartesian(p.z, sensor, p.R)
+        pos.append(a.reshape(-1, 3))
+        cov.append(b.reshape(-1, 3, 3))
+    return np.concatenate(pos), np.concatenate(cov)
+
+
+def track_columns(table: mgmt.TrackTable, t_s: float) -> dict[str, np.ndarray]:
+    """Output rows (DESIGN.md tracks format) of the confirmed tracks at time ``t_s``."""
+    sel = mgmt.select(table, table.confirmed)
+    x = sel.x
+    return {
+        "time_s": np.full(len(sel), float(t_s)),
+        "track_id": sel.track_id.copy(),
+        "x_m": x[:, 0],
+        "y_m": x[:, 1],
+        "z_m": x[:, 2],
+        "vx_mps": x[:, 3],
+        "vy_mps": x[:, 4],
+        "vz_mps": x[:, 5],
+        "position_std_m": sel.position_std_m,
+        "misses": sel.misses.copy(),
+    }
+
+
+def scans_from_detections(
+    det: Mapping[str, np.ndarray],
+    R: ArrayLike,
+    sensor_pos_m: Mapping[int, ArrayLike] | ArrayLike = (0.0, 0.0, 0.0),
+) -> Iterator[tuple[float, Plots]]:
+    """Group detection columns (``time_s, range_m, azimuth_rad, elevation_rad`` and optional
+    ``sensor_id``, ``range_rate_mps``) into scans by exact time, in time order.
+
+    ``R`` (m, m) is used for every plot; ``sensor_pos_m`` is one ENU position (3,) for all
+    plots or a mapping from ``sensor_id`` to positions.
+    """
+    t = np.asarray(det["time_s"], dtype=float)
+    ids = np.asarray(det.get("sensor_id", np.zeros(t.size, np.int64)))
+    if isinstance(sensor_pos_m, Mapping):
+        table = {int(k): np.asarray(v, dtype=float) for k, v in sensor_pos_m.items()}
+        pos = np.array([table[int(i)] for i in ids]).reshape(-1, 3)
+    else:
+        pos = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (t.size, 3))
+    rr = det.get("range_rate_mps") if np.asarray(R).shape[-1] == 4 else None
+    all_plots = Plots.from_polar(
+        det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr
+    )
+    order = np.argsort(t, kind="stable")
+    ts = t[order]
+    starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]])
+    ends = np.r_[starts[1:], ts.size]
+    for s, e in zip(starts, ends, strict=True):
+        yield float(ts[s]), all_plots.take(order[s:e])
+
+
+class Tracker:
+    """Stateful convenience wrapper: ``tracker.step(t_s, plots)`` returns the track table."""
+
+    def __init__(self, config: TrackerConfig | None = None) -> None:
+        self.config = config or TrackerConfig()
+        self.state = initial_state(self.config)
+
+    def step(self, t_s: float, plots: Plots) -> mgmt.TrackTable:
+        """Process one scan; returns the whole track table (tentative and confirmed)."""
+        self.state = tracker_step(self.config, self.state, t_s, plots)
+        return self.state.table
+
+    def run(self, scans: Iterable[tuple[float, Plots]]) -> dict[str, np.ndarray]:
+        """Process scans in order; the confirmed tracks after each scan, as columns."""
+        parts = []
+        for t_s, plots in scans:
+            parts.append(track_columns(self.step(t_s, plots), t_s))
+        if not parts:
+            return track_columns(self.state.table, 0.0)
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

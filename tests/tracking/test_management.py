@@ -1,0 +1,127 @@
+"""Track management: M-of-N against an explicit sliding-window count, deletion rules,
+initiation covariances against closed forms, capacity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iads.tracking import management as mgmt
+from iads.tracking.measurement import polar_measure, polar_noise_cov, polar_to_cartesian
+
+from .conftest import make_rng
+
+
+def _one_track() -> mgmt.TrackTable:
+    z = np.array([[50e3, 1.0, 0.05]])
+    R = polar_noise_cov(50.0, 0.0035, 0.0035)
+    return mgmt.initiate_one_point(z, R, np.zeros(3), 300.0, 0.0, first_id=7)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    history=st.lists(st.booleans(), min_size=1, max_size=12),
+    m=st.integers(1, 4),
+    extra=st.integers(0, 3),
+)
+def test_m_of_n_matches_sliding_window(history: list[bool], m: int, extra: int) -> None:
+    n = m + extra
+    table = mgmt.confirm(_one_track(), m, n, 0.0)  # created with one hit at scan 0
+    full = [True]
+    confirmed = m == 1
+    for k, hit in enumerate(history, start=1):
+        table = mgmt.record_scan(table, [hit], float(k))
+        table = mgmt.confirm(table, m, n, float(k))
+        full.append(hit)
+        was = confirmed
+        confirmed = confirmed or sum(full[-n:]) >= m  # reference: explicit window count
+        assert bool(table.confirmed[0]) == confirmed
+        if confirmed and not was:
+            assert table.t_confirmed_s[0] == k
+        hopeless = not confirmed and sum(full[-n:]) + max(n - len(full), 0) < m
+        dead = mgmt.deletion_mask(table, m, n, delete_misses=99, max_position_std_m=1e9)
+        assert bool(dead[0]) == hopeless
+        if hopeless:
+            break
+
+
+def test_confirmed_track_deleted_after_consecutive_misses() -> None:
+    table = mgmt.confirm(_one_track(), 1, 1, 0.0)
+    for k, hit in enumerate([False, False, True, False, False], start=1):
+        table = mgmt.record_scan(table, [hit], float(k))
+        assert not mgmt.deletion_mask(table, 1, 1, 3, 1e9)[0]
+    table = mgmt.record_scan(table, [False], 6.0)
+    assert mgmt.deletion_mask(table, 1, 1, 3, 1e9)[0]
+    assert table.misses[0] == 3
+    assert table.t_update_s[0] == 3.0
+
+
+def test_covariance_growth_deletes() -> None:
+    table = mgmt.confirm(_one_track(), 1, 1, 0.0)
+    std = float(table.position_std_m[0])
+    assert not mgmt.deletion_mask(table, 1, 1, 3, std * 1.01)[0]
+    assert mgmt.deletion_mask(table, 1, 1, 3, std * 0.99)[0]
+
+
+def test_one_point_initiation_closed_form() -> None:
+    rng = make_rng(71)
+    sensor = np.array([10.0, -20.0, 5.0])
+    pos = rng.uniform(-5e4, 5e4, (5, 3))
+    z = polar_measure(pos, sensor)
+    R = polar_noise_cov(50.0, 0.003, 0.004)
+    t = mgmt.initiate_one_point(z, R, sensor, 250.0, 12.0, first_id=100)
+    np.testing.assert_allclose(t.x[:, 0:3], pos, atol=1e-6)
+    np.testing.assert_array_equal(t.x[:, 3:6], 0.0)
+    np.testing.assert_array_equal(t.track_id, np.arange(100, 105))
+    # position block = J R J' (first order); for range-only noise it is sigma_r^2 u u'
+    Rr = polar_noise_cov(50.0, 0.0, 0.0)
+    t2 = mgmt.initiate_one_point(z, Rr, sensor, 250.0, 12.0, first_id=0)
+    u = (pos - sensor) / np.linalg.norm(pos - sensor, axis=1)[:, None]
+    np.testing.assert_allclose(t2.P[:, 0:3, 0:3], 2500.0 * u[:, :, None] * u[:, None, :], atol=1e-6)
+    np.testing.assert_allclose(t.P[:, 3:6, 3:6], np.broadcast_to(250.0**2 * np.eye(3), (5, 3, 3)))
+    assert np.all(t.status == mgmt.TENTATIVE) and np.all(t.hits == 1)
+
+
+def test_two_point_differencing_closed_form() -> None:
+    sensor = np.zeros(3)
+    p1 = np.array([[30e3, 40e3, 3e3], [-60e3, 10e3, 5e3]])
+    v = np.array([[200.0, -100.0, 0.0], [-150.0, 0.0, 10.0]])
+    dt = 4.0
+    p2 = p1 + v * dt
+    R = polar_noise_cov(50.0, 0.0035, 0.0035)
+    _, C1 = polar_to_cartesian(polar_measure(p1, sensor), sensor, R)
+    _, C2 = polar_to_cartesian(polar_measure(p2, sensor), sensor, R)
+    far = np.array([[0.0, -90e3, 1e3]])  # no partner within 1000 m/s * 4 s
+    table, used = mgmt.initiate_two_point(
+        p1, C1, 0.0, np.vstack([p2, far]), np.concatenate([C2, C2[:1]]), dt, 1000.0, 1
+    )
+    assert sorted(used.tolist()) == [0, 1]
+    order = np.argsort(used)
+    np.testing.assert_allclose(table.x[order, 3:6], v, atol=1e-9)
+    np.testing.assert_allclose(table.P[order][:, 3:6, 3:6], (C1 + C2) / dt**2, rtol=1e-12)
+    np.testing.assert_allclose(table.P[order][:, 0:3, 3:6], C2 / dt, rtol=1e-12)
+    assert np.all(table.n_scans == 2)
+
+
+def test_select_concat_do_not_mutate() -> None:
+    a = _one_track()
+    b = mgmt.initiate_one_point(np.array([[20e3, 2.0, 0.1]]), np.eye(3), np.zeros(3), 1.0, 0.0, 8)
+    x_before = a.x.copy()
+    c = mgmt.concat(a, b)
+    assert len(c) == 2 and c.track_id.tolist() == [7, 8]
+    d = mgmt.select(c, np.array([False, True]))
+    d.x[0, 0] = -1.0
+    np.testing.assert_array_equal(a.x, x_before)
+    assert c.x[1, 0] != -1.0
+
+
+@pytest.mark.parametrize("bits", [0b1011, 0b1111, 0b0001])
+def test_window_hits_popcount(bits: int) -> None:
+    t = mgmt.TrackTable(
+        **{**mgmt.select(_one_track(), [0]).__dict__, "hits": np.array([bits], np.uint32)}
+    )
+    m = bin(bits & 0b111).count("1")
+    assert bool(mgmt.confirm(t, m, 3, 0.0).confirmed[0])
+    assert not bool(mgmt.confirm(t, m + 1, 3, 0.0).confirmed[0])

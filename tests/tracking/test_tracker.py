@@ -1,0 +1,128 @@
+"""The tracker end to end on seeded generated scenarios: confirmation, capacity, fusion of
+several radars, invariance to plot order, every filter/association setting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from iads.tracking.measurement import polar_noise_cov
+from iads.tracking.metrics import gospa, score_tracks
+from iads.tracking.scenario_gen import SurveillanceParams, clutter_density, generate
+from iads.tracking.tracker import (
+    Plots,
+    Tracker,
+    TrackerConfig,
+    scans_from_detections,
+    track_columns,
+)
+
+
+def _run(p: SurveillanceParams, seed: int, **kw: object):
+    truth, det = generate(p, seed)
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    cfg = TrackerConfig(pd=p.pd, clutter_density=clutter_density(p), confirm_m=3, confirm_n=4, **kw)  # type: ignore[arg-type]
+    tracker = Tracker(cfg)
+    out = tracker.run(scans_from_detections(det, R, dict(enumerate(p.sensor_pos_m))))
+    return truth, det, tracker, out
+
+
+def _last_scan(truth: dict, out: dict) -> tuple[np.ndarray, np.ndarray]:
+    t_end = truth["time_s"].max()
+    tp = np.column_stack([truth[c][truth["time_s"] == t_end] for c in ("x_m", "y_m", "z_m")])
+    op = np.column_stack([out[c][out["time_s"] == t_end] for c in ("x_m", "y_m", "z_m")])
+    return tp, op
+
+
+def test_clean_scenario_confirms_every_target() -> None:
+    p = SurveillanceParams(
+        n_targets=12, n_scans=8, pd=0.999999, clutter_per_scan=1e-9, turning_fraction=0.0
+    )
+    truth, _, _, out = _run(p, 1)
+    tp, op = _last_scan(truth, out)
+    g = gospa(tp, op, c=2000.0)
+    assert (g.n_missed, g.n_false) == (0, 0)
+    s = score_tracks(truth, out, cutoff_m=2000.0)
+    assert s["time_to_confirm_s"] == pytest.approx(8.0)  # 3 of 4: plots at 0, 4 and 8 s
+    assert s["id_switches"] == 0 and s["track_breaks"] == 0
+    assert s["track_purity"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("filt", "association"), [("ekf", "gnn"), ("ekf", "jpda"), ("ukf", "gnn"), ("imm", "gnn")]
+)
+def test_every_setting_tracks_a_cluttered_scenario(filt: str, association: str) -> None:
+    p = SurveillanceParams(n_targets=8, n_scans=12, turning_fraction=0.0)
+    truth, _, _, out = _run(p, 2, filter=filt, association=association)
+    tp, op = _last_scan(truth, out)
+    g = gospa(tp, op, c=2000.0)
+    assert g.n_missed <= 1 and g.n_false <= 1
+    assert score_tracks(truth, out, 2000.0)["position_rmse_m"] < 600.0
+
+
+def test_capacity_is_respected() -> None:
+    p = SurveillanceParams(n_targets=20, n_scans=6)
+    _, det = generate(p, 3)
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    tracker = Tracker(TrackerConfig(max_tracks=7, clutter_density=clutter_density(p)))
+    sizes = [len(tracker.step(t, plots)) for t, plots in scans_from_detections(det, R)]
+    assert max(sizes) == 7
+    ids = tracker.state.table.track_id
+    assert ids.size == np.unique(ids).size
+
+
+def test_two_radars_fused_into_one_picture() -> None:
+    # each radar alone sees a target only 55 % of the time; fused, 1 - 0.45^2 = 80 %
+    p = SurveillanceParams(
+        n_targets=10,
+        n_scans=12,
+        pd=0.55,
+        turning_fraction=0.0,
+        sensor_pos_m=((0.0, 0.0, 0.0), (30e3, -20e3, 100.0)),
+    )
+    truth, det, _, out = _run(p, 4)
+    tp, op = _last_scan(truth, out)
+    g = gospa(tp, op, c=2000.0)
+    assert g.n_missed <= 1
+    assert g.n_false == 0  # no duplicate track per radar
+    single = SurveillanceParams(**{**p.__dict__, "sensor_pos_m": p.sensor_pos_m[:1]})
+    truth1, _, _, out1 = _run(single, 4)
+    fused = score_tracks(truth, out, 2000.0)
+    alone = score_tracks(truth1, out1, 2000.0)
+    assert fused["gospa_m"] < alone["gospa_m"]
+
+
+def test_plot_order_within_a_scan_does_not_matter() -> None:
+    p = SurveillanceParams(n_targets=6, n_scans=8)
+    _, det = generate(p, 5)
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    rng = np.random.default_rng(np.random.SeedSequence([2026, 81]))
+    a, b = Tracker(), Tracker()
+    for t, plots in scans_from_detections(det, R):
+        perm = rng.permutation(len(plots))
+        ta = a.step(t, plots)
+        tb = b.step(t, plots.take(perm))
+        ca, cb = track_columns(ta, t), track_columns(tb, t)
+        ka = np.lexsort((ca["y_m"], ca["x_m"]))
+        kb = np.lexsort((cb["y_m"], cb["x_m"]))
+        np.testing.assert_allclose(ca["x_m"][ka], cb["x_m"][kb], rtol=1e-9)
+
+
+def test_step_does_not_mutate_plots_and_rejects_time_going_back() -> None:
+    z = np.array([[50e3, 1.0, 0.05], [60e3, 2.0, 0.04]])
+    plots = Plots.from_polar(
+        z[:, 0], z[:, 1], z[:, 2], polar_noise_cov(50, 0.003, 0.003), np.zeros(3)
+    )
+    before = plots.z.copy()
+    tracker = Tracker()
+    tracker.step(4.0, plots)
+    np.testing.assert_array_equal(plots.z, before)
+    with pytest.raises(ValueError, match="time order"):
+        tracker.step(3.0, plots)
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ValueError, match="association"):
+        TrackerConfig(association="mht")
+    with pytest.raises(ValueError, match="confirm_m"):
+        TrackerConfig(confirm_m=4, confirm_n=3)
