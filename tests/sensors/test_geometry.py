@@ -13,11 +13,14 @@ from iads.sensors import radar_horizon_m
 from iads.sensors.geometry import (
     EFFECTIVE_EARTH_RADIUS_M,
     beam_azimuth_rad,
-    enu_to_rae,
+    earth_centre_m,
+    height_and_ground_range,
     in_sector,
     in_swept_arc,
     line_of_sight,
+    range_azimuth_elevation,
     slant_geometry,
+    surface_to_enu,
     swept_arc,
 )
 
@@ -72,13 +75,32 @@ def test_grazing_ray_has_horizon_range():
     assert not line_of_sight(r * 1.001, 0.0, h2)
 
 
-def test_enu_to_rae_azimuth_convention():
+def test_range_azimuth_elevation_convention():
     site = np.array([100.0, 200.0, 0.0])
-    pos = site + np.array(
-        [[0.0, 1000.0, 0.0], [1000.0, 0.0, 0.0], [0.0, -1000.0, 0.0], [-1000.0, 0.0, 0.0]]
+    offsets = np.array(
+        [[0.0, 1000.0, 0.0], [1000.0, 0.0, 0.0], [0.0, -1000.0, 0.0], [-1000.0, 0.0, 1000.0]]
     )
-    _, az, _ = enu_to_rae(pos, site)
+    r, az, el = range_azimuth_elevation(site + offsets, site)
     np.testing.assert_allclose(np.degrees(az), [0.0, 90.0, 180.0, 270.0], atol=1e-9)
+    np.testing.assert_allclose(np.degrees(el), [0.0, 0.0, 0.0, 45.0], atol=1e-9)
+    np.testing.assert_allclose(r, [1000.0, 1000.0, 1000.0, 1000.0 * np.sqrt(2)])
+
+
+def test_curved_enu_matches_pymap3d():
+    # a point 150 km away at 2 km height, built on the sphere, against pymap3d's ENU of the
+    # same geodetic point on a spherical "ellipsoid" of the same radius
+    from iads.sensors.geometry import EARTH_RADIUS_M
+
+    ell = pymap3d.Ellipsoid(EARTH_RADIUS_M, EARTH_RADIUS_M)
+    lat0, lon0, alt0 = 30.0, 10.0, 120.0
+    lat, lon = vreckon(lat0, lon0, 150e3, 60.0, ell)
+    e, n, u = pymap3d.geodetic2enu(lat, lon, 2000.0, lat0, lon0, alt0, ell)
+    p = surface_to_enu(150e3, np.radians(60.0), 2000.0, origin_alt_m=alt0)
+    np.testing.assert_allclose(p, [e, n, u], atol=0.05)
+    h, h0, ground = height_and_ground_range(p, np.zeros(3), earth_centre_m(alt0))
+    assert h == pytest.approx(2000.0, abs=1e-6)
+    assert h0 == pytest.approx(alt0, abs=1e-6)
+    assert ground == pytest.approx(150e3, rel=1e-9)
 
 
 @given(st.floats(0, 360), st.floats(1, 360), st.floats(0, 360))

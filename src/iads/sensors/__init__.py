@@ -17,13 +17,13 @@ from iads.sensors.detection import (
     shnidman_snr_db,
     threshold,
 )
-from iads.sensors.geometry import enu_to_rae, radar_horizon_m
+from iads.sensors.geometry import radar_horizon_m, range_azimuth_elevation
 
 __all__ = [
     "albersheim_snr_db",
     "detection_probability",
-    "enu_to_rae",
     "radar_horizon_m",
+    "range_azimuth_elevation",
     "required_snr_db",
     "shnidman_snr_db",
     "threshold",

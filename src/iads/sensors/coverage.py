@@ -80,8 +80,7 @@ def covered(
     g = np.asarray(ground_range_m, dtype=float)
     h = np.asarray(altitude_m, dtype=float)
     g, h = np.broadcast_arrays(g, h)
-    antenna_alt_m = radar.site_pos_m[2] + radar.antenna_height_m
-    r, el = geometry.slant_geometry(g, antenna_alt_m, h)
+    r, el = geometry.slant_geometry(g, radar.antenna_alt_m, h)
     safe_r = np.maximum(r, 1e-3)
     strong = snr_db_at(radar.snr_constant_db, safe_r, rcs_m2) >= required_db
     return visible(radar, r, el, h) & strong, r

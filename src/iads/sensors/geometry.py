@@ -1,14 +1,19 @@
 """Radar geometry over a 4/3 effective earth: horizon, range/azimuth/elevation, scan coverage.
 
-Frames. Positions are scenario ENU (x east, y north, z up, metres) in the "map" sense used by
-the motion models: (x, y) lie on the tangent plane and are taken as distances along the ground,
-z is the height above the (flat) terrain. The radar sees them over a sphere of radius
-``k·Re`` (k = 4/3, standard refraction; Skolnik, *Introduction to Radar Systems*, 3rd ed.,
-§8.2; Doerry, SAND2007-2153), so a target at ground distance d and height h_t, seen by an
-antenna at height h_r, sits at central angle d / (k·Re) and radii k·Re + h.
+Frames. Positions are the scenario's true (Cartesian) ENU frame about its origin (x east,
+y north, z up, metres; ``iads.geo``): a far target at constant height lies below the origin's
+tangent plane. For visibility the earth is a sphere of mean radius Re centred at
+``earth_centre_m(origin_alt_m)`` = (0, 0, -(Re + origin height)); each point's height is its
+distance from that centre minus Re, and the ground distance between two points is Re times
+their central angle. Refraction is the standard 4/3 effective earth (Skolnik, *Introduction to
+Radar Systems*, 3rd ed., §8.2; Doerry, SAND2007-2153): the same ground distance and heights on
+a sphere of radius k·Re (k = 4/3) give the apparent slant range and elevation, and the line of
+sight clears the earth when that range is within the radar horizon.
 
-Azimuth is clockwise from north, az = atan2(east, north), in [0, 2π); elevation is the
-apparent elevation above the radar's local horizontal on that effective earth.
+Measured angles are geometric, in the scenario's ENU axes at the radar: azimuth clockwise from
+north, az = atan2(east, north) in [0, 2π); elevation of the line of sight above the horizontal
+plane, so (range, azimuth, elevation) convert back to ENU exactly (a 3D radar corrects for
+refraction with the same 4/3 model).
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-EARTH_RADIUS_M = 6_371_000.0
-"""Mean earth radius (m), IUGG."""
+from iads.geo import MEAN_EARTH_RADIUS_M
+
+EARTH_RADIUS_M = MEAN_EARTH_RADIUS_M
+"""Mean earth radius (m), IUGG (as ``iads.geo``)."""
 
 K_FACTOR = 4.0 / 3.0
 """Effective-earth factor for standard atmospheric refraction."""
@@ -70,25 +77,59 @@ def slant_geometry(
     return range_m, elevation_rad
 
 
-def enu_to_rae(
-    target_pos_m: ArrayLike,
-    site_pos_m: ArrayLike,
-    antenna_height_m: float = 0.0,
-    effective_radius_m: float = EFFECTIVE_EARTH_RADIUS_M,
+def earth_centre_m(origin_alt_m: float = 0.0, earth_radius_m: float = EARTH_RADIUS_M):
+    """ENU position (m) of the centre of the spherical earth under an origin at height
+    ``origin_alt_m``: (0, 0, -(Re + origin_alt_m))."""
+    return np.array([0.0, 0.0, -(earth_radius_m + origin_alt_m)])
+
+
+def surface_to_enu(
+    ground_range_m: ArrayLike,
+    azimuth_rad: ArrayLike,
+    height_m: ArrayLike,
+    origin_alt_m: float = 0.0,
+    earth_radius_m: float = EARTH_RADIUS_M,
+) -> NDArray[np.float64]:
+    """True ENU (..., 3) of the point ``ground_range_m`` along the sphere from the origin's
+    foot, in direction ``azimuth_rad``, at ``height_m`` above the sphere. Broadcasts."""
+    theta = np.asarray(ground_range_m, dtype=float) / earth_radius_m
+    az = np.asarray(azimuth_rad, dtype=float)
+    rho = earth_radius_m + np.asarray(height_m, dtype=float)
+    theta, az, rho = np.broadcast_arrays(theta, az, rho)
+    out = np.empty(theta.shape + (3,))
+    out[..., 0] = rho * np.sin(theta) * np.sin(az)
+    out[..., 1] = rho * np.sin(theta) * np.cos(az)
+    out[..., 2] = rho * np.cos(theta) - earth_radius_m - origin_alt_m
+    return out
+
+
+def height_and_ground_range(
+    pos_m: ArrayLike,
+    ref_pos_m: ArrayLike,
+    centre_m: ArrayLike,
+    earth_radius_m: float = EARTH_RADIUS_M,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Range (m), azimuth (rad, clockwise from north, [0, 2π)) and apparent elevation (rad)
-    of targets at ``target_pos_m`` (..., 3) seen from a radar whose site is ``site_pos_m`` (3,)
-    with its antenna ``antenna_height_m`` above the site (map ENU, see module docstring)."""
-    pos = np.asarray(target_pos_m, dtype=float)
-    site = np.asarray(site_pos_m, dtype=float)
-    de = pos[..., 0] - site[0]
-    dn = pos[..., 1] - site[1]
-    ground_m = np.hypot(de, dn)
-    azimuth_rad = np.mod(np.arctan2(de, dn), TWO_PI)
-    range_m, elevation_rad = slant_geometry(
-        ground_m, site[2] + antenna_height_m, pos[..., 2], effective_radius_m
-    )
-    return range_m, azimuth_rad, elevation_rad
+    """Heights (m) above the sphere of points ``pos_m`` (..., 3) and of ``ref_pos_m`` (3,),
+    and the ground distance (m) between them along the sphere: (h, h_ref, ground)."""
+    u = np.asarray(pos_m, dtype=float) - centre_m
+    v = np.asarray(ref_pos_m, dtype=float) - centre_m
+    rho = np.sqrt(np.sum(u * u, axis=-1))
+    rho_v = float(np.sqrt(v @ v))
+    # central angle from the chord of the unit vectors: θ = 2 asin(|û - v̂| / 2)
+    chord = u / rho[..., None] - v / rho_v
+    theta = 2.0 * np.arcsin(np.minimum(0.5 * np.sqrt(np.sum(chord * chord, axis=-1)), 1.0))
+    return rho - earth_radius_m, np.float64(rho_v - earth_radius_m), earth_radius_m * theta
+
+
+def range_azimuth_elevation(
+    pos_m: ArrayLike, sensor_pos_m: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Straight-line range (m), azimuth (rad, [0, 2π)) and geometric elevation (rad) of
+    ``pos_m`` (..., 3) from ``sensor_pos_m`` (3,), in the ENU axes (module docstring)."""
+    d = np.asarray(pos_m, dtype=float) - np.asarray(sensor_pos_m, dtype=float)
+    horiz = np.hypot(d[..., 0], d[..., 1])
+    range_m = np.hypot(horiz, d[..., 2])
+    return range_m, np.mod(np.arctan2(d[..., 0], d[..., 1]), TWO_PI), np.arctan2(d[..., 2], horiz)
 
 
 def line_of_sight(
@@ -183,12 +224,15 @@ __all__ = [
     "EFFECTIVE_EARTH_RADIUS_M",
     "K_FACTOR",
     "beam_azimuth_rad",
-    "enu_to_rae",
+    "earth_centre_m",
+    "height_and_ground_range",
+    "range_azimuth_elevation",
     "in_sector",
     "in_swept_arc",
     "line_of_sight",
     "radar_horizon_m",
     "slant_geometry",
+    "surface_to_enu",
     "swept_arc",
     "wrap_pi",
 ]

@@ -33,13 +33,17 @@ RANGE_RATE_FLOOR_MPS = 0.1
 class RadarModel:
     """Everything ``observe`` needs about one radar at one site, precomputed, SI units.
 
-    Build with ``RadarModel.from_type(radar_type, site_pos_m, boresight_deg, sensor_id)``.
-    ``site_pos_m`` is the site's ENU position (m, z = ground height); the antenna is
-    ``antenna_height_m`` above it.
+    Build with ``RadarModel.from_type(radar_type, site_pos_m, ...)``. Positions are the
+    scenario's true ENU (``geometry`` module docstring): ``site_pos_m`` the site's ground
+    point, ``antenna_pos_m`` the antenna phase centre, ``antenna_alt_m`` its height above the
+    spherical earth centred at ``earth_centre_m``.
     """
 
     sensor_id: int
     site_pos_m: NDArray[np.float64]
+    antenna_pos_m: NDArray[np.float64]
+    antenna_alt_m: float
+    earth_centre_m: NDArray[np.float64]
     antenna_height_m: float
     snr_constant_db: float
     pfa: float
@@ -67,12 +71,28 @@ class RadarModel:
         site_pos_m: ArrayLike,
         boresight_deg: float = 0.0,
         sensor_id: int = 0,
+        *,
+        origin_alt_m: float = 0.0,
+        antenna_pos_m: ArrayLike | None = None,
     ) -> RadarModel:
-        """The model of ``radar`` (an effective catalog type) placed at ``site_pos_m``."""
+        """The model of ``radar`` (an effective catalog type) at ``site_pos_m`` (true ENU of
+        the ground point, m) in a frame whose origin is ``origin_alt_m`` above the earth.
+        ``antenna_pos_m`` defaults to ``antenna_height_m`` above the site along the local
+        vertical."""
         width = np.radians(radar.sector_width_deg) if radar.scan == "sector" else 2 * np.pi
+        site = np.array(site_pos_m, dtype=float).reshape(3)
+        centre = geometry.earth_centre_m(origin_alt_m)
+        if antenna_pos_m is None:
+            up = (site - centre) / np.linalg.norm(site - centre)
+            antenna = site + radar.antenna_height_m * up
+        else:
+            antenna = np.array(antenna_pos_m, dtype=float).reshape(3)
         return cls(
             sensor_id=sensor_id,
-            site_pos_m=np.array(site_pos_m, dtype=float).reshape(3),
+            site_pos_m=site,
+            antenna_pos_m=antenna,
+            antenna_alt_m=float(np.linalg.norm(antenna - centre) - geometry.EARTH_RADIUS_M),
+            earth_centre_m=centre,
             antenna_height_m=radar.antenna_height_m,
             snr_constant_db=snr_constant_db(radar),
             pfa=radar.pfa,
@@ -93,11 +113,6 @@ class RadarModel:
             sector_width_rad=float(width),
             boresight_rad=float(np.radians(boresight_deg)),
         )
-
-    @property
-    def antenna_pos_m(self) -> NDArray[np.float64]:
-        """ENU position of the antenna phase centre (m)."""
-        return self.site_pos_m + np.array([0.0, 0.0, self.antenna_height_m])
 
     @property
     def dwell_s(self) -> float:
@@ -180,10 +195,10 @@ def visible(
     elevation_rad: NDArray,
     altitude_m: NDArray,
 ) -> NDArray[np.bool_]:
-    """Targets the radar can see at all: line of sight over the 4/3 earth, inside
-    [min_range, instrumented_range] and inside the elevation limits."""
-    antenna_alt_m = radar.site_pos_m[2] + radar.antenna_height_m
-    los = range_m <= geometry.radar_horizon_m(antenna_alt_m, altitude_m)
+    """Targets the radar can see at all, from their apparent (4/3-earth) slant range and
+    elevation and their height above the earth: line of sight (range within the radar
+    horizon), range in [min_range, instrumented_range], elevation within the limits."""
+    los = range_m <= geometry.radar_horizon_m(radar.antenna_alt_m, altitude_m)
     in_range = (range_m >= radar.min_range_m) & (range_m <= radar.instrumented_range_m)
     in_el = (elevation_rad >= radar.min_elevation_rad) & (elevation_rad <= radar.max_elevation_rad)
     return los & in_range & in_el
@@ -194,6 +209,37 @@ def _in_arcs(azimuth_rad: NDArray, arcs: list[tuple[float, float]]) -> NDArray[n
     for start, sweep in arcs:
         mask |= geometry.in_swept_arc(azimuth_rad, start, sweep)
     return mask
+
+
+@dataclass(frozen=True)
+class Look:
+    """Targets a radar sees in one step (deterministic geometry), all (M,):
+    ``index`` into the target arrays; straight-line ``range_m``, ``azimuth_rad`` and
+    geometric ``elevation_rad`` (ENU axes, what is measured); ``apparent_range_m`` on the
+    4/3 earth (what the radar equation uses)."""
+
+    index: NDArray[np.intp]
+    range_m: NDArray[np.float64]
+    azimuth_rad: NDArray[np.float64]
+    elevation_rad: NDArray[np.float64]
+    apparent_range_m: NDArray[np.float64]
+
+
+def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -> Look:
+    """Targets (positions (N, 3) true ENU, m) inside the swept ``arcs`` that the radar can
+    see (``visible`` on the 4/3 effective earth), with their measured geometry."""
+    pos = np.asarray(pos_m, dtype=float).reshape(-1, 3)
+    ant = radar.antenna_pos_m
+    de, dn = pos[:, 0] - ant[0], pos[:, 1] - ant[1]
+    az = np.mod(np.arctan2(de, dn), 2 * np.pi)
+    idx = np.flatnonzero(_in_arcs(az, arcs))
+    h_t, h_r, ground = geometry.height_and_ground_range(pos[idx], ant, radar.earth_centre_m)
+    r_app, el_app = geometry.slant_geometry(ground, h_r, h_t)
+    keep = visible(radar, r_app, el_app, h_t)
+    idx = idx[keep]
+    de, dn, du = de[idx], dn[idx], pos[idx, 2] - ant[2]
+    horiz = np.hypot(de, dn)
+    return Look(idx, np.hypot(horiz, du), az[idx], np.arctan2(du, horiz), r_app[keep])
 
 
 def observe(
@@ -209,8 +255,8 @@ def observe(
     truth_id: ArrayLike | None = None,
     false_alarms: bool = True,
 ) -> Detections:
-    """Plots of one radar step over targets at ``pos_m`` (N, 3) ENU m with ``vel_mps``
-    (N, 3) and mean RCS ``rcs_m2`` (N,) (aspect already applied, see ``rcs.aspect_rcs_m2``).
+    """Plots of one radar step over targets at ``pos_m`` (N, 3) (true ENU, m) with
+    ``vel_mps`` (N, 3) and mean RCS ``rcs_m2`` (N,) (aspect applied: ``rcs.aspect_rcs_m2``).
 
     ``arcs``: azimuth arcs swept in this step (default: the whole scan, 360° or the sector);
     ``swerling`` per target (0-4); ``truth_id`` labels (default 0..N-1). Random draws come
@@ -221,19 +267,14 @@ def observe(
     ids = np.arange(n, dtype=np.int64) if truth_id is None else np.asarray(truth_id, np.int64)
     if arcs is None:
         arcs = radar.swept_arcs(0.0, radar.scan_period_s)
-    site = radar.site_pos_m
-    de, dn = pos[:, 0] - site[0], pos[:, 1] - site[1]
-    az = np.mod(np.arctan2(de, dn), 2 * np.pi)
-    idx = np.flatnonzero(_in_arcs(az, arcs))
-    ground = np.hypot(de[idx], dn[idx])
-    r, el = geometry.slant_geometry(ground, site[2] + radar.antenna_height_m, pos[idx, 2])
-    keep = visible(radar, r, el, pos[idx, 2])
-    idx, r, el, az_v = idx[keep], r[keep], el[keep], az[idx[keep]]
+    lk = look(radar, pos, arcs)
+    idx, r, az_v, el = lk.index, lk.range_m, lk.azimuth_rad, lk.elevation_rad
 
     sw = np.broadcast_to(np.asarray(swerling), (n,))[idx]
     rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
     fluct = fluctuation_factor(sw, radar.n_pulses, rng, size=idx.size)
-    power = 10.0 ** (snr_db_at(radar.snr_constant_db, r, rcs * fluct) / 10.0)  # per pulse
+    snr_db = snr_db_at(radar.snr_constant_db, lk.apparent_range_m, rcs * fluct)  # per pulse
+    power = 10.0 ** (snr_db / 10.0)
 
     group, n_groups = measure.resolution_groups(
         r, az_v, el, radar.range_resolution_m, radar.beamwidth_az_rad, radar.beamwidth_el_rad
@@ -247,13 +288,9 @@ def observe(
 
     rr = np.full(target.size, np.nan)
     if radar.measures_range_rate and target.size:
-        vel = np.asarray(vel_mps, dtype=float).reshape(-1, 3)
-        dz = pos[target, 2] - site[2] - radar.antenna_height_m
-        d_e, d_n = de[target], dn[target]
-        # Ṙ = (p - s)·v / |p - s|
-        rr = (d_e * vel[target, 0] + d_n * vel[target, 1] + dz * vel[target, 2]) / np.sqrt(
-            d_e * d_e + d_n * d_n + dz * dz
-        )
+        vel = np.asarray(vel_mps, dtype=float).reshape(-1, 3)[target]
+        los = pos[target] - radar.antenna_pos_m
+        rr = np.sum(los * vel, axis=1) / r[best]  # Ṙ = (p - s)·v / |p - s|
     plots = _noisy_plots(radar, t_s, rng, snr * n_p, r_c, az_c, el_c, rr, ids[target])
     if not false_alarms:
         return plots
@@ -348,4 +385,13 @@ def _false_alarm_plots(
     )
 
 
-__all__ = ["RANGE_RATE_FLOOR_MPS", "Detections", "RadarModel", "observe", "visible"]
+__all__ = [
+    "RANGE_RATE_FLOOR_MPS",
+    "Detections",
+    "Look",
+    "RadarModel",
+    "look",
+    "observe",
+    "square_law_sum",
+    "visible",
+]
