@@ -25,6 +25,7 @@ clutter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -34,7 +35,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from iads.tracking.kalman import innovation_polar, nis
-from iads.tracking.measurement import AZIMUTH, ELEVATION, RANGE
+from iads.tracking.measurement import AZIMUTH, ELEVATION, RANGE, polar_measure, polar_residual
 
 __all__ = [
     "Gate",
@@ -87,6 +88,24 @@ def plots_to_enu(z: ArrayLike, sensor_pos_m: ArrayLike) -> Array:
     return np.asarray(sensor_pos_m, dtype=float) + r[:, None] * u
 
 
+def _gate_bounds(
+    x: Array,
+    P: Array,
+    R_diag_max: Array,
+    sensor_pos_m: ArrayLike,
+    gate_d2: float,
+    range_rate: bool,
+) -> tuple[Array, Array, Array]:
+    """Predicted plots zhat (N, m), per-component bounds sqrt(g S_kk) (N, m), radii (N,)."""
+    R = np.diag(R_diag_max)
+    zhat = polar_measure(x, sensor_pos_m, range_rate)
+    _, S, _ = innovation_polar(x, P, zhat, R, sensor_pos_m, range_rate)
+    sd = np.sqrt(gate_d2 * np.diagonal(S, axis1=-2, axis2=-1))
+    angle = np.minimum(sd[:, AZIMUTH] + sd[:, ELEVATION], np.pi)
+    radius = sd[:, RANGE] + (zhat[:, RANGE] + sd[:, RANGE]) * angle * (1.0 + 1e-9) + 1e-6
+    return zhat, sd, radius
+
+
 def gate_radius_m(
     x: ArrayLike,
     P: ArrayLike,
@@ -105,13 +124,8 @@ def gate_radius_m(
     holds for every plot. ``x`` (N, n), ``P`` (N, n, n).
     """
     x = np.asarray(x, dtype=float)
-    R = np.diag(np.asarray(R_diag_max, dtype=float))
-    zero = np.zeros((x.shape[0], R.shape[0]))
-    _, S, _ = innovation_polar(x, P, zero, R, sensor_pos_m, range_rate)
-    sd = np.sqrt(gate_d2 * np.diagonal(S, axis1=-2, axis2=-1))
-    r_hat = np.linalg.norm(x[:, 0:3] - np.asarray(sensor_pos_m, dtype=float), axis=1)
-    angle = np.minimum(sd[:, AZIMUTH] + sd[:, ELEVATION], np.pi)
-    return sd[:, RANGE] + (r_hat + sd[:, RANGE]) * angle * (1.0 + 1e-9) + 1e-6
+    R_diag = np.asarray(R_diag_max, dtype=float)
+    return _gate_bounds(x, np.asarray(P, dtype=float), R_diag, sensor_pos_m, gate_d2, range_rate)[2]
 
 
 def gate(
@@ -127,8 +141,9 @@ def gate(
 
     ``x`` (N, n) predicted states, ``P`` (N, n, n), ``z`` (M, m) plots of one sensor (range_m,
     azimuth_rad, elevation_rad[, range_rate_mps]), ``R`` (m, m) or (M, m, m), ``sensor_pos_m``
-    (3,). Candidates come from a k-d tree with the radii of :func:`gate_radius_m`, then the
-    exact test runs on them in one batched call.
+    (3,). Candidates come from a k-d tree with the radii of :func:`gate_radius_m`; those whose
+    residual breaks a per-component bound ``|nu_k| <= sqrt(g S_kk)`` (a necessary condition)
+    are dropped, and the exact test runs on the rest in one batched call.
     """
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
@@ -139,15 +154,18 @@ def gate(
     if n_tracks == 0 or n_plots == 0:
         return _empty_gate(m, n)
     R_diag = np.diagonal(R, axis1=-2, axis2=-1).reshape(-1, m).max(axis=0)
-    radius = gate_radius_m(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
+    zhat, sd, radius = _gate_bounds(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
     tree = cKDTree(plots_to_enu(z, sensor_pos_m))
-    hits = tree.query_ball_point(x[:, 0:3], r=radius)
-    counts = np.fromiter((len(h) for h in hits), dtype=np.int64, count=n_tracks)
-    if counts.sum() == 0:
+    hits = tree.query_ball_point(x[:, 0:3], r=radius, return_sorted=False)
+    counts = np.fromiter(map(len, hits), dtype=np.int64, count=n_tracks)
+    total = int(counts.sum())
+    if total == 0:
         return _empty_gate(m, n)
     ti = np.repeat(np.arange(n_tracks), counts)
-    pj = np.fromiter((j for h in hits for j in h), dtype=np.int64, count=int(counts.sum()))
-    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti, pj)
+    pj = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=total)
+    res = np.abs(polar_residual(z[pj], zhat[ti]))
+    ok = np.all(res <= sd[ti] * (1.0 + 1e-9), axis=1)
+    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti[ok], pj[ok])
 
 
 def _exact(
@@ -234,9 +252,11 @@ def gnn(
     """Global nearest neighbour: the plot index assigned to each track (-1 for none), (n_tracks,).
 
     Minimises the sum of ``cost`` over assigned pairs, each track and plot used at most once,
-    an unassigned track costing 0 (so a pair with cost >= 0 is never worth taking). Clusters
-    with one track or one plot take their cheapest pair in bulk; others go through
-    ``linear_sum_assignment`` on a matrix with one "missed" column per track.
+    an unassigned track costing 0 (so a pair with cost >= 0 is never worth taking). Solved in
+    bulk, without a loop: clusters with one track, clusters where the tracks' cheapest plots
+    all differ (each track takes its cheapest), clusters with one plot (its cheapest track).
+    The others go through ``linear_sum_assignment`` on a matrix with one "missed" column per
+    track.
     """
     ti = np.asarray(track, dtype=np.int64)
     pj = np.asarray(plot, dtype=np.int64)
@@ -251,13 +271,15 @@ def gnn(
     n_t = np.bincount(t_lab)
     u_plots = np.unique(np.stack([lab, pj]), axis=1)[0]
     n_p = np.bincount(u_plots, minlength=n_t.size)
-    simple = (n_t[lab] == 1) | (n_p[lab] == 1)
-    if np.any(simple):
-        order = np.lexsort((c[simple], lab[simple]))
-        ls, ts, ps = lab[simple][order], ti[simple][order], pj[simple][order]
-        first = np.ones(ls.size, dtype=bool)
-        first[1:] = ls[1:] != ls[:-1]
-        out[ts[first]] = ps[first]
+    per_track = (n_t[lab] == 1) | _conflict_free(ti, pj, c, lab, n_plots)
+    per_cluster = (n_p[lab] == 1) & ~per_track
+    for simple, key in ((per_track, ti), (per_cluster, lab)):
+        if np.any(simple):  # the cheapest pair of each track / of each cluster
+            order = np.lexsort((c[simple], key[simple]))
+            ks, ts, ps = key[simple][order], ti[simple][order], pj[simple][order]
+            first = np.r_[True, ks[1:] != ks[:-1]]
+            out[ts[first]] = ps[first]
+    simple = per_track | per_cluster
     hard = ~simple
     if np.any(hard):
         order = np.argsort(lab[hard], kind="stable")
@@ -267,6 +289,20 @@ def gnn(
         for s, e in zip(starts, ends, strict=True):
             _lsa(th[s:e], ph[s:e], ch[s:e], out)
     return out
+
+
+def _conflict_free(
+    ti: IntArray, pj: IntArray, c: Array, lab: IntArray, n_plots: int
+) -> NDArray[np.bool_]:
+    """Pairs (K,) of clusters where every track's cheapest plot is different: there each
+    track taking its cheapest plot reaches the lower bound sum_i min_j c_ij, so it is optimal."""
+    order = np.lexsort((c, ti))
+    first = np.r_[True, ti[order][1:] != ti[order][:-1]]
+    best = order[first]  # each track's cheapest pair
+    wanted = np.bincount(pj[best], minlength=n_plots)
+    clash = np.zeros(int(lab.max()) + 1, dtype=bool)
+    clash[lab[best][wanted[pj[best]] > 1]] = True
+    return ~clash[lab]
 
 
 def _lsa(ti: IntArray, pj: IntArray, c: Array, out: IntArray) -> None:
