@@ -51,7 +51,7 @@ class ImmParams:
       unused by CV modes. CT 0.03: a 4 g turn at 250 m/s (0.157 rad/s) is reached in a few scans.
     - ``sojourn_s``: mean time in each mode; the switching matrix for a step ``dt`` has
       ``p_ii = exp(-dt / sojourn_i)`` and spreads ``1 - p_ii`` evenly over the other modes
-      (Bar-Shalom 2001 §11.6.7: p_ii from the expected sojourn time). CV 60 s, CT 15 s.
+      (Bar-Shalom 2001 §11.6.7: p_ii from the expected sojourn time). CV 120 s, CT 15 s.
     - ``mu0``: initial mode probabilities (0.9, 0.1).
     - ``omega_var0_rad2ps2``: initial turn-rate variance of CT modes, (0.1 rad/s)^2.
     - ``cv_omega_var_rad2ps2``: turn-rate variance a CV mode keeps (omega held at 0), 1e-10.
@@ -61,7 +61,7 @@ class ImmParams:
     kinds: tuple[str, ...] = ("cv", "ct")
     q_mps2: tuple[float, ...] = (1.0, 2.0)
     q_omega_radps2: tuple[float, ...] = (0.0, 0.03)
-    sojourn_s: tuple[float, ...] = (60.0, 15.0)
+    sojourn_s: tuple[float, ...] = (120.0, 15.0)
     mu0: tuple[float, ...] = (0.9, 0.1)
     omega_var0_rad2ps2: float = 0.1**2
     cv_omega_var_rad2ps2: float = 1e-10
