@@ -7,13 +7,18 @@ import pytest
 from filterpy.kalman import KalmanFilter
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats
 
 from iads.tracking.kalman import ekf_update_polar, innovation_polar, kf_predict, kf_update
 from iads.tracking.measurement import polar_measure, polar_noise_cov
 from iads.tracking.models import cv_process_noise, cv_transition
 
-from .conftest import make_rng, random_spd, random_targets
+from .conftest import (
+    assert_chi2_consistent,
+    make_rng,
+    polar_monte_carlo,
+    random_spd,
+    random_targets,
+)
 
 SENSOR = np.array([100.0, -200.0, 15.0])
 R_POLAR = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3))
@@ -140,37 +145,14 @@ def test_ekf_update_against_hand_computed_equations():
     np.testing.assert_allclose(S_out, S, rtol=1e-12)
 
 
-def _run_ekf_monte_carlo(n_runs, n_steps, dt, seed):
-    """Straight-flying target, sensor at SENSOR, range-rate-free polar plots; batched over runs."""
-    rng = make_rng(7, seed)
-    truth0 = np.array([-20e3, 30e3, 5e3, 220.0, -80.0, 0.0])
-    P0 = np.diag([300.0, 300.0, 300.0, 30.0, 30.0, 10.0]) ** 2
-    x = truth0 + rng.multivariate_normal(np.zeros(6), P0, size=n_runs)
-    P = np.broadcast_to(P0, (n_runs, 6, 6))
-    F, Q = cv_transition(dt), np.zeros((6, 6))
-    truth = truth0.copy()
-    nees, nis_all, err = [], [], []
-    for _ in range(n_steps):
-        truth = F @ truth
-        x, P = kf_predict(x, P, F, Q)
-        z = polar_measure(truth, SENSOR) + rng.multivariate_normal(np.zeros(3), R_POLAR, n_runs)
-        x, P, nis, _ = ekf_update_polar(x, P, z, R_POLAR, SENSOR)
-        e = x - truth
-        nees.append(np.einsum("ni,ni->n", e, np.linalg.solve(P, e[..., None])[..., 0]))
-        nis_all.append(nis)
-        err.append(e)
-    return np.array(nees), np.array(nis_all), np.array(err)
-
-
-def test_ekf_nees_and_nis_are_chi_square_consistent():
+@pytest.mark.parametrize("range_rate", [False, True])
+def test_ekf_nees_and_nis_are_chi_square_consistent(range_rate):
     """Average NEES and NIS over 200 seeded runs lie in the 99.9% two-sided chi-square interval
-    at every step (Bar-Shalom 2001 §5.4.2, eq. 5.4.2-7)."""
-    n_runs = 200
-    nees, nis, _ = _run_ekf_monte_carlo(n_runs, 30, 2.0, seed=0)
-    for values, dof in ((nees, 6), (nis, 3)):
-        lo, hi = stats.chi2.ppf([0.0005, 0.9995], dof * n_runs) / n_runs
-        mean = values.mean(axis=1)
-        assert np.all(mean > lo) and np.all(mean < hi), (dof, mean, lo, hi)
+    at every one of 30 scans (Bar-Shalom 2001 §5.4.2)."""
+    R = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3), 2.0 if range_rate else None)
+    nees, nis, _ = polar_monte_carlo(ekf_update_polar, R, SENSOR, range_rate)
+    assert_chi2_consistent(nees, 6)
+    assert_chi2_consistent(nis, R.shape[0])
 
 
 @pytest.mark.parametrize("bad", [np.nan])

@@ -12,7 +12,13 @@ from iads.tracking.measurement import polar_measure, polar_noise_cov
 from iads.tracking.models import ct_jacobian, ct_predict, ct_process_noise
 from iads.tracking.ukf import sigma_weights, ukf_predict_ct, ukf_update_polar
 
-from .conftest import make_rng, random_spd, random_targets
+from .conftest import (
+    assert_chi2_consistent,
+    make_rng,
+    polar_monte_carlo,
+    random_spd,
+    random_targets,
+)
 
 SENSOR = np.array([100.0, -200.0, 15.0])
 R_POLAR = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3))
@@ -115,3 +121,12 @@ def test_ct_prediction_agrees_with_ekf_prediction_for_small_covariance():
     _, Pe = kf_predict(x7, P7, F, Q)
     np.testing.assert_allclose(xu, ct_predict(x7, dt), rtol=1e-6, atol=0.05)
     np.testing.assert_allclose(Pu, Pe, rtol=1e-3, atol=1e-3 * np.abs(Pe).max())
+
+
+@pytest.mark.parametrize("range_rate", [False, True])
+def test_ukf_nees_and_nis_are_chi_square_consistent(range_rate):
+    """Same seeded 200-run check as the EKF's (Bar-Shalom 2001 §5.4.2), 99.9% interval."""
+    R = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3), 2.0 if range_rate else None)
+    nees, nis, _ = polar_monte_carlo(ukf_update_polar, R, SENSOR, range_rate, seed=1)
+    assert_chi2_consistent(nees, 6)
+    assert_chi2_consistent(nis, R.shape[0])
