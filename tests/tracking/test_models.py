@@ -131,3 +131,23 @@ def test_state_conversions_round_trip_and_do_not_alias():
     np.testing.assert_array_equal(P6b, P6)
     x6b[0, 0] = 99.0
     assert x7[0, 0] != 99.0
+
+
+def test_ct_matches_stone_soup_constant_turn():
+    """Horizontal part against Stone Soup 1.9's ConstantTurn ([x, vx, y, vy, omega]), same
+    omega sign; its Q with q_x = q_y = q_mps2**2 and q_omega = q_omega_radps2**2 equals ours."""
+    from datetime import timedelta
+
+    from stonesoup.models.transition.nonlinear import ConstantTurn
+    from stonesoup.types.state import State
+
+    x7 = np.array([1e3, -2e3, 5e3, 250.0, 40.0, -3.0, 0.12])
+    dt, q, qo = 3.0, 1.5, 0.02
+    model = ConstantTurn(linear_noise_coeffs=np.array([q**2, q**2]), turn_noise_coeff=qo**2)
+    s = State(x7[[0, 3, 1, 4, 6]].reshape(5, 1))
+    ref = np.asarray(model.function(s, time_interval=timedelta(seconds=dt)), float)[:, 0]
+    ours = ct_predict(x7, dt)[[0, 3, 1, 4, 6]]
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-9)
+    Q_ref = np.asarray(model.covar(time_interval=timedelta(seconds=dt)), float)
+    idx = [0, 3, 1, 4, 6]
+    np.testing.assert_allclose(ct_process_noise(dt, q, qo)[np.ix_(idx, idx)], Q_ref, rtol=1e-12)
