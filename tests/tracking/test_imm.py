@@ -113,22 +113,23 @@ def test_two_identical_cv_modes_equal_a_single_ekf():
 
 
 @settings(max_examples=10, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), ukf=st.booleans())
-def test_batched_equals_looped_and_does_not_mutate(seed, n, ukf):
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), ukf=st.booleans(), rr=st.booleans())
+def test_batched_equals_looped_and_does_not_mutate(seed, n, ukf, rr):
     rng = make_rng(53, seed)
     params = ImmParams(ct_filter="ukf" if ukf else "ekf")
     mu, x, P = _random_imm(rng, n)
     x[:, 0, 6] = 0.0  # the CV mode holds omega at 0
-    z = polar_measure(x[:, 0] + rng.normal(size=(n, 7)) * 30, SENSOR)
+    z = polar_measure(x[:, 0] + rng.normal(size=(n, 7)) * 30, SENSOR, rr)
+    R = polar_noise_cov(50.0, 0.003, 0.003, 3.0 if rr else None)
     dt = rng.uniform(0.5, 4.0, n)
     args = [a.copy() for a in (mu, x, P, z, dt)]
     c, xp, Pp = imm_predict(mu, x, P, dt, params)
-    mu_u, xu, Pu, nis = imm_update_polar(c, xp, Pp, z, R_POLAR, SENSOR)
+    mu_u, xu, Pu, nis = imm_update_polar(c, xp, Pp, z, R, SENSOR, rr)
     for a, b in zip(args, (mu, x, P, z, dt), strict=True):
         np.testing.assert_array_equal(a, b)
     for i in range(n):
         ci, xi, Pi = imm_predict(mu[i], x[i], P[i], dt[i], params)
-        mui, xi, Pi, nisi = imm_update_polar(ci, xi, Pi, z[i], R_POLAR, SENSOR)
+        mui, xi, Pi, nisi = imm_update_polar(ci, xi, Pi, z[i], R, SENSOR, rr)
         np.testing.assert_allclose(mu_u[i], mui, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(xu[i], xi, rtol=1e-10)
         np.testing.assert_allclose(Pu[i], Pi, rtol=1e-8, atol=1e-8)
