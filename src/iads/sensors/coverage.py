@@ -18,6 +18,7 @@ No lobing, antenna elevation pattern, terrain masking or clutter is modelled (do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +37,11 @@ DEFAULT_ALTITUDES_M = np.unique(
 
 @dataclass(frozen=True)
 class EngagementEnvelope:
-    """Interceptor reach around a launcher (ENU m): slant range and altitude limits."""
+    """Interceptor reach around a launcher (ENU m): slant range and altitude limits.
+
+    Flat geometry about the launcher (adequate within an interceptor's reach); altitudes are
+    heights above the (flat, 0 m) ground, as in scenario files.
+    """
 
     launcher_pos_m: tuple[float, float, float]
     min_range_m: float
@@ -44,11 +49,11 @@ class EngagementEnvelope:
     min_altitude_m: float
     max_altitude_m: float
 
-    def contains(self, pos_m: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """True where points (..., 3) lie inside the envelope (flat geometry)."""
+    def contains(self, pos_m: NDArray[np.float64], altitude_m: ArrayLike) -> NDArray[np.bool_]:
+        """True where points (..., 3) ENU at heights ``altitude_m`` lie inside the envelope."""
         d = pos_m - np.asarray(self.launcher_pos_m, dtype=float)
         r = np.sqrt(np.sum(d * d, axis=-1))
-        alt = pos_m[..., 2]
+        alt = np.asarray(altitude_m, dtype=float)
         return (
             (r >= self.min_range_m)
             & (r <= self.max_range_m)
@@ -149,12 +154,14 @@ def footprint(
     rcs_m2: float = 1.0,
     pd: float = 0.9,
     swerling: int = 1,
-    envelope: EngagementEnvelope | None = None,
+    envelope: EngagementEnvelope | Sequence[EngagementEnvelope] | None = None,
     azimuth_step_deg: float = 1.0,
     range_step_m: float = 1000.0,
     required_db: float | None = None,
 ) -> Footprint:
     """Detection (and engagement, if ``envelope`` is given) footprint at ``altitude_m``.
+
+    Several envelopes (launchers of a battery) engage where any of them reaches.
 
     Grid: azimuth cells of ``azimuth_step_deg`` and ground-range cells of ``range_step_m``
     out to the instrumented range, evaluated at cell centres.
@@ -169,15 +176,18 @@ def footprint(
     radial, _ = covered(radar, g, altitude_m, rcs_m2, need)
     sector = geometry.in_sector(az, radar.boresight_rad, radar.sector_width_rad)
     detect = sector[:, None] & radial[None, :]
-    if envelope is None:
-        engage = np.zeros_like(detect)
-    else:
+    envelopes = [envelope] if isinstance(envelope, EngagementEnvelope) else list(envelope or [])
+    engage = np.zeros_like(detect)
+    if envelopes:
         site = radar.site_pos_m
         pos = np.empty(detect.shape + (3,))
         pos[..., 0] = site[0] + np.sin(az)[:, None] * g[None, :]
         pos[..., 1] = site[1] + np.cos(az)[:, None] * g[None, :]
-        pos[..., 2] = altitude_m
-        engage = detect & envelope.contains(pos)
+        site_alt_m = radar.antenna_alt_m - radar.antenna_height_m
+        pos[..., 2] = site[2] - site_alt_m + altitude_m  # frame z of that height above ground
+        for env in envelopes:
+            engage |= env.contains(pos, altitude_m)
+        engage &= detect
     d_lo, d_hi = radial_extent(detect, g)
     e_lo, e_hi = radial_extent(engage, g)
     return Footprint(float(altitude_m), az, g, detect, engage, d_lo, d_hi, e_lo, e_hi)
