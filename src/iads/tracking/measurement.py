@@ -120,30 +120,70 @@ def polar_noise_cov(
 
 
 def polar_to_cartesian(
-    z: ArrayLike, sensor_pos_m: ArrayLike, R: ArrayLike
+    z: ArrayLike, sensor_pos_m: ArrayLike, R: ArrayLike, method: str = "first_order"
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Converted measurement: ENU position (..., 3) and its covariance (..., 3, 3).
 
     ``z`` (..., >=3) range_m, azimuth_rad, elevation_rad (a range-rate column is ignored);
     ``R`` (3, 3) / (..., 3, 3) or the 4x4 with range rate (its top-left 3x3 block is used).
 
-    Position: ``p = s + r [sin az cos el, cos az cos el, sin el]``. Covariance: the first-order
-    (linearised) conversion ``C = J R J'`` with ``J = dp/d(r, az, el)`` at the measurement
-    (Lerro & Bar-Shalom, "Tracking with debiased consistent converted measurements versus EKF",
-    IEEE TAES 29(3), 1993, §II; Bar-Shalom et al. 2001 §10.4.3). It is consistent while the
-    conversion bias is small, i.e. ``r sigma_angle^2 / sigma_r < 0.4`` (Lerro & Bar-Shalom's
-    criterion), which holds for surveillance radars (50 km, 0.2 deg, 50 m gives 0.012). It is
-    meant for track initiation, not for the update (use the EKF/UKF on polar z there).
+    ``method="first_order"`` (default): ``p = s + r [sin az cos el, cos az cos el, sin el]`` and
+    the linearised covariance ``C = J R J'``, ``J = dp/d(r, az, el)`` at the measurement (Lerro &
+    Bar-Shalom, "Tracking with debiased consistent converted measurements versus EKF", IEEE TAES
+    29(3), 1993, §II). Consistent while the conversion bias is small, i.e.
+    ``r sigma_angle^2 / sigma_r < 0.4`` (their criterion; 50 km, 0.2 deg, 50 m gives 0.012).
+
+    ``method="unbiased"``: the unbiased converted measurement of Mo Longbin, Song Xiaoquan et
+    al., "Unbiased converted measurements for tracking", IEEE TAES 34(3), 1998 (3-D form, §IV),
+    for independent errors (the diagonal of R is used): with ``l_a = exp(-sigma_az^2 / 2)``,
+    ``l_e = exp(-sigma_el^2 / 2)``::
+
+        u = s + r [sin az cos el / (l_a l_e), cos az cos el / (l_a l_e), sin el / l_e]
+        C = E[(u - p)(u - p)' | z] = (u-s)(u-s)' - (u-s) m' - m (u-s)' + (r^2 + sr^2) E[g g' | z]
+
+    with ``m = E[p - s | z] = r [l_a l_e sin az cos el, l_a l_e cos az cos el, l_e sin el]``
+    and ``g = [sin a cos e, cos a cos e, sin e]`` of the true angles given the measured ones
+    (``E[cos 2a | z] = l_a^4 cos 2az`` etc.). Use it beyond the first-order criterion (long
+    range, coarse angles). Both are meant for track initiation; update with the EKF/UKF.
     """
+    if method not in ("first_order", "unbiased"):
+        raise ValueError(f"method must be 'first_order' or 'unbiased', got {method!r}")
     z = np.asarray(z, dtype=float)
     R = np.asarray(R, dtype=float)[..., 0:3, 0:3]
     r, az, el = z[..., RANGE], z[..., AZIMUTH], z[..., ELEVATION]
     sa, ca, se, ce = np.sin(az), np.cos(az), np.sin(el), np.cos(el)
-    u = np.stack([sa * ce, ca * ce, se], axis=-1)
-    pos = np.asarray(sensor_pos_m, dtype=float) + r[..., None] * u
+    s = np.asarray(sensor_pos_m, dtype=float)
+    g = np.stack([sa * ce, ca * ce, se], axis=-1)
+    if method == "unbiased":
+        return _unbiased_conversion(r, az, el, s, R)
     J = np.zeros(z.shape[:-1] + (3, 3))
-    J[..., :, 0] = u  # dp/dr
+    J[..., :, 0] = g  # dp/dr
     J[..., :, 1] = np.stack([r * ca * ce, -r * sa * ce, np.zeros_like(r)], axis=-1)  # dp/daz
     J[..., :, 2] = np.stack([-r * sa * se, -r * ca * se, r * ce], axis=-1)  # dp/del
     C = J @ R @ np.swapaxes(J, -1, -2)  # C = J R J'
-    return pos, 0.5 * (C + np.swapaxes(C, -1, -2))
+    return s + r[..., None] * g, 0.5 * (C + np.swapaxes(C, -1, -2))
+
+
+def _unbiased_conversion(r, az, el, s, R):
+    """Mo Longbin et al. 1998 unbiased conversion (see :func:`polar_to_cartesian`)."""
+    var_r, var_a, var_e = R[..., 0, 0], R[..., 1, 1], R[..., 2, 2]
+    la, le = np.exp(-var_a / 2.0), np.exp(-var_e / 2.0)  # E[cos w] for w ~ N(0, var)
+    sa, ca, se, ce = np.sin(az), np.cos(az), np.sin(el), np.cos(el)
+    d = r[..., None] * np.stack([sa * ce / (la * le), ca * ce / (la * le), se / le], axis=-1)
+    m = r[..., None] * np.stack([la * le * sa * ce, la * le * ca * ce, le * se], axis=-1)
+    # moments of the true angles given the measured ones
+    ss_a = (1.0 - la**4 * np.cos(2 * az)) / 2.0  # E[sin^2 a]
+    cc_a = (1.0 + la**4 * np.cos(2 * az)) / 2.0  # E[cos^2 a]
+    sc_a = la**4 * np.sin(2 * az) / 2.0  # E[sin a cos a]
+    cc_e = (1.0 + le**4 * np.cos(2 * el)) / 2.0  # E[cos^2 e]
+    ss_e = (1.0 - le**4 * np.cos(2 * el)) / 2.0  # E[sin^2 e]
+    sc_e = le**4 * np.sin(2 * el) / 2.0  # E[sin e cos e]
+    Egg = np.empty(r.shape + (3, 3))
+    Egg[..., 0, 0], Egg[..., 1, 1], Egg[..., 2, 2] = ss_a * cc_e, cc_a * cc_e, ss_e
+    Egg[..., 0, 1] = Egg[..., 1, 0] = sc_a * cc_e
+    Egg[..., 0, 2] = Egg[..., 2, 0] = la * sa * sc_e
+    Egg[..., 1, 2] = Egg[..., 2, 1] = la * ca * sc_e
+    dm = d[..., :, None] * m[..., None, :]
+    C = d[..., :, None] * d[..., None, :] - dm - np.swapaxes(dm, -1, -2)
+    C = C + (r**2 + var_r)[..., None, None] * Egg
+    return s + d, 0.5 * (C + np.swapaxes(C, -1, -2))
