@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from filterpy.kalman import KalmanFilter
 
 from iads.tracking.crlb import pcrb_polar, pcrb_step
 from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_measure, polar_noise_cov
 from iads.tracking.models import cv_process_noise, cv_transition
+from iads.tracking.ukf import ukf_update_polar
 
 from .conftest import make_rng
 
@@ -33,9 +35,10 @@ def test_pcrb_step_equals_filterpy_riccati_for_linear_gaussian():
         np.testing.assert_allclose(np.linalg.inv(J), kf.P, rtol=1e-8, atol=1e-8)
 
 
-def test_ekf_position_rmse_within_20_percent_of_pcrb():
-    """Straight-flying target, 200 seeded Monte Carlo runs, 2 s revisit: the EKF position RMSE
-    stays within 20% of sqrt(trace of the PCRB position block) at every scan."""
+@pytest.mark.parametrize("update", [ekf_update_polar, ukf_update_polar])
+def test_position_rmse_within_20_percent_of_pcrb(update):
+    """Straight-flying target, 200 seeded Monte Carlo runs, 2 s revisit: the EKF (and UKF)
+    position RMSE stays within 20% of sqrt(trace of the PCRB position block) at every scan."""
     rng = make_rng(30)
     n_runs, n_steps, dt = 200, 40, 2.0
     truth0 = np.array([-20e3, 30e3, 5e3, 220.0, -80.0, 0.0])
@@ -51,7 +54,7 @@ def test_ekf_position_rmse_within_20_percent_of_pcrb():
     for k in range(n_steps):
         x, P = kf_predict(x, P, F, Q)
         z = polar_measure(truths[k], SENSOR) + rng.multivariate_normal(np.zeros(3), R_POLAR, n_runs)
-        x, P, _, _ = ekf_update_polar(x, P, z, R_POLAR, SENSOR)
+        x, P, _, _ = update(x, P, z, R_POLAR, SENSOR)
         rmse_m[k] = np.sqrt(np.mean(np.sum((x[:, :3] - truths[k, :3]) ** 2, axis=1)))
     ratio = rmse_m / bound_pos_m
     assert np.all(ratio < 1.2), ratio

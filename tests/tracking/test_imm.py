@@ -12,11 +12,12 @@ from iads.tracking.imm import (
     ImmParams,
     imm_combine,
     imm_init,
+    imm_innovation_polar,
     imm_mix,
     imm_predict,
     imm_update_polar,
 )
-from iads.tracking.kalman import ekf_update_polar, kf_predict
+from iads.tracking.kalman import ekf_update_polar, innovation_polar, kf_predict
 from iads.tracking.measurement import polar_measure, polar_noise_cov
 from iads.tracking.models import ct_predict, cv_process_noise, cv_transition
 
@@ -225,3 +226,17 @@ def test_docs_quick_start_runs_and_tracks():
     # from an unknown velocity (300 m/s sigma) to within 40 m/s after 10 scans at 50 km
     assert np.linalg.norm(ns["x"][0, 3:] - [-200.0, 0.0, 0.0]) < 40.0
     assert np.linalg.norm(ns["x_imm"][0, 3:6] - [-200.0, 0.0, 0.0]) < 40.0
+
+
+def test_gating_innovation_is_that_of_the_combined_prediction():
+    rng = make_rng(56)
+    mu, x, P = _random_imm(rng, 3)
+    z = polar_measure(x[:, 1] + rng.normal(size=(3, 7)) * 30, SENSOR)
+    nu, S, H = imm_innovation_polar(mu, x, P, z, R_POLAR, SENSOR)
+    xc, Pc = imm_combine(mu, x, P)
+    nu_ref, S_ref, H_ref = innovation_polar(xc, Pc, z, R_POLAR, SENSOR)
+    np.testing.assert_array_equal(nu, nu_ref)
+    np.testing.assert_array_equal(S, S_ref)
+    assert H.shape == (3, 3, 7) and np.all(H[..., 6] == 0)
+    *_, nis_c = imm_update_polar(mu, x, P, z, R_POLAR, SENSOR)
+    np.testing.assert_allclose(nis_c, np.einsum("ni,nij,nj->n", nu, np.linalg.inv(S), nu))
