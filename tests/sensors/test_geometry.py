@@ -17,6 +17,7 @@ from iads.sensors.geometry import (
     height_and_ground_range,
     in_sector,
     in_swept_arc,
+    in_swept_arc_en,
     line_of_sight,
     range_azimuth_elevation,
     slant_geometry,
@@ -153,3 +154,19 @@ def test_beam_azimuth_sector_sawtooth():
     bore, width, period = np.radians(90.0), np.radians(60.0), 3.0
     az = beam_azimuth_rad(np.array([0.0, 1.5, 2.999999, 3.0]), period, width, bore)
     np.testing.assert_allclose(np.degrees(az), [60.0, 90.0, 120.0, 60.0], atol=1e-3)
+
+
+def test_swept_arc_from_east_north_matches_azimuth_test():
+    rng = np.random.default_rng(np.random.SeedSequence(13))
+    e, n = rng.normal(size=(2, 20_000)) * 1e5
+    az = np.mod(np.arctan2(e, n), 2 * np.pi)
+    for start, sweep in [(0.1, 0.05), (6.25, 0.2), (3.0, 3.0), (1.0, 4.0)]:
+        np.testing.assert_array_equal(
+            in_swept_arc_en(e, n, start, sweep), in_swept_arc(az, start % (2 * np.pi), sweep)
+        )
+    # consecutive narrow arcs of a rotating scan see every point exactly once per period
+    hits = np.zeros(e.size, dtype=int)
+    for k in range(40):
+        for start, sweep in swept_arc(k * 0.1, 0.1, 4.0):
+            hits += in_swept_arc_en(e, n, start, sweep)
+    assert np.all(hits == 1)

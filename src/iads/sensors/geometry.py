@@ -169,6 +169,25 @@ def in_swept_arc(azimuth_rad: ArrayLike, start_rad: float, sweep_rad: float) -> 
     return np.mod(np.asarray(azimuth_rad) - start_rad, TWO_PI) < sweep_rad
 
 
+def in_swept_arc_en(
+    east_m: NDArray[np.float64], north_m: NDArray[np.float64], start_rad: float, sweep_rad: float
+) -> NDArray[np.bool_]:
+    """``in_swept_arc`` from east/north offsets without computing azimuths (narrow arcs).
+
+    For a sweep below π, a point at azimuth a lies in [s, s + w) iff sin(a - s) >= 0 and
+    sin(s + w - a) > 0, i.e. e cos s - n sin s >= 0 and n sin(s+w) - e cos(s+w) > 0: two
+    products per bound, no arctan. Consecutive arcs share their boundary float, and the two
+    tests are exact negations of each other there, so no point is seen twice or missed.
+    """
+    if sweep_rad >= np.pi:
+        az = np.mod(np.arctan2(east_m, north_m), TWO_PI)
+        return in_swept_arc(az, start_rad, sweep_rad)
+    end = start_rad + sweep_rad
+    after_start = east_m * np.cos(start_rad) - north_m * np.sin(start_rad) >= 0.0
+    before_end = north_m * np.sin(end) - east_m * np.cos(end) > 0.0
+    return after_start & before_end
+
+
 def beam_azimuth_rad(
     t_s: ArrayLike,
     scan_period_s: float,
@@ -229,6 +248,7 @@ __all__ = [
     "range_azimuth_elevation",
     "in_sector",
     "in_swept_arc",
+    "in_swept_arc_en",
     "line_of_sight",
     "radar_horizon_m",
     "slant_geometry",

@@ -204,10 +204,10 @@ def visible(
     return los & in_range & in_el
 
 
-def _in_arcs(azimuth_rad: NDArray, arcs: list[tuple[float, float]]) -> NDArray[np.bool_]:
-    mask = np.zeros(azimuth_rad.shape, dtype=bool)
+def _in_arcs(east_m: NDArray, north_m: NDArray, arcs: list[tuple[float, float]]) -> NDArray:
+    mask = np.zeros(east_m.shape, dtype=bool)
     for start, sweep in arcs:
-        mask |= geometry.in_swept_arc(azimuth_rad, start, sweep)
+        mask |= geometry.in_swept_arc_en(east_m, north_m, start, sweep)
     return mask
 
 
@@ -231,15 +231,15 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     pos = np.asarray(pos_m, dtype=float).reshape(-1, 3)
     ant = radar.antenna_pos_m
     de, dn = pos[:, 0] - ant[0], pos[:, 1] - ant[1]
-    az = np.mod(np.arctan2(de, dn), 2 * np.pi)
-    idx = np.flatnonzero(_in_arcs(az, arcs))
+    idx = np.flatnonzero(_in_arcs(de, dn, arcs))
     h_t, h_r, ground = geometry.height_and_ground_range(pos[idx], ant, radar.earth_centre_m)
     r_app, el_app = geometry.slant_geometry(ground, h_r, h_t)
     keep = visible(radar, r_app, el_app, h_t)
     idx = idx[keep]
     de, dn, du = de[idx], dn[idx], pos[idx, 2] - ant[2]
     horiz = np.hypot(de, dn)
-    return Look(idx, np.hypot(horiz, du), az[idx], np.arctan2(du, horiz), r_app[keep])
+    az = np.mod(np.arctan2(de, dn), 2 * np.pi)
+    return Look(idx, np.hypot(horiz, du), az, np.arctan2(du, horiz), r_app[keep])
 
 
 def observe(
