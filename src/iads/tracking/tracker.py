@@ -45,6 +45,9 @@ class TrackerConfig:
     ``clutter_density`` is in plots per m rad^2 (range x azimuth x elevation) for one sensor's
     scan; ``q_mps2`` the CV acceleration noise level (see ``cv_process_noise``);
     ``gate_probability`` the probability that the true plot falls in the gate (chi-square).
+    ``confirmed_first``: with GNN, confirmed tracks are assigned first and tentative tracks
+    share the plots left over (Blackman & Popoli 1999 §9.3), so a young track never takes a
+    plot from an established one.
     """
 
     filter: str = "ekf"
@@ -63,6 +66,7 @@ class TrackerConfig:
     max_speed_mps: float = 1000.0
     range_rate: bool = False
     imm: ImmParams = ImmParams()
+    confirmed_first: bool = True
 
     def __post_init__(self) -> None:
         checks = [
@@ -265,7 +269,18 @@ def _gnn_update(
     config: TrackerConfig,
 ) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
     cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
-    plot_for_track = assoc.gnn(len(table), len(plots), g.track, g.plot, cost)
+    if config.confirmed_first:  # confirmed tracks choose first, tentative ones take the rest
+        first = table.confirmed[g.track]
+        plot_for_track = assoc.gnn(
+            len(table), len(plots), g.track[first], g.plot[first], cost[first]
+        )
+        taken = np.zeros(len(plots), dtype=bool)
+        taken[plot_for_track[plot_for_track >= 0]] = True
+        second = ~first & ~taken[g.plot]
+        later = assoc.gnn(len(table), len(plots), g.track[second], g.plot[second], cost[second])
+        plot_for_track = np.where(plot_for_track >= 0, plot_for_track, later)
+    else:
+        plot_for_track = assoc.gnn(len(table), len(plots), g.track, g.plot, cost)
     ti = np.flatnonzero(plot_for_track >= 0)
     pj = plot_for_track[ti]
     table = ops.update(table, ti, plots.z[pj], plots.R[pj], sensor, config)
