@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from iads.motion.kernel import FINISHED, LAUNCHED, advance
+from iads.motion.kernel import FINISHED, LAUNCHED, MotionState, advance, motion_state
 from iads.motion.trajectory import Trajectories
 from iads.sim.world import EXPIRED, REACHED, World
 
@@ -27,12 +27,10 @@ class MotionSystem:
     end_asset: np.ndarray
     name: str = "motion"
     period_s: float = 0.0
-    _cursor: np.ndarray = field(init=False, repr=False)
-    _changed: np.ndarray = field(init=False, repr=False)
+    state: MotionState = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._cursor = self.trajectories.first.copy()
-        self._changed = np.zeros(self.end_asset.shape[0], dtype=np.int8)
+        self.state = motion_state(self.trajectories)
 
     def place(self, world: World, t_s: float) -> None:
         """Put every threat where it is at ``t_s`` (used once, at the start)."""
@@ -44,24 +42,15 @@ class MotionSystem:
 
     def _advance(self, world: World, t_s: float) -> None:
         th = world.threats
-        n = advance(
-            t_s,
-            th.status,
-            self._cursor,
-            self.trajectories,
-            th.launch_time_s,
-            th.pos_m,
-            th.vel_mps,
-            self._changed,
-        )
-        if n == 0:
+        idx, flag = advance(t_s, th.status, self.state, self.trajectories, th.pos_m, th.vel_mps)
+        if idx.size == 0:
             return
-        changed = self._changed
-        launched = np.flatnonzero(changed & LAUNCHED)
+        idx, flag = idx.copy(), flag.copy()
+        launched = idx[(flag & LAUNCHED) != 0]
         if launched.size:
             start = self.trajectories.pos_m[self.trajectories.first[launched]]
             world.log.record("launch", th.launch_time_s[launched], th.id[launched], pos_m=start)
-        done = np.flatnonzero(changed & FINISHED)
+        done = idx[(flag & FINISHED) != 0]
         if done.size:
             t_end = self.trajectories.end_time_s[done]
             asset = self.end_asset[done]
