@@ -57,7 +57,7 @@ def polar_monte_carlo(
 
 def assert_chi2_consistent(values, dof, confidence=0.999):
     """Mean over runs (axis 1) of NEES/NIS inside the two-sided chi-square interval at every
-    step (Bar-Shalom 2001 §5.4.2, eq. 5.4.2-7)."""
+    step (Bar-Shalom 2001 §5.4)."""
     from scipy import stats
 
     n_runs = values.shape[1]

@@ -19,7 +19,7 @@ R_POLAR = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3))
 
 
 def test_pcrb_step_equals_filterpy_riccati_for_linear_gaussian():
-    """For linear-Gaussian models the PCRB is the Kalman covariance (Ristic et al. 2004 §4.2)."""
+    """For linear-Gaussian models the PCRB is the Kalman covariance (Ristic et al. 2004 ch. 4)."""
     dt = 2.0
     F, Q = cv_transition(dt), cv_process_noise(dt, 1.5)
     H = np.hstack([np.eye(3), np.zeros((3, 3))])

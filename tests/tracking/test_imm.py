@@ -35,7 +35,7 @@ def _random_imm(rng, n, r=2):
 
 
 def test_mix_equals_textbook_sums():
-    """Bar-Shalom 2001 eqs. 11.6.6-6 to -11, written as explicit loops."""
+    """Bar-Shalom 2001 §11.6 interaction step, written as explicit loops."""
     rng = make_rng(50)
     mu, x, P = _random_imm(rng, 3, r=3)
     trans = rng.dirichlet(np.ones(3), size=3)

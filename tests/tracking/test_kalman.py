@@ -123,7 +123,7 @@ def test_innovation_polar_pairwise_broadcast():
 
 
 def test_ekf_update_against_hand_computed_equations():
-    """One EKF update recomputed in the test with explicit inverses (Bar-Shalom 2001 §10.3.2)."""
+    """One EKF update recomputed in the test with explicit inverses (Bar-Shalom 2001 §10.3)."""
     rng = make_rng(6)
     x, P = random_targets(rng, 1)[0], random_spd(rng, 6, (), 200.0)
     z = polar_measure(x + rng.normal(size=6) * 30, SENSOR)
@@ -148,7 +148,7 @@ def test_ekf_update_against_hand_computed_equations():
 @pytest.mark.parametrize("range_rate", [False, True])
 def test_ekf_nees_and_nis_are_chi_square_consistent(range_rate):
     """Average NEES and NIS over 200 seeded runs lie in the 99.9% two-sided chi-square interval
-    at every one of 30 scans (Bar-Shalom 2001 §5.4.2)."""
+    at every one of 30 scans (Bar-Shalom 2001 §5.4)."""
     R = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3), 2.0 if range_rate else None)
     nees, nis, _ = polar_monte_carlo(ekf_update_polar, R, SENSOR, range_rate)
     assert_chi2_consistent(nees, 6)

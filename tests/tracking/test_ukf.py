@@ -125,7 +125,7 @@ def test_ct_prediction_agrees_with_ekf_prediction_for_small_covariance():
 
 @pytest.mark.parametrize("range_rate", [False, True])
 def test_ukf_nees_and_nis_are_chi_square_consistent(range_rate):
-    """Same seeded 200-run check as the EKF's (Bar-Shalom 2001 §5.4.2), 99.9% interval."""
+    """Same seeded 200-run check as the EKF's (Bar-Shalom 2001 §5.4), 99.9% interval."""
     R = polar_noise_cov(50.0, np.radians(0.2), np.radians(0.3), 2.0 if range_rate else None)
     nees, nis, _ = polar_monte_carlo(ukf_update_polar, R, SENSOR, range_rate, seed=1)
     assert_chi2_consistent(nees, 6)

@@ -1,7 +1,7 @@
 """Posterior Cramér-Rao bound (PCRB) for tracking with polar measurements.
 
 Tichavsky, Muravchik & Nehorai (1998) recursion for additive Gaussian noise, in the form of
-Ristic, Arulampalam & Gordon, *Beyond the Kalman Filter* (Artech House 2004), §4.2, eq. 4.23::
+Ristic, Arulampalam & Gordon, *Beyond the Kalman Filter* (Artech House 2004), ch. 4::
 
     J_k+1 = (Q + F J_k^-1 F')^-1 + E[H' R^-1 H]
 

@@ -11,8 +11,8 @@ Shapes: ``mu`` (N, r) mode probabilities, ``x`` (N, r, 7), ``P`` (N, r, 7, 7). O
     mu, x, P, nis = imm_update_polar(mu_pred, x, P, z, R, sensor_pos_m)
     x_est, P_est = imm_combine(mu, x, P)                               # output estimate
 
-Equations: Bar-Shalom, Li & Kirubarajan 2001, §11.6.6 (IMM cycle), eqs. 11.6.6-6 to 11.6.6-21;
-coordinated-turn IMM design §11.7.
+Equations: Bar-Shalom, Li & Kirubarajan 2001, §11.6 (the IMM cycle);
+coordinated-turn model §11.7.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class ImmParams:
       unused by CV modes. CT 0.03: a 4 g turn at 250 m/s (0.157 rad/s) is reached in a few scans.
     - ``sojourn_s``: mean time in each mode; the switching matrix for a step ``dt`` has
       ``p_ii = exp(-dt / sojourn_i)`` and spreads ``1 - p_ii`` evenly over the other modes
-      (Bar-Shalom 2001 §11.6.7: p_ii from the expected sojourn time). CV 120 s, CT 15 s.
+      (Bar-Shalom 2001 §11.6: p_ii from the expected sojourn time). CV 120 s, CT 15 s.
     - ``mu0``: initial mode probabilities (0.9, 0.1).
     - ``omega_var0_rad2ps2``: initial turn-rate variance of CT modes, (0.1 rad/s)^2.
     - ``cv_omega_var_rad2ps2``: turn-rate variance a CV mode keeps (omega held at 0), 1e-10.
@@ -114,7 +114,7 @@ def imm_init(
 def imm_mix(
     mu: ArrayLike, x: ArrayLike, P: ArrayLike, trans: ArrayLike
 ) -> tuple[Array, Array, Array]:
-    """IMM interaction (Bar-Shalom 2001 §11.6.6, eqs. 11.6.6-6 to -11).
+    """IMM interaction (Bar-Shalom 2001 §11.6, interaction step).
 
     ``mu`` (N, r), ``x`` (N, r, n), ``P`` (N, r, n, n), ``trans`` (r, r) or (N, r, r) with
     ``trans[i, j] = P(j | i)``. Returns mixed initial conditions ``x0`` (N, r, n), ``P0`` and
@@ -183,7 +183,7 @@ def imm_predict(
 
 
 def imm_combine(mu: ArrayLike, x: ArrayLike, P: ArrayLike) -> tuple[Array, Array]:
-    """Moment-matched estimate (Bar-Shalom 2001 eqs. 11.6.6-20, -21): (N, n), (N, n, n).
+    """Moment-matched estimate (Bar-Shalom 2001 §11.6, output step): (N, n), (N, n, n).
 
     ``x = sum_j mu_j x_j``, ``P = sum_j mu_j [P_j + (x_j - x)(x_j - x)']``.
     """
@@ -222,7 +222,7 @@ def imm_update_polar(
     sensor_pos_m: ArrayLike,
     range_rate: bool = False,
 ) -> tuple[Array, Array, Array, Array]:
-    """Mode-matched EKF updates and mode probabilities (Bar-Shalom 2001 eqs. 11.6.6-15 to -19).
+    """Mode-matched EKF updates and mode probabilities (Bar-Shalom 2001 §11.6).
 
     ``mu_pred`` (N, r) from :func:`imm_predict`, ``x`` (N, r, 7), ``P`` (N, r, 7, 7), ``z``
     (N, m), ``R`` (m, m) or (N, m, m). Returns ``(mu, x, P, nis_combined)``::

@@ -4,7 +4,7 @@ Shapes: ``x`` (..., n), ``P`` (..., n, n), ``z`` (..., m), ``H`` (..., m, n), ``
 (..., m, m); every leading axis broadcasts (N tracks, or K candidate track/plot pairs for
 gating). Functions return new arrays and never mutate their inputs; covariances are symmetrised
 after every step. Equations follow Bar-Shalom, Li & Kirubarajan 2001, §5.2 (KF) and §10.3 (EKF);
-the covariance update is the Joseph form (§5.2.3, eq. 5.2.3-18), which stays positive
+the covariance update is the Joseph form (§5.2), which stays positive
 semi-definite under round-off and for any gain.
 """
 
@@ -34,7 +34,7 @@ def _mv(A: Array, v: Array) -> Array:
 
 
 def kf_predict(x: ArrayLike, P: ArrayLike, F: ArrayLike, Q: ArrayLike) -> tuple[Array, Array]:
-    """Kalman prediction (Bar-Shalom 2001 §5.2.3): x (..., n), P (..., n, n), F, Q (..., n, n)."""
+    """Kalman prediction (Bar-Shalom 2001 §5.2): x (..., n), P (..., n, n), F, Q (..., n, n)."""
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
     F = np.asarray(F, dtype=float)
@@ -64,7 +64,7 @@ def nis(nu: ArrayLike, S: ArrayLike) -> Array:
 def kf_update(
     x: ArrayLike, P: ArrayLike, z: ArrayLike, H: ArrayLike, R: ArrayLike
 ) -> tuple[Array, Array]:
-    """Linear Kalman update, Joseph form (Bar-Shalom 2001 §5.2.3). Returns (x, P)."""
+    """Linear Kalman update, Joseph form (Bar-Shalom 2001 §5.2). Returns (x, P)."""
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
     H = np.asarray(H, dtype=float)
@@ -88,7 +88,7 @@ def innovation_polar(
     ``x`` (..., n>=6) ENU state, ``P`` (..., n, n), ``z`` (..., m) range_m, azimuth_rad,
     elevation_rad[, range_rate_mps], ``R`` (m, m) or (..., m, m), ``sensor_pos_m`` (3,) or
     (..., 3). Returns ``nu`` (..., m) (azimuth wrapped to (-pi, pi]), ``S = H P H' + R``
-    (..., m, m) and ``H`` (..., m, n) evaluated at ``x`` (Bar-Shalom 2001 §10.3.2).
+    (..., m, m) and ``H`` (..., m, n) evaluated at ``x`` (Bar-Shalom 2001 §10.3).
     """
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
@@ -107,7 +107,7 @@ def ekf_update_polar(
     sensor_pos_m: ArrayLike,
     range_rate: bool = False,
 ) -> tuple[Array, Array, Array, Array]:
-    """EKF update with polar plots (Bar-Shalom 2001 §10.3.2), Joseph-form covariance.
+    """EKF update with polar plots (Bar-Shalom 2001 §10.3), Joseph-form covariance.
 
     Shapes as :func:`innovation_polar`. Returns ``(x, P, nis, S)``: updated state (..., n),
     covariance (..., n, n), normalised innovation squared (...,) and innovation covariance

@@ -54,8 +54,7 @@ def polar_jacobian(
 ) -> NDArray[np.float64]:
     """Jacobian ``H = d polar_measure / d x`` (..., m, n) at states ``x`` (..., n), n >= 6.
 
-    Columns past the first six (a turn rate, for instance) are zero. Bar-Shalom 2001 §10.3 style
-    derivation: with d = p - s, rho = |d_xy|, r = |d|::
+    Columns past the first six (a turn rate, for instance) are zero. Derivation as in Bar-Shalom 2001 §10.3: with d = p - s, rho = |d_xy|, r = |d|::
 
         dr/dp   = d / r
         daz/dp  = [d_y, -d_x, 0] / rho^2
@@ -130,11 +129,11 @@ def polar_to_cartesian(
     ``method="first_order"`` (default): ``p = s + r [sin az cos el, cos az cos el, sin el]`` and
     the linearised covariance ``C = J R J'``, ``J = dp/d(r, az, el)`` at the measurement (Lerro &
     Bar-Shalom, "Tracking with debiased consistent converted measurements versus EKF", IEEE TAES
-    29(3), 1993, §II). Consistent while the conversion bias is small, i.e.
+    29(3), 1993). Consistent while the conversion bias is small, i.e.
     ``r sigma_angle^2 / sigma_r < 0.4`` (their criterion; 50 km, 0.2 deg, 50 m gives 0.012).
 
     ``method="unbiased"``: the unbiased converted measurement of Mo Longbin, Song Xiaoquan et
-    al., "Unbiased converted measurements for tracking", IEEE TAES 34(3), 1998 (3-D form, §IV),
+    al., "Unbiased converted measurements for tracking", IEEE TAES 34(3), 1998 (3-D form),
     for independent errors (the diagonal of R is used): with ``l_a = exp(-sigma_az^2 / 2)``,
     ``l_e = exp(-sigma_el^2 / 2)``::
 

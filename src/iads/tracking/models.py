@@ -10,8 +10,9 @@ State layouts (ENU frame, x east, y north, z up; metres, m/s, rad/s):
 Every function broadcasts over leading axes and returns new arrays.
 
 References: Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking and
-Navigation* (Wiley 2001), §6.2 (continuous white noise acceleration) and §11.7 (coordinated turn);
-Li & Jilkov, "Survey of maneuvering target tracking, Part I", IEEE TAES 39(4), 2003, §4.
+Navigation* (Wiley 2001), §6.2 (continuous white noise acceleration) and §11.7 (coordinated turn with the
+turn rate in the state); Li & Jilkov, "Survey of maneuvering target tracking, Part I: dynamic
+models", IEEE TAES 39(4), 2003 (coordinated-turn models).
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ def _dt(dt_s: ArrayLike) -> NDArray[np.float64]:
 def cv_transition(dt_s: ArrayLike) -> NDArray[np.float64]:
     """CV transition matrix ``F`` (..., 6, 6) for time step ``dt_s`` (s, scalar or (N,)).
 
-    ``x_k+1 = F x_k`` with ``F = [[I, dt I], [0, I]]`` (Bar-Shalom 2001 §6.2.2, eq. 6.2.2-12 per
-    axis).
+    ``x_k+1 = F x_k`` with ``F = [[I, dt I], [0, I]]`` (Bar-Shalom 2001 §6.2, per axis).
     """
     dt = _dt(dt_s)
     F = np.broadcast_to(np.eye(N_CV), dt.shape + (N_CV, N_CV)).copy()
@@ -52,7 +52,7 @@ def cv_process_noise(dt_s: ArrayLike, q_mps2: ArrayLike) -> NDArray[np.float64]:
     Each axis is driven by white acceleration noise of power spectral density
     ``q_tilde = q_mps2**2`` (numerically, in m^2/s^3; i.e. ``q_mps2`` is the acceleration level
     that a 1 s integration turns into a velocity change of std ``q_mps2`` m/s). Per axis
-    (Bar-Shalom 2001 §6.2.2, eq. 6.2.2-13)::
+    (Bar-Shalom 2001 §6.2)::
 
         Q = q_tilde [[dt^3/3, dt^2/2],
                      [dt^2/2, dt    ]]
@@ -91,8 +91,8 @@ def _turn_terms(omega_radps: NDArray, dt: NDArray):
 def ct_predict(x7: ArrayLike, dt_s: ArrayLike) -> NDArray[np.float64]:
     """Propagate CT states ``x7`` (..., 7) exactly over ``dt_s`` (s, scalar or (...,)).
 
-    Horizontal coordinated turn at constant speed and rate (Bar-Shalom 2001 §11.7.2, eq.
-    11.7.2-4; Li & Jilkov 2003 eq. 4.5)::
+    Horizontal coordinated turn at constant speed and rate (Bar-Shalom 2001 §11.7;
+    Li & Jilkov 2003)::
 
         x'  = x + sin(w T)/w vx - (1 - cos(w T))/w vy
         y'  = y + (1 - cos(w T))/w vx + sin(w T)/w vy
@@ -117,7 +117,7 @@ def ct_predict(x7: ArrayLike, dt_s: ArrayLike) -> NDArray[np.float64]:
 
 
 def ct_jacobian(x7: ArrayLike, dt_s: ArrayLike) -> NDArray[np.float64]:
-    """Jacobian ``d ct_predict / d x7`` (..., 7, 7) at ``x7`` (..., 7) (Bar-Shalom 2001 §11.7.2)."""
+    """Jacobian ``d ct_predict / d x7`` (..., 7, 7) at ``x7`` (..., 7) (Bar-Shalom 2001 §11.7)."""
     x7 = np.asarray(x7, dtype=float)
     dt = _dt(dt_s)
     w = x7[..., OMEGA]
@@ -140,7 +140,7 @@ def ct_process_noise(
 
     Position/velocity block as :func:`cv_process_noise` (CWNA of density ``q_mps2**2`` per axis);
     the turn rate is a random walk of density ``q_omega_radps2**2`` (rad^2/s^3), so
-    ``Q[6, 6] = q_omega_radps2**2 dt`` (Bar-Shalom 2001 §11.7.2 uses the same augmentation).
+    ``Q[6, 6] = q_omega_radps2**2 dt`` (the augmentation of Bar-Shalom 2001 §11.7).
     """
     dt = _dt(dt_s)
     qo = np.asarray(q_omega_radps2, dtype=float) ** 2

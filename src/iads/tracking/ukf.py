@@ -1,8 +1,8 @@
 """Unscented Kalman filter: polar-measurement update and coordinated-turn prediction, batched.
 
 Scaled symmetric sigma points (Julier & Uhlmann, "Unscented filtering and nonlinear
-estimation", Proc. IEEE 92(3), 2004, §IV; Wan & van der Merwe, "The unscented Kalman filter for
-nonlinear estimation", AS-SPCC 2000, eq. 15)::
+estimation", Proc. IEEE 92(3), 2004; Wan & van der Merwe, "The unscented Kalman filter for
+nonlinear estimation", AS-SPCC 2000)::
 
     lambda = alpha^2 (n + kappa) - n,  c = n + lambda
     X_0 = x,  X_i = x + sqrt(c) L_i,  X_n+i = x - sqrt(c) L_i   (L = chol(P), columns L_i)
@@ -103,7 +103,7 @@ def ukf_update_polar(
     """UKF update with polar plots; same shapes and returns as ``ekf_update_polar``.
 
     Returns ``(x, P, nis, S)`` with ``S = P_zz + R``, ``K = P_xz S^-1``, ``x = x + K nu``,
-    ``P = P - K S K'`` (Wan & van der Merwe 2000, Algorithm 3.1).
+    ``P = P - K S K'`` (Wan & van der Merwe 2000).
     """
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
