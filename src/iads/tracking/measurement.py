@@ -54,7 +54,8 @@ def polar_jacobian(
 ) -> NDArray[np.float64]:
     """Jacobian ``H = d polar_measure / d x`` (..., m, n) at states ``x`` (..., n), n >= 6.
 
-    Columns past the first six (a turn rate, for instance) are zero. Derivation as in Bar-Shalom 2001 §10.3: with d = p - s, rho = |d_xy|, r = |d|::
+    Columns past the first six (a turn rate, for instance) are zero. Derivation as in
+    Bar-Shalom 2001 §10.3: with d = p - s, rho = |d_xy|, r = |d|::
 
         dr/dp   = d / r
         daz/dp  = [d_y, -d_x, 0] / rho^2
