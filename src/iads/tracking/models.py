@@ -11,8 +11,8 @@ Every function broadcasts over leading axes and returns new arrays.
 
 References: Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking and
 Navigation* (Wiley 2001), §6.2 (continuous white noise acceleration) and §11.7 (coordinated
-turn with the turn rate in the state); Li & Jilkov, "Survey of maneuvering target tracking, Part I: dynamic
-models", IEEE TAES 39(4), 2003 (coordinated-turn models).
+turn with the turn rate in the state); Li & Jilkov, "Survey of maneuvering target tracking,
+Part I: dynamic models", IEEE TAES 39(4), 2003 (coordinated-turn models).
 """
 
 from __future__ import annotations
