@@ -126,3 +126,28 @@ def test_config_is_validated() -> None:
         TrackerConfig(association="mht")
     with pytest.raises(ValueError, match="confirm_m"):
         TrackerConfig(confirm_m=4, confirm_n=3)
+
+
+def test_confirmed_tracks_choose_plots_first() -> None:
+    from dataclasses import replace
+
+    from iads.tracking import management as mgmt
+    from iads.tracking.measurement import polar_measure
+    from iads.tracking.tracker import TrackerState, tracker_step
+
+    sensor = np.zeros(3)
+    R = polar_noise_cov(50.0, 0.0035, 0.0035)
+    plot_pos = np.array([40e3, 30e3, 5e3])
+    z = polar_measure(plot_pos, sensor)[None, :]
+    # confirmed track 120 m from the plot, tentative track exactly on it, same covariance
+    x = np.zeros((2, 6))
+    x[0, 0:3] = plot_pos + np.array([120.0, 0.0, 0.0])
+    x[1, 0:3] = plot_pos
+    table = mgmt.initiate_one_point(polar_measure(x, sensor), R, sensor, 1.0, 0.0, first_id=1)
+    table = replace(table, x=x, status=np.array([mgmt.CONFIRMED, mgmt.TENTATIVE], np.int8))
+    plots = Plots.from_polar(z[:, 0], z[:, 1], z[:, 2], R, sensor)
+    for first, winner in ((True, 0), (False, 1)):
+        cfg = TrackerConfig(confirmed_first=first, confirm_m=3, confirm_n=5)
+        out = tracker_step(cfg, TrackerState(table=table, t_s=0.0, next_id=3), 0.0, plots)
+        assert out.table.misses[winner] == 0
+        assert out.table.misses[1 - winner] == 1
