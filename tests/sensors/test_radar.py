@@ -257,3 +257,16 @@ def test_observe_does_not_mutate_and_is_reproducible():
     np.testing.assert_array_equal(vel, before[1])
     np.testing.assert_array_equal(a.range_m, b.range_m)
     np.testing.assert_array_equal(a.truth_id, b.truth_id)
+
+
+def test_detections_round_trip_through_the_plot_file(tmp_path):
+    from iads.io.plots import read_detections, write_detections
+
+    radar = _radar(measures_range_rate=True)
+    pos = _ring(40, 60e3, 2000.0)
+    d = observe(radar, pos, np.ones_like(pos), 1.0, 12.5, _rng(14))
+    write_detections(tmp_path / "plots.csv", d.columns())
+    back = read_detections(tmp_path / "plots.csv")
+    np.testing.assert_allclose(back["range_m"], d.range_m)
+    np.testing.assert_allclose(back["azimuth_rad"], d.azimuth_rad, atol=1e-12)
+    np.testing.assert_array_equal(back["sensor_id"], d.sensor_id)

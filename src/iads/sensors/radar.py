@@ -176,17 +176,9 @@ class Detections:
         return type(self)(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
 
     def columns(self) -> dict[str, NDArray]:
-        """Columns in the boundary format (docs DESIGN.md): degrees for angles."""
-        return {
-            "time_s": self.time_s,
-            "range_m": self.range_m,
-            "azimuth_deg": np.degrees(self.azimuth_rad),
-            "elevation_deg": np.degrees(self.elevation_rad),
-            "sensor_id": self.sensor_id,
-            "range_rate_mps": self.range_rate_mps,
-            "snr_db": self.snr_db,
-            "truth_id": self.truth_id,
-        }
+        """Every field as a column (radians), as ``iads.io.plots.write_detections`` takes them:
+        ``write_detections("plots.csv", detections.columns())`` writes the boundary format."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def visible(
