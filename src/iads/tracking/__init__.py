@@ -12,6 +12,7 @@ from iads.tracking.imm import (
     imm_innovation_polar,
     imm_mix,
     imm_predict,
+    imm_update,
     imm_update_polar,
 )
 from iads.tracking.kalman import ekf_update_polar, innovation_polar, kf_predict, kf_update, nis
@@ -46,6 +47,7 @@ __all__ = [
     "imm_innovation_polar",
     "imm_mix",
     "imm_predict",
+    "imm_update",
     "imm_update_polar",
     "innovation_polar",
     "kf_predict",

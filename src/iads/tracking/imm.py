@@ -22,7 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from iads.tracking.kalman import ekf_update_polar, innovation_polar, kf_predict, nis, symmetrise
+from iads.tracking.kalman import (
+    ekf_update_polar,
+    innovation_polar,
+    kf_predict,
+    kf_update,
+    nis,
+    symmetrise,
+)
 from iads.tracking.models import (
     N_CT,
     N_CV,
@@ -213,6 +220,19 @@ def imm_innovation_polar(
     return innovation_polar(xc, Pc, z, R, sensor_pos_m, range_rate)
 
 
+def _mode_probabilities(mu_pred: Array, loglik: list[Array]) -> Array:
+    """mu_j = Lambda_j c_j / sum_i Lambda_i c_i, computed in the log domain."""
+    logpost = np.log(np.maximum(mu_pred, np.finfo(float).tiny)) + np.stack(loglik, axis=-1)
+    logpost -= logpost.max(axis=-1, keepdims=True)
+    mu = np.exp(logpost)
+    return mu / mu.sum(axis=-1, keepdims=True)
+
+
+def _log_gaussian(nis_j: Array, S_j: Array) -> Array:
+    _, logdet = np.linalg.slogdet(2.0 * np.pi * S_j)
+    return -0.5 * (nis_j + logdet)  # log N(nu; 0, S)
+
+
 def imm_update_polar(
     mu_pred: ArrayLike,
     x: ArrayLike,
@@ -240,13 +260,38 @@ def imm_update_polar(
         xj, Pj, nis_j, S_j = ekf_update_polar(
             x[..., j, :], P[..., j, :, :], z, R, sensor_pos_m, range_rate
         )
-        _, logdet = np.linalg.slogdet(2.0 * np.pi * S_j)
-        loglik.append(-0.5 * (nis_j + logdet))  # log N(nu; 0, S)
+        loglik.append(_log_gaussian(nis_j, S_j))
         xs.append(xj)
         Ps.append(Pj)
-    logpost = np.log(np.maximum(mu_pred, np.finfo(float).tiny)) + np.stack(loglik, axis=-1)
-    logpost -= logpost.max(axis=-1, keepdims=True)
-    mu = np.exp(logpost)
-    mu /= mu.sum(axis=-1, keepdims=True)
     nu_c, S_c, _ = imm_innovation_polar(mu_pred, x, P, z, R, sensor_pos_m, range_rate)
+    mu = _mode_probabilities(mu_pred, loglik)
     return mu, np.stack(xs, axis=-2), np.stack(Ps, axis=-3), nis(nu_c, S_c)
+
+
+def imm_update(
+    mu_pred: ArrayLike, x: ArrayLike, P: ArrayLike, z: ArrayLike, H: ArrayLike, R: ArrayLike
+) -> tuple[Array, Array, Array, Array]:
+    """As :func:`imm_update_polar` for a linear measurement ``z = H x + v`` (Cartesian plots,
+    converted measurements, ADS-B positions): ``H`` (m, 7) or (N, m, 7), ``R`` (m, m) or
+    (N, m, m). Returns ``(mu, x, P, nis_combined)``.
+    """
+    mu_pred = np.asarray(mu_pred, dtype=float)
+    x = np.asarray(x, dtype=float)
+    P = np.asarray(P, dtype=float)
+    H = np.asarray(H, dtype=float)
+    R = np.asarray(R, dtype=float)
+    z = np.asarray(z, dtype=float)
+    Ht = np.swapaxes(H, -1, -2)
+    xs, Ps, loglik = [], [], []
+    for j in range(x.shape[-2]):
+        xj, Pj = x[..., j, :], P[..., j, :, :]
+        nu = z - (H @ xj[..., None])[..., 0]  # nu = z - H x
+        S = symmetrise(H @ Pj @ Ht + R)  # S = H P H' + R
+        loglik.append(_log_gaussian(nis(nu, S), S))
+        xj, Pj = kf_update(xj, Pj, z, H, R)
+        xs.append(xj)
+        Ps.append(Pj)
+    xc, Pc = imm_combine(mu_pred, x, P)
+    nu_c = z - (H @ xc[..., None])[..., 0]
+    mu = _mode_probabilities(mu_pred, loglik)
+    return mu, np.stack(xs, axis=-2), np.stack(Ps, axis=-3), nis(nu_c, H @ Pc @ Ht + R)
