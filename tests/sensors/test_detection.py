@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, special
 
 from iads.sensors import detection_probability
@@ -185,3 +187,18 @@ def test_shnidman_within_its_accuracy(case):
 def test_required_snr_inverts_pd():
     snr_db = required_snr_db(0.5, 1e-6, [1, 10], [1, 4])
     np.testing.assert_allclose(detection_probability(snr_db, 1e-6, [1, 10], [1, 4]), 0.5, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(-15.0, 30.0),
+    st.floats(-9.0, -2.0),
+    st.integers(1, 60),
+    st.integers(0, 4),
+)
+def test_more_pulses_never_hurt(snr_db, log_pfa, n, case):
+    # same per-pulse SNR, one more pulse integrated: Pd cannot fall
+    pfa = 10.0**log_pfa
+    pd_n = detection_probability(snr_db, pfa, n, case)
+    pd_n1 = detection_probability(snr_db, pfa, n + 1, case)
+    assert pd_n1 >= pd_n - 1e-9
