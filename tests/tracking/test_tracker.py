@@ -49,11 +49,21 @@ def test_clean_scenario_confirms_every_target() -> None:
 
 
 @pytest.mark.parametrize(
-    ("filt", "association"), [("ekf", "gnn"), ("ekf", "jpda"), ("ukf", "gnn"), ("imm", "gnn")]
+    ("filt", "association", "initiation"),
+    [
+        ("ekf", "gnn", "one_point"),
+        ("ekf", "jpda", "one_point"),
+        ("ukf", "gnn", "one_point"),
+        ("imm", "gnn", "one_point"),
+        ("ekf", "gnn", "two_point"),
+        ("ukf", "jpda", "two_point"),
+    ],
 )
-def test_every_setting_tracks_a_cluttered_scenario(filt: str, association: str) -> None:
+def test_every_setting_tracks_a_cluttered_scenario(
+    filt: str, association: str, initiation: str
+) -> None:
     p = SurveillanceParams(n_targets=8, n_scans=12, turning_fraction=0.0)
-    truth, _, _, out = _run(p, 2, filter=filt, association=association)
+    truth, _, _, out = _run(p, 2, filter=filt, association=association, initiation=initiation)
     tp, op = _last_scan(truth, out)
     g = gospa(tp, op, c=2000.0)
     assert g.n_missed <= 1 and g.n_false <= 1

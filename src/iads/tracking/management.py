@@ -111,9 +111,9 @@ def empty_table(n_state: int = 6, extra: dict[str, tuple[int, ...]] | None = Non
     )
 
 
-def select(table: TrackTable, index: ArrayLike) -> TrackTable:
-    """Rows ``index`` (mask or integer indices) of a table, as a new table."""
-    idx = np.asarray(index)
+def select(table: TrackTable, index: ArrayLike | slice) -> TrackTable:
+    """Rows ``index`` (mask, integer indices or slice) of a table, as a new table."""
+    idx = index if isinstance(index, slice) else np.asarray(index)
     kw = {f: getattr(table, f)[idx] for f in _ROW_FIELDS}
     return TrackTable(**kw, extra={k: v[idx] for k, v in table.extra.items()})
 

@@ -56,8 +56,8 @@ class TrackerConfig:
     pd: float = 0.9
     clutter_density: float = 5e-5
     q_mps2: float = 10.0
-    confirm_m: int = 2
-    confirm_n: int = 3
+    confirm_m: int = 3
+    confirm_n: int = 4
     delete_misses: int = 3
     max_position_std_m: float = 5000.0
     max_tracks: int = 100_000
@@ -367,7 +367,7 @@ def _initiate_two_point(
         )
         room = max(config.max_tracks - len(table), 0)
         new = mgmt.select(new, slice(0, room))
-        leftover[used] = False
+        leftover[used[:room]] = False
         table = mgmt.concat(table, ops.adopt(new, config))
         next_id += len(new)
     return replace(
