@@ -103,6 +103,19 @@ class InterceptorType(EquipmentType):
     navigation_constant: PositiveFloat = 4.0
     lethal_radius_m: PositiveFloat = 20.0
     reliability: Probability = 0.95
+    vertical_launch: bool = Field(False, description="launched vertically, then turns over")
+    loft_gain: NonNegativeFloat = Field(
+        0.0, description="midcourse aim height above the target per metre of ground range to go"
+    )
+    terminal_range_m: PositiveFloat = Field(
+        20_000.0, description="range to the target where terminal homing (augmented PN) starts"
+    )
+    min_speed_mps: PositiveFloat = Field(
+        250.0, description="below this speed after burnout the interceptor can no longer fight"
+    )
+    autopilot_time_constant_s: PositiveFloat = Field(
+        0.3, description="first-order lag of the achieved lateral acceleration behind the command"
+    )
 
     @model_validator(mode="after")
     def _envelope(self) -> InterceptorType:

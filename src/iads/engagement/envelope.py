@@ -1,0 +1,170 @@
+"""Engagement envelope: predicted intercept point (PIP) and feasibility, batched W x T.
+
+The PIP is where a constant-velocity target and the interceptor arrive together: the time of
+flight t solves
+
+    tof(ground(p_t + v_t t - p_L), altitude(p_t + v_t t)) = t
+
+with ``tof`` the fast table of the full fly-out (``iads.engagement.tables``), or, with a
+constant average speed s, the closed form |d + v t| = s t, i.e. the smallest positive root of
+(v.v - s^2) t^2 + 2 (d.v) t + d.d = 0 (the classic constant-speed intercept triangle; Zarchan,
+*Tactical and Strategic Missile Guidance*, ch. 2, collision triangle). The table equation is
+solved by scanning t on a grid for the first sign change of g(t) = tof(PIP(t)) - t, then
+bisection.
+
+An engagement is feasible when the PIP exists within the interceptor's time of flight, its
+ground range from the launcher is within [min_range, max_range], its altitude within
+[min_altitude, max_altitude], the engagement radar covers it (range and elevation limits), and
+it comes before the target reaches its asset (``t_limit_s``).
+
+Planned kill probability (what the fire-control computer assigns with, not the simulated
+outcome): the expected Carleton Pk for a circular normal miss of standard deviation
+
+    sigma = SIGMA0_FRACTION * R * (1 + (3 a_t / a_m)^2)
+
+(R lethal radius, a_t the target's manoeuvre capability, a_m the interceptor's lateral limit;
+the factor 3 is Zarchan's rule of thumb that PN needs about three times the target's
+acceleration, ch. 8), times a speed-margin factor clip((v_arrival / v_min - 1) / 0.5, 0, 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iads.engagement.flyout import EARTH_RADIUS_M, altitude_m
+from iads.engagement.kill import expected_kill_probability
+from iads.engagement.tables import FlyoutTable
+from iads.scenario.equipment import InterceptorType
+
+SIGMA0_FRACTION = 0.3
+
+
+def intercept_time_constant_speed(
+    rel_pos_m: np.ndarray, tgt_vel_mps: np.ndarray, speed_mps: np.ndarray | float
+) -> np.ndarray:
+    """Smallest t > 0 with |d + v t| = s t (constant interceptor speed s); NaN if none.
+
+    ``rel_pos_m`` d = target - launcher and ``tgt_vel_mps`` v, shapes (..., 3); s broadcasts.
+    """
+    d = np.asarray(rel_pos_m, dtype=float)
+    v = np.asarray(tgt_vel_mps, dtype=float)
+    s2 = np.asarray(speed_mps, dtype=float) ** 2
+    a = np.sum(v * v, axis=-1) - s2
+    b = 2.0 * np.sum(d * v, axis=-1)
+    c = np.sum(d * d, axis=-1)
+    disc = b * b - 4 * a * c
+    sq = np.sqrt(np.maximum(disc, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r1 = (-b - sq) / (2 * a)
+        r2 = (-b + sq) / (2 * a)
+        lin = -c / b  # a == 0: target as fast as the interceptor
+    r1 = np.where(r1 > 0, r1, np.inf)
+    r2 = np.where(r2 > 0, r2, np.inf)
+    t = np.where(np.abs(a) < 1e-12, np.where(lin > 0, lin, np.inf), np.minimum(r1, r2))
+    t = np.where(disc >= 0, t, np.inf)
+    return np.where(np.isfinite(t), t, np.nan)
+
+
+def _ground_alt(launcher_pos_m: np.ndarray, pip_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ground range from the launcher (m) and altitude above the earth (m) of PIPs (..., 3)."""
+    d = pip_m - launcher_pos_m
+    return np.hypot(d[..., 0], d[..., 1]), altitude_m(pip_m) - altitude_m(launcher_pos_m)
+
+
+@dataclass(frozen=True)
+class Intercept:
+    """PIPs of W launchers x T targets: time of flight ``t_s`` (W, T) (NaN: none),
+    ``pip_m`` (W, T, 3), ground range ``ground_m`` and altitude ``alt_m`` (W, T) from the
+    launcher, and the interceptor's arrival speed ``speed_mps`` (W, T)."""
+
+    t_s: np.ndarray
+    pip_m: np.ndarray
+    ground_m: np.ndarray
+    alt_m: np.ndarray
+    speed_mps: np.ndarray
+
+
+def predicted_intercept(
+    launcher_pos_m: np.ndarray,
+    tgt_pos_m: np.ndarray,
+    tgt_vel_mps: np.ndarray,
+    table: FlyoutTable,
+    t_max_s: float,
+    n_scan: int = 64,
+    n_bisect: int = 30,
+) -> Intercept:
+    """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table."""
+    lp = np.asarray(launcher_pos_m, dtype=float).reshape(-1, 1, 3)
+    tp = np.asarray(tgt_pos_m, dtype=float).reshape(1, -1, 3)
+    tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
+
+    def g(t: np.ndarray) -> np.ndarray:
+        pip = tp + tv * t[..., None]
+        ground, alt = _ground_alt(lp, pip)
+        return table.tof(ground, alt) - t
+
+    ts = np.linspace(0.0, t_max_s, n_scan)
+    vals = np.stack([g(np.full((lp.shape[0], tp.shape[1]), t)) for t in ts])  # (S, W, T)
+    crossing = (vals[:-1] > 0) & (vals[1:] <= 0)  # NaN compares False: unreachable skipped
+    has = crossing.any(axis=0)
+    k = np.argmax(crossing, axis=0)
+    lo, hi = ts[k], ts[k + 1]
+    for _ in range(n_bisect):
+        mid = 0.5 * (lo + hi)
+        pos = g(mid) > 0
+        lo, hi = np.where(pos, mid, lo), np.where(pos, hi, mid)
+    t = np.where(has, 0.5 * (lo + hi), np.nan)
+    pip = tp + tv * np.nan_to_num(t)[..., None]
+    ground, alt = _ground_alt(lp, pip)
+    speed = table.speed(ground, alt)
+    pip = np.where(has[..., None], pip, np.nan)
+    return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
+
+
+def feasible(
+    icpt: Intercept,
+    itype: InterceptorType,
+    *,
+    radar_pos_m: np.ndarray | None = None,
+    radar_range_m: float = np.inf,
+    radar_min_elevation_rad: float = -np.pi / 2,
+    radar_max_elevation_rad: float = np.pi / 2,
+    t_limit_s: np.ndarray | None = None,
+) -> np.ndarray:
+    """(W, T) bool: the PIP exists and lies inside the interceptor's and radar's envelope.
+
+    ``t_limit_s`` (T,) is the latest useful intercept time per target (e.g. time to reach
+    its asset); the radar checks are skipped when ``radar_pos_m`` is None.
+    """
+    t = icpt.t_s
+    ok = np.isfinite(t) & (t <= itype.max_time_of_flight_s)
+    ok &= (icpt.ground_m >= itype.min_range_m) & (icpt.ground_m <= itype.max_range_m)
+    ok &= (icpt.alt_m >= itype.min_altitude_m) & (icpt.alt_m <= itype.max_altitude_m)
+    if t_limit_s is not None:
+        ok &= t <= np.asarray(t_limit_s, dtype=float)[None, :]
+    if radar_pos_m is not None:
+        d = icpt.pip_m - np.asarray(radar_pos_m, dtype=float)
+        rng = np.linalg.norm(d, axis=-1)
+        # elevation above the radar's local horizontal, with the earth's curvature
+        ground = np.hypot(d[..., 0], d[..., 1])
+        elev = np.arctan2(d[..., 2] + ground**2 / (2 * EARTH_RADIUS_M), ground)
+        ok &= (rng <= radar_range_m) & (elev >= radar_min_elevation_rad)
+        ok &= elev <= radar_max_elevation_rad
+    return ok & np.isfinite(icpt.speed_mps)
+
+
+def planned_kill_probability(
+    itype: InterceptorType,
+    arrival_speed_mps: np.ndarray,
+    tgt_max_lateral_accel_mps2: np.ndarray | float,
+) -> np.ndarray:
+    """Planning Pk (see module docstring); broadcasts; NaN speeds give 0."""
+    ratio = 3.0 * np.asarray(tgt_max_lateral_accel_mps2, float) / itype.max_lateral_accel_mps2
+    sigma = SIGMA0_FRACTION * itype.lethal_radius_m * (1.0 + ratio**2)
+    pk = expected_kill_probability(sigma, itype.lethal_radius_m, itype.reliability)
+    margin = np.clip(
+        (np.nan_to_num(arrival_speed_mps, nan=0.0) / itype.min_speed_mps - 1.0) / 0.5, 0.0, 1.0
+    )
+    return pk * margin

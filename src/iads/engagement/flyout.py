@@ -1,0 +1,526 @@
+"""Interceptor fly-out: a batched point-mass (3-DOF) model with midcourse and terminal guidance.
+
+State is struct-of-arrays over N interceptors: position and velocity (N, 3) in the scenario's
+ENU frame (m, m/s) and time since launch (N,). Forces per unit mass (Zarchan, *Tactical and
+Strategic Missile Guidance*, 6th ed., ch. 2 and 21; Siouris, *Missile Guidance and Control
+Systems*, ch. 4):
+
+    a = (T(t) / m(t)) v_hat - (0.5 rho(h) |v|^2 Cd A / m(t)) v_hat + a_lat - g z_hat
+
+* Thrust: boost ``boost_thrust_n`` for ``boost_time_s``, then sustain; propellant burns in
+  proportion to impulse delivered (one specific impulse for both phases), so m(t) falls
+  linearly within each phase to ``launch_mass - propellant_mass`` at burnout.
+* Drag with the US Standard Atmosphere 1976 density at altitude h, where h includes the earth's
+  curvature: h = z + (x^2 + y^2) / (2 R_e) about the ENU origin.
+* Lateral acceleration a_lat: the guidance command projected perpendicular to the velocity,
+  plus gravity compensation, capped at ``max_lateral_accel_mps2``, achieved through a
+  first-order autopilot lag of time constant ``autopilot_time_constant_s`` (Zarchan ch. 3:
+  the single-lag guidance system whose time constant drives the miss distance).
+* Guidance in zero-effort-miss form (Zarchan ch. 8, eq. 8.7): a_c = N ZEM_perp / t_go^2, with
+  ZEM = r + v_rel t_go + 0.5 a_t t_go^2 (the last term only for augmented PN) and
+  t_go = |r| / V_c. Midcourse (range to target > ``terminal_range_m``): command guidance on the
+  command post's track estimate, N = 3, aim point raised by ``loft_gain`` times the ground range
+  to go (a lofted climb into thin air); terminal: augmented PN on the true target (seeker),
+  N = ``navigation_constant``. While the velocity is more than ``TURNOVER_ANGLE_RAD`` off the
+  line of sight (after a vertical launch) the interceptor turns at its full lateral limit.
+* Integration: Heun's method (RK2) with the guidance command held over a substep of at most
+  ``H_COARSE_S``, refined to ``H_FINE_S`` for interceptors within about 1 s of closest approach.
+* Closest approach: detected when the range rate changes sign inside a substep (after the fuze
+  arms, ``ARMING_TIME_S`` after launch); the miss is the
+  minimum of a cubic Hermite interpolation of the relative position over that substep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from iads.engagement.atmosphere import density_kgpm3
+from iads.scenario.equipment import InterceptorType
+
+G_MPS2 = 9.80665
+EARTH_RADIUS_M = 6_371_000.0
+H_COARSE_S = 0.05
+H_FINE_S = 0.01
+MIDCOURSE_N = 3.0
+LAUNCH_SPEED_MPS = 30.0
+TURNOVER_ANGLE_RAD = np.deg2rad(30.0)
+"""Beyond this angle between velocity and line of sight the interceptor turns at full rate."""
+ARMING_TIME_S = 2.0
+"""Closest approaches before this time of flight are ignored (fuze safe-separation arming)."""
+
+FLYING = np.int8(0)
+CPA = np.int8(1)
+"""Closest approach reached: ``miss_m`` holds the miss distance."""
+TIMEOUT = np.int8(2)
+"""Time of flight exceeded ``max_time_of_flight_s`` (self-destruct)."""
+TOO_SLOW = np.int8(3)
+"""After burnout, slower than ``min_speed_mps``: cannot manoeuvre any more."""
+GROUND = np.int8(4)
+"""Hit the ground."""
+OUTCOME_NAMES = ("flying", "cpa", "timeout", "too_slow", "ground")
+
+
+@dataclass(frozen=True)
+class InterceptorParams:
+    """Constants of N interceptors, each field (N,) (SI units, as in ``InterceptorType``)."""
+
+    launch_mass_kg: np.ndarray
+    propellant_mass_kg: np.ndarray
+    boost_time_s: np.ndarray
+    boost_thrust_n: np.ndarray
+    sustain_time_s: np.ndarray
+    sustain_thrust_n: np.ndarray
+    reference_area_m2: np.ndarray
+    drag_coefficient: np.ndarray
+    max_lateral_accel_mps2: np.ndarray
+    navigation_constant: np.ndarray
+    max_time_of_flight_s: np.ndarray
+    loft_gain: np.ndarray
+    terminal_range_m: np.ndarray
+    min_speed_mps: np.ndarray
+    lethal_radius_m: np.ndarray
+    reliability: np.ndarray
+    autopilot_time_constant_s: np.ndarray
+    vertical_launch: np.ndarray
+
+    @classmethod
+    def from_types(cls, types: Sequence[InterceptorType]) -> InterceptorParams:
+        """One row per entry of ``types`` (repeat a type to get several rounds of it)."""
+        cols = {}
+        for f in fields(cls):
+            dtype = bool if f.name == "vertical_launch" else float
+            cols[f.name] = np.array([getattr(t, f.name) for t in types], dtype=dtype)
+        return cls(**cols)
+
+    def take(self, idx: np.ndarray) -> InterceptorParams:
+        """The rows ``idx`` (index array or boolean mask)."""
+        return InterceptorParams(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    @staticmethod
+    def concat(parts: Sequence[InterceptorParams]) -> InterceptorParams:
+        """Rows of several parameter sets, in order."""
+        return InterceptorParams(
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                for f in fields(InterceptorParams)
+            }
+        )
+
+    def __len__(self) -> int:
+        return int(self.launch_mass_kg.shape[0])
+
+
+@dataclass(frozen=True)
+class FlyoutState:
+    """N interceptors in flight: ``pos_m``, ``vel_mps`` (N, 3) ENU; ``t_flight_s`` (N,);
+    ``acc_lat_mps2`` (N, 3) the lateral acceleration achieved so far (autopilot state)."""
+
+    pos_m: np.ndarray
+    vel_mps: np.ndarray
+    t_flight_s: np.ndarray
+    acc_lat_mps2: np.ndarray
+
+    def take(self, idx: np.ndarray) -> FlyoutState:
+        return FlyoutState(
+            self.pos_m[idx], self.vel_mps[idx], self.t_flight_s[idx], self.acc_lat_mps2[idx]
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[FlyoutState]) -> FlyoutState:
+        return FlyoutState(
+            np.concatenate([p.pos_m for p in parts]).reshape(-1, 3),
+            np.concatenate([p.vel_mps for p in parts]).reshape(-1, 3),
+            np.concatenate([p.t_flight_s for p in parts]),
+            np.concatenate([p.acc_lat_mps2 for p in parts]).reshape(-1, 3),
+        )
+
+    def __len__(self) -> int:
+        return int(self.t_flight_s.shape[0])
+
+
+@dataclass(frozen=True)
+class AdvanceResult:
+    """The outcome of ``advance``: new state; per interceptor an outcome code (module constants),
+    miss distance (m, NaN unless CPA), time of closest approach inside the step (s from the
+    step's start, NaN unless CPA) and the interceptor's position at closest approach."""
+
+    state: FlyoutState
+    outcome: np.ndarray
+    miss_m: np.ndarray
+    t_cpa_s: np.ndarray
+    pos_cpa_m: np.ndarray
+
+
+_RHO_GRID_M = np.linspace(0.0, 100_000.0, 1001)
+_LOG_RHO = np.log(density_kgpm3(_RHO_GRID_M))
+
+
+def _density(h_m: np.ndarray) -> np.ndarray:
+    """US76 density (kg/m^3) by log-linear interpolation on a 100 m grid (error < 0.05 %)."""
+    return np.exp(np.interp(h_m, _RHO_GRID_M, _LOG_RHO))
+
+
+def altitude_m(pos_m: np.ndarray) -> np.ndarray:
+    """Height above a spherical earth of the ENU point(s) (..., 3), origin at height 0 (m)."""
+    p = np.asarray(pos_m, dtype=float)
+    return p[..., 2] + (p[..., 0] ** 2 + p[..., 1] ** 2) / (2.0 * EARTH_RADIUS_M)
+
+
+def thrust_and_mass(
+    params: InterceptorParams, t_flight_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Thrust (N,) in newtons and mass (N,) in kg at time since launch ``t_flight_s`` (N,)."""
+    t = np.asarray(t_flight_s, dtype=float)
+    tb, ts = params.boost_time_s, params.sustain_time_s
+    fb, fs = params.boost_thrust_n, params.sustain_thrust_n
+    in_boost = t < tb
+    in_sustain = (~in_boost) & (t < tb + ts)
+    thrust = np.where(in_boost, fb, np.where(in_sustain, fs, 0.0))
+    impulse_total = fb * tb + fs * ts
+    impulse_done = fb * np.minimum(t, tb) + fs * np.clip(t - tb, 0.0, ts)
+    frac = np.divide(impulse_done, impulse_total, out=np.ones_like(t), where=impulse_total > 0)
+    return thrust, params.launch_mass_kg - params.propellant_mass_kg * frac
+
+
+def zem_command(
+    rel_pos_m: np.ndarray,
+    rel_vel_mps: np.ndarray,
+    tgt_acc_mps2: np.ndarray,
+    nav_constant: np.ndarray,
+) -> np.ndarray:
+    """(Augmented) proportional navigation in ZEM form: a_c = N ZEM_perp / t_go^2, (N, 3).
+
+    ``rel_pos_m`` = target - interceptor, ``rel_vel_mps`` likewise, ``tgt_acc_mps2`` the
+    target's acceleration (zeros give true PN). Zarchan ch. 8, eqs. 8.1-8.7.
+    """
+    r = np.linalg.norm(rel_pos_m, axis=-1)
+    r_safe = np.maximum(r, 1e-6)
+    closing = -np.sum(rel_pos_m * rel_vel_mps, axis=-1) / r_safe  # V_c
+    t_go = r_safe / np.maximum(closing, 1.0)
+    zem = rel_pos_m + rel_vel_mps * t_go[:, None] + 0.5 * tgt_acc_mps2 * (t_go**2)[:, None]
+    los = rel_pos_m / r_safe[:, None]
+    zem_perp = zem - np.sum(zem * los, axis=-1)[:, None] * los
+    return nav_constant[:, None] * zem_perp / (t_go**2)[:, None]
+
+
+def lateral_limit(
+    cmd_mps2: np.ndarray, vel_mps: np.ndarray, max_lateral_mps2: np.ndarray
+) -> np.ndarray:
+    """Command + gravity compensation, projected perpendicular to the velocity, capped (N, 3)."""
+    speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
+    v_hat = vel_mps / speed[:, None]
+    want = cmd_mps2 + np.array([0.0, 0.0, G_MPS2])  # cancel gravity's lateral part
+    lat = want - np.sum(want * v_hat, axis=-1)[:, None] * v_hat
+    mag = np.linalg.norm(lat, axis=-1)
+    scale = np.minimum(1.0, max_lateral_mps2 / np.maximum(mag, 1e-12))
+    return lat * scale[:, None]
+
+
+def acceleration(
+    pos_m: np.ndarray,
+    vel_mps: np.ndarray,
+    t_flight_s: np.ndarray,
+    lat_mps2: np.ndarray,
+    params: InterceptorParams,
+) -> np.ndarray:
+    """Total acceleration (N, 3): thrust and drag along the velocity, lateral, gravity."""
+    thrust, mass = thrust_and_mass(params, t_flight_s)
+    speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
+    rho = _density(altitude_m(pos_m))
+    drag = 0.5 * rho * speed**2 * params.drag_coefficient * params.reference_area_m2
+    along = (thrust - drag) / mass  # D = 0.5 rho v^2 Cd A
+    acc = (along / speed)[:, None] * vel_mps + lat_mps2
+    acc[:, 2] -= G_MPS2
+    return acc
+
+
+def launch(
+    launcher_pos_m: np.ndarray, aim_pos_m: np.ndarray, params: InterceptorParams
+) -> FlyoutState:
+    """Interceptors leaving their launchers (N, 3) toward aim points (N, 3).
+
+    Vertical launchers start straight up; others along the line of sight to the aim point,
+    raised by atan(``loft_gain``). Initial speed ``LAUNCH_SPEED_MPS`` (the rail exit).
+    """
+    d = np.asarray(aim_pos_m, float) - np.asarray(launcher_pos_m, float)
+    ground = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-6)
+    elev = np.clip(np.arctan2(d[:, 2], ground) + np.arctan(params.loft_gain), 0.05, 1.4)
+    elev = np.where(params.vertical_launch, 0.5 * np.pi, elev)
+    horiz = d[:, :2] / ground[:, None]
+    direction = np.column_stack([horiz * np.cos(elev)[:, None], np.sin(elev)])
+    return FlyoutState(
+        np.array(launcher_pos_m, dtype=float).reshape(-1, 3),
+        LAUNCH_SPEED_MPS * direction,
+        np.zeros(d.shape[0]),
+        np.zeros((d.shape[0], 3)),
+    )
+
+
+def _command(
+    pos: np.ndarray,
+    vel: np.ndarray,
+    tgt_pos: np.ndarray,
+    tgt_vel: np.ndarray,
+    tgt_acc: np.ndarray,
+    est_pos: np.ndarray,
+    est_vel: np.ndarray,
+    params: InterceptorParams,
+) -> np.ndarray:
+    """Guidance command (N, 3): midcourse on the estimate (lofted), terminal APN on truth."""
+    terminal = np.linalg.norm(tgt_pos - pos, axis=-1) < params.terminal_range_m
+    rel_est = est_pos - pos
+    ground = np.hypot(rel_est[:, 0], rel_est[:, 1])
+    loft = params.loft_gain * np.maximum(ground - params.terminal_range_m, 0.0)
+    rel_mid = rel_est + np.column_stack([np.zeros((len(pos), 2)), loft])
+    cmd_mid = zem_command(
+        rel_mid, est_vel - vel, np.zeros_like(pos), np.full(len(pos), MIDCOURSE_N)
+    )
+    cmd_term = zem_command(tgt_pos - pos, tgt_vel - vel, tgt_acc, params.navigation_constant)
+    cmd = np.where(terminal[:, None], cmd_term, cmd_mid)
+    # turnover: far off the line of sight (vertical launch), turn at full rate toward it
+    los = np.where(terminal[:, None], tgt_pos - pos, rel_mid)
+    los_hat = los / np.maximum(np.linalg.norm(los, axis=-1), 1e-6)[:, None]
+    speed = np.maximum(np.linalg.norm(vel, axis=-1), 1e-6)
+    off = np.sum(los_hat * vel, axis=-1) / speed < np.cos(TURNOVER_ANGLE_RAD)
+    turn = los_hat - (np.sum(los_hat * vel, axis=-1) / speed**2)[:, None] * vel
+    turn *= (params.max_lateral_accel_mps2 / np.maximum(np.linalg.norm(turn, axis=-1), 1e-9))[
+        :, None
+    ]
+    return np.where(off[:, None], turn, cmd)
+
+
+def _hermite_min(
+    r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: float, n: int = 65
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum |r(tau)| over [0, h] of the cubic Hermite through (r0, v0), (r1, v1): (miss, tau)."""
+    s = np.linspace(0.0, 1.0, n)[:, None, None]
+    h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+    h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+    r = h00 * r0 + h10 * h * v0 + h01 * r1 + h11 * h * v1  # (n, M, 3)
+    d = np.linalg.norm(r, axis=-1)
+    k = np.argmin(d, axis=0)
+    cols = np.arange(r0.shape[0])
+    return d[k, cols], s[k, 0, 0] * h
+
+
+def _integrate(
+    state: FlyoutState,
+    params: InterceptorParams,
+    tgt: tuple[np.ndarray, np.ndarray, np.ndarray],
+    est: tuple[np.ndarray, np.ndarray],
+    t0_s: float,
+    dt_s: float,
+    h_s: float,
+) -> AdvanceResult:
+    """Integrate the subset over [t0, t0 + dt] with substep h; stop each one at its event."""
+    n = len(state)
+    pos, vel, tf = state.pos_m.copy(), state.vel_mps.copy(), state.t_flight_s.copy()
+    alat = state.acc_lat_mps2.copy()
+    outcome = np.zeros(n, dtype=np.int8)
+    miss = np.full(n, np.nan)
+    t_cpa = np.full(n, np.nan)
+    pos_cpa = np.full((n, 3), np.nan)
+    p_t, v_t, a_t = tgt
+    e_p, e_v = est
+    n_sub = max(1, int(np.ceil((dt_s - 1e-12) / h_s)))
+    h = dt_s / n_sub
+    tau = t0_s
+    live = np.arange(n)
+    pr = params
+    x, v, t, al = pos, vel, tf, alat
+    p_tl, v_tl, a_tl, e_pl, e_vl = p_t, v_t, a_t, e_p, e_v
+    for _ in range(n_sub):
+        if live.size == 0:
+            break
+        tp = p_tl + v_tl * tau + 0.5 * a_tl * tau**2
+        tv = v_tl + a_tl * tau
+        cmd = _command(x, v, tp, tv, a_tl, e_pl + e_vl * tau, e_vl, pr)
+        want = lateral_limit(cmd, v, pr.max_lateral_accel_mps2)
+        # first-order autopilot: a_lat += (a_cmd - a_lat) (1 - exp(-h / tau)), then held
+        lag = 1.0 - np.exp(-h / pr.autopilot_time_constant_s)
+        lat = al + (want - al) * lag[:, None]
+        speed0 = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
+        lat = lat - np.sum(lat * v, -1)[:, None] * v / (speed0**2)[:, None]
+        al = lat
+        a0 = acceleration(x, v, t, lat, pr)  # Heun: predictor
+        v1p = v + h * a0
+        a1 = acceleration(x + h * v, v1p, t + h, lat, pr)
+        x1 = x + 0.5 * h * (v + v1p)
+        v1 = v + 0.5 * h * (a0 + a1)
+        tp1 = tp + tv * h + 0.5 * a_tl * h**2
+        tv1 = tv + a_tl * h
+        r0, w0, r1, w1 = tp - x, tv - v, tp1 - x1, tv1 - v1
+        passed = (np.sum(r0 * w0, -1) < 0) & (np.sum(r1 * w1, -1) >= 0)
+        passed &= t >= ARMING_TIME_S  # the fuze is not armed before
+        if passed.any():
+            m, tc = _hermite_min(r0[passed], w0[passed], r1[passed], w1[passed], h)
+            idx = live[passed]
+            outcome[idx], miss[idx], t_cpa[idx] = CPA, m, tau + tc - t0_s
+            pos_cpa[idx] = x[passed] + v[passed] * tc[:, None]
+        x, v, t = x1, v1, t + h
+        speed = np.linalg.norm(v, axis=-1)
+        burnt = t > pr.boost_time_s + pr.sustain_time_s
+        fail = np.where(
+            altitude_m(x) < -1.0,
+            GROUND,
+            np.where(
+                t > pr.max_time_of_flight_s,
+                TIMEOUT,
+                np.where(burnt & (speed < pr.min_speed_mps), TOO_SLOW, FLYING),
+            ),
+        ).astype(np.int8)
+        newly = (fail != FLYING) & ~passed
+        outcome[live[newly]] = fail[newly]
+        tau += h
+        stop = passed | newly
+        if stop.any():
+            pos[live], vel[live], tf[live], alat[live] = x, v, t, al
+            keep = ~stop
+            live = live[keep]
+            pr = pr.take(keep)
+            x, v, t, al = x[keep], v[keep], t[keep], al[keep]
+            p_tl, v_tl, a_tl, e_pl, e_vl = (a[keep] for a in (p_tl, v_tl, a_tl, e_pl, e_vl))
+    pos[live], vel[live], tf[live], alat[live] = x, v, t, al
+    return AdvanceResult(FlyoutState(pos, vel, tf, alat), outcome, miss, t_cpa, pos_cpa)
+
+
+def advance(
+    state: FlyoutState,
+    params: InterceptorParams,
+    tgt_pos_m: np.ndarray,
+    tgt_vel_mps: np.ndarray,
+    tgt_acc_mps2: np.ndarray | None = None,
+    *,
+    dt_s: float,
+    est_pos_m: np.ndarray | None = None,
+    est_vel_mps: np.ndarray | None = None,
+    h_coarse_s: float = H_COARSE_S,
+    h_fine_s: float = H_FINE_S,
+) -> AdvanceResult:
+    """Fly N interceptors for ``dt_s`` against their targets; stop each at its first event.
+
+    Targets (true state at the step's start, (N, 3) each) move with constant acceleration over
+    the step. ``est_*`` is the command post's estimate of each target at the step's start
+    (default: the truth) used for midcourse guidance. Interceptors within about 1 s of closest
+    approach are integrated with the fine substep, the others with the coarse one.
+    Arguments are not modified.
+    """
+    n = len(state)
+    a_t = np.zeros((n, 3)) if tgt_acc_mps2 is None else np.asarray(tgt_acc_mps2, float)
+    e_p = tgt_pos_m if est_pos_m is None else est_pos_m
+    e_v = tgt_vel_mps if est_vel_mps is None else est_vel_mps
+    rel = tgt_pos_m - state.pos_m
+    rng = np.linalg.norm(rel, axis=-1)
+    closing = -np.sum(rel * (tgt_vel_mps - state.vel_mps), axis=-1) / np.maximum(rng, 1e-6)
+    near = rng < (1.0 + dt_s) * np.maximum(closing, 0.0) + 1_000.0
+    parts = []
+    for mask, h in ((near, h_fine_s), (~near, h_coarse_s)):
+        idx = np.flatnonzero(mask)
+        if idx.size:
+            r = _integrate(
+                state.take(idx),
+                params.take(idx),
+                (tgt_pos_m[idx], tgt_vel_mps[idx], a_t[idx]),
+                (e_p[idx], e_v[idx]),
+                0.0,
+                dt_s,
+                min(h, dt_s),
+            )
+            parts.append((idx, r))
+    return _merge(n, parts)
+
+
+def _merge(n: int, parts: list[tuple[np.ndarray, AdvanceResult]]) -> AdvanceResult:
+    pos, vel, tf, alat = np.zeros((n, 3)), np.zeros((n, 3)), np.zeros(n), np.zeros((n, 3))
+    outcome = np.zeros(n, dtype=np.int8)
+    miss, t_cpa, pos_cpa = np.full(n, np.nan), np.full(n, np.nan), np.full((n, 3), np.nan)
+    for idx, r in parts:
+        pos[idx], vel[idx], tf[idx] = r.state.pos_m, r.state.vel_mps, r.state.t_flight_s
+        alat[idx] = r.state.acc_lat_mps2
+        outcome[idx], miss[idx], t_cpa[idx], pos_cpa[idx] = (
+            r.outcome,
+            r.miss_m,
+            r.t_cpa_s,
+            r.pos_cpa_m,
+        )
+    return AdvanceResult(FlyoutState(pos, vel, tf, alat), outcome, miss, t_cpa, pos_cpa)
+
+
+@dataclass(frozen=True)
+class FlyoutRecord:
+    """Result of ``fly``: per interceptor outcome, miss (m), time of flight at the event (s),
+    speed at the event (m/s) and the peak speed (m/s)."""
+
+    outcome: np.ndarray
+    miss_m: np.ndarray
+    tof_s: np.ndarray
+    speed_mps: np.ndarray
+    max_speed_mps: np.ndarray
+
+
+def fly(
+    launcher_pos_m: np.ndarray,
+    params: InterceptorParams,
+    tgt_pos_m: np.ndarray,
+    tgt_vel_mps: np.ndarray,
+    *,
+    tgt_accel_fn=None,
+    dt_s: float = 0.1,
+    t_max_s: float | None = None,
+    h_coarse_s: float = H_COARSE_S,
+    h_fine_s: float = H_FINE_S,
+) -> FlyoutRecord:
+    """Fly N interceptors launched at t = 0 against N targets until every one has an outcome.
+
+    Targets start at ``tgt_pos_m`` (N, 3) with ``tgt_vel_mps`` (N, 3) and move with the
+    acceleration ``tgt_accel_fn(t_s, pos_m, vel_mps) -> (N, 3)`` (default none), integrated
+    with the same ``dt_s``. Used by tests, tables and benchmarks (the simulation calls
+    ``advance`` itself each tick).
+    """
+    tp = np.array(tgt_pos_m, dtype=float)
+    tv = np.array(tgt_vel_mps, dtype=float)
+    n = tp.shape[0]
+    state = launch(launcher_pos_m, tp, params)
+    outcome = np.zeros(n, np.int8)
+    miss, tof = np.full(n, np.nan), np.full(n, np.nan)
+    speed, vmax = np.full(n, np.nan), np.zeros(n)
+    t_end = float(np.max(params.max_time_of_flight_s)) + dt_s if t_max_s is None else t_max_s
+    t = 0.0
+    while t < t_end and np.any(outcome == FLYING):
+        live = np.flatnonzero(outcome == FLYING)
+        ta = np.zeros((live.size, 3)) if tgt_accel_fn is None else tgt_accel_fn(t, tp, tv)[live]
+        r = advance(
+            state.take(live),
+            params.take(live),
+            tp[live],
+            tv[live],
+            ta,
+            dt_s=dt_s,
+            h_coarse_s=h_coarse_s,
+            h_fine_s=h_fine_s,
+        )
+        tp[live] += tv[live] * dt_s + 0.5 * ta * dt_s**2
+        tv[live] += ta * dt_s
+        new_pos, new_vel = state.pos_m.copy(), state.vel_mps.copy()
+        new_t, new_a = state.t_flight_s.copy(), state.acc_lat_mps2.copy()
+        new_pos[live], new_vel[live], new_t[live], new_a[live] = (
+            r.state.pos_m,
+            r.state.vel_mps,
+            r.state.t_flight_s,
+            r.state.acc_lat_mps2,
+        )
+        state = FlyoutState(new_pos, new_vel, new_t, new_a)
+        sp = np.linalg.norm(r.state.vel_mps, axis=-1)
+        vmax[live] = np.maximum(vmax[live], sp)
+        done = r.outcome != FLYING
+        outcome[live[done]] = r.outcome[done]
+        miss[live[done]] = r.miss_m[done]
+        tof[live[done]] = np.where(
+            r.outcome[done] == CPA, t + r.t_cpa_s[done], r.state.t_flight_s[done]
+        )
+        speed[live[done]] = sp[done]
+        t += dt_s
+    return FlyoutRecord(outcome, miss, tof, speed, vmax)

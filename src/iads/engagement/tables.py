@@ -1,0 +1,122 @@
+"""Fast mode: time-of-flight and reach tables built by the full fly-out, then interpolated.
+
+For one interceptor type, a batch of interceptors is flown by ``flyout.fly`` from a launcher at
+the ENU origin to stationary points on a grid of ground range x altitude (the intercept point,
+with the earth's curvature). Each grid point records the time of flight to closest approach and
+the speed there; points the interceptor cannot reach (time-out, too slow, ground) are NaN.
+Queries interpolate bilinearly; any NaN corner makes the answer NaN (conservative edge).
+
+Tables are cached per interceptor type (keyed by its full JSON) for the life of the process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iads.engagement import flyout as fo
+from iads.scenario.equipment import InterceptorType
+
+TABLE_DT_S = 0.25
+TABLE_H_COARSE_S = 0.125
+TABLE_H_FINE_S = 0.025
+
+
+@dataclass(frozen=True)
+class FlyoutTable:
+    """Time of flight ``tof_s`` and arrival speed ``speed_mps``, each (R, H), over ground range
+    ``ground_m`` (R,) and altitude ``alt_m`` (H,) of the intercept point; NaN = unreachable."""
+
+    ground_m: np.ndarray
+    alt_m: np.ndarray
+    tof_s: np.ndarray
+    speed_mps: np.ndarray
+
+    def _interp(self, values: np.ndarray, ground_m: np.ndarray, alt_m: np.ndarray) -> np.ndarray:
+        g = np.asarray(ground_m, dtype=float)
+        h = np.asarray(alt_m, dtype=float)
+        gi = np.clip(np.searchsorted(self.ground_m, g) - 1, 0, self.ground_m.size - 2)
+        hi = np.clip(np.searchsorted(self.alt_m, h) - 1, 0, self.alt_m.size - 2)
+        g0, g1 = self.ground_m[gi], self.ground_m[gi + 1]
+        h0, h1 = self.alt_m[hi], self.alt_m[hi + 1]
+        u = (g - g0) / (g1 - g0)
+        w = (h - h0) / (h1 - h0)
+        out = (
+            values[gi, hi] * (1 - u) * (1 - w)
+            + values[gi + 1, hi] * u * (1 - w)
+            + values[gi, hi + 1] * (1 - u) * w
+            + values[gi + 1, hi + 1] * u * w
+        )
+        outside = (
+            (g < self.ground_m[0])
+            | (g > self.ground_m[-1])
+            | (h < self.alt_m[0] - 1.0)
+            | (h > self.alt_m[-1])
+        )
+        return np.where(outside, np.nan, out)
+
+    def tof(self, ground_m: np.ndarray, alt_m: np.ndarray) -> np.ndarray:
+        """Time of flight (s) to an intercept point at ground range and altitude (m); NaN if
+        out of reach. Broadcasts."""
+        return self._interp(self.tof_s, ground_m, alt_m)
+
+    def speed(self, ground_m: np.ndarray, alt_m: np.ndarray) -> np.ndarray:
+        """Interceptor speed (m/s) on arrival; NaN if out of reach. Broadcasts."""
+        return self._interp(self.speed_mps, ground_m, alt_m)
+
+
+def grid_for(itype: InterceptorType, n_range: int = 28, n_alt: int = 8) -> tuple:
+    """The default grid: ground range 0.5 km .. 1.25 max range, altitude 0 .. max altitude."""
+    ground = np.linspace(500.0, 1.25 * itype.max_range_m, n_range)
+    alt = np.linspace(0.0, itype.max_altitude_m, n_alt)
+    return ground, alt
+
+
+def build_table(
+    itype: InterceptorType,
+    ground_m: np.ndarray | None = None,
+    alt_m: np.ndarray | None = None,
+) -> FlyoutTable:
+    """Fly the full model to every grid point (one batch) and tabulate the results."""
+    g_def, h_def = grid_for(itype)
+    ground = g_def if ground_m is None else np.asarray(ground_m, dtype=float)
+    alt = h_def if alt_m is None else np.asarray(alt_m, dtype=float)
+    gg, hh = np.meshgrid(ground, alt, indexing="ij")
+    n = gg.size
+    # the intercept point due north at ground range g and height h above the spherical earth
+    z = hh.ravel() - gg.ravel() ** 2 / (2.0 * fo.EARTH_RADIUS_M)
+    target = np.column_stack([np.zeros(n), gg.ravel(), np.maximum(z, z + 1.0)])
+    params = fo.InterceptorParams.from_types([itype] * n)
+    rec = fo.fly(
+        np.zeros((n, 3)),
+        params,
+        target,
+        np.zeros((n, 3)),
+        dt_s=TABLE_DT_S,
+        h_coarse_s=TABLE_H_COARSE_S,
+        h_fine_s=TABLE_H_FINE_S,
+    )
+    ok = (rec.outcome == fo.CPA) & (rec.speed_mps >= itype.min_speed_mps)
+    tof = np.where(ok, rec.tof_s, np.nan).reshape(gg.shape)
+    speed = np.where(ok, rec.speed_mps, np.nan).reshape(gg.shape)
+    return FlyoutTable(ground, alt, tof, speed)
+
+
+_CACHE: dict[str, FlyoutTable] = {}
+
+
+def table_for(itype: InterceptorType) -> FlyoutTable:
+    """The cached default table of ``itype`` (built on first use, a few seconds)."""
+    key = itype.model_dump_json()
+    tab = _CACHE.get(key)
+    if tab is None:
+        tab = _CACHE[key] = build_table(itype)
+    return tab
+
+
+def max_reach_m(table: FlyoutTable, alt_m: float) -> float:
+    """Largest tabulated ground range (m) reachable at altitude ``alt_m`` (0 if none)."""
+    g = table.ground_m
+    ok = np.isfinite(table.tof(g, np.full_like(g, alt_m)))
+    return float(g[ok].max()) if ok.any() else 0.0

@@ -1,0 +1,58 @@
+"""Threat evaluation: CPA and time to go against hand-computed geometry, type and priority."""
+
+import numpy as np
+import pytest
+
+from iads.engagement.threat_eval import (
+    KINDS,
+    classify,
+    closest_approach,
+    evaluate,
+    time_to_radius,
+)
+
+
+def test_cpa_hand_example():
+    # passes 3 km abeam: from (−40 km, 3 km) flying east at 200 m/s -> CPA at 200 s, 3 km
+    t, d = closest_approach(np.array([-40_000.0, 3_000.0, 0.0]), np.array([200.0, 0, 0]))
+    assert t == pytest.approx(200.0) and d == pytest.approx(3_000.0)
+    t, d = closest_approach(np.array([5_000.0, 0, 0]), np.array([100.0, 0, 0]))  # receding
+    assert t == 0.0 and d == pytest.approx(5_000.0)
+
+
+def test_time_to_radius():
+    # head-on from 10 km at 250 m/s into a 500 m radius: (10000 - 500) / 250 = 38 s
+    t = time_to_radius(np.array([10_000.0, 0, 0]), np.array([-250.0, 0, 0]), 500.0)
+    assert t == pytest.approx(38.0)
+    # abeam 3 km never enters 500 m; inside already: 0
+    assert np.isnan(time_to_radius(np.array([-4e4, 3e3, 0]), np.array([200.0, 0, 0]), 500.0))
+    assert time_to_radius(np.array([100.0, 0, 0]), np.array([1.0, 0, 0]), 500.0) == 0.0
+
+
+def test_classify_kinds():
+    speed = np.array([50.0, 250.0, 250.0, 2_000.0])
+    alt = np.array([200.0, 50.0, 9_000.0, 30_000.0])
+    rcs = np.array([0.1, 0.1, 4.0, 0.5])
+    names = [KINDS[k] for k in classify(speed, alt, rcs)]
+    assert names == ["drone", "cruise_missile", "aircraft", "glide_vehicle"]
+
+
+def test_priority_orders_by_value_and_urgency():
+    assets = np.array([[0.0, 0, 0], [50_000.0, 0, 0]])
+    radius = np.array([1_000.0, 1_000.0])
+    value = np.array([10.0, 1.0])
+    pos = np.array(
+        [
+            [0.0, 20_000, 100],  # to asset 0, 80 s out
+            [0.0, 60_000, 100],  # to asset 0, 240 s out
+            [50_000, 20_000, 100],  # to asset 1 (low value), 80 s out
+            [-30_000, 40_000, 100],  # flying away
+        ]
+    )
+    vel = np.array([[0.0, -250, 0], [0, -250, 0], [0, -250, 0], [-250, 0, 0]])
+    ev = evaluate(pos, vel, assets, radius, value)
+    np.testing.assert_array_equal(ev.asset, [0, 0, 1, -1])
+    assert ev.time_to_asset_s[0] == pytest.approx(19_000 / 250, rel=1e-3)
+    order = np.argsort(-ev.priority)
+    np.testing.assert_array_equal(order[:3], [0, 1, 2])
+    assert ev.priority[3] < 1e-6
