@@ -161,3 +161,13 @@ def test_confirmed_tracks_choose_plots_first() -> None:
         out = tracker_step(cfg, TrackerState(table=table, t_s=0.0, next_id=3), 0.0, plots)
         assert out.table.misses[winner] == 0
         assert out.table.misses[1 - winner] == 1
+
+
+def test_docs_quick_start_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "tracking.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "docs/tracking.md", "exec"), {})
+    gospa_m = float(capsys.readouterr().out.strip())
+    assert 0.0 < gospa_m < 2000.0 * np.sqrt(10)
