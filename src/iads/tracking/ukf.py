@@ -31,7 +31,9 @@ from iads.tracking.models import ct_predict
 Array = NDArray[np.float64]
 
 
-def sigma_weights(n: int, alpha: float = 1.0, beta: float = 2.0, kappa: float = 0.0):
+def sigma_weights(
+    n: int, alpha: float = 1.0, beta: float = 2.0, kappa: float = 0.0
+) -> tuple[Array, Array, float]:
     """Mean and covariance weights (2n+1,) each, and the spread ``c = n + lambda``."""
     lam = alpha**2 * (n + kappa) - n
     c = n + lam
