@@ -161,7 +161,7 @@ def geodesic_direct(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vincenty's direct problem on WGS-84: the point ``distance_m`` along the geodesic that
     leaves (lat, lon) at ``azimuth_rad`` (clockwise from north). Inputs broadcast; returns
-    (lat_deg, lon_deg) with longitude in [-180, 180]."""
+    (lat_deg, lon_deg) with longitude in [-180, 180)."""
     lat, lon, dist, az = np.broadcast_arrays(
         _arr(lat_deg), _arr(lon_deg), _arr(distance_m), _arr(azimuth_rad)
     )
@@ -172,6 +172,7 @@ def geodesic_direct(
         dist.ravel().copy(),
         np.degrees(az.ravel()) % 360.0,
     )
+    lon2 = (np.asarray(lon2, dtype=float) + 180.0) % 360.0 - 180.0  # vreckon may give [0, 360)
     return np.reshape(lat2, shape), np.reshape(lon2, shape)
 
 

@@ -9,7 +9,7 @@ import pytest
 from pymap3d.vincenty import vdist
 
 from iads.geo import Origin, enu_to_geodetic
-from iads.motion.route import plan_route
+from iads.motion.route import plan_route, plan_routes
 from iads.motion.trajectory import build_trajectory
 from iads.scenario.model import CruiseProfile
 
@@ -91,3 +91,23 @@ def test_speed_changes_per_leg():
     assert tr.alt_m[-1] == pytest.approx(500.0, abs=1e-6)
     i = np.argmin(np.abs(tr.t_s - d1 / 100.0))
     assert tr.alt_m[i] == pytest.approx(1000.0, abs=1e-3)
+
+
+def test_batched_routes_equal_route_by_route():
+    routes = [
+        (np.array([-47.6, -47.3, -47.3]), np.array([-32.0, -32.0, -31.55]), np.array([245.0] * 2)),
+        (np.array([-46.8, -47.45]), np.array([-31.2, -32.05]), np.array([50.0])),
+        (
+            np.array([-46.8, -47.0, -47.2, -47.1, -47.45]),
+            np.array([-31.2, -31.9, -31.7, -32.3, -32.05]),
+            np.array([245.0, 200, 150, 100]),
+        ),
+    ]
+    accel = np.array([30.0, 10.0, 20.0])
+    batched = plan_routes(
+        [r[0] for r in routes], [r[1] for r in routes], [r[2] for r in routes], accel
+    )
+    for r, a_max, b in zip(routes, accel, batched, strict=True):
+        one = plan_route(*r, float(a_max))
+        for name in ("lat_deg", "lon_deg", "s_m", "speed_mps", "waypoint_s_m"):
+            np.testing.assert_allclose(getattr(b, name), getattr(one, name), rtol=0, atol=1e-9)

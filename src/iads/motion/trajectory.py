@@ -45,6 +45,39 @@ def _insert(s_m: np.ndarray, extra_m: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate([s_m, inside]))
 
 
+def _nodes(
+    path: RoutePath,
+    launch_time_s: float,
+    profile: ProfileModel | None,
+    waypoint_alt_m: np.ndarray | None,
+    max_distance_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(t_s, lat_deg, lon_deg, alt_m) of the nodes of one path."""
+    s_path = path.s_m
+    total_m = float(s_path[-1])
+    if profile is not None:
+        knots_m, knot_alt_m = profile_knots(profile)
+        s = _insert(s_path, total_m - knots_m)
+        alt = np.interp(total_m - s, knots_m, knot_alt_m)
+    else:
+        if waypoint_alt_m is None:
+            raise ValueError("give a profile or waypoint altitudes")
+        s = _insert(s_path, path.waypoint_s_m)
+        alt = np.interp(s, path.waypoint_s_m, np.asarray(waypoint_alt_m, dtype=float))
+    if max_distance_m < total_m:
+        keep = s < max_distance_m
+        alt = np.append(alt[keep], np.interp(max_distance_m, s, alt))
+        s = np.append(s[keep], max_distance_m)
+    lon_unwrapped = np.unwrap(path.lon_deg, period=360.0)
+    lat = np.interp(s, s_path, path.lat_deg)
+    lon = (np.interp(s, s_path, lon_unwrapped) + 180.0) % 360.0 - 180.0
+    # ground speed of the segment ending at each node: that of the path segment containing it
+    seg = np.clip(np.searchsorted(s_path, s, side="left"), 1, max(s_path.size - 1, 1))
+    speed = path.speed_mps[np.minimum(seg, s_path.size - 1)]
+    t = launch_time_s + np.cumsum(np.diff(s, prepend=s[0]) / speed)  # dt = ds / v_ground
+    return t, lat, lon, alt
+
+
 def build_trajectory(
     path: RoutePath,
     launch_time_s: float,
@@ -59,33 +92,38 @@ def build_trajectory(
     from ``waypoint_alt_m`` (W,) between waypoints. The path is cut at ``max_distance_m``
     (fuel). Returns the nodes from launch to the end of the path.
     """
-    s_path = path.s_m
-    total_m = float(s_path[-1])
-    if profile is not None:
-        knots_m, knot_alt_m = profile_knots(profile)
-        s_knots = total_m - knots_m
-        s = _insert(s_path, s_knots)
-        alt = np.interp(total_m - s, knots_m, knot_alt_m)
-    else:
-        if waypoint_alt_m is None:
-            raise ValueError("give a profile or waypoint altitudes")
-        s = _insert(s_path, path.waypoint_s_m)
-        alt = np.interp(s, path.waypoint_s_m, np.asarray(waypoint_alt_m, dtype=float))
-    if max_distance_m < total_m:
-        keep = s < max_distance_m
-        s_cut = np.append(s[keep], max_distance_m)
-        alt = np.append(alt[keep], np.interp(max_distance_m, s, alt))
-        s = s_cut
-    lon_unwrapped = np.unwrap(path.lon_deg, period=360.0)
-    lat = np.interp(s, s_path, path.lat_deg)
-    lon = (np.interp(s, s_path, lon_unwrapped) + 180.0) % 360.0 - 180.0
-    # ground speed of the segment ending at each node: that of the path segment containing it
-    seg = np.clip(np.searchsorted(s_path, s, side="left"), 1, s_path.size - 1)
-    speed = path.speed_mps[seg]
-    dt = np.diff(s, prepend=s[0]) / speed
-    t = launch_time_s + np.cumsum(dt)
+    return build_trajectories(
+        [path], [launch_time_s], origin, [profile], [waypoint_alt_m], [max_distance_m]
+    )[0]
+
+
+def build_trajectories(
+    paths: Sequence[RoutePath],
+    launch_time_s: Sequence[float],
+    origin: Origin,
+    profiles: Sequence[ProfileModel | None],
+    waypoint_alt_m: Sequence[np.ndarray | None],
+    max_distance_m: Sequence[float],
+) -> list[Trajectory]:
+    """``build_trajectory`` for many paths, with one geodetic -> ENU conversion for all."""
+    nodes = [
+        _nodes(p, t0, prof, alts, dmax)
+        for p, t0, prof, alts, dmax in zip(
+            paths, launch_time_s, profiles, waypoint_alt_m, max_distance_m, strict=True
+        )
+    ]
+    if not nodes:
+        return []
+    lat = np.concatenate([n[1] for n in nodes])
+    lon = np.concatenate([n[2] for n in nodes])
+    alt = np.concatenate([n[3] for n in nodes])
     pos = geodetic_to_enu(lat, lon, alt, origin)
-    return Trajectory(t, pos, lat, lon, alt)
+    out, start = [], 0
+    for t, la, lo, al in nodes:
+        stop = start + t.size
+        out.append(Trajectory(t, pos[start:stop], la, lo, al))
+        start = stop
+    return out
 
 
 @dataclass(frozen=True)
@@ -154,4 +192,4 @@ def pack(trajectories: Sequence[Trajectory]) -> Trajectories:
     )
 
 
-__all__ = ["Trajectories", "Trajectory", "build_trajectory", "pack"]
+__all__ = ["Trajectories", "Trajectory", "build_trajectories", "build_trajectory", "pack"]

@@ -24,8 +24,8 @@ import numpy as np
 
 from iads.geo import Origin, geodetic_to_enu
 from iads.motion.raids import FlightPlan, expand_raid, route_plan
-from iads.motion.route import plan_route
-from iads.motion.trajectory import Trajectories, build_trajectory, pack
+from iads.motion.route import plan_routes
+from iads.motion.trajectory import Trajectories, build_trajectories, pack
 from iads.scenario.load import launcher_type, radar_type, threat_type
 from iads.scenario.model import Scenario
 from iads.sim.engine import System
@@ -57,24 +57,24 @@ def flight_plans(
 
 
 def trajectories_of(scenario: Scenario, plans: list[FlightPlan], origin: Origin) -> Trajectories:
-    """Precompute the trajectory of every plan (route, turns, heights, timing)."""
-    out = []
-    for plan in plans:
-        ttype = threat_type(scenario, plan.type_name)
-        path = plan_route(
-            plan.lat_deg, plan.lon_deg, plan.leg_speed_mps, ttype.max_lateral_accel_mps2
+    """Precompute the trajectory of every plan (route, turns, heights, timing), all at once."""
+    types = [threat_type(scenario, p.type_name) for p in plans]
+    paths = plan_routes(
+        [p.lat_deg for p in plans],
+        [p.lon_deg for p in plans],
+        [p.leg_speed_mps for p in plans],
+        np.array([t.max_lateral_accel_mps2 for t in types]),
+    )
+    return pack(
+        build_trajectories(
+            paths,
+            [p.launch_time_s for p in plans],
+            origin,
+            [p.profile for p in plans],
+            [p.waypoint_alt_m for p in plans],
+            [t.max_range_m for t in types],
         )
-        out.append(
-            build_trajectory(
-                path,
-                plan.launch_time_s,
-                origin,
-                plan.profile,
-                plan.waypoint_alt_m,
-                ttype.max_range_m,
-            )
-        )
-    return pack(out)
+    )
 
 
 def _site_enu(points, origin: Origin, up_m=0.0) -> np.ndarray:
