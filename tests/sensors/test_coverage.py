@@ -65,3 +65,9 @@ def test_footprint_sector_and_engagement():
     )
     assert np.nanmax(fp.engage_max_m) == pytest.approx(40e3 - 500.0, abs=1000.0)
     assert np.all(fp.engage <= fp.detect)
+
+
+def test_model_detection_range_matches_reference_range():
+    radar = _model()
+    assert radar.detection_range_m(1.0, 0.9, 1) == pytest.approx(150e3, rel=1e-6)
+    assert radar.detection_range_m(16.0, 0.9, 1) == pytest.approx(300e3, rel=1e-6)

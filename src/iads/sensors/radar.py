@@ -21,8 +21,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from iads.scenario.equipment import RadarType
 from iads.sensors import geometry, measure
-from iads.sensors.detection import threshold
-from iads.sensors.radar_equation import SPEED_OF_LIGHT_MPS, snr_constant_db, snr_db_at
+from iads.sensors.detection import required_snr_db, threshold
+from iads.sensors.radar_equation import (
+    SPEED_OF_LIGHT_MPS,
+    detection_range_m,
+    snr_constant_db,
+    snr_db_at,
+)
 from iads.sensors.rcs import fluctuation_factor
 
 RANGE_RATE_FLOOR_MPS = 0.1
@@ -124,6 +129,12 @@ class RadarModel:
         return geometry.swept_arc(
             t_s, dt_s, self.scan_period_s, self.sector_width_rad, self.boresight_rad
         )
+
+    def detection_range_m(self, rcs_m2: ArrayLike = 1.0, pd: float = 0.9, swerling: int = 1):
+        """Free-space range (m) at which a target of ``rcs_m2`` is detected with ``pd`` in one
+        look (exact Swerling Pd; horizon, elevation and instrumented limits not applied)."""
+        need = required_snr_db(pd, self.pfa, self.n_pulses, swerling)
+        return detection_range_m(self.snr_constant_db, rcs_m2, need)
 
     def cells_per_rad(self) -> float:
         """Resolution cells per radian of azimuth swept (range × elevation cells / θ_az)."""
