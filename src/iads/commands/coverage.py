@@ -269,7 +269,9 @@ def coverage(
     path = write_store(out_dir, {"vertical_coverage": vtab, "footprint": ftab})
     html = None if no_html else write_html(out_dir, f"{sc.name}: coverage", vtab, ftab)
 
-    table = Table(title=f"Detection range (km), {rcs_m2:g} m², Pd {pd:g}, Swerling {swerling}")
+    table = Table(
+        title=f"Detection ground range (km), {rcs_m2:g} m², Pd {pd:g}, Swerling {swerling}"
+    )
     table.add_column("radar")
     table.add_column("type")
     for band in bands:
