@@ -88,3 +88,29 @@ def test_parquet_export(result, tmp_path):
 def test_missing_store_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no results.duckdb"):
         store.read_summary(tmp_path)
+
+
+def test_system_tables_are_stored_and_may_replace_derived_ones(result, tmp_path):
+    import dataclasses
+
+    tracks = {
+        "time_s": np.array([1.0, 2.0]),
+        "track_id": np.array([7, 7]),
+        "x_m": np.zeros(2),
+        "y_m": np.zeros(2),
+        "z_m": np.zeros(2),
+        "vx_mps": np.ones(2),
+        "vy_mps": np.zeros(2),
+        "vz_mps": np.zeros(2),
+    }
+    extra = {
+        "tracks": tracks,
+        "radar_load": {"radar": np.array([0]), "plots": np.array([12])},
+        "events": {"bogus": np.array([1])},
+    }
+    res = dataclasses.replace(result, tables=extra)
+    store.write_results(res, tmp_path / "run")
+    back = store.read_table(tmp_path / "run", "tracks")
+    assert list(back["track_id"]) == [7, 7] and list(back["run_id"]) == [store.run_id(res)] * 2
+    assert list(store.read_table(tmp_path / "run", "radar_load")["plots"]) == [12]
+    assert "bogus" not in store.read_table(tmp_path / "run", "events")

@@ -7,8 +7,10 @@ Tables (every row carries ``run_id``):
 - ``events``: time_s, kind, entity_id, other_id, x_m, y_m, z_m, value (ENU, m);
 - ``threats``: one row per threat (outcome, arrival time, interceptors spent ...);
 - ``paths``: threat_id, time_s, x_m, y_m, z_m, lat_deg, lon_deg, alt_m;
-- ``engagements``: one row per interceptor fired;
-- ``tracks``: time_s, track_id, x_m ... vz_mps (empty when no tracker ran);
+- ``engagements``: one row per interceptor fired (derived from the events, unless the weapons
+  system leaves its own in ``world.tables["engagements"]``);
+- ``tracks``: time_s, track_id, x_m ... vz_mps (``world.tables["tracks"]``; empty when no
+  tracker left one);
 - ``summary``: key, value (number or NULL), text;
 - any further table a system left in ``world.tables``.
 
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 RESULTS_FILE = "results.duckdb"
 TRACK_COLUMNS = ("time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FIXED = ("runs", "events", "threats", "paths", "summary")
+"""Tables only the run itself writes; others in ``world.tables`` replace the derived ones."""
 
 
 def run_id(result: RunResult) -> str:
@@ -98,8 +102,8 @@ def result_tables(result: RunResult) -> dict[str, dict[str, Any]]:
         "summary": _summary_columns(result.summary),
     }
     for name, cols in result.tables.items():
-        if name not in tables and _NAME.match(name) and cols:
-            tables[name] = cols
+        if name not in _FIXED and _NAME.match(name) and cols:
+            tables[name] = cols  # a system's own table wins over a derived one ("engagements")
     return tables
 
 
