@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pymap3d
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pymap3d.vincenty import vdist, vreckon
 
 from iads.geo import (
@@ -111,3 +113,34 @@ def test_azimuth_is_clockwise_from_north():
     np.testing.assert_allclose(az, [math.pi / 2, 0.0, 1.5 * math.pi])
     np.testing.assert_allclose(el, [0, 0, math.pi / 4])
     np.testing.assert_allclose(rng, [1, 1, math.sqrt(2)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lat=st.floats(-80, 80),
+    lon=st.floats(-180, 179.999),
+    dist=st.floats(1.0, 2e6),
+    az=st.floats(-math.pi, math.pi),
+)
+def test_direct_then_inverse_returns_distance_and_azimuth(lat, lon, dist, az):
+    lat2, lon2 = geodesic_direct(lat, lon, dist, az)
+    d, az1, _ = geodesic_inverse(lat, lon, lat2, lon2)
+    assert float(d) == pytest.approx(dist, abs=1e-3)
+    assert math.cos(float(az1) - az) == pytest.approx(1.0, abs=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-3, 3), st.floats(-3, 3), st.floats(0, 30_000)), min_size=1, max_size=6
+    )
+)
+def test_batched_enu_equals_looped(points):
+    lat = ORIGIN.lat_deg + np.array([p[0] for p in points])
+    lon = ORIGIN.lon_deg + np.array([p[1] for p in points])
+    alt = np.array([p[2] for p in points])
+    batched = geodetic_to_enu(lat, lon, alt, ORIGIN)
+    looped = np.vstack(
+        [geodetic_to_enu(a, b, c, ORIGIN) for a, b, c in zip(lat, lon, alt, strict=True)]
+    )
+    np.testing.assert_allclose(batched, looped, rtol=0, atol=1e-9)
