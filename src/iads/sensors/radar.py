@@ -272,6 +272,11 @@ def observe(
         arcs = radar.swept_arcs(0.0, radar.scan_period_s)
     lk = look(radar, pos, arcs)
     idx, r, az_v, el = lk.index, lk.range_m, lk.azimuth_rad, lk.elevation_rad
+    if idx.size == 0:
+        plots = Detections()
+        if not false_alarms:
+            return plots
+        return _false_alarm_plots(radar, t_s, rng, arcs)
 
     sw = np.broadcast_to(np.asarray(swerling), (n,))[idx]
     rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
