@@ -111,3 +111,22 @@ def test_batched_routes_equal_route_by_route():
         one = plan_route(*r, float(a_max))
         for name in ("lat_deg", "lon_deg", "s_m", "speed_mps", "waypoint_s_m"):
             np.testing.assert_allclose(getattr(b, name), getattr(one, name), rtol=0, atol=1e-9)
+
+
+def test_path_length_with_a_turn_is_legs_minus_the_cut_corner():
+    # fillet of radius r = v^2 / a cutting a corner of heading change dpsi:
+    # L = d1 + d2 - 2 r tan(dpsi / 2) + r dpsi
+    lat = np.array([-47.0, -47.4, -47.1])
+    lon = np.array([-31.5, -31.9, -32.4])
+    v, a = 245.0, 30.0
+    path = plan_route(lat, lon, np.array([v, v]), a)
+    d1, az_a = (float(x) for x in vdist(lat[0], lon[0], lat[1], lon[1]))
+    d2, az_b = (float(x) for x in vdist(lat[1], lon[1], lat[2], lon[2]))
+    _, back = (float(x) for x in vdist(lat[1], lon[1], lat[0], lon[0]))
+    dpsi = math.radians((az_b - (back + 180.0) + 180.0) % 360.0 - 180.0)
+    r = v**2 / a
+    expected = d1 + d2 - 2 * r * math.tan(abs(dpsi) / 2) + r * abs(dpsi)
+    assert path.length_m == pytest.approx(expected, abs=0.5)
+    assert path.waypoint_s_m[1] == pytest.approx(
+        d1 - r * math.tan(abs(dpsi) / 2) + 0.5 * r * abs(dpsi), abs=0.5
+    )
