@@ -270,3 +270,24 @@ def test_detections_round_trip_through_the_plot_file(tmp_path):
     np.testing.assert_allclose(back["range_m"], d.range_m)
     np.testing.assert_allclose(back["azimuth_rad"], d.azimuth_rad, atol=1e-12)
     np.testing.assert_array_equal(back["sensor_id"], d.sensor_id)
+
+
+def test_look_agrees_with_visible_on_the_4_3_earth():
+    # look() fuses the geometry for speed; it must select what visible() selects from the
+    # generic helpers (height_and_ground_range + slant_geometry), with the same apparent range
+    from iads.sensors.geometry import height_and_ground_range, slant_geometry
+    from iads.sensors.radar import visible
+
+    radar = _radar(min_range_m=2000.0, max_elevation_deg=40.0)
+    rng = _rng(15)
+    n = 5000
+    pos = surface_to_enu(
+        rng.uniform(0, 320e3, n), rng.uniform(0, 2 * np.pi, n), rng.uniform(0, 30e3, n)
+    )
+    lk = look(radar, pos, radar.swept_arcs(0.0, radar.scan_period_s))
+    h, h_r, ground = height_and_ground_range(pos, radar.antenna_pos_m, radar.earth_centre_m)
+    r_app, el_app = slant_geometry(ground, h_r, h)
+    expected = np.flatnonzero(visible(radar, r_app, el_app, h))
+    assert 1000 < expected.size < n
+    np.testing.assert_array_equal(lk.index, expected)
+    np.testing.assert_allclose(lk.apparent_range_m, r_app[expected], rtol=1e-9)

@@ -179,6 +179,8 @@ def in_swept_arc_en(
     products per bound, no arctan. Consecutive arcs share their boundary float, and the two
     tests are exact negations of each other there, so no point is seen twice or missed.
     """
+    if sweep_rad >= TWO_PI:
+        return np.ones(np.shape(east_m), dtype=bool)
     if sweep_rad >= np.pi:
         az = np.mod(np.arctan2(east_m, north_m), TWO_PI)
         return in_swept_arc(az, start_rad, sweep_rad)

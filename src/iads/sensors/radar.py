@@ -235,14 +235,39 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     ant = radar.antenna_pos_m
     de, dn = pos[:, 0] - ant[0], pos[:, 1] - ant[1]
     idx = np.flatnonzero(_in_arcs(de, dn, arcs))
-    h_t, h_r, ground = geometry.height_and_ground_range(pos[idx], ant, radar.earth_centre_m)
-    r_app, el_app = geometry.slant_geometry(ground, h_r, h_t)
-    keep = visible(radar, r_app, el_app, h_t)
-    idx = idx[keep]
     de, dn, du = de[idx], dn[idx], pos[idx, 2] - ant[2]
     horiz = np.hypot(de, dn)
+    r = np.hypot(horiz, du)
+    # heights above the sphere and central angle from r^2 = dρ^2 + 4 ρ ρ_a sin^2(θ/2)
+    c = radar.earth_centre_m
+    rho = (
+        np.sqrt(de * de + dn * dn + (pos[idx, 2] - c[2]) ** 2)
+        if c[0] == c[1] == 0.0
+        else (np.linalg.norm(pos[idx] - c, axis=1))
+    )
+    re_m, a_m = geometry.EARTH_RADIUS_M, geometry.EFFECTIVE_EARTH_RADIUS_M
+    rho_a = re_m + radar.antenna_alt_m
+    d_rho = rho - rho_a
+    sin2 = np.clip((r - d_rho) * (r + d_rho) / (4.0 * rho * rho_a), 0.0, 1.0)
+    h_t = rho - re_m
+    # the same ground distance and heights on the 4/3 earth (geometry.slant_geometry, fused):
+    # R^2 = dh^2 + 4 r1 r2 sin^2(θ_eff/2), sin el = (dh (r1 + r2) - R^2) / (2 r1 R)
+    s_eff = np.sin(np.arcsin(np.sqrt(sin2)) * (re_m / a_m))
+    r1, r2, dh = a_m + radar.antenna_alt_m, a_m + h_t, d_rho
+    r_app2 = dh * dh + 4.0 * r1 * r2 * s_eff * s_eff
+    r_app = np.sqrt(r_app2)
+    num, den = dh * (r1 + r2) - r_app2, 2.0 * r1 * r_app
+    horizon = geometry.radar_horizon_m(radar.antenna_alt_m, h_t)
+    keep = (
+        (r_app <= horizon)  # line of sight over the 4/3 earth
+        & (r_app >= radar.min_range_m)
+        & (r_app <= radar.instrumented_range_m)
+        & (num >= np.sin(radar.min_elevation_rad) * den)
+        & (num <= np.sin(radar.max_elevation_rad) * den)
+    )
+    de, dn, du, horiz = de[keep], dn[keep], du[keep], horiz[keep]
     az = np.mod(np.arctan2(de, dn), 2 * np.pi)
-    return Look(idx, np.hypot(horiz, du), az, np.arctan2(du, horiz), r_app[keep])
+    return Look(idx[keep], r[keep], az, np.arctan2(du, horiz), r_app[keep])
 
 
 def observe(
@@ -337,7 +362,7 @@ def _noisy_plots(
     s_r = measure.sigma_thermal(radar.range_resolution_m, snr_look, radar.sigma_range_floor_m)
     s_az = measure.sigma_angle_rad(radar.beamwidth_az_rad, snr_look, radar.sigma_angle_floor_rad)
     s_el = measure.sigma_angle_rad(radar.beamwidth_el_rad, snr_look, radar.sigma_angle_floor_rad)
-    e = rng.standard_normal((4, m))
+    e = rng.standard_normal((4 if radar.measures_range_rate else 3, m))
     rr = range_rate_mps
     if radar.measures_range_rate:
         dv = SPEED_OF_LIGHT_MPS / radar.frequency_hz / (2.0 * radar.dwell_s)
