@@ -3,6 +3,7 @@
 Each threat's current segment is cached in dense per-threat arrays (``MotionState``) as the
 line ``p(t) = q + v t`` (``q = p_j - v_j t_j``) valid until ``next_s``. A step is two passes of
 one compiled function (numba, cached on disk): pass 1 looks only at ``status`` and ``next_s``
+(reading ``Trajectories.segments``, one 64-byte row per node, when a threat changes segment)
 and handles the rare events (a launch, the move to the next segment about every ten seconds per
 threat, a route's end, a threat another system stopped); pass 2 computes ``p = q + v t`` for
 every threat over flat contiguous arrays, without branches, so LLVM vectorises it. Waiting
@@ -70,21 +71,7 @@ def motion_state(traj: Trajectories, launch_time_s: np.ndarray | None = None) ->
 
 
 def _advance_loop(
-    t_s,
-    status,
-    cursor,
-    last,
-    node_t,
-    node_pos,
-    node_vel,
-    next_s,
-    q,
-    v,
-    seen,
-    pos,
-    vel,
-    out_idx,
-    out_flag,
+    t_s, status, cursor, last, seg, next_s, q, v, seen, pos, vel, out_idx, out_flag
 ):  # pragma: no cover - compiled
     n = status.shape[0]
     n_changed = 0
@@ -108,17 +95,16 @@ def _advance_loop(
             flag = 1
         if st == FLYING:
             j = cursor[i]
-            end = last[i]
-            while j < end and node_t[j + 1] <= t_s:
+            while seg[j, 1] <= t_s:  # the last node's end time is infinite
                 j += 1
             cursor[i] = j
-            next_s[i] = node_t[j + 1] if j < end else np.inf
+            next_s[i] = seg[j, 1]
             for k in range(3):
-                vk = node_vel[j, k]
-                q[i, k] = node_pos[j, k] - vk * node_t[j]  # q = p_j - v_j t_j
+                q[i, k] = seg[j, 2 + k]  # q = p_j - v_j t_j
+                vk = seg[j, 5 + k]
                 v[i, k] = vk
                 vel[i, k] = vk
-            if j >= end:
+            if j >= last[i]:
                 flag |= 2
         else:
             next_s[i] = np.inf
@@ -163,9 +149,7 @@ def advance(
         status,
         state.cursor,
         traj.last,
-        traj.t_s,
-        traj.pos_m,
-        traj.vel_mps,
+        traj.segments,
         state.next_s,
         state.q_m,
         state.v_mps,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -132,7 +133,7 @@ class Trajectories:
 
     ``t_s`` (M,), ``pos_m`` (M, 3) ENU, ``vel_mps`` (M, 3): velocity on the segment that starts
     at each node (zero at each threat's last node); ``first``, ``last`` (N,) int64: node range
-    of each threat.
+    of each threat. ``segments`` is the same data laid out for the per-tick kernel.
     """
 
     t_s: np.ndarray
@@ -140,6 +141,18 @@ class Trajectories:
     vel_mps: np.ndarray
     first: np.ndarray
     last: np.ndarray
+
+    @cached_property
+    def segments(self) -> np.ndarray:
+        """(M, 8) one 64-byte row per node for the hot loop: ``t_j``, ``t_{j+1}`` (infinite at
+        a threat's last node), ``q = p_j - v_j t_j`` (3), ``v_j`` (3); so ``p(t) = q + v t``."""
+        seg = np.empty((self.t_s.shape[0], 8))
+        seg[:, 0] = self.t_s
+        seg[:-1, 1] = self.t_s[1:]
+        seg[self.last, 1] = np.inf
+        seg[:, 2:5] = self.pos_m - self.vel_mps * self.t_s[:, None]
+        seg[:, 5:8] = self.vel_mps
+        return seg
 
     @property
     def end_time_s(self) -> np.ndarray:
