@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pymap3d
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymap3d.vincenty import vreckon
 
@@ -104,6 +104,7 @@ def test_curved_enu_matches_pymap3d():
     assert ground == pytest.approx(150e3, rel=1e-9)
 
 
+@settings(deadline=None)
 @given(st.floats(0, 360), st.floats(1, 360), st.floats(0, 360))
 def test_in_sector_property(az_deg, width_deg, centre_deg):
     inside = in_sector(np.radians(az_deg), np.radians(centre_deg), np.radians(width_deg))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iads.sensors.capacity import free_slots, select_within_capacity
@@ -49,6 +49,7 @@ def test_capacity_keeps_held_then_priority_then_id():
     assert free_slots(36, 40) == 0 and free_slots(36, 30) == 6
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(-5, 5), min_size=0, max_size=30), st.integers(0, 40))
 def test_capacity_never_exceeded_and_equals_brute_force(prios, cap):
     prio = np.array(prios)
