@@ -68,16 +68,19 @@ def intercept_time_constant_speed(
 
 
 def _ground_alt(launcher_pos_m: np.ndarray, pip_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ground range from the launcher (m) and altitude above the earth (m) of PIPs (..., 3)."""
+    """Ground range from the launcher (m) and height above the launcher (m, >= 0: a point
+    below a launcher on a hill is looked up as level with it) of PIPs (..., 3)."""
     d = pip_m - launcher_pos_m
-    return np.hypot(d[..., 0], d[..., 1]), altitude_m(pip_m) - altitude_m(launcher_pos_m)
+    rel = np.maximum(altitude_m(pip_m) - altitude_m(launcher_pos_m), 0.0)
+    return np.hypot(d[..., 0], d[..., 1]), rel
 
 
 @dataclass(frozen=True)
 class Intercept:
     """PIPs of W launchers x T targets: time of flight ``t_s`` (W, T) (NaN: none),
-    ``pip_m`` (W, T, 3), ground range ``ground_m`` and altitude ``alt_m`` (W, T) from the
-    launcher, and the interceptor's arrival speed ``speed_mps`` (W, T)."""
+    ``pip_m`` (W, T, 3), ground range ``ground_m`` from the launcher and altitude ``alt_m``
+    above the ENU origin's level (curvature included) (W, T), and the interceptor's arrival
+    speed ``speed_mps`` (W, T)."""
 
     t_s: np.ndarray
     pip_m: np.ndarray
@@ -106,7 +109,8 @@ def predicted_intercept(
         return table.tof(ground, alt) - t
 
     ts = np.linspace(0.0, t_max_s, n_scan)
-    vals = np.stack([g(np.full((lp.shape[0], tp.shape[1]), t)) for t in ts])  # (S, W, T)
+    shape = (lp.shape[0], tp.shape[1])
+    vals = g(np.broadcast_to(ts[:, None, None], (n_scan, *shape)))  # (S, W, T)
     crossing = (vals[:-1] > 0) & (vals[1:] <= 0)  # NaN compares False: unreachable skipped
     has = crossing.any(axis=0)
     k = np.argmax(crossing, axis=0)
@@ -117,8 +121,9 @@ def predicted_intercept(
         lo, hi = np.where(pos, mid, lo), np.where(pos, hi, mid)
     t = np.where(has, 0.5 * (lo + hi), np.nan)
     pip = tp + tv * np.nan_to_num(t)[..., None]
-    ground, alt = _ground_alt(lp, pip)
-    speed = table.speed(ground, alt)
+    ground, rel_alt = _ground_alt(lp, pip)
+    speed = table.speed(ground, rel_alt)
+    alt = altitude_m(pip)
     pip = np.where(has[..., None], pip, np.nan)
     return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
 

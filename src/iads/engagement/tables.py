@@ -6,12 +6,17 @@ with the earth's curvature). Each grid point records the time of flight to close
 the speed there; points the interceptor cannot reach (time-out, too slow, ground) are NaN.
 Queries interpolate bilinearly; any NaN corner makes the answer NaN (conservative edge).
 
-Tables are cached per interceptor type (keyed by its full JSON) for the life of the process.
+Tables are cached per interceptor type (keyed by a hash of its full JSON): in memory for the
+life of the process and on disk under ``$IADS_CACHE_DIR`` (default ``~/.cache/iads``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -104,15 +109,56 @@ def build_table(
 
 
 _CACHE: dict[str, FlyoutTable] = {}
+TABLE_VERSION = "1"
+"""Bump when the fly-out model changes, so tables cached on disk are rebuilt."""
+
+
+def _cache_dir() -> Path | None:
+    """``$IADS_CACHE_DIR`` or ``~/.cache/iads``; None if neither is writable."""
+    root = os.environ.get("IADS_CACHE_DIR") or os.path.join(Path.home(), ".cache", "iads")
+    path = Path(root) / "flyout_tables"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
 
 
 def table_for(itype: InterceptorType) -> FlyoutTable:
-    """The cached default table of ``itype`` (built on first use, a few seconds)."""
-    key = itype.model_dump_json()
+    """The default table of ``itype``: from memory, else the disk cache (keyed by a hash of the
+    type and ``TABLE_VERSION``), else built (a few seconds) and saved atomically."""
+    key = hashlib.sha256((TABLE_VERSION + itype.model_dump_json()).encode()).hexdigest()[:20]
     tab = _CACHE.get(key)
+    if tab is not None:
+        return tab
+    folder = _cache_dir()
+    file = folder / f"{key}.npz" if folder is not None else None
+    if file is not None and file.exists():
+        try:
+            with np.load(file) as z:
+                tab = FlyoutTable(z["ground_m"], z["alt_m"], z["tof_s"], z["speed_mps"])
+        except (OSError, ValueError, KeyError):
+            tab = None
     if tab is None:
-        tab = _CACHE[key] = build_table(itype)
+        tab = build_table(itype)
+        if file is not None:
+            _save(file, tab)
+    _CACHE[key] = tab
     return tab
+
+
+def _save(file: Path, tab: FlyoutTable) -> None:
+    """Write ``tab`` to ``file`` through a temporary file in the same folder (atomic)."""
+    fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".npz.tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(
+                fh, ground_m=tab.ground_m, alt_m=tab.alt_m, tof_s=tab.tof_s, speed_mps=tab.speed_mps
+            )
+        os.replace(tmp, file)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def max_reach_m(table: FlyoutTable, alt_m: float) -> float:

@@ -1,0 +1,189 @@
+"""A battery's weapons as arrays: launcher units, rounds, reloads, fire channels; fire planning.
+
+``LauncherBank`` holds U launcher units (each unit of a launcher site is a row) x K interceptor
+types: rounds ready in the tubes, when each unit can fire next (``launch_interval_s``), reload
+state and the battery's reserve. Functions take a bank and return a new one (never mutate).
+
+Reloads: when a unit's tubes are empty and the battery still holds reserve rounds, the unit
+reloads its original loadout (as far as the reserve allows) ``reload_time_s`` later. The reserve
+defaults to one full reload per launcher unit (the battery's transloader load), an assumption
+to sweep.
+
+``plan_fire`` turns a kill-probability matrix into fire orders that never exceed the rounds in
+the tubes, the guided-missile channels or the target channels of the engagement radars, with
+the doctrine's per-target limit (shoot-look-shoot: one interceptor per target per look;
+salvo: ``salvo_size``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from iads.engagement.wta import assign
+
+
+@dataclass(frozen=True)
+class LauncherBank:
+    """U launcher units x K interceptor types (``type_names``).
+
+    ``site`` (U,) launcher-site index, ``pos_m`` (U, 3) ENU; ``rounds`` (U, K) ready rounds,
+    ``loadout`` (U, K) a full load; ``next_fire_s`` (U,) earliest time of the next launch;
+    ``reload_done_s`` (U,) time a reload in progress completes (NaN: none);
+    ``launch_interval_s``, ``reload_time_s`` (U,); ``reserve`` (K,) rounds held for reloads.
+    """
+
+    type_names: tuple[str, ...]
+    site: np.ndarray
+    pos_m: np.ndarray
+    rounds: np.ndarray
+    loadout: np.ndarray
+    next_fire_s: np.ndarray
+    reload_done_s: np.ndarray
+    launch_interval_s: np.ndarray
+    reload_time_s: np.ndarray
+    reserve: np.ndarray
+
+    @property
+    def n_units(self) -> int:
+        return int(self.site.shape[0])
+
+
+def make_bank(
+    sites: list[tuple[int, np.ndarray, int, dict[str, int], float, float]],
+    reloads_per_unit: int = 1,
+) -> LauncherBank:
+    """A bank from launcher sites ``(site index, pos_m (3,), count, loadout, launch interval s,
+    reload time s)``; each site contributes ``count`` units with ``loadout`` each."""
+    names = tuple(sorted({n for s in sites for n in s[3]}))
+    rows_site, rows_pos, rows_load, rows_li, rows_rt = [], [], [], [], []
+    for idx, pos, count, loadout, interval, reload in sites:
+        load = [int(loadout.get(n, 0)) for n in names]
+        for _ in range(count):
+            rows_site.append(idx)
+            rows_pos.append(np.asarray(pos, dtype=float))
+            rows_load.append(load)
+            rows_li.append(interval)
+            rows_rt.append(reload)
+    u = len(rows_site)
+    load = np.array(rows_load, dtype=np.int64).reshape(u, len(names))
+    return LauncherBank(
+        type_names=names,
+        site=np.array(rows_site, dtype=np.int64),
+        pos_m=np.array(rows_pos, dtype=float).reshape(u, 3),
+        rounds=load.copy(),
+        loadout=load,
+        next_fire_s=np.zeros(u),
+        reload_done_s=np.full(u, np.nan),
+        launch_interval_s=np.array(rows_li, dtype=float),
+        reload_time_s=np.array(rows_rt, dtype=float),
+        reserve=reloads_per_unit * load.sum(axis=0),
+    )
+
+
+def update_reloads(bank: LauncherBank, t_s: float) -> LauncherBank:
+    """Finish reloads that are due and start reloads of empty units while the reserve lasts."""
+    rounds = bank.rounds.copy()
+    reserve = bank.reserve.copy()
+    done_s = bank.reload_done_s.copy()
+    due = np.isfinite(done_s) & (done_s <= t_s)
+    for u in np.flatnonzero(due):
+        take = np.minimum(bank.loadout[u], reserve)
+        rounds[u] += take
+        reserve -= take
+        done_s[u] = np.nan
+    empty = (rounds.sum(axis=1) == 0) & np.isnan(done_s)
+    can = empty & (np.minimum(bank.loadout, reserve[None, :]).sum(axis=1) > 0)
+    done_s[can] = t_s + bank.reload_time_s[can]
+    return replace(bank, rounds=rounds, reserve=reserve, reload_done_s=done_s)
+
+
+def weapon_rows(bank: LauncherBank, t_s: float, per_unit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate rounds for one decision: (unit (R,), type (R,)), at most ``per_unit`` per unit
+    (``per_unit`` launches at ``launch_interval_s`` spacing), only units able to fire now."""
+    units, types = [], []
+    ready = bank.next_fire_s <= t_s + 1e-9
+    for u in np.flatnonzero(ready):
+        left = per_unit
+        for k in np.flatnonzero(bank.rounds[u] > 0):
+            n = int(min(left, bank.rounds[u, k]))
+            units += [u] * n
+            types += [k] * n
+            left -= n
+            if left == 0:
+                break
+    return np.array(units, dtype=np.int64), np.array(types, dtype=np.int64)
+
+
+def fire(
+    bank: LauncherBank, unit: np.ndarray, type_index: np.ndarray, t_s: float
+) -> tuple[LauncherBank, np.ndarray]:
+    """Fire one round per (unit, type) row; returns the new bank and each round's launch time
+    (s): a unit's k-th round this call leaves ``k * launch_interval_s`` after ``t_s``.
+
+    Raises ValueError if any unit would fire more rounds than it holds.
+    """
+    rounds = bank.rounds.copy()
+    np.subtract.at(rounds, (unit, type_index), 1)
+    if np.any(rounds < 0):
+        raise ValueError("fire orders exceed the rounds held by a launcher unit")
+    order = np.argsort(unit, kind="stable")
+    launch_s = np.empty(unit.shape[0])
+    nxt = bank.next_fire_s.copy()
+    for i in order:
+        u = unit[i]
+        launch_s[i] = max(t_s, nxt[u])
+        nxt[u] = launch_s[i] + bank.launch_interval_s[u]
+    return replace(bank, rounds=rounds, next_fire_s=nxt), launch_s
+
+
+@dataclass(frozen=True)
+class FireOrders:
+    """Rows of weapons fired: ``row`` (F,) index into the candidate rows, ``target`` (F,)."""
+
+    row: np.ndarray
+    target: np.ndarray
+
+
+def plan_fire(
+    kill_prob: np.ndarray,
+    target_value: np.ndarray,
+    *,
+    free_missile_channels: int,
+    free_target_channels: int,
+    engaged: np.ndarray | None = None,
+    per_target: int = 1,
+    method: str = "auto",
+) -> FireOrders:
+    """Choose which candidate rounds (rows of ``kill_prob`` (R, T)) fire at which targets.
+
+    At most ``free_missile_channels`` rounds in total, at most ``per_target`` per target, and
+    new targets (not in ``engaged`` (T,) bool, already holding a target channel) only while
+    ``free_target_channels`` last. Rows with all-zero Pk never fire. Pure function.
+    """
+    p = np.asarray(kill_prob, dtype=float)
+    v = np.asarray(target_value, dtype=float)
+    n_r, n_t = p.shape
+    engaged = np.zeros(n_t, bool) if engaged is None else np.asarray(engaged, bool)
+    if n_r == 0 or n_t == 0 or free_missile_channels <= 0:
+        return FireOrders(np.empty(0, np.int64), np.empty(0, np.int64))
+    if free_target_channels <= 0:
+        p = p * engaged[None, :]
+    rows = np.flatnonzero(p.max(axis=1) > 0)
+    # the best rounds first if there are more than missile channels
+    rows = rows[np.argsort(-p[rows].max(axis=1), kind="stable")][:free_missile_channels]
+    sub = p[rows]
+    a = assign(sub, v, max_per_target=per_target, method=method)
+    new_targets = np.setdiff1d(np.unique(a[a >= 0]), np.flatnonzero(engaged))
+    if new_targets.size > max(free_target_channels, 0):
+        # keep the new targets with the largest value killed, then re-assign on those
+        gain = np.array(
+            [v[j] * (1 - np.prod(1 - sub[a == j, j])) for j in new_targets], dtype=float
+        )
+        keep = new_targets[np.argsort(-gain, kind="stable")[:free_target_channels]]
+        allowed = engaged.copy()
+        allowed[keep] = True
+        a = assign(sub * allowed[None, :], v, max_per_target=per_target, method=method)
+    fired = a >= 0
+    return FireOrders(rows[fired], a[fired])

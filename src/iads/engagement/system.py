@@ -1,0 +1,515 @@
+"""Engagement in the simulation: a ``FireControlSystem`` per battery and one ``InterceptorSystem``.
+
+Wiring only; the physics and algorithms are the pure functions of this package. The systems
+read the world by duck typing (``iads.sim.world.World``; this module does not import
+``iads.sim``):
+
+- ``world.batteries[b]`` (``command_post``, ``radars``, ``launchers``), ``world.radars``,
+  ``world.launchers``, ``world.assets``, ``world.threats`` (``pos_m``, ``vel_mps``, ``status``,
+  ``id``, ``max_lateral_accel_mps2``), ``world.tracks``, ``world.rng``, ``world.log``,
+  ``world.busy``; ``world.interceptors`` is set to this package's ``InterceptorStore``.
+
+The air picture of a battery is ``world.tracks[b]`` when a tracker provides it (a
+``TrackTable``-like object with ``x`` and ``confirmed``, or columns ``x_m ... vz_mps``); each
+track is matched to the nearest flying threat (truth) within ``TRACK_GATE_M`` (the threat the
+interceptor will actually meet). Without tracks the command post falls back to the truth state
+of the flying threats inside its radars' coverage (range, elevation and sector): an ideal
+tracker, reported as ``picture_source == "truth"``.
+
+Events (kinds read by ``iads.sim.summary``): ``engage`` (entity = threat, other = interceptor,
+value = planned Pk, at the launcher), ``intercept`` (value = miss distance m, at closest
+approach), then ``kill`` or ``miss`` (value = Pk drawn against, NaN when the interceptor never
+reached a closest approach: time-out, too slow, ground, or its target was already gone).
+
+To run engagements in every simulation the lead registers the factory once, after the radar
+and tracker factories::
+
+    from iads.sim.build import SYSTEM_FACTORIES
+    from iads.engagement.system import engagement_systems
+    SYSTEM_FACTORIES.append(engagement_systems)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from iads.engagement import flyout as fo
+from iads.engagement.battery import (
+    LauncherBank,
+    fire,
+    make_bank,
+    plan_fire,
+    update_reloads,
+    weapon_rows,
+)
+from iads.engagement.envelope import feasible, planned_kill_probability, predicted_intercept
+from iads.engagement.kill import draw_kills
+from iads.engagement.tables import table_for
+from iads.engagement.threat_eval import evaluate
+from iads.scenario.equipment import InterceptorType
+
+FLYING_THREAT = 1
+KILLED_THREAT = 2
+LOOK_TIME_S = 2.0
+"""Kill assessment: a target whose interceptor reached its outcome is re-engaged this long
+after (shoot-look-shoot)."""
+TRACK_GATE_M = 3_000.0
+UNLIMITED = 10**9
+
+
+@dataclass
+class InterceptorStore:
+    """Every interceptor fired in a run, struct-of-arrays (row = interceptor id).
+
+    ``done`` (N,) bool once the interceptor has its outcome; ``threat`` (N,) the threat it
+    flies at; ``est_*`` the command post's latest estimate of that threat (midcourse uplink).
+    """
+
+    types: list[InterceptorType] = field(default_factory=list)
+    type_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    battery: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    threat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    launch_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    outcome_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    done: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    cost_usd: np.ndarray = field(default_factory=lambda: np.empty(0))
+    planned_pk: np.ndarray = field(default_factory=lambda: np.empty(0))
+    est_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+    est_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+    est_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    state: fo.FlyoutState = field(
+        default_factory=lambda: fo.FlyoutState(
+            np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty((0, 3))
+        )
+    )
+    params: fo.InterceptorParams | None = None
+
+    def __len__(self) -> int:
+        return int(self.threat.shape[0])
+
+    def type_id(self, itype: InterceptorType) -> int:
+        for i, t in enumerate(self.types):
+            if t == itype:
+                return i
+        self.types.append(itype)
+        return len(self.types) - 1
+
+    def add(
+        self,
+        itype: InterceptorType,
+        battery: int,
+        threat: np.ndarray,
+        launch_time_s: np.ndarray,
+        state: fo.FlyoutState,
+        planned_pk: np.ndarray,
+        est_pos_m: np.ndarray,
+        est_vel_mps: np.ndarray,
+        t_s: float,
+    ) -> np.ndarray:
+        """Append interceptors of one type; returns their ids."""
+        n = threat.shape[0]
+        ids = np.arange(len(self), len(self) + n)
+        k = self.type_id(itype)
+        params = fo.InterceptorParams.from_types([itype] * n)
+        cat = np.concatenate
+        self.type_index = cat([self.type_index, np.full(n, k)])
+        self.battery = cat([self.battery, np.full(n, battery)])
+        self.threat = cat([self.threat, threat])
+        self.launch_time_s = cat([self.launch_time_s, launch_time_s])
+        self.outcome_time_s = cat([self.outcome_time_s, np.full(n, np.nan)])
+        self.done = cat([self.done, np.zeros(n, bool)])
+        self.cost_usd = cat([self.cost_usd, np.full(n, itype.cost_usd)])
+        self.planned_pk = cat([self.planned_pk, planned_pk])
+        self.est_pos_m = cat([self.est_pos_m, est_pos_m])
+        self.est_vel_mps = cat([self.est_vel_mps, est_vel_mps])
+        self.est_time_s = cat([self.est_time_s, np.full(n, t_s)])
+        self.state = fo.FlyoutState.concat([self.state, state])
+        self.params = (
+            params if self.params is None else fo.InterceptorParams.concat([self.params, params])
+        )
+        return ids
+
+    def busy(self, _world: Any = None) -> bool:
+        """True while any interceptor is still in the air (or waiting on its launcher)."""
+        return bool(np.any(~self.done))
+
+
+def store_of(world: Any) -> InterceptorStore:
+    """The world's interceptor store (created on first use, with its ``busy`` predicate)."""
+    if not isinstance(world.interceptors, InterceptorStore):
+        world.interceptors = InterceptorStore()
+        world.busy.append(world.interceptors.busy)
+    return world.interceptors
+
+
+# --- the air picture -----------------------------------------------------------------------
+
+
+def _radar_covers(rec: Any, pos_m: np.ndarray) -> np.ndarray:
+    """(..., ) bool: points inside the radar's instrumented range, elevation limits, sector."""
+    d = np.asarray(pos_m, float) - rec.pos_m
+    rng = np.linalg.norm(d, axis=-1)
+    ground = np.hypot(d[..., 0], d[..., 1])
+    elev = np.degrees(np.arctan2(d[..., 2] + ground**2 / (2 * fo.EARTH_RADIUS_M), ground))
+    rt = rec.type
+    ok = (rng <= rt.instrumented_range_m) & (rng >= rt.min_range_m)
+    ok &= (elev >= rt.min_elevation_deg) & (elev <= rt.max_elevation_deg)
+    if rt.scan == "sector" and rt.sector_width_deg < 360:
+        az = np.arctan2(d[..., 0], d[..., 1])
+        off = np.angle(np.exp(1j * (az - rec.boresight_rad)))
+        ok &= np.abs(off) <= np.radians(rt.sector_width_deg) / 2
+    return ok
+
+
+def _tracks_state(tracks: Any, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Positions and velocities (M, 3) of confirmed tracks, extrapolated to ``t_s``."""
+    if hasattr(tracks, "x") and hasattr(tracks, "confirmed"):
+        x = np.asarray(tracks.x)[np.asarray(tracks.confirmed)]
+        return x[:, :3], x[:, 3:6]
+    if isinstance(tracks, dict) and "x_m" in tracks:
+        pos = np.column_stack([tracks["x_m"], tracks["y_m"], tracks["z_m"]]).astype(float)
+        vel = np.column_stack([tracks["vx_mps"], tracks["vy_mps"], tracks["vz_mps"]]).astype(float)
+        age = t_s - np.asarray(tracks.get("time_s", np.full(len(pos), t_s)), dtype=float)
+        return pos + vel * age[:, None], vel
+    return None
+
+
+def battery_picture(
+    world: Any, b: int, t_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """(threat ids (T,), positions (T, 3), velocities (T, 3), source "tracks" | "truth")."""
+    th = world.threats
+    flying = np.flatnonzero(th.status == FLYING_THREAT)
+    got = _tracks_state(world.tracks.get(b), t_s) if world.tracks.get(b) is not None else None
+    if got is not None:
+        pos, vel = got
+        if flying.size == 0 or pos.shape[0] == 0:
+            return np.empty(0, np.int64), np.empty((0, 3)), np.empty((0, 3)), "tracks"
+        d = np.linalg.norm(pos[:, None, :] - th.pos_m[flying][None, :, :], axis=-1)
+        near = np.argmin(d, axis=1)
+        ok = d[np.arange(pos.shape[0]), near] <= TRACK_GATE_M
+        ids, first = np.unique(flying[near[ok]], return_index=True)
+        rows = np.flatnonzero(ok)[first]
+        return ids, pos[rows], vel[rows], "tracks"
+    bat = world.batteries[b]
+    seen = np.zeros(flying.size, bool)
+    for r in bat.radars:
+        seen |= _radar_covers(world.radars[r], th.pos_m[flying])
+    ids = flying[seen]
+    return ids, th.pos_m[ids].copy(), th.vel_mps[ids].copy(), "truth"
+
+
+# --- fire control --------------------------------------------------------------------------
+
+
+@dataclass
+class FireControlSystem:
+    """One battery's command post: threat evaluation, Pk matrix, assignment, launches."""
+
+    battery: int
+    name: str
+    period_s: float
+    command_post: Any
+    bank: LauncherBank
+    itypes: dict[str, InterceptorType]
+    fire_radars: list[Any]
+    missile_channels: int
+    target_channels: int
+    picture_source: str = ""
+    first_seen_s: dict[int, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_world(cls, world: Any, b: int, catalog_types: dict[str, InterceptorType]):
+        bat = world.batteries[b]
+        sites = [
+            (
+                li,
+                world.launchers[li].pos_m,
+                world.launchers[li].count,
+                world.launchers[li].loadout,
+                world.launchers[li].type.launch_interval_s,
+                world.launchers[li].type.reload_time_s,
+            )
+            for li in bat.launchers
+        ]
+        bank = make_bank(sites)
+        radars = [world.radars[r] for r in bat.radars]
+        fire_radars = [r for r in radars if r.type.max_guided_missiles > 0]
+        missiles = sum(r.type.max_guided_missiles for r in fire_radars) or UNLIMITED
+        targets = sum(r.type.max_engaged_targets for r in fire_radars) or UNLIMITED
+        return cls(
+            battery=b,
+            name=f"fire_control/{bat.name}",
+            period_s=bat.command_post.decision_period_s,
+            command_post=bat.command_post,
+            bank=bank,
+            itypes={n: catalog_types[n] for n in bank.type_names},
+            fire_radars=fire_radars or radars,
+            missile_channels=missiles,
+            target_channels=targets,
+        )
+
+    def step(self, world: Any, t_s: float, dt_s: float) -> None:
+        store = store_of(world)
+        self.bank = update_reloads(self.bank, t_s)
+        ids, pos, vel, self.picture_source = battery_picture(world, self.battery, t_s)
+        for i in ids:
+            self.first_seen_s.setdefault(int(i), t_s)
+        self._uplink(store, ids, pos, vel, t_s)
+        if ids.size == 0 or self.bank.rounds.sum() == 0:
+            return
+        mine = (store.battery == self.battery) & ~store.done
+        busy_threats = set(store.threat[mine].tolist())
+        look = store.outcome_time_s[(store.battery == self.battery) & store.done]
+        look_thr = store.threat[(store.battery == self.battery) & store.done]
+        recent = set(look_thr[look > t_s - LOOK_TIME_S].tolist())
+        cp = self.command_post
+        eligible = np.array(
+            [
+                t_s - self.first_seen_s[int(i)] >= cp.reaction_time_s - 1e-9
+                and int(i) not in busy_threats
+                and int(i) not in recent
+                for i in ids
+            ]
+        )
+        a = world.assets
+        ev = evaluate(pos, vel, a.pos_m, a.radius_m, a.value)
+        if len(a) > 0:
+            eligible &= ev.asset >= 0
+            value = ev.priority
+        else:
+            value = np.ones(ids.size)
+        if not eligible.any():
+            return
+        sel = np.flatnonzero(eligible)
+        per_target = 1 if cp.doctrine == "shoot_look_shoot" else cp.salvo_size
+        unit, kind = weapon_rows(self.bank, t_s, per_unit=per_target)
+        if unit.size == 0:
+            return
+        tmax = self._deadline(ev, sel, len(a))
+        pk, pips = self._pk_matrix(world, unit, kind, ids[sel], pos[sel], vel[sel], tmax)
+        pk[pk < cp.min_kill_probability] = 0.0
+        in_flight = int(np.count_nonzero(mine))
+        orders = plan_fire(
+            pk,
+            value[sel],
+            free_missile_channels=self.missile_channels - in_flight,
+            free_target_channels=self.target_channels - len(busy_threats),
+            per_target=per_target,
+            method=cp.wta,
+        )
+        if orders.row.size:
+            self._launch(
+                world, store, orders, unit, kind, ids[sel], pos[sel], vel[sel], pk, pips, t_s
+            )
+
+    @staticmethod
+    def _deadline(ev: Any, sel: np.ndarray, n_assets: int) -> np.ndarray:
+        """Latest useful intercept time per target: reaching the asset radius, or the closest
+        approach to the asset's centre if later (a threat inside the radius still flies on)."""
+        if n_assets == 0:
+            return np.full(sel.size, np.inf)
+        a = np.maximum(ev.asset[sel], 0)
+        t_cpa = ev.t_cpa_s[sel, a]
+        t_in = ev.time_to_asset_s[sel]
+        return np.fmax(np.where(np.isfinite(t_in), t_in, np.nan), t_cpa)
+
+    def _uplink(self, store: InterceptorStore, ids, pos, vel, t_s: float) -> None:
+        """Midcourse command updates: this battery's interceptors get the latest estimates."""
+        mine = np.flatnonzero((store.battery == self.battery) & ~store.done)
+        if mine.size == 0 or ids.size == 0:
+            return
+        lookup = {int(i): k for k, i in enumerate(ids)}
+        for m in mine:
+            k = lookup.get(int(store.threat[m]))
+            if k is not None:
+                store.est_pos_m[m], store.est_vel_mps[m] = pos[k], vel[k]
+                store.est_time_s[m] = t_s
+
+    def _pk_matrix(self, world, unit, kind, tid, pos, vel, t_limit):
+        """Planned Pk (R, T) and PIPs (R, T, 3) of candidate rounds against targets."""
+        n_r, n_t = unit.size, tid.size
+        pk = np.zeros((n_r, n_t))
+        pips = np.full((n_r, n_t, 3), np.nan)
+        site = self.bank.site[unit]
+        for s in np.unique(site):
+            for k in np.unique(kind[site == s]):
+                rows = np.flatnonzero((site == s) & (kind == k))
+                itype = self.itypes[self.bank.type_names[k]]
+                lp = self.bank.pos_m[unit[rows[0]]][None, :]
+                icpt = predicted_intercept(
+                    lp, pos, vel, table_for(itype), itype.max_time_of_flight_s
+                )
+                ok = feasible(icpt, itype, t_limit_s=t_limit)
+                ok &= _radar_ok(self.fire_radars, icpt.pip_m)
+                p = planned_kill_probability(
+                    itype, icpt.speed_mps, world.threats.max_lateral_accel_mps2[tid][None, :]
+                )
+                pk[rows] = np.where(ok, p, 0.0)
+                pips[rows] = icpt.pip_m
+        return pk, pips
+
+    def _launch(self, world, store, orders, unit, kind, tid, pos, vel, pk, pips, t_s):
+        u, k = unit[orders.row], kind[orders.row]
+        self.bank, launch_s = fire(self.bank, u, k, t_s)
+        for kk in np.unique(k):
+            sel = np.flatnonzero(k == kk)
+            itype = self.itypes[self.bank.type_names[kk]]
+            rows, tgt = orders.row[sel], orders.target[sel]
+            params = fo.InterceptorParams.from_types([itype] * sel.size)
+            lp = self.bank.pos_m[u[sel]]
+            state = fo.launch(lp, pips[rows, tgt], params)
+            ids = store.add(
+                itype,
+                self.battery,
+                tid[tgt],
+                launch_s[sel],
+                state,
+                pk[rows, tgt],
+                pos[tgt],
+                vel[tgt],
+                t_s,
+            )
+            world.log.record(
+                "engage", launch_s[sel], tid[tgt], other_id=ids, pos_m=lp, value=pk[rows, tgt]
+            )
+
+
+def _radar_ok(radars: list[Any], pip_m: np.ndarray) -> np.ndarray:
+    """(1, T) bool: some fire-control radar covers the PIP (sector included)."""
+    ok = np.zeros(pip_m.shape[:-1], bool)
+    finite = np.isfinite(pip_m).all(axis=-1)
+    safe = np.where(finite[..., None], pip_m, 0.0)
+    for rec in radars:
+        ok |= _radar_covers(rec, safe)
+    return ok & finite
+
+
+# --- interceptors in flight ----------------------------------------------------------------
+
+
+@dataclass
+class InterceptorSystem:
+    """Flies every interceptor each tick, resolves closest approaches, draws kills."""
+
+    name: str = "interceptors"
+    period_s: float = 0.0
+    battery_names: list[str] = field(default_factory=list)
+    _prev_vel: np.ndarray | None = None
+
+    def step(self, world: Any, t_s: float, dt_s: float) -> None:
+        store = store_of(world)
+        th = world.threats
+        acc = self._threat_accel(th.vel_mps, dt_s)
+        live = np.flatnonzero(~store.done & (store.launch_time_s <= t_s + 1e-9))
+        if live.size == 0:
+            return
+        tgt = store.threat[live]
+        gone = th.status[tgt] != FLYING_THREAT
+        if gone.any():
+            self._finish(world, store, live[gone], t_s, "miss", np.nan, None)
+        live, tgt = live[~gone], tgt[~gone]
+        if live.size == 0:
+            return
+        est = (
+            store.est_pos_m[live]
+            + store.est_vel_mps[live] * (t_s - store.est_time_s[live])[:, None]
+        )
+        r = fo.advance(
+            store.state.take(live),
+            store.params.take(live),
+            th.pos_m[tgt],
+            th.vel_mps[tgt],
+            acc[tgt],
+            dt_s=dt_s,
+            est_pos_m=est,
+            est_vel_mps=store.est_vel_mps[live],
+        )
+        st = store.state
+        st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps
+        st.t_flight_s[live], st.acc_lat_mps2[live] = r.state.t_flight_s, r.state.acc_lat_mps2
+        cpa = np.flatnonzero(r.outcome == fo.CPA)
+        if cpa.size:
+            self._resolve(
+                world, store, live[cpa], r.miss_m[cpa], t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa]
+            )
+        failed = np.flatnonzero((r.outcome != fo.CPA) & (r.outcome != fo.FLYING))
+        if failed.size:
+            self._finish(
+                world, store, live[failed], t_s + dt_s, "miss", np.nan, r.state.pos_m[failed]
+            )
+
+    def _threat_accel(self, vel: np.ndarray, dt_s: float) -> np.ndarray:
+        """Threat accelerations (N, 3) by finite difference of the truth velocities."""
+        v = np.nan_to_num(vel)
+        if self._prev_vel is None or self._prev_vel.shape != v.shape:
+            acc = np.zeros_like(v)
+        else:
+            acc = (v - self._prev_vel) / dt_s
+        self._prev_vel = v.copy()
+        return acc
+
+    def _resolve(self, world, store, ids, miss_m, t_cpa_s, pos_cpa_m) -> None:
+        th = world.threats
+        tgt = store.threat[ids]
+        world.log.record("intercept", t_cpa_s, tgt, other_id=ids, pos_m=pos_cpa_m, value=miss_m)
+        killed = np.zeros(ids.size, bool)
+        pk = np.zeros(ids.size)
+        for b in np.unique(store.battery[ids]):
+            sel = np.flatnonzero(store.battery[ids] == b)
+            params = store.params.take(ids[sel])
+            rng = world.rng(f"engagement/{world.batteries[int(b)].name}")
+            killed[sel], pk[sel] = draw_kills(
+                miss_m[sel], params.lethal_radius_m, params.reliability, rng
+            )
+        for i in np.argsort(t_cpa_s, kind="stable"):  # two kills on one threat: the first
+            if killed[i] and th.status[tgt[i]] == FLYING_THREAT:
+                th.status[tgt[i]] = KILLED_THREAT
+            else:
+                killed[i] = False
+        if killed.any():
+            world.log.record(
+                "kill",
+                t_cpa_s[killed],
+                tgt[killed],
+                other_id=ids[killed],
+                pos_m=pos_cpa_m[killed],
+                value=pk[killed],
+            )
+        if (~killed).any():
+            world.log.record(
+                "miss",
+                t_cpa_s[~killed],
+                tgt[~killed],
+                other_id=ids[~killed],
+                pos_m=pos_cpa_m[~killed],
+                value=pk[~killed],
+            )
+        store.done[ids] = True
+        store.outcome_time_s[ids] = t_cpa_s
+
+    def _finish(self, world, store, ids, t_s, kind, value, pos_m) -> None:
+        world.log.record(kind, t_s, store.threat[ids], other_id=ids, pos_m=pos_m, value=value)
+        store.done[ids] = True
+        store.outcome_time_s[ids] = t_s
+
+
+def engagement_systems(scenario: Any, world: Any) -> list[Any]:
+    """A ``SYSTEM_FACTORIES`` entry: one fire control per battery with launchers, then the
+    interceptor system."""
+    from iads.scenario.load import interceptor_type
+
+    systems: list[Any] = []
+    for b, bat in enumerate(world.batteries):
+        if not bat.launchers:
+            continue
+        names = {n for li in bat.launchers for n in world.launchers[li].loadout}
+        types = {n: interceptor_type(scenario, n) for n in names}
+        systems.append(FireControlSystem.from_world(world, b, types))
+    if systems:
+        store_of(world)
+        systems.append(InterceptorSystem())
+    return systems

@@ -1,0 +1,102 @@
+"""Battery: never fires more rounds than it holds, never guides more than its channels."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iads.engagement.battery import (
+    fire,
+    make_bank,
+    plan_fire,
+    update_reloads,
+    weapon_rows,
+)
+
+
+def bank(count=2, load=None, interval=3.0, reload=600.0, reloads=1):
+    load = {"A": 4, "B": 1} if load is None else load
+    return make_bank([(0, np.zeros(3), count, load, interval, reload)], reloads_per_unit=reloads)
+
+
+def test_make_bank_and_rows():
+    b = bank()
+    assert b.type_names == ("A", "B") and b.n_units == 2
+    np.testing.assert_array_equal(b.rounds, [[4, 1], [4, 1]])
+    np.testing.assert_array_equal(b.reserve, [8, 2])
+    u, k = weapon_rows(b, 0.0, per_unit=3)
+    np.testing.assert_array_equal(u, [0, 0, 0, 1, 1, 1])
+    np.testing.assert_array_equal(k, [0, 0, 0, 0, 0, 0])
+
+
+def test_fire_staggers_and_refuses_overdraw():
+    b = bank(count=1)
+    b2, t = fire(b, np.array([0, 0]), np.array([0, 1]), 10.0)
+    np.testing.assert_allclose(t, [10.0, 13.0])
+    np.testing.assert_array_equal(b2.rounds, [[3, 0]])
+    assert weapon_rows(b2, 15.9, 2)[0].size == 0  # busy until 16 s
+    assert weapon_rows(b2, 16.0, 2)[0].size == 2
+    with pytest.raises(ValueError, match="exceed the rounds"):
+        fire(b2, np.array([0]), np.array([1]), 20.0)
+    np.testing.assert_array_equal(b.rounds, [[4, 1]])  # input untouched
+
+
+def test_reload_from_reserve_only():
+    b = bank(count=1, load={"A": 2}, reload=100.0, reloads=1)
+    b, _ = fire(b, np.array([0, 0]), np.array([0, 0]), 0.0)
+    b = update_reloads(b, 5.0)
+    assert b.reload_done_s[0] == pytest.approx(105.0)
+    assert update_reloads(b, 104.0).rounds[0, 0] == 0
+    b = update_reloads(b, 105.0)
+    assert b.rounds[0, 0] == 2 and b.reserve[0] == 0
+    b, _ = fire(b, np.array([0, 0]), np.array([0, 0]), 200.0)
+    b = update_reloads(b, 300.0)
+    assert np.isnan(b.reload_done_s[0]) and b.rounds[0, 0] == 0  # reserve exhausted
+
+
+def test_battery_never_fires_more_than_it_holds():
+    rng = np.random.default_rng(np.random.SeedSequence(31))
+    b = bank(count=3, load={"A": 2, "B": 2}, interval=1.0, reload=20.0, reloads=1)
+    held = int(b.rounds.sum() + b.reserve.sum())
+    fired = 0
+    for step in range(200):
+        t = float(step)
+        b = update_reloads(b, t)
+        u, k = weapon_rows(b, t, per_unit=2)
+        p = rng.uniform(0, 1, (u.size, 5))
+        orders = plan_fire(
+            p, np.ones(5), free_missile_channels=4, free_target_channels=3, per_target=2
+        )
+        b, _ = fire(b, u[orders.row], k[orders.row], t)
+        fired += orders.row.size
+        assert np.all(b.rounds >= 0)
+    assert fired == held  # everything was eventually fired, and never more
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 12),
+    st.integers(1, 6),
+    st.integers(0, 8),
+    st.integers(0, 5),
+    st.integers(1, 3),
+    st.integers(0, 2**31 - 1),
+)
+def test_plan_fire_respects_channels(n_r, n_t, missiles, targets, per_target, seed):
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    p = rng.uniform(0, 1, (n_r, n_t)) * (rng.random((n_r, n_t)) < 0.7)
+    engaged = rng.random(n_t) < 0.3
+    o = plan_fire(
+        p,
+        rng.uniform(1, 10, n_t),
+        free_missile_channels=missiles,
+        free_target_channels=targets,
+        engaged=engaged,
+        per_target=per_target,
+    )
+    assert o.row.size <= missiles
+    assert np.unique(o.row).size == o.row.size
+    assert np.all(np.bincount(o.target, minlength=n_t) <= per_target)
+    new = np.setdiff1d(np.unique(o.target), np.flatnonzero(engaged))
+    assert new.size <= targets
+    assert np.all(p[o.row, o.target] > 0)
