@@ -162,3 +162,17 @@ def test_nan_state_propagates_not_raises(bad):
         x, np.eye(6)[None] * 100, np.array([[1e4, 0.1, 0.1]]), R_POLAR, SENSOR
     )
     assert np.isnan(xu).any()
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rr=st.booleans())
+def test_update_never_adds_uncertainty(seed, rr):
+    """P_post <= P_prior in the Loewner order (P_prior - P_post is PSD) for any plot."""
+    rng = make_rng(8, seed)
+    x = random_targets(rng, 3)
+    P = random_spd(rng, 6, (3,), 500.0)
+    R = polar_noise_cov(50.0, 0.003, 0.004, 5.0 if rr else None)
+    z = polar_measure(x + rng.normal(size=x.shape) * 100, SENSOR, rr)
+    _, Pu, _, _ = ekf_update_polar(x, P, z, R, SENSOR, rr)
+    gap = np.linalg.eigvalsh(P - Pu)
+    assert np.all(gap > -1e-9 * np.abs(P).max())
