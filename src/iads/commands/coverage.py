@@ -127,6 +127,8 @@ def compute(
             nn = m.site_pos_m[1] + np.cos(fp.azimuth_rad) * outer
             lat, lon, _ = enu_to_geodetic(np.column_stack([e, nn, np.zeros(a)]), origin)
             has = np.isfinite(fp.detect_max_m)
+            reach = np.nan_to_num(fp.engage_max_m)
+            can = np.isfinite(fp.engage_max_m)
             add(
                 fcols,
                 altitude_m=np.full(a, band),
@@ -139,6 +141,12 @@ def compute(
                 detect_edge_y_m=np.where(has, nn, np.nan),
                 detect_edge_lat_deg=np.where(has, lat, np.nan),
                 detect_edge_lon_deg=np.where(has, lon, np.nan),
+                engage_edge_x_m=np.where(
+                    can, m.site_pos_m[0] + np.sin(fp.azimuth_rad) * reach, np.nan
+                ),
+                engage_edge_y_m=np.where(
+                    can, m.site_pos_m[1] + np.cos(fp.azimuth_rad) * reach, np.nan
+                ),
             )
     vtab = {k: np.array(v, dtype=object) for k, v in vert.items()}
     vtab.update({k: np.concatenate(v) for k, v in vcols.items()})
@@ -190,7 +198,10 @@ def write_html(out_dir: Path, title: str, vtab: dict, ftab: dict) -> Path:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("Vertical coverage", "Detection footprint per altitude band (ENU)"),
+        subplot_titles=(
+            "Vertical coverage (slant range)",
+            "Detection (solid) and engagement (dashed) footprints per band (ENU)",
+        ),
     )
     radars = list(dict.fromkeys(vtab["radar"]))
     for name in radars:
@@ -210,13 +221,22 @@ def write_html(out_dir: Path, title: str, vtab: dict, ftab: dict) -> Path:
             )
         for band in np.unique(ftab["altitude_m"]):
             f = (ftab["radar"] == name) & (ftab["altitude_m"] == band)
-            x = np.append(ftab["detect_edge_x_m"][f], ftab["detect_edge_x_m"][f][:1]) / 1e3
-            y = np.append(ftab["detect_edge_y_m"][f], ftab["detect_edge_y_m"][f][:1]) / 1e3
-            fig.add_trace(
-                go.Scatter(x=x, y=y, mode="lines", name=f"{name} @ {band:g} m", legendgroup=name),
-                row=1,
-                col=2,
-            )
+            for kind, dash in (("detect", None), ("engage", "dash")):
+                xs, ys = ftab[f"{kind}_edge_x_m"][f], ftab[f"{kind}_edge_y_m"][f]
+                if not np.isfinite(xs).any():
+                    continue
+                fig.add_trace(
+                    go.Scatter(
+                        x=np.append(xs, xs[:1]) / 1e3,  # closed ring; NaN leaves gaps
+                        y=np.append(ys, ys[:1]) / 1e3,
+                        mode="lines",
+                        name=f"{name} {kind} @ {band:g} m",
+                        legendgroup=name,
+                        line={"dash": dash},
+                    ),
+                    row=1,
+                    col=2,
+                )
     fig.update_xaxes(title_text="slant range (km)", row=1, col=1)
     fig.update_yaxes(title_text="altitude (km)", row=1, col=1)
     fig.update_xaxes(title_text="east (km)", row=1, col=2)
