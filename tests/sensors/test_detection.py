@@ -68,6 +68,14 @@ def test_published_required_snr():
     assert required_snr_db(0.9, 1e-6, 1, 1) == pytest.approx(21.1, abs=0.1)
 
 
+def test_fluctuation_loss_single_pulse():
+    # Skolnik, Introduction to Radar Systems 3rd ed., Fig. 2.23 (fluctuation loss against Pd,
+    # one pulse): about 8 dB for Swerling 1/2 and 4 dB for Swerling 3/4 at Pd 0.9
+    steady = required_snr_db(0.9, 1e-6, 1, 0)
+    assert required_snr_db(0.9, 1e-6, 1, 1) - steady == pytest.approx(8.0, abs=0.3)
+    assert required_snr_db(0.9, 1e-6, 1, 3) - steady == pytest.approx(4.0, abs=0.3)
+
+
 def test_frequency_agility_crossover_near_360_pulses():
     # Richards (Noncoherent integration gain notes, 2014): for Pd 0.9, Pfa 1e-6, a Swerling 2
     # (frequency-agile) noncoherent sum beats coherent integration of a Swerling 1 target
