@@ -33,7 +33,9 @@ __all__ = [
     "TrackerConfig",
     "TrackerState",
     "scans_from_detections",
+    "tracker_manage",
     "tracker_step",
+    "tracker_update",
     "track_columns",
 ]
 
@@ -389,10 +391,13 @@ def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         yield sensors[k], np.flatnonzero(inverse == k)
 
 
-def tracker_step(
+def tracker_update(
     config: TrackerConfig, state: TrackerState, t_s: float, plots: Plots
-) -> TrackerState:
-    """Process one scan of plots at time ``t_s`` (s) and return the new tracker state."""
+) -> tuple[TrackerState, NDArray[np.bool_]]:
+    """Predict every track to ``t_s`` (s), associate and update with ``plots``, and start
+    tentative tracks from the plots left over; no hit/miss bookkeeping (see
+    :func:`tracker_manage`). Returns the new state and a hit mask over its table's rows (rows
+    created here count as hit)."""
     ops = FILTERS[config.filter]
     if state.t_s is not None and t_s < state.t_s:
         raise ValueError(f"scans must come in time order: {t_s} s after {state.t_s} s")
@@ -423,15 +428,44 @@ def tracker_step(
     if config.initiation == "two_point":
         pos, cov = _converted(leftovers)
         state = _initiate_two_point(ops, state, pos, cov, t_s, config)
+    hit_all = np.ones(len(state.table), dtype=bool)
+    hit_all[:n_before] = hit
+    return state, hit_all
+
+
+def tracker_manage(
+    config: TrackerConfig,
+    state: TrackerState,
+    t_s: float,
+    hit: ArrayLike,
+    record: ArrayLike,
+) -> TrackerState:
+    """End of a scan at ``t_s`` (s): for the rows in ``record`` (N,) bool (the tracks the scan
+    looked at, not those it started) shift in ``hit`` (N,) bool, then confirm (M of N) and
+    delete. Rows not recorded keep their history: a track outside every sensor's sweep is
+    neither hit nor missed."""
     table = state.table
-    old = np.arange(len(table)) < hit.size  # new tracks carry their own hit history
-    recorded = mgmt.record_scan(mgmt.select(table, old), hit, t_s)
-    table = mgmt.concat(recorded, mgmt.select(table, ~old))
+    record = np.asarray(record, dtype=bool)
+    hit = np.asarray(hit, dtype=bool)
+    idx = np.flatnonzero(record)
+    rest = np.flatnonzero(~record)
+    recorded = mgmt.record_scan(mgmt.select(table, idx), hit[idx], t_s)
+    table = mgmt.concat(recorded, mgmt.select(table, rest))
     table = mgmt.confirm(table, config.confirm_m, config.confirm_n, t_s)
     dead = mgmt.deletion_mask(
         table, config.confirm_m, config.confirm_n, config.delete_misses, config.max_position_std_m
     )
     return replace(state, table=mgmt.select(table, ~dead))
+
+
+def tracker_step(
+    config: TrackerConfig, state: TrackerState, t_s: float, plots: Plots
+) -> TrackerState:
+    """Process one full scan of plots at time ``t_s`` (s) and return the new tracker state."""
+    n_before = len(state.table)
+    state, hit = tracker_update(config, state, t_s, plots)
+    record = np.arange(len(state.table)) < n_before  # new tracks carry their own history
+    return tracker_manage(config, state, t_s, hit, record)
 
 
 def _converted(leftovers: list[tuple[np.ndarray, Plots]]) -> tuple[np.ndarray, np.ndarray]:
