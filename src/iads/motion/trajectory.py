@@ -133,7 +133,7 @@ class Trajectories:
 
     ``t_s`` (M,), ``pos_m`` (M, 3) ENU, ``vel_mps`` (M, 3): velocity on the segment that starts
     at each node (zero at each threat's last node); ``first``, ``last`` (N,) int64: node range
-    of each threat. ``segments`` is the same data laid out for the per-tick kernel.
+    of each threat. ``table`` is the same data laid out for the per-tick kernel.
     """
 
     t_s: np.ndarray
@@ -143,16 +143,9 @@ class Trajectories:
     last: np.ndarray
 
     @cached_property
-    def segments(self) -> np.ndarray:
-        """(M, 8) one 64-byte row per node for the hot loop: ``t_j``, ``t_{j+1}`` (infinite at
-        a threat's last node), ``q = p_j - v_j t_j`` (3), ``v_j`` (3); so ``p(t) = q + v t``."""
-        seg = np.empty((self.t_s.shape[0], 8))
-        seg[:, 0] = self.t_s
-        seg[:-1, 1] = self.t_s[1:]
-        seg[self.last, 1] = np.inf
-        seg[:, 2:5] = self.pos_m - self.vel_mps * self.t_s[:, None]
-        seg[:, 5:8] = self.vel_mps
-        return seg
+    def table(self) -> SegmentTable:
+        """The nodes laid out for the per-tick kernel (see ``SegmentTable``)."""
+        return segment_table(self)
 
     @property
     def end_time_s(self) -> np.ndarray:
@@ -170,6 +163,37 @@ class Trajectories:
         tt = self.t_s[lo:hi]
         t = np.clip(np.asarray(t_s, dtype=float), tt[0], tt[-1])
         return np.column_stack([np.interp(t, tt, self.pos_m[lo:hi, k]) for k in range(3)])
+
+
+@dataclass(frozen=True)
+class SegmentTable:
+    """All segments, one 64-byte row each, in order of start time (then threat).
+
+    ``rows`` (M, 8): ``t_j``, ``t_{j+1}`` (infinite at a threat's last node), ``q = p_j - v_j
+    t_j`` (3), ``v_j`` (3), so that ``p(t) = q + v t`` on the segment; ``owner`` (M,) int64: the
+    threat of each row. In time order, the segments that threats enter during one tick are the
+    next few rows of the table: the kernel reads them as a stream instead of looking up (and
+    missing the cache on) one scattered row per threat (see docs/engine.md).
+    """
+
+    rows: np.ndarray
+    owner: np.ndarray
+
+
+def segment_table(traj: Trajectories) -> SegmentTable:
+    """Build the time-ordered segment table of ``traj``."""
+    m = traj.t_s.shape[0]
+    order = np.argsort(traj.t_s, kind="stable")  # row r holds node order[r]
+    t_next = np.full(m, np.inf)
+    t_next[:-1] = traj.t_s[1:]
+    t_next[traj.last] = np.inf
+    owner = np.repeat(np.arange(traj.first.shape[0]), traj.last - traj.first + 1)
+    rows = np.empty((m, 8))
+    rows[:, 0] = traj.t_s[order]
+    rows[:, 1] = t_next[order]
+    rows[:, 2:5] = (traj.pos_m - traj.vel_mps * traj.t_s[:, None])[order]
+    rows[:, 5:8] = traj.vel_mps[order]
+    return SegmentTable(rows, owner[order].astype(np.int64))
 
 
 def pack(trajectories: Sequence[Trajectory]) -> Trajectories:
@@ -205,4 +229,12 @@ def pack(trajectories: Sequence[Trajectory]) -> Trajectories:
     )
 
 
-__all__ = ["Trajectories", "Trajectory", "build_trajectories", "build_trajectory", "pack"]
+__all__ = [
+    "SegmentTable",
+    "Trajectories",
+    "Trajectory",
+    "build_trajectories",
+    "build_trajectory",
+    "pack",
+    "segment_table",
+]
