@@ -1,0 +1,100 @@
+"""Fly-out: batched throughput, fast-table error against the full model, catalog fit.
+
+Prints, side by side:
+1. interceptor-steps per second of ``flyout.advance`` for batches of 10 ... 5,000 interceptors
+   (coarse 0.05 s substeps, mid-flight, no closest approach inside the timed window);
+2. the fast tables' time of flight against the full fly-out for random constant-velocity
+   engagements (PIP from ``envelope.predicted_intercept`` vs the simulated closest approach);
+3. each catalog interceptor's peak speed and reach (tabulated, at 10 km altitude) against the
+   published figures it was fitted to.
+
+Run: python benchmarks/flyout.py
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from iads.engagement import flyout as fo
+from iads.engagement.envelope import predicted_intercept
+from iads.engagement.tables import build_table, max_reach_m
+from iads.scenario.load import builtin_catalog
+
+
+def throughput(itype, n: int, ticks: int = 20, dt_s: float = 0.1) -> float:
+    rng = np.random.default_rng(np.random.SeedSequence(n))
+    p = fo.InterceptorParams.from_types([itype] * n)
+    tgt = np.column_stack([rng.uniform(-1e5, 1e5, (n, 2)), rng.uniform(1e3, 1e4, n)])
+    tgt[:, 1] = np.abs(tgt[:, 1]) + 80e3
+    tv = np.column_stack([rng.normal(0, 200, (n, 2)), np.zeros(n)])
+    state = fo.launch(np.zeros((n, 3)), tgt, p)
+    state = fo.advance(state, p, tgt, tv, dt_s=5.0).state  # get off the rail first
+    t0 = time.perf_counter()
+    for _ in range(ticks):
+        r = fo.advance(state, p, tgt, tv, dt_s=dt_s)
+        state, tgt = r.state, tgt + tv * dt_s
+    wall = time.perf_counter() - t0
+    return n * ticks * round(dt_s / fo.H_COARSE_S) / wall
+
+
+def table_error(itype, n: int = 60) -> np.ndarray:
+    rng = np.random.default_rng(np.random.SeedSequence(7))
+    rmax = 0.7 * itype.max_range_m
+    ang = rng.uniform(0, 2 * np.pi, n)
+    dist = rng.uniform(0.15, 1.0, n) * rmax
+    tgt = np.column_stack(
+        [dist * np.sin(ang), dist * np.cos(ang), rng.uniform(500, 0.6 * itype.max_altitude_m, n)]
+    )
+    heading = ang + np.pi + rng.normal(0, 0.5, n)
+    speed = rng.uniform(150, 350, n)
+    tv = np.column_stack([speed * np.sin(heading), speed * np.cos(heading), np.zeros(n)])
+    tab = build_table(itype)
+    icpt = predicted_intercept(np.zeros((1, 3)), tgt, tv, tab, itype.max_time_of_flight_s)
+    ok = np.isfinite(icpt.t_s[0])
+    rec = fo.fly(
+        np.zeros((ok.sum(), 3)),
+        fo.InterceptorParams.from_types([itype] * ok.sum()),
+        tgt[ok],
+        tv[ok],
+    )
+    hit = rec.outcome == fo.CPA
+    return (icpt.t_s[0, ok][hit] - rec.tof_s[hit]) / rec.tof_s[hit], rec.miss_m[hit]
+
+
+def main() -> None:
+    cat = builtin_catalog().interceptors
+    it = cat["PAC-2-GEM-T-class"]
+    print("1. batched fly-out throughput (PAC-2-GEM-T-class, coarse substeps)")
+    print(f"{'interceptors':>14}{'interceptor-steps/s':>22}")
+    for n in (10, 100, 1000, 5000):
+        print(f"{n:>14}{throughput(it, n):>22,.0f}")
+    print()
+    print("2. fast table vs full model: time of flight to the PIP, random engagements")
+    print(f"{'type':<20}{'n':>4}{'median |err|':>14}{'max |err|':>11}{'median miss m':>15}")
+    for name in ("AMRAAM-class", "PAC-2-GEM-T-class", "48N6-class"):
+        err, miss = table_error(cat[name])
+        print(
+            f"{name:<20}{err.size:>4}{np.median(np.abs(err)):>13.2%}"
+            f"{np.max(np.abs(err)):>11.2%}{np.median(miss):>15.2f}"
+        )
+    print()
+    print("3. catalog fit: model vs published")
+    print(f"{'type':<20}{'peak m/s':>10}{'published':>11}{'reach km @10 km':>17}{'published':>11}")
+    for name, t in cat.items():
+        tab = build_table(t)
+        rec = fo.fly(
+            np.zeros((1, 3)),
+            fo.InterceptorParams.from_types([t]),
+            np.array([[0.0, 0.5 * t.max_range_m, 10_000.0]]),
+            np.zeros((1, 3)),
+        )
+        print(
+            f"{name:<20}{rec.max_speed_mps[0]:>10.0f}{t.max_speed_mps:>11.0f}"
+            f"{max_reach_m(tab, 10_000.0) / 1e3:>17.0f}{t.max_range_m / 1e3:>11.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Engagement systems inside a run: kills happen, stocks and channels are never exceeded."""
+
+import numpy as np
+import pytest
+import yaml
+
+from iads.engagement.system import engagement_systems
+from iads.scenario.load import load_scenario
+from iads.sim.build import build_systems, build_world
+from iads.sim.engine import Engine
+from iads.sim.summary import engagement_table, threat_table, totals
+
+SCENARIO = {
+    "name": "NASAMS point defence (test)",
+    "origin": {"lat_deg": -47.45, "lon_deg": -32.05, "alt_m": 0},
+    "duration_s": 400,
+    "tick_s": 0.1,
+    "seed": 3,
+    "assets": [
+        {
+            "name": "Base",
+            "position": {"lat_deg": -47.45, "lon_deg": -32.05, "alt_m": 0},
+            "value": 5,
+            "radius_m": 600,
+        }
+    ],
+    "batteries": [
+        {
+            "name": "N1",
+            "command_post": {
+                "doctrine": "shoot_look_shoot",
+                "reaction_time_s": 4,
+                "decision_period_s": 1,
+            },
+            "radars": [
+                {
+                    "name": "N1 radar",
+                    "type": "Sentinel-class",
+                    "position": {"lat_deg": -47.451, "lon_deg": -32.051, "alt_m": 0},
+                    "overrides": {"max_guided_missiles": 2, "max_engaged_targets": 2},
+                }
+            ],
+            "launchers": [
+                {
+                    "name": "N1 launchers",
+                    "type": "NASAMS-launcher-class",
+                    "position": {"lat_deg": -47.452, "lon_deg": -32.052, "alt_m": 0},
+                    "count": 1,
+                    "loadout": {"AMRAAM-class": 5},
+                }
+            ],
+        }
+    ],
+    "raids": [
+        {
+            "name": "CM",
+            "type": "subsonic-cruise-missile",
+            "count": 8,
+            "target": "Base",
+            "axis": {"bearing_deg": 90, "spread_deg": 30, "distance_m": 30_000},
+            "launch_window_s": [0, 10],
+            "profile": {"kind": "cruise", "altitude_m": 300},
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scenario")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("IADS_CACHE_DIR", str(folder / "cache"))
+    path = folder / "nasams.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO))
+    sc = load_scenario(path)
+    world = build_world(sc)
+    systems = build_systems(sc, world, [engagement_systems])
+    Engine(systems, sc.tick_s, sc.duration_s, stop=lambda w, _t: w.finished()).run(world)
+    mp.undo()
+    events = world.log.columns()
+    threats = threat_table(world, events)
+    eng = engagement_table(world, events)
+    return world, events, threats, eng, totals(world, threats, eng)
+
+
+def test_kills_and_accounting(run):
+    world, events, threats, eng, tot = run
+    assert tot["kills"] >= 2
+    assert tot["kills"] + tot["leakers"] + tot["expired"] == tot["threats"]
+    # every engagement has exactly one outcome, and kills are consistent with the status
+    kinds = events["kind"]
+    outcomes = np.concatenate([events["other_id"][kinds == k] for k in ("kill", "miss")])
+    np.testing.assert_array_equal(np.sort(outcomes), np.sort(eng["interceptor_id"]))
+    killed = np.unique(events["entity_id"][kinds == "kill"])
+    assert set(killed) == set(np.flatnonzero(threats["outcome"] == "killed"))
+    assert tot["interceptor_cost_usd"] == pytest.approx(1.0e6 * tot["interceptors_spent"])
+
+
+def test_never_fires_more_than_held(run):
+    _, _, _, eng, tot = run
+    # 5 rounds on the launcher + one reload of 5 (reload time 1,800 s > the run): at most 5
+    assert 0 < tot["interceptors_spent"] <= 5
+
+
+def test_never_guides_more_than_channels(run):
+    _, events, _, eng, _ = run
+    kinds = events["kind"]
+    start = dict(zip(eng["interceptor_id"], eng["time_s"], strict=True))
+    end = {
+        int(i): t
+        for k in ("kill", "miss")
+        for i, t in zip(events["other_id"][kinds == k], events["time_s"][kinds == k], strict=True)
+    }
+    times = sorted({*start.values(), *end.values()})
+    for t in times:
+        flying = [i for i in start if start[i] <= t < end[int(i)]]
+        assert len(flying) <= 2
+        assert (
+            len({int(eng["threat_id"][list(eng["interceptor_id"]).index(i)]) for i in flying}) <= 2
+        )
+
+
+def test_shoot_look_shoot_one_at_a_time(run):
+    _, events, _, eng, _ = run
+    kinds = events["kind"]
+    end = {
+        int(i): t
+        for k in ("kill", "miss")
+        for i, t in zip(events["other_id"][kinds == k], events["time_s"][kinds == k], strict=True)
+    }
+    for tid in np.unique(eng["threat_id"]):
+        rows = np.flatnonzero(eng["threat_id"] == tid)
+        shots = sorted((eng["time_s"][r], end[int(eng["interceptor_id"][r])]) for r in rows)
+        for (_, e0), (s1, _) in zip(shots[:-1], shots[1:], strict=True):
+            assert s1 >= e0  # the next shot only after the previous one's outcome
