@@ -188,22 +188,6 @@ def geodesic_points(
     return geodesic_direct(np.full(s.shape, lat1_deg), np.full(s.shape, lon1_deg), s, float(az1))
 
 
-def cross_track_m(
-    lat_deg: np.ndarray,
-    lon_deg: np.ndarray,
-    lat1_deg: float,
-    lon1_deg: float,
-    lat2_deg: float,
-    lon2_deg: float,
-) -> np.ndarray:
-    """Signed distance (m, right of track positive) of points from the great circle 1 -> 2,
-    on the mean sphere (accurate to about 0.5 % of the distance: a check, not a reference)."""
-    d13, az13, _ = geodesic_inverse(lat1_deg, lon1_deg, lat_deg, lon_deg)
-    _, az12, _ = geodesic_inverse(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
-    delta13 = d13 / MEAN_EARTH_RADIUS_M
-    return MEAN_EARTH_RADIUS_M * np.arcsin(np.sin(delta13) * np.sin(az13 - az12))
-
-
 def azimuth_elevation_range(enu_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ENU offsets (..., 3) to (azimuth_rad in [0, 2 pi) clockwise from north, elevation_rad
     above the local horizontal, slant range_m)."""
@@ -224,7 +208,6 @@ __all__ = [
     "WGS84_F",
     "Origin",
     "azimuth_elevation_range",
-    "cross_track_m",
     "enu_to_geodetic",
     "geodesic_direct",
     "geodesic_inverse",

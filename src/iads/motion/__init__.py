@@ -1,14 +1,26 @@
 """Truth kinematics of threats: flight plans, geodesic routes with coordinated turns, altitude
 profiles, precomputed trajectories and the per-tick advance."""
 
-from iads.motion.kernel import advance, advance_numpy
+from iads.motion.kernel import MotionState, advance, advance_numpy, motion_state
 from iads.motion.profiles import profile_altitude_m, profile_knots
 from iads.motion.raids import FlightPlan, expand_raid, route_plan
-from iads.motion.route import RoutePath, plan_route
-from iads.motion.trajectory import Trajectories, Trajectory, build_trajectory, pack
+from iads.motion.route import RoutePath, plan_route, plan_routes
+from iads.motion.trajectory import (
+    SegmentTable,
+    Trajectories,
+    Trajectory,
+    build_trajectories,
+    build_trajectory,
+    pack,
+)
 
 __all__ = [
     "FlightPlan",
+    "MotionState",
+    "SegmentTable",
+    "build_trajectories",
+    "motion_state",
+    "plan_routes",
     "RoutePath",
     "Trajectories",
     "Trajectory",
