@@ -205,3 +205,15 @@ def test_world_layout():
 def test_baseline_ignores_registered_defense(killer):
     res = run_scenario(_scenario(), defended=False)
     assert res.summary["kills"] == 0 and res.summary["defended"] is False
+
+
+def test_numpy_fallback_gives_the_same_run(monkeypatch):
+    from iads.motion import kernel
+
+    sc = _scenario()
+    compiled = run_scenario(sc, defended=False)
+    monkeypatch.setattr(kernel, "_advance_compiled", None)
+    fallback = run_scenario(sc, defended=False)
+    np.testing.assert_allclose(fallback.events["time_s"], compiled.events["time_s"])
+    assert list(fallback.events["kind"]) == list(compiled.events["kind"])
+    np.testing.assert_allclose(fallback.paths["x_m"], compiled.paths["x_m"])
