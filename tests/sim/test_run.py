@@ -217,3 +217,20 @@ def test_numpy_fallback_gives_the_same_run(monkeypatch):
     np.testing.assert_allclose(fallback.events["time_s"], compiled.events["time_s"])
     assert list(fallback.events["kind"]) == list(compiled.events["kind"])
     np.testing.assert_allclose(fallback.paths["x_m"], compiled.paths["x_m"])
+
+
+def test_no_threats_and_threats_still_waiting_or_flying_at_the_end():
+    empty = Scenario.model_validate(
+        {"name": "empty", "origin": {"lat_deg": 0, "lon_deg": 0}, "duration_s": 10}
+    )
+    res = run_scenario(empty)
+    assert res.summary["threats"] == 0 and res.end_time_s == pytest.approx(0.1)
+    short = _scenario(duration_s=30.0)
+    res = run_scenario(short, defended=False)
+    outcome = list(res.threats["outcome"])
+    assert "waiting" in outcome and "flying" in outcome  # direct launches at 12.34 s
+    assert res.summary["unresolved"] == len(outcome) - outcome.count("reached") - outcome.count(
+        "expired"
+    )
+    assert res.end_time_s == pytest.approx(30.0)
+    assert res.summary["launched"] == outcome.count("flying")
