@@ -84,7 +84,7 @@ def render_summary(
         text = col == "target"
         table.add_column(
             col,
-            justify="left" if text or col == "outcome" else "right",
+            justify="left" if col in ("name", "target", "outcome") else "right",
             no_wrap=not text,
             overflow="fold" if text else "ellipsis",
         )
