@@ -28,6 +28,7 @@ from iads.motion.route import plan_routes
 from iads.motion.trajectory import Trajectories, build_trajectories, pack
 from iads.scenario.load import launcher_type, radar_type, threat_type
 from iads.scenario.model import Scenario
+from iads.sim.defense import defense_systems
 from iads.sim.engine import System
 from iads.sim.motion_system import MotionSystem
 from iads.sim.world import (
@@ -41,8 +42,9 @@ from iads.sim.world import (
 )
 
 SystemFactory = Callable[[Scenario, World], list[System]]
-SYSTEM_FACTORIES: list[SystemFactory] = []
-"""Factories ``(scenario, world) -> systems``, called in order; their systems run before motion."""
+SYSTEM_FACTORIES: list[SystemFactory] = [defense_systems]
+"""Factories ``(scenario, world) -> systems``, called in order; their systems run before motion.
+The default is the whole defense (``iads.sim.defense``: radars, trackers, fire control)."""
 
 
 def flight_plans(
