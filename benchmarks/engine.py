@@ -15,21 +15,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
-# Running a script puts its folder first on sys.path; benchmarks/coverage.py would then shadow
-# the `coverage` package that numba imports, so drop this folder from the path.
-_here = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from iads.motion.kernel import advance_numpy, motion_state  # noqa: E402
-from iads.scenario.model import Scenario  # noqa: E402
-from iads.sim.build import build_world, motion_system  # noqa: E402
+from iads.motion.kernel import advance_numpy, motion_state
+from iads.scenario.model import Scenario
+from iads.sim.build import build_world, motion_system
 from iads.sim.engine import Engine  # noqa: E402
 
 TARGET_X = 2_000.0

@@ -5,7 +5,7 @@ bands (25 m, 100 m, 1 km, 10 km), detection and engagement footprints on the 1°
 grid, plus the vertical coverage diagram of each site. Prints the median wall time beside the
 target of 5 s on one core.
 
-    python benchmarks/coverage.py [--sites 10] [--repeats 5]
+    python benchmarks/radar_coverage.py [--sites 10] [--repeats 5]
 """
 
 from __future__ import annotations
