@@ -65,8 +65,7 @@ SCENARIO = {
 }
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def _run(tmp_path_factory, mode):
     folder = tmp_path_factory.mktemp("scenario")
     mp = pytest.MonkeyPatch()
     mp.setenv("IADS_CACHE_DIR", str(folder / "cache"))
@@ -74,13 +73,54 @@ def run(tmp_path_factory):
     path.write_text(yaml.safe_dump(SCENARIO))
     sc = load_scenario(path)
     world = build_world(sc)
-    systems = build_systems(sc, world, [engagement_systems])
+    systems = build_systems(sc, world, [lambda s, w: engagement_systems(s, w, mode=mode)])
     Engine(systems, sc.tick_s, sc.duration_s, stop=lambda w, _t: w.finished()).run(world)
     mp.undo()
     events = world.log.columns()
     threats = threat_table(world, events)
     eng = engagement_table(world, events)
     return world, events, threats, eng, totals(world, threats, eng)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return _run(tmp_path_factory, "full")
+
+
+@pytest.fixture(scope="module")
+def run_fast(tmp_path_factory):
+    return _run(tmp_path_factory, "fast")
+
+
+def _first_flight_times(run):
+    """Per threat: time of flight of its first interceptor (first engage -> its outcome)."""
+    _, events, _, eng, _ = run
+    kinds = events["kind"]
+    end = {
+        int(i): t
+        for i, t in zip(
+            events["other_id"][kinds == "intercept"],
+            events["time_s"][kinds == "intercept"],
+            strict=True,
+        )
+    }
+    out = {}
+    for tid in np.unique(eng["threat_id"]):
+        r = np.flatnonzero(eng["threat_id"] == tid)[0]
+        i = int(eng["interceptor_id"][r])
+        if i in end:
+            out[int(tid)] = end[i] - eng["time_s"][r]
+    return out
+
+
+def test_fast_mode_agrees_with_full_fly_out(run, run_fast):
+    full, fast = _first_flight_times(run), _first_flight_times(run_fast)
+    common = sorted(set(full) & set(fast))
+    assert len(common) >= 2
+    for tid in common:
+        assert fast[tid] == pytest.approx(full[tid], rel=0.1)
+    assert run_fast[4]["kills"] >= 2
+    assert run_fast[4]["interceptors_spent"] <= 5
 
 
 def test_kills_and_accounting(run):

@@ -20,9 +20,11 @@ it comes before the target reaches its asset (``t_limit_s``).
 Planned kill probability (what the fire-control computer assigns with, not the simulated
 outcome): the expected Carleton Pk for a circular normal miss of standard deviation
 
-    sigma = SIGMA0_FRACTION * R * (1 + (3 a_t / a_m)^2)
+    sigma = sigma_0 * (1 + (3 a_t / a_m)^2)
 
-(R lethal radius, a_t the target's manoeuvre capability, a_m the interceptor's lateral limit;
+(sigma_0 the type's ``miss_sigma_m``, default 0.3 x lethal radius: the per-axis miss the fly-out
+adds at closest approach for what it leaves out; a_t the target's manoeuvre capability, a_m the
+interceptor's lateral limit;
 the factor 3 is Zarchan's rule of thumb that PN needs about three times the target's
 acceleration, ch. 8), times a speed-margin factor clip((v_arrival / v_min - 1) / 0.5, 0, 1).
 """
@@ -37,8 +39,6 @@ from iads.engagement.flyout import EARTH_RADIUS_M, altitude_m
 from iads.engagement.kill import expected_kill_probability
 from iads.engagement.tables import FlyoutTable
 from iads.scenario.equipment import InterceptorType
-
-SIGMA0_FRACTION = 0.3
 
 
 def intercept_time_constant_speed(
@@ -96,7 +96,7 @@ def predicted_intercept(
     table: FlyoutTable,
     t_max_s: float,
     n_scan: int = 64,
-    n_bisect: int = 30,
+    n_bisect: int = 16,
 ) -> Intercept:
     """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table."""
     lp = np.asarray(launcher_pos_m, dtype=float).reshape(-1, 1, 3)
@@ -167,7 +167,7 @@ def planned_kill_probability(
 ) -> np.ndarray:
     """Planning Pk (see module docstring); broadcasts; NaN speeds give 0."""
     ratio = 3.0 * np.asarray(tgt_max_lateral_accel_mps2, float) / itype.max_lateral_accel_mps2
-    sigma = SIGMA0_FRACTION * itype.lethal_radius_m * (1.0 + ratio**2)
+    sigma = itype.miss_sigma_effective_m * (1.0 + ratio**2)
     pk = expected_kill_probability(sigma, itype.lethal_radius_m, itype.reliability)
     margin = np.clip(
         (np.nan_to_num(arrival_speed_mps, nan=0.0) / itype.min_speed_mps - 1.0) / 0.5, 0.0, 1.0

@@ -21,7 +21,8 @@ Systems*, ch. 4):
   t_go = |r| / V_c. Midcourse (range to target > ``terminal_range_m``): command guidance on the
   command post's track estimate, N = 3, aim point raised by ``loft_gain`` times the ground range
   to go (a lofted climb into thin air); terminal: augmented PN on the true target (seeker),
-  N = ``navigation_constant``. While the velocity is more than ``TURNOVER_ANGLE_RAD`` off the
+  N = ``navigation_constant``, on a seeker measurement with angle noise ``seeker_noise_rad``
+  across the line of sight when a random generator is given. While the velocity is more than ``TURNOVER_ANGLE_RAD`` off the
   line of sight (after a vertical launch) the interceptor turns at its full lateral limit.
 * Integration: Heun's method (RK2) with the guidance command held over a substep of at most
   ``H_COARSE_S``, refined to ``H_FINE_S`` for interceptors within about 1 s of closest approach.
@@ -84,6 +85,8 @@ class InterceptorParams:
     lethal_radius_m: np.ndarray
     reliability: np.ndarray
     autopilot_time_constant_s: np.ndarray
+    seeker_noise_rad: np.ndarray
+    miss_sigma_m: np.ndarray
     vertical_launch: np.ndarray
 
     @classmethod
@@ -92,7 +95,8 @@ class InterceptorParams:
         cols = {}
         for f in fields(cls):
             dtype = bool if f.name == "vertical_launch" else float
-            cols[f.name] = np.array([getattr(t, f.name) for t in types], dtype=dtype)
+            attr = "miss_sigma_effective_m" if f.name == "miss_sigma_m" else f.name
+            cols[f.name] = np.array([getattr(t, attr) for t in types], dtype=dtype)
         return cls(**cols)
 
     def take(self, idx: np.ndarray) -> InterceptorParams:
@@ -292,6 +296,17 @@ def _command(
     return np.where(off[:, None], turn, cmd)
 
 
+def _seeker_noise(
+    rel_pos_m: np.ndarray, sigma_rad: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Measurement error (N, 3) of the target position: angle noise across the line of sight,
+    standard deviation ``sigma_rad`` x range on each of the two cross axes."""
+    r = np.linalg.norm(rel_pos_m, axis=-1)
+    n = rng.normal(0.0, 1.0, rel_pos_m.shape) * (sigma_rad * r)[:, None]
+    los = rel_pos_m / np.maximum(r, 1e-6)[:, None]
+    return n - np.sum(n * los, axis=-1)[:, None] * los
+
+
 def _hermite_min(
     r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: float, n: int = 65
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -314,6 +329,7 @@ def _integrate(
     t0_s: float,
     dt_s: float,
     h_s: float,
+    rng: np.random.Generator | None = None,
 ) -> AdvanceResult:
     """Integrate the subset over [t0, t0 + dt] with substep h; stop each one at its event."""
     n = len(state)
@@ -337,7 +353,8 @@ def _integrate(
             break
         tp = p_tl + v_tl * tau + 0.5 * a_tl * tau**2
         tv = v_tl + a_tl * tau
-        cmd = _command(x, v, tp, tv, a_tl, e_pl + e_vl * tau, e_vl, pr)
+        seen = tp if rng is None else tp + _seeker_noise(tp - x, pr.seeker_noise_rad, rng)
+        cmd = _command(x, v, seen, tv, a_tl, e_pl + e_vl * tau, e_vl, pr)
         want = lateral_limit(cmd, v, pr.max_lateral_accel_mps2)
         # first-order autopilot: a_lat += (a_cmd - a_lat) (1 - exp(-h / tau)), then held
         lag = 1.0 - np.exp(-h / pr.autopilot_time_constant_s)
@@ -399,13 +416,16 @@ def advance(
     est_vel_mps: np.ndarray | None = None,
     h_coarse_s: float = H_COARSE_S,
     h_fine_s: float = H_FINE_S,
+    rng: np.random.Generator | None = None,
 ) -> AdvanceResult:
     """Fly N interceptors for ``dt_s`` against their targets; stop each at its first event.
 
     Targets (true state at the step's start, (N, 3) each) move with constant acceleration over
     the step. ``est_*`` is the command post's estimate of each target at the step's start
     (default: the truth) used for midcourse guidance. Interceptors within about 1 s of closest
-    approach are integrated with the fine substep, the others with the coarse one.
+    approach are integrated with the fine substep, the others with the coarse one. With ``rng``
+    the terminal seeker measures the target with angle noise (``seeker_noise_rad``); without,
+    it sees the truth.
     Arguments are not modified.
     """
     n = len(state)
@@ -413,9 +433,9 @@ def advance(
     e_p = tgt_pos_m if est_pos_m is None else est_pos_m
     e_v = tgt_vel_mps if est_vel_mps is None else est_vel_mps
     rel = tgt_pos_m - state.pos_m
-    rng = np.linalg.norm(rel, axis=-1)
-    closing = -np.sum(rel * (tgt_vel_mps - state.vel_mps), axis=-1) / np.maximum(rng, 1e-6)
-    near = rng < (1.0 + dt_s) * np.maximum(closing, 0.0) + 1_000.0
+    dist = np.linalg.norm(rel, axis=-1)
+    closing = -np.sum(rel * (tgt_vel_mps - state.vel_mps), axis=-1) / np.maximum(dist, 1e-6)
+    near = dist < (1.0 + dt_s) * np.maximum(closing, 0.0) + 1_000.0
     parts = []
     for mask, h in ((near, h_fine_s), (~near, h_coarse_s)):
         idx = np.flatnonzero(mask)
@@ -428,6 +448,7 @@ def advance(
                 0.0,
                 dt_s,
                 min(h, dt_s),
+                rng,
             )
             parts.append((idx, r))
     return _merge(n, parts)
@@ -472,6 +493,7 @@ def fly(
     t_max_s: float | None = None,
     h_coarse_s: float = H_COARSE_S,
     h_fine_s: float = H_FINE_S,
+    rng: np.random.Generator | None = None,
 ) -> FlyoutRecord:
     """Fly N interceptors launched at t = 0 against N targets until every one has an outcome.
 
@@ -501,6 +523,7 @@ def fly(
             dt_s=dt_s,
             h_coarse_s=h_coarse_s,
             h_fine_s=h_fine_s,
+            rng=rng,
         )
         tp[live] += tv[live] * dt_s + 0.5 * ta * dt_s**2
         tv[live] += ta * dt_s

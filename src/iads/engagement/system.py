@@ -45,7 +45,11 @@ from iads.engagement.battery import (
     update_reloads,
     weapon_rows,
 )
-from iads.engagement.envelope import feasible, planned_kill_probability, predicted_intercept
+from iads.engagement.envelope import (
+    feasible,
+    planned_kill_probability,
+    predicted_intercept,
+)
 from iads.engagement.kill import draw_kills
 from iads.engagement.tables import table_for
 from iads.engagement.threat_eval import evaluate
@@ -80,6 +84,11 @@ class InterceptorStore:
     est_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
     est_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
     est_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    arrive_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    pip_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+    term_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+    term_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+    term_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
     state: fo.FlyoutState = field(
         default_factory=lambda: fo.FlyoutState(
             np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty((0, 3))
@@ -108,8 +117,11 @@ class InterceptorStore:
         est_pos_m: np.ndarray,
         est_vel_mps: np.ndarray,
         t_s: float,
+        arrive_s: np.ndarray | None = None,
+        pip_m: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Append interceptors of one type; returns their ids."""
+        """Append interceptors of one type; returns their ids. ``arrive_s`` and ``pip_m`` are
+        the predicted arrival time and intercept point (used by the fast mode)."""
         n = threat.shape[0]
         ids = np.arange(len(self), len(self) + n)
         k = self.type_id(itype)
@@ -126,6 +138,11 @@ class InterceptorStore:
         self.est_pos_m = cat([self.est_pos_m, est_pos_m])
         self.est_vel_mps = cat([self.est_vel_mps, est_vel_mps])
         self.est_time_s = cat([self.est_time_s, np.full(n, t_s)])
+        self.arrive_s = cat([self.arrive_s, np.full(n, np.nan) if arrive_s is None else arrive_s])
+        self.pip_m = cat([self.pip_m, np.full((n, 3), np.nan) if pip_m is None else pip_m])
+        self.term_pos_m = cat([self.term_pos_m, np.full((n, 3), np.nan)])
+        self.term_vel_mps = cat([self.term_vel_mps, np.full((n, 3), np.nan)])
+        self.term_time_s = cat([self.term_time_s, np.full(n, np.nan)])
         self.state = fo.FlyoutState.concat([self.state, state])
         self.params = (
             params if self.params is None else fo.InterceptorParams.concat([self.params, params])
@@ -168,7 +185,8 @@ def _tracks_state(tracks: Any, t_s: float) -> tuple[np.ndarray, np.ndarray] | No
     """Positions and velocities (M, 3) of confirmed tracks, extrapolated to ``t_s``."""
     if hasattr(tracks, "x") and hasattr(tracks, "confirmed"):
         x = np.asarray(tracks.x)[np.asarray(tracks.confirmed)]
-        return x[:, :3], x[:, 3:6]
+        age = t_s - float(getattr(tracks, "t_s", t_s))  # a picture from an earlier frame
+        return x[:, :3] + x[:, 3:6] * age, x[:, 3:6]
     if isinstance(tracks, dict) and "x_m" in tracks:
         pos = np.column_stack([tracks["x_m"], tracks["y_m"], tracks["z_m"]]).astype(float)
         vel = np.column_stack([tracks["vx_mps"], tracks["vy_mps"], tracks["vz_mps"]]).astype(float)
@@ -290,7 +308,7 @@ class FireControlSystem:
         if unit.size == 0:
             return
         tmax = self._deadline(ev, sel, len(a))
-        pk, pips = self._pk_matrix(world, unit, kind, ids[sel], pos[sel], vel[sel], tmax)
+        pk, pips, tofs = self._pk_matrix(world, unit, kind, ids[sel], pos[sel], vel[sel], tmax)
         pk[pk < cp.min_kill_probability] = 0.0
         in_flight = int(np.count_nonzero(mine))
         orders = plan_fire(
@@ -303,7 +321,18 @@ class FireControlSystem:
         )
         if orders.row.size:
             self._launch(
-                world, store, orders, unit, kind, ids[sel], pos[sel], vel[sel], pk, pips, t_s
+                world,
+                store,
+                orders,
+                unit,
+                kind,
+                ids[sel],
+                pos[sel],
+                vel[sel],
+                pk,
+                pips,
+                tofs,
+                t_s,
             )
 
     @staticmethod
@@ -334,6 +363,7 @@ class FireControlSystem:
         n_r, n_t = unit.size, tid.size
         pk = np.zeros((n_r, n_t))
         pips = np.full((n_r, n_t, 3), np.nan)
+        tofs = np.full((n_r, n_t), np.nan)
         site = self.bank.site[unit]
         for s in np.unique(site):
             for k in np.unique(kind[site == s]):
@@ -350,9 +380,10 @@ class FireControlSystem:
                 )
                 pk[rows] = np.where(ok, p, 0.0)
                 pips[rows] = icpt.pip_m
-        return pk, pips
+                tofs[rows] = icpt.t_s
+        return pk, pips, tofs
 
-    def _launch(self, world, store, orders, unit, kind, tid, pos, vel, pk, pips, t_s):
+    def _launch(self, world, store, orders, unit, kind, tid, pos, vel, pk, pips, tofs, t_s):
         u, k = unit[orders.row], kind[orders.row]
         self.bank, launch_s = fire(self.bank, u, k, t_s)
         for kk in np.unique(k):
@@ -372,6 +403,8 @@ class FireControlSystem:
                 pos[tgt],
                 vel[tgt],
                 t_s,
+                arrive_s=launch_s[sel] + tofs[rows, tgt],
+                pip_m=pips[rows, tgt] + vel[tgt] * (launch_s[sel] - t_s)[:, None],
             )
             world.log.record(
                 "engage", launch_s[sel], tid[tgt], other_id=ids, pos_m=lp, value=pk[rows, tgt]
@@ -393,11 +426,21 @@ def _radar_ok(radars: list[Any], pip_m: np.ndarray) -> np.ndarray:
 
 @dataclass
 class InterceptorSystem:
-    """Flies every interceptor each tick, resolves closest approaches, draws kills."""
+    """Flies every interceptor each tick, resolves closest approaches, draws kills.
+
+    ``mode="full"`` integrates the 3-DOF fly-out. ``mode="fast"`` (large Monte Carlo studies)
+    does not: each interceptor arrives at its predicted intercept point at launch time + table
+    time of flight; its terminal homing starts ``terminal_range_m`` / closing speed before and
+    can remove a deviation of the target from its constant-velocity prediction made then of up
+    to 0.5 (a_m / 3) t_term^2 (a third of the lateral limit: PN's demand against a manoeuvre);
+    the miss is the rest of the deviation plus a circular normal error with the planning model's
+    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^2), see ``envelope``). In the full mode the
+    fly-out's miss gets the circular normal error ``miss_sigma_m`` added at closest approach.
+    """
 
     name: str = "interceptors"
     period_s: float = 0.0
-    battery_names: list[str] = field(default_factory=list)
+    mode: str = "full"
     _prev_vel: np.ndarray | None = None
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
@@ -414,6 +457,9 @@ class InterceptorSystem:
         live, tgt = live[~gone], tgt[~gone]
         if live.size == 0:
             return
+        if self.mode == "fast":
+            self._step_fast(world, store, live, t_s, dt_s)
+            return
         est = (
             store.est_pos_m[live]
             + store.est_vel_mps[live] * (t_s - store.est_time_s[live])[:, None]
@@ -427,20 +473,57 @@ class InterceptorSystem:
             dt_s=dt_s,
             est_pos_m=est,
             est_vel_mps=store.est_vel_mps[live],
+            rng=world.rng("engagement/seeker"),
         )
         st = store.state
         st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps
         st.t_flight_s[live], st.acc_lat_mps2[live] = r.state.t_flight_s, r.state.acc_lat_mps2
         cpa = np.flatnonzero(r.outcome == fo.CPA)
         if cpa.size:
-            self._resolve(
-                world, store, live[cpa], r.miss_m[cpa], t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa]
-            )
+            ids = live[cpa]
+            sigma = store.params.miss_sigma_m[ids]
+            err = world.rng("engagement/miss").normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
+            miss = np.hypot(r.miss_m[cpa] + err[:, 0], err[:, 1])
+            self._resolve(world, store, ids, miss, t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa])
         failed = np.flatnonzero((r.outcome != fo.CPA) & (r.outcome != fo.FLYING))
         if failed.size:
             self._finish(
                 world, store, live[failed], t_s + dt_s, "miss", np.nan, r.state.pos_m[failed]
             )
+
+    def _step_fast(
+        self, world: Any, store: InterceptorStore, live: np.ndarray, t_s: float, dt_s: float
+    ) -> None:
+        th = world.threats
+        tgt = store.threat[live]
+        params = store.params.take(live)
+        closing = np.linalg.norm(th.vel_mps[tgt], axis=-1) + 1_000.0
+        t_term = params.terminal_range_m / closing
+        start = live[
+            (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_pos_m[live, 0])
+        ]
+        if start.size:  # terminal homing begins: the prediction it must correct from
+            store.term_pos_m[start] = th.pos_m[store.threat[start]]
+            store.term_vel_mps[start] = th.vel_mps[store.threat[start]]
+            store.term_time_s[start] = t_s
+        due = (store.arrive_s[live] < t_s + dt_s) & ~np.isnan(store.term_pos_m[live, 0])
+        if not due.any():
+            return
+        ids, p = live[due], params.take(due)
+        tau = np.clip(store.arrive_s[ids] - t_s, 0.0, dt_s)
+        truth = th.pos_m[store.threat[ids]] + th.vel_mps[store.threat[ids]] * tau[:, None]
+        t_pred = store.arrive_s[ids] - store.term_time_s[ids]
+        pred = store.term_pos_m[ids] + store.term_vel_mps[ids] * t_pred[:, None]
+        deviation = np.linalg.norm(truth - pred, axis=-1)
+        t_h = np.maximum(t_pred, 0.0)
+        divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
+        ratio = 3.0 * th.max_lateral_accel_mps2[store.threat[ids]] / p.max_lateral_accel_mps2
+        sigma = p.miss_sigma_m * (1.0 + ratio**2)
+        b = int(store.battery[ids[0]])
+        rng = world.rng(f"engagement/fast/{world.batteries[b].name}")
+        err = rng.normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
+        miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
+        self._resolve(world, store, ids, miss, t_s + tau, truth)
 
     def _threat_accel(self, vel: np.ndarray, dt_s: float) -> np.ndarray:
         """Threat accelerations (N, 3) by finite difference of the truth velocities."""
@@ -497,11 +580,13 @@ class InterceptorSystem:
         store.outcome_time_s[ids] = t_s
 
 
-def engagement_systems(scenario: Any, world: Any) -> list[Any]:
+def engagement_systems(scenario: Any, world: Any, mode: str = "full") -> list[Any]:
     """A ``SYSTEM_FACTORIES`` entry: one fire control per battery with launchers, then the
-    interceptor system."""
+    interceptor system (``mode`` "full" fly-out or "fast" tables; see ``InterceptorSystem``)."""
     from iads.scenario.load import interceptor_type
 
+    if mode not in ("full", "fast"):
+        raise ValueError(f'mode must be "full" or "fast", got {mode!r}')
     systems: list[Any] = []
     for b, bat in enumerate(world.batteries):
         if not bat.launchers:
@@ -511,5 +596,10 @@ def engagement_systems(scenario: Any, world: Any) -> list[Any]:
         systems.append(FireControlSystem.from_world(world, b, types))
     if systems:
         store_of(world)
-        systems.append(InterceptorSystem())
+        systems.append(InterceptorSystem(mode=mode))
     return systems
+
+
+def engagement_systems_fast(scenario: Any, world: Any) -> list[Any]:
+    """``engagement_systems`` with the fast (table) interceptor mode, for Monte Carlo."""
+    return engagement_systems(scenario, world, mode="fast")

@@ -116,6 +116,19 @@ class InterceptorType(EquipmentType):
     autopilot_time_constant_s: PositiveFloat = Field(
         0.3, description="first-order lag of the achieved lateral acceleration behind the command"
     )
+    seeker_noise_rad: NonNegativeFloat = Field(
+        0.002, description="1-sigma angle noise of the terminal target measurement (rad)"
+    )
+    miss_sigma_m: NonNegativeFloat | None = Field(
+        None,
+        description="1-sigma miss per axis from what the point-mass fly-out leaves out (glint, "
+        "radome, fuze timing); None: 0.3 x lethal_radius_m",
+    )
+
+    @property
+    def miss_sigma_effective_m(self) -> float:
+        """``miss_sigma_m``, or 0.3 x ``lethal_radius_m`` when not given."""
+        return 0.3 * self.lethal_radius_m if self.miss_sigma_m is None else self.miss_sigma_m
 
     @model_validator(mode="after")
     def _envelope(self) -> InterceptorType:
