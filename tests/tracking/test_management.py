@@ -125,3 +125,15 @@ def test_window_hits_popcount(bits: int) -> None:
     m = bin(bits & 0b111).count("1")
     assert bool(mgmt.confirm(t, m, 3, 0.0).confirmed[0])
     assert not bool(mgmt.confirm(t, m + 1, 3, 0.0).confirmed[0])
+
+
+def test_tentative_deleted_after_consecutive_misses_when_asked() -> None:
+    table = _one_track()
+    table = mgmt.record_scan(table, [False], 1.0)
+    assert not mgmt.deletion_mask(table, 3, 32, 3, 1e9, tentative_delete_misses=2)[0]
+    table = mgmt.record_scan(table, [True], 2.0)
+    table = mgmt.record_scan(table, [False], 3.0)
+    assert not mgmt.deletion_mask(table, 3, 32, 3, 1e9, tentative_delete_misses=2)[0]
+    table = mgmt.record_scan(table, [False], 4.0)
+    assert mgmt.deletion_mask(table, 3, 32, 3, 1e9, tentative_delete_misses=2)[0]
+    assert not mgmt.deletion_mask(table, 3, 32, 3, 1e9)[0]  # 2 of 5 so far: still possible

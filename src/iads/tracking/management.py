@@ -153,13 +153,21 @@ def confirm(table: TrackTable, m: int, n: int, t_s: float) -> TrackTable:
 
 
 def deletion_mask(
-    table: TrackTable, m: int, n: int, delete_misses: int, max_position_std_m: float
+    table: TrackTable,
+    m: int,
+    n: int,
+    delete_misses: int,
+    max_position_std_m: float,
+    tentative_delete_misses: int | None = None,
 ) -> NDArray[np.bool_]:
-    """Tracks to delete (N,): tentative that cannot reach m of n, confirmed after
-    ``delete_misses`` consecutive misses, any whose position std exceeds the limit."""
+    """Tracks to delete (N,): tentative that cannot reach m of n (or, if given, after
+    ``tentative_delete_misses`` consecutive misses), confirmed after ``delete_misses``
+    consecutive misses, any whose position std exceeds the limit."""
     tentative = table.status == TENTATIVE
     remaining = np.maximum(n - table.n_scans, 0)
     hopeless = tentative & (_window_hits(table.hits, n) + remaining < m)
+    if tentative_delete_misses is not None:
+        hopeless |= tentative & (table.misses >= tentative_delete_misses)
     lost = ~tentative & (table.misses >= delete_misses)
     return hopeless | lost | (table.position_std_m > max_position_std_m)
 

@@ -49,7 +49,10 @@ class TrackerConfig:
     ``gate_probability`` the probability that the true plot falls in the gate (chi-square).
     ``confirmed_first``: with GNN, confirmed tracks are assigned first and tentative tracks
     share the plots left over (Blackman & Popoli 1999 §9.3), so a young track never takes a
-    plot from an established one.
+    plot from an established one. ``tentative_delete_misses`` (optional) also drops a tentative
+    track after that many consecutive misses; with ``confirm_n`` large this gives the rule "M
+    hits before K misses in a row" (Stone Soup's ``MultiMeasurementInitiator`` with an
+    ``UpdateTimeStepsDeleter(K)``).
     """
 
     filter: str = "ekf"
@@ -69,6 +72,7 @@ class TrackerConfig:
     range_rate: bool = False
     imm: ImmParams = ImmParams()
     confirmed_first: bool = True
+    tentative_delete_misses: int | None = None
 
     def __post_init__(self) -> None:
         checks = [
@@ -84,6 +88,10 @@ class TrackerConfig:
             (self.q_mps2 >= 0.0, "q_mps2 must be >= 0"),
             (1 <= self.confirm_m <= self.confirm_n <= 32, "need 1 <= confirm_m <= confirm_n <= 32"),
             (self.delete_misses >= 1, "delete_misses must be >= 1"),
+            (
+                self.tentative_delete_misses is None or self.tentative_delete_misses >= 1,
+                "tentative_delete_misses must be >= 1",
+            ),
             (self.max_tracks >= 0, "max_tracks must be >= 0"),
             (self.velocity_std_mps > 0.0 and self.max_speed_mps > 0.0, "speeds must be > 0"),
             (
@@ -453,7 +461,12 @@ def tracker_manage(
     table = mgmt.concat(recorded, mgmt.select(table, rest))
     table = mgmt.confirm(table, config.confirm_m, config.confirm_n, t_s)
     dead = mgmt.deletion_mask(
-        table, config.confirm_m, config.confirm_n, config.delete_misses, config.max_position_std_m
+        table,
+        config.confirm_m,
+        config.confirm_n,
+        config.delete_misses,
+        config.max_position_std_m,
+        config.tentative_delete_misses,
     )
     return replace(state, table=mgmt.select(table, ~dead))
 
