@@ -123,3 +123,18 @@ def test_score_tracks_json(monkeypatch, capsys, tmp_path: Path, scenario) -> Non
         assert key in result
     assert 0 < result["gospa_m"] < 2000 * np.sqrt(5)
     assert result["cutoff_m"] == 2000.0
+
+
+def test_range_rate_option(monkeypatch, capsys, tmp_path: Path, scenario) -> None:
+    p = SurveillanceParams(n_targets=4, n_scans=8, sigma_range_rate_mps=2.0)
+    _, det = generate(p, 12)
+    src = tmp_path / "det_rr.parquet"
+    write_detections(src, det)
+    out = tmp_path / "tracks.csv"
+    assert _cli(monkeypatch, "track", src, "--out", out, "-q", "--sigma-range-rate-mps", "2") == 0
+    assert np.unique(read_tracks(out)["track_id"]).size >= 3
+    # the option without the column is an input error naming the column
+    bad_out = tmp_path / "t2.csv"
+    code = _cli(monkeypatch, "track", scenario[0], "--out", bad_out, "--sigma-range-rate-mps", "2")
+    assert code == 2 and "range_rate_mps" in capsys.readouterr().err
+    assert not bad_out.exists()

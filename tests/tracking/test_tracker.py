@@ -171,3 +171,20 @@ def test_docs_quick_start_runs(capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(code, "docs/tracking.md", "exec"), {})
     gospa_m = float(capsys.readouterr().out.strip())
     assert 0.0 < gospa_m < 2000.0 * np.sqrt(10)
+
+
+def test_range_rate_plots_are_used() -> None:
+    p = SurveillanceParams(n_targets=8, n_scans=12, turning_fraction=0.0, sigma_range_rate_mps=2.0)
+    truth, det = generate(p, 6)
+    R = polar_noise_cov(
+        p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad, p.sigma_range_rate_mps
+    )
+    rows = {}
+    for rr in (False, True):
+        cfg = TrackerConfig(clutter_density=clutter_density(p), range_rate=rr)
+        Rk = R if rr else R[:3, :3]
+        out = Tracker(cfg).run(scans_from_detections(det, Rk))
+        rows[rr] = score_tracks(truth, out, 2000.0)
+    assert rows[True]["targets_never_tracked"] == 0
+    # a 2 m/s range rate pins the radial velocity: velocity error drops
+    assert rows[True]["velocity_rmse_mps"] < rows[False]["velocity_rmse_mps"]

@@ -48,6 +48,7 @@ class SurveillanceParams:
     turn_g: tuple[float, float] = (2.0, 4.0)
     turn_duration_s: tuple[float, float] = (12.0, 32.0)
     sensor_pos_m: tuple[tuple[float, float, float], ...] = field(default=((0.0, 0.0, 0.0),))
+    sigma_range_rate_mps: float | None = None  # None: no range-rate column
 
 
 def clutter_density(params: SurveillanceParams) -> float:
@@ -152,7 +153,7 @@ def _plots(
     z_all[:, 0] = np.abs(z_all[:, 0])
     z_all[:, 1] = np.mod(z_all[:, 1], 2 * np.pi)
     order = np.lexsort((rng.random(t_all.size), t_all))  # shuffle plots within each scan
-    return {
+    out = {
         "time_s": t_all[order],
         "sensor_id": np.full(t_all.size, sensor_id, dtype=np.int64),
         "range_m": z_all[order, 0],
@@ -160,6 +161,15 @@ def _plots(
         "elevation_rad": z_all[order, 2],
         "target_id": np.concatenate([tid, np.full(m, -1, dtype=np.int64)])[order],
     }
+    if p.sigma_range_rate_mps is not None:  # drawn last: the other columns do not change
+        full = np.column_stack(
+            [truth[c] for c in ("x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")]
+        )
+        rdot = polar_measure(full[detected], sensor, range_rate=True)[:, 3]
+        rdot = rdot + rng.normal(size=rdot.size) * p.sigma_range_rate_mps
+        rdot_c = rng.uniform(-p.speed_mps[1], p.speed_mps[1], m)
+        out["range_rate_mps"] = np.concatenate([rdot, rdot_c])[order]
+    return out
 
 
 def generate(
