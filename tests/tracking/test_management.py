@@ -137,3 +137,12 @@ def test_tentative_deleted_after_consecutive_misses_when_asked() -> None:
     table = mgmt.record_scan(table, [False], 4.0)
     assert mgmt.deletion_mask(table, 3, 32, 3, 1e9, tentative_delete_misses=2)[0]
     assert not mgmt.deletion_mask(table, 3, 32, 3, 1e9)[0]  # 2 of 5 so far: still possible
+
+
+def test_record_scan_only_for_scored_tracks() -> None:
+    table = mgmt.concat(_one_track(), _one_track())
+    out = mgmt.record_scan(table, [False, True], 4.0, scored=[False, True])
+    assert out.hits.tolist() == [1, 3] and out.n_scans.tolist() == [1, 2]
+    assert out.misses.tolist() == [0, 0] and out.t_update_s.tolist() == [0.0, 4.0]
+    out = mgmt.record_scan(out, [False, False], 8.0, scored=[True, False])
+    assert out.hits.tolist() == [2, 3] and out.misses.tolist() == [1, 0]

@@ -124,16 +124,23 @@ def concat(a: TrackTable, b: TrackTable) -> TrackTable:
     return TrackTable(**kw, extra={k: np.concatenate([a.extra[k], b.extra[k]]) for k in a.extra})
 
 
-def record_scan(table: TrackTable, hit: ArrayLike, t_s: float) -> TrackTable:
-    """Record one scan: shift the hit history, count misses, stamp updated tracks."""
+def record_scan(
+    table: TrackTable, hit: ArrayLike, t_s: float, scored: ArrayLike | None = None
+) -> TrackTable:
+    """Record one scan: shift the hit history, count misses, stamp updated tracks.
+
+    ``hit`` (N,) bool; ``scored`` (N,) bool, default all: only these tracks record the scan
+    (for example the tracks a rotating radar's beam swept), the others are left as they were.
+    """
     hit = np.asarray(hit, dtype=bool)
-    hits = ((table.hits.astype(np.uint64) << np.uint64(1)) | hit).astype(np.uint32)
+    s = np.ones(len(table), dtype=bool) if scored is None else np.asarray(scored, dtype=bool)
+    shifted = ((table.hits.astype(np.uint64) << np.uint64(1)) | hit).astype(np.uint32)
     return replace(
         table,
-        hits=hits,
-        n_scans=table.n_scans + 1,
-        misses=np.where(hit, 0, table.misses + 1),
-        t_update_s=np.where(hit, t_s, table.t_update_s),
+        hits=np.where(s, shifted, table.hits).astype(np.uint32),
+        n_scans=table.n_scans + s,
+        misses=np.where(s, np.where(hit, 0, table.misses + 1), table.misses),
+        t_update_s=np.where(s & hit, t_s, table.t_update_s),
     )
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "Tracker",
     "TrackerConfig",
     "TrackerState",
+    "initial_state",
     "scans_from_detections",
     "tracker_manage",
     "tracker_step",
@@ -452,13 +453,7 @@ def tracker_manage(
     looked at, not those it started) shift in ``hit`` (N,) bool, then confirm (M of N) and
     delete. Rows not recorded keep their history: a track outside every sensor's sweep is
     neither hit nor missed."""
-    table = state.table
-    record = np.asarray(record, dtype=bool)
-    hit = np.asarray(hit, dtype=bool)
-    idx = np.flatnonzero(record)
-    rest = np.flatnonzero(~record)
-    recorded = mgmt.record_scan(mgmt.select(table, idx), hit[idx], t_s)
-    table = mgmt.concat(recorded, mgmt.select(table, rest))
+    table = mgmt.record_scan(state.table, hit, t_s, scored=record)  # rows keep their order
     table = mgmt.confirm(table, config.confirm_m, config.confirm_n, t_s)
     dead = mgmt.deletion_mask(
         table,
