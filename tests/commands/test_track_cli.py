@@ -138,3 +138,11 @@ def test_range_rate_option(monkeypatch, capsys, tmp_path: Path, scenario) -> Non
     code = _cli(monkeypatch, "track", scenario[0], "--out", bad_out, "--sigma-range-rate-mps", "2")
     assert code == 2 and "range_rate_mps" in capsys.readouterr().err
     assert not bad_out.exists()
+
+
+def test_empty_detections_give_an_empty_tracks_file(monkeypatch, tmp_path: Path) -> None:
+    src = tmp_path / "empty.csv"
+    src.write_text("time_s,range_m,azimuth_deg,elevation_deg\n")
+    out = tmp_path / "tracks.parquet"
+    assert _cli(monkeypatch, "track", src, "--out", out, "-q") == 0
+    assert read_tracks(out)["time_s"].size == 0

@@ -526,6 +526,8 @@ def scans_from_detections(
     all_plots = Plots.from_polar(
         det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr
     )
+    if t.size == 0:
+        return
     order = np.argsort(t, kind="stable")
     ts = t[order]
     starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]])
