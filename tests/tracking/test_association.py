@@ -179,3 +179,19 @@ def test_gate_costs_are_finite_and_inputs_not_mutated() -> None:
     assert np.all(np.isfinite(cost))
     for a, b in zip(copies, (x, P, z, R), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_jpda_large_cluster_uses_cheap_jpda() -> None:
+    # 7 tracks all gating 3 plots: above the exact limit, so Fitzgerald's formula applies
+    from iads.tracking.association import JPDA_EXACT_MAX_TRACKS
+
+    n_t = JPDA_EXACT_MAX_TRACKS + 1
+    ti, pj = np.meshgrid(np.arange(n_t), np.arange(3), indexing="ij")
+    ti, pj = ti.ravel(), pj.ravel()
+    lr = make_rng(45).uniform(0.1, 5.0, ti.size)
+    beta, beta0 = jpda(n_t, 3, ti, pj, lr)
+    G = np.zeros((n_t, 3))
+    G[ti, pj] = lr
+    want = G / (G.sum(1, keepdims=True) + G.sum(0, keepdims=True) - G + 1.0)
+    np.testing.assert_allclose(beta, want[ti, pj], rtol=1e-12)
+    np.testing.assert_allclose(beta0, np.clip(1 - want.sum(1), 0, 1), rtol=1e-12)
