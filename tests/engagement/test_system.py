@@ -1,5 +1,7 @@
 """Engagement systems inside a run: kills happen, stocks and channels are never exceeded."""
 
+import copy
+
 import numpy as np
 import pytest
 import yaml
@@ -65,12 +67,14 @@ SCENARIO = {
 }
 
 
-def _run(tmp_path_factory, mode):
+def _run(tmp_path_factory, mode, doctrine="shoot_look_shoot"):
     folder = tmp_path_factory.mktemp("scenario")
     mp = pytest.MonkeyPatch()
     mp.setenv("IADS_CACHE_DIR", str(folder / "cache"))
     path = folder / "nasams.yaml"
-    path.write_text(yaml.safe_dump(SCENARIO))
+    data = copy.deepcopy(SCENARIO)
+    data["batteries"][0]["command_post"].update(doctrine=doctrine, salvo_size=2)
+    path.write_text(yaml.safe_dump(data))
     sc = load_scenario(path)
     world = build_world(sc)
     systems = build_systems(sc, world, [lambda s, w: engagement_systems(s, w, mode=mode)])
@@ -173,3 +177,17 @@ def test_shoot_look_shoot_one_at_a_time(run):
         shots = sorted((eng["time_s"][r], end[int(eng["interceptor_id"][r])]) for r in rows)
         for (_, e0), (s1, _) in zip(shots[:-1], shots[1:], strict=True):
             assert s1 >= e0  # the next shot only after the previous one's outcome
+
+
+@pytest.fixture(scope="module")
+def run_salvo(tmp_path_factory):
+    return _run(tmp_path_factory, "fast", doctrine="salvo")
+
+
+def test_salvo_fires_pairs_within_channels(run_salvo):
+    _, events, _, eng, tot = run_salvo
+    assert 0 < tot["interceptors_spent"] <= 5
+    first = eng["threat_id"][np.argsort(eng["time_s"], kind="stable")][:2]
+    assert first[0] == first[1]  # the first target gets a pair
+    t = np.sort(eng["time_s"])
+    assert t[1] - t[0] == pytest.approx(2.0)  # the launcher's launch interval

@@ -38,6 +38,7 @@ import numpy as np
 
 from iads.engagement import flyout as fo
 from iads.engagement.battery import (
+    FireOrders,
     LauncherBank,
     fire,
     make_bank,
@@ -311,14 +312,24 @@ class FireControlSystem:
         pk, pips, tofs = self._pk_matrix(world, unit, kind, ids[sel], pos[sel], vel[sel], tmax)
         pk[pk < cp.min_kill_probability] = 0.0
         in_flight = int(np.count_nonzero(mine))
-        orders = plan_fire(
-            pk,
+        free = self.missile_channels - in_flight
+        # a salvo is one "weapon": rounds of one unit and type, Pk 1 - (1 - p)^n
+        group = _salvo_groups(unit, kind, per_target)
+        n_g = int(group.max()) + 1
+        size = np.bincount(group, minlength=n_g)
+        first = np.searchsorted(group, np.arange(n_g))
+        gpk = 1.0 - (1.0 - pk[first]) ** size[:, None]
+        gorders = plan_fire(
+            gpk,
             value[sel],
-            free_missile_channels=self.missile_channels - in_flight,
+            free_missile_channels=free // per_target,
             free_target_channels=self.target_channels - len(busy_threats),
-            per_target=per_target,
+            per_target=1,
             method=cp.wta,
         )
+        rows = np.flatnonzero(np.isin(group, gorders.row))
+        target_of = dict(zip(gorders.row.tolist(), gorders.target.tolist(), strict=True))
+        orders = FireOrders(rows, np.array([target_of[g] for g in group[rows]], dtype=np.int64))
         if orders.row.size:
             self._launch(
                 world,
@@ -409,6 +420,19 @@ class FireControlSystem:
             world.log.record(
                 "engage", launch_s[sel], tid[tgt], other_id=ids, pos_m=lp, value=pk[rows, tgt]
             )
+
+
+def _salvo_groups(unit: np.ndarray, kind: np.ndarray, size: int) -> np.ndarray:
+    """(R,) group index of each candidate round: consecutive rounds of one unit and type, at
+    most ``size`` per group (``weapon_rows`` lists a unit's rounds together)."""
+    group = np.zeros(unit.size, dtype=np.int64)
+    g, run = 0, 0
+    for r in range(1, unit.size):
+        run += 1
+        if unit[r] != unit[r - 1] or kind[r] != kind[r - 1] or run >= size:
+            g, run = g + 1, 0
+        group[r] = g
+    return group
 
 
 def _radar_ok(radars: list[Any], pip_m: np.ndarray) -> np.ndarray:

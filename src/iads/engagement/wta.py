@@ -209,6 +209,37 @@ def _local_search(
     return out
 
 
+def _lap_improve(p: np.ndarray, v: np.ndarray, cap: np.ndarray, sol: np.ndarray) -> np.ndarray:
+    """Large-neighbourhood move: re-seat every weapon at once by a linear assignment.
+
+    Slots are the current weapons' places (value factor v_j x survival of j without that
+    weapon), one new place per target with room (v_j x its current survival) and "none" (0).
+    The gain of weapon w in a slot of target j is factor x p[w, j]; the linearisation ignores
+    two re-seated weapons meeting on one target, so the result is evaluated exactly and kept
+    only if it is better (it finds the cyclic exchanges that pairwise swaps miss).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    n_w, n_t = p.shape
+    used = np.flatnonzero(sol >= 0)
+    tj = sol[used]
+    log_s = np.bincount(tj, weights=np.log1p(-p[used, tj]), minlength=n_t)
+    surv_val = v * np.exp(log_s)
+    count = np.bincount(tj, minlength=n_t)
+    open_t = np.flatnonzero(count < cap)
+    slot_t = np.concatenate([tj, open_t])
+    factor = np.concatenate([surv_val[tj] / (1.0 - p[used, tj]), surv_val[open_t]])
+    gain = p[:, slot_t] * factor[None, :]
+    gain[p[:, slot_t] == 0] = -1.0  # never seat a weapon where it cannot kill
+    short = max(n_w - slot_t.size, 0)
+    gain = np.concatenate([gain, np.zeros((n_w, short))], axis=1)  # "none" slots if needed
+    rows, cols = linear_sum_assignment(gain, maximize=True)
+    out = np.full(n_w, -1, dtype=np.int64)
+    real = (cols < slot_t.size) & (gain[rows, cols] > 0)  # a useless seat means "none"
+    out[rows[real]] = slot_t[cols[real]]
+    return out
+
+
 def _kick(
     p: np.ndarray, cap: np.ndarray, sol: np.ndarray, n: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -225,6 +256,27 @@ def _kick(
     return out
 
 
+def _descend(
+    p: np.ndarray,
+    v: np.ndarray,
+    cap: np.ndarray,
+    start: np.ndarray,
+    max_moves: int,
+    lap_rounds: int = 10,
+) -> tuple[np.ndarray, float]:
+    """Local search, then alternate assignment re-seating and local search while it improves
+    (at most ``lap_rounds`` times)."""
+    sol = _local_search(p, v, cap, start, max_moves)
+    f = surviving_value(p, v, sol)
+    for _ in range(lap_rounds):
+        cand = _local_search(p, v, cap, _lap_improve(p, v, cap, sol), max_moves)
+        fc = surviving_value(p, v, cand)
+        if fc >= f - 1e-12 * f:
+            break
+        sol, f = cand, fc
+    return sol, f
+
+
 def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Two greedy starts + local search, then iterated local search (random kicks).
 
@@ -237,19 +289,18 @@ def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     starts = [_greedy(p, v, cap)]
     if np.all(cap >= 1):
         starts.append(_greedy(p, v, cap, start=_lap(p, v, np.minimum(cap, 1))))
+    size = n_w * (n_w + n_t)
+    large = size > 20_000
     for s in starts:
-        sol = _local_search(p, v, cap, s, max_moves)
-        f = surviving_value(p, v, sol)
+        sol, f = _descend(p, v, cap, s, max_moves, lap_rounds=1 if large else 10)
         if f < best_f:
             best, best_f = sol, f
     rng = np.random.default_rng(0x5EED)
-    size = n_w * (n_w + n_t)
-    n_kicks = 1 if size > 20_000 else int(np.clip(1e5 / (size + 1), 2, 150))
+    n_kicks = 0 if large else int(np.clip(1e5 / (size + 1), 2, 150))
     n_drop_max = max(2, min(n_w // 3, 8))
     for _ in range(n_kicks):
         n_drop = int(rng.integers(2, n_drop_max + 1))
-        sol = _local_search(p, v, cap, _kick(p, cap, best, n_drop, rng), max_moves)
-        f = surviving_value(p, v, sol)
+        sol, f = _descend(p, v, cap, _kick(p, cap, best, n_drop, rng), max_moves, lap_rounds=2)
         if f < best_f - 1e-12 * best_f:
             best, best_f = sol, f
     return best
