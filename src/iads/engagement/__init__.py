@@ -1,10 +1,46 @@
 """Engagement: threat evaluation, envelope, weapon-target assignment, fly-out, kill assessment.
 
-Pure functions on arrays (SI units, ENU frame). The engine-side wiring lives in
-``iads.engagement.system`` and is imported from there, not from here.
+Pure functions on arrays (SI units, scenario ENU frame); see docs/engagement.md. The engine
+systems live in ``iads.engagement.system`` (imported from there, not from here).
 """
 
+from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
+from iads.engagement.battery import LauncherBank, make_bank, plan_fire
+from iads.engagement.envelope import (
+    feasible,
+    intercept_time_constant_speed,
+    planned_kill_probability,
+    predicted_intercept,
+)
+from iads.engagement.flyout import FlyoutState, InterceptorParams, advance, fly, launch
 from iads.engagement.kill import expected_kill_probability, kill_probability
+from iads.engagement.tables import FlyoutTable, build_table, table_for
+from iads.engagement.threat_eval import classify, closest_approach, evaluate
 from iads.engagement.wta import assign, surviving_value
 
-__all__ = ["assign", "expected_kill_probability", "kill_probability", "surviving_value"]
+__all__ = [
+    "FlyoutState",
+    "FlyoutTable",
+    "InterceptorParams",
+    "LauncherBank",
+    "advance",
+    "assign",
+    "build_table",
+    "classify",
+    "closest_approach",
+    "density_kgpm3",
+    "evaluate",
+    "expected_kill_probability",
+    "feasible",
+    "fly",
+    "intercept_time_constant_speed",
+    "kill_probability",
+    "launch",
+    "make_bank",
+    "plan_fire",
+    "planned_kill_probability",
+    "predicted_intercept",
+    "speed_of_sound_mps",
+    "surviving_value",
+    "table_for",
+]

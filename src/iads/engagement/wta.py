@@ -281,7 +281,8 @@ def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Two greedy starts + local search, then iterated local search (random kicks).
 
     The kicks use a fixed seed, so the result is a deterministic function of the input. Their
-    number shrinks with the instance size (125 at 20 x 20, 1 beyond 20,000 W (W + T)).
+    number shrinks with the instance size (125 at 20 x 20; beyond W (W + T) = 20,000 there are
+    none, and only the better greedy start is improved, with one re-seating round).
     """
     n_w, n_t = p.shape
     max_moves = 4 * n_w + 20
@@ -291,6 +292,8 @@ def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
         starts.append(_greedy(p, v, cap, start=_lap(p, v, np.minimum(cap, 1))))
     size = n_w * (n_w + n_t)
     large = size > 20_000
+    if large:  # descend from the better start only
+        starts = [min(starts, key=lambda a: surviving_value(p, v, a))]
     for s in starts:
         sol, f = _descend(p, v, cap, s, max_moves, lap_rounds=1 if large else 10)
         if f < best_f:
