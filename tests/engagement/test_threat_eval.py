@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iads.engagement.threat_eval import (
     KINDS,
@@ -56,3 +58,35 @@ def test_priority_orders_by_value_and_urgency():
     order = np.argsort(-ev.priority)
     np.testing.assert_array_equal(order[:3], [0, 1, 2])
     assert ev.priority[3] < 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_property_cpa_is_minimum_and_entry_on_the_circle(seed):
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    r = rng.uniform(-5e4, 5e4, 3)
+    v = rng.normal(0, 300, 3)
+    t, d = closest_approach(r, v)
+    ts = np.linspace(0, 3 * max(t, 1.0), 2001)
+    dist = np.linalg.norm(r[None, :] + v[None, :] * ts[:, None], axis=1)
+    assert d <= dist.min() + 1e-6
+    radius = rng.uniform(100, 2e4)
+    t_in = time_to_radius(r, v, radius)
+    if np.isfinite(t_in) and t_in > 0:
+        assert np.linalg.norm(r + v * t_in) == pytest.approx(radius, rel=1e-6)
+        assert np.all(dist[ts < t_in] >= radius - 1e-6)
+    elif np.isnan(t_in):
+        assert np.all(dist > radius - 1e-6) or np.linalg.norm(r) <= radius
+
+
+def test_batched_equals_looped():
+    rng = np.random.default_rng(np.random.SeedSequence(41))
+    pos = rng.uniform(-5e4, 5e4, (7, 3))
+    vel = rng.normal(0, 250, (7, 3))
+    assets = rng.uniform(-1e4, 1e4, (3, 3))
+    radius, value = rng.uniform(300, 3000, 3), rng.uniform(1, 10, 3)
+    ev = evaluate(pos, vel, assets, radius, value)
+    for i in range(7):
+        one = evaluate(pos[i : i + 1], vel[i : i + 1], assets, radius, value)
+        np.testing.assert_allclose(one.priority, ev.priority[i : i + 1], rtol=1e-12)
+        np.testing.assert_allclose(one.d_cpa_m, ev.d_cpa_m[i : i + 1], rtol=1e-12)

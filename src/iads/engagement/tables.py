@@ -149,7 +149,10 @@ def table_for(itype: InterceptorType) -> FlyoutTable:
 
 def _save(file: Path, tab: FlyoutTable) -> None:
     """Write ``tab`` to ``file`` through a temporary file in the same folder (atomic)."""
-    fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".npz.tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".npz.tmp")
+    except OSError:
+        return  # a read-only cache folder: keep the table in memory only
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(
