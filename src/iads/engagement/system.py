@@ -226,7 +226,13 @@ def battery_picture(
 
 @dataclass
 class FireControlSystem:
-    """One battery's command post: threat evaluation, Pk matrix, assignment, launches."""
+    """One battery's command post: threat evaluation, Pk matrix, assignment, launches.
+
+    ``coordinate`` (default True): batteries share their engagement status over the IADS
+    network, so a threat with any battery's interceptor in flight (or judged less than
+    ``LOOK_TIME_S`` ago) is not engaged by another; False makes every battery fight alone
+    (double engagements then happen).
+    """
 
     battery: int
     name: str
@@ -237,6 +243,7 @@ class FireControlSystem:
     fire_radars: list[Any]
     missile_channels: int
     target_channels: int
+    coordinate: bool = True
     picture_source: str = ""
     first_seen_s: dict[int, float] = field(default_factory=dict)
 
@@ -282,17 +289,22 @@ class FireControlSystem:
             return
         mine = (store.battery == self.battery) & ~store.done
         busy_threats = set(store.threat[mine].tolist())
-        look = store.outcome_time_s[(store.battery == self.battery) & store.done]
-        look_thr = store.threat[(store.battery == self.battery) & store.done]
-        recent = set(look_thr[look > t_s - LOOK_TIME_S].tolist())
+        # shared engagement status: threats another battery is engaging are left to it
+        others = ~store.done if self.coordinate else mine
+        taken = set(store.threat[others].tolist())
+        over = store.done & (store.outcome_time_s > t_s - LOOK_TIME_S)
+        if not self.coordinate:
+            over &= store.battery == self.battery
+        recent = set(store.threat[over].tolist())
         cp = self.command_post
         eligible = np.array(
             [
                 t_s - self.first_seen_s[int(i)] >= cp.reaction_time_s - 1e-9
-                and int(i) not in busy_threats
+                and int(i) not in taken
                 and int(i) not in recent
                 for i in ids
-            ]
+            ],
+            dtype=bool,
         )
         a = world.assets
         ev = evaluate(pos, vel, a.pos_m, a.radius_m, a.value)
@@ -604,9 +616,12 @@ class InterceptorSystem:
         store.outcome_time_s[ids] = t_s
 
 
-def engagement_systems(scenario: Any, world: Any, mode: str = "full") -> list[Any]:
+def engagement_systems(
+    scenario: Any, world: Any, mode: str = "full", coordinate: bool = True
+) -> list[Any]:
     """A ``SYSTEM_FACTORIES`` entry: one fire control per battery with launchers, then the
-    interceptor system (``mode`` "full" fly-out or "fast" tables; see ``InterceptorSystem``)."""
+    interceptor system (``mode`` "full" fly-out or "fast" tables; see ``InterceptorSystem``;
+    ``coordinate``: see ``FireControlSystem``)."""
     from iads.scenario.load import interceptor_type
 
     if mode not in ("full", "fast"):
@@ -617,7 +632,9 @@ def engagement_systems(scenario: Any, world: Any, mode: str = "full") -> list[An
             continue
         names = {n for li in bat.launchers for n in world.launchers[li].loadout}
         types = {n: interceptor_type(scenario, n) for n in names}
-        systems.append(FireControlSystem.from_world(world, b, types))
+        fc = FireControlSystem.from_world(world, b, types)
+        fc.coordinate = coordinate
+        systems.append(fc)
     if systems:
         store_of(world)
         systems.append(InterceptorSystem(mode=mode))
