@@ -134,3 +134,16 @@ def test_zero_time_step_changes_nothing(interceptors):
         state, p, np.array([[1e4, 1e4, 3e3], [0, 2e4, 1e3]]), np.zeros((2, 3)), dt_s=1e-15
     )
     np.testing.assert_allclose(r.state.pos_m, state.pos_m, atol=1e-9)
+
+
+def test_ground_level_below_the_origin(interceptors):
+    # origin 300 m above the ground: the launcher sits at z = -300 m and must not "hit the ground"
+    it = interceptors["PAC-3-MSE-class"]
+    p = params(it, 1)
+    lp = np.array([[0.0, 0.0, -300.0]])
+    tgt, tv = np.array([[0.0, 10_000.0, 1_000.0]]), np.zeros((1, 3))
+    state = fo.launch(lp, tgt, p)
+    r = fo.advance(state, p, tgt, tv, dt_s=0.5, ground_m=-300.0)
+    assert r.outcome[0] == fo.FLYING
+    r_wrong = fo.advance(state, p, tgt, tv, dt_s=0.5)
+    assert r_wrong.outcome[0] == fo.GROUND

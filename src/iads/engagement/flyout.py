@@ -330,6 +330,7 @@ def _integrate(
     dt_s: float,
     h_s: float,
     rng: np.random.Generator | None = None,
+    ground_m: float = 0.0,
 ) -> AdvanceResult:
     """Integrate the subset over [t0, t0 + dt] with substep h; stop each one at its event."""
     n = len(state)
@@ -381,7 +382,7 @@ def _integrate(
         speed = np.linalg.norm(v, axis=-1)
         burnt = t > pr.boost_time_s + pr.sustain_time_s
         fail = np.where(
-            altitude_m(x) < -1.0,
+            altitude_m(x) < ground_m - 1.0,
             GROUND,
             np.where(
                 t > pr.max_time_of_flight_s,
@@ -417,6 +418,7 @@ def advance(
     h_coarse_s: float = H_COARSE_S,
     h_fine_s: float = H_FINE_S,
     rng: np.random.Generator | None = None,
+    ground_m: float = 0.0,
 ) -> AdvanceResult:
     """Fly N interceptors for ``dt_s`` against their targets; stop each at its first event.
 
@@ -425,7 +427,8 @@ def advance(
     (default: the truth) used for midcourse guidance. Interceptors within about 1 s of closest
     approach are integrated with the fine substep, the others with the coarse one. With ``rng``
     the terminal seeker measures the target with angle noise (``seeker_noise_rad``); without,
-    it sees the truth.
+    it sees the truth. ``ground_m`` is the ground's height in the ENU frame (m; curvature is
+    added), e.g. minus the origin's altitude for a flat earth at sea level.
     Arguments are not modified.
     """
     n = len(state)
@@ -449,6 +452,7 @@ def advance(
                 dt_s,
                 min(h, dt_s),
                 rng,
+                ground_m,
             )
             parts.append((idx, r))
     return _merge(n, parts)

@@ -510,6 +510,7 @@ class InterceptorSystem:
             est_pos_m=est,
             est_vel_mps=store.est_vel_mps[live],
             rng=world.rng("engagement/seeker"),
+            ground_m=-float(getattr(getattr(world, "origin", None), "alt_m", 0.0)),
         )
         st = store.state
         st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps
