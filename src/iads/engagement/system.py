@@ -53,7 +53,7 @@ from iads.engagement.envelope import (
 )
 from iads.engagement.kill import draw_kills
 from iads.engagement.tables import table_for
-from iads.engagement.threat_eval import evaluate
+from iads.engagement.threat_eval import KIND_MANOEUVRE_MPS2, evaluate
 from iads.scenario.equipment import InterceptorType
 
 FLYING_THREAT = 1
@@ -321,7 +321,8 @@ class FireControlSystem:
         if unit.size == 0:
             return
         tmax = self._deadline(ev, sel, len(a))
-        pk, pips, tofs = self._pk_matrix(world, unit, kind, ids[sel], pos[sel], vel[sel], tmax)
+        agility = KIND_MANOEUVRE_MPS2[ev.kind[sel]]  # from the type estimate, not the truth
+        pk, pips, tofs = self._pk_matrix(unit, kind, pos[sel], vel[sel], tmax, agility)
         pk[pk < cp.min_kill_probability] = 0.0
         in_flight = int(np.count_nonzero(mine))
         free = self.missile_channels - in_flight
@@ -381,9 +382,9 @@ class FireControlSystem:
                 store.est_pos_m[m], store.est_vel_mps[m] = pos[k], vel[k]
                 store.est_time_s[m] = t_s
 
-    def _pk_matrix(self, world, unit, kind, tid, pos, vel, t_limit):
+    def _pk_matrix(self, unit, kind, pos, vel, t_limit, agility_mps2):
         """Planned Pk (R, T) and PIPs (R, T, 3) of candidate rounds against targets."""
-        n_r, n_t = unit.size, tid.size
+        n_r, n_t = unit.size, pos.shape[0]
         pk = np.zeros((n_r, n_t))
         pips = np.full((n_r, n_t, 3), np.nan)
         tofs = np.full((n_r, n_t), np.nan)
@@ -398,9 +399,7 @@ class FireControlSystem:
                 )
                 ok = feasible(icpt, itype, t_limit_s=t_limit)
                 ok &= _radar_ok(self.fire_radars, icpt.pip_m)
-                p = planned_kill_probability(
-                    itype, icpt.speed_mps, world.threats.max_lateral_accel_mps2[tid][None, :]
-                )
+                p = planned_kill_probability(itype, icpt.speed_mps, agility_mps2[None, :])
                 pk[rows] = np.where(ok, p, 0.0)
                 pips[rows] = icpt.pip_m
                 tofs[rows] = icpt.t_s

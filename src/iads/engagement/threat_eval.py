@@ -26,6 +26,9 @@ KINDS = ("aircraft", "cruise_missile", "drone", "glide_vehicle")
 """Threat kinds, as in ``ThreatType.kind``; the type estimate is an index into this tuple."""
 KIND_WEIGHT = np.array([0.8, 1.0, 0.6, 1.0])
 """Priority weight of each kind (aircraft, cruise missile, drone, glide vehicle)."""
+KIND_MANOEUVRE_MPS2 = np.array([8.0, 3.0, 1.0, 5.0]) * 9.80665
+"""Manoeuvre capability the command post assumes for each kind when planning (aircraft 8 g,
+cruise missile 3 g, drone 1 g, glide vehicle 5 g; engineering assumptions to sweep)."""
 MISS_SCALE_M = 5_000.0
 URGENCY_S = 60.0
 
