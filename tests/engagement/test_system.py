@@ -238,3 +238,28 @@ def test_two_batteries_do_not_double_engage(tmp_path, monkeypatch):
     eng["battery"] = world.interceptors.battery[eng["interceptor_id"]]
     assert len(np.unique(eng["battery"])) == 2  # both batteries fought
     assert _overlaps(events, eng) == 0
+
+
+def test_channels_are_per_fire_control_radar(tmp_path, monkeypatch):
+    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
+    data = copy.deepcopy(SCENARIO)
+    radar = data["batteries"][0]["radars"][0]
+    radar["overrides"] = {"max_guided_missiles": 1, "max_engaged_targets": 1}
+    second = copy.deepcopy(radar)
+    second["name"] = "N1 radar 2"
+    second["position"]["lat_deg"] += 0.01
+    data["batteries"][0]["radars"].append(second)
+    path = tmp_path / "two_radars.yaml"
+    path.write_text(yaml.safe_dump(data))
+    sc = load_scenario(path)
+    world = build_world(sc)
+    systems = build_systems(sc, world, [lambda s, w: engagement_systems(s, w, mode="fast")])
+    Engine(systems, sc.tick_s, sc.duration_s, stop=lambda w, _t: w.finished()).run(world)
+    store = world.interceptors
+    assert set(np.unique(store.radar)) == {0, 1}  # both radars guided
+    start = store.launch_time_s
+    end = store.outcome_time_s
+    for t in np.unique(start):
+        flying = (start <= t) & (t < end)
+        for r in (0, 1):
+            assert np.count_nonzero(flying & (store.radar == r)) <= 1

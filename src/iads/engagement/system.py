@@ -76,6 +76,7 @@ class InterceptorStore:
     types: list[InterceptorType] = field(default_factory=list)
     type_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     battery: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    radar: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     threat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     launch_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
     outcome_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -120,6 +121,7 @@ class InterceptorStore:
         t_s: float,
         arrive_s: np.ndarray | None = None,
         pip_m: np.ndarray | None = None,
+        radar: np.ndarray | None = None,
     ) -> np.ndarray:
         """Append interceptors of one type; returns their ids. ``arrive_s`` and ``pip_m`` are
         the predicted arrival time and intercept point (used by the fast mode)."""
@@ -130,6 +132,7 @@ class InterceptorStore:
         cat = np.concatenate
         self.type_index = cat([self.type_index, np.full(n, k)])
         self.battery = cat([self.battery, np.full(n, battery)])
+        self.radar = cat([self.radar, np.full(n, -1) if radar is None else radar])
         self.threat = cat([self.threat, threat])
         self.launch_time_s = cat([self.launch_time_s, launch_time_s])
         self.outcome_time_s = cat([self.outcome_time_s, np.full(n, np.nan)])
@@ -241,8 +244,8 @@ class FireControlSystem:
     bank: LauncherBank
     itypes: dict[str, InterceptorType]
     fire_radars: list[Any]
-    missile_channels: int
-    target_channels: int
+    missile_channels: np.ndarray
+    target_channels: np.ndarray
     coordinate: bool = True
     picture_source: str = ""
     first_seen_s: dict[int, float] = field(default_factory=dict)
@@ -264,8 +267,12 @@ class FireControlSystem:
         bank = make_bank(sites)
         radars = [world.radars[r] for r in bat.radars]
         fire_radars = [r for r in radars if r.type.max_guided_missiles > 0]
-        missiles = sum(r.type.max_guided_missiles for r in fire_radars) or UNLIMITED
-        targets = sum(r.type.max_engaged_targets for r in fire_radars) or UNLIMITED
+        if fire_radars:
+            missiles = np.array([r.type.max_guided_missiles for r in fire_radars])
+            targets = np.array([r.type.max_engaged_targets or UNLIMITED for r in fire_radars])
+        else:  # no fire-control radar declared: every radar guides without a channel limit
+            missiles = np.full(len(radars), UNLIMITED)
+            targets = np.full(len(radars), UNLIMITED)
         return cls(
             battery=b,
             name=f"fire_control/{bat.name}",
@@ -288,7 +295,6 @@ class FireControlSystem:
         if ids.size == 0 or self.bank.rounds.sum() == 0:
             return
         mine = (store.battery == self.battery) & ~store.done
-        busy_threats = set(store.threat[mine].tolist())
         # shared engagement status: threats another battery is engaging are left to it
         others = ~store.done if self.coordinate else mine
         taken = set(store.threat[others].tolist())
@@ -324,8 +330,8 @@ class FireControlSystem:
         agility = KIND_MANOEUVRE_MPS2[ev.kind[sel]]  # from the type estimate, not the truth
         pk, pips, tofs = self._pk_matrix(unit, kind, pos[sel], vel[sel], tmax, agility)
         pk[pk < cp.min_kill_probability] = 0.0
-        in_flight = int(np.count_nonzero(mine))
-        free = self.missile_channels - in_flight
+        used_m, used_t = self._channels_used(store, mine)
+        free = int(np.sum(np.maximum(self.missile_channels - used_m, 0)))
         # a salvo is one "weapon": rounds of one unit and type, Pk 1 - (1 - p)^n
         group = _salvo_groups(unit, kind, per_target)
         n_g = int(group.max()) + 1
@@ -336,13 +342,14 @@ class FireControlSystem:
             gpk,
             value[sel],
             free_missile_channels=free // per_target,
-            free_target_channels=self.target_channels - len(busy_threats),
+            free_target_channels=int(np.sum(np.maximum(self.target_channels - used_t, 0))),
             per_target=1,
             method=cp.wta,
         )
         rows = np.flatnonzero(np.isin(group, gorders.row))
         target_of = dict(zip(gorders.row.tolist(), gorders.target.tolist(), strict=True))
         orders = FireOrders(rows, np.array([target_of[g] for g in group[rows]], dtype=np.int64))
+        orders, radar = self._allocate_radars(orders, pips, value[sel], used_m, used_t)
         if orders.row.size:
             self._launch(
                 world,
@@ -357,7 +364,40 @@ class FireControlSystem:
                 pips,
                 tofs,
                 t_s,
+                radar,
             )
+
+    def _channels_used(self, store: InterceptorStore, mine: np.ndarray) -> tuple:
+        """Missiles guided and distinct targets held by each fire-control radar, (Rf,) each."""
+        n = len(self.fire_radars)
+        used_m, used_t = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        for k, rec in enumerate(self.fire_radars):
+            on = mine & (store.radar == rec.index)
+            used_m[k] = np.count_nonzero(on)
+            used_t[k] = np.unique(store.threat[on]).size
+        return used_m, used_t
+
+    def _allocate_radars(self, orders, pips, value, used_m, used_t):
+        """Give each engaged target one fire-control radar that covers its PIPs and has the
+        missile and target channels for all its rounds; drop orders no radar can take.
+        Returns the kept orders and each kept round's radar index (global)."""
+        free_m = self.missile_channels - used_m
+        free_t = self.target_channels - used_t
+        radar_of_row = np.full(orders.row.size, -1, dtype=np.int64)
+        targets = np.unique(orders.target)
+        for j in targets[np.argsort(-value[targets], kind="stable")]:
+            mine = np.flatnonzero(orders.target == j)
+            pts = pips[orders.row[mine], j]
+            cover = np.array([_radar_covers(rec, pts).all() for rec in self.fire_radars])
+            ok = cover & (free_m >= mine.size) & (free_t >= 1)
+            if not ok.any():
+                continue
+            k = int(np.argmax(np.where(ok, free_m, -1)))
+            free_m[k] -= mine.size
+            free_t[k] -= 1
+            radar_of_row[mine] = self.fire_radars[k].index
+        keep = radar_of_row >= 0
+        return FireOrders(orders.row[keep], orders.target[keep]), radar_of_row[keep]
 
     @staticmethod
     def _deadline(ev: Any, sel: np.ndarray, n_assets: int) -> np.ndarray:
@@ -405,7 +445,7 @@ class FireControlSystem:
                 tofs[rows] = icpt.t_s
         return pk, pips, tofs
 
-    def _launch(self, world, store, orders, unit, kind, tid, pos, vel, pk, pips, tofs, t_s):
+    def _launch(self, world, store, orders, unit, kind, tid, pos, vel, pk, pips, tofs, t_s, radar):
         u, k = unit[orders.row], kind[orders.row]
         self.bank, launch_s = fire(self.bank, u, k, t_s)
         for kk in np.unique(k):
@@ -427,6 +467,7 @@ class FireControlSystem:
                 t_s,
                 arrive_s=launch_s[sel] + tofs[rows, tgt],
                 pip_m=pips[rows, tgt] + vel[tgt] * (launch_s[sel] - t_s)[:, None],
+                radar=radar[sel],
             )
             world.log.record(
                 "engage", launch_s[sel], tid[tgt], other_id=ids, pos_m=lp, value=pk[rows, tgt]
