@@ -20,13 +20,16 @@ it comes before the target reaches its asset (``t_limit_s``).
 Planned kill probability (what the fire-control computer assigns with, not the simulated
 outcome): the expected Carleton Pk for a circular normal miss of standard deviation
 
-    sigma = sigma_0 * (1 + (3 a_t / a_m)^2)
+    sigma = sigma_0 * (1 + (3 a_t / a_m)^4)
 
 (sigma_0 the type's ``miss_sigma_m``, default 0.3 x lethal radius: the per-axis miss the fly-out
 adds at closest approach for what it leaves out; a_t the target's manoeuvre capability, a_m the
 interceptor's lateral limit;
 the factor 3 is Zarchan's rule of thumb that PN needs about three times the target's
 acceleration, ch. 8), times a speed-margin factor clip((v_arrival / v_min - 1) / 0.5, 0, 1).
+The fourth power was chosen over a square against the full fly-out (``benchmarks/flyout.py``
+section 4: kill probability against 0-9 g weaving targets): the miss stays small until the
+target's acceleration nears a third of the interceptor's, then grows fast.
 """
 
 from __future__ import annotations
@@ -167,7 +170,7 @@ def planned_kill_probability(
 ) -> np.ndarray:
     """Planning Pk (see module docstring); broadcasts; NaN speeds give 0."""
     ratio = 3.0 * np.asarray(tgt_max_lateral_accel_mps2, float) / itype.max_lateral_accel_mps2
-    sigma = itype.miss_sigma_effective_m * (1.0 + ratio**2)
+    sigma = itype.miss_sigma_effective_m * (1.0 + ratio**4)
     pk = expected_kill_probability(sigma, itype.lethal_radius_m, itype.reliability)
     margin = np.clip(
         (np.nan_to_num(arrival_speed_mps, nan=0.0) / itype.min_speed_mps - 1.0) / 0.5, 0.0, 1.0

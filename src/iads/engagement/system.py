@@ -510,7 +510,7 @@ class InterceptorSystem:
     can remove a deviation of the target from its constant-velocity prediction made then of up
     to 0.5 (a_m / 3) t_term^2 (a third of the lateral limit: PN's demand against a manoeuvre);
     the miss is the rest of the deviation plus a circular normal error with the planning model's
-    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^2), see ``envelope``). In the full mode the
+    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^4), see ``envelope``). In the full mode the
     fly-out's miss gets the circular normal error ``miss_sigma_m`` added at closest approach.
     """
 
@@ -595,7 +595,7 @@ class InterceptorSystem:
         t_h = np.maximum(t_pred, 0.0)
         divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
         ratio = 3.0 * th.max_lateral_accel_mps2[store.threat[ids]] / p.max_lateral_accel_mps2
-        sigma = p.miss_sigma_m * (1.0 + ratio**2)
+        sigma = p.miss_sigma_m * (1.0 + ratio**4)
         b = int(store.battery[ids[0]])
         rng = world.rng(f"engagement/fast/{world.batteries[b].name}")
         err = rng.normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
