@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
+from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import in_swept_arc, range_azimuth_elevation
 from iads.sensors.radar import Detections, RadarModel
 from iads.sensors.system import RadarSystem
@@ -40,6 +41,9 @@ from iads.tracking.tracker import (
 
 TRUTH_GATE_M = 3_000.0
 """Largest distance (m) at which a track is taken to follow a threat, for scoring."""
+TENTATIVE_POOL_FACTOR = 20
+"""The track processor holds up to this many times the radar's track capacity in tentative
+tracks (clutter starts many; the published capacity counts the targets held in the picture)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class TrackerSystem:
     models: list[RadarModel]
     radar_steps_s: tuple[float, ...]
     config: TrackerConfig
+    capacity: int
     name: str
     period_s: float = 1.0
     state: TrackerState | None = None
@@ -170,6 +175,17 @@ class TrackerSystem:
     def _picture(self, world: Any, t_s: float) -> TrackPicture:
         table = self.state.table
         sel = np.flatnonzero(table.confirmed)
+        previous = world.tracks.get(self.battery)
+        held = (
+            np.isin(table.track_id[sel], previous.track_id)
+            if previous is not None
+            else np.zeros(sel.size, dtype=bool)
+        )
+        # the picture holds at most `capacity` targets: those held already, then the oldest
+        keep = select_within_capacity(
+            table.track_id[sel], self.capacity, -table.t_confirmed_s[sel], held
+        )
+        sel = sel[keep]
         th = world.threats
         if self._tracked.shape[0] != len(th):
             self._tracked = np.zeros(len(th), dtype=bool)
@@ -206,22 +222,23 @@ def tracker_systems(
     scenario: Any, world: Any, radar_steps_s: dict[int, float], period_s: float = 1.0
 ) -> list[TrackerSystem]:
     """A ``TrackerSystem`` per battery: IMM (CV + coordinated turn) with GNN, the battery's
-    radars fused; track capacity = the largest ``max_tracks`` among its radars.
+    radars fused; the picture holds at most the largest ``max_tracks`` among its radars.
     ``radar_steps_s`` maps each radar index to the period (s) its ``RadarSystem`` steps at."""
     del scenario
     out = []
     for bat in world.batteries:
         idx = tuple(int(i) for i in bat.radars)
         models = [RadarSystem.from_world(world, i).model for i in idx]
+        capacity = max(world.radars[i].type.max_tracks for i in idx)
         config = TrackerConfig(
             filter="imm",
             association="gnn",
             clutter_density=clutter_density(models),
             q_mps2=5.0,
-            confirm_m=2,
-            confirm_n=3,
+            confirm_m=3,
+            confirm_n=4,
             delete_misses=3,
-            max_tracks=max(world.radars[i].type.max_tracks for i in idx),
+            max_tracks=TENTATIVE_POOL_FACTOR * capacity,
             max_speed_mps=3_000.0,
             # one-point tracks from a 10 s rotator grow ~5 km (1 sigma) between looks
             max_position_std_m=max(5_000.0, 1_000.0 * max(m.scan_period_s for m in models)),
@@ -233,6 +250,7 @@ def tracker_systems(
                 models=models,
                 radar_steps_s=tuple(float(radar_steps_s[i]) for i in idx),
                 config=config,
+                capacity=capacity,
                 name=f"tracker/{bat.name}",
                 period_s=period_s,
             )

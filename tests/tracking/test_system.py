@@ -1,0 +1,149 @@
+"""The tracker inside the engine: fused plots of a battery's radars, sweep-aware hit/miss."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+
+from iads.scenario import load_scenario
+from iads.sensors.radar import RadarModel
+from iads.sim.build import build_world, motion_system
+from iads.sim.defense import defense_systems
+from iads.sim.engine import Engine
+from iads.tracking.system import TrackPicture, clutter_density, match_truth, tracker_systems
+
+SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
+
+
+def test_match_truth_equals_brute_force():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        tracks = rng.uniform(0, 5_000, (4, 3))
+        truth = rng.uniform(0, 5_000, (5, 3))
+        std = np.full(4, 100.0)
+        got = match_truth(tracks, std, truth)
+        best, best_cost = None, np.inf
+        for perm in itertools.permutations(range(5), 4):
+            d = np.linalg.norm(tracks - truth[list(perm)], axis=1)
+            ok = d <= 3_000.0
+            # maximise the number matched first, then minimise the distance
+            cost = -ok.sum() * 1e9 + d[ok].sum()
+            if cost < best_cost:
+                best_cost, best = cost, np.where(ok, perm, -1)
+        assert np.array_equal(got, best)
+
+
+def test_match_truth_refuses_far_pairs():
+    got = match_truth(np.zeros((1, 3)), np.array([10.0]), np.array([[10_000.0, 0, 0]]))
+    assert got.tolist() == [-1]
+
+
+def test_clutter_density_closed_form():
+    sc = load_scenario(SMALL)
+    world = build_world(sc)
+    models = [
+        RadarModel.from_type(r.type, r.site_pos_m, antenna_pos_m=r.pos_m) for r in world.radars
+    ]
+    got = clutter_density(models)
+    want = max(
+        r.type.pfa
+        / (
+            r.type.range_resolution_m
+            * np.radians(r.type.beamwidth_az_deg)
+            * np.radians(r.type.beamwidth_el_deg)
+        )
+        for r in world.radars
+    )
+    assert np.isclose(got, want, rtol=1e-12)
+
+
+class _Recorder:
+    name = "recorder"
+    period_s = 1.0
+
+    def __init__(self) -> None:
+        self.pictures: list[TrackPicture] = []
+        self.errors_m: list[float] = []
+
+    def step(self, world, t_s, dt_s) -> None:
+        self.pictures.extend(world.tracks.values())
+        for pic in world.tracks.values():
+            for truth, x in zip(pic.truth_id, pic.x, strict=True):
+                if truth >= 0:
+                    row = int(np.flatnonzero(world.threats.id == truth)[0])
+                    self.errors_m.append(float(np.linalg.norm(x[:3] - world.threats.pos_m[row])))
+
+
+def _run_picture(seed: int = 0, only_tracking: bool = True):
+    sc = load_scenario(SMALL)
+    world = build_world(sc, seed)
+    if only_tracking:
+        systems = [s for s in defense_systems(sc, world) if s.name.startswith(("radar/", "track"))]
+    else:
+        systems = defense_systems(sc, world)
+    rec = _Recorder()
+    engine = Engine([*systems, rec, motion_system(world)], sc.tick_s, sc.duration_s)
+    engine.run(world)
+    return world, rec
+
+
+def test_every_threat_tracked_without_breaks():
+    world, rec = _run_picture()
+    ids_per_threat: dict[int, set[int]] = {}
+    for pic in rec.pictures:
+        for tid, truth in zip(pic.track_id, pic.truth_id, strict=True):
+            if truth >= 0:
+                ids_per_threat.setdefault(int(truth), set()).add(int(tid))
+    assert set(ids_per_threat) == set(world.threats.id.tolist())
+    # a rotating radar's 10 s revisit must not break tracks between sweeps
+    assert max(len(v) for v in ids_per_threat.values()) <= 2
+
+
+def test_tracks_are_close_to_truth_and_few_are_false():
+    world, rec = _run_picture()
+    errors = np.array(rec.errors_m)
+    # plots within ~20 km carry tens of metres of noise; tracks follow within a few hundred
+    assert np.median(errors) < 200.0
+    assert np.quantile(errors, 0.95) < 1_000.0
+    false = sum(int((pic.truth_id < 0).sum()) for pic in rec.pictures)
+    true = sum(int((pic.truth_id >= 0).sum()) for pic in rec.pictures)
+    assert false < 0.5 * true, "clutter (~100 false alarms per second) rarely confirms"
+
+
+def test_picture_never_exceeds_capacity():
+    sc = load_scenario(SMALL)
+    world = build_world(sc)
+    (system,) = tracker_systems(sc, world, {r.index: 1.0 for r in world.radars})
+    system.capacity = 2
+    radars = [s for s in defense_systems(sc, world) if s.name.startswith("radar/")]
+    sizes = []
+
+    class Size:
+        name, period_s = "size", 1.0
+
+        def step(self, w, t_s, dt_s):
+            sizes.append(len(w.tracks.get(system.battery, [])))
+
+    Engine([*radars, system, Size(), motion_system(world)], sc.tick_s, 60.0).run(world)
+    assert max(sizes) == 2
+
+
+def test_capacity_is_the_largest_radar_capacity():
+    sc = load_scenario(SMALL)
+    world = build_world(sc)
+    for system in tracker_systems(sc, world, {r.index: 1.0 for r in world.radars}):
+        radars = [world.radars[i] for i in system.radar_indices]
+        assert system.capacity == max(r.type.max_tracks for r in radars)
+
+
+def test_first_track_after_first_detection():
+    sc = load_scenario(SMALL)
+    from iads.sim.run import run_scenario
+
+    result = run_scenario(sc, seed=5)
+    th = result.threats
+    tracked = np.isfinite(th["first_track_s"])
+    assert tracked.any()
+    assert np.all(th["first_detect_s"][tracked] <= th["first_track_s"][tracked])
