@@ -141,9 +141,14 @@ def test_kills_and_accounting(run):
 
 
 def test_never_fires_more_than_held(run):
-    _, _, _, eng, tot = run
+    world, _, _, eng, tot = run
     # 5 rounds on the launcher + one reload of 5 (reload time 1,800 s > the run): at most 5
     assert 0 < tot["interceptors_spent"] <= 5
+    tab = world.tables["batteries"]
+    assert tab["interceptors_fired"][0] == tot["interceptors_spent"]
+    assert tab["rounds_in_tubes"][0] + tab["interceptors_fired"][0] == 5
+    assert tab["rounds_in_reserve"][0] == 5
+    assert tab["picture_source"][0] == "truth"  # no tracker in this run
 
 
 def test_never_guides_more_than_channels(run):

@@ -289,6 +289,7 @@ class FireControlSystem:
         store = store_of(world)
         self.bank = update_reloads(self.bank, t_s)
         ids, pos, vel, self.picture_source = battery_picture(world, self.battery, t_s)
+        self._report(world, store)
         for i in ids:
             self.first_seen_s.setdefault(int(i), t_s)
         self._uplink(store, ids, pos, vel, t_s)
@@ -366,6 +367,27 @@ class FireControlSystem:
                 t_s,
                 radar,
             )
+
+    def _report(self, world: Any, store: InterceptorStore) -> None:
+        """Keep this battery's row of ``world.tables["batteries"]`` current: picture source,
+        rounds in the tubes and in reserve, interceptors fired, reloads under way."""
+        n = len(world.batteries)
+        tab = world.tables.get("batteries")
+        if tab is None or len(tab["battery"]) != n:
+            tab = world.tables["batteries"] = {
+                "battery": np.array([b.name for b in world.batteries], dtype=object),
+                "picture_source": np.full(n, "", dtype=object),
+                "rounds_in_tubes": np.zeros(n, np.int64),
+                "rounds_in_reserve": np.zeros(n, np.int64),
+                "interceptors_fired": np.zeros(n, np.int64),
+                "reloads_under_way": np.zeros(n, np.int64),
+            }
+        b = self.battery
+        tab["picture_source"][b] = self.picture_source
+        tab["rounds_in_tubes"][b] = int(self.bank.rounds.sum())
+        tab["rounds_in_reserve"][b] = int(self.bank.reserve.sum())
+        tab["interceptors_fired"][b] = int(np.count_nonzero(store.battery == b))
+        tab["reloads_under_way"][b] = int(np.count_nonzero(np.isfinite(self.bank.reload_done_s)))
 
     def _channels_used(self, store: InterceptorStore, mine: np.ndarray) -> tuple:
         """Missiles guided and distinct targets held by each fire-control radar, (Rf,) each."""
