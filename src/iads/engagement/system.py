@@ -51,177 +51,16 @@ from iads.engagement.envelope import (
     planned_kill_probability,
     predicted_intercept,
 )
-from iads.engagement.kill import draw_kills
+from iads.engagement.interceptors import InterceptorStore, InterceptorSystem, store_of
+from iads.engagement.picture import battery_picture, radar_covers
 from iads.engagement.tables import table_for
 from iads.engagement.threat_eval import KIND_MANOEUVRE_MPS2, evaluate
 from iads.scenario.equipment import InterceptorType
 
-FLYING_THREAT = 1
-KILLED_THREAT = 2
 LOOK_TIME_S = 2.0
 """Kill assessment: a target whose interceptor reached its outcome is re-engaged this long
 after (shoot-look-shoot)."""
-TRACK_GATE_M = 3_000.0
 UNLIMITED = 10**9
-
-
-@dataclass
-class InterceptorStore:
-    """Every interceptor fired in a run, struct-of-arrays (row = interceptor id).
-
-    ``done`` (N,) bool once the interceptor has its outcome; ``threat`` (N,) the threat it
-    flies at; ``est_*`` the command post's latest estimate of that threat (midcourse uplink).
-    """
-
-    types: list[InterceptorType] = field(default_factory=list)
-    type_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    battery: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    radar: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    threat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    launch_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    outcome_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    done: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    cost_usd: np.ndarray = field(default_factory=lambda: np.empty(0))
-    planned_pk: np.ndarray = field(default_factory=lambda: np.empty(0))
-    est_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    est_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    est_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    arrive_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    pip_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    term_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    term_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    term_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    state: fo.FlyoutState = field(
-        default_factory=lambda: fo.FlyoutState(
-            np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty((0, 3))
-        )
-    )
-    params: fo.InterceptorParams | None = None
-
-    def __len__(self) -> int:
-        return int(self.threat.shape[0])
-
-    def type_id(self, itype: InterceptorType) -> int:
-        for i, t in enumerate(self.types):
-            if t == itype:
-                return i
-        self.types.append(itype)
-        return len(self.types) - 1
-
-    def add(
-        self,
-        itype: InterceptorType,
-        battery: int,
-        threat: np.ndarray,
-        launch_time_s: np.ndarray,
-        state: fo.FlyoutState,
-        planned_pk: np.ndarray,
-        est_pos_m: np.ndarray,
-        est_vel_mps: np.ndarray,
-        t_s: float,
-        arrive_s: np.ndarray | None = None,
-        pip_m: np.ndarray | None = None,
-        radar: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Append interceptors of one type; returns their ids. ``arrive_s`` and ``pip_m`` are
-        the predicted arrival time and intercept point (used by the fast mode)."""
-        n = threat.shape[0]
-        ids = np.arange(len(self), len(self) + n)
-        k = self.type_id(itype)
-        params = fo.InterceptorParams.from_types([itype] * n)
-        cat = np.concatenate
-        self.type_index = cat([self.type_index, np.full(n, k)])
-        self.battery = cat([self.battery, np.full(n, battery)])
-        self.radar = cat([self.radar, np.full(n, -1) if radar is None else radar])
-        self.threat = cat([self.threat, threat])
-        self.launch_time_s = cat([self.launch_time_s, launch_time_s])
-        self.outcome_time_s = cat([self.outcome_time_s, np.full(n, np.nan)])
-        self.done = cat([self.done, np.zeros(n, bool)])
-        self.cost_usd = cat([self.cost_usd, np.full(n, itype.cost_usd)])
-        self.planned_pk = cat([self.planned_pk, planned_pk])
-        self.est_pos_m = cat([self.est_pos_m, est_pos_m])
-        self.est_vel_mps = cat([self.est_vel_mps, est_vel_mps])
-        self.est_time_s = cat([self.est_time_s, np.full(n, t_s)])
-        self.arrive_s = cat([self.arrive_s, np.full(n, np.nan) if arrive_s is None else arrive_s])
-        self.pip_m = cat([self.pip_m, np.full((n, 3), np.nan) if pip_m is None else pip_m])
-        self.term_pos_m = cat([self.term_pos_m, np.full((n, 3), np.nan)])
-        self.term_vel_mps = cat([self.term_vel_mps, np.full((n, 3), np.nan)])
-        self.term_time_s = cat([self.term_time_s, np.full(n, np.nan)])
-        self.state = fo.FlyoutState.concat([self.state, state])
-        self.params = (
-            params if self.params is None else fo.InterceptorParams.concat([self.params, params])
-        )
-        return ids
-
-    def busy(self, _world: Any = None) -> bool:
-        """True while any interceptor is still in the air (or waiting on its launcher)."""
-        return bool(np.any(~self.done))
-
-
-def store_of(world: Any) -> InterceptorStore:
-    """The world's interceptor store (created on first use, with its ``busy`` predicate)."""
-    if not isinstance(world.interceptors, InterceptorStore):
-        world.interceptors = InterceptorStore()
-        world.busy.append(world.interceptors.busy)
-    return world.interceptors
-
-
-# --- the air picture -----------------------------------------------------------------------
-
-
-def _radar_covers(rec: Any, pos_m: np.ndarray) -> np.ndarray:
-    """(..., ) bool: points inside the radar's instrumented range, elevation limits, sector."""
-    d = np.asarray(pos_m, float) - rec.pos_m
-    rng = np.linalg.norm(d, axis=-1)
-    ground = np.hypot(d[..., 0], d[..., 1])
-    elev = np.degrees(np.arctan2(d[..., 2] + ground**2 / (2 * fo.EARTH_RADIUS_M), ground))
-    rt = rec.type
-    ok = (rng <= rt.instrumented_range_m) & (rng >= rt.min_range_m)
-    ok &= (elev >= rt.min_elevation_deg) & (elev <= rt.max_elevation_deg)
-    if rt.scan == "sector" and rt.sector_width_deg < 360:
-        az = np.arctan2(d[..., 0], d[..., 1])
-        off = np.angle(np.exp(1j * (az - rec.boresight_rad)))
-        ok &= np.abs(off) <= np.radians(rt.sector_width_deg) / 2
-    return ok
-
-
-def _tracks_state(tracks: Any, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Positions and velocities (M, 3) of confirmed tracks, extrapolated to ``t_s``."""
-    if hasattr(tracks, "x") and hasattr(tracks, "confirmed"):
-        x = np.asarray(tracks.x)[np.asarray(tracks.confirmed)]
-        age = t_s - float(getattr(tracks, "t_s", t_s))  # a picture from an earlier frame
-        return x[:, :3] + x[:, 3:6] * age, x[:, 3:6]
-    if isinstance(tracks, dict) and "x_m" in tracks:
-        pos = np.column_stack([tracks["x_m"], tracks["y_m"], tracks["z_m"]]).astype(float)
-        vel = np.column_stack([tracks["vx_mps"], tracks["vy_mps"], tracks["vz_mps"]]).astype(float)
-        age = t_s - np.asarray(tracks.get("time_s", np.full(len(pos), t_s)), dtype=float)
-        return pos + vel * age[:, None], vel
-    return None
-
-
-def battery_picture(
-    world: Any, b: int, t_s: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    """(threat ids (T,), positions (T, 3), velocities (T, 3), source "tracks" | "truth")."""
-    th = world.threats
-    flying = np.flatnonzero(th.status == FLYING_THREAT)
-    got = _tracks_state(world.tracks.get(b), t_s) if world.tracks.get(b) is not None else None
-    if got is not None:
-        pos, vel = got
-        if flying.size == 0 or pos.shape[0] == 0:
-            return np.empty(0, np.int64), np.empty((0, 3)), np.empty((0, 3)), "tracks"
-        d = np.linalg.norm(pos[:, None, :] - th.pos_m[flying][None, :, :], axis=-1)
-        near = np.argmin(d, axis=1)
-        ok = d[np.arange(pos.shape[0]), near] <= TRACK_GATE_M
-        ids, first = np.unique(flying[near[ok]], return_index=True)
-        rows = np.flatnonzero(ok)[first]
-        return ids, pos[rows], vel[rows], "tracks"
-    bat = world.batteries[b]
-    seen = np.zeros(flying.size, bool)
-    for r in bat.radars:
-        seen |= _radar_covers(world.radars[r], th.pos_m[flying])
-    ids = flying[seen]
-    return ids, th.pos_m[ids].copy(), th.vel_mps[ids].copy(), "truth"
 
 
 # --- fire control --------------------------------------------------------------------------
@@ -410,7 +249,7 @@ class FireControlSystem:
         for j in targets[np.argsort(-value[targets], kind="stable")]:
             mine = np.flatnonzero(orders.target == j)
             pts = pips[orders.row[mine], j]
-            cover = np.array([_radar_covers(rec, pts).all() for rec in self.fire_radars])
+            cover = np.array([radar_covers(rec, pts).all() for rec in self.fire_radars])
             ok = cover & (free_m >= mine.size) & (free_t >= 1)
             if not ok.any():
                 continue
@@ -515,168 +354,8 @@ def _radar_ok(radars: list[Any], pip_m: np.ndarray) -> np.ndarray:
     finite = np.isfinite(pip_m).all(axis=-1)
     safe = np.where(finite[..., None], pip_m, 0.0)
     for rec in radars:
-        ok |= _radar_covers(rec, safe)
+        ok |= radar_covers(rec, safe)
     return ok & finite
-
-
-# --- interceptors in flight ----------------------------------------------------------------
-
-
-@dataclass
-class InterceptorSystem:
-    """Flies every interceptor each tick, resolves closest approaches, draws kills.
-
-    ``mode="full"`` integrates the 3-DOF fly-out. ``mode="fast"`` (large Monte Carlo studies)
-    does not: each interceptor arrives at its predicted intercept point at launch time + table
-    time of flight; its terminal homing starts ``terminal_range_m`` / closing speed before and
-    can remove a deviation of the target from its constant-velocity prediction made then of up
-    to 0.5 (a_m / 3) t_term^2 (a third of the lateral limit: PN's demand against a manoeuvre);
-    the miss is the rest of the deviation plus a circular normal error with the planning model's
-    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^4), see ``envelope``). In the full mode the
-    fly-out's miss gets the circular normal error ``miss_sigma_m`` added at closest approach.
-    """
-
-    name: str = "interceptors"
-    period_s: float = 0.0
-    mode: str = "full"
-    _prev_vel: np.ndarray | None = None
-
-    def step(self, world: Any, t_s: float, dt_s: float) -> None:
-        store = store_of(world)
-        th = world.threats
-        acc = self._threat_accel(th.vel_mps, dt_s)
-        live = np.flatnonzero(~store.done & (store.launch_time_s <= t_s + 1e-9))
-        if live.size == 0:
-            return
-        tgt = store.threat[live]
-        gone = th.status[tgt] != FLYING_THREAT
-        if gone.any():
-            self._finish(world, store, live[gone], t_s, "miss", np.nan, None)
-        live, tgt = live[~gone], tgt[~gone]
-        if live.size == 0:
-            return
-        if self.mode == "fast":
-            self._step_fast(world, store, live, t_s, dt_s)
-            return
-        est = (
-            store.est_pos_m[live]
-            + store.est_vel_mps[live] * (t_s - store.est_time_s[live])[:, None]
-        )
-        r = fo.advance(
-            store.state.take(live),
-            store.params.take(live),
-            th.pos_m[tgt],
-            th.vel_mps[tgt],
-            acc[tgt],
-            dt_s=dt_s,
-            est_pos_m=est,
-            est_vel_mps=store.est_vel_mps[live],
-            rng=world.rng("engagement/seeker"),
-            ground_m=-float(getattr(getattr(world, "origin", None), "alt_m", 0.0)),
-        )
-        st = store.state
-        st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps
-        st.t_flight_s[live], st.acc_lat_mps2[live] = r.state.t_flight_s, r.state.acc_lat_mps2
-        cpa = np.flatnonzero(r.outcome == fo.CPA)
-        if cpa.size:
-            ids = live[cpa]
-            sigma = store.params.miss_sigma_m[ids]
-            err = world.rng("engagement/miss").normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
-            miss = np.hypot(r.miss_m[cpa] + err[:, 0], err[:, 1])
-            self._resolve(world, store, ids, miss, t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa])
-        failed = np.flatnonzero((r.outcome != fo.CPA) & (r.outcome != fo.FLYING))
-        if failed.size:
-            self._finish(
-                world, store, live[failed], t_s + dt_s, "miss", np.nan, r.state.pos_m[failed]
-            )
-
-    def _step_fast(
-        self, world: Any, store: InterceptorStore, live: np.ndarray, t_s: float, dt_s: float
-    ) -> None:
-        th = world.threats
-        tgt = store.threat[live]
-        params = store.params.take(live)
-        closing = np.linalg.norm(th.vel_mps[tgt], axis=-1) + 1_000.0
-        t_term = params.terminal_range_m / closing
-        start = live[
-            (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_pos_m[live, 0])
-        ]
-        if start.size:  # terminal homing begins: the prediction it must correct from
-            store.term_pos_m[start] = th.pos_m[store.threat[start]]
-            store.term_vel_mps[start] = th.vel_mps[store.threat[start]]
-            store.term_time_s[start] = t_s
-        due = (store.arrive_s[live] < t_s + dt_s) & ~np.isnan(store.term_pos_m[live, 0])
-        if not due.any():
-            return
-        ids, p = live[due], params.take(due)
-        tau = np.clip(store.arrive_s[ids] - t_s, 0.0, dt_s)
-        truth = th.pos_m[store.threat[ids]] + th.vel_mps[store.threat[ids]] * tau[:, None]
-        t_pred = store.arrive_s[ids] - store.term_time_s[ids]
-        pred = store.term_pos_m[ids] + store.term_vel_mps[ids] * t_pred[:, None]
-        deviation = np.linalg.norm(truth - pred, axis=-1)
-        t_h = np.maximum(t_pred, 0.0)
-        divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
-        ratio = 3.0 * th.max_lateral_accel_mps2[store.threat[ids]] / p.max_lateral_accel_mps2
-        sigma = p.miss_sigma_m * (1.0 + ratio**4)
-        b = int(store.battery[ids[0]])
-        rng = world.rng(f"engagement/fast/{world.batteries[b].name}")
-        err = rng.normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
-        miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
-        self._resolve(world, store, ids, miss, t_s + tau, truth)
-
-    def _threat_accel(self, vel: np.ndarray, dt_s: float) -> np.ndarray:
-        """Threat accelerations (N, 3) by finite difference of the truth velocities."""
-        v = np.nan_to_num(vel)
-        if self._prev_vel is None or self._prev_vel.shape != v.shape:
-            acc = np.zeros_like(v)
-        else:
-            acc = (v - self._prev_vel) / dt_s
-        self._prev_vel = v.copy()
-        return acc
-
-    def _resolve(self, world, store, ids, miss_m, t_cpa_s, pos_cpa_m) -> None:
-        th = world.threats
-        tgt = store.threat[ids]
-        world.log.record("intercept", t_cpa_s, tgt, other_id=ids, pos_m=pos_cpa_m, value=miss_m)
-        killed = np.zeros(ids.size, bool)
-        pk = np.zeros(ids.size)
-        for b in np.unique(store.battery[ids]):
-            sel = np.flatnonzero(store.battery[ids] == b)
-            params = store.params.take(ids[sel])
-            rng = world.rng(f"engagement/{world.batteries[int(b)].name}")
-            killed[sel], pk[sel] = draw_kills(
-                miss_m[sel], params.lethal_radius_m, params.reliability, rng
-            )
-        for i in np.argsort(t_cpa_s, kind="stable"):  # two kills on one threat: the first
-            if killed[i] and th.status[tgt[i]] == FLYING_THREAT:
-                th.status[tgt[i]] = KILLED_THREAT
-            else:
-                killed[i] = False
-        if killed.any():
-            world.log.record(
-                "kill",
-                t_cpa_s[killed],
-                tgt[killed],
-                other_id=ids[killed],
-                pos_m=pos_cpa_m[killed],
-                value=pk[killed],
-            )
-        if (~killed).any():
-            world.log.record(
-                "miss",
-                t_cpa_s[~killed],
-                tgt[~killed],
-                other_id=ids[~killed],
-                pos_m=pos_cpa_m[~killed],
-                value=pk[~killed],
-            )
-        store.done[ids] = True
-        store.outcome_time_s[ids] = t_cpa_s
-
-    def _finish(self, world, store, ids, t_s, kind, value, pos_m) -> None:
-        world.log.record(kind, t_s, store.threat[ids], other_id=ids, pos_m=pos_m, value=value)
-        store.done[ids] = True
-        store.outcome_time_s[ids] = t_s
 
 
 def engagement_systems(
@@ -707,3 +386,14 @@ def engagement_systems(
 def engagement_systems_fast(scenario: Any, world: Any) -> list[Any]:
     """``engagement_systems`` with the fast (table) interceptor mode, for Monte Carlo."""
     return engagement_systems(scenario, world, mode="fast")
+
+
+__all__ = [
+    "FireControlSystem",
+    "InterceptorStore",
+    "InterceptorSystem",
+    "battery_picture",
+    "engagement_systems",
+    "engagement_systems_fast",
+    "store_of",
+]

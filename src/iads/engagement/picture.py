@@ -1,0 +1,79 @@
+"""A battery's air picture: which threats its command post sees, where, how fast.
+
+``world.tracks[b]`` when a tracker provides it (a ``TrackTable``-like object with ``x`` and
+``confirmed``, optionally ``t_s``; or DESIGN.md track columns ``x_m ... vz_mps``), each track
+matched to the nearest flying threat (truth) within ``TRACK_GATE_M``: the object the interceptor
+will actually meet. Without tracks: the truth state of the flying threats inside the battery's
+radar coverage (range, elevation with earth curvature, sector), an ideal tracker reported as
+source ``"truth"``. Reads the world by duck typing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from iads.engagement.flyout import EARTH_RADIUS_M
+
+FLYING_THREAT = 1
+"""``iads.sim.world.FLYING`` (this package does not import the engine)."""
+KILLED_THREAT = 2
+"""``iads.sim.world.KILLED``."""
+TRACK_GATE_M = 3_000.0
+"""Largest distance (m) between a track and the threat it is taken to be."""
+
+
+def radar_covers(rec: Any, pos_m: np.ndarray) -> np.ndarray:
+    """(..., ) bool: points inside the radar's instrumented range, elevation limits, sector."""
+    d = np.asarray(pos_m, float) - rec.pos_m
+    rng = np.linalg.norm(d, axis=-1)
+    ground = np.hypot(d[..., 0], d[..., 1])
+    elev = np.degrees(np.arctan2(d[..., 2] + ground**2 / (2 * EARTH_RADIUS_M), ground))
+    rt = rec.type
+    ok = (rng <= rt.instrumented_range_m) & (rng >= rt.min_range_m)
+    ok &= (elev >= rt.min_elevation_deg) & (elev <= rt.max_elevation_deg)
+    if rt.scan == "sector" and rt.sector_width_deg < 360:
+        az = np.arctan2(d[..., 0], d[..., 1])
+        off = np.angle(np.exp(1j * (az - rec.boresight_rad)))
+        ok &= np.abs(off) <= np.radians(rt.sector_width_deg) / 2
+    return ok
+
+
+def _tracks_state(tracks: Any, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Positions and velocities (M, 3) of confirmed tracks, extrapolated to ``t_s``."""
+    if hasattr(tracks, "x") and hasattr(tracks, "confirmed"):
+        x = np.asarray(tracks.x)[np.asarray(tracks.confirmed)]
+        age = t_s - float(getattr(tracks, "t_s", t_s))  # a picture from an earlier frame
+        return x[:, :3] + x[:, 3:6] * age, x[:, 3:6]
+    if isinstance(tracks, dict) and "x_m" in tracks:
+        pos = np.column_stack([tracks["x_m"], tracks["y_m"], tracks["z_m"]]).astype(float)
+        vel = np.column_stack([tracks["vx_mps"], tracks["vy_mps"], tracks["vz_mps"]]).astype(float)
+        age = t_s - np.asarray(tracks.get("time_s", np.full(len(pos), t_s)), dtype=float)
+        return pos + vel * age[:, None], vel
+    return None
+
+
+def battery_picture(
+    world: Any, b: int, t_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """(threat ids (T,), positions (T, 3), velocities (T, 3), source "tracks" | "truth")."""
+    th = world.threats
+    flying = np.flatnonzero(th.status == FLYING_THREAT)
+    got = _tracks_state(world.tracks.get(b), t_s) if world.tracks.get(b) is not None else None
+    if got is not None:
+        pos, vel = got
+        if flying.size == 0 or pos.shape[0] == 0:
+            return np.empty(0, np.int64), np.empty((0, 3)), np.empty((0, 3)), "tracks"
+        d = np.linalg.norm(pos[:, None, :] - th.pos_m[flying][None, :, :], axis=-1)
+        near = np.argmin(d, axis=1)
+        ok = d[np.arange(pos.shape[0]), near] <= TRACK_GATE_M
+        ids, first = np.unique(flying[near[ok]], return_index=True)
+        rows = np.flatnonzero(ok)[first]
+        return ids, pos[rows], vel[rows], "tracks"
+    bat = world.batteries[b]
+    seen = np.zeros(flying.size, bool)
+    for r in bat.radars:
+        seen |= radar_covers(world.radars[r], th.pos_m[flying])
+    ids = flying[seen]
+    return ids, th.pos_m[ids].copy(), th.vel_mps[ids].copy(), "truth"
