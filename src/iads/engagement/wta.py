@@ -88,7 +88,8 @@ def assign(
 
     ``kill_prob`` (W, T) in [0, 1] (0 marks an infeasible pair, never assigned);
     ``target_value`` (T,) >= 0; ``max_per_target`` an int or (T,) ints (None: no limit).
-    ``method``: "exact" (outer-approximation MILP), "heuristic" (greedy + local search),
+    ``method``: "exact" (outer-approximation MILP; the linear assignment when every cap <= 1),
+    "heuristic" (greedy + local search),
     "lap" (exact only when every cap <= 1), or "auto": lap when every cap <= 1, exact up to
     ``EXACT_AUTO_MAX_PAIRS`` pairs, heuristic beyond. Inputs are not modified.
     """
@@ -107,7 +108,7 @@ def assign(
             raise ValueError('method="lap" is exact only when max_per_target <= 1')
         return _lap(p, v, cap)
     if method == "exact":
-        return _exact(p, v, cap)
+        return _lap(p, v, cap) if np.all(cap <= 1) else _exact(p, v, cap)
     if method == "heuristic":
         return _heuristic(p, v, cap)
     raise ValueError(f'method must be "auto", "exact", "heuristic" or "lap", got {method!r}')
