@@ -73,3 +73,18 @@ def test_several_files_report_every_error(tmp_path: Path):
     assert f"OK {good}" in result.stdout
     assert str(BAD[0]) in result.stderr and str(BAD[1]) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_cli_run_leaves_no_output(path: Path, tmp_path: Path, monkeypatch, capsys):
+    from iads import cli
+
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["iads", "run", str(path), "--out", str(out)])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and _expected(path) in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
