@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iads.engagement.flyout import EARTH_RADIUS_M, altitude_m
+from iads.engagement.flyout import altitude_m
 from iads.engagement.kill import expected_kill_probability
 from iads.engagement.tables import FlyoutTable
 from iads.scenario.equipment import InterceptorType
@@ -155,9 +155,8 @@ def feasible(
     if radar_pos_m is not None:
         d = icpt.pip_m - np.asarray(radar_pos_m, dtype=float)
         rng = np.linalg.norm(d, axis=-1)
-        # elevation above the radar's local horizontal, with the earth's curvature
-        ground = np.hypot(d[..., 0], d[..., 1])
-        elev = np.arctan2(d[..., 2] + ground**2 / (2 * EARTH_RADIUS_M), ground)
+        # geometric elevation in the ENU axes at the radar (as the radar measures it)
+        elev = np.arctan2(d[..., 2], np.hypot(d[..., 0], d[..., 1]))
         ok &= (rng <= radar_range_m) & (elev >= radar_min_elevation_rad)
         ok &= elev <= radar_max_elevation_rad
     return ok & np.isfinite(icpt.speed_mps)

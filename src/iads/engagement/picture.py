@@ -4,8 +4,8 @@
 ``confirmed``, optionally ``t_s``; or DESIGN.md track columns ``x_m ... vz_mps``), each track
 matched to the nearest flying threat (truth) within ``TRACK_GATE_M``: the object the interceptor
 will actually meet. Without tracks: the truth state of the flying threats inside the battery's
-radar coverage (range, elevation with earth curvature, sector), an ideal tracker reported as
-source ``"truth"``. Reads the world by duck typing.
+radar coverage (range, elevation, sector and the radar horizon over a 4/3 earth), an ideal
+tracker reported as source ``"truth"``. Reads the world by duck typing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from iads.engagement.flyout import EARTH_RADIUS_M
+from iads.sensors.geometry import (
+    earth_centre_m,
+    height_and_ground_range,
+    line_of_sight,
+    range_azimuth_elevation,
+)
 
 FLYING_THREAT = 1
 """``iads.sim.world.FLYING`` (this package does not import the engine)."""
@@ -24,17 +29,19 @@ TRACK_GATE_M = 3_000.0
 """Largest distance (m) between a track and the threat it is taken to be."""
 
 
-def radar_covers(rec: Any, pos_m: np.ndarray) -> np.ndarray:
-    """(..., ) bool: points inside the radar's instrumented range, elevation limits, sector."""
-    d = np.asarray(pos_m, float) - rec.pos_m
-    rng = np.linalg.norm(d, axis=-1)
-    ground = np.hypot(d[..., 0], d[..., 1])
-    elev = np.degrees(np.arctan2(d[..., 2] + ground**2 / (2 * EARTH_RADIUS_M), ground))
+def radar_covers(rec: Any, pos_m: np.ndarray, origin_alt_m: float = 0.0) -> np.ndarray:
+    """(...,) bool: points (..., 3) the radar ``rec`` can see: within its instrumented and
+    minimum range, its elevation limits (geometric, ENU axes), its sector, and above its horizon
+    over the 4/3 effective earth (``iads.sensors.geometry``; ``origin_alt_m`` places the earth)."""
+    pos = np.asarray(pos_m, dtype=float)
+    rng, az, el = range_azimuth_elevation(pos, rec.pos_m)
+    h_t, h_r, _ = height_and_ground_range(pos, rec.pos_m, earth_centre_m(origin_alt_m))
     rt = rec.type
+    elev = np.degrees(el)
     ok = (rng <= rt.instrumented_range_m) & (rng >= rt.min_range_m)
     ok &= (elev >= rt.min_elevation_deg) & (elev <= rt.max_elevation_deg)
+    ok &= line_of_sight(rng, h_r, h_t)
     if rt.scan == "sector" and rt.sector_width_deg < 360:
-        az = np.arctan2(d[..., 0], d[..., 1])
         off = np.angle(np.exp(1j * (az - rec.boresight_rad)))
         ok &= np.abs(off) <= np.radians(rt.sector_width_deg) / 2
     return ok
@@ -73,7 +80,8 @@ def battery_picture(
         return ids, pos[rows], vel[rows], "tracks"
     bat = world.batteries[b]
     seen = np.zeros(flying.size, bool)
+    origin_alt = float(getattr(getattr(world, "origin", None), "alt_m", 0.0))
     for r in bat.radars:
-        seen |= radar_covers(world.radars[r], th.pos_m[flying])
+        seen |= radar_covers(world.radars[r], th.pos_m[flying], origin_alt)
     ids = flying[seen]
     return ids, th.pos_m[ids].copy(), th.vel_mps[ids].copy(), "truth"

@@ -86,6 +86,7 @@ class FireControlSystem:
     missile_channels: np.ndarray
     target_channels: np.ndarray
     coordinate: bool = True
+    origin_alt_m: float = 0.0
     picture_source: str = ""
     first_seen_s: dict[int, float] = field(default_factory=dict)
 
@@ -122,6 +123,7 @@ class FireControlSystem:
             fire_radars=fire_radars or radars,
             missile_channels=missiles,
             target_channels=targets,
+            origin_alt_m=float(getattr(getattr(world, "origin", None), "alt_m", 0.0)),
         )
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
@@ -249,7 +251,9 @@ class FireControlSystem:
         for j in targets[np.argsort(-value[targets], kind="stable")]:
             mine = np.flatnonzero(orders.target == j)
             pts = pips[orders.row[mine], j]
-            cover = np.array([radar_covers(rec, pts).all() for rec in self.fire_radars])
+            cover = np.array(
+                [radar_covers(rec, pts, self.origin_alt_m).all() for rec in self.fire_radars]
+            )
             ok = cover & (free_m >= mine.size) & (free_t >= 1)
             if not ok.any():
                 continue
@@ -299,7 +303,7 @@ class FireControlSystem:
                     lp, pos, vel, table_for(itype), itype.max_time_of_flight_s
                 )
                 ok = feasible(icpt, itype, t_limit_s=t_limit)
-                ok &= _radar_ok(self.fire_radars, icpt.pip_m)
+                ok &= _radar_ok(self.fire_radars, icpt.pip_m, self.origin_alt_m)
                 p = planned_kill_probability(itype, icpt.speed_mps, agility_mps2[None, :])
                 pk[rows] = np.where(ok, p, 0.0)
                 pips[rows] = icpt.pip_m
@@ -348,13 +352,13 @@ def _salvo_groups(unit: np.ndarray, kind: np.ndarray, size: int) -> np.ndarray:
     return group
 
 
-def _radar_ok(radars: list[Any], pip_m: np.ndarray) -> np.ndarray:
+def _radar_ok(radars: list[Any], pip_m: np.ndarray, origin_alt_m: float) -> np.ndarray:
     """(1, T) bool: some fire-control radar covers the PIP (sector included)."""
     ok = np.zeros(pip_m.shape[:-1], bool)
     finite = np.isfinite(pip_m).all(axis=-1)
     safe = np.where(finite[..., None], pip_m, 0.0)
     for rec in radars:
-        ok |= radar_covers(rec, safe)
+        ok |= radar_covers(rec, safe, origin_alt_m)
     return ok & finite
 
 
