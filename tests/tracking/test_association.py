@@ -195,3 +195,44 @@ def test_jpda_large_cluster_uses_cheap_jpda() -> None:
     want = G / (G.sum(1, keepdims=True) + G.sum(0, keepdims=True) - G + 1.0)
     np.testing.assert_allclose(beta, want[ti, pj], rtol=1e-12)
     np.testing.assert_allclose(beta0, np.clip(1 - want.sum(1), 0, 1), rtol=1e-12)
+
+
+def _jpda_brute(n_tracks: int, pairs: dict[tuple[int, int], float]):
+    """Every joint event by enumeration: marginals beta (per pair) and beta0 (per track)."""
+    options = [[None] + [j for (i, j) in pairs if i == t] for t in range(n_tracks)]
+    acc = dict.fromkeys(pairs, 0.0)
+    none = np.zeros(n_tracks)
+    total = 0.0
+    for event in itertools.product(*options):
+        plots = [j for j in event if j is not None]
+        if len(plots) != len(set(plots)):
+            continue
+        w = float(np.prod([pairs[(t, j)] for t, j in enumerate(event) if j is not None]))
+        total += w
+        for t, j in enumerate(event):
+            if j is None:
+                none[t] += w
+            else:
+                acc[(t, j)] += w
+    return {k: v / total for k, v in acc.items()}, none / total
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n_tracks=st.integers(1, 4),
+    n_plots=st.integers(1, 4),
+    density=st.floats(0.2, 1.0),
+)
+def test_jpda_equals_enumeration(seed: int, n_tracks: int, n_plots: int, density: float) -> None:
+    rng = make_rng(46, seed)
+    ti, pj = np.nonzero(rng.random((n_tracks, n_plots)) < density)
+    lr = rng.uniform(0.05, 10.0, ti.size)
+    beta, beta0 = jpda(n_tracks, n_plots, ti, pj, lr)
+    want, want0 = _jpda_brute(
+        n_tracks, {(int(a), int(b)): c for a, b, c in zip(ti, pj, lr, strict=True)}
+    )
+    np.testing.assert_allclose(
+        beta, [want[(int(a), int(b))] for a, b in zip(ti, pj, strict=True)], rtol=1e-10
+    )
+    np.testing.assert_allclose(beta0, want0, rtol=1e-10)

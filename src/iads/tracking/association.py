@@ -340,7 +340,19 @@ def jpda(
         return beta, beta0
     t_lab, _ = clusters(n_tracks, n_plots, ti, pj)
     lab = t_lab[ti]
-    order = np.argsort(lab, kind="stable")
+    # clusters where no plot is shared: the joint events factorise into one PDA per track,
+    # beta_j = L_j / (1 + sum L), beta_0 = 1 / (1 + sum L), solved in bulk
+    shared_plot = np.bincount(pj, minlength=n_plots) > 1
+    shared = np.zeros(int(lab.max()) + 1, dtype=bool)
+    shared[lab[shared_plot[pj]]] = True
+    alone = ~shared[lab]
+    total = 1.0 + np.bincount(ti[alone], weights=lr[alone], minlength=n_tracks)
+    beta[alone] = lr[alone] / total[ti[alone]]
+    beta0[ti[alone]] = 1.0 / total[ti[alone]]
+    rest = np.flatnonzero(~alone)
+    if rest.size == 0:
+        return beta, beta0
+    order = rest[np.argsort(lab[rest], kind="stable")]
     ls = lab[order]
     starts = np.flatnonzero(np.r_[True, ls[1:] != ls[:-1]])
     ends = np.r_[starts[1:], ls.size]
@@ -356,8 +368,8 @@ def _jpda_cluster(ti: IntArray, pj: IntArray, lr: Array) -> tuple[Array, Array, 
     tracks, tr = np.unique(ti, return_inverse=True)
     _, pr = np.unique(pj, return_inverse=True)
     per_track = [np.flatnonzero(tr == i) for i in range(tracks.size)]
-    n_events = float(np.prod([len(p) + 1.0 for p in per_track]))
-    if tracks.size <= JPDA_EXACT_MAX_TRACKS and n_events <= JPDA_EXACT_MAX_EVENTS:
+    log_events = float(np.sum(np.log([len(p) + 1.0 for p in per_track])))  # upper bound
+    if tracks.size <= JPDA_EXACT_MAX_TRACKS and log_events <= np.log(JPDA_EXACT_MAX_EVENTS):
         beta = _enumerate(per_track, pr, lr)
     else:
         G_t = np.bincount(tr, weights=lr, minlength=tracks.size)

@@ -302,6 +302,9 @@ def _gnn_update(
     return table, hit, used
 
 
+_GATE_FIELDS = ("track", "plot", "d2", "nu", "S", "H", "logdet_S")
+
+
 def _jpda_update(
     table: mgmt.TrackTable, plots: Plots, g: assoc.Gate, config: TrackerConfig
 ) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
@@ -309,9 +312,24 @@ def _jpda_update(
     the combined innovation and the spread of the innovations), on the EKF linearisation."""
     n = len(table)
     cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
-    beta, beta0 = assoc.jpda(n, len(plots), g.track, g.plot, np.exp(-0.5 * cost))
-    used = np.zeros(len(plots), dtype=bool)
-    used[g.plot] = True  # a plot in any gate does not start a track
+    lr = np.exp(-0.5 * cost)
+    if config.confirmed_first:  # confirmed tracks first; tentative ones share the other plots
+        first = table.confirmed[g.track]
+        b1, beta0 = assoc.jpda(n, len(plots), g.track[first], g.plot[first], lr[first])
+        taken = np.bincount(g.plot[first], weights=b1, minlength=len(plots)) >= 0.5
+        second = ~first & ~taken[g.plot]
+        b2, beta0_t = assoc.jpda(n, len(plots), g.track[second], g.plot[second], lr[second])
+        keep = first | second
+        beta = np.zeros(len(g))
+        beta[first], beta[second] = b1, b2
+        beta0 = np.where(table.confirmed, beta0, beta0_t)
+        g = assoc.Gate(*(getattr(g, f)[keep] for f in _GATE_FIELDS))
+        beta = beta[keep]
+    else:
+        beta, beta0 = assoc.jpda(n, len(plots), g.track, g.plot, lr)
+    # a plot in a confirmed track's gate, or mostly explained by tracks, starts no track
+    used = np.bincount(g.plot, weights=beta, minlength=len(plots)) >= 0.5
+    used[g.plot[table.confirmed[g.track]]] = True
     hit = (1.0 - beta0) >= 0.5
     if len(g) == 0:
         return table, hit, used
