@@ -236,3 +236,23 @@ def test_jpda_equals_enumeration(seed: int, n_tracks: int, n_plots: int, density
         beta, [want[(int(a), int(b))] for a, b in zip(ti, pj, strict=True)], rtol=1e-10
     )
     np.testing.assert_allclose(beta0, want0, rtol=1e-10)
+
+
+def test_pda_update_with_certain_plot_is_the_ekf_update() -> None:
+    from iads.tracking.association import pda_update
+    from iads.tracking.kalman import ekf_update_polar
+
+    x, P, z, R, sensor = _scene(8, 5, 5, 50.0)
+    g = gate(x, P, z, R, sensor, 1e6)  # everything gated
+    keep = g.track == g.plot  # one pair per track, certain: beta = 1, beta0 = 0
+    from iads.tracking.association import Gate
+
+    g1 = Gate(*(getattr(g, f)[keep] for f in ("track", "plot", "d2", "nu", "S", "H", "logdet_S")))
+    xp, Pp = pda_update(x, P, g1, np.ones(len(g1)), np.zeros(5))
+    xe, Pe, _, _ = ekf_update_polar(x[g1.track], P[g1.track], z[g1.plot], R[g1.plot], sensor)
+    np.testing.assert_allclose(xp[g1.track], xe, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(Pp[g1.track], Pe, rtol=1e-6, atol=1e-6)
+    # with beta0 = 1 nothing changes
+    x0, P0 = pda_update(x, P, g1, np.zeros(len(g1)), np.ones(5))
+    np.testing.assert_allclose(x0, x)
+    np.testing.assert_allclose(P0, P)

@@ -46,6 +46,7 @@ __all__ = [
     "jpda",
     "pair_cost",
     "pair_cost_m",
+    "pda_update",
     "plots_to_enu",
 ]
 
@@ -362,6 +363,46 @@ def jpda(
         beta[k] = b
         beta0[tracks] = b0
     return beta, beta0
+
+
+def pda_update(
+    x: ArrayLike, P: ArrayLike, g: Gate, beta: ArrayLike, beta0: ArrayLike
+) -> tuple[Array, Array]:
+    """PDA update of tracks ``x`` (N, n), ``P`` (N, n, n) with association weights ``beta`` (K,)
+    of the gated pairs ``g`` and ``beta0`` (N,) (Bar-Shalom, Willett & Tian 2011 §6.4, eqs. for
+    the combined innovation and the spread of the innovations), on the EKF linearisation of
+    each track's most likely pair::
+
+        nu = sum_j beta_j nu_j,   x = x + K nu,   K = P H' S^-1
+        P = b0 P + (1 - b0)(P - K S K') + K (sum_j beta_j nu_j nu_j' - nu nu') K'
+
+    Tracks without a pair are returned unchanged. Returns new arrays.
+    """
+    x = np.array(x, dtype=float)
+    P = np.array(P, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    beta0 = np.asarray(beta0, dtype=float)
+    if len(g) == 0:
+        return x, P
+    order = np.lexsort((-beta, g.track))  # per track, its most likely pair first
+    first = np.r_[True, g.track[order][1:] != g.track[order][:-1]]
+    ref = order[first]
+    ti = g.track[ref]
+    Pi, S, H = P[ti], g.S[ref], g.H[ref]
+    K = np.swapaxes(np.linalg.solve(S, H @ Pi), -1, -2)  # K = P H' S^-1
+    m = g.nu.shape[1]
+    nu_c = np.zeros((x.shape[0], m))
+    spread = np.zeros((x.shape[0], m, m))
+    np.add.at(nu_c, g.track, beta[:, None] * g.nu)  # nu = sum beta_j nu_j
+    np.add.at(spread, g.track, beta[:, None, None] * g.nu[:, :, None] * g.nu[:, None, :])
+    nu_i = nu_c[ti]
+    b0 = beta0[ti][:, None, None]
+    Kt = np.swapaxes(K, -1, -2)
+    P_tilde = K @ (spread[ti] - nu_i[:, :, None] * nu_i[:, None, :]) @ Kt
+    x[ti] = x[ti] + (K @ nu_i[:, :, None])[:, :, 0]  # x = x + K nu
+    P_new = Pi - (1.0 - b0) * (K @ S @ Kt) + P_tilde  # P = b0 P + (1 - b0)(P - K S K') + P~
+    P[ti] = 0.5 * (P_new + np.swapaxes(P_new, -1, -2))
+    return x, P
 
 
 def _jpda_cluster(ti: IntArray, pj: IntArray, lr: Array) -> tuple[Array, Array, IntArray]:

@@ -308,8 +308,7 @@ _GATE_FIELDS = ("track", "plot", "d2", "nu", "S", "H", "logdet_S")
 def _jpda_update(
     table: mgmt.TrackTable, plots: Plots, g: assoc.Gate, config: TrackerConfig
 ) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
-    """PDA update of every track with its JPDA weights (Bar-Shalom et al. 2011 §8.4, eq. for
-    the combined innovation and the spread of the innovations), on the EKF linearisation."""
+    """JPDA weights, then the PDA update of every track (:func:`association.pda_update`)."""
     n = len(table)
     cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
     lr = np.exp(-0.5 * cost)
@@ -333,28 +332,8 @@ def _jpda_update(
     hit = (1.0 - beta0) >= 0.5
     if len(g) == 0:
         return table, hit, used
-    order = np.lexsort((-beta, g.track))  # per track, its most likely pair first
-    first = np.r_[True, g.track[order][1:] != g.track[order][:-1]]
-    ref = order[first]
-    ti = g.track[ref]
-    x, P = table.x[ti], table.P[ti]
-    S, H = g.S[ref], g.H[ref]
-    K = np.swapaxes(np.linalg.solve(S, H @ P), -1, -2)  # K = P H' S^-1
-    m = g.nu.shape[1]
-    nu_c = np.zeros((n, m))
-    spread = np.zeros((n, m, m))
-    np.add.at(nu_c, g.track, beta[:, None] * g.nu)  # nu = sum beta_j nu_j
-    np.add.at(spread, g.track, beta[:, None, None] * g.nu[:, :, None] * g.nu[:, None, :])
-    nu_i = nu_c[ti]
-    b0 = beta0[ti][:, None, None]
-    KS = K @ S @ np.swapaxes(K, -1, -2)
-    P_tilde = K @ (spread[ti] - nu_i[:, :, None] * nu_i[:, None, :]) @ np.swapaxes(K, -1, -2)
-    new_x = table.x.copy()
-    new_P = table.P.copy()
-    new_x[ti] = x + (K @ nu_i[:, :, None])[:, :, 0]  # x = x + K nu
-    P_new = P - (1.0 - b0) * KS + P_tilde  # P = b0 P + (1 - b0) (P - K S K') + P~
-    new_P[ti] = 0.5 * (P_new + np.swapaxes(P_new, -1, -2))
-    return replace(table, x=new_x, P=new_P), hit, used
+    x, P = assoc.pda_update(table.x, table.P, g, beta, beta0)
+    return replace(table, x=x, P=P), hit, used
 
 
 def _initiate(
