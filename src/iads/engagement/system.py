@@ -21,12 +21,11 @@ value = planned Pk, at the launcher), ``intercept`` (value = miss distance m, at
 approach), then ``kill`` or ``miss`` (value = Pk drawn against, NaN when the interceptor never
 reached a closest approach: time-out, too slow, ground, or its target was already gone).
 
-To run engagements in every simulation the lead registers the factory once, after the radar
-and tracker factories::
-
-    from iads.sim.build import SYSTEM_FACTORIES
-    from iads.engagement.system import engagement_systems
-    SYSTEM_FACTORIES.append(engagement_systems)
+The engine wires these systems through ``iads.sim.defense.defense_systems`` (after the radars
+and trackers). Do not also append ``engagement_systems`` to ``SYSTEM_FACTORIES``: every battery
+would then have two command posts firing from two copies of its launchers. For Monte Carlo
+studies, ``engagement_systems(scenario, world, mode="fast")`` (or ``engagement_systems_fast``)
+uses the table fly-out.
 """
 
 from __future__ import annotations
