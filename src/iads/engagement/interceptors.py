@@ -216,9 +216,11 @@ class InterceptorSystem:
         divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
         ratio = 3.0 * th.max_lateral_accel_mps2[store.threat[ids]] / p.max_lateral_accel_mps2
         sigma = p.miss_sigma_m * (1.0 + ratio**4)
-        b = int(store.battery[ids[0]])
-        rng = world.rng(f"engagement/fast/{world.batteries[b].name}")
-        err = rng.normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
+        err = np.zeros((ids.size, 2))
+        for b in np.unique(store.battery[ids]):  # each battery's own stream
+            sel = np.flatnonzero(store.battery[ids] == b)
+            rng = world.rng(f"engagement/fast/{world.batteries[int(b)].name}")
+            err[sel] = rng.normal(0.0, 1.0, (sel.size, 2)) * sigma[sel, None]
         miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
         self._resolve(world, store, ids, miss, t_s + tau, truth)
 
