@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import typer
 
 MAX_ROWS = 30
@@ -80,7 +81,17 @@ def render_summary(
 
     n = len(threats.get("threat_id", []))
     table = Table(title=f"threats ({n}); times in s", title_justify="left")
-    for col in ("name", "target", "launch", "detect", "track", "shots", "outcome", "time"):
+    for col in (
+        "name",
+        "target",
+        "launch",
+        "detect",
+        "track",
+        "engage",
+        "shots",
+        "outcome",
+        "time",
+    ):
         text = col == "target"
         table.add_column(
             col,
@@ -95,6 +106,7 @@ def render_summary(
             _t(threats["launch_time_s"][i]),
             _t(threats["first_detect_s"][i]),
             _t(threats["first_track_s"][i]),
+            _t(threats.get("first_engage_s", [np.nan] * n)[i]),
             str(int(threats["interceptors"][i])),
             str(threats["outcome"][i]),
             _t(threats["outcome_time_s"][i]),

@@ -71,6 +71,7 @@ def threat_table(world: World, events: Columns) -> Columns:
         "planned_arrival_s": th.planned_arrival_s.copy(),
         "first_detect_s": _first_time(events, "detect", n),
         "first_track_s": _first_time(events, "track", n),
+        "first_engage_s": _first_time(events, "engage", n),
         "interceptors": _count(events, "engage", n),
         "outcome": np.array([STATUS_NAMES[s] for s in status], dtype=object),
         "outcome_time_s": outcome_t,
