@@ -28,12 +28,22 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def report_console():
+    """A Rich console for summaries: the terminal's width, or 120 columns when the output is a
+    file or a pipe (Rich's default of 80 would cut the per-threat table)."""
+    import sys
+
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=120)
+
+
 def _t(value: Any) -> str:
     try:
         x = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return "-" if math.isnan(x) else f"{x:,.1f}"
+    return "-" if math.isnan(x) else f"{x:.1f}"
 
 
 def render_summary(
@@ -92,12 +102,13 @@ def render_summary(
         "outcome",
         "time",
     ):
-        text = col == "target"
         table.add_column(
             col,
             justify="left" if col in ("name", "target", "outcome") else "right",
-            no_wrap=not text,
-            overflow="fold" if text else "ellipsis",
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=None if col == "target" else max(len(col), 6),
+            ratio=1 if col == "target" else None,
         )
     for i in range(min(n, max_rows)):
         table.add_row(
@@ -124,12 +135,11 @@ def results(
     rows: int = typer.Option(MAX_ROWS, help="Per-threat rows to show."),
 ) -> None:
     """Show the summary of a stored run again, and optionally export its tables to Parquet."""
-    from rich.console import Console
 
     from iads.io.store import export_parquet, read_summary
 
     stored = read_summary(run_dir)
-    render_summary(Console(), stored["run"], stored["totals"], stored["threats"], rows)
+    render_summary(report_console(), stored["run"], stored["totals"], stored["threats"], rows)
     if parquet is not None:
         files = export_parquet(run_dir, parquet)
         typer.echo(f"wrote {len(files)} Parquet files to {parquet}")

@@ -17,18 +17,25 @@ def run(
     no_defense: bool = typer.Option(
         False, "--no-defense", help="Motion only: the undefended baseline."
     ),
+    engagement: str = typer.Option(
+        "full",
+        "--engagement",
+        help="Interceptor model: 'full' point-mass fly-out, or 'fast' time-of-flight tables.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Run a scenario once; write DIR/results.duckdb atomically and print a summary."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from iads.commands.results import render_summary
+    from iads.commands.results import render_summary, report_console
     from iads.errors import InputError
     from iads.io.store import read_summary, write_results
     from iads.scenario import load_scenario
     from iads.sim.run import run_scenario
 
+    if engagement not in ("full", "fast"):
+        raise InputError(f"must be 'full' or 'fast', got {engagement!r}", field="--engagement")
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
     sc = load_scenario(scenario)
@@ -47,13 +54,17 @@ def run(
     ) as bar:
         task = bar.add_task(sc.name, total=sc.duration_s)
         result = run_scenario(
-            sc, seed, progress=lambda t: bar.update(task, completed=t), defended=not no_defense
+            sc,
+            seed,
+            progress=lambda t: bar.update(task, completed=t),
+            defended=not no_defense,
+            engagement=engagement,
         )
     path = write_results(result, out_dir)
     if quiet:
         return
     stored = read_summary(out_dir)
-    console = Console()
+    console = report_console()
     render_summary(console, stored["run"], stored["totals"], stored["threats"], rows)
     console.print(f"results: {path}")
 

@@ -36,8 +36,9 @@ def ticks_of(period_s: float, tick_s: float) -> float:
     return max(1, round(period_s / tick_s)) * tick_s
 
 
-def defense_systems(scenario: Any, world: Any) -> list[Any]:
-    """Every radar, every battery's tracker, then the engagement systems."""
+def defense_systems(scenario: Any, world: Any, engagement: str = "full") -> list[Any]:
+    """Every radar, every battery's tracker, then the engagement systems (``engagement``
+    "full": interceptors flown by the point-mass model; "fast": time-of-flight tables)."""
     steps = {
         rec.index: ticks_of(radar_step_s(rec.type.scan_period_s, scenario.tick_s), scenario.tick_s)
         for rec in world.radars
@@ -45,7 +46,7 @@ def defense_systems(scenario: Any, world: Any) -> list[Any]:
     radars = [RadarSystem.from_world(world, i, period_s=step) for i, step in steps.items()]
     frame_s = ticks_of(max(TRACKER_PERIOD_S, scenario.tick_s), scenario.tick_s)
     trackers = tracker_systems(scenario, world, steps, period_s=frame_s)
-    return [*radars, *trackers, *engagement_systems(scenario, world)]
+    return [*radars, *trackers, *engagement_systems(scenario, world, mode=engagement)]
 
 
 __all__ = ["defense_systems", "radar_step_s"]

@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from iads import __version__
 from iads.geo import enu_to_geodetic
 from iads.scenario.model import Scenario
 from iads.sim.build import build_systems, build_world
+from iads.sim.defense import defense_systems
 from iads.sim.engine import Engine
 from iads.sim.summary import Columns, engagement_table, threat_table, totals
 from iads.sim.world import KILLED, World
@@ -111,15 +113,23 @@ def run_scenario(
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
     defended: bool = True,
+    engagement: str = "full",
 ) -> RunResult:
     """Run ``scenario`` with ``seed`` (default ``scenario.seed``); ``progress(t_s)`` is called
     about 200 times. The result depends on (scenario, seed) only, apart from ``wall_time_s``.
     ``defended=False`` runs motion alone: the no-defense baseline (each threat's path, arrival
-    time at its target and whether it got there)."""
+    time at its target and whether it got there). ``engagement`` "fast" flies interceptors by
+    precomputed time-of-flight tables instead of the full model (for large studies)."""
     start = time.perf_counter()
     seed = scenario.seed if seed is None else int(seed)
     world = build_world(scenario, seed)
-    systems = build_systems(scenario, world, None if defended else [])
+    if not defended:
+        factories: list | None = []
+    elif engagement == "full":
+        factories = None
+    else:
+        factories = [partial(defense_systems, engagement=engagement)]
+    systems = build_systems(scenario, world, factories)
     engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
     end_time_s = engine.run(world, progress)
     events = world.log.columns()
