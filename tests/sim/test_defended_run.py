@@ -33,3 +33,12 @@ def test_never_more_shots_than_rounds_loaded():
     loaded = sum(s.count * sum(s.loadout.values()) for b in sc.batteries for s in b.launchers)
     assert 0 < result.summary["interceptors_spent"] <= loaded
     assert result.summary["kills"] <= result.summary["interceptors_spent"]
+
+
+def test_fast_engagement_mode_runs_the_same_chain():
+    sc = load_scenario(SMALL)
+    fast = run_scenario(sc, seed=11, engagement="fast")
+    assert fast.summary["interceptors_spent"] > 0
+    th = fast.threats
+    engaged = th["interceptors"] > 0
+    assert np.all(th["first_track_s"][engaged] <= th["first_engage_s"][engaged])
