@@ -41,6 +41,42 @@ def test_coverage_writes_tables_and_plot(tmp_path):
     assert np.isfinite(low[2])
 
 
+def test_engagement_footprint_only_for_the_radar_that_guides(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "cov"
+    res = CliRunner().invoke(
+        app, ["coverage", str(SMALL), "--out", str(out), "--bands-m", "1000", "--no-html"]
+    )
+    assert res.exit_code == 0, res.output
+    con = duckdb.connect(str(out / "coverage.duckdb"), read_only=True)
+    rows = con.execute(
+        "SELECT radar, count(engage_max_range_m), min(azimuth_deg) FILTER (engage_max_range_m "
+        "IS NOT NULL), max(azimuth_deg) FILTER (engage_max_range_m IS NOT NULL), "
+        "max(abs(engage_max_range_m - detect_max_range_m)) FROM footprint GROUP BY ALL "
+        "ORDER BY ALL"
+    ).fetchall()
+    guides = dict(con.execute("SELECT DISTINCT radar, guides FROM vertical_coverage").fetchall())
+    sites = con.execute("SELECT kind, name FROM sites ORDER BY ALL").fetchall()
+    con.close()
+    acquisition, engagement = rows
+    # the 91N6E-class acquisition radar guides no missile (catalog max_guided_missiles 0)
+    assert acquisition[:2] == ("Aurel-1 acquisition", 0)
+    assert guides == {"Aurel-1 acquisition": False, "Aurel-1 engagement": True}
+    # the 92N6E-class radar (boresight 120°, 90° sector: 75°-165°, 1° cells) engages across
+    # its whole sector; at 1 km its detection edge (about 160 km) is well inside the 48N6
+    # reach (250 km) from a launcher 0.5 km away, so the two edges coincide
+    assert engagement[1] == 90
+    assert (engagement[2], engagement[3]) == (75.5, 164.5)
+    assert engagement[4] == 0.0
+    assert sites == [
+        ("asset", "Port Aurel"),
+        ("asset", "Vesna Air Base"),
+        ("launcher", "Aurel-1 launchers"),
+        ("radar", "Aurel-1 acquisition"),
+        ("radar", "Aurel-1 engagement"),
+    ]
+
+
 def test_coverage_bad_band_is_one_line_exit_2(tmp_path):
     proc = subprocess.run(
         [

@@ -34,10 +34,11 @@ def _parse_bands(text: str) -> list[float]:
 
 
 def _sites(sc: Any) -> list[dict[str, Any]]:
-    """Every radar site with its model and its battery's engagement envelopes."""
+    """Every radar site with its model and, if it can guide interceptors, its battery's
+    engagement envelopes (an acquisition radar gets none: it has no engagement footprint)."""
     from iads.geo import Origin, geodetic_to_enu
     from iads.scenario.load import interceptor_type, launcher_type, radar_type
-    from iads.sensors.coverage import EngagementEnvelope
+    from iads.sensors.coverage import EngagementEnvelope, guides_interceptors
     from iads.sensors.radar import RadarModel
 
     origin = Origin.of(sc.origin)
@@ -50,8 +51,8 @@ def _sites(sc: Any) -> list[dict[str, Any]]:
         envelopes = []
         for site in battery.launchers:
             launcher = launcher_type(sc, site)
-            for name in site.loadout:
-                if name not in launcher.interceptors:
+            for name, rounds in site.loadout.items():
+                if name not in launcher.interceptors or rounds <= 0:
                     continue
                 it = interceptor_type(sc, name)
                 envelopes.append(
@@ -72,17 +73,44 @@ def _sites(sc: Any) -> list[dict[str, Any]]:
                 sensor_id=len(out),
                 origin_alt_m=origin.alt_m,
             )
+            guides = guides_interceptors(rtype)
             out.append(
                 {
                     "radar": site.name,
                     "battery": battery.name,
                     "type": site.type,
+                    "role": rtype.role,
+                    "guides": guides,
                     "model": model,
-                    "envelopes": envelopes,
+                    "envelopes": envelopes if guides else [],
                     "position": site.position,
                 }
             )
     return out
+
+
+def site_table(sc: Any) -> dict[str, np.ndarray]:
+    """Radars, launchers and defended assets of ``sc``: name, kind, battery, type, ENU x/y (m)
+    and latitude/longitude (deg), for the map of the footprints."""
+    from iads.geo import Origin, geodetic_to_enu
+
+    origin = Origin.of(sc.origin)
+    rows: list[tuple[str, str, str, str, Any]] = []
+    for battery in sc.batteries:
+        rows += [(r.name, "radar", battery.name, r.type, r.position) for r in battery.radars]
+        rows += [(s.name, "launcher", battery.name, s.type, s.position) for s in battery.launchers]
+    rows += [(a.name, "asset", "", "", a.position) for a in sc.assets]
+    xy = np.array(
+        [geodetic_to_enu(p.lat_deg, p.lon_deg, p.alt_m, origin)[0][:2] for *_, p in rows]
+    ).reshape(-1, 2)
+    tab = {
+        k: np.array([r[i] for r in rows], dtype=object)
+        for i, k in enumerate(("name", "kind", "battery", "type"))
+    }
+    tab["x_m"], tab["y_m"] = xy[:, 0], xy[:, 1]
+    tab["lat_deg"] = np.array([r[4].lat_deg for r in rows], dtype=float)
+    tab["lon_deg"] = np.array([r[4].lon_deg for r in rows], dtype=float)
+    return tab
 
 
 def compute(
@@ -94,7 +122,7 @@ def compute(
     from iads.sensors.detection import required_snr_db
 
     origin = Origin.of(sc.origin)
-    vert: dict[str, list] = {k: [] for k in ("radar", "battery", "type")}
+    vert: dict[str, list] = {k: [] for k in ("radar", "battery", "type", "role")}
     foot: dict[str, list] = {k: [] for k in ("radar", "battery")}
     vcols: dict[str, list[np.ndarray]] = {}
     fcols: dict[str, list[np.ndarray]] = {}
@@ -107,8 +135,9 @@ def compute(
         m = s["model"]
         vc = vertical_coverage(m, rcs_m2, pd, swerling)
         n = vc.altitude_m.size
-        for k in ("radar", "battery", "type"):
+        for k in ("radar", "battery", "type", "role"):
             vert[k] += [s[k]] * n
+        vcols.setdefault("guides", []).append(np.full(n, s["guides"]))
         add(
             vcols,
             altitude_m=vc.altitude_m,
@@ -190,58 +219,180 @@ def write_store(out_dir: Path, tables: dict[str, dict[str, np.ndarray]]) -> Path
     return final
 
 
-def write_html(out_dir: Path, title: str, vtab: dict, ftab: dict) -> Path:
-    """A self-contained offline HTML: vertical coverage and footprints (plain Scatter)."""
+BAND_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+"""Line dash of each altitude band in the footprint panel (lowest band first)."""
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _zoom_top_m(vtab: dict, radars: list[str]) -> float:
+    """Top of the low-altitude panel: a little above where the highest-reaching radar's
+    horizon-limited edge meets its range limit."""
+    tops = []
+    for name in radars:
+        sel = (vtab["radar"] == name) & np.isfinite(vtab["max_range_m"])
+        h, r = vtab["altitude_m"][sel], vtab["max_range_m"][sel]
+        if r.size:
+            tops.append(h[r >= 0.99 * r.max()].min())
+    top = 1.3 * max(tops, default=1000.0)
+    return float(np.clip(np.ceil(top / 500.0) * 500.0, 500.0, vtab["altitude_m"].max()))
+
+
+def _site_labels(fig: Any, sites: dict, span_m: float) -> None:
+    """Name every site with an arrow annotation on the footprint panel, staggered where
+    sites crowd together (a battery's radars and launchers sit within a few km)."""
+    placed: list[tuple[float, float, int]] = []
+    for name, x, y in zip(sites["name"], sites["x_m"], sites["y_m"], strict=True):
+        k = sum(1 for px, py, _ in placed if np.hypot(px - x, py - y) < 0.04 * span_m)
+        placed.append((x, y, k))
+        fig.add_annotation(
+            x=x / 1e3, y=y / 1e3, xref="x2", yref="y2", text=name, showarrow=True,
+            arrowhead=0, arrowwidth=1, ax=45 + 10 * k, ay=-22 - 17 * k,
+            font={"size": 11, "color": "#222"}, bgcolor="rgba(255,255,255,0.7)",
+            xanchor="left",
+        )  # fmt: skip
+
+
+def write_html(
+    out_dir: Path, title: str, vtab: dict, ftab: dict, sites: dict | None = None
+) -> Path:
+    """A self-contained offline HTML (plotly.js inlined, plain Scatter traces only).
+
+    Left: the range-height diagram of every radar (covered region in slant range and
+    altitude, km), full height above and the low altitudes below. Right: the detection
+    (thin) and engagement (thick, only radars that guide interceptors) footprints per
+    altitude band (km east/north of the scenario origin), band told by line dash, with the
+    sites. One colour per radar in both panels; one legend group per radar.
+    """
     import plotly.graph_objects as go
+    from plotly.colors import qualitative
     from plotly.subplots import make_subplots
 
+    from iads.sensors.coverage import VerticalCoverage, footprint_outline, vertical_outline
+
     fig = make_subplots(
-        rows=1,
+        rows=2,
         cols=2,
+        specs=[[{}, {"rowspan": 2}], [{}, None]],
+        column_widths=[0.42, 0.58],
+        row_heights=[0.6, 0.4],
+        horizontal_spacing=0.08,
+        vertical_spacing=0.1,
         subplot_titles=(
-            "Vertical coverage (slant range)",
-            "Detection (solid) and engagement (dashed) footprints per band (ENU)",
+            "Range-height diagram (covered region)",
+            "Footprints: detection (thin), engagement (thick); dash = altitude band",
+            "Low altitudes: the radar horizon",
         ),
     )
     radars = list(dict.fromkeys(vtab["radar"]))
-    for name in radars:
+    palette = list(qualitative.Plotly) + list(qualitative.Dark24)
+    bands = np.unique(ftab["altitude_m"])
+    sites = sites or {"name": [], "kind": [], "x_m": [], "y_m": []}
+    where = {n: (x, y) for n, x, y in zip(sites["name"], sites["x_m"], sites["y_m"], strict=True)}
+    zoom_m = _zoom_top_m(vtab, radars)
+    range_top_km = 0.0
+    for i, name in enumerate(radars):
+        colour = palette[i % len(palette)]
         sel = vtab["radar"] == name
-        for col, dash in (("max_range_m", None), ("min_range_m", "dot")):
+        kind = f"{vtab['type'][sel][0]}, {vtab['role'][sel][0]}"
+        group = {"legendgroup": name, "legendgrouptitle_text": f"{name} ({kind})"}
+        vc = VerticalCoverage(*(vtab[k][sel] for k in ("altitude_m", "min_range_m",
+                                                      "max_range_m", "max_ground_range_m")))  # fmt: skip
+        r_m, h_m = vertical_outline(vc)
+        range_top_km = max(range_top_km, float(np.nanmax(r_m, initial=0.0)) / 1e3)
+        for row, show in ((1, True), (2, False)):
             fig.add_trace(
                 go.Scatter(
-                    x=vtab[col][sel] / 1e3,
-                    y=vtab["altitude_m"][sel] / 1e3,
-                    mode="lines",
-                    name=f"{name} ({col.split('_')[0]})",
-                    legendgroup=name,
-                    line={"dash": dash},
+                    x=r_m / 1e3, y=h_m / 1e3, mode="lines", fill="toself",
+                    fillcolor=_rgba(colour, 0.12), line={"color": colour, "width": 2},
+                    name="range-height", showlegend=show, **group,
+                    hovertemplate=f"{name}<br>%{{x:.1f}} km slant range, "
+                    "%{y:.2f} km altitude<extra></extra>",
                 ),
-                row=1,
+                row=row,
                 col=1,
-            )
-        for band in np.unique(ftab["altitude_m"]):
+            )  # fmt: skip
+        if r_m.size:
+            top = h_m.max()
+            k = np.argmin(np.abs(h_m[: r_m.size // 2 + 1] - (0.85 - 0.12 * i) * top))
+            j = r_m.size - 1 - k  # the outer edge at that altitude
+            fig.add_annotation(
+                x=r_m[j] / 1e3, y=h_m[j] / 1e3, xref="x", yref="y", text=name,
+                font={"color": colour, "size": 12}, ax=-50, ay=-18, arrowcolor=colour,
+                bgcolor="rgba(255,255,255,0.75)",
+            )  # fmt: skip
+        x0, y0 = where.get(name, (0.0, 0.0))
+        for b, band in enumerate(bands):
             f = (ftab["radar"] == name) & (ftab["altitude_m"] == band)
-            for kind, dash in (("detect", None), ("engage", "dash")):
-                xs, ys = ftab[f"{kind}_edge_x_m"][f], ftab[f"{kind}_edge_y_m"][f]
-                if not np.isfinite(xs).any():
+            dash = BAND_DASHES[b % len(BAND_DASHES)]
+            for kind_, width, opacity in (("detect", 1.5, 1.0), ("engage", 3.5, 0.55)):
+                ring = footprint_outline(
+                    np.radians(ftab["azimuth_deg"][f]),
+                    ftab[f"{kind_}_min_range_m"][f],
+                    ftab[f"{kind_}_max_range_m"][f],
+                    site_radius_m=1000.0,
+                )
+                if not ring.size:
                     continue
+                label = "detection" if kind_ == "detect" else "engagement"
                 fig.add_trace(
                     go.Scatter(
-                        x=np.append(xs, xs[:1]) / 1e3,  # closed ring; NaN leaves gaps
-                        y=np.append(ys, ys[:1]) / 1e3,
-                        mode="lines",
-                        name=f"{name} {kind} @ {band:g} m",
-                        legendgroup=name,
-                        line={"dash": dash},
+                        x=(x0 + ring[:, 0]) / 1e3, y=(y0 + ring[:, 1]) / 1e3, mode="lines",
+                        line={"color": colour, "width": width, "dash": dash},
+                        opacity=opacity, name=f"{label} at {band:g} m", **group,
+                        hovertemplate=f"{name}: {label} at {band:g} m<br>"
+                        "%{x:.1f} km east, %{y:.1f} km north<extra></extra>",
                     ),
                     row=1,
                     col=2,
-                )
-    fig.update_xaxes(title_text="slant range (km)", row=1, col=1)
-    fig.update_yaxes(title_text="altitude (km)", row=1, col=1)
-    fig.update_xaxes(title_text="east (km)", row=1, col=2)
-    fig.update_yaxes(title_text="north (km)", scaleanchor="x2", row=1, col=2)
-    fig.update_layout(title=title, height=650)
+                )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[x0 / 1e3], y=[y0 / 1e3], mode="markers", name="radar site",
+                marker={"symbol": "triangle-up", "size": 13, "color": colour,
+                        "line": {"color": "black", "width": 1}},
+                showlegend=False, **group, hovertemplate=f"{name}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )  # fmt: skip
+    for kind_, symbol, label in (("launcher", "square", "launchers"),
+                                 ("asset", "star", "defended assets")):  # fmt: skip
+        sel = np.asarray(sites["kind"]) == kind_
+        if not sel.any():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=np.asarray(sites["x_m"])[sel] / 1e3, y=np.asarray(sites["y_m"])[sel] / 1e3,
+                mode="markers", name=label, legendgroup="sites",
+                legendgrouptitle_text="Sites", text=np.asarray(sites["name"])[sel],
+                marker={"symbol": symbol, "size": 12 if kind_ == "launcher" else 15,
+                        "color": "#444" if kind_ == "launcher" else "gold",
+                        "line": {"color": "black", "width": 1}},
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )  # fmt: skip
+    span_m = 2e3 * max(range_top_km, 1.0)
+    _site_labels(fig, sites, span_m)
+    x_range = [0.0, 1.08 * max(range_top_km, 1.0)]
+    fig.update_xaxes(title_text="slant range (km)", range=x_range, row=1, col=1)
+    fig.update_yaxes(title_text="altitude (km)", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(title_text="slant range (km)", range=x_range, row=2, col=1)
+    fig.update_yaxes(title_text="altitude (km)", range=[0.0, zoom_m / 1e3], row=2, col=1)
+    fig.update_xaxes(title_text="east of origin (km)", row=1, col=2)
+    fig.update_yaxes(title_text="north of origin (km)", scaleanchor="x2", row=1, col=2)
+    fig.update_layout(
+        title=title,
+        height=900,
+        legend={"groupclick": "toggleitem", "tracegroupgap": 10, "font": {"size": 11}},
+        hovermode="closest",
+        margin={"t": 90},
+    )
     final = out_dir / HTML_FILE
     tmp = out_dir / f".{HTML_FILE}.tmp-{os.getpid()}"
     try:
@@ -286,8 +437,10 @@ def coverage(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("--out must be a directory, not a file", file=str(out_dir))
     vtab, ftab = compute(sc, rcs_m2, pd, bands, swerling)
-    path = write_store(out_dir, {"vertical_coverage": vtab, "footprint": ftab})
-    html = None if no_html else write_html(out_dir, f"{sc.name}: coverage", vtab, ftab)
+    sites = site_table(sc)
+    path = write_store(out_dir, {"vertical_coverage": vtab, "footprint": ftab, "sites": sites})
+    title = f"{sc.name}: coverage of a {rcs_m2:g} m² target at Pd {pd:g} (Swerling {swerling})"
+    html = None if no_html else write_html(out_dir, title, vtab, ftab, sites)
 
     table = Table(
         title=f"Detection ground range (km), {rcs_m2:g} m², Pd {pd:g}, Swerling {swerling}"

@@ -12,6 +12,10 @@ envelope (slant range and altitude limits around a launcher), given as plain num
   shortest and longest covered slant range (flat terrain, so independent of azimuth).
 - ``footprint``: the horizontal footprint at one altitude on a polar grid (default 1° × 1 km),
   as a boolean grid and as the covered interval [min, max] of ground range per azimuth.
+- ``guides_interceptors``: only a radar that can guide missiles (``max_guided_missiles > 0``)
+  has an engagement footprint; an acquisition radar only cues.
+- ``footprint_outline`` and ``vertical_outline``: closed polygons to draw them (a sector
+  footprint is a wedge closed back to the site, not an open arc).
 
 No lobing, antenna elevation pattern, terrain masking or clutter is modelled (docs/sensors.md).
 """
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from iads.scenario.equipment import RadarType
 from iads.sensors import geometry
 from iads.sensors.detection import required_snr_db
 from iads.sensors.radar import RadarModel, visible
@@ -193,6 +198,96 @@ def footprint(
     return Footprint(float(altitude_m), az, g, detect, engage, d_lo, d_hi, e_lo, e_hi)
 
 
+def guides_interceptors(radar: RadarType) -> bool:
+    """True if ``radar`` can guide interceptors (``max_guided_missiles > 0``), the same rule
+    the fire control uses to pick its fire-control radars. Only such a radar has an
+    engagement footprint; an acquisition radar (``max_guided_missiles == 0``) only cues."""
+    return radar.max_guided_missiles > 0
+
+
+def _runs(valid: NDArray[np.bool_]) -> list[NDArray[np.intp]]:
+    """Index runs of consecutive True cells on a circular axis (a run may wrap past the end)."""
+    n = valid.size
+    if valid.all():
+        return [np.arange(n)]
+    start = int(np.argmin(valid))  # a False cell: no run crosses it
+    order = (start + np.arange(n)) % n
+    runs, current = [], []
+    for i in order:
+        if valid[i]:
+            current.append(i)
+        elif current:
+            runs.append(np.array(current))
+            current = []
+    if current:
+        runs.append(np.array(current))
+    return runs
+
+
+def footprint_outline(
+    azimuth_rad: ArrayLike,
+    min_range_m: ArrayLike,
+    max_range_m: ArrayLike,
+    site_radius_m: float = 0.0,
+) -> NDArray[np.float64]:
+    """Closed outline(s) of a footprint, as (K, 2) east/north offsets from the site (m).
+
+    ``azimuth_rad`` (A,) are equally spaced cell centres covering the full circle (as in
+    ``Footprint``); ``min_range_m``/``max_range_m`` (A,) the covered ground-range interval per
+    azimuth, NaN where none. Each run of covered azimuths becomes one closed polygon: the
+    outer arc, extended half a cell at both ends (the sector's edge), then the inner arc back
+    (the site itself where the inner range is at most ``site_radius_m``), then the first point
+    again. A sector footprint is therefore a closed wedge site -> arc -> site. A full circle
+    is the outer ring, closed, and the inner ring where the inner range exceeds
+    ``site_radius_m`` somewhere. Polygons are separated by a row of NaN (a pen lift).
+    """
+    az = np.asarray(azimuth_rad, dtype=float)
+    lo = np.asarray(min_range_m, dtype=float)
+    hi = np.asarray(max_range_m, dtype=float)
+    valid = np.isfinite(hi)
+    if not valid.any():
+        return np.empty((0, 2))
+    step = 2 * np.pi / az.size
+    inner = np.where(np.nan_to_num(lo) <= site_radius_m, 0.0, lo)
+    pieces: list[NDArray[np.float64]] = []
+
+    def ring(a: NDArray, r: NDArray) -> NDArray[np.float64]:
+        return np.column_stack([np.sin(a) * r, np.cos(a) * r])
+
+    if valid.all():
+        closed = np.append(np.arange(az.size), 0)
+        pieces.append(ring(az[closed], hi[closed]))
+        if (inner > 0).any():
+            pieces.append(ring(az[closed], inner[closed]))
+    else:
+        for idx in _runs(valid):
+            a = np.concatenate([[az[idx[0]] - step / 2], az[idx], [az[idx[-1]] + step / 2]])
+            outer = ring(a, np.concatenate([[hi[idx[0]]], hi[idx], [hi[idx[-1]]]]))
+            r_in = np.concatenate([[inner[idx[0]]], inner[idx], [inner[idx[-1]]]])
+            back = np.zeros((1, 2)) if not (r_in > 0).any() else ring(a[::-1], r_in[::-1])
+            pieces.append(np.vstack([outer, back, outer[:1]]))
+    out: list[NDArray[np.float64]] = []
+    for k, piece in enumerate(pieces):
+        if k:
+            out.append(np.full((1, 2), np.nan))
+        out.append(piece)
+    return np.vstack(out)
+
+
+def vertical_outline(vc: VerticalCoverage) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The covered region of a vertical coverage diagram as one closed polygon: slant range
+    (m) and altitude (m), (K,) each: up the inner edge (shortest range: the radar's minimum
+    range, then the maximum-elevation line), down the outer edge (horizon-limited low,
+    detection- or instrumented-range-limited above), back to the start. Altitudes the radar
+    does not cover are left out (empty arrays if none)."""
+    ok = np.isfinite(vc.max_range_m)
+    h = vc.altitude_m[ok]
+    if h.size == 0:
+        return np.empty(0), np.empty(0)
+    r = np.concatenate([vc.min_range_m[ok], vc.max_range_m[ok][::-1], vc.min_range_m[ok][:1]])
+    return r, np.concatenate([h, h[::-1], h[:1]])
+
+
 __all__ = [
     "DEFAULT_ALTITUDES_M",
     "EngagementEnvelope",
@@ -200,6 +295,9 @@ __all__ = [
     "VerticalCoverage",
     "covered",
     "footprint",
+    "footprint_outline",
+    "guides_interceptors",
     "radial_extent",
     "vertical_coverage",
+    "vertical_outline",
 ]
