@@ -131,7 +131,8 @@ def test_monotone_in_snr_and_bounded():
         for n in (1, 5, 50):
             pd = detection_probability(snr_db, 1e-6, n, case)
             assert np.all(np.diff(pd) >= -1e-12)
-            assert pd[0] == pytest.approx(1e-6, rel=0.5) or pd[0] < 1e-3
+            # a weak echo (-20 dB) lifts Pd only slightly above the false-alarm probability
+            assert 1e-6 < pd[0] < 2e-6
             assert pd[-1] > 0.99
 
 

@@ -24,8 +24,12 @@ def _radar(**kw) -> RadarModel:
         antenna_height_m=10.0,
         min_elevation_deg=-2.0,
     )
+    site_m = kw.pop("site_m", (0.0, 0.0, 0.0))
+    origin_alt_m = kw.pop("origin_alt_m", 0.0)
     fields.update(kw)
-    return RadarModel.from_type(RadarType(**fields), [0.0, 0.0, 0.0], sensor_id=7)
+    return RadarModel.from_type(
+        RadarType(**fields), list(site_m), sensor_id=7, origin_alt_m=origin_alt_m
+    )
 
 
 def _ring(n: int, ground_m: float, height_m: float) -> np.ndarray:
@@ -272,17 +276,27 @@ def test_detections_round_trip_through_the_plot_file(tmp_path):
     np.testing.assert_array_equal(back["sensor_id"], d.sensor_id)
 
 
-def test_look_agrees_with_visible_on_the_4_3_earth():
+@pytest.mark.parametrize(
+    "offset_m,origin_alt_m", [(0.0, 0.0), (50e3, 0.0), (150e3, 0.0), (150e3, 300.0)]
+)
+def test_look_agrees_with_visible_on_the_4_3_earth(offset_m, origin_alt_m):
     # look() fuses the geometry for speed; it must select what visible() selects from the
-    # generic helpers (height_and_ground_range + slant_geometry), with the same apparent range
+    # generic helpers (height_and_ground_range + slant_geometry), with the same apparent range,
+    # wherever the radar stands relative to the scenario origin
     from iads.sensors.geometry import height_and_ground_range, slant_geometry
     from iads.sensors.radar import visible
 
-    radar = _radar(min_range_m=2000.0, max_elevation_deg=40.0)
+    site = surface_to_enu(offset_m, np.radians(60.0), 0.0, origin_alt_m=origin_alt_m)
+    radar = _radar(
+        min_range_m=2000.0, max_elevation_deg=40.0, site_m=site, origin_alt_m=origin_alt_m
+    )
     rng = _rng(15)
     n = 5000
     pos = surface_to_enu(
-        rng.uniform(0, 320e3, n), rng.uniform(0, 2 * np.pi, n), rng.uniform(0, 30e3, n)
+        rng.uniform(0, 320e3 + offset_m, n),
+        rng.uniform(0, 2 * np.pi, n),
+        rng.uniform(0, 30e3, n),
+        origin_alt_m=origin_alt_m,
     )
     lk = look(radar, pos, radar.swept_arcs(0.0, radar.scan_period_s))
     h, h_r, ground = height_and_ground_range(pos, radar.antenna_pos_m, radar.earth_centre_m)

@@ -239,12 +239,7 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     horiz = np.hypot(de, dn)
     r = np.hypot(horiz, du)
     # heights above the sphere and central angle from r^2 = dρ^2 + 4 ρ ρ_a sin^2(θ/2)
-    c = radar.earth_centre_m
-    rho = (
-        np.sqrt(de * de + dn * dn + (pos[idx, 2] - c[2]) ** 2)
-        if c[0] == c[1] == 0.0
-        else (np.linalg.norm(pos[idx] - c, axis=1))
-    )
+    rho = np.linalg.norm(pos[idx] - radar.earth_centre_m, axis=1)  # from the earth's centre
     re_m, a_m = geometry.EARTH_RADIUS_M, geometry.EFFECTIVE_EARTH_RADIUS_M
     rho_a = re_m + radar.antenna_alt_m
     d_rho = rho - rho_a
