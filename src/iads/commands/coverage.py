@@ -241,16 +241,27 @@ def _zoom_top_m(vtab: dict, radars: list[str]) -> float:
     return float(np.clip(np.ceil(top / 500.0) * 500.0, 500.0, vtab["altitude_m"].max()))
 
 
-def _site_labels(fig: Any, sites: dict, span_m: float) -> None:
-    """Name every site with an arrow annotation on the footprint panel, staggered where
-    sites crowd together (a battery's radars and launchers sit within a few km)."""
-    placed: list[tuple[float, float, int]] = []
+def _site_labels(fig: Any, sites: dict, span_m: float, panel_px: float = 650.0) -> None:
+    """Name every site with a callout on the footprint panel. Sites within 4 % of the panel
+    span of an earlier one (a battery's radars and launchers sit within a few km) share its
+    anchor: their names are stacked 20 px apart beside it (``panel_px`` pixels across
+    ``span_m``, to place them)."""
+    anchors: list[tuple[float, float, int]] = []  # x_m, y_m, names so far
     for name, x, y in zip(sites["name"], sites["x_m"], sites["y_m"], strict=True):
-        k = sum(1 for px, py, _ in placed if np.hypot(px - x, py - y) < 0.04 * span_m)
-        placed.append((x, y, k))
+        near = [
+            i for i, (ax, ay, _) in enumerate(anchors) if np.hypot(ax - x, ay - y) < 0.04 * span_m
+        ]
+        if near:
+            i = near[0]
+        else:
+            anchors.append((x, y, 0))
+            i = len(anchors) - 1
+        x0, y0, k = anchors[i]
+        anchors[i] = (x0, y0, k + 1)
+        scale = panel_px / span_m
         fig.add_annotation(
             x=x / 1e3, y=y / 1e3, xref="x2", yref="y2", text=name, showarrow=True,
-            arrowhead=0, arrowwidth=1, ax=45 + 10 * k, ay=-22 - 17 * k,
+            arrowhead=0, arrowwidth=1, ax=45 - (x - x0) * scale, ay=-22 - 20 * k + (y - y0) * scale,
             font={"size": 11, "color": "#222"}, bgcolor="rgba(255,255,255,0.7)",
             xanchor="left",
         )  # fmt: skip
@@ -273,6 +284,7 @@ def write_html(
 
     from iads.sensors.coverage import VerticalCoverage, footprint_outline, vertical_outline
 
+    top_km = float(np.max(vtab["altitude_m"])) / 1e3
     fig = make_subplots(
         rows=2,
         cols=2,
@@ -282,7 +294,7 @@ def write_html(
         horizontal_spacing=0.08,
         vertical_spacing=0.1,
         subplot_titles=(
-            "Range-height diagram (covered region)",
+            f"Range-height diagram (covered region; computed to {top_km:g} km)",
             "Footprints: detection (thin), engagement (thick); dash = altitude band",
             "Low altitudes: the radar horizon",
         ),
@@ -396,7 +408,9 @@ def write_html(
     final = out_dir / HTML_FILE
     tmp = out_dir / f".{HTML_FILE}.tmp-{os.getpid()}"
     try:
-        fig.write_html(str(tmp), include_plotlyjs=True, full_html=True)
+        fig.write_html(
+            str(tmp), include_plotlyjs=True, full_html=True, config={"displaylogo": False}
+        )
         os.replace(tmp, final)
     finally:
         tmp.unlink(missing_ok=True)
