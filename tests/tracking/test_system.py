@@ -147,3 +147,22 @@ def test_first_track_after_first_detection():
     tracked = np.isfinite(th["first_track_s"])
     assert tracked.any()
     assert np.all(th["first_detect_s"][tracked] <= th["first_track_s"][tracked])
+
+
+def test_no_threat_credited_as_tracked_before_detected_with_origin_moved():
+    # the review's case: the same geography with the scenario origin 1 degree west
+    from iads.scenario.common import GeoPoint
+    from iads.sim.run import run_scenario
+
+    sc = load_scenario(SMALL)
+    moved = sc.model_copy(
+        update={"origin": GeoPoint(lat_deg=sc.origin.lat_deg, lon_deg=sc.origin.lon_deg - 1.0)}
+    )
+    for scenario in (sc, moved):
+        result = run_scenario(scenario, seed=4)
+        th, s = result.threats, result.summary
+        assert s["tracked"] <= s["detected"]
+        tracked = np.isfinite(th["first_track_s"])
+        assert np.all(np.isfinite(th["first_detect_s"][tracked]))
+        assert np.all(th["first_detect_s"][tracked] <= th["first_track_s"][tracked])
+        assert s["detected"] == len(th["threat_id"]), "every threat of the small example is seen"

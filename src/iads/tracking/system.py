@@ -13,8 +13,10 @@ missed only if some radar's beam swept over it during the frame (within the rada
 tracks nobody looked at keep their M-of-N history.
 
 Scoring, not fire control: each confirmed track is matched to the truth threat nearest to it
-(optimal assignment, within ``TRUTH_GATE_M`` or 5 position sigmas) to log the first ``track``
-event of each threat (entity = threat id, other = track id) and to label the picture.
+(optimal assignment, within ``TRUTH_GATE_M`` or 5 position sigmas) among the threats this
+battery's radars detected within the last ``SEEN_WINDOW_SCANS`` scans, to log the first
+``track`` event of each threat (entity = threat id, other = track id) and to label the
+picture. A track is never credited to a threat its battery has not seen.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from iads.tracking.tracker import (
 
 TRUTH_GATE_M = 3_000.0
 """Largest distance (m) at which a track is taken to follow a threat, for scoring."""
+SEEN_WINDOW_SCANS = 3
+"""A threat can be matched to a track only if one of the battery's radars detected it within
+this many of its slowest radar's scan periods."""
 TENTATIVE_POOL_FACTOR = 20
 """The track processor holds up to this many times the radar's track capacity in tentative
 tracks (clutter starts many; the published capacity counts the targets held in the picture)."""
@@ -140,6 +145,7 @@ class TrackerSystem:
     period_s: float = 1.0
     state: TrackerState | None = None
     _tracked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    _last_seen_s: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         """Fuse the frame's plots (times in (t_s - dt_s, t_s]) and publish the picture."""
@@ -149,6 +155,7 @@ class TrackerSystem:
         for r in self.radar_indices:
             parts += world.detections.pop(r, [])
         det = Detections.concat(parts)
+        self._note_seen(world.threats.id, det)
         n_before_ids = self.state.table.track_id.copy()
         hit_ids: list[np.ndarray] = []
         if len(det):
@@ -172,6 +179,15 @@ class TrackerSystem:
         self.state = tracker_manage(self.config, self.state, t_s, hit, existed & looked)
         world.tracks[self.battery] = self._picture(world, t_s)
 
+    def _note_seen(self, threat_ids: np.ndarray, det: Detections) -> None:
+        """Remember when each threat (row of ``threat_ids``) was last in this battery's plots."""
+        if self._last_seen_s.shape[0] != threat_ids.shape[0]:
+            self._last_seen_s = np.full(threat_ids.shape[0], -np.inf)
+        real = det.truth_id >= 0
+        order = np.argsort(threat_ids)
+        rows = order[np.searchsorted(threat_ids, det.truth_id[real], sorter=order)]
+        np.maximum.at(self._last_seen_s, rows, det.time_s[real])
+
     def _picture(self, world: Any, t_s: float) -> TrackPicture:
         table = self.state.table
         sel = np.flatnonzero(table.confirmed)
@@ -189,7 +205,8 @@ class TrackerSystem:
         th = world.threats
         if self._tracked.shape[0] != len(th):
             self._tracked = np.zeros(len(th), dtype=bool)
-        flying = np.flatnonzero(th.active)
+        window_s = SEEN_WINDOW_SCANS * max(m.scan_period_s for m in self.models)
+        flying = np.flatnonzero(th.active & (t_s - self._last_seen_s <= window_s))
         x = table.x[sel]
         match = match_truth(x[:, :3], table.position_std_m[sel], th.pos_m[flying])
         rows = np.full(match.shape[0], -1, dtype=np.int64)
