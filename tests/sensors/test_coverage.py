@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iads.scenario.equipment import RadarType
 from iads.sensors import radar_horizon_m
@@ -146,3 +148,26 @@ def test_vertical_outline_is_the_closed_covered_region():
     assert (r[0], h[0]) == (r[-1], h[-1])
     np.testing.assert_allclose(r[:3], vc.min_range_m[:3])  # up the inner edge
     np.testing.assert_allclose(r[3:6], vc.max_range_m[:3][::-1])  # down the outer edge
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), min_size=12, max_size=12), st.integers(0, 359))
+def test_outline_has_one_closed_polygon_per_run_of_covered_azimuths(cells, shift):
+    """Random 30°-blocks of coverage rotated by ``shift`` degrees: one closed polygon per
+    circular run, every vertex on the outer range, on the inner range or at the site."""
+    covered_ = np.roll(np.repeat(cells, 30), shift)
+    az = np.radians(np.arange(0.5, 360.0, 1.0))
+    hi = np.where(covered_, 80e3, np.nan)
+    lo = np.where(covered_, 6e3, np.nan)
+    ring = footprint_outline(az, lo, hi, site_radius_m=1000.0)
+    blocks = np.asarray(cells)
+    if blocks.all():
+        runs = 1
+    else:
+        runs = int(np.sum(blocks & ~np.roll(blocks, 1)))  # starts of circular runs
+    pieces = [p[~np.isnan(p[:, 0])] for p in _polygons(ring)] if ring.size else []
+    assert len(pieces) == (2 * runs if blocks.all() else runs)  # a full ring has its inner ring
+    for piece in pieces:
+        np.testing.assert_array_equal(piece[0], piece[-1])
+        r = np.round(np.hypot(piece[:, 0], piece[:, 1]), 6)
+        assert set(r) <= {6e3, 80e3}

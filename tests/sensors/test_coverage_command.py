@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pymap3d
 import pytest
 from typer.testing import CliRunner
 
@@ -57,6 +58,7 @@ def test_engagement_footprint_only_for_the_radar_that_guides(tmp_path):
     ).fetchall()
     guides = dict(con.execute("SELECT DISTINCT radar, guides FROM vertical_coverage").fetchall())
     sites = con.execute("SELECT kind, name FROM sites ORDER BY ALL").fetchall()
+    port = con.execute("SELECT x_m, y_m FROM sites WHERE name = 'Port Aurel'").fetchone()
     con.close()
     acquisition, engagement = rows
     # the 91N6E-class acquisition radar guides no missile (catalog max_guided_missiles 0)
@@ -75,6 +77,9 @@ def test_engagement_footprint_only_for_the_radar_that_guides(tmp_path):
         ("radar", "Aurel-1 acquisition"),
         ("radar", "Aurel-1 engagement"),
     ]
+    # site positions on the map: ENU about the scenario origin (pymap3d as the reference)
+    e, n, _ = pymap3d.geodetic2enu(-47.50, -32.00, 5.0, -47.45, -32.05, 0.0)
+    assert port == pytest.approx((e, n), abs=0.01)
 
 
 def test_coverage_bad_band_is_one_line_exit_2(tmp_path):
