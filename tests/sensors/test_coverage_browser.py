@@ -4,6 +4,7 @@ The page is opened with every host name mapped to "not found" and with Chromium'
 on; the plot must still render (plotly.js inlined) and the page must ask for nothing over
 http(s). A control page that does load a remote image shows that the log would catch it.
 Chromium is required in CI (set ``CI``; .ci/run installs it); elsewhere the tests skip.
+``IADS_CHROMIUM`` names another Chromium binary.
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ FLAGS = (
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
+    # IADS_CHROMIUM: another Chromium build (a path); by default the one on PATH
+    path = os.environ.get("IADS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
-        reason = "Chromium not found at /usr/bin/chromium (apt-get install chromium)"
+        reason = f"Chromium not found at {path} (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}: CI must install it (.ci/run does)")
         pytest.skip(f"{reason}; the browser test of the coverage plot needs it")
