@@ -127,17 +127,29 @@ def render_summary(
     console.print(table)
 
 
+def check_rows(rows: int) -> int:
+    """``--rows`` must be >= 0 (checked here so the error is one line, not a usage dump)."""
+    from iads.errors import InputError
+
+    if rows < 0:
+        raise InputError(f"must be >= 0, got {rows}", field="--rows")
+    return rows
+
+
 def results(
     run_dir: Path = typer.Argument(..., help="A run directory made by `iads run --out DIR`."),
     parquet: Path = typer.Option(
         None, "--parquet", help="Also export every table to OUTDIR/<table>.parquet."
     ),
-    rows: int = typer.Option(MAX_ROWS, help="Per-threat rows to show."),
+    rows: int = typer.Option(MAX_ROWS, help="Per-threat rows to show (>= 0)."),
 ) -> None:
     """Show the summary of a stored run again, and optionally export its tables to Parquet."""
 
-    from iads.io.store import export_parquet, read_summary
+    from iads.io.store import check_parquet_dir, export_parquet, read_summary
 
+    check_rows(rows)
+    if parquet is not None:
+        check_parquet_dir(parquet)
     stored = read_summary(run_dir)
     render_summary(report_console(), stored["run"], stored["totals"], stored["threats"], rows)
     if parquet is not None:

@@ -13,7 +13,7 @@ def run(
     out: Path = typer.Option(
         None, "--out", help="Output directory (default: runs/<scenario file stem>)."
     ),
-    rows: int = typer.Option(30, help="Per-threat rows to show in the summary."),
+    rows: int = typer.Option(30, help="Per-threat rows to show in the summary (>= 0)."),
     no_defense: bool = typer.Option(
         False, "--no-defense", help="Motion only: the undefended baseline."
     ),
@@ -28,12 +28,13 @@ def run(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from iads.commands.results import render_summary, report_console
+    from iads.commands.results import check_rows, render_summary, report_console
     from iads.errors import InputError
     from iads.io.store import read_summary, write_results
     from iads.scenario import load_scenario
     from iads.sim.run import run_scenario
 
+    check_rows(rows)
     if engagement not in ("full", "fast"):
         raise InputError(f"must be 'full' or 'fast', got {engagement!r}", field="--engagement")
     if not scenario.is_file():

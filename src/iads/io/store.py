@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,15 +170,65 @@ def results_path(run_dir: str | Path) -> Path:
     return path
 
 
-def read_table(run_dir: str | Path, name: str) -> dict[str, np.ndarray]:
-    """One table of a stored run as NumPy columns."""
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _not_a_store(path: Path, exc: BaseException) -> Exception:
+    from iads.errors import InputError
+
+    return InputError(f"not an iads results store ({_first_line(exc)})", file=str(path))
+
+
+def _quote(name: str) -> str:
+    """A table name as a DuckDB identifier (double quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def _open_store(run_dir: str | Path) -> Iterator[tuple[Any, Path]]:
+    """A read-only connection to ``run_dir/results.duckdb`` and its path.
+
+    Any DuckDB error (not a DuckDB file, a missing table or column, a locked file) becomes an
+    InputError naming the file.
+    """
     import duckdb
 
-    con = duckdb.connect(str(results_path(run_dir)), read_only=True)
+    path = results_path(run_dir)
     try:
-        cols = con.execute(f'SELECT * FROM "{name}"').fetchnumpy()
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise _not_a_store(path, exc) from None
+    try:
+        yield con, path
+    except duckdb.Error as exc:
+        raise _not_a_store(path, exc) from None
     finally:
         con.close()
+
+
+def _arrow_of(con: Any, name: str) -> pa.Table:
+    """A whole table as Arrow (``to_arrow_table`` in DuckDB >= 1.4, ``arrow`` before)."""
+    rel = con.sql(f"SELECT * FROM {_quote(name)}")
+    return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+
+
+def _table_names(con: Any) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_table(run_dir: str | Path, name: str) -> dict[str, np.ndarray]:
+    """One table of a stored run as NumPy columns."""
+    from iads.errors import InputError
+
+    with _open_store(run_dir) as (con, path):
+        if name not in _table_names(con):
+            raise InputError(f"not an iads results store (no table {name!r})", file=str(path))
+        cols = con.execute(f"SELECT * FROM {_quote(name)}").fetchnumpy()
     return {
         c: np.ma.filled(v, np.nan)
         if np.ma.isMaskedArray(v) and v.dtype.kind == "f"
@@ -185,10 +237,29 @@ def read_table(run_dir: str | Path, name: str) -> dict[str, np.ndarray]:
     }
 
 
+def _need(table: dict[str, np.ndarray], name: str, columns: tuple[str, ...], run_dir: Any) -> None:
+    from iads.errors import InputError
+
+    for col in columns:
+        if col not in table:
+            raise InputError(
+                f"not an iads results store (table {name!r} has no column {col!r})",
+                file=str(Path(run_dir) / RESULTS_FILE),
+            )
+
+
 def read_summary(run_dir: str | Path) -> dict[str, Any]:
     """The run's identity (``runs`` row), totals (``summary``) and per-threat table."""
+    from iads.errors import InputError
+
     runs = read_table(run_dir, "runs")
     summ = read_table(run_dir, "summary")
+    _need(summ, "summary", ("key", "value", "text"), run_dir)
+    if not runs or len(next(iter(runs.values()))) == 0:
+        raise InputError(
+            "not an iads results store (table 'runs' is empty)",
+            file=str(Path(run_dir) / RESULTS_FILE),
+        )
     totals: dict[str, Any] = {}
     for key, value, text in zip(summ["key"], summ["value"], summ["text"], strict=True):
         numeric = value is not None and not (isinstance(value, float) and math.isnan(value))
@@ -203,52 +274,91 @@ def read_summary(run_dir: str | Path) -> dict[str, Any]:
 
 def table_names(run_dir: str | Path) -> list[str]:
     """Tables in a stored run."""
-    import duckdb
+    with _open_store(run_dir) as (con, _):
+        return _table_names(con)
 
-    con = duckdb.connect(str(results_path(run_dir)), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT table_name FROM information_schema.tables ORDER BY table_name"
-        ).fetchall()
-    finally:
-        con.close()
-    return [r[0] for r in rows]
+
+def check_parquet_dir(out_dir: str | Path, field: str = "--parquet") -> None:
+    """Raise InputError if ``out_dir`` cannot be a Parquet output directory (checked up front).
+
+    It must be an existing directory or a path whose nearest existing ancestor is a directory.
+    """
+    from iads.errors import InputError
+
+    out = Path(out_dir)
+    if out.exists():
+        if not out.is_dir():
+            raise InputError("must be a directory, not a file", file=str(out), field=field)
+        return
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"{parent} is a file, not a directory", file=str(out), field=field)
+            return
+
+
+def _make_dirs(out: Path) -> list[Path]:
+    """``mkdir -p out``; return the directories this call created, deepest first."""
+    created = []
+    p = out
+    while not p.exists():
+        created.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    out.mkdir(parents=True, exist_ok=True)
+    return created
 
 
 def export_parquet(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
-    """Write every table of a stored run to ``out_dir/<table>.parquet`` (each atomically)."""
-    import duckdb
+    """Write every table of a stored run to ``out_dir/<table>.parquet``.
 
-    src = results_path(run_dir)
+    All tables are read first, then written under temporary names in ``out_dir`` and moved
+    into place with ``os.replace`` only once all were written. On failure the temporary files
+    and any directory this call created are removed. No SQL is built from ``out_dir``.
+    """
+    import pyarrow.parquet as pq
+
+    from iads.errors import InputError
+
+    check_parquet_dir(out_dir)
+    with _open_store(run_dir) as (con, _):
+        tables = {name: _arrow_of(con, name) for name in _table_names(con)}
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    con = duckdb.connect(str(src), read_only=True)
+    created: list[Path] = []
+    pending: list[tuple[Path, Path]] = []
     try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
-            ).fetchall()
-        ]
-        for name in names:
-            final = out / f"{name}.parquet"
+        created = _make_dirs(out)
+        for name, table in tables.items():
             tmp = out / f".{name}.parquet.tmp-{os.getpid()}"
-            try:
-                con.execute(
-                    f"COPY (SELECT * FROM \"{name}\") TO '{tmp.as_posix()}' (FORMAT parquet)"
-                )
-                os.replace(tmp, final)
-            finally:
-                tmp.unlink(missing_ok=True)
-            written.append(final)
-    finally:
-        con.close()
-    return written
+            pending.append((tmp, out / f"{name}.parquet"))
+            pq.write_table(table, tmp)
+        for tmp, final in pending:
+            os.replace(tmp, final)
+    except OSError as exc:
+        _undo(pending, created)
+        raise InputError(
+            f"cannot write Parquet files ({_first_line(exc)})", file=str(out), field="--parquet"
+        ) from None
+    except BaseException:
+        _undo(pending, created)
+        raise
+    return [final for _, final in pending]
+
+
+def _undo(pending: list[tuple[Path, Path]], created: list[Path]) -> None:
+    for tmp, _ in pending:
+        tmp.unlink(missing_ok=True)
+    for d in created:
+        try:
+            d.rmdir()
+        except OSError:
+            break
 
 
 __all__ = [
     "RESULTS_FILE",
+    "check_parquet_dir",
     "export_parquet",
     "read_summary",
     "read_table",
