@@ -143,7 +143,7 @@ def test_ground_level_below_the_origin(interceptors):
     lp = np.array([[0.0, 0.0, -300.0]])
     tgt, tv = np.array([[0.0, 10_000.0, 1_000.0]]), np.zeros((1, 3))
     state = fo.launch(lp, tgt, p)
-    r = fo.advance(state, p, tgt, tv, dt_s=0.5, ground_m=-300.0)
+    r = fo.advance(state, p, tgt, tv, dt_s=0.5, origin_alt_m=300.0)
     assert r.outcome[0] == fo.FLYING
-    r_wrong = fo.advance(state, p, tgt, tv, dt_s=0.5)
+    r_wrong = fo.advance(state, p, tgt, tv, dt_s=0.5)  # taken as 300 m underground
     assert r_wrong.outcome[0] == fo.GROUND

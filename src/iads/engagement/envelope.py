@@ -12,6 +12,10 @@ constant average speed s, the closed form |d + v t| = s t, i.e. the smallest pos
 solved by scanning t on a grid for the first sign change of g(t) = tof(PIP(t)) - t, then
 bisection.
 
+Altitudes are heights above the spherical earth (sea level), ``flyout.altitude_m`` with the
+scenario origin's height: the same surface as the scenario's threat altitudes and the radar
+horizon (``iads.sensors.geometry``), whatever the origin's height.
+
 An engagement is feasible when the PIP exists within the interceptor's time of flight, its
 ground range from the launcher is within [min_range, max_range], its altitude within
 [min_altitude, max_altitude], the engagement radar covers it (range and elevation limits), and
@@ -70,11 +74,14 @@ def intercept_time_constant_speed(
     return np.where(np.isfinite(t), t, np.nan)
 
 
-def _ground_alt(launcher_pos_m: np.ndarray, pip_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _ground_alt(
+    launcher_pos_m: np.ndarray, pip_m: np.ndarray, origin_alt_m: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Ground range from the launcher (m) and height above the launcher (m, >= 0: a point
     below a launcher on a hill is looked up as level with it) of PIPs (..., 3)."""
     d = pip_m - launcher_pos_m
-    rel = np.maximum(altitude_m(pip_m) - altitude_m(launcher_pos_m), 0.0)
+    alt_pip = altitude_m(pip_m, origin_alt_m)
+    rel = np.maximum(alt_pip - altitude_m(launcher_pos_m, origin_alt_m), 0.0)
     return np.hypot(d[..., 0], d[..., 1]), rel
 
 
@@ -82,8 +89,8 @@ def _ground_alt(launcher_pos_m: np.ndarray, pip_m: np.ndarray) -> tuple[np.ndarr
 class Intercept:
     """PIPs of W launchers x T targets: time of flight ``t_s`` (W, T) (NaN: none),
     ``pip_m`` (W, T, 3), ground range ``ground_m`` from the launcher and altitude ``alt_m``
-    above the ENU origin's level (curvature included) (W, T), and the interceptor's arrival
-    speed ``speed_mps`` (W, T)."""
+    above the spherical earth (sea level, ``flyout.altitude_m``) (W, T), and the interceptor's
+    arrival speed ``speed_mps`` (W, T)."""
 
     t_s: np.ndarray
     pip_m: np.ndarray
@@ -100,15 +107,18 @@ def predicted_intercept(
     t_max_s: float,
     n_scan: int = 64,
     n_bisect: int = 16,
+    origin_alt_m: float = 0.0,
 ) -> Intercept:
-    """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table."""
+    """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table.
+    ``origin_alt_m``: height of the scenario origin above sea level (m), which places the
+    earth under the ENU frame for the PIP's altitude."""
     lp = np.asarray(launcher_pos_m, dtype=float).reshape(-1, 1, 3)
     tp = np.asarray(tgt_pos_m, dtype=float).reshape(1, -1, 3)
     tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
 
     def g(t: np.ndarray) -> np.ndarray:
         pip = tp + tv * t[..., None]
-        ground, alt = _ground_alt(lp, pip)
+        ground, alt = _ground_alt(lp, pip, origin_alt_m)
         return table.tof(ground, alt) - t
 
     ts = np.linspace(0.0, t_max_s, n_scan)
@@ -124,9 +134,9 @@ def predicted_intercept(
         lo, hi = np.where(pos, mid, lo), np.where(pos, hi, mid)
     t = np.where(has, 0.5 * (lo + hi), np.nan)
     pip = tp + tv * np.nan_to_num(t)[..., None]
-    ground, rel_alt = _ground_alt(lp, pip)
+    ground, rel_alt = _ground_alt(lp, pip, origin_alt_m)
     speed = table.speed(ground, rel_alt)
-    alt = altitude_m(pip)
+    alt = altitude_m(pip, origin_alt_m)
     pip = np.where(has[..., None], pip, np.nan)
     return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
 

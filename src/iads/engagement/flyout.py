@@ -10,8 +10,10 @@ Systems*, ch. 4):
 * Thrust: boost ``boost_thrust_n`` for ``boost_time_s``, then sustain; propellant burns in
   proportion to impulse delivered (one specific impulse for both phases), so m(t) falls
   linearly within each phase to ``launch_mass - propellant_mass`` at burnout.
-* Drag with the US Standard Atmosphere 1976 density at altitude h, where h includes the earth's
-  curvature: h = z + (x^2 + y^2) / (2 R_e) about the ENU origin.
+* Drag with the US Standard Atmosphere 1976 density at the height h above the spherical earth
+  (``iads.sensors.geometry.height_above_earth_m``): h = |p - c| - R_e with the earth's centre c
+  at (0, 0, -(R_e + origin height)), so h is the height above sea level whatever the height of
+  the scenario origin (``origin_alt_m``).
 * Lateral acceleration a_lat: the guidance command projected perpendicular to the velocity,
   plus gravity compensation, capped at ``max_lateral_accel_mps2``, achieved through a
   first-order autopilot lag of time constant ``autopilot_time_constant_s`` (Zarchan ch. 3:
@@ -40,9 +42,10 @@ import numpy as np
 
 from iads.engagement.atmosphere import density_kgpm3
 from iads.scenario.equipment import InterceptorType
+from iads.sensors.geometry import EARTH_RADIUS_M as EARTH_RADIUS_M  # re-exported
+from iads.sensors.geometry import height_above_earth_m
 
 G_MPS2 = 9.80665
-EARTH_RADIUS_M = 6_371_000.0
 H_COARSE_S = 0.05
 H_FINE_S = 0.01
 MIDCOURSE_N = 3.0
@@ -167,10 +170,10 @@ def _density(h_m: np.ndarray) -> np.ndarray:
     return np.exp(np.interp(h_m, _RHO_GRID_M, _LOG_RHO))
 
 
-def altitude_m(pos_m: np.ndarray) -> np.ndarray:
-    """Height above a spherical earth of the ENU point(s) (..., 3), origin at height 0 (m)."""
-    p = np.asarray(pos_m, dtype=float)
-    return p[..., 2] + (p[..., 0] ** 2 + p[..., 1] ** 2) / (2.0 * EARTH_RADIUS_M)
+def altitude_m(pos_m: np.ndarray, origin_alt_m: float = 0.0) -> np.ndarray:
+    """Height (m) above the spherical earth (sea level) of the ENU point(s) (..., 3) of a
+    scenario whose origin is ``origin_alt_m`` above it (``height_above_earth_m``)."""
+    return height_above_earth_m(pos_m, origin_alt_m)
 
 
 def thrust_and_mass(
@@ -229,11 +232,14 @@ def acceleration(
     t_flight_s: np.ndarray,
     lat_mps2: np.ndarray,
     params: InterceptorParams,
+    origin_alt_m: float = 0.0,
 ) -> np.ndarray:
-    """Total acceleration (N, 3): thrust and drag along the velocity, lateral, gravity."""
+    """Total acceleration (N, 3): thrust and drag along the velocity, lateral, gravity.
+    Drag uses the air density at the height above sea level (``altitude_m`` with the
+    scenario origin's height ``origin_alt_m``)."""
     thrust, mass = thrust_and_mass(params, t_flight_s)
     speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
-    rho = _density(altitude_m(pos_m))
+    rho = _density(altitude_m(pos_m, origin_alt_m))
     drag = 0.5 * rho * speed**2 * params.drag_coefficient * params.reference_area_m2
     along = (thrust - drag) / mass  # D = 0.5 rho v^2 Cd A
     acc = (along / speed)[:, None] * vel_mps + lat_mps2
@@ -331,6 +337,7 @@ def _integrate(
     h_s: float,
     rng: np.random.Generator | None = None,
     ground_m: float = 0.0,
+    origin_alt_m: float = 0.0,
 ) -> AdvanceResult:
     """Integrate the subset over [t0, t0 + dt] with substep h; stop each one at its event."""
     n = len(state)
@@ -363,9 +370,9 @@ def _integrate(
         speed0 = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
         lat = lat - np.sum(lat * v, -1)[:, None] * v / (speed0**2)[:, None]
         al = lat
-        a0 = acceleration(x, v, t, lat, pr)  # Heun: predictor
+        a0 = acceleration(x, v, t, lat, pr, origin_alt_m)  # Heun: predictor
         v1p = v + h * a0
-        a1 = acceleration(x + h * v, v1p, t + h, lat, pr)
+        a1 = acceleration(x + h * v, v1p, t + h, lat, pr, origin_alt_m)
         x1 = x + 0.5 * h * (v + v1p)
         v1 = v + 0.5 * h * (a0 + a1)
         tp1 = tp + tv * h + 0.5 * a_tl * h**2
@@ -382,7 +389,7 @@ def _integrate(
         speed = np.linalg.norm(v, axis=-1)
         burnt = t > pr.boost_time_s + pr.sustain_time_s
         fail = np.where(
-            altitude_m(x) < ground_m - 1.0,
+            altitude_m(x, origin_alt_m) < ground_m - 1.0,
             GROUND,
             np.where(
                 t > pr.max_time_of_flight_s,
@@ -419,6 +426,7 @@ def advance(
     h_fine_s: float = H_FINE_S,
     rng: np.random.Generator | None = None,
     ground_m: float = 0.0,
+    origin_alt_m: float = 0.0,
 ) -> AdvanceResult:
     """Fly N interceptors for ``dt_s`` against their targets; stop each at its first event.
 
@@ -427,8 +435,10 @@ def advance(
     (default: the truth) used for midcourse guidance. Interceptors within about 1 s of closest
     approach are integrated with the fine substep, the others with the coarse one. With ``rng``
     the terminal seeker measures the target with angle noise (``seeker_noise_rad``); without,
-    it sees the truth. ``ground_m`` is the ground's height in the ENU frame (m; curvature is
-    added), e.g. minus the origin's altitude for a flat earth at sea level.
+    it sees the truth. ``origin_alt_m`` is the height of the scenario origin above the
+    spherical earth (sea level): heights for drag and the ground are ``altitude_m(pos,
+    origin_alt_m)``. ``ground_m`` is the ground's height above that sphere (m, default 0: sea
+    level; an interceptor more than 1 m below it has hit the ground).
     Arguments are not modified.
     """
     n = len(state)
@@ -453,6 +463,7 @@ def advance(
                 min(h, dt_s),
                 rng,
                 ground_m,
+                origin_alt_m,
             )
             parts.append((idx, r))
     return _merge(n, parts)
@@ -498,13 +509,14 @@ def fly(
     h_coarse_s: float = H_COARSE_S,
     h_fine_s: float = H_FINE_S,
     rng: np.random.Generator | None = None,
+    origin_alt_m: float = 0.0,
 ) -> FlyoutRecord:
     """Fly N interceptors launched at t = 0 against N targets until every one has an outcome.
 
     Targets start at ``tgt_pos_m`` (N, 3) with ``tgt_vel_mps`` (N, 3) and move with the
     acceleration ``tgt_accel_fn(t_s, pos_m, vel_mps) -> (N, 3)`` (default none), integrated
-    with the same ``dt_s``. Used by tests, tables and benchmarks (the simulation calls
-    ``advance`` itself each tick).
+    with the same ``dt_s``; ``origin_alt_m`` as in ``advance``. Used by tests, tables and
+    benchmarks (the simulation calls ``advance`` itself each tick).
     """
     tp = np.array(tgt_pos_m, dtype=float)
     tv = np.array(tgt_vel_mps, dtype=float)
@@ -528,6 +540,7 @@ def fly(
             h_coarse_s=h_coarse_s,
             h_fine_s=h_fine_s,
             rng=rng,
+            origin_alt_m=origin_alt_m,
         )
         tp[live] += tv[live] * dt_s + 0.5 * ta * dt_s**2
         tv[live] += ta * dt_s

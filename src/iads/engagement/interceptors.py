@@ -15,7 +15,7 @@ import numpy as np
 
 from iads.engagement import flyout as fo
 from iads.engagement.kill import draw_kills
-from iads.engagement.picture import FLYING_THREAT, KILLED_THREAT
+from iads.engagement.picture import FLYING_THREAT, KILLED_THREAT, origin_alt_of
 from iads.scenario.equipment import InterceptorType
 
 
@@ -170,7 +170,7 @@ class InterceptorSystem:
             est_pos_m=est,
             est_vel_mps=store.est_vel_mps[live],
             rng=world.rng("engagement/seeker"),
-            ground_m=-float(getattr(getattr(world, "origin", None), "alt_m", 0.0)),
+            origin_alt_m=origin_alt_of(world),  # heights above sea level; ground at 0
         )
         st = store.state
         st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps

@@ -29,6 +29,12 @@ TRACK_GATE_M = 3_000.0
 """Largest distance (m) between a track and the threat it is taken to be."""
 
 
+def origin_alt_of(world: Any) -> float:
+    """Height (m) of the world's scenario origin above sea level (``world.origin.alt_m``;
+    0 when the world has no origin): where the spherical earth lies under the ENU frame."""
+    return float(getattr(getattr(world, "origin", None), "alt_m", 0.0))
+
+
 def radar_covers(rec: Any, pos_m: np.ndarray, origin_alt_m: float = 0.0) -> np.ndarray:
     """(...,) bool: points (..., 3) the radar ``rec`` can see: within its instrumented and
     minimum range, its elevation limits (geometric, ENU axes), its sector, and above its horizon
@@ -80,7 +86,7 @@ def battery_picture(
         return ids, pos[rows], vel[rows], "tracks"
     bat = world.batteries[b]
     seen = np.zeros(flying.size, bool)
-    origin_alt = float(getattr(getattr(world, "origin", None), "alt_m", 0.0))
+    origin_alt = origin_alt_of(world)
     for r in bat.radars:
         seen |= radar_covers(world.radars[r], th.pos_m[flying], origin_alt)
     ids = flying[seen]

@@ -51,7 +51,7 @@ from iads.engagement.envelope import (
     predicted_intercept,
 )
 from iads.engagement.interceptors import InterceptorStore, InterceptorSystem, store_of
-from iads.engagement.picture import battery_picture, radar_covers
+from iads.engagement.picture import battery_picture, origin_alt_of, radar_covers
 from iads.engagement.tables import table_for
 from iads.engagement.threat_eval import KIND_MANOEUVRE_MPS2, evaluate
 from iads.scenario.equipment import InterceptorType
@@ -122,7 +122,7 @@ class FireControlSystem:
             fire_radars=fire_radars or radars,
             missile_channels=missiles,
             target_channels=targets,
-            origin_alt_m=float(getattr(getattr(world, "origin", None), "alt_m", 0.0)),
+            origin_alt_m=origin_alt_of(world),
         )
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
@@ -154,7 +154,8 @@ class FireControlSystem:
             dtype=bool,
         )
         a = world.assets
-        ev = evaluate(pos, vel, a.pos_m, a.radius_m, a.value)
+        height = fo.altitude_m(pos, self.origin_alt_m)  # above sea level, for the type
+        ev = evaluate(pos, vel, a.pos_m, a.radius_m, a.value, altitude_m=height)
         if len(a) > 0:
             eligible &= ev.asset >= 0
             value = ev.priority
@@ -299,7 +300,12 @@ class FireControlSystem:
                 itype = self.itypes[self.bank.type_names[k]]
                 lp = self.bank.pos_m[unit[rows[0]]][None, :]
                 icpt = predicted_intercept(
-                    lp, pos, vel, table_for(itype), itype.max_time_of_flight_s
+                    lp,
+                    pos,
+                    vel,
+                    table_for(itype),
+                    itype.max_time_of_flight_s,
+                    origin_alt_m=self.origin_alt_m,
                 )
                 ok = feasible(icpt, itype, t_limit_s=t_limit)
                 ok &= _radar_ok(self.fire_radars, icpt.pip_m, self.origin_alt_m)

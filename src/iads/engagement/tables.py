@@ -22,6 +22,7 @@ import numpy as np
 
 from iads.engagement import flyout as fo
 from iads.scenario.equipment import InterceptorType
+from iads.sensors.geometry import surface_to_enu
 
 TABLE_DT_S = 0.25
 TABLE_H_COARSE_S = 0.125
@@ -89,9 +90,9 @@ def build_table(
     alt = h_def if alt_m is None else np.asarray(alt_m, dtype=float)
     gg, hh = np.meshgrid(ground, alt, indexing="ij")
     n = gg.size
-    # the intercept point due north at ground range g and height h above the spherical earth
-    z = hh.ravel() - gg.ravel() ** 2 / (2.0 * fo.EARTH_RADIUS_M)
-    target = np.column_stack([np.zeros(n), gg.ravel(), np.maximum(z, z + 1.0)])
+    # the intercept point due north at ground range g and height h (+1 m, clear of the ground
+    # test) above the spherical earth; the launcher at the origin, at sea level
+    target = surface_to_enu(gg.ravel(), 0.0, hh.ravel() + 1.0)
     params = fo.InterceptorParams.from_types([itype] * n)
     rec = fo.fly(
         np.zeros((n, 3)),
@@ -109,7 +110,7 @@ def build_table(
 
 
 _CACHE: dict[str, FlyoutTable] = {}
-TABLE_VERSION = "1"
+TABLE_VERSION = "2"
 """Bump when the fly-out model changes, so tables cached on disk are rebuilt."""
 
 

@@ -114,7 +114,9 @@ def evaluate(
     rcs_m2: np.ndarray | None = None,
 ) -> ThreatAssessment:
     """Evaluate T tracks ((T, 3) ENU position and velocity) against A assets ((A, 3), (A,),
-    (A,)). ``altitude_m`` (T,) defaults to the ENU z; ``rcs_m2`` (T,) is optional."""
+    (A,)). ``altitude_m`` (T,) is the height above sea level (default: the ENU z, right only
+    near an origin at sea level; pass ``flyout.altitude_m(pos, origin_alt_m)``); ``rcs_m2``
+    (T,) is optional."""
     p = np.asarray(track_pos_m, dtype=float).reshape(-1, 3)
     v = np.asarray(track_vel_mps, dtype=float).reshape(-1, 3)
     a = np.asarray(asset_pos_m, dtype=float).reshape(-1, 3)

@@ -83,6 +83,21 @@ def earth_centre_m(origin_alt_m: float = 0.0, earth_radius_m: float = EARTH_RADI
     return np.array([0.0, 0.0, -(earth_radius_m + origin_alt_m)])
 
 
+def height_above_earth_m(
+    pos_m: ArrayLike, origin_alt_m: float = 0.0, earth_radius_m: float = EARTH_RADIUS_M
+) -> NDArray[np.float64]:
+    """Height (m) above the spherical earth of ENU points ``pos_m`` (..., 3) under an origin
+    at height ``origin_alt_m``: |pos - earth_centre_m(origin_alt_m)| - Re, the height of
+    ``height_and_ground_range`` without a reference point. Written without cancellation as
+    (rho^2 - Re^2) / (rho + Re) with rho^2 - Re^2 = x^2 + y^2 + u^2 + 2 Re u, u = z + origin
+    height. Broadcasts over leading axes."""
+    p = np.asarray(pos_m, dtype=float)
+    u = p[..., 2] + origin_alt_m
+    s = p[..., 0] ** 2 + p[..., 1] ** 2 + u * u
+    rho = np.sqrt(s + 2.0 * earth_radius_m * u + earth_radius_m**2)
+    return (s + 2.0 * earth_radius_m * u) / (rho + earth_radius_m)
+
+
 def surface_to_enu(
     ground_range_m: ArrayLike,
     azimuth_rad: ArrayLike,
@@ -246,6 +261,7 @@ __all__ = [
     "K_FACTOR",
     "beam_azimuth_rad",
     "earth_centre_m",
+    "height_above_earth_m",
     "height_and_ground_range",
     "range_azimuth_elevation",
     "in_sector",
