@@ -9,6 +9,7 @@ volume the plots span: ``[0, max range] x 2 pi x [min elevation, max elevation]`
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,41 @@ def _parse_sensors(values: list[str] | None) -> dict[int, tuple[float, float, fl
     return sensors
 
 
+def _check_options(checks: list[tuple[str, float | None, float, float, bool]]) -> None:
+    """One-line InputError for the first option out of its range.
+
+    Each check is ``(option, value, low, high, low_open)``: ``value`` (skipped if None) must be
+    finite with ``low < value`` (``low_open``) or ``low <= value``, and ``value <= high``. Checked
+    here rather than by Typer so that the error is one line naming the option (NaN included).
+    """
+    from iads.errors import InputError
+
+    for name, value, low, high, low_open in checks:
+        if value is None:
+            continue
+        above = value > low if low_open else value >= low
+        if math.isfinite(value) and above and value <= high:
+            continue
+        if math.isinf(high):
+            want = f"{'>' if low_open else '>='} {low:g}"
+        else:
+            want = f"in {'(' if low_open else '['}{low:g}, {high:g}]"
+        raise InputError(f"must be a number {want}, got {value:g}", field=name)
+
+
+def _check_out(out: Path) -> None:
+    """Reject an output path that cannot be written, before any work is done."""
+    from iads.errors import InputError
+    from iads.io.plots import file_kind
+
+    file_kind(out)  # an unknown output type
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"directory {str(parent)!r} does not exist", file=str(out), field="--out")
+    if out.is_dir():
+        raise InputError("is a directory, not a file", file=str(out), field="--out")
+
+
 def _clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> float:
     if det["range_m"].size == 0:
         return 1e-12
@@ -49,24 +85,24 @@ def _clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> flo
 def track(
     detections: Path = typer.Argument(..., help="Detections file (.csv or .parquet)."),
     out: Path = typer.Option(..., "--out", help="Tracks file to write (.csv or .parquet)."),
-    sigma_range_m: float = typer.Option(50.0, min=0.0, help="Range noise std (m)."),
-    sigma_azimuth_deg: float = typer.Option(0.2, min=0.0, help="Azimuth noise std (deg)."),
-    sigma_elevation_deg: float = typer.Option(0.2, min=0.0, help="Elevation noise std (deg)."),
+    sigma_range_m: float = typer.Option(50.0, help="Range noise std (m), > 0."),
+    sigma_azimuth_deg: float = typer.Option(0.2, help="Azimuth noise std (deg), > 0."),
+    sigma_elevation_deg: float = typer.Option(0.2, help="Elevation noise std (deg), > 0."),
     sigma_range_rate_mps: float = typer.Option(
-        None, min=0.0, help="Range-rate noise std (m/s); uses the range_rate_mps column."
+        None, help="Range-rate noise std (m/s), > 0; uses the range_rate_mps column."
     ),
-    pd: float = typer.Option(0.9, min=0.01, max=0.999, help="Probability of detection."),
-    clutter_per_scan: float = typer.Option(20.0, min=0.0, help="Mean false plots per scan."),
+    pd: float = typer.Option(0.9, help="Probability of detection, in [0.01, 0.999]."),
+    clutter_per_scan: float = typer.Option(20.0, help="Mean false plots per scan (>= 0)."),
     sensor_enu: list[str] = typer.Option(  # noqa: B006 - typer needs the list default
         None, "--sensor-enu", help="Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."
     ),
     filter: str = typer.Option("ekf", "--filter", help="ekf, ukf or imm."),
     association: str = typer.Option("gnn", "--association", help="gnn or jpda."),
-    q_mps2: float = typer.Option(10.0, min=0.0, help="CV acceleration noise level (m/s^2)."),
-    confirm_m: int = typer.Option(3, min=1, help="Confirm with M hits ..."),
-    confirm_n: int = typer.Option(4, min=1, help="... in the last N scans."),
-    delete_misses: int = typer.Option(3, min=1, help="Delete after this many misses in a row."),
-    max_tracks: int = typer.Option(100_000, min=0, help="Track capacity."),
+    q_mps2: float = typer.Option(10.0, help="CV acceleration noise level (m/s^2), >= 0."),
+    confirm_m: int = typer.Option(3, help="Confirm with M >= 1 hits ..."),
+    confirm_n: int = typer.Option(4, help="... in the last N >= 1 scans."),
+    delete_misses: int = typer.Option(3, help="Delete after this many (>= 1) misses in a row."),
+    max_tracks: int = typer.Option(100_000, help="Track capacity (>= 0)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Track recorded plots; write one row per confirmed track per scan, atomically."""
@@ -74,11 +110,26 @@ def track(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from iads.errors import InputError
-    from iads.io.plots import file_kind, read_detections, write_tracks
+    from iads.io.plots import read_detections, write_tracks
     from iads.tracking.measurement import polar_noise_cov
     from iads.tracking.tracker import Tracker, TrackerConfig, scans_from_detections, track_columns
 
-    file_kind(out)  # reject an unknown output type before doing any work
+    _check_options(
+        [
+            ("--sigma-range-m", sigma_range_m, 0.0, math.inf, True),
+            ("--sigma-azimuth-deg", sigma_azimuth_deg, 0.0, math.inf, True),
+            ("--sigma-elevation-deg", sigma_elevation_deg, 0.0, math.inf, True),
+            ("--sigma-range-rate-mps", sigma_range_rate_mps, 0.0, math.inf, True),
+            ("--pd", pd, 0.01, 0.999, False),
+            ("--clutter-per-scan", clutter_per_scan, 0.0, math.inf, False),
+            ("--q-mps2", q_mps2, 0.0, math.inf, False),
+            ("--confirm-m", confirm_m, 1, math.inf, False),
+            ("--confirm-n", confirm_n, 1, math.inf, False),
+            ("--delete-misses", delete_misses, 1, math.inf, False),
+            ("--max-tracks", max_tracks, 0, math.inf, False),
+        ]
+    )
+    _check_out(out)  # reject an unusable output path before doing any work
     det = read_detections(detections)
     sensors = _parse_sensors(sensor_enu)
     missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(sensors))

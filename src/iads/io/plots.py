@@ -127,7 +127,9 @@ def _check_range(
     if np.any(bad):
         row = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"value {values[row]!r} at data row {row + 1} is not {what}", file=file, field=name
+            f"value {float(values[row]):g} at data row {row + 1} is not {what}",
+            file=file,
+            field=name,
         )
 
 
@@ -185,7 +187,28 @@ def _read_states(
     out = dict(cols)
     for name in names:
         out[name] = _numeric(cols, name, file, integer=(name == id_name))
+    _reject_duplicates(out["time_s"], out[id_name], id_name, file)
     return out
+
+
+def _reject_duplicates(time_s: np.ndarray, ids: np.ndarray, id_name: str, file: str) -> None:
+    """InputError naming the first data row whose ``(time_s, id)`` pair came earlier."""
+    n = time_s.shape[0]
+    if n < 2:
+        return
+    order = np.lexsort((np.arange(n), ids, time_s))  # stable: earlier rows first in each pair
+    same = (time_s[order][1:] == time_s[order][:-1]) & (ids[order][1:] == ids[order][:-1])
+    if not np.any(same):
+        return
+    later = order[1:][same]  # rows that repeat an earlier one
+    row = int(later.min())
+    first = int(order[:-1][same][np.argmin(later)])
+    raise InputError(
+        f"duplicate (time_s, {id_name}) = ({float(time_s[row]):g}, {int(ids[row])}) at data row "
+        f"{row + 1} (first at data row {first + 1})",
+        file=file,
+        field=id_name,
+    )
 
 
 def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray]) -> None:
@@ -196,7 +219,14 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
     kind = file_kind(p)
     table = pa.table({k: np.asarray(v) for k, v in columns.items()})
     directory = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+    if not directory.is_dir():
+        raise InputError(f"directory {str(directory)!r} does not exist", file=str(p))
+    if p.is_dir():
+        raise InputError("is a directory, not a file", file=str(p))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(f"cannot write ({exc.strerror or exc})", file=str(p)) from None
     os.close(fd)
     try:
         if kind == "csv":
