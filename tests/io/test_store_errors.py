@@ -77,15 +77,25 @@ def test_duckdb_file_without_iads_tables(monkeypatch, capsys, tmp_path: Path) ->
     _assert_one_error(code, err, "not an iads results store", "'runs'", "results.duckdb")
 
 
-def test_store_with_broken_summary_table(monkeypatch, capsys, run_dir: Path, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("sql", "words"),
+    [
+        ("ALTER TABLE summary DROP COLUMN text", "'text'"),
+        ("ALTER TABLE threats DROP COLUMN outcome", "'outcome'"),
+        ("DELETE FROM runs", "'runs' is empty"),
+        ("DROP TABLE threats", "'threats'"),
+    ],
+)
+def test_store_with_broken_tables(monkeypatch, capsys, run_dir: Path, tmp_path, sql, words):
     copy = tmp_path / "run"
     copy.mkdir()
     (copy / "results.duckdb").write_bytes((run_dir / "results.duckdb").read_bytes())
     con = duckdb.connect(str(copy / "results.duckdb"))
-    con.execute("ALTER TABLE summary DROP COLUMN text")
+    con.execute(sql)
     con.close()
-    code, _, err = _cli(monkeypatch, capsys, "results", copy)
-    _assert_one_error(code, err, "not an iads results store", "'text'")
+    code, out, err = _cli(monkeypatch, capsys, "results", copy)
+    _assert_one_error(code, err, "not an iads results store", words, str(copy))
+    assert out == ""
 
 
 @pytest.mark.parametrize("sub", ["empty", "missing"])

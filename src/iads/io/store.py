@@ -39,6 +39,18 @@ if TYPE_CHECKING:
 
 RESULTS_FILE = "results.duckdb"
 TRACK_COLUMNS = ("time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")
+THREAT_SUMMARY_COLUMNS = (
+    "threat_id",
+    "name",
+    "target",
+    "launch_time_s",
+    "first_detect_s",
+    "first_track_s",
+    "interceptors",
+    "outcome",
+    "outcome_time_s",
+)
+"""Columns of ``threats`` that a summary shows (``read_summary`` checks they are there)."""
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FIXED = ("runs", "events", "threats", "paths", "summary")
 """Tables only the run itself writes; others in ``world.tables`` replace the derived ones."""
@@ -269,7 +281,9 @@ def read_summary(run_dir: str | Path) -> dict[str, Any]:
         elif numeric and float(value).is_integer() and "." not in text:
             totals[str(key)] = int(value)
     run = {k: v[0].item() if hasattr(v[0], "item") else v[0] for k, v in runs.items()}
-    return {"run": run, "totals": totals, "threats": read_table(run_dir, "threats")}
+    threats = read_table(run_dir, "threats")
+    _need(threats, "threats", THREAT_SUMMARY_COLUMNS, run_dir)
+    return {"run": run, "totals": totals, "threats": threats}
 
 
 def table_names(run_dir: str | Path) -> list[str]:
@@ -358,6 +372,7 @@ def _undo(pending: list[tuple[Path, Path]], created: list[Path]) -> None:
 
 __all__ = [
     "RESULTS_FILE",
+    "THREAT_SUMMARY_COLUMNS",
     "check_parquet_dir",
     "export_parquet",
     "read_summary",
