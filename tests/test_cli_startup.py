@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("duckdb", "plotly", "dask", "distributed", "pyarrow", "stonesoup", "numba", "pandas")
 
@@ -33,3 +34,13 @@ def test_version():
         [sys.executable, "-m", "iads.cli", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == f"iads {__version__}"
+
+
+def test_usage_errors_exit_2_without_traceback():
+    small = str(Path(__file__).parents[1] / "examples" / "small.yaml")
+    for args in (["nonsense"], ["run", small, "--seed", "-1"], ["run"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "iads.cli", *args], capture_output=True, text=True
+        )
+        assert out.returncode == 2, args
+        assert "Traceback" not in out.stderr

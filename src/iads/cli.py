@@ -55,32 +55,21 @@ _register_commands()
 
 
 def main() -> None:
-    """Console entry point: run the app, turning input errors into one line and exit 2."""
+    """Console entry point.
+
+    Usage errors (unknown command, missing or out-of-range option) are reported by Typer with
+    exit code 2; an ``InputError`` raised by a command becomes one line per error on stderr and
+    exit code 2; never a traceback for bad input.
+    """
     try:
-        rc = app(standalone_mode=False)
+        app()  # standalone: Typer prints usage errors and exits 2
     except InputError as exc:
         lines = exc.lines() if isinstance(exc, InputErrors) else [exc.one_line()]
         sys.stderr.write("".join(f"error: {line}\n" for line in lines))
         sys.exit(2)
-    except (typer.Exit, SystemExit) as exc:  # normal exits carry their code
-        code = getattr(exc, "exit_code", None)
-        if code is None:
-            code = getattr(exc, "code", 0)
-        sys.exit(code or 0)
-    except typer.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(1)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":
