@@ -14,12 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from iads.sensors.geometry import (
-    earth_centre_m,
-    height_and_ground_range,
-    line_of_sight,
-    range_azimuth_elevation,
-)
+from iads.sensors.radar import RadarModel, look
 
 FLYING_THREAT = 1
 """``iads.sim.world.FLYING`` (this package does not import the engine)."""
@@ -35,22 +30,39 @@ def origin_alt_of(world: Any) -> float:
     return float(getattr(getattr(world, "origin", None), "alt_m", 0.0))
 
 
+_MODELS: dict[tuple[int, float], tuple[Any, Any]] = {}
+
+
+def _radar_model(rec: Any, origin_alt_m: float) -> Any:
+    """The sensor model of radar record ``rec`` (cached per record and origin height)."""
+    key = (id(rec), float(origin_alt_m))
+    hit = _MODELS.get(key)
+    if hit is None or hit[0] is not rec:
+        if len(_MODELS) > 256:  # one entry per radar of the worlds in use; keep it bounded
+            _MODELS.clear()
+        model = RadarModel.from_type(
+            rec.type,
+            getattr(rec, "site_pos_m", rec.pos_m),
+            float(np.degrees(rec.boresight_rad)),
+            origin_alt_m=origin_alt_m,
+            antenna_pos_m=rec.pos_m,
+        )
+        hit = _MODELS[key] = (rec, model)
+    return hit[1]
+
+
 def radar_covers(rec: Any, pos_m: np.ndarray, origin_alt_m: float = 0.0) -> np.ndarray:
-    """(...,) bool: points (..., 3) the radar ``rec`` can see: within its instrumented and
-    minimum range, its elevation limits (geometric, ENU axes), its sector, and above its horizon
-    over the 4/3 effective earth (``iads.sensors.geometry``; ``origin_alt_m`` places the earth)."""
+    """(...,) bool: points (..., 3) the radar ``rec`` can see anywhere in its scan: the same
+    test its simulated radar applies (``iads.sensors.radar.look``: line of sight over the 4/3
+    earth, minimum and instrumented range, elevation limits, sector), so fire control and the
+    radar never disagree. ``origin_alt_m`` places the earth under the ENU frame."""
     pos = np.asarray(pos_m, dtype=float)
-    rng, az, el = range_azimuth_elevation(pos, rec.pos_m)
-    h_t, h_r, _ = height_and_ground_range(pos, rec.pos_m, earth_centre_m(origin_alt_m))
-    rt = rec.type
-    elev = np.degrees(el)
-    ok = (rng <= rt.instrumented_range_m) & (rng >= rt.min_range_m)
-    ok &= (elev >= rt.min_elevation_deg) & (elev <= rt.max_elevation_deg)
-    ok &= line_of_sight(rng, h_r, h_t)
-    if rt.scan == "sector" and rt.sector_width_deg < 360:
-        off = np.angle(np.exp(1j * (az - rec.boresight_rad)))
-        ok &= np.abs(off) <= np.radians(rt.sector_width_deg) / 2
-    return ok
+    flat = pos.reshape(-1, 3)
+    model = _radar_model(rec, origin_alt_m)
+    seen = look(model, flat, model.swept_arcs(0.0, model.scan_period_s))
+    ok = np.zeros(flat.shape[0], dtype=bool)
+    ok[seen.index] = True
+    return ok.reshape(pos.shape[:-1])
 
 
 def _tracks_state(tracks: Any, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
