@@ -189,34 +189,21 @@ def compute(
 
 
 def write_store(out_dir: Path, tables: dict[str, dict[str, np.ndarray]]) -> Path:
-    """Write ``tables`` to out_dir/coverage.duckdb atomically (temp file, then os.replace)."""
-    import duckdb
+    """Write ``tables`` to out_dir/coverage.duckdb atomically (``iads.io.store``)."""
     import pyarrow as pa
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    final = out_dir / DB_FILE
-    tmp = out_dir / f".{DB_FILE}.tmp-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(tmp))
-        try:
-            for name, cols in tables.items():
-                table = pa.table(
-                    {
-                        k: pa.array(list(v) if v.dtype == object else v, from_pandas=True)
-                        for k, v in cols.items()
-                    }
-                )  # from_pandas: NaN (no coverage) is stored as NULL
-                con.register("_src", table)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _src')
-                con.unregister("_src")
-        finally:
-            con.close()
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return final
+    from iads.io.store import write_duckdb_atomic
+
+    arrow = {
+        name: pa.table(
+            {
+                k: pa.array(list(v) if v.dtype == object else v, from_pandas=True)
+                for k, v in cols.items()
+            }
+        )  # from_pandas: NaN (no coverage) is stored as NULL
+        for name, cols in tables.items()
+    }
+    return write_duckdb_atomic(out_dir / DB_FILE, arrow)
 
 
 BAND_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")

@@ -137,22 +137,23 @@ def _remove(path: Path) -> None:
             pass
 
 
-def write_results(result: RunResult, out_dir: str | Path) -> Path:
-    """Write ``out_dir/results.duckdb`` atomically (replacing an older one); return its path."""
+def write_duckdb_atomic(final: str | Path, tables: dict[str, pa.Table]) -> Path:
+    """Write Arrow ``tables`` into the DuckDB file ``final`` atomically: into a temporary file
+    beside it, then ``os.replace``. On any failure nothing is left: no temporary file, no
+    half-written store, and the directory is removed if this call created it."""
     import duckdb
 
-    out = Path(out_dir)
+    final = Path(final)
+    out = final.parent
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f".{RESULTS_FILE}.tmp-{os.getpid()}"
-    final = out / RESULTS_FILE
+    tmp = out / f".{final.name}.tmp-{os.getpid()}"
     _remove(tmp)
     try:
-        rid = run_id(result)
         con = duckdb.connect(str(tmp))
         try:
-            for name, cols in result_tables(result).items():
-                _write_table(con, name, _arrow(cols, rid))
+            for name, table in tables.items():
+                _write_table(con, name, table)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -167,6 +168,13 @@ def write_results(result: RunResult, out_dir: str | Path) -> Path:
                 pass
         raise
     return final
+
+
+def write_results(result: RunResult, out_dir: str | Path) -> Path:
+    """Write ``out_dir/results.duckdb`` atomically (replacing an older one); return its path."""
+    rid = run_id(result)
+    tables = {name: _arrow(cols, rid) for name, cols in result_tables(result).items()}
+    return write_duckdb_atomic(Path(out_dir) / RESULTS_FILE, tables)
 
 
 def results_path(run_dir: str | Path) -> Path:
