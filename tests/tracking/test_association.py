@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.tracking.association import clusters, gate, gnn, jpda, pair_cost_m, plots_to_enu
+from iads.tracking.association import clusters, gate, gate_pair_cost, gnn, jpda, plots_to_enu
 from iads.tracking.kalman import innovation_polar, nis
 from iads.tracking.measurement import polar_measure, polar_noise_cov
 
@@ -175,7 +175,7 @@ def test_gate_costs_are_finite_and_inputs_not_mutated() -> None:
     x, P, z, R, sensor = _scene(7, 10, 12, 2000.0)
     copies = [a.copy() for a in (x, P, z, R)]
     g = gate(x, P, z, R, sensor, 25.0)
-    cost = pair_cost_m(g, 0.9, 1e-6)
+    cost = gate_pair_cost(g, 0.9, 1e-6)
     assert np.all(np.isfinite(cost))
     for a, b in zip(copies, (x, P, z, R), strict=True):
         np.testing.assert_array_equal(a, b)

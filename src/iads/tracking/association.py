@@ -45,7 +45,7 @@ __all__ = [
     "gnn",
     "jpda",
     "pair_cost",
-    "pair_cost_m",
+    "gate_pair_cost",
     "pda_update",
     "plots_to_enu",
 ]
@@ -226,7 +226,7 @@ def pair_cost(
     return -2.0 * ln_lr
 
 
-def pair_cost_m(g: Gate, pd: float, clutter_density: float, gate_prob: float = 1.0) -> Array:
+def gate_pair_cost(g: Gate, pd: float, clutter_density: float, gate_prob: float = 1.0) -> Array:
     """:func:`pair_cost` of the pairs of a :class:`Gate` (m-dimensional S)."""
     m = g.S.shape[-1]
     return pair_cost(g.d2, g.logdet_S + m * np.log(2.0 * np.pi), pd, clutter_density, gate_prob)

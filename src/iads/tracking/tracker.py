@@ -279,7 +279,7 @@ def _gnn_update(
     g: assoc.Gate,
     config: TrackerConfig,
 ) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
-    cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
+    cost = assoc.gate_pair_cost(g, config.pd, config.clutter_density, config.gate_probability)
     if config.confirmed_first:  # confirmed tracks choose first, tentative ones take the rest
         first = table.confirmed[g.track]
         plot_for_track = assoc.gnn(
@@ -310,7 +310,7 @@ def _jpda_update(
 ) -> tuple[mgmt.TrackTable, np.ndarray, np.ndarray]:
     """JPDA weights, then the PDA update of every track (:func:`association.pda_update`)."""
     n = len(table)
-    cost = assoc.pair_cost_m(g, config.pd, config.clutter_density, config.gate_probability)
+    cost = assoc.gate_pair_cost(g, config.pd, config.clutter_density, config.gate_probability)
     lr = np.exp(-0.5 * cost)
     if config.confirmed_first:  # confirmed tracks first; tentative ones share the other plots
         first = table.confirmed[g.track]
