@@ -166,3 +166,22 @@ def test_no_threat_credited_as_tracked_before_detected_with_origin_moved():
         assert np.all(np.isfinite(th["first_detect_s"][tracked]))
         assert np.all(th["first_detect_s"][tracked] <= th["first_track_s"][tracked])
         assert s["detected"] == len(th["threat_id"]), "every threat of the small example is seen"
+
+
+def test_track_history_is_stored_with_the_design_columns(tmp_path):
+    from iads.io.store import read_table, write_results
+    from iads.sim.run import run_scenario
+
+    result = run_scenario(load_scenario(SMALL), seed=6)
+    write_results(result, tmp_path)
+    tracks = read_table(tmp_path, "tracks")
+    for column in ("time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps"):
+        assert column in tracks
+    assert len(tracks["time_s"]) > 0
+    first = dict(zip(result.threats["threat_id"], result.threats["first_track_s"], strict=True))
+    labelled = tracks["truth_id"] >= 0
+    for truth, t in zip(tracks["truth_id"][labelled], tracks["time_s"][labelled], strict=True):
+        assert first[int(truth)] <= t
+    # one row per confirmed track per update: no (time, track) pair twice
+    pairs = set(zip(tracks["time_s"].tolist(), tracks["track_id"].tolist(), strict=True))
+    assert len(pairs) == len(tracks["time_s"])

@@ -21,6 +21,7 @@ picture. A track is never credited to a threat its battery has not seen.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,69 @@ class TrackPicture:
 
     def __len__(self) -> int:
         return int(self.track_id.shape[0])
+
+
+class TrackHistory(Mapping):
+    """The confirmed tracks of every frame as columns (``world.tables["tracks"]``), appended
+    per frame and concatenated only when read (the results store reads it once at the end).
+
+    Columns: ``time_s``, ``battery``, ``track_id``, ``x_m``, ``y_m``, ``z_m``, ``vx_mps``,
+    ``vy_mps``, ``vz_mps`` (ENU), ``position_std_m``, ``truth_id`` (-1: none).
+    """
+
+    COLUMNS = (
+        "time_s",
+        "battery",
+        "track_id",
+        "x_m",
+        "y_m",
+        "z_m",
+        "vx_mps",
+        "vy_mps",
+        "vz_mps",
+        "position_std_m",
+        "truth_id",
+    )
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._cache: dict[str, np.ndarray] | None = None
+
+    def append(self, battery: int, picture: TrackPicture) -> None:
+        """Add the rows of one battery's picture."""
+        if len(picture) == 0:
+            return
+        x, k = picture.x, len(picture)
+        self._chunks.append(
+            {
+                "time_s": np.full(k, picture.t_s),
+                "battery": np.full(k, battery, dtype=np.int64),
+                "track_id": picture.track_id,
+                "x_m": x[:, 0],
+                "y_m": x[:, 1],
+                "z_m": x[:, 2],
+                "vx_mps": x[:, 3],
+                "vy_mps": x[:, 4],
+                "vz_mps": x[:, 5],
+                "position_std_m": np.sqrt(np.trace(picture.P[:, :3, :3], axis1=1, axis2=2)),
+                "truth_id": picture.truth_id,
+            }
+        )
+        self._cache = None
+
+    def _columns(self) -> dict[str, np.ndarray]:
+        if self._cache is None:
+            self._cache = {c: np.concatenate([ch[c] for ch in self._chunks]) for c in self.COLUMNS}
+        return self._cache
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._columns()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.COLUMNS if self._chunks else ())
+
+    def __len__(self) -> int:
+        return len(self.COLUMNS) if self._chunks else 0
 
 
 def clutter_density(models: list[RadarModel]) -> float:
@@ -177,7 +241,11 @@ class TrackerSystem:
         existed = np.isin(table.track_id, n_before_ids)
         looked = _swept(self.models, self.radar_steps_s, table.x[:, :3], t_s, dt_s) | hit
         self.state = tracker_manage(self.config, self.state, t_s, hit, existed & looked)
-        world.tracks[self.battery] = self._picture(world, t_s)
+        picture = self._picture(world, t_s)
+        world.tracks[self.battery] = picture
+        history = world.tables.setdefault("tracks", TrackHistory())
+        if isinstance(history, TrackHistory):
+            history.append(self.battery, picture)
 
     def _note_seen(self, threat_ids: np.ndarray, det: Detections) -> None:
         """Remember when each threat (row of ``threat_ids``) was last in this battery's plots."""
@@ -275,4 +343,11 @@ def tracker_systems(
     return out
 
 
-__all__ = ["TrackPicture", "TrackerSystem", "clutter_density", "match_truth", "tracker_systems"]
+__all__ = [
+    "TrackHistory",
+    "TrackPicture",
+    "TrackerSystem",
+    "clutter_density",
+    "match_truth",
+    "tracker_systems",
+]
