@@ -12,6 +12,7 @@ over. After all sensors, the M-of-N logic confirms tracks and the deletion rules
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -107,7 +108,13 @@ class TrackerConfig:
     @property
     def gate_d2(self) -> float:
         """Gate threshold on ``nu' S^-1 nu`` (chi-square quantile, m degrees of freedom)."""
-        return float(chi2.ppf(self.gate_probability, 4 if self.range_rate else 3))
+        return _chi2_quantile(self.gate_probability, 4 if self.range_rate else 3)
+
+
+@functools.lru_cache(maxsize=64)
+def _chi2_quantile(probability: float, dof: int) -> float:
+    """``chi2.ppf`` (about 0.2 ms a call), cached: the tracker asks for it every update."""
+    return float(chi2.ppf(probability, dof))
 
 
 @dataclass(frozen=True)
