@@ -185,3 +185,22 @@ def test_track_history_is_stored_with_the_design_columns(tmp_path):
     # one row per confirmed track per update: no (time, track) pair twice
     pairs = set(zip(tracks["time_s"].tolist(), tracks["track_id"].tolist(), strict=True))
     assert len(pairs) == len(tracks["time_s"])
+
+
+def test_frame_scores_exactly_the_arcs_its_steps_swept():
+    # a 4 s rotator stepping every 0.4 s: the 1 s frame ending at t = 2 consumed the steps
+    # starting at 1.2, 1.6 and 2.0 s, which swept the beam over [1.2, 2.4) s of its rotation
+    from iads.scenario.equipment import RadarType
+    from iads.tracking.system import _swept
+
+    rtype = RadarType(ref_range_m=100e3, instrumented_range_m=200e3, scan_period_s=4.0)
+    model = RadarModel.from_type(rtype, [0.0, 0.0, 0.0])
+
+    def at_beam(t_s: float) -> np.ndarray:
+        (start, _), *_ = model.swept_arcs(t_s, 1e-6)
+        return 50e3 * np.array([[np.sin(start), np.cos(start), 0.05]])
+
+    times = [1.15, 1.25, 2.35, 2.45]
+    pos = np.concatenate([at_beam(t) for t in times])
+    seen = _swept([model], (0.4,), pos, 2.0, 1.0)
+    assert seen.tolist() == [False, True, True, False]

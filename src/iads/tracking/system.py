@@ -167,13 +167,18 @@ def _swept(
     dt_s: float,
 ) -> np.ndarray:
     """(K,) bool: some radar's beam swept over ``pos_m`` (K, 3) in the steps whose plots this
-    frame consumed. A radar stepping every ``step`` s stamps each step's plots with the step's
-    start, so a frame (t - dt, t] holds the arcs swept during [t - dt + step, t + step)."""
+    frame consumed. A radar stepping every ``step`` s acts at multiples of ``step`` and stamps a
+    step's plots with its start, so the frame (t - dt, t] holds the steps starting at
+    n0 step ... n1 step, which swept [n0 step, (n1 + 1) step)."""
     seen = np.zeros(pos_m.shape[0], dtype=bool)
     for m, step in zip(models, steps_s, strict=True):
+        n0 = int(np.floor((t_s - dt_s) / step + 1e-9)) + 1
+        n1 = int(np.floor(t_s / step + 1e-9))
+        if n1 < n0:
+            continue  # this radar did not step during the frame
         rng, az, _ = range_azimuth_elevation(pos_m, m.antenna_pos_m)
         in_range = (rng >= m.min_range_m) & (rng <= m.instrumented_range_m)
-        for start, sweep in m.swept_arcs(t_s - dt_s + step, dt_s):
+        for start, sweep in m.swept_arcs(n0 * step, (n1 - n0 + 1) * step):
             seen |= in_range & in_swept_arc(az, start, sweep)
     return seen
 
