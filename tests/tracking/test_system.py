@@ -204,3 +204,29 @@ def test_frame_scores_exactly_the_arcs_its_steps_swept():
     pos = np.concatenate([at_beam(t) for t in times])
     seen = _swept([model], (0.4,), pos, 2.0, 1.0)
     assert seen.tolist() == [False, True, True, False]
+
+
+def test_track_ids_unique_across_batteries(tmp_path):
+    import yaml
+
+    from iads.scenario.load import load_scenario as load
+    from iads.sim.run import run_scenario
+
+    data = yaml.safe_load(SMALL.read_text())
+    second = yaml.safe_load(yaml.safe_dump(data["batteries"][0]))
+    second["name"] += " B"
+    for item in second["radars"] + second["launchers"]:
+        item["name"] += " B"
+    data["batteries"].append(second)
+    path = tmp_path / "two_batteries.yaml"
+    path.write_text(yaml.safe_dump(data))
+    sc = load(path)
+    result = run_scenario(sc, seed=3)
+    ev = result.events
+    track = ev["kind"] == "track"
+    ids = ev["other_id"][track]
+    assert np.any(ids >= 1_000_000_000) and np.any(ids < 1_000_000_000), "both batteries track"
+    tracks = result.tables["tracks"]
+    battery_of_id = {}
+    for b, tid in zip(tracks["battery"], tracks["track_id"], strict=True):
+        assert battery_of_id.setdefault(int(tid), int(b)) == int(b), "an id names one battery"

@@ -47,6 +47,9 @@ TRUTH_GATE_M = 3_000.0
 SEEN_WINDOW_SCANS = 3
 """A threat can be matched to a track only if one of the battery's radars detected it within
 this many of its slowest radar's scan periods."""
+TRACK_ID_STRIDE = 1_000_000_000
+"""Published track ids are ``battery * TRACK_ID_STRIDE + id``: unique across a run's batteries
+(each tracker counts from 1)."""
 TENTATIVE_POOL_FACTOR = 20
 """The track processor holds up to this many times the radar's track capacity in tentative
 tracks (clutter starts many; the published capacity counts the targets held in the picture)."""
@@ -57,6 +60,7 @@ class TrackPicture:
     """A battery's air picture at ``t_s``: its confirmed tracks (K rows).
 
     ``x`` (K, 6) ENU state [x, y, z, vx, vy, vz] (m, m/s) and ``P`` (K, 6, 6) at ``t_s``;
+    ``track_id`` (K,) unique across the run's batteries (``TRACK_ID_STRIDE``);
     ``truth_id`` (K,) the threat id each track follows (-1: none; for scoring only);
     ``confirmed`` (K,) is all True (a picture holds confirmed tracks only).
     """
@@ -265,8 +269,9 @@ class TrackerSystem:
         table = self.state.table
         sel = np.flatnonzero(table.confirmed)
         previous = world.tracks.get(self.battery)
+        base = self.battery * TRACK_ID_STRIDE
         held = (
-            np.isin(table.track_id[sel], previous.track_id)
+            np.isin(table.track_id[sel] + base, previous.track_id)
             if previous is not None
             else np.zeros(sel.size, dtype=bool)
         )
@@ -294,13 +299,13 @@ class TrackerSystem:
                 "track",
                 t_s,
                 truth[new],
-                other_id=table.track_id[sel][new],
+                other_id=table.track_id[sel][new] + base,
                 pos_m=x[new, :3],
                 value=table.position_std_m[sel][new],
             )
         return TrackPicture(
             t_s=float(t_s),
-            track_id=table.track_id[sel].copy(),
+            track_id=table.track_id[sel] + base,
             x=x.copy(),
             P=table.P[sel].copy(),
             truth_id=truth.astype(np.int64),
