@@ -204,11 +204,15 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _names_unique(self) -> Scenario:
+        radars = [r for b in self.batteries for r in b.radars]
+        launchers = [sl for b in self.batteries for sl in b.launchers]
         for label, items in (
-            ("assets", self.assets),
-            ("batteries", self.batteries),
-            ("threats", self.threats),
-            ("raids", self.raids),
+            ("asset", self.assets),
+            ("battery", self.batteries),
+            ("radar", radars),
+            ("launcher", launchers),
+            ("threat", self.threats),
+            ("raid", self.raids),
         ):
             names = [i.name for i in items]
             dupes = sorted({n for n in names if names.count(n) > 1})
