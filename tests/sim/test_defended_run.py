@@ -42,3 +42,22 @@ def test_fast_engagement_mode_runs_the_same_chain():
     th = fast.threats
     engaged = th["interceptors"] > 0
     assert np.all(th["first_track_s"][engaged] <= th["first_engage_s"][engaged])
+
+
+def test_store_records_how_the_run_was_made(tmp_path):
+    from iads.io.store import read_table, write_results
+
+    sc = load_scenario(SMALL)
+    ids = set()
+    for kwargs, mode in (
+        ({}, "full"),
+        ({"engagement": "fast"}, "fast"),
+        ({"defended": False}, "none"),
+    ):
+        out = tmp_path / mode
+        write_results(run_scenario(sc, seed=1, **kwargs), out)
+        runs = read_table(out, "runs")
+        assert runs["engagement_mode"].tolist() == [mode]
+        assert bool(runs["defended"][0]) == (mode != "none")
+        ids.add(str(runs["run_id"][0]))
+    assert len(ids) == 3

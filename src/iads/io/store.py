@@ -56,9 +56,17 @@ _FIXED = ("runs", "events", "threats", "paths", "summary")
 """Tables only the run itself writes; others in ``world.tables`` replace the derived ones."""
 
 
+def _mode(result: RunResult) -> str:
+    """How the run was made: "full" or "fast" interceptors, or "none" (undefended)."""
+    if not result.summary.get("defended", True):
+        return "none"
+    return str(result.summary.get("engagement_mode", "full"))
+
+
 def run_id(result: RunResult) -> str:
-    """A run's identifier: scenario hash prefix and seed (the same run gets the same id)."""
-    return f"{result.scenario_hash[:12]}-s{result.seed}"
+    """A run's identifier: scenario hash prefix, seed and mode (the same run gets the same id;
+    full, fast and undefended runs of one scenario and seed do not)."""
+    return f"{result.scenario_hash[:12]}-s{result.seed}-{_mode(result)}"
 
 
 def _arrow(columns: dict[str, Any], rid: str) -> pa.Table:
@@ -101,6 +109,8 @@ def result_tables(result: RunResult) -> dict[str, dict[str, Any]]:
         "iads_version": np.array([result.version], dtype=object),
         "wall_time_s": np.array([result.wall_time_s]),
         "end_time_s": np.array([result.end_time_s]),
+        "defended": np.array([bool(result.summary.get("defended", True))]),
+        "engagement_mode": np.array([_mode(result)], dtype=object),
         "created_utc": np.array([datetime.now(UTC).isoformat(timespec="seconds")], dtype=object),
     }
     tracks = result.tables.get("tracks") or {

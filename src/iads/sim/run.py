@@ -140,6 +140,7 @@ def run_scenario(
     summary = totals(world, threats, engagements)
     summary["end_time_s"] = end_time_s
     summary["defended"] = defended
+    summary["engagement_mode"] = engagement if defended else "none"
     return RunResult(
         scenario_name=scenario.name,
         scenario_hash=scenario_hash(scenario),
