@@ -88,8 +88,8 @@ def update_reloads(bank: LauncherBank, t_s: float) -> LauncherBank:
     reserve = bank.reserve.copy()
     done_s = bank.reload_done_s.copy()
     due = np.isfinite(done_s) & (done_s <= t_s)
-    for u in np.flatnonzero(due):
-        take = np.minimum(bank.loadout[u], reserve)
+    for u in np.flatnonzero(due):  # fill the tubes up to the loadout (rounds may be back)
+        take = np.minimum(np.maximum(bank.loadout[u] - rounds[u], 0), reserve)
         rounds[u] += take
         reserve -= take
         done_s[u] = np.nan
@@ -117,10 +117,16 @@ def weapon_rows(bank: LauncherBank, t_s: float, per_unit: int) -> tuple[np.ndarr
 
 
 def fire(
-    bank: LauncherBank, unit: np.ndarray, type_index: np.ndarray, t_s: float
+    bank: LauncherBank,
+    unit: np.ndarray,
+    type_index: np.ndarray,
+    t_s: float,
+    launch_s: np.ndarray | None = None,
 ) -> tuple[LauncherBank, np.ndarray]:
-    """Fire one round per (unit, type) row; returns the new bank and each round's launch time
-    (s): a unit's k-th round this call leaves ``k * launch_interval_s`` after ``t_s``.
+    """Commit one round per (unit, type) row; returns the new bank and each round's launch
+    time (s): by default a unit's k-th round this call leaves ``k * launch_interval_s`` after
+    ``t_s``; or the given ``launch_s`` (F,) (each no earlier than the unit can fire). A round
+    leaving later is queued and can still be given back (``return_rounds``).
 
     Raises ValueError if any unit would fire more rounds than it holds.
     """
@@ -129,13 +135,26 @@ def fire(
     if np.any(rounds < 0):
         raise ValueError("fire orders exceed the rounds held by a launcher unit")
     order = np.argsort(unit, kind="stable")
-    launch_s = np.empty(unit.shape[0])
+    out = np.empty(unit.shape[0])
     nxt = bank.next_fire_s.copy()
     for i in order:
         u = unit[i]
-        launch_s[i] = max(t_s, nxt[u])
-        nxt[u] = launch_s[i] + bank.launch_interval_s[u]
-    return replace(bank, rounds=rounds, next_fire_s=nxt), launch_s
+        out[i] = max(t_s, nxt[u]) if launch_s is None else max(float(launch_s[i]), nxt[u])
+        nxt[u] = max(nxt[u], out[i] + bank.launch_interval_s[u])
+    return replace(bank, rounds=rounds, next_fire_s=nxt), out
+
+
+def return_rounds(
+    bank: LauncherBank, unit: np.ndarray, type_index: np.ndarray, next_fire_s: np.ndarray
+) -> LauncherBank:
+    """Put cancelled rounds (one per (unit, type) row, never launched) back in their tubes;
+    ``next_fire_s`` (F,) is when each row's unit can fire again (its last launch that did
+    leave + the launch interval). Returns a new bank."""
+    rounds = bank.rounds.copy()
+    np.add.at(rounds, (unit, type_index), 1)
+    nxt = bank.next_fire_s.copy()
+    nxt[unit] = next_fire_s
+    return replace(bank, rounds=rounds, next_fire_s=nxt)
 
 
 @dataclass(frozen=True)

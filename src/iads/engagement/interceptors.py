@@ -25,12 +25,24 @@ class InterceptorStore:
 
     ``done`` (N,) bool once the interceptor has its outcome; ``threat`` (N,) the threat it
     flies at; ``est_*`` the command post's latest estimate of that threat (midcourse uplink).
+    ``unit`` (N,) the launcher unit (row of the battery's ``LauncherBank``), ``launcher`` (N,)
+    the launcher site (``world.launchers`` index), ``bank_kind`` (N,) the type's column in that
+    bank, ``radar`` (N,) the fire-control radar.
+    A salvo's later rounds are queued (``launched`` False until ``launch_time_s``); a queued
+    round whose target is gone by then is ``cancelled`` (done, never fired): its round goes
+    back to its launcher unit (``returned`` once the fire control has put it back).
     """
 
     types: list[InterceptorType] = field(default_factory=list)
     type_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     battery: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     radar: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    unit: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    bank_kind: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    launcher: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    launched: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    cancelled: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    returned: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     threat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     launch_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
     outcome_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -76,9 +88,13 @@ class InterceptorStore:
         arrive_s: np.ndarray | None = None,
         pip_m: np.ndarray | None = None,
         radar: np.ndarray | None = None,
+        unit: np.ndarray | None = None,
+        launcher: np.ndarray | None = None,
+        bank_kind: int = -1,
     ) -> np.ndarray:
         """Append interceptors of one type; returns their ids. ``arrive_s`` and ``pip_m`` are
-        the predicted arrival time and intercept point (used by the fast mode)."""
+        the predicted arrival time and intercept point (used by the fast mode). They are
+        queued: ``InterceptorSystem`` launches (or cancels) each at its ``launch_time_s``."""
         n = threat.shape[0]
         ids = np.arange(len(self), len(self) + n)
         k = self.type_id(itype)
@@ -87,6 +103,12 @@ class InterceptorStore:
         self.type_index = cat([self.type_index, np.full(n, k)])
         self.battery = cat([self.battery, np.full(n, battery)])
         self.radar = cat([self.radar, np.full(n, -1) if radar is None else radar])
+        self.unit = cat([self.unit, np.full(n, -1) if unit is None else unit])
+        self.bank_kind = cat([self.bank_kind, np.full(n, bank_kind)])
+        self.launcher = cat([self.launcher, np.full(n, -1) if launcher is None else launcher])
+        self.launched = cat([self.launched, np.zeros(n, bool)])
+        self.cancelled = cat([self.cancelled, np.zeros(n, bool)])
+        self.returned = cat([self.returned, np.zeros(n, bool)])
         self.threat = cat([self.threat, threat])
         self.launch_time_s = cat([self.launch_time_s, launch_time_s])
         self.outcome_time_s = cat([self.outcome_time_s, np.full(n, np.nan)])
@@ -120,6 +142,31 @@ def store_of(world: Any) -> InterceptorStore:
     return world.interceptors
 
 
+def launch_due(world: Any, store: InterceptorStore, t_s: float) -> None:
+    """Rounds whose launch time has come leave (``engage`` event at the launch time), or
+    are cancelled when their target is no longer flying (killed, arrived): a queued salvo
+    round is not fired at a dead target; the fire control returns it to its launcher."""
+    due = np.flatnonzero(~store.done & ~store.launched & (store.launch_time_s <= t_s + 1e-9))
+    if due.size == 0:
+        return
+    gone = world.threats.status[store.threat[due]] != FLYING_THREAT
+    off = due[gone]
+    store.cancelled[off] = True
+    store.done[off] = True
+    store.outcome_time_s[off] = store.launch_time_s[off]
+    go = due[~gone]
+    if go.size:
+        store.launched[go] = True
+        world.log.record(
+            "engage",
+            store.launch_time_s[go],
+            store.threat[go],
+            other_id=go,
+            pos_m=store.state.pos_m[go],
+            value=store.planned_pk[go],
+        )
+
+
 @dataclass
 class InterceptorSystem:
     """Flies every interceptor each tick, resolves closest approaches, draws kills.
@@ -143,7 +190,8 @@ class InterceptorSystem:
         store = store_of(world)
         th = world.threats
         acc = self._threat_accel(th.vel_mps, dt_s)
-        live = np.flatnonzero(~store.done & (store.launch_time_s <= t_s + 1e-9))
+        launch_due(world, store, t_s)
+        live = np.flatnonzero(~store.done & store.launched)
         if live.size == 0:
             return
         tgt = store.threat[live]

@@ -42,6 +42,7 @@ from iads.engagement.battery import (
     fire,
     make_bank,
     plan_fire,
+    return_rounds,
     update_reloads,
     weapon_rows,
 )
@@ -50,7 +51,12 @@ from iads.engagement.envelope import (
     planned_kill_probability,
     predicted_intercept,
 )
-from iads.engagement.interceptors import InterceptorStore, InterceptorSystem, store_of
+from iads.engagement.interceptors import (
+    InterceptorStore,
+    InterceptorSystem,
+    launch_due,
+    store_of,
+)
 from iads.engagement.picture import battery_picture, origin_alt_of, radar_covers
 from iads.engagement.tables import table_for
 from iads.engagement.threat_eval import KIND_MANOEUVRE_MPS2, evaluate
@@ -127,6 +133,7 @@ class FireControlSystem:
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         store = store_of(world)
+        self._take_back(store)
         self.bank = update_reloads(self.bank, t_s)
         ids, pos, vel, self.picture_source = battery_picture(world, self.battery, t_s)
         self._report(world, store)
@@ -170,16 +177,20 @@ class FireControlSystem:
             return
         tmax = self._deadline(ev, sel, len(a))
         agility = KIND_MANOEUVRE_MPS2[ev.kind[sel]]  # from the type estimate, not the truth
-        pk, pips, tofs = self._pk_matrix(unit, kind, pos[sel], vel[sel], tmax, agility)
+        delay = _row_delays(self.bank, unit)
+        pk, pips, tofs = self._pk_matrix(unit, kind, delay, pos[sel], vel[sel], tmax, agility)
         pk[pk < cp.min_kill_probability] = 0.0
         used_m, used_t = self._channels_used(store, mine)
         free = int(np.sum(np.maximum(self.missile_channels - used_m, 0)))
-        # a salvo is one "weapon": rounds of one unit and type, Pk 1 - (1 - p)^n
+        # a salvo is one "weapon": rounds of one unit and type, Pk 1 - prod(1 - p_k) over its
+        # rounds that can still make it (each checked at its own launch time: the leading run
+        # of feasible rounds, so the launch times stay those the PIPs were computed for)
         group = _salvo_groups(unit, kind, per_target)
         n_g = int(group.max()) + 1
-        size = np.bincount(group, minlength=n_g)
-        first = np.searchsorted(group, np.arange(n_g))
-        gpk = 1.0 - (1.0 - pk[first]) ** size[:, None]
+        usable = _leading_feasible(pk, group, n_g)
+        gpk = np.ones((n_g, pk.shape[1]))
+        np.multiply.at(gpk, group, np.where(usable, 1.0 - pk, 1.0))
+        gpk = 1.0 - gpk
         gorders = plan_fire(
             gpk,
             value[sel],
@@ -188,8 +199,15 @@ class FireControlSystem:
             per_target=1,
             method=cp.wta,
         )
-        rows = np.flatnonzero(np.isin(group, gorders.row))
         target_of = dict(zip(gorders.row.tolist(), gorders.target.tolist(), strict=True))
+        rows = np.array(
+            [
+                r
+                for r in range(unit.size)
+                if group[r] in target_of and usable[r, target_of[group[r]]]
+            ],
+            dtype=np.int64,
+        )
         orders = FireOrders(rows, np.array([target_of[g] for g in group[rows]], dtype=np.int64))
         orders, radar = self._allocate_radars(orders, pips, value[sel], used_m, used_t)
         if orders.row.size:
@@ -199,6 +217,7 @@ class FireControlSystem:
                 orders,
                 unit,
                 kind,
+                delay,
                 ids[sel],
                 pos[sel],
                 vel[sel],
@@ -208,6 +227,22 @@ class FireControlSystem:
                 t_s,
                 radar,
             )
+
+    def _take_back(self, store: InterceptorStore) -> None:
+        """Rounds of this battery cancelled before launch (their target died or arrived while
+        they were queued) go back to their launcher units, which can fire again after their
+        last launch that did leave."""
+        back = np.flatnonzero(store.cancelled & ~store.returned & (store.battery == self.battery))
+        if back.size == 0:
+            return
+        units = store.unit[back]
+        nxt = np.zeros(back.size)
+        for i, u in enumerate(units):
+            left = (store.battery == self.battery) & (store.unit == u) & ~store.cancelled
+            if left.any():
+                nxt[i] = store.launch_time_s[left].max() + self.bank.launch_interval_s[u]
+        self.bank = return_rounds(self.bank, units, store.bank_kind[back], nxt)
+        store.returned[back] = True
 
     def _report(self, world: Any, store: InterceptorStore) -> None:
         """Keep this battery's row of ``world.tables["batteries"]`` current: picture source,
@@ -227,7 +262,9 @@ class FireControlSystem:
         tab["picture_source"][b] = self.picture_source
         tab["rounds_in_tubes"][b] = int(self.bank.rounds.sum())
         tab["rounds_in_reserve"][b] = int(self.bank.reserve.sum())
-        tab["interceptors_fired"][b] = int(np.count_nonzero(store.battery == b))
+        tab["interceptors_fired"][b] = int(
+            np.count_nonzero((store.battery == b) & ~store.cancelled)
+        )
         tab["reloads_under_way"][b] = int(np.count_nonzero(np.isfinite(self.bank.reload_done_s)))
 
     def _channels_used(self, store: InterceptorStore, mine: np.ndarray) -> tuple:
@@ -287,8 +324,11 @@ class FireControlSystem:
                 store.est_pos_m[m], store.est_vel_mps[m] = pos[k], vel[k]
                 store.est_time_s[m] = t_s
 
-    def _pk_matrix(self, unit, kind, pos, vel, t_limit, agility_mps2):
-        """Planned Pk (R, T) and PIPs (R, T, 3) of candidate rounds against targets."""
+    def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2):
+        """Planned Pk (R, T), PIPs (R, T, 3) and times of flight from launch (R, T) of
+        candidate rounds against targets; round r leaves ``delay_s[r]`` after now, so its PIP
+        is computed from the target's predicted position then, and its deadline is checked on
+        delay + time of flight."""
         n_r, n_t = unit.size, pos.shape[0]
         pk = np.zeros((n_r, n_t))
         pips = np.full((n_r, n_t, 3), np.nan)
@@ -299,25 +339,32 @@ class FireControlSystem:
                 rows = np.flatnonzero((site == s) & (kind == k))
                 itype = self.itypes[self.bank.type_names[k]]
                 lp = self.bank.pos_m[unit[rows[0]]][None, :]
-                icpt = predicted_intercept(
+                dl, which = np.unique(delay_s[rows], return_inverse=True)
+                icpt = predicted_intercept(  # one batch over (delay, target)
                     lp,
-                    pos,
-                    vel,
+                    (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3),
+                    np.tile(vel, (dl.size, 1)),
                     table_for(itype),
                     itype.max_time_of_flight_s,
                     origin_alt_m=self.origin_alt_m,
                 )
-                ok = feasible(icpt, itype, t_limit_s=t_limit)
+                limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
+                ok = feasible(icpt, itype, t_limit_s=limit)
                 ok &= _radar_ok(self.fire_radars, icpt.pip_m, self.origin_alt_m)
-                p = planned_kill_probability(itype, icpt.speed_mps, agility_mps2[None, :])
-                pk[rows] = np.where(ok, p, 0.0)
-                pips[rows] = icpt.pip_m
-                tofs[rows] = icpt.t_s
+                agil = np.tile(agility_mps2, dl.size)[None, :]
+                p = np.where(ok, planned_kill_probability(itype, icpt.speed_mps, agil), 0.0)
+                pk[rows] = p.reshape(dl.size, n_t)[which]
+                pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
+                tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]
         return pk, pips, tofs
 
-    def _launch(self, world, store, orders, unit, kind, tid, pos, vel, pk, pips, tofs, t_s, radar):
+    def _launch(
+        self, world, store, orders, unit, kind, delay, tid, pos, vel, pk, pips, tofs, t_s, radar
+    ):
+        """Commit the ordered rounds; each is queued until its launch time, when the
+        ``InterceptorSystem`` launches it (``engage`` event) or cancels it (target gone)."""
         u, k = unit[orders.row], kind[orders.row]
-        self.bank, launch_s = fire(self.bank, u, k, t_s)
+        self.bank, launch_s = fire(self.bank, u, k, t_s, launch_s=t_s + delay[orders.row])
         for kk in np.unique(k):
             sel = np.flatnonzero(k == kk)
             itype = self.itypes[self.bank.type_names[kk]]
@@ -325,7 +372,7 @@ class FireControlSystem:
             params = fo.InterceptorParams.from_types([itype] * sel.size)
             lp = self.bank.pos_m[u[sel]]
             state = fo.launch(lp, pips[rows, tgt], params)
-            ids = store.add(
+            store.add(
                 itype,
                 self.battery,
                 tid[tgt],
@@ -336,12 +383,14 @@ class FireControlSystem:
                 vel[tgt],
                 t_s,
                 arrive_s=launch_s[sel] + tofs[rows, tgt],
-                pip_m=pips[rows, tgt] + vel[tgt] * (launch_s[sel] - t_s)[:, None],
+                pip_m=pips[rows, tgt],
                 radar=radar[sel],
+                unit=u[sel],
+                launcher=self.bank.site[u[sel]],
+                bank_kind=int(kk),
             )
-            world.log.record(
-                "engage", launch_s[sel], tid[tgt], other_id=ids, pos_m=lp, value=pk[rows, tgt]
-            )
+        # the rounds leaving now get their ``engage`` event at once; later ones at launch
+        launch_due(world, store, t_s)
 
 
 def _salvo_groups(unit: np.ndarray, kind: np.ndarray, size: int) -> np.ndarray:
@@ -355,6 +404,28 @@ def _salvo_groups(unit: np.ndarray, kind: np.ndarray, size: int) -> np.ndarray:
             g, run = g + 1, 0
         group[r] = g
     return group
+
+
+def _row_delays(bank: LauncherBank, unit: np.ndarray) -> np.ndarray:
+    """(R,) launch delay (s) of each candidate round: a ready unit's k-th round leaves
+    ``k * launch_interval_s`` after now (``weapon_rows`` lists a unit's rounds together)."""
+    delay = np.zeros(unit.size)
+    for r in range(1, unit.size):
+        if unit[r] == unit[r - 1]:
+            delay[r] = delay[r - 1] + bank.launch_interval_s[unit[r]]
+    return delay
+
+
+def _leading_feasible(pk: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """(R, T) bool: round r counts against target j when it and every earlier round of its
+    salvo group have Pk > 0 against j (the salvo is cut at its first round that cannot make
+    it: rounds leave in order, so later ones would otherwise leave earlier than planned)."""
+    ok = pk > 0
+    out = np.zeros_like(ok)
+    for g in range(n_groups):
+        rows = np.flatnonzero(group == g)
+        out[rows] = np.cumprod(ok[rows], axis=0).astype(bool)
+    return out
 
 
 def _radar_ok(radars: list[Any], pip_m: np.ndarray, origin_alt_m: float) -> np.ndarray:
