@@ -1,0 +1,62 @@
+"""Tracks of level flyers are extrapolated level: climb-rate noise does not sink the PIP."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from iads.engagement.flyout import altitude_m
+from iads.engagement.picture import battery_picture, level_if_indistinguishable
+from iads.sensors.geometry import EARTH_RADIUS_M, surface_to_enu
+
+SIGMA_VZ = 2.2  # m/s, the tracker's vz standard deviation on a sea-skimmer in small.yaml
+
+
+def _skimmer_world(vz_noise_mps, origin_alt_m=0.0, height_m=15.0, ground_m=15_000.0):
+    """A 250 m/s sea-skimmer ``ground_m`` north of the origin at ``height_m``, flying south
+    along the local horizontal; its track has ``vz_noise_mps`` added to the vertical speed."""
+    pos = surface_to_enu(ground_m, 0.0, height_m, origin_alt_m)
+    theta = ground_m / EARTH_RADIUS_M
+    vel = -250.0 * np.array([0.0, np.cos(theta), -np.sin(theta)])  # local horizontal
+    x = np.concatenate([pos, vel + [0.0, 0.0, vz_noise_mps]])[None, :]
+    cov = np.diag([30.0**2, 30.0**2, 5.0**2, 4.0**2, 4.0**2, SIGMA_VZ**2])[None]
+    track = SimpleNamespace(x=x, P=cov, confirmed=np.ones(1, bool), t_s=0.0)
+    world = SimpleNamespace(
+        threats=SimpleNamespace(status=np.ones(1, np.int8), pos_m=pos[None, :]),
+        tracks={0: track},
+        origin=SimpleNamespace(alt_m=origin_alt_m),
+    )
+    return world, pos, vel
+
+
+@pytest.mark.parametrize("origin_alt_m", [0.0, 300.0])
+@pytest.mark.parametrize("noise", [-1.5 * SIGMA_VZ, 0.0, 2.0 * SIGMA_VZ])
+def test_level_track_extrapolates_at_its_height(noise, origin_alt_m):
+    world, pos, vel = _skimmer_world(noise, origin_alt_m)
+    _, p, v, source = battery_picture(world, 0, 0.0)
+    assert source == "tracks"
+    t = 13.0  # about the 48N6 time of flight to this PIP
+    h = altitude_m(p + v * t, origin_alt_m)[0]
+    # along the local horizontal the height grows as d^2 / 2 (R_e + h): 0.83 m at 3.25 km
+    d = 250.0 * t
+    assert h == pytest.approx(15.0 + d**2 / (2 * (EARTH_RADIUS_M + 15.0)), abs=0.05)
+    assert h >= 10.0  # above the 48N6 floor, as the true threat is
+
+
+def test_significant_climb_is_kept():
+    world, _, vel = _skimmer_world(-4.0 * SIGMA_VZ)  # a dive 4 sigma from level
+    _, _, v, _ = battery_picture(world, 0, 0.0)
+    np.testing.assert_allclose(v[0], vel + [0.0, 0.0, -4.0 * SIGMA_VZ])
+
+
+def test_removes_the_component_along_the_local_vertical():
+    rng = np.random.default_rng(np.random.SeedSequence(7))
+    pos = rng.uniform(-50e3, 50e3, (20, 3))
+    vel = rng.normal(0.0, 200.0, (20, 3))
+    cov = np.broadcast_to(np.eye(3) * 1e6, (20, 3, 3))  # every climb rate insignificant
+    out = level_if_indistinguishable(pos, vel, cov)
+    up = pos - np.array([0.0, 0.0, -EARTH_RADIUS_M])
+    up /= np.linalg.norm(up, axis=1, keepdims=True)
+    np.testing.assert_allclose(np.sum(out * up, axis=1), 0.0, atol=1e-9)
+    np.testing.assert_allclose(out + np.sum(vel * up, axis=1)[:, None] * up, vel)
+    np.testing.assert_array_equal(level_if_indistinguishable(pos, vel, cov * 0.0), vel)
