@@ -57,6 +57,7 @@ class InterceptorStore:
     term_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
     term_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
     term_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    term_accel_mps2: np.ndarray = field(default_factory=lambda: np.empty(0))
     state: fo.FlyoutState = field(
         default_factory=lambda: fo.FlyoutState(
             np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty((0, 3))
@@ -123,6 +124,7 @@ class InterceptorStore:
         self.term_pos_m = cat([self.term_pos_m, np.full((n, 3), np.nan)])
         self.term_vel_mps = cat([self.term_vel_mps, np.full((n, 3), np.nan)])
         self.term_time_s = cat([self.term_time_s, np.full(n, np.nan)])
+        self.term_accel_mps2 = cat([self.term_accel_mps2, np.zeros(n)])
         self.state = fo.FlyoutState.concat([self.state, state])
         self.params = (
             params if self.params is None else fo.InterceptorParams.concat([self.params, params])
@@ -140,6 +142,17 @@ def store_of(world: Any) -> InterceptorStore:
         world.interceptors = InterceptorStore()
         world.busy.append(world.interceptors.busy)
     return world.interceptors
+
+
+def lateral_accel_mps2(acc_mps2: np.ndarray, vel_mps: np.ndarray) -> np.ndarray:
+    """(N,) magnitude of the acceleration (N, 3) across the velocity (N, 3) (m/s^2): the
+    manoeuvre part (speed changes along the path are not). Zero where the velocity is 0."""
+    a = np.nan_to_num(np.asarray(acc_mps2, dtype=float))
+    v = np.nan_to_num(np.asarray(vel_mps, dtype=float))
+    speed = np.linalg.norm(v, axis=-1, keepdims=True)
+    u = np.divide(v, speed, out=np.zeros_like(v), where=speed > 0)
+    lat = np.linalg.norm(a - np.sum(a * u, axis=-1, keepdims=True) * u, axis=-1)
+    return np.where(speed[..., 0] > 0, lat, 0.0)
 
 
 def launch_due(world: Any, store: InterceptorStore, t_s: float) -> None:
@@ -177,7 +190,9 @@ class InterceptorSystem:
     can remove a deviation of the target from its constant-velocity prediction made then of up
     to 0.5 (a_m / 3) t_term^2 (a third of the lateral limit: PN's demand against a manoeuvre);
     the miss is the rest of the deviation plus a circular normal error with the planning model's
-    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^4), see ``envelope``). In the full mode the
+    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^4), see ``envelope``), a_t the largest lateral
+    acceleration the target shows while the interceptor homes (finite difference of its truth
+    velocity), not its type's capability. In the full mode the
     fly-out's miss gets the circular normal error ``miss_sigma_m`` added at closest approach.
     """
 
@@ -202,7 +217,7 @@ class InterceptorSystem:
         if live.size == 0:
             return
         if self.mode == "fast":
-            self._step_fast(world, store, live, t_s, dt_s)
+            self._step_fast(world, store, live, t_s, dt_s, acc)
             return
         est = (
             store.est_pos_m[live]
@@ -237,7 +252,13 @@ class InterceptorSystem:
             )
 
     def _step_fast(
-        self, world: Any, store: InterceptorStore, live: np.ndarray, t_s: float, dt_s: float
+        self,
+        world: Any,
+        store: InterceptorStore,
+        live: np.ndarray,
+        t_s: float,
+        dt_s: float,
+        acc: np.ndarray,
     ) -> None:
         th = world.threats
         tgt = store.threat[live]
@@ -251,6 +272,12 @@ class InterceptorSystem:
             store.term_pos_m[start] = th.pos_m[store.threat[start]]
             store.term_vel_mps[start] = th.vel_mps[store.threat[start]]
             store.term_time_s[start] = t_s
+        homing = live[~np.isnan(store.term_pos_m[live, 0])]
+        if homing.size:  # the largest lateral acceleration the target shows while homing
+            tgt_h = store.threat[homing]
+            store.term_accel_mps2[homing] = np.maximum(
+                store.term_accel_mps2[homing], lateral_accel_mps2(acc[tgt_h], th.vel_mps[tgt_h])
+            )
         due = (store.arrive_s[live] < t_s + dt_s) & ~np.isnan(store.term_pos_m[live, 0])
         if not due.any():
             return
@@ -262,7 +289,9 @@ class InterceptorSystem:
         deviation = np.linalg.norm(truth - pred, axis=-1)
         t_h = np.maximum(t_pred, 0.0)
         divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
-        ratio = 3.0 * th.max_lateral_accel_mps2[store.threat[ids]] / p.max_lateral_accel_mps2
+        # the target's shown manoeuvre, not its type's capability (a straight-flying fighter
+        # is missed like any straight flyer, as in the full fly-out)
+        ratio = 3.0 * store.term_accel_mps2[ids] / p.max_lateral_accel_mps2
         sigma = p.miss_sigma_m * (1.0 + ratio**4)
         err = np.zeros((ids.size, 2))
         for b in np.unique(store.battery[ids]):  # each battery's own stream
