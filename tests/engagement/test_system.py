@@ -268,3 +268,14 @@ def test_channels_are_per_fire_control_radar(tmp_path, monkeypatch):
         flying = (start <= t) & (t < end)
         for r in (0, 1):
             assert np.count_nonzero(flying & (store.radar == r)) <= 1
+
+
+def test_engagement_table_says_who_fired_what(run, run_salvo):
+    for _, _, _, eng, _ in (run, run_salvo):
+        assert eng["interceptor_id"].size > 0
+        assert set(eng["battery"]) == {"N1"}
+        assert set(eng["interceptor_type"]) == {"AMRAAM-class"}
+        assert set(eng["launcher"]) == {"N1 launchers"}
+        assert set(eng["radar"]) == {"N1 radar"}
+        # the engage event is logged when the round leaves
+        np.testing.assert_allclose(eng["launch_time_s"], eng["time_s"])

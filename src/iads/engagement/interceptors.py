@@ -27,7 +27,8 @@ class InterceptorStore:
     flies at; ``est_*`` the command post's latest estimate of that threat (midcourse uplink).
     ``unit`` (N,) the launcher unit (row of the battery's ``LauncherBank``), ``launcher`` (N,)
     the launcher site (``world.launchers`` index), ``bank_kind`` (N,) the type's column in that
-    bank, ``radar`` (N,) the fire-control radar.
+    bank, ``type_name`` (N,) its catalog name, ``radar`` (N,) the fire-control radar
+    (``world.radars`` index).
     A salvo's later rounds are queued (``launched`` False until ``launch_time_s``); a queued
     round whose target is gone by then is ``cancelled`` (done, never fired): its round goes
     back to its launcher unit (``returned`` once the fire control has put it back).
@@ -39,6 +40,7 @@ class InterceptorStore:
     radar: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     unit: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     bank_kind: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    type_name: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     launcher: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     launched: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     cancelled: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
@@ -92,6 +94,7 @@ class InterceptorStore:
         unit: np.ndarray | None = None,
         launcher: np.ndarray | None = None,
         bank_kind: int = -1,
+        type_name: str = "",
     ) -> np.ndarray:
         """Append interceptors of one type; returns their ids. ``arrive_s`` and ``pip_m`` are
         the predicted arrival time and intercept point (used by the fast mode). They are
@@ -106,6 +109,7 @@ class InterceptorStore:
         self.radar = cat([self.radar, np.full(n, -1) if radar is None else radar])
         self.unit = cat([self.unit, np.full(n, -1) if unit is None else unit])
         self.bank_kind = cat([self.bank_kind, np.full(n, bank_kind)])
+        self.type_name = cat([self.type_name, np.full(n, type_name, dtype=object)])
         self.launcher = cat([self.launcher, np.full(n, -1) if launcher is None else launcher])
         self.launched = cat([self.launched, np.zeros(n, bool)])
         self.cancelled = cat([self.cancelled, np.zeros(n, bool)])

@@ -388,6 +388,7 @@ class FireControlSystem:
                 unit=u[sel],
                 launcher=self.bank.site[u[sel]],
                 bank_kind=int(kk),
+                type_name=self.bank.type_names[kk],
             )
         # the rounds leaving now get their ``engage`` event at once; later ones at launch
         launch_due(world, store, t_s)

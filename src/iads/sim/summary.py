@@ -85,7 +85,9 @@ def threat_table(world: World, events: Columns) -> Columns:
 
 
 def engagement_table(world: World, events: Columns) -> Columns:
-    """One row per interceptor fired: who at whom, predicted Pk, miss distance, result."""
+    """One row per interceptor fired: who at whom (battery, interceptor type, launcher site and
+    fire-control radar names, launch time, from ``world.interceptors`` when it holds them),
+    predicted Pk, miss distance, result."""
     k = events["kind"]
     eng = k == "engage"
     interceptor = events["other_id"][eng]
@@ -103,10 +105,41 @@ def engagement_table(world: World, events: Columns) -> Columns:
             else:
                 result[i] = kind
     cost, _ = interceptor_costs(world, interceptor)
+    # who fired what, from the interceptor store (empty strings / NaN where it does not say)
+    store = world.interceptors
+    n_store = len(getattr(store, "battery", ()))
+    ids = np.asarray(interceptor, dtype=np.int64)
+    known = (ids >= 0) & (ids < n_store)
+    at = np.where(known, ids, 0)
+
+    def names(index_field: str, records: Any) -> np.ndarray:
+        out = np.full(ids.shape[0], "", dtype=object)
+        col = getattr(store, index_field, None)
+        if col is None or records is None:
+            return out
+        for i in np.flatnonzero(known):
+            r = int(col[at[i]])
+            if 0 <= r < len(records):
+                out[i] = records[r].name
+        return out
+
+    type_col = getattr(store, "type_name", None)
+    itype = np.full(ids.shape[0], "", dtype=object)
+    if type_col is not None:
+        itype[known] = np.asarray(type_col, dtype=object)[at[known]]
+    launch_col = getattr(store, "launch_time_s", None)
+    launch_s = np.full(ids.shape[0], np.nan)
+    if launch_col is not None:
+        launch_s[known] = np.asarray(launch_col, dtype=float)[at[known]]
     return {
         "time_s": events["time_s"][eng].copy(),
         "threat_id": events["entity_id"][eng].copy(),
         "interceptor_id": interceptor.copy(),
+        "battery": names("battery", getattr(world, "batteries", None)),
+        "interceptor_type": itype,
+        "launcher": names("launcher", getattr(world, "launchers", None)),
+        "radar": names("radar", getattr(world, "radars", None)),
+        "launch_time_s": launch_s,
         "predicted_pk": events["value"][eng].copy(),
         "miss_distance_m": miss_m,
         "result": result,
