@@ -100,3 +100,28 @@ def test_plan_fire_respects_channels(n_r, n_t, missiles, targets, per_target, se
     new = np.setdiff1d(np.unique(o.target), np.flatnonzero(engaged))
     assert new.size <= targets
     assert np.all(p[o.row, o.target] > 0)
+
+
+def test_reserve_is_pooled_across_units():
+    # two units of 2 rounds, a pool of 2 x 2; unit 0 fires everything, unit 1 never fires:
+    # unit 0 is reloaded twice (the pool is the battery's), and never a third time
+    b = bank(count=2, load={"A": 2}, reload=100.0, reloads=1)
+    np.testing.assert_array_equal(b.reserve, [4])
+    t = 0.0
+    for reload in range(3):
+        b, _ = fire(b, np.array([0, 0]), np.array([0, 0]), t)
+        b = update_reloads(b, t + 10.0)
+        b = update_reloads(b, t + 110.0)
+        t += 200.0
+        assert b.rounds[0, 0] == (2 if reload < 2 else 0)
+    assert b.reserve[0] == 0 and b.rounds[1, 0] == 2
+
+
+def test_partial_salvos():
+    # salvo of 4 from a unit holding 3 A and 1 B: one salvo of 3 A and one of 1 B, not 4 mixed
+    from iads.engagement.system import _salvo_groups
+
+    b = bank(count=1, load={"A": 3, "B": 1})
+    u, k = weapon_rows(b, 0.0, per_unit=4)
+    np.testing.assert_array_equal(k, [0, 0, 0, 1])
+    np.testing.assert_array_equal(_salvo_groups(u, k, 4), [0, 0, 0, 1])

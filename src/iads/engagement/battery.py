@@ -7,7 +7,8 @@ state and the battery's reserve. Functions take a bank and return a new one (nev
 Reloads: when a unit's tubes are empty and the battery still holds reserve rounds, the unit
 reloads its original loadout (as far as the reserve allows) ``reload_time_s`` later. The reserve
 defaults to one full reload per launcher unit (the battery's transloader load), an assumption
-to sweep.
+to sweep; it is one pool for the battery, not a reload per unit: a unit may reload more than
+once while the pool lasts.
 
 ``plan_fire`` turns a kill-probability matrix into fire orders that never exceed the rounds in
 the tubes, the guided-missile channels or the target channels of the engagement radars, with
