@@ -6,13 +6,16 @@ with the earth's curvature). Each grid point records the time of flight to close
 the speed there; points the interceptor cannot reach (time-out, too slow, ground) are NaN.
 Queries interpolate bilinearly; any NaN corner makes the answer NaN (conservative edge).
 
-Tables are cached per interceptor type (keyed by a hash of its full JSON): in memory for the
-life of the process and on disk under ``$IADS_CACHE_DIR`` (default ``~/.cache/iads``).
+Tables are cached per interceptor type and model (keyed by a hash of the type's full JSON and
+of the fly-out model's source and the table constants, ``table_key``): in memory for the life
+of the process and on disk under ``$IADS_CACHE_DIR`` (default ``~/.cache/iads``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import os
 import tempfile
 from dataclasses import dataclass
@@ -111,7 +114,38 @@ def build_table(
 
 _CACHE: dict[str, FlyoutTable] = {}
 TABLE_VERSION = "2"
-"""Bump when the fly-out model changes, so tables cached on disk are rebuilt."""
+"""Format version of the cached tables. The model itself needs no manual bump: the disk key
+holds a hash of its source (``model_fingerprint``)."""
+
+
+@functools.lru_cache(maxsize=1)
+def model_fingerprint() -> str:
+    """SHA-256 of what a table depends on besides the interceptor type: the source of the
+    fly-out model (``flyout``, and the ``atmosphere`` it reads), of ``build_table`` and
+    ``grid_for``, and the table constants (``TABLE_DT_S``, ``TABLE_H_COARSE_S``,
+    ``TABLE_H_FINE_S``, ``TABLE_VERSION``). Any edit to the model changes it, so a changed
+    model never reads tables cached by an older one. Cached for the life of the process
+    (``model_fingerprint.cache_clear()`` after patching)."""
+    from iads.engagement import atmosphere
+
+    h = hashlib.sha256()
+    for obj in (fo, atmosphere, build_table, grid_for):
+        try:
+            text = inspect.getsource(obj)
+        except (OSError, TypeError):  # no source (frozen install): its name and file only
+            text = f"{getattr(obj, '__name__', obj)}:{getattr(obj, '__file__', '')}"
+        h.update(text.encode())
+        h.update(b"\0")
+    consts = (TABLE_VERSION, TABLE_DT_S, TABLE_H_COARSE_S, TABLE_H_FINE_S)
+    h.update(repr(consts).encode())
+    return h.hexdigest()
+
+
+def table_key(itype: InterceptorType) -> str:
+    """Disk-cache key of ``itype``'s default table: a hash of the type's full JSON and the
+    ``model_fingerprint``."""
+    text = model_fingerprint() + itype.model_dump_json()
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _cache_dir() -> Path | None:
@@ -126,9 +160,9 @@ def _cache_dir() -> Path | None:
 
 
 def table_for(itype: InterceptorType) -> FlyoutTable:
-    """The default table of ``itype``: from memory, else the disk cache (keyed by a hash of the
-    type and ``TABLE_VERSION``), else built (a few seconds) and saved atomically."""
-    key = hashlib.sha256((TABLE_VERSION + itype.model_dump_json()).encode()).hexdigest()[:20]
+    """The default table of ``itype``: from memory, else the disk cache (``table_key``: the
+    type and the fly-out model's source), else built (a few seconds) and saved atomically."""
+    key = table_key(itype)
     tab = _CACHE.get(key)
     if tab is not None:
         return tab
