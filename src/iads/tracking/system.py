@@ -159,8 +159,10 @@ def _plots(det: Detections, radars: list[Any]) -> Plots:
     R[:, 0, 0] = det.sigma_range_m**2
     R[:, 1, 1] = det.sigma_azimuth_rad**2
     R[:, 2, 2] = det.sigma_elevation_rad**2
-    pos = np.array([radars[int(i)].pos_m for i in det.sensor_id]).reshape(n, 3)
-    return Plots.from_polar(det.range_m, det.azimuth_rad, det.elevation_rad, R, pos)
+    antenna_m = np.array([r.pos_m for r in radars]).reshape(-1, 3)  # row = radar index
+    return Plots.from_polar(
+        det.range_m, det.azimuth_rad, det.elevation_rad, R, antenna_m[det.sensor_id]
+    )
 
 
 def _swept(

@@ -197,7 +197,10 @@ def _imm_update(
     )
     mu, mx, mP = e["mu"].copy(), e["mode_x"].copy(), e["mode_P"].copy()
     mu[ti], mx[ti], mP[ti] = mu_i, mx_i, mP_i
-    return _with_modes(table, mu, mx, mP)
+    x7, P7 = imm_combine(mu_i, mx_i, mP_i)  # only the updated rows change their combination
+    x, P = table.x.copy(), table.P.copy()
+    x[ti], P[ti] = x7[:, :6], P7[:, :6, :6]
+    return replace(table, x=x, P=P, extra={"mu": mu, "mode_x": mx, "mode_P": mP})
 
 
 def _imm_adopt(table: mgmt.TrackTable, config: TrackerConfig) -> mgmt.TrackTable:
