@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from iads.scenario import load_scenario
 from iads.sensors.radar import RadarModel
@@ -40,23 +41,21 @@ def test_match_truth_refuses_far_pairs():
     assert got.tolist() == [-1]
 
 
-def test_clutter_density_closed_form():
+def test_clutter_density_matches_the_radars_false_alarm_count():
+    # the tracker's density times a scanned volume (range x azimuth x elevation) must equal the
+    # false alarms the sensor model expects there: Pfa x resolution cells (radar.cells_per_rad)
     sc = load_scenario(SMALL)
     world = build_world(sc)
     models = [
         RadarModel.from_type(r.type, r.site_pos_m, antenna_pos_m=r.pos_m) for r in world.radars
     ]
-    got = clutter_density(models)
-    want = max(
-        r.type.pfa
-        / (
-            r.type.range_resolution_m
-            * np.radians(r.type.beamwidth_az_deg)
-            * np.radians(r.type.beamwidth_el_deg)
-        )
-        for r in world.radars
-    )
-    assert np.isclose(got, want, rtol=1e-12)
+    expected_per_volume = [
+        m.pfa
+        * m.cells_per_rad()
+        / ((m.instrumented_range_m - m.min_range_m) * (m.max_elevation_rad - m.min_elevation_rad))
+        for m in models
+    ]
+    assert clutter_density(models) == pytest.approx(max(expected_per_volume), rel=0.02)
 
 
 class _Recorder:
