@@ -18,6 +18,7 @@ from typing import Any
 
 from iads.engagement.system import engagement_systems
 from iads.sensors.system import RadarSystem
+from iads.sim.engine import ticks_per_period
 from iads.tracking.system import tracker_systems
 
 RADAR_MAX_STEP_S = 1.0
@@ -33,7 +34,7 @@ def radar_step_s(scan_period_s: float, tick_s: float) -> float:
 
 def ticks_of(period_s: float, tick_s: float) -> float:
     """``period_s`` rounded to a whole number of ticks, as the engine runs it (s)."""
-    return max(1, round(period_s / tick_s)) * tick_s
+    return ticks_per_period(period_s, tick_s) * tick_s
 
 
 def defense_systems(scenario: Any, world: Any, engagement: str = "full") -> list[Any]:

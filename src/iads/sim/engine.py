@@ -85,7 +85,9 @@ class EventLog:
         return sum(len(c["time_s"]) for c in self._chunks)
 
 
-def _ticks(period_s: float, tick_s: float) -> int:
+def ticks_per_period(period_s: float, tick_s: float) -> int:
+    """How many ticks apart a system with ``period_s`` (s) acts: the period rounded to whole
+    ticks of ``tick_s`` (s), at least one; period 0 means every tick."""
     return max(1, int(round(period_s / tick_s))) if period_s > 0 else 1
 
 
@@ -118,7 +120,7 @@ class Engine:
         it first. ``progress(t_s)`` is called about 200 times over the run.
         """
         n_ticks = self.n_ticks
-        every = [_ticks(s.period_s, self.tick_s) for s in self.systems]
+        every = [ticks_per_period(s.period_s, self.tick_s) for s in self.systems]
         report = max(1, n_ticks // 200)
         has_clock = hasattr(world, "t_s")
         done = 0
