@@ -119,7 +119,7 @@ def test_reserve_is_pooled_across_units():
 
 def test_partial_salvos():
     # salvo of 4 from a unit holding 3 A and 1 B: one salvo of 3 A and one of 1 B, not 4 mixed
-    from iads.engagement.system import _salvo_groups
+    from iads.c2.command_post import _salvo_groups
 
     b = bank(count=1, load={"A": 3, "B": 1})
     u, k = weapon_rows(b, 0.0, per_unit=4)

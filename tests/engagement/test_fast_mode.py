@@ -8,10 +8,8 @@ import pytest
 import yaml
 
 from iads.engagement.interceptors import lateral_accel_mps2
-from iads.engagement.system import engagement_systems
 from iads.scenario.load import builtin_catalog, load_scenario
-from iads.sim.build import build_systems, build_world
-from iads.sim.engine import Engine
+from iads.sim.run import simulate
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 
@@ -41,9 +39,7 @@ def _fighters(tmp_path_factory, mode):
     path = folder / "fighters.yaml"
     path.write_text(yaml.safe_dump(data))
     sc = load_scenario(path)
-    world = build_world(sc)
-    systems = build_systems(sc, world, [lambda s, w: engagement_systems(s, w, mode=mode)])
-    Engine(systems, sc.tick_s, sc.duration_s, stop=lambda w, _t: w.finished()).run(world)
+    world, _, _ = simulate(sc, engagement=mode)
     mp.undo()
     ev = world.log.columns()
     miss = ev["value"][ev["kind"] == "intercept"]

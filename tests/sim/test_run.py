@@ -129,11 +129,17 @@ def test_same_scenario_and_seed_give_identical_events():
 
 
 @pytest.fixture
-def killer(monkeypatch):
-    """A stand-in weapons system: kills threat 0 at t = 20 s with interceptor 0 ($500k)."""
+def killer():
+    """A stand-in weapons system: kills threat 0 at t = 20 s with interceptor 0 ($500k);
+    both rounds met threat 0 in their end game."""
 
     class Interceptors:
         cost_usd = np.array([5e5, 5e5])
+        target = np.array([0, 0])
+        battery = np.array([0, 0])
+
+        def busy(self):
+            return False
 
     class Killer:
         name, period_s = "killer", 1.0
@@ -147,33 +153,39 @@ def killer(monkeypatch):
                 world.log.record("kill", t_s, 0, other_id=0, pos_m=th.pos_m[0])
                 th.status[0] = KILLED
 
-    def factory(scenario, world):
+    def factory(world):
         world.interceptors = Interceptors()
         return [Killer()]
 
-    monkeypatch.setattr(build, "SYSTEM_FACTORIES", [factory])
     return factory
 
 
 def test_killed_threat_stops_and_costs_are_summed(killer):
+    from iads.sim.engine import Engine
+    from iads.sim.run import sample_paths
+    from iads.sim.summary import engagement_table, threat_table, totals
+
     sc = _scenario()
     world = build_world(sc)
-    systems = build.build_systems(sc, world)
+    systems = build.build_systems(world, killer(world))
     assert [s.name for s in systems] == ["killer", "motion"]
-    res = run_scenario(sc)
-    th = res.threats
+    end = Engine(systems, sc.tick_s, sc.duration_s, stop=lambda w, _t: w.finished()).run(world)
+    events = world.log.columns()
+    th = threat_table(world, events)
+    eng = engagement_table(world, events)
+    s = totals(world, th, eng)
+    kill_t = np.where(world.threats.status == KILLED, th["outcome_time_s"], np.nan)
+    paths = sample_paths(world, end, kill_t)
     assert th["outcome"][0] == "killed" and th["interceptors"][0] == 2
     assert th["outcome_time_s"][0] == 20.0
-    s = res.summary
     assert s["kills"] == 1 and s["interceptors_spent"] == 2
     assert s["interceptors_per_kill"] == 2.0
     assert s["interceptor_cost_usd"] == 1e6 and s["interceptor_cost_known"]
     assert s["cost_exchange_ratio"] == pytest.approx(1e6 / 1e6)
-    eng = res.engagements
     assert list(eng["interceptor_id"]) == [0, 1] and eng["miss_distance_m"][0] == 3.0
     assert list(eng["result"]) == ["kill", ""]
     # its path stops at the kill
-    t = res.paths["time_s"][res.paths["threat_id"] == 0]
+    t = paths["time_s"][paths["threat_id"] == 0]
     assert t[-1] == pytest.approx(20.0)
 
 
@@ -202,7 +214,11 @@ def test_world_layout():
     assert np.all(np.isnan(w.threats.pos_m[~at0]))
 
 
-def test_baseline_ignores_registered_defense(killer):
+def test_baseline_runs_no_defense():
+    from iads.sim.run import simulate
+
+    sim = simulate(_scenario(), defended=False)
+    assert sim.defense is None and sim.world.interceptors is None
     res = run_scenario(_scenario(), defended=False)
     assert res.summary["kills"] == 0 and res.summary["defended"] is False
 

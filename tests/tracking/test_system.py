@@ -1,4 +1,5 @@
-"""The tracker inside the engine: fused plots of a battery's radars, sweep-aware hit/miss."""
+"""The tracker inside the engine: fused plots of a battery's radars, look-aware hit/miss;
+scored against truth by the scoring recorder."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from iads.config import RunConfig
+from iads.messages import Looks
 from iads.scenario import load_scenario
 from iads.sensors.radar import RadarModel
-from iads.sim.build import build_world, motion_system
-from iads.sim.defense import defense_systems
-from iads.sim.engine import Engine
-from iads.tracking.system import TrackPicture, clutter_density, match_truth, tracker_systems
+from iads.sim.build import build_world
+from iads.sim.run import simulate
+from iads.sim.scoring import match_truth
+from iads.tracking.system import clutter_density, looked_at
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 
@@ -24,7 +27,7 @@ def test_match_truth_equals_brute_force():
         tracks = rng.uniform(0, 5_000, (4, 3))
         truth = rng.uniform(0, 5_000, (5, 3))
         std = np.full(4, 100.0)
-        got = match_truth(tracks, std, truth)
+        got = match_truth(tracks, std, truth, 3_000.0)
         best, best_cost = None, np.inf
         for perm in itertools.permutations(range(5), 4):
             d = np.linalg.norm(tracks - truth[list(perm)], axis=1)
@@ -37,7 +40,7 @@ def test_match_truth_equals_brute_force():
 
 
 def test_match_truth_refuses_far_pairs():
-    got = match_truth(np.zeros((1, 3)), np.array([10.0]), np.array([[10_000.0, 0, 0]]))
+    got = match_truth(np.zeros((1, 3)), np.array([10.0]), np.array([[10_000.0, 0, 0]]), 3e3)
     assert got.tolist() == [-1]
 
 
@@ -58,82 +61,76 @@ def test_clutter_density_matches_the_radars_false_alarm_count():
     assert clutter_density(models) == pytest.approx(max(expected_per_volume), rel=0.02)
 
 
-class _Recorder:
-    name = "recorder"
-    period_s = 1.0
-
-    def __init__(self) -> None:
-        self.pictures: list[TrackPicture] = []
-        self.errors_m: list[float] = []
-
-    def step(self, world, t_s, dt_s) -> None:
-        self.pictures.extend(world.tracks.values())
-        for pic in world.tracks.values():
-            for truth, x in zip(pic.truth_id, pic.x, strict=True):
-                if truth >= 0:
-                    row = int(np.flatnonzero(world.threats.id == truth)[0])
-                    self.errors_m.append(float(np.linalg.norm(x[:3] - world.threats.pos_m[row])))
-
-
-def _run_picture(seed: int = 0, only_tracking: bool = True):
+def _run_picture(seed: int = 0, settings: RunConfig | None = None, duration_s=None):
+    """The small example with its defense; returns the world, the defense and the scored
+    track history (every frame's reported tracks with their truth labels) as columns."""
     sc = load_scenario(SMALL)
-    world = build_world(sc, seed)
-    if only_tracking:
-        systems = [s for s in defense_systems(sc, world) if s.name.startswith(("radar/", "track"))]
-    else:
-        systems = defense_systems(sc, world)
-    rec = _Recorder()
-    engine = Engine([*systems, rec, motion_system(world)], sc.tick_s, sc.duration_s)
-    engine.run(world)
-    return world, rec
+    if duration_s is not None:
+        sc = sc.model_copy(update={"duration_s": duration_s})
+    world, defense, _ = simulate(sc, seed, settings=settings)
+    return world, defense, dict(defense.scoring.history)
+
+
+def _errors_m(world, hist) -> np.ndarray:
+    """Distance of each labelled track row to its threat's true position at that time."""
+    lab = np.flatnonzero(hist["truth_id"] >= 0)
+    out = []
+    for i in lab:
+        truth = world.trajectories.positions_at(
+            int(hist["truth_id"][i]), np.array([hist["time_s"][i]])
+        )
+        x = np.array([hist["x_m"][i], hist["y_m"][i], hist["z_m"][i]])
+        out.append(float(np.linalg.norm(x - truth[0])))
+    return np.array(out)
 
 
 def test_every_threat_tracked_without_breaks():
-    world, rec = _run_picture()
+    world, _, hist = _run_picture()
     ids_per_threat: dict[int, set[int]] = {}
-    for pic in rec.pictures:
-        for tid, truth in zip(pic.track_id, pic.truth_id, strict=True):
-            if truth >= 0:
-                ids_per_threat.setdefault(int(truth), set()).add(int(tid))
+    for tid, truth in zip(hist["track_id"], hist["truth_id"], strict=True):
+        if truth >= 0:
+            ids_per_threat.setdefault(int(truth), set()).add(int(tid))
     assert set(ids_per_threat) == set(world.threats.id.tolist())
     # a rotating radar's 10 s revisit must not break tracks between sweeps
     assert max(len(v) for v in ids_per_threat.values()) <= 2
 
 
 def test_tracks_are_close_to_truth_and_few_are_false():
-    world, rec = _run_picture()
-    errors = np.array(rec.errors_m)
+    world, _, hist = _run_picture()
+    errors = _errors_m(world, hist)
     # plots within ~20 km carry tens of metres of noise; tracks follow within a few hundred
     assert np.median(errors) < 200.0
     assert np.quantile(errors, 0.95) < 1_000.0
-    false = sum(int((pic.truth_id < 0).sum()) for pic in rec.pictures)
-    true = sum(int((pic.truth_id >= 0).sum()) for pic in rec.pictures)
+    false = int((hist["truth_id"] < 0).sum())
+    true = int((hist["truth_id"] >= 0).sum())
     assert false < 0.5 * true, "clutter (~100 false alarms per second) rarely confirms"
 
 
 def test_picture_never_exceeds_capacity():
     sc = load_scenario(SMALL)
+    sc = sc.model_copy(update={"duration_s": 60.0})
     world = build_world(sc)
-    (system,) = tracker_systems(sc, world, {r.index: 1.0 for r in world.radars})
-    system.capacity = 2
-    radars = [s for s in defense_systems(sc, world) if s.name.startswith("radar/")]
+    from iads.sim.build import build_systems
+    from iads.sim.defense import build_defense
+    from iads.sim.engine import Engine
+
+    defense = build_defense(sc, world, sc.settings)
+    tracker = next(s for s in defense.systems if s.name.startswith("tracker/"))
+    tracker.capacity = 2
     sizes = []
-
-    class Size:
-        name, period_s = "size", 1.0
-
-        def step(self, w, t_s, dt_s):
-            sizes.append(len(w.tracks.get(system.battery, [])))
-
-    Engine([*radars, system, Size(), motion_system(world)], sc.tick_s, 60.0).run(world)
+    defense.bus.subscribe(tracker.topic, lambda _t, reports: sizes.append(len(reports)))
+    Engine(build_systems(world, defense.systems), sc.tick_s, sc.duration_s).run(world)
     assert max(sizes) == 2
 
 
 def test_capacity_is_the_largest_radar_capacity():
     sc = load_scenario(SMALL)
     world = build_world(sc)
-    for system in tracker_systems(sc, world, {r.index: 1.0 for r in world.radars}):
-        radars = [world.radars[i] for i in system.radar_indices]
+    from iads.sim.defense import build_defense
+
+    defense = build_defense(sc, world, sc.settings)
+    for system in (s for s in defense.systems if s.name.startswith("tracker/")):
+        radars = [world.radars[i] for i in system.models]
         assert system.capacity == max(r.type.max_tracks for r in radars)
 
 
@@ -186,22 +183,29 @@ def test_track_history_is_stored_with_the_design_columns(tmp_path):
     assert len(pairs) == len(tracks["time_s"])
 
 
-def test_frame_scores_exactly_the_arcs_its_steps_swept():
-    # a 4 s rotator stepping every 0.4 s: the 1 s frame ending at t = 2 consumed the steps
-    # starting at 1.2, 1.6 and 2.0 s, which swept the beam over [1.2, 2.4) s of its rotation
+def test_frame_scores_exactly_the_arcs_its_looks_swept():
+    # a 4 s rotator stepping every 0.4 s: the frame ending at t = 2 received the looks of the
+    # steps starting at 1.2, 1.6 and 2.0 s, which swept the beam over [1.2, 2.4) s
     from iads.scenario.equipment import RadarType
-    from iads.tracking.system import _swept
 
     rtype = RadarType(ref_range_m=100e3, instrumented_range_m=200e3, scan_period_s=4.0)
-    model = RadarModel.from_type(rtype, [0.0, 0.0, 0.0])
+    model = RadarModel.from_type(rtype, [0.0, 0.0, 0.0], sensor_id=7)
 
     def at_beam(t_s: float) -> np.ndarray:
         (start, _), *_ = model.swept_arcs(t_s, 1e-6)
         return 50e3 * np.array([[np.sin(start), np.cos(start), 0.05]])
 
+    arcs = [a for t in (1.2, 1.6, 2.0) for a in model.swept_arcs(t, 0.4)]
+    looks = Looks(
+        time_s=np.zeros(len(arcs)),
+        duration_s=np.full(len(arcs), 0.4),
+        sensor_id=np.full(len(arcs), 7),
+        start_rad=np.array([a for a, _ in arcs]),
+        sweep_rad=np.array([w for _, w in arcs]),
+    )
     times = [1.15, 1.25, 2.35, 2.45]
     pos = np.concatenate([at_beam(t) for t in times])
-    seen = _swept([model], (0.4,), pos, 2.0, 1.0)
+    seen = looked_at({7: model}, looks, pos)
     assert seen.tolist() == [False, True, True, False]
 
 

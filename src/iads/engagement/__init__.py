@@ -1,7 +1,8 @@
-"""Engagement: threat evaluation, envelope, weapon-target assignment, fly-out, kill assessment.
+"""Engagement: envelope, weapon-target assignment, fly-out, kill assessment.
 
-Pure functions on arrays (SI units, scenario ENU frame); see docs/engagement.md. The engine
-systems live in ``iads.engagement.system`` (imported from there, not from here).
+Pure functions on arrays (SI units, scenario ENU frame); see docs/engagement.md. The
+interceptor system (the end game) lives in ``iads.engagement.interceptors``; threat
+evaluation and the command post in ``iads.c2``.
 """
 
 from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
@@ -15,7 +16,6 @@ from iads.engagement.envelope import (
 from iads.engagement.flyout import FlyoutState, InterceptorParams, advance, fly, launch
 from iads.engagement.kill import expected_kill_probability, kill_probability
 from iads.engagement.tables import FlyoutTable, build_table, table_for
-from iads.engagement.threat_eval import classify, closest_approach, evaluate
 from iads.engagement.wta import assign, surviving_value
 
 __all__ = [
@@ -26,10 +26,7 @@ __all__ = [
     "advance",
     "assign",
     "build_table",
-    "classify",
-    "closest_approach",
     "density_kgpm3",
-    "evaluate",
     "expected_kill_probability",
     "feasible",
     "fly",

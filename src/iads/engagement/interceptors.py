@@ -1,9 +1,20 @@
-"""Interceptors in the simulation: the store of every round fired and the system that flies them.
+"""Interceptors in the simulation: the rounds fired, and the one place truth meets perception.
 
-``InterceptorStore`` (``world.interceptors``) holds every interceptor fired in a run as arrays;
-``InterceptorSystem`` flies them every tick (full 3-DOF fly-out or the fast table mode),
-resolves closest approaches, draws kills with the firing battery's random stream and records
-``intercept``, ``kill`` and ``miss`` events. Reads the world by duck typing.
+``InterceptorStore`` (``world.interceptors``) holds every round ordered in a run as arrays: the
+physical missile (fly-out state) and the order it flies (battery, track number, aim estimate).
+``InterceptorSystem`` reads the command posts' orders, cancels and midcourse updates from its
+inbox, launches rounds at their launch time (``engage`` event, ``Launches`` message), and
+flies them every tick toward the track estimate they were given.
+
+The end game: once a round is within its terminal range of the aim point, its seeker or its
+fire-control radar searches a basket around the aim point (``acquisition_sigmas`` track
+sigmas, at least ``acquisition_floor_m``) and acquires the real object nearest the aim
+point there (the only read of truth by the defense's side). A round fired at a false track
+finds nothing, flies out its aim point and is lost (``miss``, target -1). After acquisition
+it homes on the object: the fly-out's terminal guidance against the true state, the kill
+drawn from the miss distance with the firing battery's random stream. Outcomes go out as
+``Detonations`` (with the kill assessment the engaging radar makes) and as ``intercept``,
+``kill`` and ``miss`` events (entity = the threat met, -1 none; other = interceptor id).
 """
 
 from __future__ import annotations
@@ -13,53 +24,59 @@ from typing import Any
 
 import numpy as np
 
+from iads.channels import Bus, Channel
+from iads.config import EndGameSettings
 from iads.engagement import flyout as fo
 from iads.engagement.kill import draw_kills
-from iads.engagement.picture import FLYING_THREAT, KILLED_THREAT, origin_alt_of
+from iads.messages import FLYING, KILLED, Cancels, Detonations, FireOrders, Launches, Uplinks
 from iads.scenario.equipment import InterceptorType
+
+
+def _col(dtype: Any = float, shape: tuple[int, ...] = ()) -> Any:
+    return field(default_factory=lambda: np.empty((0, *shape), dtype=dtype))
 
 
 @dataclass
 class InterceptorStore:
-    """Every interceptor fired in a run, struct-of-arrays (row = interceptor id).
+    """Every round ordered in a run, struct-of-arrays (row = interceptor id).
 
-    ``done`` (N,) bool once the interceptor has its outcome; ``threat`` (N,) the threat it
-    flies at; ``est_*`` the command post's latest estimate of that threat (midcourse uplink).
-    ``unit`` (N,) the launcher unit (row of the battery's ``LauncherBank``), ``launcher`` (N,)
-    the launcher site (``world.launchers`` index), ``bank_kind`` (N,) the type's column in that
-    bank, ``type_name`` (N,) its catalog name, ``radar`` (N,) the fire-control radar
-    (``world.radars`` index).
-    A salvo's later rounds are queued (``launched`` False until ``launch_time_s``); a queued
-    round whose target is gone by then is ``cancelled`` (done, never fired): its round goes
-    back to its launcher unit (``returned`` once the fire control has put it back).
+    Order: ``order_id``, ``battery``, ``track_number`` (the track it was fired at), ``radar``
+    (fire-control radar, ``world.radars`` index), ``unit`` / ``bank_kind`` (its launcher unit
+    and type column in the battery's bank), ``launcher`` (site), ``type_name``,
+    ``launch_time_s``, ``planned_pk``, ``pip_m``, ``arrive_s`` (planned arrival).
+    Aim: ``est_pos_m`` / ``est_vel_mps`` / ``est_std_m`` at ``est_time_s`` (the latest uplink).
+    End game: ``target`` the threat acquired (-1: none yet or none found). Flags: ``launched``,
+    ``cancelled`` (withdrawn before launch), ``done`` (outcome known, ``outcome_time_s``).
     """
 
     types: list[InterceptorType] = field(default_factory=list)
-    type_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    battery: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    radar: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    unit: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    bank_kind: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    type_name: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
-    launcher: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    launched: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    cancelled: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    returned: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    threat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    launch_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    outcome_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    done: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    cost_usd: np.ndarray = field(default_factory=lambda: np.empty(0))
-    planned_pk: np.ndarray = field(default_factory=lambda: np.empty(0))
-    est_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    est_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    est_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    arrive_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    pip_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    term_pos_m: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    term_vel_mps: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
-    term_time_s: np.ndarray = field(default_factory=lambda: np.empty(0))
-    term_accel_mps2: np.ndarray = field(default_factory=lambda: np.empty(0))
+    type_index: np.ndarray = _col(np.int64)
+    order_id: np.ndarray = _col(np.int64)
+    battery: np.ndarray = _col(np.int64)
+    track_number: np.ndarray = _col(np.int64)
+    radar: np.ndarray = _col(np.int64)
+    unit: np.ndarray = _col(np.int64)
+    bank_kind: np.ndarray = _col(np.int64)
+    type_name: np.ndarray = _col(object)
+    launcher: np.ndarray = _col(np.int64)
+    launched: np.ndarray = _col(bool)
+    cancelled: np.ndarray = _col(bool)
+    done: np.ndarray = _col(bool)
+    target: np.ndarray = _col(np.int64)
+    launch_time_s: np.ndarray = _col()
+    outcome_time_s: np.ndarray = _col()
+    cost_usd: np.ndarray = _col()
+    planned_pk: np.ndarray = _col()
+    est_pos_m: np.ndarray = _col(float, (3,))
+    est_vel_mps: np.ndarray = _col(float, (3,))
+    est_std_m: np.ndarray = _col()
+    est_time_s: np.ndarray = _col()
+    arrive_s: np.ndarray = _col()
+    pip_m: np.ndarray = _col(float, (3,))
+    term_pos_m: np.ndarray = _col(float, (3,))
+    term_vel_mps: np.ndarray = _col(float, (3,))
+    term_time_s: np.ndarray = _col()
+    term_accel_mps2: np.ndarray = _col()
     state: fo.FlyoutState = field(
         default_factory=lambda: fo.FlyoutState(
             np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty((0, 3))
@@ -68,7 +85,7 @@ class InterceptorStore:
     params: fo.InterceptorParams | None = None
 
     def __len__(self) -> int:
-        return int(self.threat.shape[0])
+        return int(self.order_id.shape[0])
 
     def type_id(self, itype: InterceptorType) -> int:
         for i, t in enumerate(self.types):
@@ -78,74 +95,60 @@ class InterceptorStore:
         return len(self.types) - 1
 
     def add(
-        self,
-        itype: InterceptorType,
-        battery: int,
-        threat: np.ndarray,
-        launch_time_s: np.ndarray,
-        state: fo.FlyoutState,
-        planned_pk: np.ndarray,
-        est_pos_m: np.ndarray,
-        est_vel_mps: np.ndarray,
-        t_s: float,
-        arrive_s: np.ndarray | None = None,
-        pip_m: np.ndarray | None = None,
-        radar: np.ndarray | None = None,
-        unit: np.ndarray | None = None,
-        launcher: np.ndarray | None = None,
-        bank_kind: int = -1,
-        type_name: str = "",
+        self, orders: FireOrders, itype: InterceptorType, launcher_pos_m: np.ndarray
     ) -> np.ndarray:
-        """Append interceptors of one type; returns their ids. ``arrive_s`` and ``pip_m`` are
-        the predicted arrival time and intercept point (used by the fast mode). They are
-        queued: ``InterceptorSystem`` launches (or cancels) each at its ``launch_time_s``."""
-        n = threat.shape[0]
+        """Queue ``orders`` (all of type ``itype``, from launchers at ``launcher_pos_m``
+        (n, 3)); returns their interceptor ids."""
+        n = len(orders)
         ids = np.arange(len(self), len(self) + n)
-        k = self.type_id(itype)
         params = fo.InterceptorParams.from_types([itype] * n)
+        state = fo.launch(launcher_pos_m, orders.pip_m, params)
         cat = np.concatenate
-        self.type_index = cat([self.type_index, np.full(n, k)])
-        self.battery = cat([self.battery, np.full(n, battery)])
-        self.radar = cat([self.radar, np.full(n, -1) if radar is None else radar])
-        self.unit = cat([self.unit, np.full(n, -1) if unit is None else unit])
-        self.bank_kind = cat([self.bank_kind, np.full(n, bank_kind)])
-        self.type_name = cat([self.type_name, np.full(n, type_name, dtype=object)])
-        self.launcher = cat([self.launcher, np.full(n, -1) if launcher is None else launcher])
-        self.launched = cat([self.launched, np.zeros(n, bool)])
-        self.cancelled = cat([self.cancelled, np.zeros(n, bool)])
-        self.returned = cat([self.returned, np.zeros(n, bool)])
-        self.threat = cat([self.threat, threat])
-        self.launch_time_s = cat([self.launch_time_s, launch_time_s])
-        self.outcome_time_s = cat([self.outcome_time_s, np.full(n, np.nan)])
-        self.done = cat([self.done, np.zeros(n, bool)])
-        self.cost_usd = cat([self.cost_usd, np.full(n, itype.cost_usd)])
-        self.planned_pk = cat([self.planned_pk, planned_pk])
-        self.est_pos_m = cat([self.est_pos_m, est_pos_m])
-        self.est_vel_mps = cat([self.est_vel_mps, est_vel_mps])
-        self.est_time_s = cat([self.est_time_s, np.full(n, t_s)])
-        self.arrive_s = cat([self.arrive_s, np.full(n, np.nan) if arrive_s is None else arrive_s])
-        self.pip_m = cat([self.pip_m, np.full((n, 3), np.nan) if pip_m is None else pip_m])
-        self.term_pos_m = cat([self.term_pos_m, np.full((n, 3), np.nan)])
-        self.term_vel_mps = cat([self.term_vel_mps, np.full((n, 3), np.nan)])
-        self.term_time_s = cat([self.term_time_s, np.full(n, np.nan)])
-        self.term_accel_mps2 = cat([self.term_accel_mps2, np.zeros(n)])
+        new = {
+            "type_index": np.full(n, self.type_id(itype)),
+            "order_id": orders.order_id,
+            "battery": orders.battery,
+            "track_number": orders.track_number,
+            "radar": orders.radar,
+            "unit": orders.launcher_unit,
+            "bank_kind": orders.bank_kind,
+            "type_name": orders.interceptor_type.astype(object),
+            "launcher": orders.launcher,
+            "launched": np.zeros(n, bool),
+            "cancelled": np.zeros(n, bool),
+            "done": np.zeros(n, bool),
+            "target": np.full(n, -1, np.int64),
+            "launch_time_s": orders.launch_time_s,
+            "outcome_time_s": np.full(n, np.nan),
+            "cost_usd": np.full(n, itype.cost_usd),
+            "planned_pk": orders.planned_pk,
+            "est_pos_m": orders.aim_pos_m,
+            "est_vel_mps": orders.aim_vel_mps,
+            "est_std_m": orders.aim_std_m,
+            "est_time_s": orders.time_s,
+            "arrive_s": orders.launch_time_s + orders.tof_s,
+            "pip_m": orders.pip_m,
+            "term_pos_m": np.full((n, 3), np.nan),
+            "term_vel_mps": np.full((n, 3), np.nan),
+            "term_time_s": np.full(n, np.nan),
+            "term_accel_mps2": np.zeros(n),
+        }
+        for name, col in new.items():
+            setattr(self, name, cat([getattr(self, name), col]))
         self.state = fo.FlyoutState.concat([self.state, state])
         self.params = (
             params if self.params is None else fo.InterceptorParams.concat([self.params, params])
         )
         return ids
 
-    def busy(self, _world: Any = None) -> bool:
-        """True while any interceptor is still in the air (or waiting on its launcher)."""
+    def busy(self) -> bool:
+        """True while any round is in the air or waiting on its launcher."""
         return bool(np.any(~self.done))
 
-
-def store_of(world: Any) -> InterceptorStore:
-    """The world's interceptor store (created on first use, with its ``busy`` predicate)."""
-    if not isinstance(world.interceptors, InterceptorStore):
-        world.interceptors = InterceptorStore()
-        world.busy.append(world.interceptors.busy)
-    return world.interceptors
+    def aim_at(self, rows: np.ndarray, t_s: float) -> np.ndarray:
+        """(n, 3) the aim estimate of ``rows`` extrapolated to ``t_s`` (constant velocity)."""
+        age = (t_s - self.est_time_s[rows])[:, None]
+        return self.est_pos_m[rows] + self.est_vel_mps[rows] * age
 
 
 def lateral_accel_mps2(acc_mps2: np.ndarray, vel_mps: np.ndarray) -> np.ndarray:
@@ -159,47 +162,49 @@ def lateral_accel_mps2(acc_mps2: np.ndarray, vel_mps: np.ndarray) -> np.ndarray:
     return np.where(speed[..., 0] > 0, lat, 0.0)
 
 
-def launch_due(world: Any, store: InterceptorStore, t_s: float) -> None:
-    """Rounds whose launch time has come leave (``engage`` event at the launch time), or
-    are cancelled when their target is no longer flying (killed, arrived): a queued salvo
-    round is not fired at a dead target; the fire control returns it to its launcher."""
-    due = np.flatnonzero(~store.done & ~store.launched & (store.launch_time_s <= t_s + 1e-9))
-    if due.size == 0:
-        return
-    gone = world.threats.status[store.threat[due]] != FLYING_THREAT
-    off = due[gone]
-    store.cancelled[off] = True
-    store.done[off] = True
-    store.outcome_time_s[off] = store.launch_time_s[off]
-    go = due[~gone]
-    if go.size:
-        store.launched[go] = True
-        world.log.record(
-            "engage",
-            store.launch_time_s[go],
-            store.threat[go],
-            other_id=go,
-            pos_m=store.state.pos_m[go],
-            value=store.planned_pk[go],
-        )
+def acquire(
+    aim_pos_m: np.ndarray,
+    basket_m: np.ndarray,
+    threat_pos_m: np.ndarray,
+    flying: np.ndarray,
+) -> np.ndarray:
+    """(n,) the threat row each seeker acquires: the flying threat nearest its aim point
+    (n, 3) within its basket radius (n,) (m), or -1 when the basket is empty."""
+    out = np.full(aim_pos_m.shape[0], -1, dtype=np.int64)
+    rows = np.flatnonzero(flying)
+    if rows.size == 0 or aim_pos_m.shape[0] == 0:
+        return out
+    d = np.linalg.norm(aim_pos_m[:, None, :] - threat_pos_m[rows][None, :, :], axis=-1)
+    near = np.argmin(d, axis=1)
+    ok = d[np.arange(d.shape[0]), near] <= basket_m
+    out[ok] = rows[near[ok]]
+    return out
 
 
 @dataclass
 class InterceptorSystem:
-    """Flies every interceptor each tick, resolves closest approaches, draws kills.
+    """Launches, flies and resolves every round (acts every tick); see the module docstring.
 
-    ``mode="full"`` integrates the 3-DOF fly-out. ``mode="fast"`` (large Monte Carlo studies)
-    does not: each interceptor arrives at its predicted intercept point at launch time + table
-    time of flight; its terminal homing starts ``terminal_range_m`` / closing speed before and
-    can remove a deviation of the target from its constant-velocity prediction made then of up
-    to 0.5 (a_m / 3) t_term^2 (a third of the lateral limit: PN's demand against a manoeuvre);
-    the miss is the rest of the deviation plus a circular normal error with the planning model's
-    sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^4), see ``envelope``), a_t the largest lateral
-    acceleration the target shows while the interceptor homes (finite difference of its truth
-    velocity), not its type's capability. In the full mode the
-    fly-out's miss gets the circular normal error ``miss_sigma_m`` added at closest approach.
+    ``mode="full"`` integrates the 3-DOF fly-out. ``mode="fast"`` (large studies) does not:
+    a round arrives at its predicted intercept point at launch time + table time of flight;
+    its terminal homing starts ``terminal_range_m`` / closing speed before, when it acquires
+    as above, and can remove a deviation of the target from its constant-velocity prediction
+    made then of up to 0.5 (a_m / 3) t_term^2 (a third of the lateral limit: PN's demand
+    against a manoeuvre); the miss is the rest of the deviation plus a circular normal error
+    with the planning model's sigma (``miss_sigma_m`` (1 + (3 a_t / a_m)^4), see
+    ``envelope``), a_t the largest lateral acceleration the target shows while the round
+    homes. In the full mode the fly-out's miss gets the circular normal error
+    ``miss_sigma_m`` added at closest approach.
     """
 
+    inbox: Channel
+    bus: Bus
+    types: dict[str, InterceptorType]
+    launcher_pos_m: np.ndarray
+    battery_names: list[str]
+    settings: EndGameSettings
+    kill_assessment_probability: float = 1.0
+    origin_alt_m: float = 0.0
     name: str = "interceptors"
     period_s: float = 0.0
     mode: str = "full"
@@ -207,52 +212,156 @@ class InterceptorSystem:
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         store = store_of(world)
+        self._read_inbox(store, t_s)
         th = world.threats
         acc = self._threat_accel(th.vel_mps, dt_s)
-        launch_due(world, store, t_s)
+        self._launch_due(world, store, t_s)
         live = np.flatnonzero(~store.done & store.launched)
         if live.size == 0:
             return
-        tgt = store.threat[live]
-        gone = th.status[tgt] != FLYING_THREAT
-        if gone.any():
-            self._finish(world, store, live[gone], t_s, "miss", np.nan, None)
-        live, tgt = live[~gone], tgt[~gone]
+        locked = store.target[live] >= 0
+        gone = np.zeros(live.size, bool)
+        gone[locked] = th.status[store.target[live[locked]]] != FLYING
+        if gone.any():  # its object died or arrived first
+            self._finish(world, store, live[gone], t_s, None)
+        live = live[~gone]
         if live.size == 0:
             return
         if self.mode == "fast":
             self._step_fast(world, store, live, t_s, dt_s, acc)
             return
-        est = (
-            store.est_pos_m[live]
-            + store.est_vel_mps[live] * (t_s - store.est_time_s[live])[:, None]
-        )
+        self._acquire_in_terminal(world, store, live, t_s)
+        tgt = store.target[live]
+        locked = tgt >= 0
+        aim = store.aim_at(live, t_s)
+        t_pos = np.where(locked[:, None], th.pos_m[np.maximum(tgt, 0)], aim)
+        t_vel = np.where(locked[:, None], th.vel_mps[np.maximum(tgt, 0)], store.est_vel_mps[live])
+        t_acc = np.where(locked[:, None], acc[np.maximum(tgt, 0)], 0.0)
         r = fo.advance(
             store.state.take(live),
             store.params.take(live),
-            th.pos_m[tgt],
-            th.vel_mps[tgt],
-            acc[tgt],
+            t_pos,
+            t_vel,
+            t_acc,
             dt_s=dt_s,
-            est_pos_m=est,
+            est_pos_m=aim,
             est_vel_mps=store.est_vel_mps[live],
             rng=world.rng("engagement/seeker"),
-            origin_alt_m=origin_alt_of(world),  # heights above sea level; ground at 0
+            origin_alt_m=self.origin_alt_m,
         )
         st = store.state
         st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps
         st.t_flight_s[live], st.acc_lat_mps2[live] = r.state.t_flight_s, r.state.acc_lat_mps2
-        cpa = np.flatnonzero(r.outcome == fo.CPA)
+        cpa = np.flatnonzero((r.outcome == fo.CPA) & locked)
         if cpa.size:
             ids = live[cpa]
             sigma = store.params.miss_sigma_m[ids]
             err = world.rng("engagement/miss").normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
             miss = np.hypot(r.miss_m[cpa] + err[:, 0], err[:, 1])
             self._resolve(world, store, ids, miss, t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa])
-        failed = np.flatnonzero((r.outcome != fo.CPA) & (r.outcome != fo.FLYING))
-        if failed.size:
-            self._finish(
-                world, store, live[failed], t_s + dt_s, "miss", np.nan, r.state.pos_m[failed]
+        # past its aim point with nothing acquired (a false track), or failed in flight
+        lost = np.flatnonzero(((r.outcome == fo.CPA) & ~locked) | (r.outcome > fo.CPA))
+        if lost.size:
+            self._finish(world, store, live[lost], t_s + dt_s, r.state.pos_m[lost])
+
+    # --- messages ------------------------------------------------------------------------
+
+    def _read_inbox(self, store: InterceptorStore, t_s: float) -> None:
+        for msg in self.inbox.receive(t_s):
+            if isinstance(msg, FireOrders):
+                for name in np.unique(msg.interceptor_type):
+                    part = msg.select(msg.interceptor_type == name)
+                    store.add(part, self.types[str(name)], self.launcher_pos_m[part.launcher])
+            elif isinstance(msg, Uplinks):
+                self._uplink(store, msg)
+            elif isinstance(msg, Cancels):
+                self._cancel(store, msg, t_s)
+
+    @staticmethod
+    def _uplink(store: InterceptorStore, up: Uplinks) -> None:
+        """Midcourse updates: the battery's latest estimate of each round's track."""
+        live = np.flatnonzero(~store.done)
+        if live.size == 0 or len(up) == 0:
+            return
+        key = {
+            (int(b), int(n)): k
+            for k, (b, n) in enumerate(zip(up.battery, up.track_number, strict=True))
+        }
+        for m in live:
+            k = key.get((int(store.battery[m]), int(store.track_number[m])))
+            if k is not None:
+                store.est_pos_m[m], store.est_vel_mps[m] = up.pos_m[k], up.vel_mps[k]
+                store.est_std_m[m], store.est_time_s[m] = up.position_std_m[k], up.time_s[k]
+
+    def _cancel(self, store: InterceptorStore, msg: Cancels, t_s: float) -> None:
+        rows = np.flatnonzero(np.isin(store.order_id, msg.order_id) & ~store.launched)
+        rows = rows[~store.done[rows]]
+        if rows.size == 0:
+            return
+        store.cancelled[rows] = store.done[rows] = True
+        store.outcome_time_s[rows] = t_s
+        self._publish_launches(store, rows, t_s, cancelled=True)
+
+    def _publish_launches(
+        self, store: InterceptorStore, rows: np.ndarray, t_s: float, cancelled: bool
+    ) -> None:
+        for b in np.unique(store.battery[rows]):
+            sel = rows[store.battery[rows] == b]
+            self.bus.publish(
+                f"launches/{int(b)}",
+                t_s,
+                Launches(
+                    time_s=np.full(sel.size, float(t_s)),
+                    order_id=store.order_id[sel],
+                    interceptor_id=sel.astype(np.int64),
+                    battery=store.battery[sel],
+                    launcher_unit=store.unit[sel],
+                    bank_kind=store.bank_kind[sel],
+                    track_number=store.track_number[sel],
+                    cancelled=np.full(sel.size, cancelled),
+                ),
+            )
+
+    def _launch_due(self, world: Any, store: InterceptorStore, t_s: float) -> None:
+        """Rounds whose launch time has come leave (``engage`` event at the launch time;
+        entity = the track fired at)."""
+        due = np.flatnonzero(~store.done & ~store.launched & (store.launch_time_s <= t_s + 1e-9))
+        if due.size == 0:
+            return
+        store.launched[due] = True
+        world.log.record(
+            "engage",
+            store.launch_time_s[due],
+            store.track_number[due],
+            other_id=due,
+            pos_m=store.state.pos_m[due],
+            value=store.planned_pk[due],
+        )
+        self._publish_launches(store, due, t_s, cancelled=False)
+
+    # --- end game ------------------------------------------------------------------------
+
+    def _basket_m(self, store: InterceptorStore, rows: np.ndarray) -> np.ndarray:
+        s = self.settings
+        return np.maximum(s.acquisition_floor_m, s.acquisition_sigmas * store.est_std_m[rows])
+
+    def _acquire_in_terminal(
+        self, world: Any, store: InterceptorStore, live: np.ndarray, t_s: float
+    ) -> None:
+        """Rounds within terminal range of their aim point that hold no object search."""
+        searching = live[store.target[live] < 0]
+        if searching.size == 0:
+            return
+        aim = store.aim_at(searching, t_s)
+        near = (
+            np.linalg.norm(aim - store.state.pos_m[searching], axis=-1)
+            < store.params.terminal_range_m[searching]
+        )
+        rows = searching[near]
+        if rows.size:
+            th = world.threats
+            store.target[rows] = acquire(
+                aim[near], self._basket_m(store, rows), th.pos_m, th.status == FLYING
             )
 
     def _step_fast(
@@ -265,42 +374,56 @@ class InterceptorSystem:
         acc: np.ndarray,
     ) -> None:
         th = world.threats
-        tgt = store.threat[live]
         params = store.params.take(live)
-        closing = np.linalg.norm(th.vel_mps[tgt], axis=-1) + 1_000.0
+        closing = np.linalg.norm(store.est_vel_mps[live], axis=-1) + 1_000.0
         t_term = params.terminal_range_m / closing
         start = live[
-            (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_pos_m[live, 0])
+            (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_time_s[live])
         ]
-        if start.size:  # terminal homing begins: the prediction it must correct from
-            store.term_pos_m[start] = th.pos_m[store.threat[start]]
-            store.term_vel_mps[start] = th.vel_mps[store.threat[start]]
+        if start.size:  # terminal homing begins: acquire, and the prediction to correct from
+            found = acquire(
+                store.aim_at(start, t_s),
+                self._basket_m(store, start),
+                th.pos_m,
+                th.status == FLYING,
+            )
+            store.target[start] = found
             store.term_time_s[start] = t_s
-        homing = live[~np.isnan(store.term_pos_m[live, 0])]
+            ok = start[found >= 0]
+            store.term_pos_m[ok] = th.pos_m[store.target[ok]]
+            store.term_vel_mps[ok] = th.vel_mps[store.target[ok]]
+        homing = live[store.target[live] >= 0]
         if homing.size:  # the largest lateral acceleration the target shows while homing
-            tgt_h = store.threat[homing]
+            tgt_h = store.target[homing]
             store.term_accel_mps2[homing] = np.maximum(
                 store.term_accel_mps2[homing], lateral_accel_mps2(acc[tgt_h], th.vel_mps[tgt_h])
             )
-        due = (store.arrive_s[live] < t_s + dt_s) & ~np.isnan(store.term_pos_m[live, 0])
+        due = (store.arrive_s[live] < t_s + dt_s) & np.isfinite(store.term_time_s[live])
         if not due.any():
             return
-        ids, p = live[due], params.take(due)
+        ids = live[due]
+        lost = ids[store.target[ids] < 0]
+        if lost.size:  # nothing in the basket: the round flies out its aim point
+            self._finish(world, store, lost, float(np.max(store.arrive_s[lost])), None)
+        ids = ids[store.target[ids] >= 0]
+        if ids.size == 0:
+            return
+        p = store.params.take(ids)
+        tgt = store.target[ids]
         tau = np.clip(store.arrive_s[ids] - t_s, 0.0, dt_s)
-        truth = th.pos_m[store.threat[ids]] + th.vel_mps[store.threat[ids]] * tau[:, None]
+        truth = th.pos_m[tgt] + th.vel_mps[tgt] * tau[:, None]
         t_pred = store.arrive_s[ids] - store.term_time_s[ids]
         pred = store.term_pos_m[ids] + store.term_vel_mps[ids] * t_pred[:, None]
         deviation = np.linalg.norm(truth - pred, axis=-1)
         t_h = np.maximum(t_pred, 0.0)
         divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
-        # the target's shown manoeuvre, not its type's capability (a straight-flying fighter
-        # is missed like any straight flyer, as in the full fly-out)
+        # the target's shown manoeuvre, not its type's capability
         ratio = 3.0 * store.term_accel_mps2[ids] / p.max_lateral_accel_mps2
         sigma = p.miss_sigma_m * (1.0 + ratio**4)
         err = np.zeros((ids.size, 2))
         for b in np.unique(store.battery[ids]):  # each battery's own stream
             sel = np.flatnonzero(store.battery[ids] == b)
-            rng = world.rng(f"engagement/fast/{world.batteries[int(b)].name}")
+            rng = world.rng(f"engagement/fast/{self.battery_names[int(b)]}")
             err[sel] = rng.normal(0.0, 1.0, (sel.size, 2)) * sigma[sel, None]
         miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
         self._resolve(world, store, ids, miss, t_s + tau, truth)
@@ -316,45 +439,80 @@ class InterceptorSystem:
         return acc
 
     def _resolve(self, world, store, ids, miss_m, t_cpa_s, pos_cpa_m) -> None:
+        """Closest approach to the acquired object: draw kills, report detonations."""
         th = world.threats
-        tgt = store.threat[ids]
+        tgt = store.target[ids]
         world.log.record("intercept", t_cpa_s, tgt, other_id=ids, pos_m=pos_cpa_m, value=miss_m)
         killed = np.zeros(ids.size, bool)
         pk = np.zeros(ids.size)
         for b in np.unique(store.battery[ids]):
             sel = np.flatnonzero(store.battery[ids] == b)
             params = store.params.take(ids[sel])
-            rng = world.rng(f"engagement/{world.batteries[int(b)].name}")
+            rng = world.rng(f"engagement/{self.battery_names[int(b)]}")
             killed[sel], pk[sel] = draw_kills(
                 miss_m[sel], params.lethal_radius_m, params.reliability, rng
             )
         for i in np.argsort(t_cpa_s, kind="stable"):  # two kills on one threat: the first
-            if killed[i] and th.status[tgt[i]] == FLYING_THREAT:
-                th.status[tgt[i]] = KILLED_THREAT
+            if killed[i] and th.status[tgt[i]] == FLYING:
+                th.status[tgt[i]] = KILLED
             else:
                 killed[i] = False
-        if killed.any():
-            world.log.record(
-                "kill",
-                t_cpa_s[killed],
-                tgt[killed],
-                other_id=ids[killed],
-                pos_m=pos_cpa_m[killed],
-                value=pk[killed],
-            )
-        if (~killed).any():
-            world.log.record(
-                "miss",
-                t_cpa_s[~killed],
-                tgt[~killed],
-                other_id=ids[~killed],
-                pos_m=pos_cpa_m[~killed],
-                value=pk[~killed],
-            )
-        store.done[ids] = True
-        store.outcome_time_s[ids] = t_cpa_s
+        for kind, sel in (("kill", killed), ("miss", ~killed)):
+            if sel.any():
+                world.log.record(
+                    kind,
+                    t_cpa_s[sel],
+                    tgt[sel],
+                    other_id=ids[sel],
+                    pos_m=pos_cpa_m[sel],
+                    value=pk[sel],
+                )
+        assess = world.rng("engagement/kill_assessment").random(ids.size)
+        assessed = killed & (assess < self.kill_assessment_probability)
+        self._detonate(store, ids, t_cpa_s, pos_cpa_m, miss_m, assessed)
 
-    def _finish(self, world, store, ids, t_s, kind, value, pos_m) -> None:
-        world.log.record(kind, t_s, store.threat[ids], other_id=ids, pos_m=pos_m, value=value)
+    def _finish(self, world, store, ids, t_s, pos_m) -> None:
+        """Rounds that end without a closest approach to an object (nothing acquired, their
+        object gone, time-out, too slow, ground): ``miss`` with value NaN."""
+        pos = store.state.pos_m[ids] if pos_m is None else pos_m
+        world.log.record("miss", t_s, store.target[ids], other_id=ids, pos_m=pos, value=np.nan)
+        t = np.broadcast_to(np.asarray(t_s, float), ids.shape)
+        self._detonate(store, ids, t, pos, np.full(ids.size, np.nan), np.zeros(ids.size, bool))
+
+    def _detonate(self, store, ids, t_s, pos_m, miss_m, assessed) -> None:
         store.done[ids] = True
         store.outcome_time_s[ids] = t_s
+        for b in np.unique(store.battery[ids]):
+            sel = np.flatnonzero(store.battery[ids] == b)
+            rows = ids[sel]
+            self.bus.publish(
+                f"detonations/{int(b)}",
+                float(np.max(t_s[sel])),
+                Detonations(
+                    time_s=np.asarray(t_s, float)[sel],
+                    order_id=store.order_id[rows],
+                    interceptor_id=rows.astype(np.int64),
+                    battery=store.battery[rows],
+                    track_number=store.track_number[rows],
+                    pos_m=np.asarray(pos_m, float)[sel],
+                    miss_m=np.asarray(miss_m, float)[sel],
+                    kill_assessed=np.asarray(assessed, bool)[sel],
+                    target_truth_id=store.target[rows],
+                ),
+            )
+
+
+def store_of(world: Any) -> InterceptorStore:
+    """The world's interceptor store (created on first use)."""
+    if world.interceptors is None:
+        world.interceptors = InterceptorStore()
+    return world.interceptors
+
+
+__all__ = [
+    "InterceptorStore",
+    "InterceptorSystem",
+    "acquire",
+    "lateral_accel_mps2",
+    "store_of",
+]

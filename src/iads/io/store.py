@@ -7,12 +7,13 @@ Tables (every row carries ``run_id``):
 - ``events``: time_s, kind, entity_id, other_id, x_m, y_m, z_m, value (ENU, m);
 - ``threats``: one row per threat (outcome, arrival time, interceptors spent ...);
 - ``paths``: threat_id, time_s, x_m, y_m, z_m, lat_deg, lon_deg, alt_m;
-- ``engagements``: one row per interceptor fired (derived from the events, unless the weapons
-  system leaves its own in ``world.tables["engagements"]``);
-- ``tracks``: time_s, track_id, x_m ... vz_mps (``world.tables["tracks"]``; empty when no
-  tracker left one);
+- ``engagements``: one row per interceptor fired: the track fired at, the threat that track
+  followed (scoring) and the threat the end game met (-1: none, a false track), outcome;
+- ``tracks``: time_s, battery, track_id, x_m ... vz_mps, position_std_m, truth_id (every unit's
+  reported tracks per frame, labelled by the scoring recorder; empty when no tracker ran);
+- ``batteries``: one row per battery: rounds left and fired, reloads, magazine empty time;
 - ``summary``: key, value (number or NULL), text;
-- any further table a system left in ``world.tables``.
+- any further table in ``RunResult.tables``.
 
 The file is written under a temporary name in the same directory and moved into place with
 ``os.replace``; if anything fails, the temporary file (and the directory, if this call created
@@ -53,7 +54,7 @@ THREAT_SUMMARY_COLUMNS = (
 """Columns of ``threats`` that a summary shows (``read_summary`` checks they are there)."""
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FIXED = ("runs", "events", "threats", "paths", "summary")
-"""Tables only the run itself writes; others in ``world.tables`` replace the derived ones."""
+"""Tables only the run itself writes; others in ``RunResult.tables`` replace derived ones."""
 
 
 def _mode(result: RunResult) -> str:

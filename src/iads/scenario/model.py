@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from iads.config import RunConfig
 from iads.scenario.common import (
     FlightAltitude,
     Frozen,
@@ -71,6 +72,18 @@ class CommandPost(Frozen):
     decision_period_s: PositiveFloat = 1.0
     wta: Literal["auto", "exact", "heuristic"] = "auto"
     min_kill_probability: float = Field(0.3, ge=0, le=1)
+    magazine_reserve: int = Field(
+        0, ge=0, le=10_000, description="rounds held back: the post never fires the last ones"
+    )
+    weapon_choice: Literal["pk", "cost"] = Field(
+        "pk",
+        description="pk: the assignment alone chooses; cost: a dearer interceptor is not used "
+        "where a cheaper one's Pk is within cost_pk_tolerance of it",
+    )
+    cost_pk_tolerance: float = Field(0.1, ge=0, le=1, description="Pk margin for weapon_choice")
+    engage_hostile_aircraft: bool = Field(
+        True, description="engage aircraft whether or not they head for a defended asset"
+    )
 
 
 class Battery(Frozen):
@@ -201,6 +214,11 @@ class Scenario(Frozen):
     batteries: list[Battery] = Field(default_factory=list)
     threats: list[RouteThreat] = Field(default_factory=list)
     raids: list[Raid] = Field(default_factory=list)
+    settings: RunConfig = Field(
+        default_factory=RunConfig,
+        description="run settings (tracker, sensors, command posts, end game, scoring); "
+        "every field optional",
+    )
 
     @model_validator(mode="after")
     def _names_unique(self) -> Scenario:

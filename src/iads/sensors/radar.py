@@ -14,11 +14,12 @@ Marginally this is the exact Swerling Pd of ``detection.detection_probability`` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from iads.messages import Detections
 from iads.scenario.equipment import RadarType
 from iads.sensors import geometry, measure
 from iads.sensors.detection import required_snr_db, threshold
@@ -146,50 +147,6 @@ class RadarModel:
             self.max_elevation_rad - self.min_elevation_rad,
             self.beamwidth_el_rad,
         )
-
-
-@dataclass(frozen=True)
-class Detections:
-    """Plots of one or more radar steps, struct-of-arrays (all shape (M,)).
-
-    ``azimuth_rad`` clockwise from north in [0, 2π), ``elevation_rad`` above the radar's
-    horizontal, ``range_rate_mps`` positive when opening (NaN when not measured), ``snr_db``
-    the look's integrated SNR (dB), ``truth_id`` the index of the target that caused the plot
-    (the strongest if unresolved) or -1 for a false alarm; ``sigma_*`` the 1-σ errors used.
-    """
-
-    time_s: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    range_m: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    azimuth_rad: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    elevation_rad: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    range_rate_mps: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    snr_db: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    truth_id: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    sensor_id: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    sigma_range_m: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    sigma_azimuth_rad: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    sigma_elevation_rad: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-
-    def __len__(self) -> int:
-        return int(self.time_s.shape[0])
-
-    @classmethod
-    def concat(cls, parts: list[Detections]) -> Detections:
-        """All plots of ``parts``, in order."""
-        if not parts:
-            return cls()
-        return cls(
-            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
-        )
-
-    def select(self, mask: ArrayLike) -> Detections:
-        """The plots where ``mask`` (bool or index array) selects."""
-        return type(self)(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
-
-    def columns(self) -> dict[str, NDArray]:
-        """Every field as a column (radians), as ``iads.io.plots.write_detections`` takes them:
-        ``write_detections("plots.csv", detections.columns())`` writes the boundary format."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def visible(

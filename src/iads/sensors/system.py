@@ -1,35 +1,30 @@
-"""Radars in the simulation: one ``RadarSystem`` per radar site, acting every tick.
+"""Radars in the simulation: one ``RadarSystem`` per radar, stepping at its own period.
 
-Wiring only (the physics is in ``radar.observe``). It reads the world by duck typing (it does
+Wiring only (the physics is in ``radar.observe``). It reads the truth by duck typing (it does
 not import ``iads.sim``, so the sensor package stays below the engine):
 
 - ``world.radars[i]``: ``index``, ``name``, ``type`` (effective ``RadarType``), ``site_pos_m``,
   ``pos_m`` (antenna), ``boresight_rad``; ``world.origin.alt_m``;
 - ``world.threats``: ``pos_m``, ``vel_mps`` (N, 3), ``active`` (N,), ``id``, ``rcs_front_m2``,
-  ``rcs_side_m2``, ``rcs_rear_m2``, ``swerling`` (N,);
-- ``world.rng(name)``, ``world.log.record(...)``, ``world.detections`` (dict).
+  ``rcs_side_m2``, ``rcs_rear_m2``, ``swerling`` (N,); ``world.rng(name)``.
 
 Each step sweeps the beam over the arc covered during [t, t + dt), observes the active
-threats (aspect RCS toward this radar, Swerling fluctuation of their type), appends the
-``Detections`` to ``world.detections[radar index]`` (a list; the tracker consumes and clears
-it) and logs a ``detect`` event (entity = threat id, other = radar index, value = SNR dB, at the
-threat's true position) the first time each threat is detected by this radar.
-
-To run radars in every simulation, the lead registers the factory once::
-
-    from iads.sim.build import SYSTEM_FACTORIES
-    from iads.sensors.system import radar_systems
-    SYSTEM_FACTORIES.append(radar_systems)
+threats (aspect RCS toward this radar, Swerling fluctuation of their type) and publishes what
+it saw on the bus (``iads.channels.Bus``): the plots (``iads.messages.Detections``) on
+``plots/<radar index>`` and the arcs it swept (``iads.messages.Looks``) on
+``looks/<radar index>``. A radar switched off (``on`` False) publishes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from iads.sensors.radar import Detections, RadarModel, observe
+from iads.channels import Bus
+from iads.messages import Looks
+from iads.sensors.radar import RadarModel, observe
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2
 
 
@@ -45,11 +40,14 @@ class RadarSystem:
     name: str
     period_s: float = 0.0
     false_alarms: bool = True
-    _seen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    bus: Bus = field(default_factory=Bus, repr=False)
+    on: bool = True
 
     @classmethod
-    def from_world(cls, world: Any, radar_index: int, period_s: float = 0.0) -> RadarSystem:
-        """The system of ``world.radars[radar_index]``."""
+    def from_world(
+        cls, world: Any, radar_index: int, period_s: float = 0.0, bus: Bus | None = None
+    ) -> RadarSystem:
+        """The system of ``world.radars[radar_index]``, publishing on ``bus``."""
         rec = world.radars[radar_index]
         model = RadarModel.from_type(
             rec.type,
@@ -59,14 +57,13 @@ class RadarSystem:
             origin_alt_m=float(world.origin.alt_m),
             antenna_pos_m=rec.pos_m,
         )
-        return cls(int(rec.index), model, f"radar/{rec.name}", period_s)
+        return cls(int(rec.index), model, f"radar/{rec.name}", period_s, bus=bus or Bus())
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         """Observe the active threats over the arc swept during [t_s, t_s + dt_s)."""
+        if not self.on:
+            return
         th = world.threats
-        n = len(th)
-        if self._seen.shape[0] != n:
-            self._seen = np.zeros(n, dtype=bool)
         rows = np.flatnonzero(th.active)
         pos = th.pos_m[rows]
         vel = th.vel_mps[rows]
@@ -74,6 +71,7 @@ class RadarSystem:
         rcs = aspect_rcs_m2(
             th.rcs_front_m2[rows], th.rcs_side_m2[rows], th.rcs_rear_m2[rows], aspect
         )
+        arcs = self.model.swept_arcs(t_s, dt_s)
         plots = observe(
             self.model,
             pos,
@@ -81,38 +79,26 @@ class RadarSystem:
             rcs,
             t_s,
             world.rng(self.name),
-            self.model.swept_arcs(t_s, dt_s),
+            arcs,
             swerling=th.swerling[rows],
             truth_id=rows,
             false_alarms=self.false_alarms,
         )
+        k = len(arcs)
+        looks = Looks(
+            time_s=np.full(k, float(t_s)),
+            duration_s=np.full(k, float(dt_s)),
+            sensor_id=np.full(k, self.radar_index, dtype=np.int64),
+            start_rad=np.array([a for a, _ in arcs], dtype=float),
+            sweep_rad=np.array([w for _, w in arcs], dtype=float),
+        )
+        self.bus.publish(f"looks/{self.radar_index}", t_s, looks)
         if len(plots) == 0:
             return
-        self._log_first_detections(world, t_s, plots)
         real = plots.truth_id >= 0
         ids = np.where(real, th.id[np.where(real, plots.truth_id, 0)], -1)
-        plots = Detections(**{**plots.__dict__, "truth_id": ids.astype(np.int64)})
-        world.detections.setdefault(self.radar_index, []).append(plots)
-
-    def _log_first_detections(self, world: Any, t_s: float, plots: Detections) -> None:
-        rows = plots.truth_id[plots.truth_id >= 0]
-        snr = plots.snr_db[plots.truth_id >= 0]
-        rows, first = np.unique(rows, return_index=True)
-        new = ~self._seen[rows]
-        if not new.any():
-            return
-        rows, snr = rows[new], snr[first[new]]
-        self._seen[rows] = True
-        th = world.threats
-        world.log.record(
-            "detect", t_s, th.id[rows], other_id=self.radar_index, pos_m=th.pos_m[rows], value=snr
-        )
+        plots = replace(plots, truth_id=ids.astype(np.int64))
+        self.bus.publish(f"plots/{self.radar_index}", t_s, plots)
 
 
-def radar_systems(scenario: Any, world: Any) -> list[RadarSystem]:
-    """A ``RadarSystem`` for every radar of ``world`` (a ``SYSTEM_FACTORIES`` entry)."""
-    del scenario
-    return [RadarSystem.from_world(world, rec.index) for rec in world.radars]
-
-
-__all__ = ["RadarSystem", "radar_systems"]
+__all__ = ["RadarSystem"]

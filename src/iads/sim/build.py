@@ -1,24 +1,14 @@
-"""Build a run: the World from a scenario and seed, and the ordered list of systems.
+"""Build a run: the World (ground truth) from a scenario and seed, and the ordered systems.
 
 ``build_world(scenario, seed)`` places sites and assets in the scenario's ENU frame, expands the
 raids into flight plans (one random stream per raid: ``world.rng("raid/<name>")``), and
-precomputes every threat's trajectory.
-
-``build_systems(scenario, world)`` returns the systems in tick order: first those made by the
-factories registered in ``SYSTEM_FACTORIES`` (radars, trackers, command posts, weapons ...), in
-registration order, then motion, last. A domain package plugs in without touching the loop::
-
-    from iads.sim.build import SYSTEM_FACTORIES
-
-    def radar_systems(scenario, world):
-        return [RadarSystem(r) for r in world.radars]
-
-    SYSTEM_FACTORIES.append(radar_systems)
+precomputes every threat's trajectory. ``build_systems(world, systems)`` appends motion, which
+runs last in each tick; the defense's systems come from ``iads.sim.defense.build_defense``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -28,7 +18,6 @@ from iads.motion.route import plan_routes
 from iads.motion.trajectory import Trajectories, build_trajectories, pack
 from iads.scenario.load import launcher_type, radar_type, threat_type
 from iads.scenario.model import Scenario
-from iads.sim.defense import defense_systems
 from iads.sim.engine import System
 from iads.sim.motion_system import MotionSystem
 from iads.sim.world import (
@@ -40,11 +29,6 @@ from iads.sim.world import (
     ThreatState,
     World,
 )
-
-SystemFactory = Callable[[Scenario, World], list[System]]
-SYSTEM_FACTORIES: list[SystemFactory] = [defense_systems]
-"""Factories ``(scenario, world) -> systems``, called in order; their systems run before motion.
-The default is the whole defense (``iads.sim.defense``: radars, trackers, fire control)."""
 
 
 def flight_plans(
@@ -228,21 +212,13 @@ def motion_system(world: World) -> MotionSystem:
     )
 
 
-def build_systems(
-    scenario: Scenario, world: World, factories: list[SystemFactory] | None = None
-) -> list[System]:
-    """Systems in tick order: the factories' systems (default ``SYSTEM_FACTORIES``; an empty
-    list gives the undefended baseline), then motion (last)."""
-    systems: list[System] = []
-    for factory in SYSTEM_FACTORIES if factories is None else factories:
-        systems.extend(factory(scenario, world))
-    systems.append(motion_system(world))
-    return systems
+def build_systems(world: World, systems: Sequence[System] = ()) -> list[System]:
+    """Systems in tick order: ``systems`` (the defense; none for the undefended baseline),
+    then motion (last)."""
+    return [*systems, motion_system(world)]
 
 
 __all__ = [
-    "SYSTEM_FACTORIES",
-    "SystemFactory",
     "build_systems",
     "build_world",
     "end_assets",

@@ -13,16 +13,16 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from iads import __version__
+from iads.config import RunConfig
 from iads.geo import enu_to_geodetic
 from iads.scenario.model import Scenario
 from iads.sim.build import build_systems, build_world
-from iads.sim.defense import defense_systems
+from iads.sim.defense import Defense, build_defense
 from iads.sim.engine import Engine
 from iads.sim.summary import Columns, engagement_table, threat_table, totals
 from iads.sim.world import KILLED, World
@@ -108,39 +108,96 @@ def sample_paths(
     }
 
 
+def defense_tables(world: World, defense: Defense | None) -> dict[str, Columns]:
+    """Tables the defense's recorders made: ``tracks`` (every unit's reported tracks per frame
+    with their scoring labels) and ``batteries`` (one row per battery: rounds left and fired,
+    reloads under way, when its magazine ran dry (NaN: never))."""
+    if defense is None:
+        return {}
+    out: dict[str, Columns] = {}
+    if defense.scoring is not None and len(defense.scoring.history):
+        out["tracks"] = dict(defense.scoring.history)
+    posts = {cp.battery: cp.report() for cp in defense.command_posts}
+    if posts:
+        n = len(world.batteries)
+        keys = next(iter(posts.values())).keys()
+        cols: Columns = {"battery": np.array([b.name for b in world.batteries], dtype=object)}
+        for k in keys:
+            vals = [posts.get(b, {}).get(k, np.nan if k.endswith("_s") else 0) for b in range(n)]
+            cols[k] = np.array(vals, dtype=float if k.endswith("_s") else np.int64)
+        out["batteries"] = cols
+    return out
+
+
+@dataclass
+class Simulation:
+    """A finished simulation: the ``world`` (truth), its ``defense`` (None: undefended) and
+    the time reached (s)."""
+
+    world: World
+    defense: Defense | None
+    end_time_s: float
+
+    def __iter__(self):
+        return iter((self.world, self.defense, self.end_time_s))
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int | None = None,
+    progress: Callable[[float], None] | None = None,
+    defended: bool = True,
+    engagement: str | None = None,
+    settings: RunConfig | None = None,
+) -> Simulation:
+    """Build and run the engine (``run_scenario`` without gathering the results): for tests
+    and notebooks that want the world and the defense's systems afterwards. Arguments as
+    ``run_scenario``; ``world.scenario`` carries the settings used."""
+    settings = scenario.settings if settings is None else settings
+    if engagement is not None:
+        if engagement not in ("full", "fast"):
+            raise ValueError(f'engagement must be "full" or "fast", got {engagement!r}')
+        settings = settings.model_copy(update={"engagement": engagement})
+    if settings != scenario.settings:
+        scenario = scenario.model_copy(update={"settings": settings})
+    seed = scenario.seed if seed is None else int(seed)
+    world = build_world(scenario, seed)
+    defense = build_defense(scenario, world, settings) if defended else None
+    systems = build_systems(world, defense.systems if defense else ())
+    engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
+    return Simulation(world, defense, engine.run(world, progress))
+
+
 def run_scenario(
     scenario: Scenario,
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
     defended: bool = True,
-    engagement: str = "full",
+    engagement: str | None = None,
+    settings: RunConfig | None = None,
 ) -> RunResult:
     """Run ``scenario`` with ``seed`` (default ``scenario.seed``); ``progress(t_s)`` is called
-    about 200 times. The result depends on (scenario, seed) only, apart from ``wall_time_s``.
-    ``defended=False`` runs motion alone: the no-defense baseline (each threat's path, arrival
-    time at its target and whether it got there). ``engagement`` "fast" flies interceptors by
-    precomputed time-of-flight tables instead of the full model (for large studies)."""
+    about 200 times. The result depends on (scenario, settings, seed) only, apart from
+    ``wall_time_s``. ``settings`` replaces the scenario's ``settings`` (``iads.config``);
+    ``engagement`` ("full" | "fast": time-of-flight tables instead of the fly-out, for large
+    studies) overrides ``settings.engagement``. ``defended=False`` runs motion alone: the
+    no-defense baseline (each threat's path, arrival time at its target and whether it got
+    there)."""
     start = time.perf_counter()
-    seed = scenario.seed if seed is None else int(seed)
-    world = build_world(scenario, seed)
-    if not defended:
-        factories: list | None = []
-    elif engagement == "full":
-        factories = None
-    else:
-        factories = [partial(defense_systems, engagement=engagement)]
-    systems = build_systems(scenario, world, factories)
-    engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
-    end_time_s = engine.run(world, progress)
+    world, defense, end_time_s = simulate(
+        scenario, seed, progress, defended=defended, engagement=engagement, settings=settings
+    )
+    scenario, seed = world.scenario, world.seed
     events = world.log.columns()
-    threats = threat_table(world, events)
-    engagements = engagement_table(world, events)
+    scoring = defense.scoring if defense else None
+    threats = threat_table(world, events, scoring)
+    engagements = engagement_table(world, events, scoring)
     kill_t = np.where(world.threats.status == KILLED, threats["outcome_time_s"], np.nan)
     paths = sample_paths(world, end_time_s, kill_t)
     summary = totals(world, threats, engagements)
     summary["end_time_s"] = end_time_s
     summary["defended"] = defended
-    summary["engagement_mode"] = engagement if defended else "none"
+    summary["engagement_mode"] = scenario.settings.engagement if defended else "none"
     return RunResult(
         scenario_name=scenario.name,
         scenario_hash=scenario_hash(scenario),
@@ -153,8 +210,16 @@ def run_scenario(
         paths=paths,
         engagements=engagements,
         summary=summary,
-        tables=dict(world.tables),
+        tables=defense_tables(world, defense),
     )
 
 
-__all__ = ["PATH_SAMPLE_S", "RunResult", "run_scenario", "sample_paths", "scenario_hash"]
+__all__ = [
+    "PATH_SAMPLE_S",
+    "RunResult",
+    "Simulation",
+    "run_scenario",
+    "sample_paths",
+    "scenario_hash",
+    "simulate",
+]

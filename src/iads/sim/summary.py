@@ -1,9 +1,15 @@
 """Outcomes from the event log: one row per threat, one per interceptor fired, and totals.
 
-Event kinds read here (see ``iads.sim.world``): ``launch``, ``detect`` (first detection of a
-threat), ``track`` (first confirmed track), ``engage`` (entity = threat id, other = interceptor
-id, value = predicted Pk), ``intercept`` (closest approach, value = miss distance m), ``kill``,
-``miss``, ``reach`` (other = asset index), ``expire``.
+Event kinds read here: ``launch``, ``detect`` (first detection of a threat by a radar),
+``track`` (first track of a threat, from scoring), ``engage`` (a round leaves: entity = the
+track number it was fired at, other = interceptor id, value = planned Pk), ``intercept``
+(closest approach to the object the round acquired: entity = that threat, value = miss m),
+``kill``, ``miss`` (entity = the threat met, -1 when the round met nothing), ``reach`` (other =
+asset index), ``expire``.
+
+Which threat a round was fired at is a matter of scoring, not of the command post's
+knowledge: the threat its end game met, else the threat its track followed at launch
+(``Scoring.label_at``), else none (-1: a round spent on a false track).
 
 Cost exchange = cost of the interceptors spent / cost of the threats killed. Interceptor costs
 come from ``world.interceptors.cost_usd[interceptor_id]`` when the weapons system provides it;
@@ -48,8 +54,9 @@ def interceptor_costs(world: World, interceptor_id: np.ndarray) -> tuple[np.ndar
     return np.where(ok, cost[np.clip(interceptor_id, 0, max(cost.shape[0] - 1, 0))], 0.0), True
 
 
-def threat_table(world: World, events: Columns) -> Columns:
-    """One row per threat: identity, detection and track times, interceptors spent, outcome."""
+def threat_table(world: World, events: Columns, scoring: Any = None) -> Columns:
+    """One row per threat: identity, detection and track times, interceptors spent at it
+    (see the module docstring), outcome."""
     th = world.threats
     n = len(th)
     status = th.status
@@ -61,6 +68,13 @@ def threat_table(world: World, events: Columns) -> Columns:
     sel = events["kind"] == "reach"
     reached_asset[events["entity_id"][sel]] = events["other_id"][sel]
     assets = world.assets.name
+    eng = engagement_table(world, events, scoring)
+    aimed = eng["threat_id"]
+    ok = (aimed >= 0) & (aimed < n)
+    shots = np.bincount(aimed[ok], minlength=n).astype(np.int64)
+    first_engage = np.full(n, np.nan)
+    if ok.any():
+        np.fmin.at(first_engage, aimed[ok], eng["launch_time_s"][ok])
     return {
         "threat_id": th.id.copy(),
         "name": np.array(th.name, dtype=object),
@@ -71,8 +85,8 @@ def threat_table(world: World, events: Columns) -> Columns:
         "planned_arrival_s": th.planned_arrival_s.copy(),
         "first_detect_s": _first_time(events, "detect", n),
         "first_track_s": _first_time(events, "track", n),
-        "first_engage_s": _first_time(events, "engage", n),
-        "interceptors": _count(events, "engage", n),
+        "first_engage_s": first_engage,
+        "interceptors": shots,
         "outcome": np.array([STATUS_NAMES[s] for s in status], dtype=object),
         "outcome_time_s": outcome_t,
         "reached": status == 3,
@@ -84,10 +98,12 @@ def threat_table(world: World, events: Columns) -> Columns:
     }
 
 
-def engagement_table(world: World, events: Columns) -> Columns:
+def engagement_table(world: World, events: Columns, scoring: Any = None) -> Columns:
     """One row per interceptor fired: who at whom (battery, interceptor type, launcher site and
     fire-control radar names, launch time, from ``world.interceptors`` when it holds them),
-    predicted Pk, miss distance, result."""
+    the track fired at (``track_id``) and the threat it followed then (``track_threat_id``,
+    -1: a false track, from ``scoring``), the threat the end game met (``met_threat_id``, -1:
+    none), ``threat_id`` (met, else followed), predicted Pk, miss distance, result."""
     k = events["kind"]
     eng = k == "engage"
     interceptor = events["other_id"][eng]
@@ -131,9 +147,24 @@ def engagement_table(world: World, events: Columns) -> Columns:
     launch_s = np.full(ids.shape[0], np.nan)
     if launch_col is not None:
         launch_s[known] = np.asarray(launch_col, dtype=float)[at[known]]
+    track = events["entity_id"][eng].copy()
+    met = np.full(ids.shape[0], -1, dtype=np.int64)
+    target_col = getattr(store, "target", None)
+    if target_col is not None:
+        met[known] = np.asarray(target_col, dtype=np.int64)[at[known]]
+    followed = np.full(ids.shape[0], -1, dtype=np.int64)
+    if scoring is not None:
+        t_launch = events["time_s"][eng]
+        followed = np.array(
+            [scoring.label_at(int(k), float(t)) for k, t in zip(track, t_launch, strict=True)],
+            dtype=np.int64,
+        ).reshape(-1)
     return {
         "time_s": events["time_s"][eng].copy(),
-        "threat_id": events["entity_id"][eng].copy(),
+        "track_id": track,
+        "track_threat_id": followed,
+        "met_threat_id": met,
+        "threat_id": np.where(met >= 0, met, followed),
         "interceptor_id": interceptor.copy(),
         "battery": names("battery", getattr(world, "batteries", None)),
         "interceptor_type": itype,
@@ -169,6 +200,8 @@ def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, An
         "expired": int(np.count_nonzero(outcome == "expired")),
         "unresolved": int(np.count_nonzero((outcome == "flying") | (outcome == "waiting"))),
         "interceptors_spent": spent,
+        "rounds_at_false_tracks": int(np.count_nonzero(engagements["threat_id"] < 0)),
+        "double_engagements": double_engagements(engagements),
         "interceptors_per_kill": spent / kills if kills else float("nan"),
         "interceptor_cost_usd": icost,
         "interceptor_cost_known": bool(known) or spent == 0,
@@ -182,4 +215,14 @@ def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, An
     }
 
 
-__all__ = ["engagement_table", "interceptor_costs", "threat_table", "totals"]
+def double_engagements(engagements: Columns) -> int:
+    """Threats engaged by more than one battery."""
+    tid, bat = engagements["threat_id"], engagements["battery"]
+    seen: dict[int, set] = {}
+    for t, b in zip(tid.tolist(), bat.tolist(), strict=True):
+        if t >= 0:
+            seen.setdefault(t, set()).add(b)
+    return sum(1 for s in seen.values() if len(s) > 1)
+
+
+__all__ = ["double_engagements", "engagement_table", "interceptor_costs", "threat_table", "totals"]

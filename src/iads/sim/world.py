@@ -6,39 +6,32 @@ times are seconds from scenario start. Threat positions are true ENU of the geod
 a far threat at constant height lies below the origin's tangent plane (earth curvature).
 
 Stable names (other packages depend on them): ``World.t_s``, ``scenario``, ``log``, ``rng(name)``,
-``threats``, ``assets``, ``radars``, ``launchers``, ``batteries``, ``detections``, ``tracks``,
-``interceptors``, ``tables``, ``busy``; ``ThreatState`` fields and the status constants below.
+``threats``, ``assets``, ``radars``, ``launchers``, ``batteries``, ``interceptors``;
+``ThreatState`` fields. Status values are defined once, in ``iads.messages``.
+
+The world is the ground truth only: what exists and where it is (threats, interceptors in
+flight, sites). What the defense perceives and decides travels as messages on a bus
+(``iads.channels``), never through the world.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from iads.geo import Origin
+from iads.messages import EXPIRED, FLYING, KILLED, REACHED, STATUS_NAMES, WAITING
 from iads.motion.raids import FlightPlan
 from iads.motion.trajectory import Trajectories
 from iads.scenario.equipment import LauncherType, RadarType, ThreatType
 from iads.scenario.model import CommandPost, Scenario
 from iads.sim.engine import EventLog
 
-WAITING = np.int8(0)
-"""Not launched yet (position NaN)."""
-FLYING = np.int8(1)
-"""In flight: the only status radars should see (``ThreatState.active``)."""
-KILLED = np.int8(2)
-"""Destroyed by an interceptor (set by the engagement systems; motion then stops moving it)."""
-REACHED = np.int8(3)
-"""Reached an asset: a leaker."""
-EXPIRED = np.int8(4)
-"""Route ended away from any asset (or out of fuel)."""
-
-STATUS_NAMES = ("waiting", "flying", "killed", "reached", "expired")
-"""Status code -> name, for tables and displays."""
+if TYPE_CHECKING:
+    from iads.engagement.interceptors import InterceptorStore
 
 
 @dataclass
@@ -155,17 +148,11 @@ def stream_key(name: str) -> int:
 
 @dataclass
 class World:
-    """Everything a run's systems share. ``t_s`` is set by the engine at the start of a tick.
+    """The ground truth of a run. ``t_s`` is set by the engine at the start of a tick.
 
-    Message buses, filled and read by the domain systems (their engineers define the items):
-    ``detections`` (radar index -> detections since the tracker last consumed them), ``tracks``
-    (battery index -> latest track table), ``interceptors`` (the weapons' state; the summary
-    reads ``interceptors.cost_usd[id]`` if present). ``tables`` holds extra result tables
-    (name -> dict of equal-length columns) that the store writes as they are, for example
-    ``tables["tracks"]``. ``busy`` holds predicates ``f(world) -> bool``; the run ends early only
-    when every threat is resolved and none of them reports busy (interceptors still flying...).
-    ``plans`` and ``trajectories`` are the threats' flight plans and precomputed truth paths
-    (row i = threat i).
+    ``interceptors``: the rounds ordered and flying (``iads.engagement.interceptors``; None
+    in an undefended run). ``plans`` and ``trajectories`` are the threats' flight plans and
+    precomputed truth paths (row i = threat i).
     """
 
     scenario: Scenario
@@ -178,11 +165,7 @@ class World:
     batteries: list[BatteryRecord]
     t_s: float = 0.0
     log: EventLog = field(default_factory=EventLog)
-    detections: dict[int, list] = field(default_factory=dict)
-    tracks: dict[int, object] = field(default_factory=dict)
-    interceptors: Any = None
-    tables: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
-    busy: list[Callable[[World], bool]] = field(default_factory=list)
+    interceptors: InterceptorStore | None = None
     plans: list[FlightPlan] = field(default_factory=list, repr=False)
     trajectories: Trajectories | None = field(default=None, repr=False)
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict, repr=False)
@@ -198,10 +181,10 @@ class World:
         return gen
 
     def finished(self) -> bool:
-        """True when every threat is resolved and no system reports itself busy."""
+        """True when every threat is resolved and no interceptor is in the air or queued."""
         if not bool(np.all(self.threats.resolved)):
             return False
-        return not any(b(self) for b in self.busy)
+        return self.interceptors is None or not self.interceptors.busy()
 
 
 __all__ = [

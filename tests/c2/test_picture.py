@@ -1,40 +1,48 @@
 """Tracks of level flyers are extrapolated level: climb-rate noise does not sink the PIP."""
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
+from iads.c2.picture import extrapolate, level_if_indistinguishable
 from iads.engagement.flyout import altitude_m
-from iads.engagement.picture import battery_picture, level_if_indistinguishable
+from iads.messages import TrackReports
 from iads.sensors.geometry import EARTH_RADIUS_M, surface_to_enu
 
 SIGMA_VZ = 2.2  # m/s, the tracker's vz standard deviation on a sea-skimmer in small.yaml
 
 
-def _skimmer_world(vz_noise_mps, origin_alt_m=0.0, height_m=15.0, ground_m=15_000.0):
+def _skimmer(vz_noise_mps, origin_alt_m=0.0, height_m=15.0, ground_m=15_000.0):
     """A 250 m/s sea-skimmer ``ground_m`` north of the origin at ``height_m``, flying south
-    along the local horizontal; its track has ``vz_noise_mps`` added to the vertical speed."""
+    along the local horizontal; its track report has ``vz_noise_mps`` added to the vertical
+    speed."""
     pos = surface_to_enu(ground_m, 0.0, height_m, origin_alt_m)
     theta = ground_m / EARTH_RADIUS_M
     vel = -250.0 * np.array([0.0, np.cos(theta), -np.sin(theta)])  # local horizontal
     x = np.concatenate([pos, vel + [0.0, 0.0, vz_noise_mps]])[None, :]
     cov = np.diag([30.0**2, 30.0**2, 5.0**2, 4.0**2, 4.0**2, SIGMA_VZ**2])[None]
-    track = SimpleNamespace(x=x, P=cov, confirmed=np.ones(1, bool), t_s=0.0)
-    world = SimpleNamespace(
-        threats=SimpleNamespace(status=np.ones(1, np.int8), pos_m=pos[None, :]),
-        tracks={0: track},
-        origin=SimpleNamespace(alt_m=origin_alt_m),
+    reports = TrackReports(
+        time_s=np.zeros(1),
+        source_unit=np.zeros(1, np.int64),
+        track_number=np.ones(1, np.int64),
+        x=x,
+        P=cov,
+        quality=np.full(1, 4.0),
+        identity=np.full(1, 2, np.int8),
+        t_confirmed_s=np.zeros(1),
     )
-    return world, pos, vel
+    return reports, pos, vel
+
+
+def _picture(reports, origin_alt_m=0.0):
+    pic = extrapolate(reports, 0.0, 0, origin_alt_m, 3.0)
+    return pic.pos_m, pic.vel_mps
 
 
 @pytest.mark.parametrize("origin_alt_m", [0.0, 300.0])
 @pytest.mark.parametrize("noise", [-1.5 * SIGMA_VZ, 0.0, 2.0 * SIGMA_VZ])
 def test_level_track_extrapolates_at_its_height(noise, origin_alt_m):
-    world, pos, vel = _skimmer_world(noise, origin_alt_m)
-    _, p, v, source = battery_picture(world, 0, 0.0)
-    assert source == "tracks"
+    reports, pos, vel = _skimmer(noise, origin_alt_m)
+    p, v = _picture(reports, origin_alt_m)
     t = 13.0  # about the 48N6 time of flight to this PIP
     h = altitude_m(p + v * t, origin_alt_m)[0]
     # along the local horizontal the height grows as d^2 / 2 (R_e + h): 0.83 m at 3.25 km
@@ -44,8 +52,8 @@ def test_level_track_extrapolates_at_its_height(noise, origin_alt_m):
 
 
 def test_significant_climb_is_kept():
-    world, _, vel = _skimmer_world(-4.0 * SIGMA_VZ)  # a dive 4 sigma from level
-    _, _, v, _ = battery_picture(world, 0, 0.0)
+    reports, _, vel = _skimmer(-4.0 * SIGMA_VZ)  # a dive 4 sigma from level
+    _, v = _picture(reports)
     np.testing.assert_allclose(v[0], vel + [0.0, 0.0, -4.0 * SIGMA_VZ])
 
 

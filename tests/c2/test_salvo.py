@@ -1,4 +1,5 @@
-"""Salvo rounds queued on a launcher: cancelled (and given back) when their target is gone."""
+"""Salvo rounds queued on a launcher: withdrawn (and given back) once the command post knows
+its target is gone."""
 
 import copy
 
@@ -7,13 +8,11 @@ import pytest
 import yaml
 
 from iads.engagement.battery import fire, make_bank, return_rounds, update_reloads
-from iads.engagement.system import engagement_systems
 from iads.scenario.load import load_scenario
-from iads.sim.build import build_systems, build_world
-from iads.sim.engine import Engine
+from iads.sim.run import simulate
 from iads.sim.summary import engagement_table, threat_table
 
-from .test_system import SCENARIO
+from .test_command_post import SCENARIO
 
 
 def test_fire_at_given_times_and_return_rounds():
@@ -53,21 +52,28 @@ def salvo_run(tmp_path_factory):
     path = folder / "salvo.yaml"
     path.write_text(yaml.safe_dump(data))
     sc = load_scenario(path)
-    world = build_world(sc)
-    systems = build_systems(sc, world, [lambda s, w: engagement_systems(s, w, mode="fast")])
-    Engine(systems, sc.tick_s, sc.duration_s, stop=lambda w, _t: w.finished()).run(world)
+    world, defense, _ = simulate(sc, engagement="fast")
     mp.undo()
     events = world.log.columns()
-    return world, events, threat_table(world, events), engagement_table(world, events)
+    return (
+        world,
+        defense,
+        events,
+        threat_table(world, events, defense.scoring),
+        engagement_table(world, events, defense.scoring),
+    )
 
 
-def test_no_round_leaves_after_its_target_is_gone(salvo_run):
-    world, events, threats, eng = salvo_run
+def test_no_round_leaves_after_its_target_is_known_gone(salvo_run):
+    """The command post learns of a kill from the detonation report and withdraws the rest
+    of the salvo at its next decision (1 s): no round leaves later than that."""
+    world, _, events, threats, eng = salvo_run
     end = dict(zip(threats["threat_id"].tolist(), threats["outcome_time_s"].tolist(), strict=True))
     assert eng["time_s"].size >= 3
+    period = world.scenario.batteries[0].command_post.decision_period_s
     for t, tid in zip(eng["time_s"], eng["threat_id"], strict=True):
-        if np.isfinite(end[int(tid)]):
-            assert t < end[int(tid)]  # every round that left had a live target
+        if tid >= 0 and np.isfinite(end[int(tid)]):
+            assert t <= end[int(tid)] + period + 1e-6
     # a miss "at launch" (value NaN at the engage time) never happens
     miss = (events["kind"] == "miss") & np.isnan(events["value"])
     launch = dict(zip(eng["interceptor_id"].tolist(), eng["time_s"].tolist(), strict=True))
@@ -76,13 +82,14 @@ def test_no_round_leaves_after_its_target_is_gone(salvo_run):
 
 
 def test_cancelled_rounds_go_back_to_the_launcher(salvo_run):
-    world, _, _, eng = salvo_run
+    world, defense, _, _, eng = salvo_run
     store = world.interceptors
+    cp = defense.command_posts[0]
     assert store.cancelled.any()  # the scenario does cut salvos short
-    assert np.all(store.returned[store.cancelled])
+    assert np.all(cp.commitments.returned[cp.commitments.cancelled])
     assert np.all(store.launched == ~store.cancelled)
     # every round is in a tube, in the reserve or spent (an engage row): none lost, none made up
-    row = world.tables["batteries"]
-    held = int(row["rounds_in_tubes"][0] + row["rounds_in_reserve"][0])
+    row = cp.report()
+    held = row["rounds_in_tubes"] + row["rounds_in_reserve"]
     assert held + eng["interceptor_id"].size == 12  # 6 loaded + 6 in reserve
-    assert int(row["interceptors_fired"][0]) == eng["interceptor_id"].size
+    assert row["interceptors_fired"] == eng["interceptor_id"].size

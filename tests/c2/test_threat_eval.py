@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.engagement.threat_eval import (
+from iads.c2.threat_eval import (
     KINDS,
     classify,
     closest_approach,

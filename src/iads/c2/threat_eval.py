@@ -11,9 +11,10 @@ Priority score of track j (documented in docs/engagement.md):
                                               * tau / (tau + t_go_ja) ]
 
 with d_cpa the closest-approach distance (m) and t_go the time (s) to that approach (or to
-entering the asset's radius R_a when the track will), L = ``MISS_SCALE_M`` = 5 km (how far a
-passing track still threatens), tau = ``URGENCY_S`` = 60 s (urgency halves at one minute to
-go) and w the kind weight ``KIND_WEIGHT``: value-weighted urgency.
+entering the asset's radius R_a when the track will), L = ``miss_scale_m`` (default 5 km: how
+far a passing track still threatens), tau = ``urgency_s`` (default 60 s: urgency halves at one
+minute to go) and w the kind weight: value-weighted urgency. The weights and scales are run
+settings (``iads.config.ThreatEvaluationSettings``).
 """
 
 from __future__ import annotations
@@ -22,15 +23,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iads.config import ThreatEvaluationSettings
+
 KINDS = ("aircraft", "cruise_missile", "drone", "glide_vehicle")
 """Threat kinds, as in ``ThreatType.kind``; the type estimate is an index into this tuple."""
-KIND_WEIGHT = np.array([0.8, 1.0, 0.6, 1.0])
-"""Priority weight of each kind (aircraft, cruise missile, drone, glide vehicle)."""
-KIND_MANOEUVRE_MPS2 = np.array([8.0, 3.0, 1.0, 5.0]) * 9.80665
-"""Manoeuvre capability the command post assumes for each kind when planning (aircraft 8 g,
-cruise missile 3 g, drone 1 g, glide vehicle 5 g; engineering assumptions to sweep)."""
-MISS_SCALE_M = 5_000.0
-URGENCY_S = 60.0
+AIRCRAFT = 0
+"""``KINDS`` index of aircraft."""
+G_MPS2 = 9.80665
+
+
+def kind_weights(settings: ThreatEvaluationSettings) -> np.ndarray:
+    """(4,) priority weight of each kind in ``KINDS`` order."""
+    s = settings
+    return np.array(
+        [s.weight_aircraft, s.weight_cruise_missile, s.weight_drone, s.weight_glide_vehicle]
+    )
+
+
+def kind_manoeuvre_mps2(settings: ThreatEvaluationSettings) -> np.ndarray:
+    """(4,) manoeuvre (m/s^2) the command post assumes of each kind when planning."""
+    s = settings
+    g = [
+        s.manoeuvre_aircraft_g,
+        s.manoeuvre_cruise_missile_g,
+        s.manoeuvre_drone_g,
+        s.manoeuvre_glide_vehicle_g,
+    ]
+    return np.array(g) * G_MPS2
 
 
 def closest_approach(
@@ -90,7 +109,7 @@ class ThreatAssessment:
 
     ``t_cpa_s``, ``d_cpa_m``, ``t_go_s`` (T, A): time and distance of closest approach and time
     to go (to entering the asset radius if the track will, else to the CPA);
-    ``asset`` (T,) the most threatened asset (-1 if none within ``MISS_SCALE_M``),
+    ``asset`` (T,) the most threatened asset (-1 if none within ``miss_scale_m``),
     ``time_to_asset_s`` (T,) time to enter that asset's radius (inf if it will not),
     ``kind`` (T,) type estimate, ``priority`` (T,) the score in the module docstring.
     """
@@ -112,11 +131,14 @@ def evaluate(
     asset_value: np.ndarray,
     altitude_m: np.ndarray | None = None,
     rcs_m2: np.ndarray | None = None,
+    settings: ThreatEvaluationSettings | None = None,
 ) -> ThreatAssessment:
     """Evaluate T tracks ((T, 3) ENU position and velocity) against A assets ((A, 3), (A,),
     (A,)). ``altitude_m`` (T,) is the height above sea level (default: the ENU z, right only
     near an origin at sea level; pass ``flyout.altitude_m(pos, origin_alt_m)``); ``rcs_m2``
-    (T,) is optional."""
+    (T,) is optional; ``settings`` the weights and scales (default: the run defaults)."""
+    st = ThreatEvaluationSettings() if settings is None else settings
+    miss_scale_m, urgency_s = st.miss_scale_m, st.urgency_s
     p = np.asarray(track_pos_m, dtype=float).reshape(-1, 3)
     v = np.asarray(track_vel_mps, dtype=float).reshape(-1, 3)
     a = np.asarray(asset_pos_m, dtype=float).reshape(-1, 3)
@@ -130,8 +152,8 @@ def evaluate(
     kind = classify(
         np.linalg.norm(v, axis=-1), p[:, 2] if altitude_m is None else altitude_m, rcs_m2
     )
-    closeness = np.exp(-((np.maximum(d_cpa - radius[None, :], 0.0) / MISS_SCALE_M) ** 2))
-    score = value[None, :] * closeness * URGENCY_S / (URGENCY_S + t_go)  # (T, A)
+    closeness = np.exp(-((np.maximum(d_cpa - radius[None, :], 0.0) / miss_scale_m) ** 2))
+    score = value[None, :] * closeness * urgency_s / (urgency_s + t_go)  # (T, A)
     if a.shape[0] == 0:
         empty = np.full(p.shape[0], -1)
         return ThreatAssessment(
@@ -139,8 +161,8 @@ def evaluate(
         )
     best = np.argmax(score, axis=1)
     rows = np.arange(p.shape[0])
-    threatened = d_cpa[rows, best] <= radius[best] + MISS_SCALE_M
+    threatened = d_cpa[rows, best] <= radius[best] + miss_scale_m
     asset = np.where(threatened, best, -1)
     t_asset = np.where(np.isfinite(t_in[rows, best]), t_in[rows, best], np.inf)
-    priority = KIND_WEIGHT[kind] * score[rows, best]
+    priority = kind_weights(st)[kind] * score[rows, best]
     return ThreatAssessment(t_cpa, d_cpa, t_go, asset, t_asset, kind, priority)

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from iads.engagement.picture import radar_covers
+from iads.c2.fire_channels import radar_covers
 from iads.scenario.load import builtin_catalog
 from iads.sensors.geometry import surface_to_enu
 

@@ -1,0 +1,548 @@
+"""A battery's command post as an engine system: from reports to fire orders.
+
+It reads its inbox only (``iads.messages``): its own tracker's ``TrackReports`` (and, in a
+network, other units' reports and ``EngagementStatus``), the ``Launches`` and ``Detonations``
+of its own rounds. Every ``decision_period_s`` it
+
+1. updates its commitments (rounds ordered, launched, resolved; kills assessed) and takes
+   back rounds it withdrew before launch;
+2. extrapolates its picture to now (``picture``) and sends midcourse updates (``Uplinks``)
+   for the tracks its rounds fly at, and withdraws queued rounds whose track is gone
+   (``Cancels``);
+3. evaluates the threat (``threat_eval``), applies doctrine (``doctrine``: reaction time,
+   one engagement per track, shoot-look-shoot, magazine reserve, weapon choice), builds the
+   planned-Pk matrix of its ready rounds against the eligible tracks (intercept points by
+   time of flight, envelope, fire-control radar coverage), assigns weapons to targets
+   (``iads.engagement.battery.plan_fire``), gives each engaged target a fire-control radar
+   with channels free (``fire_channels``), and publishes ``FireOrders``;
+4. publishes what it is engaging (``EngagementStatus``) for the network.
+
+A false track is engaged like any other (and wastes rounds); a threat nobody tracks cannot
+be engaged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from iads.c2 import doctrine
+from iads.c2.fire_channels import (
+    allocate_radars,
+    any_radar_covers,
+    channel_limits,
+    channels_used,
+)
+from iads.c2.picture import Picture, extrapolate
+from iads.c2.threat_eval import evaluate, kind_manoeuvre_mps2
+from iads.channels import Bus, Channel
+from iads.config import C2Settings
+from iads.engagement import flyout as fo
+from iads.engagement.battery import (
+    LauncherBank,
+    fire,
+    make_bank,
+    plan_fire,
+    return_rounds,
+    update_reloads,
+    weapon_rows,
+)
+from iads.engagement.envelope import feasible, planned_kill_probability, predicted_intercept
+from iads.engagement.tables import table_for
+from iads.messages import (
+    COMPLETE,
+    ENGAGING,
+    Cancels,
+    Detonations,
+    EngagementStatus,
+    FireOrders,
+    Launches,
+    TrackReports,
+    Uplinks,
+)
+from iads.scenario.equipment import InterceptorType
+
+ORDER_ID_STRIDE = 1_000_000
+"""Order ids are ``battery * ORDER_ID_STRIDE + k``: unique in a run."""
+
+
+def _col(dtype: Any = float) -> Any:
+    return field(default_factory=lambda: np.empty(0, dtype=dtype))
+
+
+@dataclass
+class Commitments:
+    """The rounds a command post has ordered (row = its k-th order), as it knows them from
+    its own orders and the ``Launches`` / ``Detonations`` it receives."""
+
+    order_id: np.ndarray = _col(np.int64)
+    track_number: np.ndarray = _col(np.int64)
+    radar: np.ndarray = _col(np.int64)
+    unit: np.ndarray = _col(np.int64)
+    bank_kind: np.ndarray = _col(np.int64)
+    launch_time_s: np.ndarray = _col()
+    launched: np.ndarray = _col(bool)
+    cancelled: np.ndarray = _col(bool)
+    returned: np.ndarray = _col(bool)
+    done: np.ndarray = _col(bool)
+    outcome_time_s: np.ndarray = _col()
+
+    def add(self, orders: FireOrders) -> None:
+        n = len(orders)
+        new = {
+            "order_id": orders.order_id,
+            "track_number": orders.track_number,
+            "radar": orders.radar,
+            "unit": orders.launcher_unit,
+            "bank_kind": orders.bank_kind,
+            "launch_time_s": orders.launch_time_s,
+            "launched": np.zeros(n, bool),
+            "cancelled": np.zeros(n, bool),
+            "returned": np.zeros(n, bool),
+            "done": np.zeros(n, bool),
+            "outcome_time_s": np.full(n, np.nan),
+        }
+        for name, col in new.items():
+            setattr(self, name, np.concatenate([getattr(self, name), col]))
+
+    def rows_of(self, order_id: np.ndarray) -> np.ndarray:
+        """Rows of ``order_id`` (all this post's: ids are ``battery * ORDER_ID_STRIDE + row``)."""
+        return np.asarray(order_id, np.int64) % ORDER_ID_STRIDE
+
+
+@dataclass
+class CommandPost:
+    """One battery's command post (see the module docstring). Build with ``from_world``."""
+
+    battery: int
+    name: str
+    period_s: float
+    command_post: Any
+    bank: LauncherBank
+    itypes: dict[str, InterceptorType]
+    fire_radars: list[Any]
+    missile_channels: np.ndarray
+    target_channels: np.ndarray
+    inbox: Channel
+    bus: Bus
+    settings: C2Settings
+    assets: Any
+    origin_alt_m: float = 0.0
+    coordinate: bool = False
+    commitments: Commitments = field(default_factory=Commitments)
+    first_seen_s: dict[int, float] = field(default_factory=dict)
+    _reports: dict[int, TrackReports] = field(default_factory=dict)
+    _assessed_killed: set[int] = field(default_factory=set)
+    _others: EngagementStatus = field(default_factory=EngagementStatus)
+    _next_order: int = 0
+    ran_dry_s: float = float("nan")
+
+    @classmethod
+    def from_world(
+        cls,
+        world: Any,
+        b: int,
+        types: dict[str, InterceptorType],
+        inbox: Channel,
+        bus: Bus,
+        settings: C2Settings,
+    ) -> CommandPost:
+        """The command post of battery ``b``: its launchers as a bank, its radars' fire
+        channels; it reads ``inbox`` and publishes on ``bus``."""
+        bat = world.batteries[b]
+        sites = [
+            (
+                li,
+                world.launchers[li].pos_m,
+                world.launchers[li].count,
+                world.launchers[li].loadout,
+                world.launchers[li].type.launch_interval_s,
+                world.launchers[li].type.reload_time_s,
+            )
+            for li in bat.launchers
+        ]
+        bank = make_bank(sites)
+        fire_radars, missiles, targets = channel_limits([world.radars[r] for r in bat.radars])
+        return cls(
+            battery=b,
+            name=f"command_post/{bat.name}",
+            period_s=bat.command_post.decision_period_s,
+            command_post=bat.command_post,
+            bank=bank,
+            itypes={n: types[n] for n in bank.type_names},
+            fire_radars=fire_radars,
+            missile_channels=missiles,
+            target_channels=targets,
+            inbox=inbox,
+            bus=bus,
+            settings=settings,
+            assets=world.assets,
+            origin_alt_m=float(world.origin.alt_m),
+        )
+
+    # --- the decision cycle --------------------------------------------------------------
+
+    def step(self, _world: Any, t_s: float, dt_s: float) -> None:
+        del dt_s
+        self._read_inbox(t_s)
+        self._take_back()
+        self.bank = update_reloads(self.bank, t_s)
+        pic = self.picture(t_s)
+        for n in pic.track_number.tolist():
+            self.first_seen_s.setdefault(int(n), t_s)
+        self._uplink_and_cancel(pic, t_s)
+        self._publish_status(pic, t_s)
+        held = int(self.bank.rounds.sum() + self.bank.reserve.sum())
+        if held == 0 and np.isnan(self.ran_dry_s):
+            self.ran_dry_s = t_s
+        if len(pic) == 0 or self.bank.rounds.sum() == 0:
+            return
+        self._decide(pic, t_s)
+
+    def picture(self, t_s: float) -> Picture:
+        """The tracks held, extrapolated to ``t_s`` (s); tracks assessed killed left out."""
+        reports = TrackReports.concat(list(self._reports.values()))
+        if self._assessed_killed and len(reports):
+            reports = reports.select(
+                ~np.isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
+            )
+        te = self.settings.threat_evaluation
+        return extrapolate(reports, t_s, self.battery, self.origin_alt_m, te.level_sigmas)
+
+    def _read_inbox(self, t_s: float) -> None:
+        c = self.commitments
+        for msg in self.inbox.receive(t_s):
+            if isinstance(msg, TrackReports):
+                # an empty report (no source rows) comes from the post's own tracker
+                src = int(msg.source_unit[0]) if len(msg) else self.battery
+                self._reports[src] = msg
+            elif isinstance(msg, Launches):
+                rows = c.rows_of(msg.order_id)
+                c.launched[rows] = ~msg.cancelled
+                c.cancelled[rows] = msg.cancelled
+                c.done[rows[msg.cancelled]] = True
+                c.outcome_time_s[rows[msg.cancelled]] = msg.time_s[msg.cancelled]
+            elif isinstance(msg, Detonations):
+                rows = c.rows_of(msg.order_id)
+                c.done[rows] = True
+                c.outcome_time_s[rows] = msg.time_s
+                self._assessed_killed.update(msg.track_number[msg.kill_assessed].tolist())
+            elif isinstance(msg, EngagementStatus):
+                self._others = msg
+
+    def _take_back(self) -> None:
+        """Rounds withdrawn before launch go back to their launcher units, which can fire
+        again after their last launch that did leave."""
+        c = self.commitments
+        back = np.flatnonzero(c.cancelled & ~c.returned)
+        if back.size == 0:
+            return
+        nxt = np.zeros(back.size)
+        for i, u in enumerate(c.unit[back]):
+            left = (c.unit == u) & ~c.cancelled
+            if left.any():
+                nxt[i] = c.launch_time_s[left].max() + self.bank.launch_interval_s[u]
+        self.bank = return_rounds(self.bank, c.unit[back], c.bank_kind[back], nxt)
+        c.returned[back] = True
+
+    def _uplink_and_cancel(self, pic: Picture, t_s: float) -> None:
+        """Midcourse updates for the tracks its rounds fly at; withdraw queued rounds whose
+        track the picture no longer holds."""
+        c = self.commitments
+        live = ~c.done
+        if not live.any():
+            return
+        held = np.isin(c.track_number, pic.track_number)
+        gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
+        if gone.size:
+            self.bus.publish(
+                f"cancels/{self.battery}",
+                t_s,
+                Cancels(
+                    time_s=np.full(gone.size, t_s),
+                    battery=np.full(gone.size, self.battery, np.int64),
+                    order_id=c.order_id[gone],
+                ),
+            )
+        flying_at = np.unique(c.track_number[live & held])
+        if flying_at.size:
+            k = np.flatnonzero(np.isin(pic.track_number, flying_at))
+            self.bus.publish(
+                f"uplinks/{self.battery}",
+                t_s,
+                Uplinks(
+                    time_s=np.full(k.size, t_s),
+                    battery=np.full(k.size, self.battery, np.int64),
+                    track_number=pic.track_number[k],
+                    pos_m=pic.pos_m[k],
+                    vel_mps=pic.vel_mps[k],
+                    position_std_m=pic.position_std_m[k],
+                ),
+            )
+
+    def _publish_status(self, pic: Picture, t_s: float) -> None:
+        """What this post engages now (tracks with rounds committed) and what completed
+        within the look time."""
+        c = self.commitments
+        look = self.settings.look_time_s
+        live = ~c.done
+        recent = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
+        tracks = np.unique(c.track_number[live | recent])
+        k = np.flatnonzero(np.isin(pic.track_number, tracks))
+        n = k.size
+        counts = np.array(
+            [np.count_nonzero(live & (c.track_number == t)) for t in pic.track_number[k]],
+            dtype=np.int64,
+        )
+        self.bus.publish(
+            f"status/{self.battery}",
+            t_s,
+            EngagementStatus(
+                time_s=np.full(n, t_s),
+                unit=np.full(n, self.battery, np.int64),
+                track_number=pic.track_number[k],
+                pos_m=pic.pos_m[k],
+                vel_mps=pic.vel_mps[k],
+                position_std_m=pic.position_std_m[k],
+                state=np.where(counts > 0, ENGAGING, COMPLETE).astype(np.int8),
+                interceptors=counts,
+            ),
+        )
+
+    def _taken_by_others(self, pic: Picture) -> np.ndarray:
+        """(T,) tracks another unit reports engaging (coordinated networks): its status
+        correlated to this picture by track number, else by position within 3 sigma."""
+        out = np.zeros(len(pic), bool)
+        o = self._others
+        if not self.coordinate or len(o) == 0 or len(pic) == 0:
+            return out
+        o = o.select(o.unit != self.battery)
+        out |= np.isin(pic.track_number, o.track_number)
+        if len(o):
+            d = np.linalg.norm(pic.pos_m[:, None, :] - o.pos_m[None, :, :], axis=-1)
+            gate = 3.0 * np.hypot(pic.position_std_m[:, None], o.position_std_m[None, :])
+            out |= (d <= np.maximum(gate, 500.0)).any(axis=1)
+        return out
+
+    def _decide(self, pic: Picture, t_s: float) -> None:
+        cp = self.command_post
+        c = self.commitments
+        look = self.settings.look_time_s
+        live = ~c.done
+        engaged = np.isin(pic.track_number, c.track_number[live])
+        over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
+        recent = np.isin(pic.track_number, c.track_number[over])
+        first = np.array([self.first_seen_s[int(n)] for n in pic.track_number])
+        ok = doctrine.eligible(
+            t_s,
+            first,
+            cp.reaction_time_s,
+            engaged,
+            recent,
+            np.zeros(len(pic), bool),
+            self._taken_by_others(pic),
+        )
+        a = self.assets
+        height = fo.altitude_m(pic.pos_m, self.origin_alt_m)  # above sea level, for the type
+        te = self.settings.threat_evaluation
+        ev = evaluate(
+            pic.pos_m, pic.vel_mps, a.pos_m, a.radius_m, a.value, altitude_m=height, settings=te
+        )
+        if len(a) > 0:
+            ok &= doctrine.threatening(ev.asset, ev.kind, cp.engage_hostile_aircraft)
+            value = np.where(ev.asset >= 0, ev.priority, np.maximum(ev.priority, 1e-3))
+        else:
+            value = np.ones(len(pic))
+        if not ok.any():
+            return
+        sel = np.flatnonzero(ok)
+        per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
+        unit, kind = weapon_rows(self.bank, t_s, per_unit=per_target)
+        budget = doctrine.rounds_available(
+            int(self.bank.rounds.sum() + self.bank.reserve.sum()), cp.magazine_reserve
+        )
+        unit, kind = unit[:budget], kind[:budget]
+        if unit.size == 0:
+            return
+        tmax = _deadline(ev, sel, len(a))
+        agility = kind_manoeuvre_mps2(te)[ev.kind[sel]]  # from the type estimate
+        delay = _row_delays(self.bank, unit)
+        pk, pips, tofs = self._pk_matrix(
+            unit, kind, delay, pic.pos_m[sel], pic.vel_mps[sel], tmax, agility
+        )
+        pk[pk < cp.min_kill_probability] = 0.0
+        if cp.weapon_choice == "cost":
+            cost = np.array([self.itypes[self.bank.type_names[k]].cost_usd for k in kind])
+            pk = doctrine.cheapest_adequate(pk, cost, cp.cost_pk_tolerance)
+        used_m, used_t = channels_used(self.fire_radars, c.radar[live], c.track_number[live])
+        free = int(np.sum(np.maximum(self.missile_channels - used_m, 0)))
+        # a salvo is one "weapon": rounds of one unit and type, Pk 1 - prod(1 - p_k) over its
+        # rounds that can still make it (each checked at its own launch time)
+        group = _salvo_groups(unit, kind, per_target)
+        n_g = int(group.max()) + 1
+        usable = _leading_feasible(pk, group, n_g)
+        gpk = np.ones((n_g, pk.shape[1]))
+        np.multiply.at(gpk, group, np.where(usable, 1.0 - pk, 1.0))
+        gpk = 1.0 - gpk
+        plan = plan_fire(
+            gpk,
+            value[sel],
+            free_missile_channels=free // per_target,
+            free_target_channels=int(np.sum(np.maximum(self.target_channels - used_t, 0))),
+            per_target=1,
+            method=cp.wta,
+        )
+        target_of = dict(zip(plan.row.tolist(), plan.target.tolist(), strict=True))
+        rows = np.array(
+            [
+                r
+                for r in range(unit.size)
+                if group[r] in target_of and usable[r, target_of[group[r]]]
+            ],
+            dtype=np.int64,
+        )
+        if rows.size == 0:
+            return
+        tgt = np.array([target_of[g] for g in group[rows]], dtype=np.int64)
+        radar = allocate_radars(
+            self.fire_radars,
+            rows,
+            tgt,
+            pips,
+            value[sel],
+            self.missile_channels - used_m,
+            self.target_channels - used_t,
+            self.origin_alt_m,
+        )
+        keep = radar >= 0
+        if keep.any():
+            self._order(
+                pic, sel, rows[keep], tgt[keep], radar[keep], unit, kind, delay, pk, pips, tofs, t_s
+            )
+
+    def _order(self, pic, sel, rows, tgt, radar, unit, kind, delay, pk, pips, tofs, t_s):
+        """Commit the rounds and publish the orders (queued until their launch time)."""
+        u, k = unit[rows], kind[rows]
+        self.bank, launch_s = fire(self.bank, u, k, t_s, launch_s=t_s + delay[rows])
+        n = rows.size
+        ids = self.battery * ORDER_ID_STRIDE + self._next_order + np.arange(n, dtype=np.int64)
+        self._next_order += n
+        track = sel[tgt]
+        orders = FireOrders(
+            time_s=np.full(n, t_s),
+            order_id=ids,
+            battery=np.full(n, self.battery, np.int64),
+            launcher_unit=u,
+            launcher=self.bank.site[u],
+            bank_kind=k,
+            interceptor_type=np.array([self.bank.type_names[i] for i in k], dtype=object),
+            radar=radar,
+            track_number=pic.track_number[track],
+            launch_time_s=launch_s,
+            tof_s=tofs[rows, tgt],
+            pip_m=pips[rows, tgt],
+            aim_pos_m=pic.pos_m[track],
+            aim_vel_mps=pic.vel_mps[track],
+            aim_std_m=pic.position_std_m[track],
+            planned_pk=pk[rows, tgt],
+        )
+        self.commitments.add(orders)
+        self.bus.publish(f"orders/{self.battery}", t_s, orders)
+
+    def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2):
+        """Planned Pk (R, T), PIPs (R, T, 3) and times of flight from launch (R, T) of
+        candidate rounds against tracks; round r leaves ``delay_s[r]`` after now, so its PIP
+        is computed from the track's predicted position then, and its deadline is checked on
+        delay + time of flight."""
+        n_r, n_t = unit.size, pos.shape[0]
+        pk = np.zeros((n_r, n_t))
+        pips = np.full((n_r, n_t, 3), np.nan)
+        tofs = np.full((n_r, n_t), np.nan)
+        site = self.bank.site[unit]
+        for s in np.unique(site):
+            for k in np.unique(kind[site == s]):
+                rows = np.flatnonzero((site == s) & (kind == k))
+                itype = self.itypes[self.bank.type_names[k]]
+                lp = self.bank.pos_m[unit[rows[0]]][None, :]
+                dl, which = np.unique(delay_s[rows], return_inverse=True)
+                icpt = predicted_intercept(  # one batch over (delay, target)
+                    lp,
+                    (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3),
+                    np.tile(vel, (dl.size, 1)),
+                    table_for(itype),
+                    itype.max_time_of_flight_s,
+                    origin_alt_m=self.origin_alt_m,
+                )
+                limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
+                ok = feasible(icpt, itype, t_limit_s=limit)
+                ok &= any_radar_covers(self.fire_radars, icpt.pip_m, self.origin_alt_m)
+                agil = np.tile(agility_mps2, dl.size)[None, :]
+                p = np.where(ok, planned_kill_probability(itype, icpt.speed_mps, agil), 0.0)
+                pk[rows] = p.reshape(dl.size, n_t)[which]
+                pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
+                tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]
+        return pk, pips, tofs
+
+    def report(self) -> dict[str, Any]:
+        """This battery's account: rounds left and fired, reloads, when it ran dry."""
+        c = self.commitments
+        return {
+            "rounds_in_tubes": int(self.bank.rounds.sum()),
+            "rounds_in_reserve": int(self.bank.reserve.sum()),
+            "interceptors_fired": int(np.count_nonzero(c.launched)),
+            "reloads_under_way": int(np.count_nonzero(np.isfinite(self.bank.reload_done_s))),
+            "magazine_empty_s": self.ran_dry_s,
+        }
+
+
+def _deadline(ev: Any, sel: np.ndarray, n_assets: int) -> np.ndarray:
+    """Latest useful intercept time per target: reaching the asset radius, or the closest
+    approach to the asset's centre if later (a threat inside the radius still flies on);
+    no limit for tracks that head for no asset."""
+    if n_assets == 0:
+        return np.full(sel.size, np.inf)
+    a = np.maximum(ev.asset[sel], 0)
+    t_cpa = ev.t_cpa_s[sel, a]
+    t_in = ev.time_to_asset_s[sel]
+    out = np.fmax(np.where(np.isfinite(t_in), t_in, np.nan), t_cpa)
+    return np.where(ev.asset[sel] >= 0, out, np.inf)
+
+
+def _salvo_groups(unit: np.ndarray, kind: np.ndarray, size: int) -> np.ndarray:
+    """(R,) group index of each candidate round: consecutive rounds of one unit and type, at
+    most ``size`` per group (``weapon_rows`` lists a unit's rounds together)."""
+    group = np.zeros(unit.size, dtype=np.int64)
+    g, run = 0, 0
+    for r in range(1, unit.size):
+        run += 1
+        if unit[r] != unit[r - 1] or kind[r] != kind[r - 1] or run >= size:
+            g, run = g + 1, 0
+        group[r] = g
+    return group
+
+
+def _row_delays(bank: LauncherBank, unit: np.ndarray) -> np.ndarray:
+    """(R,) launch delay (s) of each candidate round: a ready unit's k-th round leaves
+    ``k * launch_interval_s`` after now (``weapon_rows`` lists a unit's rounds together)."""
+    delay = np.zeros(unit.size)
+    for r in range(1, unit.size):
+        if unit[r] == unit[r - 1]:
+            delay[r] = delay[r - 1] + bank.launch_interval_s[unit[r]]
+    return delay
+
+
+def _leading_feasible(pk: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """(R, T) bool: round r counts against target j when it and every earlier round of its
+    salvo group have Pk > 0 against j (the salvo is cut at its first round that cannot make
+    it: rounds leave in order, so later ones would otherwise leave earlier than planned)."""
+    ok = pk > 0
+    out = np.zeros_like(ok)
+    for g in range(n_groups):
+        rows = np.flatnonzero(group == g)
+        out[rows] = np.cumprod(ok[rows], axis=0).astype(bool)
+    return out
+
+
+__all__ = ["ORDER_ID_STRIDE", "CommandPost", "Commitments"]

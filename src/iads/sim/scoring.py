@@ -1,0 +1,224 @@
+"""Scoring the defense's perception against the truth: a recorder, never an input to decisions.
+
+``Scoring`` subscribes to the radars' plots and the units' track reports (``iads.channels``):
+
+- ``detect`` events: the first time each threat is in a radar's plots (entity = threat id,
+  other = radar index, value = SNR dB, at the threat's true position);
+- track labels: each reported track is matched to the truth threat nearest to it (optimal
+  one-to-one assignment within ``truth_gate_m`` or 5 position sigmas) among the threats the
+  unit's radars detected within ``seen_window_scans`` of its slowest radar's scans (a track is
+  never credited to a threat its unit has not seen); the first match of a threat logs its
+  ``track`` event (entity = threat id, other = track number, value = position sigma m);
+- the ``tracks`` table: every reported track per frame with its label (``truth_id``, -1 none);
+- ``label_at(track_number, t_s)``: the label of a track at a time (for the engagements table:
+  which threat, if any, a round was fired at).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from iads.config import ScoringSettings
+from iads.messages import Detections, TrackReports
+
+
+def match_truth(
+    track_pos_m: np.ndarray, track_std_m: np.ndarray, truth_pos_m: np.ndarray, gate_m: float
+) -> np.ndarray:
+    """For each track (K, 3) the row of its truth in ``truth_pos_m`` (T, 3) or -1: optimal
+    one-to-one assignment on distance, pairs farther than max(``gate_m``, 5 sigma) refused."""
+    out = np.full(track_pos_m.shape[0], -1, dtype=np.int64)
+    if track_pos_m.shape[0] == 0 or truth_pos_m.shape[0] == 0:
+        return out
+    d = np.linalg.norm(track_pos_m[:, None, :] - truth_pos_m[None, :, :], axis=-1)
+    gate = np.maximum(gate_m, 5.0 * track_std_m)[:, None]
+    cost = np.where(d <= gate, d, 1e12)
+    rows, cols = linear_sum_assignment(cost)
+    ok = cost[rows, cols] < 1e12
+    out[rows[ok]] = cols[ok]
+    return out
+
+
+class TrackHistory(Mapping):
+    """Every unit's reported tracks per frame as columns (the results' ``tracks`` table),
+    appended per frame and concatenated only when read.
+
+    Columns: ``time_s``, ``battery`` (the unit index), ``track_id``, ``x_m``, ``y_m``, ``z_m``,
+    ``vx_mps``, ``vy_mps``, ``vz_mps`` (ENU), ``position_std_m``, ``truth_id`` (-1: none).
+    """
+
+    COLUMNS = (
+        "time_s",
+        "battery",
+        "track_id",
+        "x_m",
+        "y_m",
+        "z_m",
+        "vx_mps",
+        "vy_mps",
+        "vz_mps",
+        "position_std_m",
+        "truth_id",
+    )
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._cache: dict[str, np.ndarray] | None = None
+
+    def append(self, reports: TrackReports, truth_id: np.ndarray) -> None:
+        """Add one frame of a unit's reports with their labels."""
+        if len(reports) == 0:
+            return
+        x = reports.x
+        self._chunks.append(
+            {
+                "time_s": reports.time_s,
+                "battery": reports.source_unit,
+                "track_id": reports.track_number,
+                "x_m": x[:, 0],
+                "y_m": x[:, 1],
+                "z_m": x[:, 2],
+                "vx_mps": x[:, 3],
+                "vy_mps": x[:, 4],
+                "vz_mps": x[:, 5],
+                "position_std_m": reports.position_std_m,
+                "truth_id": truth_id,
+            }
+        )
+        self._cache = None
+
+    def _columns(self) -> dict[str, np.ndarray]:
+        if self._cache is None:
+            self._cache = {c: np.concatenate([ch[c] for ch in self._chunks]) for c in self.COLUMNS}
+        return self._cache
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._columns()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.COLUMNS if self._chunks else ())
+
+    def __len__(self) -> int:
+        return len(self.COLUMNS) if self._chunks else 0
+
+
+class Scoring:
+    """The recorder described in the module docstring, for ``world`` (the truth).
+
+    ``unit_radars`` maps each tracking unit to its radar indices; ``scan_period_s`` each
+    radar index to its scan period (s)."""
+
+    def __init__(
+        self,
+        world: Any,
+        settings: ScoringSettings,
+        unit_radars: dict[int, tuple[int, ...]],
+        scan_period_s: dict[int, float],
+    ) -> None:
+        self.world = world
+        self.settings = settings
+        n = len(world.threats)
+        self.unit_radars = unit_radars
+        self._window_s = {
+            u: settings.seen_window_scans * max(scan_period_s[r] for r in rs)
+            for u, rs in unit_radars.items()
+        }
+        self._radar_unit = {r: u for u, rs in unit_radars.items() for r in rs}
+        self._radar_seen: dict[int, np.ndarray] = {}
+        self._last_seen_s = {u: np.full(n, -np.inf) for u in unit_radars}
+        self._tracked = np.zeros(n, dtype=bool)
+        self.history = TrackHistory()
+        self._labels: dict[int, list[tuple[float, int]]] = {}
+
+    def subscribe(self, bus: Any) -> None:
+        """Listen to every radar's plots and every unit's track reports."""
+        for r in self._radar_unit:
+            bus.subscribe(f"plots/{r}", self._plots_of(r))
+        for u in self.unit_radars:
+            bus.subscribe(f"tracks/{u}", self.on_tracks)
+
+    def _plots_of(self, radar: int):
+        def sink(t_s: float, det: Detections) -> None:
+            self.on_plots(radar, t_s, det)
+
+        return sink
+
+    def on_plots(self, radar: int, t_s: float, det: Detections) -> None:
+        """Note which threats the radar saw; log first detections."""
+        th = self.world.threats
+        real = det.truth_id >= 0
+        if not real.any():
+            return
+        ids = det.truth_id[real]  # threat ids are rows (0..N-1)
+        u = self._radar_unit.get(radar)
+        if u is not None:
+            np.maximum.at(self._last_seen_s[u], ids, det.time_s[real])
+        seen = self._radar_seen.setdefault(radar, np.zeros(len(th), dtype=bool))
+        rows, first = np.unique(ids, return_index=True)
+        new = ~seen[rows]
+        if new.any():
+            rows = rows[new]
+            seen[rows] = True
+            self.world.log.record(
+                "detect",
+                t_s,
+                th.id[rows],
+                other_id=radar,
+                pos_m=th.pos_m[rows],
+                value=det.snr_db[real][first[new]],
+            )
+
+    def on_tracks(self, t_s: float, reports: TrackReports) -> None:
+        """Label a unit's reports, log first tracks, record the frame."""
+        if len(reports) == 0:
+            return
+        th = self.world.threats
+        u = int(reports.source_unit[0])
+        window = self._window_s.get(u, np.inf)
+        last = self._last_seen_s.get(u)
+        ok = th.active if last is None else th.active & (t_s - last <= window)
+        flying = np.flatnonzero(ok)
+        match = match_truth(
+            reports.x[:, :3], reports.position_std_m, th.pos_m[flying], self.settings.truth_gate_m
+        )
+        truth = np.full(len(reports), -1, dtype=np.int64)
+        truth[match >= 0] = th.id[flying[match[match >= 0]]]
+        new = (truth >= 0) & ~self._tracked[np.maximum(truth, 0)]
+        if new.any():
+            # one event per threat even if two units confirm it in the same frame
+            _, first = np.unique(truth[new], return_index=True)
+            rows = np.flatnonzero(new)[first]
+            self._tracked[truth[rows]] = True
+            self.world.log.record(
+                "track",
+                t_s,
+                truth[rows],
+                other_id=reports.track_number[rows],
+                pos_m=reports.x[rows, :3],
+                value=reports.position_std_m[rows],
+            )
+        for n, tid in zip(reports.track_number.tolist(), truth.tolist(), strict=True):
+            hist = self._labels.setdefault(n, [])
+            if not hist or hist[-1][1] != tid:
+                hist.append((float(t_s), tid))
+        self.history.append(reports, truth)
+
+    def label_at(self, track_number: int, t_s: float) -> int:
+        """The threat id track ``track_number`` followed at ``t_s`` (its last label at or
+        before then; its first label if it had none yet; -1 if never labelled)."""
+        hist = self._labels.get(int(track_number))
+        if not hist:
+            return -1
+        best = hist[0][1]
+        for t, tid in hist:
+            if t > t_s + 1e-9:
+                break
+            best = tid
+        return best
+
+
+__all__ = ["Scoring", "TrackHistory", "match_truth"]
