@@ -6,13 +6,14 @@ import itertools
 
 import numpy as np
 import pytest
-from scipy.optimize import minimize_scalar
+from scipy.optimize import linear_sum_assignment, minimize_scalar
 from scipy.stats import chi2
 
 from iads.c2.fusion import (
     CorrelationTable,
     chi2_gate,
     covariance_intersection,
+    gated_pairs,
     pair_distance2,
     track_to_track_association,
 )
@@ -294,6 +295,51 @@ def test_pair_distance_matches_direct_formula():
     for i, j in itertools.product(range(7), range(5)):
         dx = xa[i] - xb[j]
         assert d2[i, j] == pytest.approx(dx @ np.linalg.inv(Pa[i] + Pb[j]) @ dx, rel=1e-10)
+
+
+def _crowd(rng, N, M, spread_m=20_000.0):
+    """Six-state tracks (position m, velocity m/s) packed close, covariances of varied size."""
+
+    def tracks(K):
+        x = np.c_[rng.uniform(-spread_m, spread_m, (K, 3)), rng.normal(0, 40, (K, 3))]
+        A = rng.normal(size=(K, 6, 6)) * np.r_[[300.0] * 3, [20.0] * 3][:, None]
+        P = A @ A.swapaxes(1, 2) * rng.uniform(0.1, 3, (K, 1, 1)) + np.diag([1e2] * 3 + [1.0] * 3)
+        return x, P
+
+    return (*tracks(N), *tracks(M))
+
+
+def test_gated_pairs_equals_the_all_pairs_test():
+    rng = np.random.default_rng(31)
+    xa, Pa, xb, Pb = _crowd(rng, 300, 250)
+    g = chi2_gate(6, 0.9999)
+    dense = pair_distance2(xa, Pa, xb, Pb)
+    ia, ib, d2 = gated_pairs(xa, Pa, xb, Pb, g)
+    ra, rb = np.nonzero(dense <= g)
+    assert len(ra) > 300  # crowded: many candidate pairs, the test is not vacuous
+    np.testing.assert_array_equal(ia, ra)
+    np.testing.assert_array_equal(ib, rb)
+    np.testing.assert_allclose(d2, dense[ra, rb], rtol=1e-10)
+
+
+def test_association_by_groups_equals_one_global_assignment():
+    # reference: one dense augmented problem over all tracks, solved by SciPy at once
+    rng = np.random.default_rng(32)
+    xl, Pl, xr, Pr = _crowd(rng, 120, 100, spread_m=8_000.0)
+    g = chi2_gate(6, 0.9999)
+    a = track_to_track_association(xl, Pl, xr, Pr)
+    d2 = pair_distance2(xr, Pr, xl, Pl)
+    M, N = d2.shape
+    C = np.full((M + N, N + M), np.inf)
+    C[:M, :N] = np.where(d2 <= g, d2, np.inf)
+    C[np.arange(M), N + np.arange(M)] = g / 2
+    C[M + np.arange(N), np.arange(N)] = g / 2
+    C[M:, N:] = 0
+    r, c = linear_sum_assignment(C)
+    best = C[r, c].sum()
+    ours = a.d2.sum() + g / 2 * (M - len(a.remote) + N - len(a.local))
+    assert len(a.remote) > 20
+    assert ours == pytest.approx(best, rel=1e-9)
 
 
 def test_chi2_gate_equals_scipy_stats_quantile():

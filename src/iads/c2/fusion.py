@@ -32,6 +32,7 @@ __all__ = [
     "Fused",
     "chi2_gate",
     "covariance_intersection",
+    "gated_pairs",
     "pair_distance2",
     "track_to_track_association",
 ]
@@ -180,6 +181,46 @@ def pair_distance2(x_a: ArrayLike, P_a: ArrayLike, x_b: ArrayLike, P_b: ArrayLik
     return out
 
 
+def gated_pairs(
+    x_a: ArrayLike, P_a: ArrayLike, x_b: ArrayLike, P_b: ArrayLike, gate_d2: float
+) -> tuple[IntArray, IntArray, Array]:
+    """Every (a, b) pair with :func:`pair_distance2` ``<= gate_d2``, without forming all pairs.
+
+    Returns rows of ``a`` (P,), rows of ``b`` (P,) and their ``d2`` (P,), sorted by (a, b).
+    Candidates come from a k-d tree on the states: ``d2 <= g`` implies
+    ``|x_a - x_b|^2 <= g lambda_max(P_a + P_b) <= g (lambda_max(P_a) + lambda_max(P_b))``, so a
+    ball of that radius around each ``a`` (with the largest ``lambda_max`` of ``b``) holds every
+    gated pair; the per-component bound ``|dx_k| <= sqrt(g S_kk)`` then prunes, and the exact
+    test runs on the rest in one batched call.
+    """
+    from scipy.spatial import cKDTree
+
+    x_a, P_a = _as_batch(x_a, P_a)
+    x_b, P_b = _as_batch(x_b, P_b)
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    if len(x_a) == 0 or len(x_b) == 0:
+        return empty
+    lam_a = np.linalg.eigvalsh(P_a)[:, -1]
+    lam_b = np.linalg.eigvalsh(P_b)[:, -1].max()
+    radius = np.sqrt(gate_d2 * (lam_a + lam_b)) * (1.0 + 1e-9)
+    hits = cKDTree(x_b).query_ball_point(x_a, radius)
+    counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
+    ia = np.repeat(np.arange(len(x_a)), counts)
+    ib = np.fromiter((j for h in hits for j in h), np.int64, int(counts.sum()))
+    dx = x_a[ia] - x_b[ib]
+    S = P_a[ia] + P_b[ib]  # cross-covariance unknown, taken as zero (see pair_distance2)
+    var = np.diagonal(S, axis1=-2, axis2=-1)
+    box = np.all(dx * dx <= gate_d2 * var * (1.0 + 1e-9), axis=1)
+    ia, ib, dx, S = ia[box], ib[box], dx[box], S[box]
+    if len(ia) == 0:
+        return empty
+    u = np.linalg.solve(np.linalg.cholesky(S), dx[..., None])[..., 0]
+    d2 = np.sum(u * u, axis=-1)
+    keep = d2 <= gate_d2
+    order = np.lexsort((ib[keep], ia[keep]))
+    return ia[keep][order], ib[keep][order], d2[keep][order]
+
+
 class Association(NamedTuple):
     """Pairs found: ``remote`` and ``local`` row indices (P,), their ``d2`` (P,), sorted by
     remote row; ``kept`` (P,) is True where the pair came from the prior correlation."""
@@ -201,62 +242,75 @@ def track_to_track_association(
     """Pair remote tracks with local tracks of the same targets, one to one.
 
     States (N, n) / (M, n) and covariances in one frame at one time. A pair is admissible when
-    ``d2`` (:func:`pair_distance2`, cross-covariance unknown and ignored) is at most the
+    ``d2`` (:func:`pair_distance2`; the cross-covariance is unknown and ignored) is at most the
     ``gate_prob`` chi-square quantile with n degrees of freedom. ``prior`` maps remote row ->
     local row of the previous correlation (track-number correlation): each such pair is kept
     while it still passes the gate, so two crossing targets do not swap numbers. The remaining
-    rows are assigned optimally (``scipy.optimize.linear_sum_assignment``) minimising the sum of
-    ``d2`` of the pairs plus ``gate / 2`` for every track left unpaired, so any gated pair may
-    be made, never one outside the gate.
+    rows are assigned optimally (``scipy.optimize.linear_sum_assignment``, one problem per group
+    of tracks linked by gated pairs) minimising the sum of ``d2`` of the pairs plus ``gate / 2``
+    for every track left unpaired: any gated pair may be made, never one outside the gate.
     """
-    from scipy.optimize import linear_sum_assignment
-
     x_local, P_local = _as_batch(x_local, P_local)
     x_remote, P_remote = _as_batch(x_remote, P_remote)
-    N, n = x_local.shape
-    M = x_remote.shape[0]
+    n = x_local.shape[1]
     if x_remote.shape[1] != n:
         raise ValueError("local and remote states differ in dimension")
     gate = chi2_gate(n, gate_prob)
-    d2 = pair_distance2(x_remote, P_remote, x_local, P_local)  # (M, N)
-    ok = d2 <= gate
+    ir, il, d2 = gated_pairs(x_remote, P_remote, x_local, P_local, gate)
+    d2_of = dict(zip(zip(ir.tolist(), il.tolist(), strict=True), d2.tolist(), strict=True))
     kept_r: list[int] = []
     kept_l: list[int] = []
     for r, loc in sorted((prior or {}).items()):
-        if 0 <= r < M and 0 <= loc < N and ok[r, loc] and loc not in kept_l:
+        if (r, loc) in d2_of and loc not in kept_l:
             kept_r.append(r)
             kept_l.append(loc)
-    free_r = np.setdiff1d(np.arange(M), kept_r)
-    free_l = np.setdiff1d(np.arange(N), kept_l)
-    sub = d2[np.ix_(free_r, free_l)]
-    sub_ok = ok[np.ix_(free_r, free_l)]
-    pr, pl = _assign_with_non_assignment(sub, sub_ok, gate, linear_sum_assignment)
-    remote = np.concatenate([np.asarray(kept_r, dtype=np.int64), free_r[pr]])
-    local = np.concatenate([np.asarray(kept_l, dtype=np.int64), free_l[pl]])
+    free = ~(np.isin(ir, kept_r) | np.isin(il, kept_l))
+    pr, pl = _assign(ir[free], il[free], d2[free], gate)
+    remote = np.concatenate([np.asarray(kept_r, dtype=np.int64), pr])
+    local = np.concatenate([np.asarray(kept_l, dtype=np.int64), pl])
     kept = np.concatenate([np.ones(len(kept_r), bool), np.zeros(len(pr), bool)])
     order = np.argsort(remote, kind="stable")
     remote, local, kept = remote[order], local[order], kept[order]
-    return Association(remote, local, d2[remote, local], kept)
+    pair_d2 = np.array(
+        [d2_of[(r, c)] for r, c in zip(remote.tolist(), local.tolist(), strict=True)], float
+    )
+    return Association(remote, local, pair_d2, kept)
 
 
-def _assign_with_non_assignment(d2: Array, ok: NDArray[np.bool_], gate: float, solve):
-    """Optimal one-to-one pairs of an (M, N) cost ``d2`` where only ``ok`` entries may pair and
-    each unpaired row or column costs ``gate / 2`` (augmented square problem)."""
-    M, N = d2.shape
-    if M == 0 or N == 0 or not ok.any():
+def _assign(ir: IntArray, il: IntArray, d2: Array, gate: float) -> tuple[IntArray, IntArray]:
+    """Optimal one-to-one pairs among gated pairs (``ir``, ``il``, ``d2``) where each track left
+    unpaired costs ``gate / 2``: one augmented square problem per connected group of tracks
+    (Blackman & Popoli 1999, §6.5); a group of one pair is that pair."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if len(ir) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rows = np.flatnonzero(ok.any(axis=1))  # only rows and columns with a gated pair take part
-    cols = np.flatnonzero(ok.any(axis=0))
+    rows, r_idx = np.unique(ir, return_inverse=True)
+    cols, c_idx = np.unique(il, return_inverse=True)
     m, k = len(rows), len(cols)
-    big = np.inf
-    C = np.full((m + k, k + m), big)
-    C[:m, :k] = np.where(ok[np.ix_(rows, cols)], d2[np.ix_(rows, cols)], big)
-    C[np.arange(m), k + np.arange(m)] = gate / 2  # remote row left unpaired
-    C[m + np.arange(k), np.arange(k)] = gate / 2  # local column left unpaired
-    C[m:, k:] = 0.0
-    r, c = solve(C)
-    pair = (r < m) & (c < k)
-    return rows[r[pair]], cols[c[pair]]
+    graph = coo_matrix((np.ones(len(ir)), (r_idx, m + c_idx)), shape=(m + k, m + k))
+    _, label = connected_components(graph, directed=False)
+    group = label[r_idx]  # group of each pair
+    size = np.bincount(group, minlength=label.max() + 1)
+    single = size[group] == 1  # a group with one pair: one remote and one local track
+    out_r, out_l = [ir[single]], [il[single]]
+    for g in np.unique(group[~single]):
+        at = group == g
+        sub_r, a = np.unique(r_idx[at], return_inverse=True)
+        sub_c, b = np.unique(c_idx[at], return_inverse=True)
+        p, q = len(sub_r), len(sub_c)
+        C = np.full((p + q, q + p), np.inf)
+        C[a, b] = d2[at]
+        C[np.arange(p), q + np.arange(p)] = gate / 2  # remote track left unpaired
+        C[p + np.arange(q), np.arange(q)] = gate / 2  # local track left unpaired
+        C[p:, q:] = 0.0
+        r, c = linear_sum_assignment(C)
+        pair = (r < p) & (c < q)
+        out_r.append(rows[sub_r[r[pair]]])
+        out_l.append(cols[sub_c[c[pair]]])
+    return np.concatenate(out_r), np.concatenate(out_l)
 
 
 @dataclass(frozen=True)
