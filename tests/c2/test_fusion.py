@@ -342,6 +342,16 @@ def test_association_by_groups_equals_one_global_assignment():
     assert ours == pytest.approx(best, rel=1e-9)
 
 
+def test_association_with_no_tracks_on_one_side():
+    P = np.eye(2)[None]
+    for xl, Pl, xr, Pr in [
+        (np.zeros((0, 2)), np.zeros((0, 2, 2)), [[0.0, 0.0]], P),
+        ([[0.0, 0.0]], P, np.zeros((0, 2)), np.zeros((0, 2, 2))),
+    ]:
+        a = track_to_track_association(xl, Pl, xr, Pr, prior={0: 0})
+        assert len(a.remote) == len(a.local) == len(a.d2) == 0
+
+
 def test_chi2_gate_equals_scipy_stats_quantile():
     for dim, p in [(1, 0.99), (3, 0.9999), (6, 0.95)]:
         assert chi2_gate(dim, p) == pytest.approx(chi2.ppf(p, dim), rel=1e-12)

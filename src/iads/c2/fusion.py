@@ -260,10 +260,12 @@ def track_to_track_association(
     d2_of = dict(zip(zip(ir.tolist(), il.tolist(), strict=True), d2.tolist(), strict=True))
     kept_r: list[int] = []
     kept_l: list[int] = []
-    for r, loc in sorted((prior or {}).items()):
-        if (r, loc) in d2_of and loc not in kept_l:
+    taken: set[int] = set()
+    for r, loc in sorted((int(r), int(c)) for r, c in (prior or {}).items()):
+        if (r, loc) in d2_of and loc not in taken:  # still gated; one remote per local
             kept_r.append(r)
             kept_l.append(loc)
+            taken.add(loc)
     free = ~(np.isin(ir, kept_r) | np.isin(il, kept_l))
     pr, pl = _assign(ir[free], il[free], d2[free], gate)
     remote = np.concatenate([np.asarray(kept_r, dtype=np.int64), pr])
