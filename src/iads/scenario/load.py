@@ -2,7 +2,8 @@
 
 ``load_scenario(path)`` returns a frozen ``Scenario`` whose ``equipment`` holds every type it can
 use (the built-in catalog, then ``catalog_files``, then types defined inline, later ones winning),
-after checking every cross-reference: equipment types, per-instance overrides, target assets.
+after checking every cross-reference: equipment types, per-instance overrides, target assets,
+network links and degradation events (``iads.scenario.network_checks``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from iads.scenario.equipment import (
     RadarType,
     ThreatType,
 )
-from iads.scenario.model import LauncherSite, RadarSite, Scenario
+from iads.scenario.model import LauncherSite, RadarSite, Scenario, Sensor
+from iads.scenario.network_checks import check_events, check_links, check_sensor_names
 from iads.scenario.yamlio import PathKey, format_path, line_of, read_yaml
 
 T = TypeVar("T", bound=EquipmentType)
@@ -36,7 +38,7 @@ def _pydantic_errors(
 ) -> list[InputError]:
     out = []
     for err in exc.errors():
-        loc = (*prefix, *err["loc"])
+        loc = _yaml_loc((*prefix, *err["loc"]), lines)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; `iads schema` lists the fields)"
@@ -45,6 +47,17 @@ def _pydantic_errors(
         elif err["type"] == "finite_number":
             msg = "must be a finite number (NaN and infinity are not allowed)"
         out.append(InputError(msg, file=file, field=format_path(loc), line=line_of(lines, loc)))
+    return out
+
+
+def _yaml_loc(loc: PathKey, lines: dict[PathKey, int]) -> PathKey:
+    """``loc`` without the tags pydantic inserts for a tagged union (``events[0].link_lost.x``
+    is ``events[0].x`` in the file): an inner part that is not a key in the file."""
+    out: PathKey = ()
+    for k, part in enumerate(loc):
+        if isinstance(part, str) and k + 1 < len(loc) and (*out, part) not in lines:
+            continue
+        out = (*out, part)
     return out
 
 
@@ -83,8 +96,8 @@ def effective(base: T, overrides: dict[str, Any]) -> T:
     return type(base).model_validate({**base.model_dump(), **overrides})
 
 
-def radar_type(scenario: Scenario, site: RadarSite) -> RadarType:
-    """The radar type of ``site`` with its overrides applied."""
+def radar_type(scenario: Scenario, site: RadarSite | Sensor) -> RadarType:
+    """The radar type of ``site`` (a battery radar or a standalone sensor), overrides applied."""
     return effective(scenario.equipment.radars[site.type], site.overrides)
 
 
@@ -144,6 +157,14 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
                     err(f"launcher type {site.type!r} cannot fire {name!r}", (*loc, "loadout"))
             if sum(site.loadout.values()) > ltype.tubes:
                 err(f"loadout exceeds the launcher's {ltype.tubes} tubes", (*loc, "loadout"))
+    for i, sensor in enumerate(sc.sensors):
+        if sensor.type not in eq.radars:
+            err(_unknown("radar", sensor.type, eq.radars), ("sensors", i, "type"))
+        else:
+            check_overrides(eq.radars[sensor.type], sensor.overrides, ("sensors", i))
+    check_sensor_names(sc, err)
+    check_links(sc, err)
+    check_events(sc, err)
     for kind, items in (("threats", sc.threats), ("raids", sc.raids)):
         for i, item in enumerate(items):
             if item.type not in eq.threats:

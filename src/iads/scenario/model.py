@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from iads.config import RunConfig
 from iads.scenario.common import (
@@ -19,6 +19,7 @@ from iads.scenario.common import (
     LatLon,
     NonNegativeFloat,
     PositiveFloat,
+    Probability,
 )
 from iads.scenario.equipment import Catalog
 
@@ -197,6 +198,109 @@ class Raid(Frozen):
         return self
 
 
+class OrbitWaypoint(Waypoint):
+    """A point of an airborne sensor's orbit; ``speed_mps`` is flown on the leg ending here."""
+
+    alt_m: FlightAltitude = Field(description="flight altitude, metres above the ground")
+    speed_mps: PositiveFloat = Field(description="ground speed on the leg ending here, m/s")
+
+
+class Sensor(Frozen):
+    """A standalone sensor, not part of a battery: a ground early-warning radar, or an airborne
+    early-warning radar flying ``route`` in a loop (last waypoint back to the first)."""
+
+    name: str = Field(min_length=1, description="unique among batteries, radars and sensors")
+    type: str = Field(description="catalog radar type")
+    position: GeoPoint | None = Field(None, description="site of a ground sensor")
+    boresight_deg: float = Field(0.0, ge=0, lt=360, description="sector centre, degrees from north")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="radar type fields changed")
+    route: list[OrbitWaypoint] | None = Field(
+        None,
+        min_length=2,
+        description="airborne sensor: orbit flown in a loop, from the first point",
+    )
+
+    @model_validator(mode="after")
+    def _where(self) -> Sensor:
+        if (self.position is None) == (self.route is None):
+            raise ValueError("give exactly one of position (ground sensor) or route (airborne)")
+        return self
+
+
+class Link(Frozen):
+    """A one-way data link from a unit (battery or sensor) to a battery."""
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+
+    sender: str = Field(alias="from", description="sending unit: a battery or a sensor name")
+    receiver: str = Field(alias="to", description="receiving battery name (sensors only send)")
+    latency_s: NonNegativeFloat = Field(description="delay from sending to receipt, s")
+    period_s: PositiveFloat = Field(description="reports are sent every period_s seconds")
+    capacity: int | None = Field(
+        None, gt=0, description="reports per period (excess dropped, oldest first); none: no limit"
+    )
+    loss_probability: Probability = Field(0.0, description="chance each report is lost, [0, 1]")
+    carries: Literal["tracks", "plots"] = Field(
+        "tracks", description="tracks: track reports; plots: measurements fused by the receiver"
+    )
+    relay: bool = Field(False, description="the sender also forwards remote tracks it received")
+
+    @property
+    def label(self) -> str:
+        """How events refer to this link: ``"sender -> receiver"``."""
+        return f"{self.sender} -> {self.receiver}"
+
+
+class Network(Frozen):
+    """How batteries and sensors share the air picture."""
+
+    mode: Literal["networked", "standalone"] = Field(
+        "networked", description="standalone: links ignored, every battery fights alone"
+    )
+    coordination: bool = Field(
+        True, description="engagement-status messages deconflict targets across batteries"
+    )
+    engage_on_remote: bool = Field(
+        True, description="a command post may launch on another unit's track"
+    )
+    links: list[Link] = Field(default_factory=list, description="one-way data links")
+
+
+class LinkEvent(Frozen):
+    """A link lost or restored at ``time_s``."""
+
+    time_s: NonNegativeFloat = Field(description="scenario time, s")
+    kind: Literal["link_lost", "link_restored"]
+    link: str = Field(description='"sender -> receiver", as in network.links')
+
+    @property
+    def ends(self) -> tuple[str, str] | None:
+        """(sender, receiver) named by ``link``, or None if it is not of the form ``a -> b``."""
+        parts = self.link.split("->")
+        if len(parts) != 2 or not all(p.strip() for p in parts):
+            return None
+        return parts[0].strip(), parts[1].strip()
+
+
+class RadarEvent(Frozen):
+    """A radar (of a battery) or a standalone sensor switched off or on at ``time_s``."""
+
+    time_s: NonNegativeFloat = Field(description="scenario time, s")
+    kind: Literal["radar_off", "radar_on"]
+    unit: str = Field(description="a battery radar name or a standalone sensor name")
+
+
+class BatteryEvent(Frozen):
+    """A battery destroyed at ``time_s``: its radars, launchers and command post stop."""
+
+    time_s: NonNegativeFloat = Field(description="scenario time, s")
+    kind: Literal["battery_destroyed"]
+    unit: str = Field(description="battery name")
+
+
+Event = Annotated[LinkEvent | RadarEvent | BatteryEvent, Field(discriminator="kind")]
+
+
 class Scenario(Frozen):
     """A whole scenario: where, how long, what defends, what attacks."""
 
@@ -214,6 +318,9 @@ class Scenario(Frozen):
     batteries: list[Battery] = Field(default_factory=list)
     threats: list[RouteThreat] = Field(default_factory=list)
     raids: list[Raid] = Field(default_factory=list)
+    sensors: list[Sensor] = Field(default_factory=list, description="standalone sensors")
+    network: Network | None = Field(None, description="absent: every battery fights alone")
+    events: list[Event] = Field(default_factory=list, description="degradation at scenario times")
     settings: RunConfig = Field(
         default_factory=RunConfig,
         description="run settings (tracker, sensors, command posts, end game, scoring); "
