@@ -36,6 +36,7 @@ from iads.c2.fire_channels import (
     channels_used,
 )
 from iads.c2.picture import Picture, extrapolate
+from iads.c2.shared_picture import CORRELATION_MAX_AGE_S, SharedPicture
 from iads.c2.threat_eval import evaluate, kind_manoeuvre_mps2
 from iads.channels import Bus, Channel
 from iads.config import C2Settings
@@ -66,6 +67,8 @@ from iads.scenario.equipment import InterceptorType
 
 ORDER_ID_STRIDE = 1_000_000
 """Order ids are ``battery * ORDER_ID_STRIDE + k``: unique in a run."""
+REMOTE_MAX_AGE_S = CORRELATION_MAX_AGE_S
+"""Remote reports and engagement status older than this (s) are no longer used."""
 
 
 def _col(dtype: Any = float) -> Any:
@@ -131,13 +134,26 @@ class CommandPost:
     assets: Any
     origin_alt_m: float = 0.0
     coordinate: bool = False
+    engage_on_remote: bool = False
+    links: list[Channel] = field(default_factory=list)
+    """Inboxes of the data links into this post (other units' tracks and status)."""
+    shared: SharedPicture | None = None
+    """Track-to-track fusion of remote tracks (None: the post fights on its own tracks)."""
+    destroyed: bool = False
     commitments: Commitments = field(default_factory=Commitments)
     first_seen_s: dict[int, float] = field(default_factory=dict)
     _reports: dict[int, TrackReports] = field(default_factory=dict)
+    _remote: dict[int, TrackReports] = field(default_factory=dict)
     _assessed_killed: set[int] = field(default_factory=set)
-    _others: EngagementStatus = field(default_factory=EngagementStatus)
+    _others: dict[int, EngagementStatus] = field(default_factory=dict)
     _next_order: int = 0
+    _last_link_s: float = 0.0
     ran_dry_s: float = float("nan")
+    autonomous_from_s: float = float("nan")
+    """First time the post had heard nothing over any of its links for ``REMOTE_MAX_AGE_S``
+    (NaN: never, or no links)."""
+    remote_engagements: int = 0
+    """Orders placed on a track held only by another unit (engage on remote)."""
 
     @classmethod
     def from_world(
@@ -186,7 +202,10 @@ class CommandPost:
 
     def step(self, _world: Any, t_s: float, dt_s: float) -> None:
         del dt_s
+        if self.destroyed:
+            return
         self._read_inbox(t_s)
+        self._read_links(t_s)
         self._take_back()
         self.bank = update_reloads(self.bank, t_s)
         pic = self.picture(t_s)
@@ -202,8 +221,16 @@ class CommandPost:
         self._decide(pic, t_s)
 
     def picture(self, t_s: float) -> Picture:
-        """The tracks held, extrapolated to ``t_s`` (s); tracks assessed killed left out."""
+        """The tracks held, extrapolated to ``t_s`` (s); in a network, fused with the fresh
+        remote tracks received; tracks assessed killed left out."""
         reports = TrackReports.concat(list(self._reports.values()))
+        if self.shared is not None:
+            fresh = {
+                u: r
+                for u, r in self._remote.items()
+                if len(r) and t_s - float(r.time_s.max()) <= REMOTE_MAX_AGE_S
+            }
+            reports = self.shared.build(reports, fresh, t_s)
         if self._assessed_killed and len(reports):
             reports = reports.select(
                 ~np.isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
@@ -229,8 +256,31 @@ class CommandPost:
                 c.done[rows] = True
                 c.outcome_time_s[rows] = msg.time_s
                 self._assessed_killed.update(msg.track_number[msg.kill_assessed].tolist())
-            elif isinstance(msg, EngagementStatus):
-                self._others = msg
+
+    def _read_links(self, t_s: float) -> None:
+        """Other units' tracks (by source unit) and engagement status (by unit); relay the
+        remote tracks on ``relay/<battery>``; note when the links have gone silent."""
+        got = False
+        for link in self.links:
+            for msg in link.receive(t_s):
+                got = True
+                if isinstance(msg, TrackReports):
+                    for u in np.unique(msg.source_unit):
+                        if int(u) != self.battery:
+                            self._remote[int(u)] = msg.select(msg.source_unit == u)
+                elif isinstance(msg, EngagementStatus) and len(msg):
+                    self._others[int(msg.unit[0])] = msg
+        if not self.links:
+            return
+        if got:
+            self._last_link_s = t_s
+        elif t_s - self._last_link_s > REMOTE_MAX_AGE_S and np.isnan(self.autonomous_from_s):
+            self.autonomous_from_s = t_s
+        if self._remote:
+            fresh = [
+                r for r in self._remote.values() if t_s - float(r.time_s.max()) <= REMOTE_MAX_AGE_S
+            ]
+            self.bus.publish(f"relay/{self.battery}", t_s, TrackReports.concat(fresh))
 
     def _take_back(self) -> None:
         """Rounds withdrawn before launch go back to their launcher units, which can fire
@@ -315,9 +365,12 @@ class CommandPost:
         """(T,) tracks another unit reports engaging (coordinated networks): its status
         correlated to this picture by track number, else by position within 3 sigma."""
         out = np.zeros(len(pic), bool)
-        o = self._others
-        if not self.coordinate or len(o) == 0 or len(pic) == 0:
+        if not self.coordinate or not self._others or len(pic) == 0:
             return out
+        fresh = [
+            m for m in self._others.values() if pic.t_s - float(m.time_s.max()) <= REMOTE_MAX_AGE_S
+        ]
+        o = EngagementStatus.concat(fresh)
         o = o.select(o.unit != self.battery)
         out |= np.isin(pic.track_number, o.track_number)
         if len(o):
@@ -344,6 +397,8 @@ class CommandPost:
             np.zeros(len(pic), bool),
             self._taken_by_others(pic),
         )
+        if not self.engage_on_remote:
+            ok &= ~pic.remote
         a = self.assets
         height = fo.altitude_m(pic.pos_m, self.origin_alt_m)  # above sea level, for the type
         te = self.settings.threat_evaluation
@@ -449,6 +504,7 @@ class CommandPost:
             planned_pk=pk[rows, tgt],
         )
         self.commitments.add(orders)
+        self.remote_engagements += int(np.count_nonzero(pic.remote[track]))
         self.bus.publish(f"orders/{self.battery}", t_s, orders)
 
     def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2):
@@ -494,6 +550,9 @@ class CommandPost:
             "interceptors_fired": int(np.count_nonzero(c.launched)),
             "reloads_under_way": int(np.count_nonzero(np.isfinite(self.bank.reload_done_s))),
             "magazine_empty_s": self.ran_dry_s,
+            "remote_engagements": self.remote_engagements,
+            "autonomous_from_s": self.autonomous_from_s,
+            "destroyed": int(self.destroyed),
         }
 
 

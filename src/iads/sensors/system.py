@@ -24,6 +24,7 @@ import numpy as np
 
 from iads.channels import Bus
 from iads.messages import Looks
+from iads.sensors.geometry import EARTH_RADIUS_M
 from iads.sensors.radar import RadarModel, observe
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2
 
@@ -42,6 +43,8 @@ class RadarSystem:
     false_alarms: bool = True
     bus: Bus = field(default_factory=Bus, repr=False)
     on: bool = True
+    platform: Any = None
+    """An airborne sensor's flight path (``position_at(t_s)`` -> ENU m), or None (fixed)."""
 
     @classmethod
     def from_world(
@@ -57,12 +60,26 @@ class RadarSystem:
             origin_alt_m=float(world.origin.alt_m),
             antenna_pos_m=rec.pos_m,
         )
-        return cls(int(rec.index), model, f"radar/{rec.name}", period_s, bus=bus or Bus())
+        platform = getattr(rec, "orbit", None)
+        return cls(
+            int(rec.index),
+            model,
+            f"radar/{rec.name}",
+            period_s,
+            bus=bus or Bus(),
+            platform=platform,
+        )
+
+    def move_to(self, t_s: float) -> None:
+        """Put an airborne sensor's antenna where its platform is at ``t_s`` (s)."""
+        if self.platform is not None:
+            self.model = model_at(self.model, self.platform.position_at(t_s))
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         """Observe the active threats over the arc swept during [t_s, t_s + dt_s)."""
         if not self.on:
             return
+        self.move_to(t_s)
         th = world.threats
         rows = np.flatnonzero(th.active)
         pos = th.pos_m[rows]
@@ -101,4 +118,11 @@ class RadarSystem:
         self.bus.publish(f"plots/{self.radar_index}", t_s, plots)
 
 
-__all__ = ["RadarSystem"]
+def model_at(model: RadarModel, antenna_pos_m: np.ndarray) -> RadarModel:
+    """``model`` with its antenna (and site) moved to ``antenna_pos_m`` (3,) true ENU (m)."""
+    pos = np.asarray(antenna_pos_m, dtype=float).reshape(3)
+    alt = float(np.linalg.norm(pos - model.earth_centre_m) - EARTH_RADIUS_M)
+    return replace(model, antenna_pos_m=pos, site_pos_m=pos, antenna_alt_m=alt)
+
+
+__all__ = ["RadarSystem", "model_at"]

@@ -20,6 +20,7 @@ from iads.scenario.load import launcher_type, radar_type, threat_type
 from iads.scenario.model import Scenario
 from iads.sim.engine import System
 from iads.sim.motion_system import MotionSystem
+from iads.sim.platforms import Orbit
 from iads.sim.world import (
     WAITING,
     AssetState,
@@ -134,6 +135,7 @@ def _sites(scenario: Scenario, origin: Origin):
                     site_pos_m=_site_enu([site.position], origin)[0],
                     pos_m=_site_enu([site.position], origin, rtype.antenna_height_m)[0],
                     boresight_rad=float(np.radians(site.boresight_deg)),
+                    unit=b,
                 )
             )
         for site in bat.launchers:
@@ -157,6 +159,28 @@ def _sites(scenario: Scenario, origin: Origin):
             else radars[r_idx[0]].site_pos_m
         )
         batteries.append(BatteryRecord(b, bat.name, cp, cp_pos, tuple(r_idx), tuple(l_idx)))
+    for s, sensor in enumerate(scenario.sensors):
+        rtype = radar_type(scenario, sensor)
+        orbit = Orbit.of(sensor.route, origin) if sensor.route else None
+        if orbit is not None:
+            site = antenna = orbit.position_at(0.0)
+        else:
+            site = _site_enu([sensor.position], origin)[0]
+            antenna = _site_enu([sensor.position], origin, rtype.antenna_height_m)[0]
+        radars.append(
+            RadarRecord(
+                index=len(radars),
+                name=sensor.name,
+                battery=-1,
+                type_name=sensor.type,
+                type=rtype,
+                site_pos_m=site,
+                pos_m=antenna,
+                boresight_rad=float(np.radians(sensor.boresight_deg)),
+                unit=len(batteries) + s,
+                orbit=orbit,
+            )
+        )
     return radars, launchers, batteries
 
 
@@ -193,6 +217,7 @@ def build_world(scenario: Scenario, seed: int | None = None) -> World:
         radars=radars,
         launchers=launchers,
         batteries=batteries,
+        units=[b.name for b in batteries] + [s.name for s in scenario.sensors],
     )
     plans = flight_plans(scenario, world.rng)
     world.plans = plans

@@ -27,14 +27,16 @@ from typing import Any
 import numpy as np
 
 from iads.c2.command_post import CommandPost
+from iads.c2.shared_picture import SharedPicture
 from iads.channels import Bus, Channel
 from iads.config import RunConfig
 from iads.engagement.interceptors import InterceptorSystem, store_of
 from iads.scenario.load import interceptor_type
 from iads.sensors.system import RadarSystem
+from iads.sim.degradation import Degradation, link_key
 from iads.sim.engine import ticks_per_period
 from iads.sim.scoring import Scoring
-from iads.tracking.system import tracker_system
+from iads.tracking.system import TrackerSystem, tracker_system
 
 
 def radar_step_s(scan_period_s: float, tick_s: float, max_step_s: float = 1.0) -> float:
@@ -54,17 +56,118 @@ class Defense:
     bus: Bus
     systems: list[Any] = field(default_factory=list)
     radars: list[RadarSystem] = field(default_factory=list)
+    trackers: list[TrackerSystem] = field(default_factory=list)
     command_posts: list[CommandPost] = field(default_factory=list)
     interceptors: InterceptorSystem | None = None
     scoring: Scoring | None = None
+    links: dict[str, list[Channel]] = field(default_factory=dict)
+    degradation: Degradation | None = None
 
-    def busy(self, world: Any) -> bool:
-        """True while a round is in the air or waiting on its launcher."""
-        return world.interceptors is not None and world.interceptors.busy()
+
+def _trackers(world: Any, settings: RunConfig, bus: Bus, defense: Defense, frame_s: float):
+    """One tracker per unit holding radars (batteries, then standalone sensors)."""
+    models = {r.radar_index: r.model for r in defense.radars}
+    for unit, name in enumerate(world.units):
+        idx = [r.index for r in world.radars if r.unit == unit]
+        if not idx:
+            continue
+        defense.trackers.append(
+            tracker_system(
+                unit=unit,
+                name=f"tracker/{name}",
+                models={i: models[i] for i in idx},
+                capacity=max(world.radars[i].type.max_tracks for i in idx),
+                settings=settings.tracker,
+                bus=bus,
+                period_s=frame_s,
+                platforms={i: world.radars[i].orbit for i in idx if world.radars[i].orbit},
+            )
+        )
+
+
+def _links(scenario: Any, world: Any, defense: Defense) -> None:
+    """Data links of a networked scenario: a channel per link and message kind."""
+    net = scenario.network
+    if net is None or net.mode != "networked":
+        return
+    units = world.units
+    trackers = {t.unit: t for t in defense.trackers}
+    posts = {cp.battery: cp for cp in defense.command_posts}
+    n_bat = len(world.batteries)
+    for link in net.links:
+        key = link_key(link.label)
+        su, ru = units.index(link.sender), units.index(link.receiver)
+
+        def channel(kind: str, replace: bool, link=link, key=key) -> Channel:
+            return Channel(
+                f"link/{key}/{kind}",
+                latency_s=link.latency_s,
+                period_s=link.period_s,
+                capacity=link.capacity,
+                loss_probability=link.loss_probability,
+                rng=world.rng(f"link/{key}/{kind}"),
+                replace_pending=replace,
+            )
+
+        chans = defense.links.setdefault(key, [])
+        if link.carries == "plots":
+            ch = channel("plots", replace=False)
+            for r in (r for r in world.radars if r.unit == su):
+                defense.bus.subscribe(f"plots/{r.index}", ch.send)
+                defense.bus.subscribe(f"looks/{r.index}", ch.send)
+                tr = trackers.get(ru)
+                if tr is not None:
+                    tr.models[r.index] = defense.radars[r.index].model
+                    if r.orbit is not None:
+                        tr.platforms[r.index] = r.orbit
+            if ru in trackers:
+                trackers[ru].links.append(ch)
+                # plots over the link arrive up to latency + period late: fuse with that lag
+                lag = link.latency_s + link.period_s
+                trackers[ru].lag_s = max(trackers[ru].lag_s, lag)
+            chans.append(ch)
+        elif ru in posts:
+            ch = channel("tracks", replace=True)
+            defense.bus.subscribe(f"tracks/{su}", ch.send)
+            if link.relay:
+                relay = channel("relay", replace=True)
+                defense.bus.subscribe(f"relay/{su}", relay.send)
+                posts[ru].links.append(relay)
+                chans.append(relay)
+            posts[ru].links.append(ch)
+            cp = posts[ru]
+            if cp.shared is None:
+                cp.shared = SharedPicture(cp.battery, scenario.settings.tracker.q_mps2)
+            chans.append(ch)
+        if net.coordination and su < n_bat and ru in posts:
+            st = channel("status", replace=True)
+            defense.bus.subscribe(f"status/{su}", st.send)
+            posts[ru].links.append(st)
+            chans.append(st)
+    for cp in defense.command_posts:
+        cp.coordinate = net.coordination
+        cp.engage_on_remote = net.engage_on_remote
+
+
+def _degradation(scenario: Any, world: Any, defense: Defense) -> Degradation | None:
+    if not scenario.events:
+        return None
+    outgoing: dict[str, list[str]] = {}
+    for link in scenario.network.links if scenario.network else []:
+        outgoing.setdefault(link.sender, []).append(link_key(link.label))
+    return Degradation(
+        events=list(scenario.events),
+        links=defense.links,
+        radars={world.radars[r.radar_index].name: r for r in defense.radars},
+        posts={world.batteries[cp.battery].name: cp for cp in defense.command_posts},
+        battery_radars={b.name: [world.radars[i].name for i in b.radars] for b in world.batteries},
+        outgoing=outgoing,
+    )
 
 
 def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
-    """Every radar, every battery's tracker, command post and the interceptors, wired."""
+    """Radars, a tracker per unit, a command post per battery with launchers, interceptors,
+    the network's data links and the scenario's degradation events, wired on one bus."""
     bus = Bus()
     defense = Defense(bus)
     tick = scenario.tick_s
@@ -72,26 +175,11 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
     for rec in world.radars:
         step = ticks_of(radar_step_s(rec.type.scan_period_s, tick, max_step), tick)
         defense.radars.append(RadarSystem.from_world(world, rec.index, period_s=step, bus=bus))
-    models = {r.radar_index: r.model for r in defense.radars}
-    frame_s = ticks_of(max(settings.tracker.period_s, tick), tick)
-    trackers = []
-    for bat in world.batteries:
-        idx = tuple(int(i) for i in bat.radars)
-        trackers.append(
-            tracker_system(
-                unit=int(bat.index),
-                name=f"tracker/{bat.name}",
-                models={i: models[i] for i in idx},
-                capacity=max(world.radars[i].type.max_tracks for i in idx),
-                settings=settings.tracker,
-                bus=bus,
-                period_s=frame_s,
-            )
-        )
+    _trackers(world, settings, bus, defense, ticks_of(max(settings.tracker.period_s, tick), tick))
     defense.scoring = Scoring(
         world,
         settings.scoring,
-        {int(b.index): tuple(int(i) for i in b.radars) for b in world.batteries},
+        {t.unit: tuple(t.models) for t in defense.trackers},
         {r.radar_index: r.model.scan_period_s for r in defense.radars},
     )
     defense.scoring.subscribe(bus)
@@ -111,6 +199,8 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
         defense.command_posts.append(
             CommandPost.from_world(world, b, btypes, inbox, bus, settings.c2)
         )
+    _links(scenario, world, defense)
+    defense.degradation = _degradation(scenario, world, defense)
     if defense.command_posts:
         store_of(world)
         defense.interceptors = InterceptorSystem(
@@ -125,8 +215,9 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
             mode=settings.engagement,
         )
     defense.systems = [
+        *([defense.degradation] if defense.degradation else []),
         *defense.radars,
-        *trackers,
+        *defense.trackers,
         *defense.command_posts,
         *([defense.interceptors] if defense.interceptors else []),
     ]

@@ -110,8 +110,10 @@ def sample_paths(
 
 def defense_tables(world: World, defense: Defense | None) -> dict[str, Columns]:
     """Tables the defense's recorders made: ``tracks`` (every unit's reported tracks per frame
-    with their scoring labels) and ``batteries`` (one row per battery: rounds left and fired,
-    reloads under way, when its magazine ran dry (NaN: never))."""
+    with their scoring labels), ``batteries`` (one row per battery: rounds left and fired,
+    reloads under way, when its magazine ran dry and when it fell back to autonomous
+    operation (NaN: never), orders on remote tracks), ``links`` (rows each data link carried
+    and lost) and ``degradation`` (the scenario events applied, with their times)."""
     if defense is None:
         return {}
     out: dict[str, Columns] = {}
@@ -126,6 +128,16 @@ def defense_tables(world: World, defense: Defense | None) -> dict[str, Columns]:
             vals = [posts.get(b, {}).get(k, np.nan if k.endswith("_s") else 0) for b in range(n)]
             cols[k] = np.array(vals, dtype=float if k.endswith("_s") else np.int64)
         out["batteries"] = cols
+    if defense.links:
+        rows = [(k, ch) for k, chans in defense.links.items() for ch in chans]
+        out["links"] = {
+            "link": np.array([k for k, _ in rows], dtype=object),
+            "channel": np.array([ch.name for _, ch in rows], dtype=object),
+            "rows_sent": np.array([ch.rows_sent for _, ch in rows], dtype=np.int64),
+            "rows_lost": np.array([ch.rows_lost for _, ch in rows], dtype=np.int64),
+        }
+    if defense.degradation is not None:
+        out["degradation"] = defense.degradation.table()
     return out
 
 

@@ -147,6 +147,10 @@ def engagement_table(world: World, events: Columns, scoring: Any = None) -> Colu
     launch_s = np.full(ids.shape[0], np.nan)
     if launch_col is not None:
         launch_s[known] = np.asarray(launch_col, dtype=float)[at[known]]
+    end_col = getattr(store, "outcome_time_s", None)
+    end_s = np.full(ids.shape[0], np.nan)
+    if end_col is not None:
+        end_s[known] = np.asarray(end_col, dtype=float)[at[known]]
     track = events["entity_id"][eng].copy()
     met = np.full(ids.shape[0], -1, dtype=np.int64)
     target_col = getattr(store, "target", None)
@@ -171,6 +175,7 @@ def engagement_table(world: World, events: Columns, scoring: Any = None) -> Colu
         "launcher": names("launcher", getattr(world, "launchers", None)),
         "radar": names("radar", getattr(world, "radars", None)),
         "launch_time_s": launch_s,
+        "outcome_time_s": end_s,
         "predicted_pk": events["value"][eng].copy(),
         "miss_distance_m": miss_m,
         "result": result,
@@ -216,13 +221,23 @@ def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, An
 
 
 def double_engagements(engagements: Columns) -> int:
-    """Threats engaged by more than one battery."""
+    """Threats that had rounds of two batteries in the air at once (launch to outcome; a
+    round still flying at the end counts as flying on). Sequential engagements by two
+    batteries (one shoots after the other's round missed) are not double engagements."""
     tid, bat = engagements["threat_id"], engagements["battery"]
-    seen: dict[int, set] = {}
-    for t, b in zip(tid.tolist(), bat.tolist(), strict=True):
-        if t >= 0:
-            seen.setdefault(t, set()).add(b)
-    return sum(1 for s in seen.values() if len(s) > 1)
+    t0 = engagements["launch_time_s"]
+    t1 = np.where(np.isnan(engagements["outcome_time_s"]), np.inf, engagements["outcome_time_s"])
+    count = 0
+    for t in np.unique(tid[tid >= 0]):
+        rows = np.flatnonzero(tid == t)
+        hit = False
+        for i in rows:
+            other = rows[bat[rows] != bat[i]]
+            if np.any((t0[other] < t1[i]) & (t0[i] < t1[other])):
+                hit = True
+                break
+        count += hit
+    return count
 
 
 __all__ = ["double_engagements", "engagement_table", "interceptor_costs", "threat_table", "totals"]

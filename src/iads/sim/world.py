@@ -29,6 +29,7 @@ from iads.motion.trajectory import Trajectories
 from iads.scenario.equipment import LauncherType, RadarType, ThreatType
 from iads.scenario.model import CommandPost, Scenario
 from iads.sim.engine import EventLog
+from iads.sim.platforms import Orbit
 
 if TYPE_CHECKING:
     from iads.engagement.interceptors import InterceptorStore
@@ -103,7 +104,11 @@ class AssetState:
 
 @dataclass(frozen=True)
 class RadarRecord:
-    """One radar: ``pos_m`` is the antenna phase centre (site + antenna height, ENU, m)."""
+    """One radar: ``pos_m`` is the antenna phase centre (site + antenna height, ENU, m).
+
+    ``battery``: its battery (-1 for a standalone sensor); ``unit``: the unit whose tracker
+    fuses it (``World.units``); ``orbit``: the flight path of an airborne sensor (None:
+    fixed; ``pos_m`` is then its position at t = 0)."""
 
     index: int
     name: str
@@ -113,6 +118,8 @@ class RadarRecord:
     site_pos_m: np.ndarray
     pos_m: np.ndarray
     boresight_rad: float
+    unit: int = -1
+    orbit: Orbit | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,8 @@ def stream_key(name: str) -> int:
 class World:
     """The ground truth of a run. ``t_s`` is set by the engine at the start of a tick.
 
-    ``interceptors``: the rounds ordered and flying (``iads.engagement.interceptors``; None
+    ``units``: names of the units that hold a track picture: the batteries (index = battery
+    index), then the standalone sensors. ``interceptors``: the rounds ordered and flying (``iads.engagement.interceptors``; None
     in an undefended run). ``plans`` and ``trajectories`` are the threats' flight plans and
     precomputed truth paths (row i = threat i).
     """
@@ -163,6 +171,7 @@ class World:
     radars: list[RadarRecord]
     launchers: list[LauncherRecord]
     batteries: list[BatteryRecord]
+    units: list[str] = field(default_factory=list)
     t_s: float = 0.0
     log: EventLog = field(default_factory=EventLog)
     interceptors: InterceptorStore | None = None

@@ -16,6 +16,7 @@ It never sees the truth: scoring tracks against threats is a recorder (``iads.si
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from iads.messages import UNKNOWN, Detections, Looks, TrackReports
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import in_swept_arc, range_azimuth_elevation
 from iads.sensors.radar import RadarModel
+from iads.sensors.system import model_at
 from iads.tracking.tracker import (
     Plots,
     TrackerConfig,
@@ -105,6 +107,17 @@ class TrackerSystem:
     inbox: Channel
     bus: Bus
     period_s: float = 1.0
+    links: list[Channel] = field(default_factory=list)
+    """Further inboxes: data links carrying other units' plots (measurement-level fusion)."""
+    platforms: dict[int, Any] = field(default_factory=dict)
+    """Airborne sensors' flight paths (id -> ``position_at(t_s)``): their own navigation."""
+    lag_s: float = 0.0
+    """Fixed lag (s): the frame at t fuses the plots of times up to t - lag, so that plots
+    arriving over a link with that much delay still come in time order (their reports are
+    stamped with that time; the command post extrapolates them)."""
+    late_plots: int = 0
+    """Plots that arrived after the frame of their time (dropped: no out-of-sequence update)."""
+    _buffer: list = field(default_factory=list, repr=False)
     state: TrackerState | None = None
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
 
@@ -118,9 +131,19 @@ class TrackerSystem:
         del dt_s
         if self.state is None:
             self.state = initial_state(self.config)
-        received = self.inbox.receive(t_s)
+        received = self._buffer + self.inbox.receive(t_s)
+        for link in self.links:
+            received += link.receive(t_s)
+        t_s = t_s - self.lag_s  # the frame's time: everything up to it has arrived
         det = Detections.concat([m for m in received if isinstance(m, Detections)])
         looks = Looks.concat([m for m in received if isinstance(m, Looks)])
+        later_d, later_l = det.time_s > t_s + 1e-9, looks.time_s > t_s + 1e-9
+        self._buffer = [det.select(later_d), looks.select(later_l)] if self.lag_s > 0 else []
+        det, looks = det.select(~later_d), looks.select(~later_l)
+        if self.state.t_s is not None and len(det):
+            late = det.time_s < self.state.t_s - 1e-9
+            self.late_plots += int(late.sum())
+            det = det.select(~late)
         n_before_ids = self.state.table.track_id.copy()
         hit_ids: list[np.ndarray] = []
         if len(det):
@@ -130,6 +153,8 @@ class TrackerSystem:
             ends = np.r_[starts[1:], len(det)]
             antenna = {sid: m.antenna_pos_m for sid, m in self.models.items()}
             for s, e in zip(starts, ends, strict=True):
+                for sid, orbit in self.platforms.items():
+                    antenna[sid] = orbit.position_at(float(times[s]))
                 plots = _plots(det.select(slice(s, e)), antenna)
                 self.state, hit = tracker_update(self.config, self.state, float(times[s]), plots)
                 hit_ids.append(self.state.table.track_id[hit])
@@ -140,7 +165,15 @@ class TrackerSystem:
             else np.zeros(len(table), dtype=bool)
         )
         existed = np.isin(table.track_id, n_before_ids)
-        looked = looked_at(self.models, looks, table.x[:, :3]) | hit
+        models = self.models
+        if self.platforms:  # where the airborne sensors are now
+            models = {
+                sid: model_at(m, self.platforms[sid].position_at(t_s))
+                if sid in self.platforms
+                else m
+                for sid, m in models.items()
+            }
+        looked = looked_at(models, looks, table.x[:, :3]) | hit
         self.state = tracker_manage(self.config, self.state, t_s, hit, existed & looked)
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
@@ -176,9 +209,11 @@ def tracker_system(
     settings: TrackerSettings,
     bus: Bus,
     period_s: float,
+    platforms: dict[int, Any] | None = None,
 ) -> TrackerSystem:
     """A unit's tracker fusing the radars ``models`` (id -> model): an inbox subscribed to
-    their plots and looks (no latency: they are wired to the unit's track processor)."""
+    their plots and looks (no latency: they are wired to the unit's track processor);
+    ``platforms`` the flight paths of its airborne radars."""
     inbox = Channel(f"{name}/inbox", replace_pending=False)
     for sid in models:
         bus.subscribe(f"plots/{sid}", inbox.send)
@@ -193,6 +228,7 @@ def tracker_system(
         inbox=inbox,
         bus=bus,
         period_s=period_s,
+        platforms=dict(platforms or {}),
     )
 
 
