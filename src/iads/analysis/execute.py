@@ -104,7 +104,7 @@ def dask_cluster(tasks: Sequence[Any], fn: Callable[[Any], Any], address: str) -
     except ImportError:
         raise InputError("needs Dask: pip install 'iads[dist]'", field="--scheduler") from None
     try:
-        client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False)
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(
             f"cannot reach a Dask scheduler at {address} ({type(exc).__name__})",

@@ -224,7 +224,7 @@ def render_study(console: Any, study: dict[str, Any]) -> None:
     table = Table(title=escape(title + f"; estimate [{level}]"), title_justify="left")
     paths = [p for p, _ in meta["vary"]]
     for p in paths:
-        table.add_column(escape(p), justify="right")
+        table.add_column(escape(p), justify="right", overflow="fold")
     table.add_column("n", justify="right")
     for _, head in metrics:
         table.add_column(head, justify="right")
