@@ -84,6 +84,16 @@ def test_run_json(tmp_path):
     assert doc["run"]["seed"] == 7 and doc["summary"]["threats"] == 3
     res = CliRunner().invoke(app, ["results", str(out), "--json"])
     assert json.loads(res.stdout)["summary"] == doc["summary"]
+    con = duckdb.connect(str(out / "results.duckdb"), read_only=True)
+    try:  # a run's missing numbers are NULL in its store too, never NaN
+        nan, null, reached = con.execute(
+            "SELECT count(*) FILTER (WHERE isnan(arrival_time_s)), "
+            "count(*) FILTER (WHERE arrival_time_s IS NULL), count(*) FILTER (WHERE reached) "
+            "FROM threats"
+        ).fetchone()
+    finally:
+        con.close()
+    assert nan == 0 and null == 3 - reached
 
 
 def test_bad_sweeps_are_one_line_exit_2_and_leave_nothing(tmp_path):

@@ -17,6 +17,7 @@ workers without waiting for their replications.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -26,6 +27,15 @@ MAX_POOL_RESTARTS = 3
 """Local pools broken in a row, with no replication finished in between, before a study stops."""
 PRELOAD = ["iads.analysis.replicate", "iads.sim.run"]
 """Modules the forkserver imports once, so each worker starts without paying for the imports."""
+WORKER_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMBA_NUM_THREADS": "1",
+}
+"""One thread per local worker for BLAS and numba (a replication is single-threaded work; K
+workers with K threads each would oversubscribe the cores). Dask's nanny does the same. Set
+unless the user set them."""
 DASK_CONNECT_TIMEOUT_S = 10.0
 """How long ``--scheduler`` may take to answer before the study gives up (s)."""
 
@@ -57,6 +67,8 @@ def process_pool(tasks: Sequence[Any], fn: Callable[[Any], Any], workers: int) -
 
     from iads.analysis.replicate import ignore_sigint
 
+    for key, value in WORKER_ENV.items():  # inherited by the forkserver when it starts
+        os.environ.setdefault(key, value)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     pending = dict(enumerate(tasks))

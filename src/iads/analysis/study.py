@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,6 +180,25 @@ def _remove_store(out: Path, created_dir: bool) -> None:
             pass
 
 
+@contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back while the store is written: DuckDB would turn it into its own
+    error mid-transaction; held back, it arrives as KeyboardInterrupt once the write is done."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def write_summary(writer: Any) -> None:
     """Compute the summary from the stored replications and replace the ``summary`` table."""
     from iads.analysis.summary import summarize
@@ -251,15 +271,18 @@ def run_study(
             results = execute(tasks, replicate, workers=workers, scheduler=scheduler)
             try:
                 for rows in results:
-                    if writer.append(rows):
+                    with deferred_interrupt():
+                        stored = writer.append(rows)
+                    if stored:
                         count += 1
                         ran += 1
                     if progress:
                         progress(count, total)
             finally:
                 results.close()
-            write_summary(writer)
-            writer.checkpoint()
+            with deferred_interrupt():
+                write_summary(writer)
+                writer.checkpoint()
         except BaseException as exc:
             if fresh and ran == 0 and not isinstance(exc, KeyboardInterrupt):
                 writer.close()

@@ -12,6 +12,8 @@ Tables (every row carries ``run_id``):
 - ``tracks``: time_s, track_id, x_m ... vz_mps (``world.tables["tracks"]``; empty when no
   tracker left one);
 - ``summary``: key, value (number or NULL), text;
+
+Missing numbers (NaN in the run's arrays: never detected, no kill to divide by) are SQL NULL.
 - any further table a system left in ``world.tables``.
 
 The file is written under a temporary name in the same directory and moved into place with
@@ -78,6 +80,8 @@ def _arrow(columns: dict[str, Any], rid: str) -> pa.Table:
         arr = np.asarray(col)
         if arr.dtype == object or arr.dtype.kind in "US":
             arrays[name] = pa.array([str(x) for x in arr], pa.string())
+        elif arr.dtype.kind == "f":
+            arrays[name] = pa.array(arr, mask=np.isnan(arr))  # missing is NULL, not NaN
         else:
             arrays[name] = pa.array(arr)
     return pa.table(arrays)
