@@ -5,3 +5,14 @@ Defensive analysis and education from open, published figures only. SI units ins
 """
 
 __version__ = "0.1.0"
+
+
+def read_results(path):
+    """Every table of a study or run directory as pandas DataFrames (see
+    ``iads.analysis.read.read_results``; needs the ``analysis`` extra)."""
+    from iads.analysis.read import read_results as _read
+
+    return _read(path)
+
+
+__all__ = ["__version__", "read_results"]

@@ -1,6 +1,7 @@
 """``iads results DIR``: show a stored run's summary again; ``--parquet OUT`` exports its tables.
+A study directory (``iads mc``/``iads sweep``) shows the study summary. ``--json`` prints JSON.
 
-``render_summary`` is shared with ``iads run``.
+``render_summary`` and ``run_json`` are shared with ``iads run``.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def render_summary(
         ("interceptors_per_kill", "interceptors per kill"),
         ("interceptor_cost_usd", "interceptor cost (USD)"),
         ("threat_cost_killed_usd", "cost of threats killed (USD)"),
-        ("cost_exchange_ratio", "cost exchange (interceptors / threats killed)"),
+        ("cost_exchange_ratio", "cost exchange (interceptor USD / killed-threat USD)"),
         ("last_arrival_s", "last arrival (s)"),
         ("end_time_s", "simulated time (s)"),
     ]
@@ -136,22 +137,50 @@ def check_rows(rows: int) -> int:
     return rows
 
 
+def run_json(stored: dict[str, Any], path: Path) -> str:
+    """A stored run's identity and totals as JSON (NaN as null)."""
+    import json
+
+    def clean(v: Any) -> Any:
+        v = v.item() if hasattr(v, "item") else v
+        return None if isinstance(v, float) and not math.isfinite(v) else v
+
+    doc = {
+        "run": {k: clean(v) for k, v in stored["run"].items()},
+        "summary": {k: clean(v) for k, v in stored["totals"].items()},
+        "results": str(path),
+    }
+    return json.dumps(doc, indent=2, allow_nan=False)
+
+
 def results(
-    run_dir: Path = typer.Argument(..., help="A run directory made by `iads run --out DIR`."),
+    run_dir: Path = typer.Argument(
+        ..., help="A run directory (`iads run --out DIR`) or a study directory (`iads mc`)."
+    ),
     parquet: Path = typer.Option(
         None, "--parquet", help="Also export every table to OUTDIR/<table>.parquet."
     ),
     rows: int = typer.Option(MAX_ROWS, help="Per-threat rows to show (>= 0)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
-    """Show the summary of a stored run again, and optionally export its tables to Parquet."""
+    """Show the summary of a stored run or study again; optionally export a run to Parquet."""
 
-    from iads.io.store import check_parquet_dir, export_parquet, read_summary
+    from iads.io.store import check_parquet_dir, export_parquet, read_summary, results_path
+    from iads.io.study_store import is_study
 
     check_rows(rows)
+    if is_study(run_dir) and parquet is None:
+        from iads.commands._study import show_study
+
+        show_study(run_dir, as_json)
+        return
     if parquet is not None:
         check_parquet_dir(parquet)
     stored = read_summary(run_dir)
-    render_summary(report_console(), stored["run"], stored["totals"], stored["threats"], rows)
+    if as_json:
+        typer.echo(run_json(stored, results_path(run_dir)))
+    else:
+        render_summary(report_console(), stored["run"], stored["totals"], stored["threats"], rows)
     if parquet is not None:
         files = export_parquet(run_dir, parquet)
         typer.echo(f"wrote {len(files)} Parquet files to {parquet}")

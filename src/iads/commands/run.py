@@ -23,12 +23,13 @@ def run(
         help="Interceptor model: 'full' point-mass fly-out, or 'fast' time-of-flight tables.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Run a scenario once; write DIR/results.duckdb atomically and print a summary."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from iads.commands.results import check_rows, render_summary, report_console
+    from iads.commands.results import check_rows, render_summary, report_console, run_json
     from iads.errors import InputError
     from iads.io.store import read_summary, write_results
     from iads.scenario import load_scenario
@@ -51,7 +52,7 @@ def run(
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=quiet or not err.is_terminal,
+        disable=quiet or as_json or not err.is_terminal,
     ) as bar:
         task = bar.add_task(sc.name, total=sc.duration_s)
         result = run_scenario(
@@ -62,6 +63,9 @@ def run(
             engagement=engagement,
         )
     path = write_results(result, out_dir)
+    if as_json:
+        typer.echo(run_json(read_summary(out_dir), path))
+        return
     if quiet:
         return
     stored = read_summary(out_dir)

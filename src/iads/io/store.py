@@ -15,6 +15,8 @@ Tables (every row carries ``run_id``):
 - ``summary``: key, value (number or NULL), text;
 - any further table in ``RunResult.tables``.
 
+Missing numbers (NaN in the run's arrays: never detected, no kill to divide by) are SQL NULL.
+
 The file is written under a temporary name in the same directory and moved into place with
 ``os.replace``; if anything fails, the temporary file (and the directory, if this call created
 it) is removed, so a reader sees either the whole store or none.
@@ -79,6 +81,8 @@ def _arrow(columns: dict[str, Any], rid: str) -> pa.Table:
         arr = np.asarray(col)
         if arr.dtype == object or arr.dtype.kind in "US":
             arrays[name] = pa.array([str(x) for x in arr], pa.string())
+        elif arr.dtype.kind == "f":
+            arrays[name] = pa.array(arr, mask=np.isnan(arr))  # missing is NULL, not NaN
         else:
             arrays[name] = pa.array(arr)
     return pa.table(arrays)

@@ -1,0 +1,164 @@
+"""Monte Carlo throughput: replications per minute of the reference example (a benchmark, not
+a test), with 1 and 2 local workers in both fidelities, and the fixed start-up cost.
+
+For each fidelity (``full``, ``fast``) and worker count (1, 2) it runs one study of ``--runs``
+replications through ``iads.analysis.study.run_study`` (the code ``iads mc`` runs: seeds,
+workers, the DuckDB store, the summary) and prints, side by side:
+
+- whole study: replications per minute of wall time, pool start-up and store writes included;
+- kernel: 60 / median replication wall time (``replications.wall_time_s``), per core;
+- the 2-worker speed-up over 1 worker (whole-study figures).
+
+Start-up, in a fresh process each (median of ``--repeats``): ``import iads.sim.run`` and the
+first run's extra cost over the fastest of two later runs of the same replication (fly-out
+tables, caches), with the fly-out table cache warm and empty (a new machine).
+
+Targets (issue 10): fast >= 120 replications per minute per core; full < 5 s a replication;
+2 workers >= 1.8x one. ``--quick`` uses a shortened reference example (threats launched
+within 60 s from 60 km (missiles) and 15 km (drones, no turn point), 420 s simulated) so the
+whole benchmark takes a few minutes; its figures are for that scenario, not the reference.
+
+    python benchmarks/montecarlo.py [--quick] [--runs 4] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+REFERENCE = ROOT / "examples" / "coastal_city.yaml"
+QUICK_CHANGES = [
+    ("raids[name=CM].axis.distance_m", 60_000),
+    ("raids[name=CM].launch_window_s", [0, 60]),
+    ("raids[name=UAV].axis.distance_m", 15_000),
+    ("raids[name=UAV].launch_window_s", [0, 60]),
+    ("raids[name=UAV].ingress", []),
+    ("duration_s", 420),
+]
+TARGET_FAST_PER_CORE = 120.0
+TARGET_FULL_S = 5.0
+TARGET_SPEEDUP = 1.8
+
+_STARTUP = """
+import json, sys, time
+t0 = time.perf_counter()
+import iads.sim.run
+from iads.analysis.paths import apply_values
+from iads.scenario import load_scenario
+t1 = time.perf_counter()
+sc = load_scenario(sys.argv[1])
+changes = json.loads(sys.argv[2])
+sc = apply_values(sc, [tuple(c) for c in changes]) if changes else sc
+times = []
+for _ in range(3):
+    t = time.perf_counter()
+    iads.sim.run.run_scenario(sc, seed=1, engagement=sys.argv[3])
+    times.append(time.perf_counter() - t)
+later = sorted(times[1:])[0]
+print(json.dumps({"import_s": t1 - t0, "first_s": times[0], "later_s": later}))
+"""
+STARTUP_CHANGES = [*QUICK_CHANGES[:-1], ("duration_s", 60)]
+"""Start-up is measured on a 60 s cut of the shortened example (the overhead does not depend on
+the scenario's length; the runs after the first must be short to see it)."""
+
+
+def scenario(quick: bool):
+    from iads.analysis.paths import apply_values
+    from iads.scenario import load_scenario
+
+    sc = load_scenario(REFERENCE)
+    return apply_values(sc, QUICK_CHANGES) if quick else sc
+
+
+def startup(fidelity: str, repeats: int, cold: bool) -> dict[str, float]:
+    """Medians over fresh processes: import time, and the first run's time over the fastest
+    later run of the same replication (tables, caches). ``cold``: an empty fly-out table cache
+    (``IADS_CACHE_DIR``), as on a new machine."""
+    rows = []
+    changes = json.dumps(STARTUP_CHANGES)
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, IADS_CACHE_DIR=cache) if cold else None
+            out = subprocess.run(
+                [sys.executable, "-c", _STARTUP, str(REFERENCE), changes, fidelity],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+        rows.append(json.loads(out.stdout))
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    med["first_extra_s"] = med["first_s"] - med["later_s"]
+    return med
+
+
+def study(sc, fidelity: str, workers: int, runs: int) -> tuple[float, float]:
+    """(whole-study replications per minute, median replication wall time in s)."""
+    import duckdb
+
+    from iads.analysis.study import mc_spec, run_study
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        run_study(mc_spec(sc, runs, seed=1, fidelity=fidelity), Path(tmp) / "s", workers=workers)
+        wall = time.perf_counter() - t
+        con = duckdb.connect(str(Path(tmp) / "s" / "study.duckdb"), read_only=True)
+        try:
+            per = [r[0] for r in con.execute("SELECT wall_time_s FROM replications").fetchall()]
+        finally:
+            con.close()
+    return runs / wall * 60.0, statistics.median(per)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="the shortened reference example")
+    ap.add_argument("--runs", type=int, default=4, help="replications per study")
+    ap.add_argument("--repeats", type=int, default=3, help="fresh processes for start-up")
+    args = ap.parse_args()
+    sc = scenario(args.quick)
+    what = "shortened reference example (--quick)" if args.quick else "reference example"
+    print(f"scenario: {sc.name}, {what}; {args.runs} replications per study")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"machine: {cpus} CPUs; load average at start {os.getloadavg()[0]:.2f} (1 min)")
+    print()
+    print(f"start-up, fresh process, median of {args.repeats} (60 s cut of the quick scenario):")
+    for fidelity, cold in (("full", False), ("fast", False), ("fast", True)):
+        s = startup(fidelity, args.repeats, cold)
+        cache = "empty fly-out cache" if cold else "warm fly-out cache"
+        print(
+            f"  {fidelity:4s}, {cache}: import iads {s['import_s']:.2f} s; first run "
+            f"{s['first_s']:.2f} s, later {s['later_s']:.2f} s: first-run overhead "
+            f"{s['first_extra_s']:.2f} s; fixed start-up {s['import_s'] + s['first_extra_s']:.2f} s"
+        )
+    print()
+    head = f"{'fidelity':8s} {'workers':>7s} {'study rep/min':>14s} {'median rep s':>13s}"
+    print(head + f" {'kernel rep/min/core':>20s} {'speed-up':>9s}")
+    for fidelity in ("full", "fast"):
+        base = None
+        for workers in (1, 2):
+            rate, med = study(sc, fidelity, workers, args.runs)
+            base = base or rate
+            print(
+                f"{fidelity:8s} {workers:7d} {rate:14.2f} {med:13.2f} {60.0 / med:20.2f} "
+                f"{rate / base:8.2f}x"
+            )
+    print(f"load average at the end {os.getloadavg()[0]:.2f} (1 min): figures are only as")
+    print("good as the machine is quiet; a busy machine cuts the 2-worker speed-up most")
+    print()
+    print(
+        f"targets: fast >= {TARGET_FAST_PER_CORE:.0f} rep/min/core; full < {TARGET_FULL_S:.0f} s "
+        f"a replication; 2 workers >= {TARGET_SPEEDUP}x one"
+    )
+
+
+if __name__ == "__main__":
+    main()

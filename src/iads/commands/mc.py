@@ -1,0 +1,72 @@
+"""``iads mc SCENARIO --runs N``: a Monte Carlo study, stored in DIR/study.duckdb."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+SCHEDULER_HELP = "Dask scheduler address (tcp://HOST:PORT): run on that cluster instead."
+FIDELITY_HELP = "Model fidelity: 'full', or 'fast' (time-of-flight interceptor tables)."
+
+
+def common_checks(scenario: Path, out: Path | None, default: str) -> tuple[object, Path]:
+    """Load the scenario and pick the output directory (shared with ``iads sweep``)."""
+    from iads.errors import InputError
+    from iads.scenario import load_scenario
+
+    if not scenario.is_file():
+        raise InputError("file not found", file=str(scenario))
+    sc = load_scenario(scenario)
+    out_dir = out if out is not None else Path("runs") / f"{scenario.stem}-{default}"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("--out must be a directory, not a file", file=str(out_dir))
+    return sc, out_dir
+
+
+def finish(out_dir: Path, as_json: bool, quiet: bool) -> None:
+    """Print the stored study's summary (table or JSON)."""
+    from iads.commands._study import show_study
+
+    if as_json:
+        show_study(out_dir, True)
+    elif not quiet:
+        show_study(out_dir, False)
+
+
+def mc(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    runs: int = typer.Option(..., "--runs", min=1, help="Replications."),
+    seed: int = typer.Option(None, "--seed", min=0, help="Study seed (default: the scenario's)."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
+    ),
+    scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    fidelity: str = typer.Option("full", "--fidelity", help=FIDELITY_HELP),
+    out: Path = typer.Option(None, "--out", help="Study directory (default: runs/<stem>-mc)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the study stored in --out."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
+) -> None:
+    """Run N replications (seeds spawned from the study seed) and summarise them with
+    confidence intervals; each finished replication is stored at once."""
+    from iads.analysis.study import mc_spec
+    from iads.commands._study import default_workers, run_with_progress
+
+    sc, out_dir = common_checks(scenario, out, "mc")
+    spec = mc_spec(sc, runs, seed, fidelity)
+    run_with_progress(
+        spec,
+        out_dir,
+        workers=workers or default_workers(),
+        scheduler=scheduler,
+        resume=resume,
+        quiet=quiet or as_json,
+        command="mc",
+    )
+    finish(out_dir, as_json, quiet)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``iads mc`` to ``app``."""
+    app.command()(mc)

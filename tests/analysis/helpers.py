@@ -1,0 +1,60 @@
+"""Replication functions for fault tests (importable by worker processes) and store readers."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import duckdb
+
+from iads.analysis.replicate import Task, run_replication
+
+TINY = Path(__file__).parent / "tiny.yaml"
+NOT_DETERMINISTIC = ("wall_time_s", "created_utc")
+"""Columns that record when and how fast, not what: left out of determinism comparisons."""
+
+
+def kill_once(task: Task, marker: str, rep: int = 1) -> dict:
+    """Run ``task``, except that the first process to reach replication ``rep`` kills itself
+    (SIGKILL, as the OOM killer would) before finishing it."""
+    if task.rep == rep:
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pass
+        else:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            os.kill(os.getpid(), signal.SIGKILL)
+    return run_replication(task)
+
+
+def store_tables(study_dir: Path) -> dict[str, list[tuple]]:
+    """Every table of a study store, rows sorted by all columns, non-deterministic columns
+    dropped."""
+    con = duckdb.connect(str(Path(study_dir) / "study.duckdb"), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        out = {}
+        for name in names:
+            cols = [
+                r[0]
+                for r in con.execute(f'DESCRIBE "{name}"').fetchall()
+                if r[0] not in NOT_DETERMINISTIC
+            ]
+            sel = ", ".join(f'"{c}"' for c in cols)
+            out[name] = [tuple(cols)] + con.execute(
+                f'SELECT {sel} FROM "{name}" ORDER BY ALL'
+            ).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def assert_same_study(a: Path, b: Path) -> None:
+    """Every table of two study stores equal, row for row (NaN never appears: NULLs compare)."""
+    ta, tb = store_tables(a), store_tables(b)
+    assert sorted(ta) == sorted(tb)
+    for name in ta:
+        assert ta[name] == tb[name], f"table {name} differs"

@@ -1,0 +1,109 @@
+"""Studies: reproducible replications, identical results whatever the workers, faults survived."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import duckdb
+import pytest
+
+from iads.analysis.replicate import run_kwargs
+from iads.analysis.seeds import replication_seed
+from iads.analysis.study import mc_spec, run_study, sweep_spec
+from iads.errors import InputError
+from iads.io.study_store import StudyLock
+from iads.sim.run import run_scenario
+from tests.analysis.conftest import RUNS
+from tests.analysis.helpers import assert_same_study, kill_once, store_tables
+
+
+def test_a_replication_is_the_run_of_its_seed(tiny, baseline):
+    # Replication 2 of the study is exactly `iads run --seed <its seed>` (same scenario).
+    seed = replication_seed(tiny.seed, 2)
+    run = run_scenario(tiny, seed=seed, **run_kwargs("fast"))
+    con = duckdb.connect(str(baseline / "study.duckdb"), read_only=True)
+    try:
+        stored_seed, kills, leakers, spent = con.execute(
+            "SELECT seed, kills, leakers, interceptors_spent FROM replications WHERE rep = 2"
+        ).fetchone()
+        outcomes = [
+            r[0]
+            for r in con.execute(
+                "SELECT outcome FROM threats WHERE rep = 2 ORDER BY threat_id"
+            ).fetchall()
+        ]
+        n_eng = con.execute("SELECT count(*) FROM engagements WHERE rep = 2").fetchone()[0]
+    finally:
+        con.close()
+    assert stored_seed == seed
+    assert (kills, leakers, spent) == (
+        run.summary["kills"],
+        run.summary["leakers"],
+        run.summary["interceptors_spent"],
+    )
+    assert outcomes == list(run.threats["outcome"])
+    assert n_eng == len(run.engagements["time_s"])
+
+
+def test_two_workers_give_the_same_study_as_one(tiny, baseline, tmp_path):
+    out = tmp_path / "two"
+    outcome = run_study(mc_spec(tiny, RUNS, fidelity="fast"), out, workers=2)
+    assert (outcome.done, outcome.total, outcome.ran) == (RUNS, RUNS, RUNS)
+    assert_same_study(baseline, out)
+
+
+def test_a_killed_worker_loses_and_duplicates_nothing(tiny, baseline, tmp_path):
+    marker = tmp_path / "killed"
+    out = tmp_path / "study"
+    fn = partial(kill_once, marker=str(marker), rep=1)
+    outcome = run_study(mc_spec(tiny, RUNS, fidelity="fast"), out, workers=2, replicate=fn)
+    assert marker.is_file(), "the fault was not injected"
+    assert outcome.done == RUNS
+    tables = store_tables(out)
+    keys = [r[:2] for r in tables["replications"][1:]]
+    assert sorted(keys) == [(0, r) for r in range(RUNS)]  # each once
+    assert_same_study(baseline, out)
+
+
+def test_resume_runs_only_what_is_missing(tiny, baseline, tmp_path):
+    out = tmp_path / "study"
+    first = run_study(mc_spec(tiny, 2, fidelity="fast"), out, workers=1)
+    assert first.done == 2
+    with pytest.raises(InputError, match="holds a study already"):
+        run_study(mc_spec(tiny, RUNS, fidelity="fast"), out)
+    with pytest.raises(InputError, match="another seed"):
+        run_study(mc_spec(tiny, RUNS, seed=99, fidelity="fast"), out, resume=True)
+    more = run_study(mc_spec(tiny, RUNS, fidelity="fast"), out, resume=True)
+    assert (more.done, more.ran) == (RUNS, RUNS - 2)
+    assert_same_study(baseline, out)
+
+
+def test_two_studies_never_write_one_store(tiny, tmp_path):
+    with StudyLock(tmp_path / "s"):
+        with pytest.raises(InputError, match="another study is writing this store"):
+            run_study(mc_spec(tiny, 1, fidelity="fast"), tmp_path / "s")
+
+
+def test_a_failed_start_leaves_no_store(tiny, tmp_path):
+    out = tmp_path / "none"
+    with pytest.raises(InputError, match="no study here"):
+        run_study(mc_spec(tiny, 1, fidelity="fast"), out, resume=True)
+    assert not out.exists()
+
+
+def test_sweep_points_share_seeds_and_store_their_values(tiny, tmp_path):
+    spec = sweep_spec(tiny, ["raids[name=CM].count=1,3"], runs=2, fidelity="fast")
+    run_study(spec, tmp_path / "sw", workers=1)
+    t = store_tables(tmp_path / "sw")
+    head = t["points"][0]
+    assert "raids[name=CM].count" in head
+    assert sorted(r[head.index("raids[name=CM].count")] for r in t["points"][1:]) == [1, 3]
+    reps = t["replications"]
+    col = {c: i for i, c in enumerate(reps[0])}
+    seeds = {(r[col["point"]], r[col["rep"]]): r[col["seed"]] for r in reps[1:]}
+    assert seeds[(0, 0)] == seeds[(1, 0)] == replication_seed(tiny.seed, 0)
+    assert {r[col["threats"]] for r in reps[1:] if r[col["point"]] == 1} == {3}
+    summary = t["summary"]
+    scol = {c: i for i, c in enumerate(summary[0])}
+    leak = [r for r in summary[1:] if r[scol["metric"]] == "leak_rate"]
+    assert sorted(r[scol["n"]] for r in leak) == [2, 6]  # trials = threats over the replications
