@@ -24,6 +24,7 @@ from iads.scenario.model import Scenario
 from iads.sim.build import build_systems, build_world
 from iads.sim.defense import defense_systems
 from iads.sim.engine import Engine
+from iads.sim.recorder import InterceptorPathRecorder
 from iads.sim.summary import Columns, engagement_table, threat_table, totals
 from iads.sim.world import KILLED, World
 
@@ -53,12 +54,18 @@ class RunResult:
     engagements: Columns
     summary: dict[str, Any]
     tables: dict[str, Columns] = field(default_factory=dict)
+    scenario_json: str = ""
+    """The scenario as run (canonical JSON, resolved catalog included), for reports."""
+
+
+def scenario_json(scenario: Scenario) -> str:
+    """The scenario's canonical JSON (sorted keys, resolved catalog included)."""
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON (sorted keys, resolved catalog included)."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the scenario's canonical JSON (``scenario_json``)."""
+    return hashlib.sha256(scenario_json(scenario).encode("utf-8")).hexdigest()
 
 
 def sample_paths(
@@ -130,6 +137,8 @@ def run_scenario(
     else:
         factories = [partial(defense_systems, engagement=engagement)]
     systems = build_systems(scenario, world, factories)
+    recorder = InterceptorPathRecorder(PATH_SAMPLE_S)
+    systems.insert(0, recorder)  # first: it sees the world at t, before anything acts
     engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
     end_time_s = engine.run(world, progress)
     events = world.log.columns()
@@ -141,9 +150,13 @@ def run_scenario(
     summary["end_time_s"] = end_time_s
     summary["defended"] = defended
     summary["engagement_mode"] = engagement if defended else "none"
+    tables = dict(world.tables)
+    if defended:
+        tables.setdefault("interceptor_paths", recorder.table(events))
+    text = scenario_json(scenario)
     return RunResult(
         scenario_name=scenario.name,
-        scenario_hash=scenario_hash(scenario),
+        scenario_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         seed=seed,
         version=__version__,
         wall_time_s=time.perf_counter() - start,
@@ -153,8 +166,16 @@ def run_scenario(
         paths=paths,
         engagements=engagements,
         summary=summary,
-        tables=dict(world.tables),
+        tables=tables,
+        scenario_json=text,
     )
 
 
-__all__ = ["PATH_SAMPLE_S", "RunResult", "run_scenario", "sample_paths", "scenario_hash"]
+__all__ = [
+    "PATH_SAMPLE_S",
+    "RunResult",
+    "run_scenario",
+    "sample_paths",
+    "scenario_hash",
+    "scenario_json",
+]
