@@ -3,7 +3,7 @@
 Tables (every row carries ``run_id``):
 
 - ``runs``: run_id, scenario_name, scenario_hash, seed, iads_version, wall_time_s, end_time_s,
-  created_utc;
+  defended, engagement_mode, created_utc, scenario_json (the scenario as run, for reports);
 - ``events``: time_s, kind, entity_id, other_id, x_m, y_m, z_m, value (ENU, m);
 - ``threats``: one row per threat (outcome, arrival time, interceptors spent ...);
 - ``paths``: threat_id, time_s, x_m, y_m, z_m, lat_deg, lon_deg, alt_m;
@@ -12,6 +12,8 @@ Tables (every row carries ``run_id``):
 - ``tracks``: time_s, battery, track_id, x_m ... vz_mps, position_std_m, truth_id (every unit's
   reported tracks per frame, labelled by the scoring recorder; empty when no tracker ran);
 - ``batteries``: one row per battery: rounds left and fired, reloads, magazine empty time;
+- ``interceptor_paths``: interceptor_id, threat_id (here: the track number fired at), time_s,
+  x_m, y_m, z_m (launch point, every ``PATH_SAMPLE_S`` in flight, end point; defended runs);
 - ``summary``: key, value (number or NULL), text;
 - any further table in ``RunResult.tables``.
 
@@ -117,6 +119,7 @@ def result_tables(result: RunResult) -> dict[str, dict[str, Any]]:
         "defended": np.array([bool(result.summary.get("defended", True))]),
         "engagement_mode": np.array([_mode(result)], dtype=object),
         "created_utc": np.array([datetime.now(UTC).isoformat(timespec="seconds")], dtype=object),
+        "scenario_json": np.array([getattr(result, "scenario_json", "")], dtype=object),
     }
     tracks = result.tables.get("tracks") or {
         c: np.empty(0, dtype=np.int64 if c == "track_id" else float) for c in TRACK_COLUMNS

@@ -62,6 +62,8 @@ class Defense:
     scoring: Scoring | None = None
     links: dict[str, list[Channel]] = field(default_factory=dict)
     degradation: Degradation | None = None
+    path_recorder: Any = None
+    """Records interceptor paths for the results (``iads.sim.recorder``), set by the run."""
 
 
 def _trackers(world: Any, settings: RunConfig, bus: Bus, defense: Defense, frame_s: float):

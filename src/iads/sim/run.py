@@ -24,6 +24,7 @@ from iads.scenario.model import Scenario
 from iads.sim.build import build_systems, build_world
 from iads.sim.defense import Defense, build_defense
 from iads.sim.engine import Engine
+from iads.sim.recorder import InterceptorPathRecorder
 from iads.sim.summary import Columns, engagement_table, threat_table, totals
 from iads.sim.world import KILLED, World
 
@@ -53,12 +54,18 @@ class RunResult:
     engagements: Columns
     summary: dict[str, Any]
     tables: dict[str, Columns] = field(default_factory=dict)
+    scenario_json: str = ""
+    """The scenario as run (canonical JSON, resolved catalog included), for reports."""
+
+
+def scenario_json(scenario: Scenario) -> str:
+    """The scenario's canonical JSON (sorted keys, resolved catalog included)."""
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON (sorted keys, resolved catalog included)."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the scenario's canonical JSON (``scenario_json``)."""
+    return hashlib.sha256(scenario_json(scenario).encode("utf-8")).hexdigest()
 
 
 def sample_paths(
@@ -176,6 +183,9 @@ def simulate(
     world = build_world(scenario, seed)
     defense = build_defense(scenario, world, settings) if defended else None
     systems = build_systems(world, defense.systems if defense else ())
+    if defense is not None:  # first: it sees the world at t, before anything acts
+        defense.path_recorder = InterceptorPathRecorder(PATH_SAMPLE_S)
+        systems.insert(0, defense.path_recorder)
     engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
     return Simulation(world, defense, engine.run(world, progress))
 
@@ -210,9 +220,13 @@ def run_scenario(
     summary["end_time_s"] = end_time_s
     summary["defended"] = defended
     summary["engagement_mode"] = scenario.settings.engagement if defended else "none"
+    tables = defense_tables(world, defense)
+    if defense is not None and defense.path_recorder is not None:
+        tables.setdefault("interceptor_paths", defense.path_recorder.table(events))
+    text = scenario_json(scenario)
     return RunResult(
         scenario_name=scenario.name,
-        scenario_hash=scenario_hash(scenario),
+        scenario_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         seed=seed,
         version=__version__,
         wall_time_s=time.perf_counter() - start,
@@ -222,7 +236,8 @@ def run_scenario(
         paths=paths,
         engagements=engagements,
         summary=summary,
-        tables=defense_tables(world, defense),
+        tables=tables,
+        scenario_json=text,
     )
 
 
@@ -233,5 +248,6 @@ __all__ = [
     "run_scenario",
     "sample_paths",
     "scenario_hash",
+    "scenario_json",
     "simulate",
 ]

@@ -1,0 +1,254 @@
+"""One self-contained HTML report: plotly.js inlined once, every figure a ``<div>``, tables as
+plain HTML; no ``src``/``href`` to anything outside the file, so it opens on an air-gapped
+laptop and asks for nothing over the network when viewed.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from iads import __version__
+from iads.report.data import RunData, StudyData
+from iads.report.format import money, seconds
+
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+"""Plotly's per-figure config: no logo link (the only link Plotly would draw)."""
+MAX_FATE_ROWS = 2_000
+"""Most rows of the per-threat table in the page (the store keeps every threat)."""
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;
+background:#fafafa}
+header{background:#1d3557;color:#fff;padding:18px 28px}
+header h1{margin:0 0 6px 0;font-size:24px}
+header p{margin:2px 0;opacity:.9}
+main{padding:8px 28px 40px 28px;max-width:1500px}
+section{background:#fff;border:1px solid #ddd;border-radius:6px;margin:18px 0;padding:12px 18px}
+h2{font-size:19px;margin:6px 0 8px 0}
+p.note{color:#555;font-size:14px;margin:4px 0 10px 0}
+table.data{border-collapse:collapse;font-size:13px}
+table.data th,table.data td{border-bottom:1px solid #e3e3e3;padding:3px 10px;text-align:left}
+table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.data th{background:#f0f3f7;position:sticky;top:0}
+div.scroll{max-height:520px;overflow:auto}
+span.fate{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:5px}
+nav a{color:#fff;margin-right:14px;font-size:14px}
+"""
+
+
+@dataclass
+class Figure:
+    """A figure of the report: its page id, section title, explanation and Plotly figure."""
+
+    id: str
+    title: str
+    note: str
+    figure: Any
+
+
+def _esc(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def html_table(head: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
+    """A plain HTML table (every cell escaped); ``numeric`` columns right-aligned."""
+    numeric = numeric or set()
+    out = ["<table class='data'><thead><tr>"]
+    out += [f"<th>{_esc(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for r in rows:
+        cells = [
+            f"<td class='num'>{_esc(c)}</td>" if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(r)
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+SUMMARY_LABELS = (
+    ("threats", "threats", "n"),
+    ("launched", "launched", "n"),
+    ("detected", "detected", "n"),
+    ("tracked", "tracked", "n"),
+    ("kills", "killed", "n"),
+    ("leakers", "leakers (reached an asset)", "n"),
+    ("expired", "expired", "n"),
+    ("unresolved", "still flying at the end", "n"),
+    ("interceptors_spent", "interceptors spent", "n"),
+    ("interceptors_per_kill", "interceptors per kill", "f"),
+    ("interceptor_cost_usd", "interceptor cost", "$"),
+    ("threat_cost_killed_usd", "cost of threats killed", "$"),
+    ("cost_exchange_ratio", "cost exchange (interceptors / threats killed)", "f"),
+    ("leaked_asset_value", "value of assets reached", "f"),
+    ("last_arrival_s", "last arrival (s)", "s"),
+    ("end_time_s", "simulated time (s)", "s"),
+)
+"""Summary keys shown at the top of a run report: key, label, format."""
+
+
+def summary_html(run: RunData) -> str:
+    """The run's headline figures as a two-column table (costs as money)."""
+    rows = []
+    for key, label, kind in SUMMARY_LABELS:
+        if key not in run.totals:
+            continue
+        v = run.totals[key]
+        if kind == "$":
+            text = money(v)
+        elif kind == "s":
+            text = seconds(v)
+        elif kind == "f":
+            text = "-" if not np.isfinite(float(v)) else f"{float(v):,.2f}"
+        else:
+            text = f"{int(v):,}" if isinstance(v, int | float) and np.isfinite(v) else str(v)
+        rows.append([_esc(label), text])
+    if run.totals.get("interceptor_cost_known") is False:
+        rows.append(["note", "interceptor costs unknown: counted as 0"])
+    return html_table(["figure", "value"], rows, numeric={1})
+
+
+def fate_html(run: RunData) -> str:
+    """Per threat: name, raid, type, target, fate (coloured), time, shots and why."""
+    from iads.report.run_figures import FATE_COLOURS, fate_reasons
+
+    th = run.threats
+    reasons, given = fate_reasons(run)
+    n = len(th["threat_id"])
+    order = np.argsort(np.asarray(th["launch_time_s"], float), kind="stable")[:MAX_FATE_ROWS]
+    rows = []
+    for i in order:
+        fate = str(th["outcome"][i])
+        dot = f"<span class='fate' style='background:{FATE_COLOURS.get(fate, '#000')}'></span>"
+        rows.append(
+            [
+                _esc(th["name"][i]),
+                _esc(th.get("raid", [""] * n)[i]),
+                _esc(th.get("type", [""] * n)[i]),
+                _esc(th["target"][i]),
+                seconds(th["launch_time_s"][i]),
+                dot + _esc(fate),
+                seconds(th["outcome_time_s"][i]),
+                str(int(th["interceptors"][i])),
+                _esc(reasons[i]),
+            ]
+        )
+    why = "reason" if given else "why (read from its timeline)"
+    table = html_table(
+        ["threat", "raid", "type", "target", "launch (s)", "fate", "at (s)", "shots", why],
+        rows,
+        numeric={4, 6, 7},
+    )
+    more = (
+        f"<p class='note'>first {len(order)} of {n} threats; all are in the store</p>"
+        if n > len(order)
+        else ""
+    )
+    return f"<div class='scroll'>{table}</div>{more}"
+
+
+def expenditure_html(run: RunData) -> str:
+    """Per battery and interceptor type: fired, kills, misses, no outcome, cost, rounds left."""
+    from iads.report.run_figures import expenditure
+
+    rows = [
+        [_esc(r["battery"]), _esc(r["type"]), str(r["fired"]), str(r["kill"]), str(r["miss"]),
+         str(r["open"]), money(r["cost_usd"]),
+         "-" if r["rounds_left"] is None else str(r["rounds_left"])]
+        for r in expenditure(run)
+    ]  # fmt: skip
+    return html_table(
+        ["battery", "interceptor", "fired", "kills", "misses", "no outcome", "cost",
+         "battery rounds left"],
+        rows, numeric={2, 3, 4, 5, 6, 7},
+    )  # fmt: skip
+
+
+def study_html(study: StudyData) -> str:
+    """The saturation table behind the curve (or the replication count without a sweep)."""
+    from iads.report.study_figures import saturation_table
+
+    rows = saturation_table(study)
+    n = len(next(iter(study.replications.values())))
+    if not rows:
+        return f"<p class='note'>{n} replications; no sweep variable (every replication alike).</p>"
+    curve = study.sweep[1] if len(study.sweep) > 1 else ""
+    head = [study.sweep[0]] + ([curve] if curve else []) + [
+        "replications", "mean leakers", "95 % low", "95 % high", "P(leak)", "95 % low",
+        "95 % high"]  # fmt: skip
+
+    def f(x: float) -> str:
+        return "-" if not np.isfinite(x) else f"{x:.3g}"
+
+    body = [
+        [_esc(r["x"])] + ([_esc(r["curve"])] if curve else []) + [str(r["n"])]
+        + [f(r[k]) for k in ("mean", "lo", "hi", "p_leak", "p_lo", "p_hi")]
+        for r in rows
+    ]  # fmt: skip
+    k0 = 2 if curve else 1
+    return html_table(head, body, numeric=set(range(k0, k0 + 7)))
+
+
+def figure_div(fig: Figure) -> str:
+    """A figure as a ``<div>`` and its drawing script (plotly.js not included)."""
+    return fig.figure.to_html(
+        full_html=False, include_plotlyjs=False, div_id=fig.id, config=PLOT_CONFIG,
+        auto_play=False,
+    )  # fmt: skip
+
+
+def render(
+    title: str,
+    subtitle: list[str],
+    blocks: list[tuple[str, str, str]],
+) -> str:
+    """The whole page: ``blocks`` are (anchor id, heading, inner HTML)."""
+    from plotly.offline import get_plotlyjs
+
+    nav = "".join(f"<a href='#{_esc(a)}-section'>{_esc(h)}</a>" for a, h, _ in blocks)
+    sections = "".join(
+        f"<section id='{_esc(a)}-section'><h2>{_esc(h)}</h2>{inner}</section>"
+        for a, h, inner in blocks
+    )
+    sub = "".join(f"<p>{_esc(s)}</p>" for s in subtitle)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{_esc(title)}</title><style>{CSS}</style>"
+        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+        f"<header><h1>{_esc(title)}</h1>{sub}<p>iads {__version__}, report written {stamp}</p>"
+        f"<nav>{nav}</nav></header><main>{sections}</main></body></html>"
+    )
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+__all__ = [
+    "Figure",
+    "PLOT_CONFIG",
+    "expenditure_html",
+    "fate_html",
+    "figure_div",
+    "html_table",
+    "render",
+    "study_html",
+    "summary_html",
+    "write_atomic",
+]
