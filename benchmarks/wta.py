@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from iads.engagement import assign, surviving_value
+from iads.engagement.wta import solve_wta
 
 
 def family(rng: np.random.Generator, kind: str, n_w: int, n_t: int):
@@ -26,10 +27,54 @@ def family(rng: np.random.Generator, kind: str, n_w: int, n_t: int):
     return p, rng.uniform(1, 100, n_t)
 
 
+def typed(rng: np.random.Generator, n_w: int, n_t: int):
+    """Ahuja et al. values (p ~ U(0.6, 0.9), v ~ U(25, 100)); weapons come in types of 1 to 3
+    identical weapons (one Pk row per type, type sizes uniform on {1, 2, 3})."""
+    sizes: list[int] = []
+    while sum(sizes) < n_w:
+        sizes.append(int(rng.integers(1, 4)))
+    sizes[-1] -= sum(sizes) - n_w
+    p = np.repeat(rng.uniform(0.6, 0.9, (len(sizes), n_t)), sizes, axis=0)
+    return p, rng.uniform(25, 100, n_t)
+
+
+def scale(n_rep: int, limit_s: float) -> None:
+    rng = np.random.default_rng(np.random.SeedSequence(9))
+    print(
+        f"{'W x T (typed)':<14}{'n':>3}{'heur/best':>11}{'worst':>9}{'heur/bound':>12}"
+        f"{'proven':>8}{'heur med ms':>13}{'exact med s':>13}"
+    )
+    for n_w, n_t in [(50, 100), (200, 100), (300, 200), (600, 200), (400, 400), (600, 400)]:
+        r_best, r_bound, proven, t_h, t_e = [], [], [], [], []
+        for _ in range(n_rep):
+            p, v = typed(rng, n_w, n_t)
+            t0 = time.perf_counter()
+            h = surviving_value(p, v, assign(p, v, method="heuristic"))
+            t1 = time.perf_counter()
+            ex = solve_wta(p, v, time_limit_s=limit_s)
+            t2 = time.perf_counter()
+            r_best.append(h / ex.value)
+            r_bound.append(h / ex.bound if ex.bound > 0 else np.inf)
+            proven.append(ex.proven_optimal)
+            t_h.append(t1 - t0)
+            t_e.append(t2 - t1)
+        print(
+            f"{f'{n_w} x {n_t}':<14}{n_rep:>3}{np.median(r_best):>11.5f}{np.max(r_best):>9.5f}"
+            f"{np.max(r_bound):>12.5f}{int(np.sum(proven)):>5}/{n_rep:<2}"
+            f"{1e3 * np.median(t_h):>13.1f}{np.median(t_e):>13.1f}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--instances", type=int, default=100)
+    ap.add_argument("--scale-instances", type=int, default=2)
+    ap.add_argument("--time-limit", type=float, default=20.0, help="exact solver limit, s")
     args = ap.parse_args()
+    scale(args.scale_instances, args.time_limit)
+    print()
+    if args.instances <= 0:
+        return
     rng = np.random.default_rng(np.random.SeedSequence(2026))
     print(
         f"{'family (20 x 20)':<22}{'n':>5}{'median ratio':>14}{'worst ratio':>13}"

@@ -118,3 +118,34 @@ def test_property_optimal_or_close_and_inputs_untouched(n_w, n_t, seed, method):
     best = brute_force(p, v, cap)
     tol = 1e-6 if method != "heuristic" else 0.02
     assert surviving_value(p, v, a) <= best * (1 + tol) + 1e-12
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_solve_wta_bound_brackets_brute_force_with_weapon_types(seed):
+    """Weapons of one type share a Pk row; bound <= brute-force optimum <= value."""
+    from iads.engagement.wta import solve_wta
+
+    p, v, cap = instance(400 + seed, 5, 3)
+    p[1] = p[0]  # a type of two identical weapons
+    p[3] = p[2]
+    best = brute_force(p, v, cap)
+    r = solve_wta(p, v, max_per_target=cap)
+    check_feasible(r.assignment, p, cap)
+    assert r.value == pytest.approx(surviving_value(p, v, r.assignment), rel=1e-12)
+    assert r.bound <= best * (1 + 1e-9)
+    assert r.value == pytest.approx(best, rel=1e-6)
+    assert r.proven_optimal
+
+
+def test_solve_wta_tiny_time_limit_returns_feasible_incumbent_and_valid_bound():
+    from iads.engagement.wta import solve_wta
+
+    p, v, cap = instance(500, 60, 40)
+    r = solve_wta(p, v, max_per_target=cap, time_limit_s=1e-6)
+    check_feasible(r.assignment, p, cap)
+    assert r.bound <= r.value
+    full = solve_wta(p, v, max_per_target=cap)
+    assert full.proven_optimal
+    # the optimum lies in [bound, value] of the time-limited run
+    assert r.bound <= full.value * (1 + 1e-9) and full.value <= r.value * (1 + 1e-9)
+    assert not r.proven_optimal or r.value == pytest.approx(full.value, rel=1e-6)

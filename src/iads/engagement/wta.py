@@ -12,12 +12,9 @@ subject to sum_j x[i, j] <= 1 (one target per weapon), sum_i x[i, j] <= cap[j] (
 
 Solvers:
 
-* ``exact``: outer approximation (Duran and Grossmann 1986; the WTA form of Lu and Chen,
-  "A new exact algorithm for the weapon-target assignment problem", Omega 98, 2021). With
-  a[i, j] = -ln(1 - p[i, j]) and z[j] = sum_i a[i, j] x[i, j], F = sum_j v[j] exp(-z[j]) is
-  convex in z, so its tangents are lower bounds. A MILP (SciPy's HiGHS) minimises sum theta[j]
-  under tangent cuts theta[j] >= v[j] e^(-zk) (1 + zk - z[j]); cuts are added at each
-  solution's z until theta equals F there (to a tolerance): then the solution is optimal.
+* ``exact``: outer approximation on weapon types with tangent and union-bound cuts, from the
+  heuristic's assignment, with an optional time limit and a proven bound (``solve_wta``;
+  ``iads.engagement.wta_exact``).
 * ``lap``: when every target takes at most one weapon the problem is a linear assignment
   (maximise sum v[j] p[i, j]), solved exactly by SciPy's ``linear_sum_assignment``.
 * ``heuristic``: maximum marginal return greedy (den Broeder et al. 1959) from two starts
@@ -28,6 +25,7 @@ Solvers:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -77,12 +75,50 @@ def surviving_value(
     return float(np.sum(np.asarray(target_value, dtype=float) * np.exp(log_s)))
 
 
+@dataclass(frozen=True)
+class WTAResult:
+    """An assignment (W,) int64 (target index or -1), its expected surviving value, and a
+    proven lower bound on the optimum (``bound`` <= optimum <= ``value``)."""
+
+    assignment: np.ndarray
+    value: float
+    bound: float
+    proven_optimal: bool
+
+
+def solve_wta(
+    kill_prob: np.ndarray,
+    target_value: np.ndarray,
+    *,
+    max_per_target: int | np.ndarray | None = None,
+    time_limit_s: float | None = None,
+) -> WTAResult:
+    """Exact WTA with an optional wall-clock limit (s): best assignment found and its bound.
+
+    Starts from the heuristic's assignment, then refines an outer-approximation MILP on weapon
+    types (``iads.engagement.wta_exact``). On the time limit the result is the best assignment
+    met, with HiGHS's proven dual bound (``proven_optimal`` False unless the gap closed). A
+    time limit makes the result depend on machine speed: leave it None for reproducible runs.
+    """
+    from iads.engagement.wta_exact import solve_exact
+
+    p, v, cap = _validate(kill_prob, target_value, max_per_target)
+    if p.size == 0:
+        return WTAResult(
+            np.full(p.shape[0], -1, dtype=np.int64), float(v.sum()), float(v.sum()), True
+        )
+    start = _lap(p, v, cap) if np.all(cap <= 1) else _heuristic(p, v, cap)
+    out = solve_exact(p, v, cap, start=start, time_limit_s=time_limit_s)
+    return WTAResult(out.assignment, out.value, out.bound, out.proven_optimal)
+
+
 def assign(
     kill_prob: np.ndarray,
     target_value: np.ndarray,
     *,
     max_per_target: int | np.ndarray | None = None,
     method: Method = "auto",
+    time_limit_s: float | None = None,
 ) -> np.ndarray:
     """Assign each weapon to a target: returns (W,) int64, the target index or -1.
 
@@ -91,7 +127,9 @@ def assign(
     ``method``: "exact" (outer-approximation MILP; the linear assignment when every cap <= 1),
     "heuristic" (greedy + local search),
     "lap" (exact only when every cap <= 1), or "auto": lap when every cap <= 1, exact up to
-    ``EXACT_AUTO_MAX_PAIRS`` pairs, heuristic beyond. Inputs are not modified.
+    ``EXACT_AUTO_MAX_PAIRS`` pairs, heuristic beyond. ``time_limit_s`` bounds the exact
+    solver's wall-clock time (None: none); ``solve_wta`` also returns the proven bound.
+    Inputs are not modified.
     """
     p, v, cap = _validate(kill_prob, target_value, max_per_target)
     if p.size == 0:
@@ -108,7 +146,9 @@ def assign(
             raise ValueError('method="lap" is exact only when max_per_target <= 1')
         return _lap(p, v, cap)
     if method == "exact":
-        return _lap(p, v, cap) if np.all(cap <= 1) else _exact(p, v, cap)
+        if np.all(cap <= 1):
+            return _lap(p, v, cap)
+        return solve_wta(p, v, max_per_target=cap, time_limit_s=time_limit_s).assignment
     if method == "heuristic":
         return _heuristic(p, v, cap)
     raise ValueError(f'method must be "auto", "exact", "heuristic" or "lap", got {method!r}')
@@ -308,94 +348,3 @@ def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
         if f < best_f - 1e-12 * best_f:
             best, best_f = sol, f
     return best
-
-
-# --- exact: outer approximation MILP -----------------------------------------------------
-
-
-def _exact(
-    p: np.ndarray, v: np.ndarray, cap: np.ndarray, rel_tol: float = 1e-7, max_iter: int = 200
-) -> np.ndarray:
-    """Outer approximation: MILP on tangent cuts of v exp(-z), refined until tight."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_array, vstack
-
-    n_w, n_t = p.shape
-    wi, tj = np.nonzero(p > 0)
-    n_x = wi.size
-    out = np.full(n_w, -1, dtype=np.int64)
-    if n_x == 0:
-        return out
-    a = -np.log1p(-p[wi, tj])  # a[k] for pair k
-    n_var = n_x + n_t  # x pairs, then theta per target
-    c = np.concatenate([np.zeros(n_x), np.ones(n_t)])
-    k = np.arange(n_x)
-    one_per_weapon = coo_array((np.ones(n_x), (wi, k)), shape=(n_w, n_var))
-    per_target = coo_array((np.ones(n_x), (tj, k)), shape=(n_t, n_var))
-    base = [
-        LinearConstraint(one_per_weapon, -np.inf, 1.0),
-        LinearConstraint(per_target, -np.inf, cap.astype(float)),
-    ]
-    z_max = np.bincount(tj, weights=a, minlength=n_t)
-
-    order = np.argsort(tj, kind="stable")  # pairs grouped by target
-    start = np.searchsorted(tj[order], np.arange(n_t + 1))
-
-    def cuts(targets: np.ndarray, z0: np.ndarray) -> tuple:
-        """Tangent rows: theta_j + v_j e^-z0 sum_i a_ij x_ij >= v_j e^-z0 (1 + z0)."""
-        slope = v[targets] * np.exp(-z0)
-        n_pairs = start[targets + 1] - start[targets]
-        row = np.repeat(np.arange(targets.size), n_pairs)
-        offset = np.arange(row.size) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
-        pair = order[np.repeat(start[targets], n_pairs) + offset]
-        mat = coo_array(
-            (
-                np.concatenate([slope[row] * a[pair], np.ones(targets.size)]),
-                (
-                    np.concatenate([row, np.arange(targets.size)]),
-                    np.concatenate([pair, n_x + targets]),
-                ),
-            ),
-            shape=(targets.size, n_var),
-        )
-        return mat, slope * (1.0 + z0)
-
-    grid = np.linspace(0.0, 1.0, 9)
-    t0 = np.repeat(np.arange(n_t), grid.size)
-    z0 = (grid[None, :] * z_max[:, None]).ravel()
-    mat, lb = cuts(t0, z0)
-    cut_mats, cut_lbs = [mat], [lb]
-    integrality = np.concatenate([np.ones(n_x), np.zeros(n_t)])
-    bounds = Bounds(np.zeros(n_var), np.concatenate([np.ones(n_x), np.full(n_t, np.inf)]))
-    tol = rel_tol * max(float(v.sum()), 1e-300)
-    best_x, best_f = None, np.inf
-    for _ in range(max_iter):
-        cons = [*base, LinearConstraint(vstack(cut_mats), np.concatenate(cut_lbs), np.inf)]
-        res = milp(
-            c,
-            constraints=cons,
-            integrality=integrality,
-            bounds=bounds,
-            options={"mip_rel_gap": 1e-9},
-        )
-        if res.x is None:
-            raise RuntimeError(f"WTA MILP failed: {res.message}")
-        x = res.x[:n_x] > 0.5
-        z = np.bincount(tj[x], weights=a[x], minlength=n_t)
-        f_true = v * np.exp(-z)
-        f = float(f_true.sum())
-        if best_x is not None and np.array_equal(x, best_x):
-            break  # the same point again: its cuts are in, the gap left is solver tolerance
-        if f < best_f:
-            best_x, best_f = x, f
-        lower = float(res.x[n_x:].sum())
-        if best_f - lower <= tol:
-            break
-        short = np.flatnonzero(f_true - res.x[n_x:] > tol / n_t)
-        if short.size == 0:
-            break
-        mat, lb = cuts(short, z[short])
-        cut_mats.append(mat)
-        cut_lbs.append(lb)
-    out[wi[best_x]] = tj[best_x]
-    return out
