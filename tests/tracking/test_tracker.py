@@ -63,7 +63,7 @@ def test_clean_scenario_confirms_every_target() -> None:
         ("ukf", "gnn", "one_point"),
         ("imm", "gnn", "one_point"),
         ("ekf", "gnn", "two_point"),
-        ("ukf", "jpda", "two_point"),
+        ("ekf", "jpda", "two_point"),
     ],
 )
 def test_every_setting_tracks_a_cluttered_scenario(
@@ -243,3 +243,25 @@ def test_score_false_confirmations_within_wald_bound() -> None:
     confirmed = len(confirmed)
     assert started > 3000
     assert confirmed / started <= 1e-2 / (1 - 0.1)
+
+
+@pytest.mark.parametrize("filt", ["ukf", "imm"])
+def test_jpda_with_other_filters_is_refused(filt: str) -> None:
+    """JPDA's PDA update is on the EKF linearisation: other filters are refused, not silently
+    replaced by the EKF update."""
+    with pytest.raises(ValueError, match="JPDA"):
+        TrackerConfig(filter=filt, association="jpda")
+
+
+def test_two_radars_on_one_site_are_two_sensors() -> None:
+    """A plot's sensor is its sensor_id: two radars at the same position are processed as two
+    sensors (a target seen by both gets one track updated twice, not two plots for one scan's
+    assignment, where the second would start a duplicate track)."""
+    p = SurveillanceParams(n_targets=8, n_scans=10, sensor_pos_m=((0.0, 0.0, 0.0),) * 2)
+    truth, det = generate(p, 9)
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    scans = scans_from_detections(det, R, dict(enumerate(p.sensor_pos_m)))
+    out = Tracker(TrackerConfig(pd=p.pd, clutter_density=clutter_density(p))).run(scans)
+    tp, op = _last_scan(truth, out)
+    g = gospa(tp, op, c=2000.0)
+    assert (g.n_missed, g.n_false) == (0, 0)

@@ -108,8 +108,8 @@ class TrackerConfig:
             (self.max_tracks >= 0, "max_tracks must be >= 0"),
             (self.velocity_std_mps > 0.0 and self.max_speed_mps > 0.0, "speeds must be > 0"),
             (
-                not (self.filter == "imm" and self.association == "jpda"),
-                "the IMM runs with GNN association only",
+                self.association == "gnn" or self.filter == "ekf",
+                "JPDA updates on the EKF linearisation: use filter 'ekf' with JPDA",
             ),
         ]
         for ok, message in checks:
@@ -244,12 +244,14 @@ class Plots:
 
     ``z`` (M, m): range_m, azimuth_rad (clockwise from north), elevation_rad[, range_rate_mps];
     ``R`` (M, m, m) noise covariance of each plot; ``sensor_pos_m`` (M, 3) ENU position of the
-    sensor that made each plot (plots with equal positions are one sensor).
+    sensor that made each plot; ``sensor_id`` (M,) int64, the sensor of each plot (two radars on
+    one site are two sensors). Without ``sensor_id``, plots with equal positions are one sensor.
     """
 
     z: NDArray[np.float64]
     R: NDArray[np.float64]
     sensor_pos_m: NDArray[np.float64]
+    sensor_id: NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return int(self.z.shape[0])
@@ -263,8 +265,10 @@ class Plots:
         R: ArrayLike,
         sensor_pos_m: ArrayLike,
         range_rate_mps: ArrayLike | None = None,
+        sensor_id: ArrayLike | None = None,
     ) -> Plots:
-        """Build from columns; ``R`` (m, m) or (M, m, m), ``sensor_pos_m`` (3,) or (M, 3)."""
+        """Build from columns; ``R`` (m, m) or (M, m, m), ``sensor_pos_m`` (3,) or (M, 3),
+        ``sensor_id`` None or (M,)."""
         cols = [range_m, azimuth_rad, elevation_rad]
         if range_rate_mps is not None:
             cols.append(range_rate_mps)
@@ -272,11 +276,15 @@ class Plots:
         m = z.shape[1]
         R = np.broadcast_to(np.asarray(R, dtype=float)[..., :m, :m], (z.shape[0], m, m))
         s = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (z.shape[0], 3))
-        return cls(z, R.copy(), s.copy())
+        ids = None
+        if sensor_id is not None:
+            ids = np.broadcast_to(np.asarray(sensor_id, dtype=np.int64), (z.shape[0],)).copy()
+        return cls(z, R.copy(), s.copy(), ids)
 
     def take(self, index: ArrayLike) -> Plots:
         """Rows ``index`` as new plots."""
-        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index])
+        ids = None if self.sensor_id is None else self.sensor_id[index]
+        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index], ids)
 
 
 @dataclass(frozen=True)
@@ -435,6 +443,13 @@ def _initiate_two_point(
 def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     if len(plots) == 0:
         return
+    if plots.sensor_id is not None:  # the sensor is the id, whatever its position
+        ids, inverse = np.unique(plots.sensor_id, return_inverse=True)
+        inverse = inverse.ravel()
+        for k in range(ids.size):
+            rows = np.flatnonzero(inverse == k)
+            yield plots.sensor_pos_m[rows[0]], rows
+        return
     sensors, inverse = np.unique(plots.sensor_pos_m, axis=0, return_inverse=True)
     inverse = inverse.ravel()
     for k in range(sensors.shape[0]):
@@ -574,7 +589,7 @@ def scans_from_detections(
         pos = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (t.size, 3))
     rr = det.get("range_rate_mps") if np.asarray(R).shape[-1] == 4 else None
     all_plots = Plots.from_polar(
-        det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr
+        det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr, ids
     )
     if t.size == 0:
         return
