@@ -51,6 +51,7 @@ def our_config(p: SurveillanceParams, **kw: object) -> TrackerConfig:
         pd=p.pd,
         clutter_density=clutter_density(p),
         q_mps2=10.0,
+        confirmation="m_of_n",
         confirm_m=3,
         confirm_n=32,
         tentative_delete_misses=2,

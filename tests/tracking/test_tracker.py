@@ -21,7 +21,14 @@ from iads.tracking.tracker import (
 def _run(p: SurveillanceParams, seed: int, **kw: object):
     truth, det = generate(p, seed)
     R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
-    cfg = TrackerConfig(pd=p.pd, clutter_density=clutter_density(p), confirm_m=3, confirm_n=4, **kw)  # type: ignore[arg-type]
+    cfg = TrackerConfig(
+        pd=p.pd,
+        clutter_density=clutter_density(p),
+        confirmation="m_of_n",
+        confirm_m=3,
+        confirm_n=4,
+        **kw,
+    )  # type: ignore[arg-type]
     tracker = Tracker(cfg)
     out = tracker.run(scans_from_detections(det, R, dict(enumerate(p.sensor_pos_m))))
     return truth, det, tracker, out
@@ -56,7 +63,7 @@ def test_clean_scenario_confirms_every_target() -> None:
         ("ukf", "gnn", "one_point"),
         ("imm", "gnn", "one_point"),
         ("ekf", "gnn", "two_point"),
-        ("ukf", "jpda", "two_point"),
+        ("ekf", "jpda", "two_point"),
     ],
 )
 def test_every_setting_tracks_a_cluttered_scenario(
@@ -157,7 +164,9 @@ def test_confirmed_tracks_choose_plots_first() -> None:
     table = replace(table, x=x, status=np.array([mgmt.CONFIRMED, mgmt.TENTATIVE], np.int8))
     plots = Plots.from_polar(z[:, 0], z[:, 1], z[:, 2], R, sensor)
     for first, winner in ((True, 0), (False, 1)):
-        cfg = TrackerConfig(confirmed_first=first, confirm_m=3, confirm_n=5)
+        cfg = TrackerConfig(
+            filter="ekf", confirmed_first=first, confirmation="m_of_n", confirm_m=3, confirm_n=5
+        )
         out = tracker_step(cfg, TrackerState(table=table, t_s=0.0, next_id=3), 0.0, plots)
         assert out.table.misses[winner] == 0
         assert out.table.misses[1 - winner] == 1
@@ -188,3 +197,71 @@ def test_range_rate_plots_are_used() -> None:
     assert rows[True]["targets_never_tracked"] == 0
     # a 2 m/s range rate pins the radial velocity: velocity error drops
     assert rows[True]["velocity_rmse_mps"] < rows[False]["velocity_rmse_mps"]
+
+
+def test_score_confirms_far_targets_on_the_second_plot() -> None:
+    """Default (track score, Wald's SPRT): at 100-150 km a 0.2 deg radar's second plot lands in a
+    gate so small against the clutter density that the score passes ln((1 - beta) / alpha) at
+    once: every target is confirmed 4 s after its first plot; with M of N (3 of 4) it is 8 s."""
+    p = SurveillanceParams(
+        n_targets=12,
+        n_scans=8,
+        pd=0.999999,
+        clutter_per_scan=20.0,
+        turning_fraction=0.0,
+        range_min_m=100e3,
+        range_max_m=150e3,
+    )
+    truth, det = generate(p, 3)
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    out = Tracker(TrackerConfig(pd=p.pd, clutter_density=clutter_density(p))).run(
+        scans_from_detections(det, R)
+    )
+    s = score_tracks(truth, out, cutoff_m=2000.0)
+    assert s["time_to_confirm_s"] == pytest.approx(4.0)
+    assert s["targets_never_tracked"] == 0 and s["id_switches"] == 0
+
+
+def test_score_false_confirmations_within_wald_bound() -> None:
+    """Clutter only: Wald's SPRT bound says a false track is confirmed with probability at most
+    about alpha / (1 - beta) (Wald 1947; Blackman & Popoli 1999 §6.2); count confirmed tracks
+    over tracks started in 4,000 clutter plots (alpha 1e-2 so the count is not zero)."""
+    p = SurveillanceParams(n_targets=1, n_scans=100, clutter_per_scan=40.0, pd=0.9)
+    _, det = generate(p, 5)
+    keep = det["target_id"] < 0  # drop the one target: clutter only
+    det = {k: v[keep] for k, v in det.items()}
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    cfg = TrackerConfig(
+        filter="ekf", pd=p.pd, clutter_density=clutter_density(p), false_track_probability=1e-2
+    )
+    tracker = Tracker(cfg)
+    confirmed: set[int] = set()
+    for t_s, plots in scans_from_detections(det, R):
+        table = tracker.step(t_s, plots)
+        confirmed |= set(table.track_id[table.confirmed].tolist())
+    started = tracker.state.next_id - 1
+    confirmed = len(confirmed)
+    assert started > 3000
+    assert confirmed / started <= 1e-2 / (1 - 0.1)
+
+
+@pytest.mark.parametrize("filt", ["ukf", "imm"])
+def test_jpda_with_other_filters_is_refused(filt: str) -> None:
+    """JPDA's PDA update is on the EKF linearisation: other filters are refused, not silently
+    replaced by the EKF update."""
+    with pytest.raises(ValueError, match="JPDA"):
+        TrackerConfig(filter=filt, association="jpda")
+
+
+def test_two_radars_on_one_site_are_two_sensors() -> None:
+    """A plot's sensor is its sensor_id: two radars at the same position are processed as two
+    sensors (a target seen by both gets one track updated twice, not two plots for one scan's
+    assignment, where the second would start a duplicate track)."""
+    p = SurveillanceParams(n_targets=8, n_scans=10, sensor_pos_m=((0.0, 0.0, 0.0),) * 2)
+    truth, det = generate(p, 9)
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    scans = scans_from_detections(det, R, dict(enumerate(p.sensor_pos_m)))
+    out = Tracker(TrackerConfig(pd=p.pd, clutter_density=clutter_density(p))).run(scans)
+    tp, op = _last_scan(truth, out)
+    g = gospa(tp, op, c=2000.0)
+    assert (g.n_missed, g.n_false) == (0, 0)

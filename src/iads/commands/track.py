@@ -96,16 +96,34 @@ def track(
     sensor_enu: list[str] = typer.Option(  # noqa: B006 - typer needs the list default
         None, "--sensor-enu", help="Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."
     ),
-    filter: str = typer.Option("ekf", "--filter", help="ekf, ukf or imm."),
+    filter: str = typer.Option("imm", "--filter", help="imm (CV + coordinated turn), ekf or ukf."),
     association: str = typer.Option("gnn", "--association", help="gnn or jpda."),
     q_mps2: float = typer.Option(10.0, help="CV acceleration noise level (m/s^2), >= 0."),
-    confirm_m: int = typer.Option(3, help="Confirm with M >= 1 hits ..."),
+    confirmation: str = typer.Option(
+        "score", "--confirmation", help="score (sequential likelihood-ratio test) or m_of_n."
+    ),
+    false_track_probability: float = typer.Option(
+        1e-3, help="Score confirmation: chance of confirming a false track, in (0, 1)."
+    ),
+    confirm_m: int = typer.Option(3, help="m_of_n: confirm with M >= 1 hits ..."),
     confirm_n: int = typer.Option(4, help="... in the last N >= 1 scans."),
     delete_misses: int = typer.Option(3, help="Delete after this many (>= 1) misses in a row."),
     max_tracks: int = typer.Option(100_000, help="Track capacity (>= 0)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
-    """Track recorded plots; write one row per confirmed track per scan, atomically."""
+    """Track recorded plots; write one row per confirmed track per scan, atomically.
+
+    \b
+    Input columns (CSV or Parquet; one row per plot, scans grouped by exact time_s):
+      time_s          scan time, s
+      range_m         slant range, m (>= 0)
+      azimuth_deg     clockwise from north, deg, [0, 360)
+      elevation_deg   above the local horizontal, deg, [-90, 90]
+      sensor_id       optional integer, the radar that made the plot (default 0)
+      range_rate_mps  optional, m/s, positive opening (used with --sigma-range-rate-mps)
+    Output columns: time_s, track_id, x_m, y_m, z_m (ENU, m), vx_mps, vy_mps, vz_mps,
+    position_std_m, misses.
+    """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -123,6 +141,7 @@ def track(
             ("--pd", pd, 0.01, 0.999, False),
             ("--clutter-per-scan", clutter_per_scan, 0.0, math.inf, False),
             ("--q-mps2", q_mps2, 0.0, math.inf, False),
+            ("--false-track-probability", false_track_probability, 0.0, 0.5, True),
             ("--confirm-m", confirm_m, 1, math.inf, False),
             ("--confirm-n", confirm_n, 1, math.inf, False),
             ("--delete-misses", delete_misses, 1, math.inf, False),
@@ -153,6 +172,8 @@ def track(
             pd=pd,
             clutter_density=_clutter_density(det, clutter_per_scan),
             q_mps2=q_mps2,
+            confirmation=confirmation,
+            false_track_probability=false_track_probability,
             confirm_m=confirm_m,
             confirm_n=confirm_n,
             delete_misses=delete_misses,

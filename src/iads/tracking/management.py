@@ -35,6 +35,9 @@ __all__ = [
     "initiate_one_point",
     "initiate_two_point",
     "record_scan",
+    "add_score",
+    "confirm_by_score",
+    "score_thresholds",
     "select",
 ]
 
@@ -50,7 +53,8 @@ class TrackTable:
     (N,) int64, unique for the life of a tracker; ``status`` (N,) int8 (TENTATIVE or CONFIRMED);
     ``hits`` (N,) uint32 bit history (bit 0 = latest scan); ``n_scans`` (N,) scans since
     creation; ``misses`` (N,) consecutive misses; ``t_created_s``, ``t_update_s`` (last plot),
-    ``t_confirmed_s`` (NaN while tentative). ``extra`` holds filter-specific per-track arrays
+    ``t_confirmed_s`` (NaN while tentative); ``score`` (N,) the track score, the log likelihood
+    ratio "target" against "false alarms" (Blackman & Popoli 1999 §6.2). ``extra`` holds filter-specific per-track arrays
     (first axis N), for example IMM mode states and probabilities.
     """
 
@@ -65,6 +69,11 @@ class TrackTable:
     t_update_s: NDArray[np.float64]
     t_confirmed_s: NDArray[np.float64]
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    score: NDArray[np.float64] | None = None
+
+    def __post_init__(self) -> None:
+        if self.score is None:  # tables built without a score start at 0 (equal odds)
+            object.__setattr__(self, "score", np.zeros(self.track_id.shape[0]))
 
     def __len__(self) -> int:
         return int(self.track_id.shape[0])
@@ -91,6 +100,7 @@ _ROW_FIELDS = (
     "t_created_s",
     "t_update_s",
     "t_confirmed_s",
+    "score",
 )
 
 
@@ -107,6 +117,7 @@ def empty_table(n_state: int = 6, extra: dict[str, tuple[int, ...]] | None = Non
         t_created_s=np.empty(0),
         t_update_s=np.empty(0),
         t_confirmed_s=np.empty(0),
+        score=np.empty(0),
         extra={k: np.empty((0, *s)) for k, s in (extra or {}).items()},
     )
 
@@ -159,6 +170,34 @@ def confirm(table: TrackTable, m: int, n: int, t_s: float) -> TrackTable:
     )
 
 
+def score_thresholds(
+    false_track_probability: float, true_track_rejection: float
+) -> tuple[float, float]:
+    """Wald's SPRT thresholds on the track score (Blackman & Popoli 1999 §6.2, eq. 6.17):
+    confirm at ``T2 = ln((1 - beta) / alpha)``, delete a tentative track below
+    ``T1 = ln(beta / (1 - alpha))``; ``alpha`` is the probability of confirming a false track,
+    ``beta`` that of rejecting a true one."""
+    a, b = false_track_probability, true_track_rejection
+    return float(np.log((1.0 - b) / a)), float(np.log(b / (1.0 - a)))
+
+
+def add_score(table: TrackTable, rows: ArrayLike, delta: ArrayLike) -> TrackTable:
+    """Add ``delta`` (K,) to the score of rows ``rows`` (K,) (repeated rows add up)."""
+    score = table.score.copy()
+    np.add.at(score, np.asarray(rows, dtype=np.int64), np.asarray(delta, dtype=float))
+    return replace(table, score=score)
+
+
+def confirm_by_score(table: TrackTable, threshold: float, t_s: float) -> TrackTable:
+    """Confirm tentative tracks whose score reached ``threshold`` (SPRT upper threshold)."""
+    new = (table.status == TENTATIVE) & (table.score >= threshold)
+    return replace(
+        table,
+        status=np.where(new, CONFIRMED, table.status).astype(np.int8),
+        t_confirmed_s=np.where(new, t_s, table.t_confirmed_s),
+    )
+
+
 def deletion_mask(
     table: TrackTable,
     m: int,
@@ -166,13 +205,18 @@ def deletion_mask(
     delete_misses: int,
     max_position_std_m: float,
     tentative_delete_misses: int | None = None,
+    score_floor: float | None = None,
 ) -> NDArray[np.bool_]:
     """Tracks to delete (N,): tentative that cannot reach m of n (or, if given, after
     ``tentative_delete_misses`` consecutive misses), confirmed after ``delete_misses``
-    consecutive misses, any whose position std exceeds the limit."""
+    consecutive misses, any whose position std exceeds the limit. With ``score_floor`` (score
+    confirmation) a tentative track goes when its score falls below it, instead of M of N."""
     tentative = table.status == TENTATIVE
-    remaining = np.maximum(n - table.n_scans, 0)
-    hopeless = tentative & (_window_hits(table.hits, n) + remaining < m)
+    if score_floor is None:
+        remaining = np.maximum(n - table.n_scans, 0)
+        hopeless = tentative & (_window_hits(table.hits, n) + remaining < m)
+    else:
+        hopeless = tentative & (table.score < score_floor)
     if tentative_delete_misses is not None:
         hopeless |= tentative & (table.misses >= tentative_delete_misses)
     lost = ~tentative & (table.misses >= delete_misses)
@@ -194,6 +238,7 @@ def _new_rows(
         t_created_s=np.full(k, t_s),
         t_update_s=np.full(k, t_s),
         t_confirmed_s=np.full(k, np.nan),
+        score=np.zeros(k),
         extra=extra,
     )
 

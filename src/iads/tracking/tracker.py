@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import chi2
+from scipy.special import chdtri
 
 from iads.tracking import association as assoc
 from iads.tracking import management as mgmt
@@ -57,7 +57,7 @@ class TrackerConfig:
     ``UpdateTimeStepsDeleter(K)``).
     """
 
-    filter: str = "ekf"
+    filter: str = "imm"
     association: str = "gnn"
     gate_probability: float = 0.9999
     pd: float = 0.9
@@ -75,11 +75,22 @@ class TrackerConfig:
     imm: ImmParams = ImmParams()
     confirmed_first: bool = True
     tentative_delete_misses: int | None = None
+    confirmation: str = "score"
+    false_track_probability: float = 1e-3
+    true_track_rejection: float = 0.1
 
     def __post_init__(self) -> None:
         checks = [
             (self.filter in ("ekf", "ukf", "imm"), "filter must be 'ekf', 'ukf' or 'imm'"),
             (self.association in ("gnn", "jpda"), "association must be 'gnn' or 'jpda'"),
+            (
+                self.confirmation in ("score", "m_of_n"),
+                "confirmation must be 'score' or 'm_of_n'",
+            ),
+            (
+                0.0 < self.false_track_probability < 1.0 and 0.0 < self.true_track_rejection < 1.0,
+                "false_track_probability and true_track_rejection must be in (0, 1)",
+            ),
             (
                 self.initiation in ("one_point", "two_point"),
                 "initiation must be 'one_point' or 'two_point'",
@@ -97,13 +108,23 @@ class TrackerConfig:
             (self.max_tracks >= 0, "max_tracks must be >= 0"),
             (self.velocity_std_mps > 0.0 and self.max_speed_mps > 0.0, "speeds must be > 0"),
             (
-                not (self.filter == "imm" and self.association == "jpda"),
-                "the IMM runs with GNN association only",
+                self.association == "gnn" or self.filter == "ekf",
+                "JPDA updates on the EKF linearisation: use filter 'ekf' with JPDA",
             ),
         ]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
+
+    @property
+    def score_thresholds(self) -> tuple[float, float]:
+        """(confirm, delete) thresholds on the track score (Wald's SPRT)."""
+        return mgmt.score_thresholds(self.false_track_probability, self.true_track_rejection)
+
+    @property
+    def miss_score(self) -> float:
+        """Score increment of a scan without a plot, ``ln(1 - Pd Pg)``."""
+        return float(np.log1p(-self.pd * self.gate_probability))
 
     @property
     def gate_d2(self) -> float:
@@ -113,8 +134,10 @@ class TrackerConfig:
 
 @functools.lru_cache(maxsize=64)
 def _chi2_quantile(probability: float, dof: int) -> float:
-    """``chi2.ppf`` (about 0.2 ms a call), cached: the tracker asks for it every update."""
-    return float(chi2.ppf(probability, dof))
+    """Chi-square quantile ``chi2.ppf(probability, dof)`` as ``scipy.special.chdtri(dof,
+    1 - probability)`` (the inverse survival function; ``scipy.stats`` costs a second to
+    import), cached: the tracker asks for it every update."""
+    return float(chdtri(dof, 1.0 - probability))
 
 
 @dataclass(frozen=True)
@@ -221,12 +244,14 @@ class Plots:
 
     ``z`` (M, m): range_m, azimuth_rad (clockwise from north), elevation_rad[, range_rate_mps];
     ``R`` (M, m, m) noise covariance of each plot; ``sensor_pos_m`` (M, 3) ENU position of the
-    sensor that made each plot (plots with equal positions are one sensor).
+    sensor that made each plot; ``sensor_id`` (M,) int64, the sensor of each plot (two radars on
+    one site are two sensors). Without ``sensor_id``, plots with equal positions are one sensor.
     """
 
     z: NDArray[np.float64]
     R: NDArray[np.float64]
     sensor_pos_m: NDArray[np.float64]
+    sensor_id: NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return int(self.z.shape[0])
@@ -240,8 +265,10 @@ class Plots:
         R: ArrayLike,
         sensor_pos_m: ArrayLike,
         range_rate_mps: ArrayLike | None = None,
+        sensor_id: ArrayLike | None = None,
     ) -> Plots:
-        """Build from columns; ``R`` (m, m) or (M, m, m), ``sensor_pos_m`` (3,) or (M, 3)."""
+        """Build from columns; ``R`` (m, m) or (M, m, m), ``sensor_pos_m`` (3,) or (M, 3),
+        ``sensor_id`` None or (M,)."""
         cols = [range_m, azimuth_rad, elevation_rad]
         if range_rate_mps is not None:
             cols.append(range_rate_mps)
@@ -249,11 +276,15 @@ class Plots:
         m = z.shape[1]
         R = np.broadcast_to(np.asarray(R, dtype=float)[..., :m, :m], (z.shape[0], m, m))
         s = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (z.shape[0], 3))
-        return cls(z, R.copy(), s.copy())
+        ids = None
+        if sensor_id is not None:
+            ids = np.broadcast_to(np.asarray(sensor_id, dtype=np.int64), (z.shape[0],)).copy()
+        return cls(z, R.copy(), s.copy(), ids)
 
     def take(self, index: ArrayLike) -> Plots:
         """Rows ``index`` as new plots."""
-        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index])
+        ids = None if self.sensor_id is None else self.sensor_id[index]
+        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index], ids)
 
 
 @dataclass(frozen=True)
@@ -304,6 +335,10 @@ def _gnn_update(
         plot_for_track = assoc.gnn(len(table), len(plots), g.track, g.plot, cost)
     ti = np.flatnonzero(plot_for_track >= 0)
     pj = plot_for_track[ti]
+    pair_of_track = np.full(len(table), -1, dtype=np.int64)  # the gate row of each taken pair
+    taken_pair = plot_for_track[g.track] == g.plot
+    pair_of_track[g.track[taken_pair]] = np.flatnonzero(taken_pair)
+    table = mgmt.add_score(table, ti, -0.5 * cost[pair_of_track[ti]])  # + ln LR of the plot
     table = ops.update(table, ti, plots.z[pj], plots.R[pj], sensor, config)
     hit = np.zeros(len(table), dtype=bool)
     hit[ti] = True
@@ -342,6 +377,13 @@ def _jpda_update(
     hit = (1.0 - beta0) >= 0.5
     if len(g) == 0:
         return table, hit, used
+    # PDA score: ln(1 - Pd Pg + sum_j Pd g_j / lambda) = miss term + ln(1 + sum_j LR_j)
+    lr_kept = np.exp(
+        -0.5 * assoc.gate_pair_cost(g, config.pd, config.clutter_density, config.gate_probability)
+    )
+    total = np.bincount(g.track, weights=lr_kept, minlength=n)
+    rows = np.flatnonzero(total > 0)
+    table = mgmt.add_score(table, rows, np.log1p(total[rows]))
     x, P = assoc.pda_update(table.x, table.P, g, beta, beta0)
     return replace(table, x=x, P=P), hit, used
 
@@ -400,6 +442,13 @@ def _initiate_two_point(
 
 def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     if len(plots) == 0:
+        return
+    if plots.sensor_id is not None:  # the sensor is the id, whatever its position
+        ids, inverse = np.unique(plots.sensor_id, return_inverse=True)
+        inverse = inverse.ravel()
+        for k in range(ids.size):
+            rows = np.flatnonzero(inverse == k)
+            yield plots.sensor_pos_m[rows[0]], rows
         return
     sensors, inverse = np.unique(plots.sensor_pos_m, axis=0, return_inverse=True)
     inverse = inverse.ravel()
@@ -461,7 +510,15 @@ def tracker_manage(
     delete. Rows not recorded keep their history: a track outside every sensor's sweep is
     neither hit nor missed."""
     table = mgmt.record_scan(state.table, hit, t_s, scored=record)  # rows keep their order
-    table = mgmt.confirm(table, config.confirm_m, config.confirm_n, t_s)
+    record = np.asarray(record, dtype=bool)
+    rows = np.flatnonzero(record)
+    table = mgmt.add_score(table, rows, np.full(rows.size, config.miss_score))
+    floor = None
+    if config.confirmation == "score":
+        upper, floor = config.score_thresholds
+        table = mgmt.confirm_by_score(table, upper, t_s)
+    else:
+        table = mgmt.confirm(table, config.confirm_m, config.confirm_n, t_s)
     dead = mgmt.deletion_mask(
         table,
         config.confirm_m,
@@ -469,6 +526,7 @@ def tracker_manage(
         config.delete_misses,
         config.max_position_std_m,
         config.tentative_delete_misses,
+        floor,
     )
     return replace(state, table=mgmt.select(table, ~dead))
 
@@ -531,7 +589,7 @@ def scans_from_detections(
         pos = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (t.size, 3))
     rr = det.get("range_rate_mps") if np.asarray(R).shape[-1] == 4 else None
     all_plots = Plots.from_polar(
-        det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr
+        det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr, ids
     )
     if t.size == 0:
         return
