@@ -90,7 +90,8 @@ class RadarSystem:
             return
         self._log_first_detections(world, t_s, plots)
         real = plots.truth_id >= 0
-        ids = np.where(real, th.id[np.where(real, plots.truth_id, 0)], -1)
+        ids = np.full(real.shape, -1, dtype=np.int64)  # false alarms: -1 (no threats at all ok)
+        ids[real] = th.id[plots.truth_id[real]]
         plots = Detections(**{**plots.__dict__, "truth_id": ids.astype(np.int64)})
         world.detections.setdefault(self.radar_index, []).append(plots)
 
