@@ -175,9 +175,35 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
     return errs
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def _catalog_path(
+    scenario_file: Path, name: str, anywhere: bool, file: str, lines: dict[PathKey, int], i: int
+) -> Path:
+    """Where ``catalog_files[i]`` lives: relative to the scenario's folder and inside it,
+    unless ``anywhere`` (absolute paths and ``..`` allowed)."""
+    from iads.io.files import inside
+
+    loc = ("catalog_files", i)
+
+    def refuse(reason: str) -> InputError:
+        return InputError(reason, file=file, field=format_path(loc), line=line_of(lines, loc))
+
+    if "\0" in name or not name.strip():
+        raise refuse("must be a file name")
+    base = scenario_file.parent
+    if anywhere:
+        return base / name
+    if Path(name).is_absolute():
+        raise refuse("must be a path relative to the scenario's folder, not absolute")
+    target = inside(base, name)
+    if target is None:
+        raise refuse("leaves the scenario's folder (catalog files must lie inside it)")
+    return base / name
+
+
+def load_scenario(path: str | Path, *, catalog_anywhere: bool = False) -> Scenario:
     """Read, validate and resolve a scenario file.
 
+    ``catalog_files`` must lie inside the scenario file's folder unless ``catalog_anywhere``.
     Raises ``InputErrors`` listing every problem found (file, YAML path, line, reason).
     """
     file = str(path)
@@ -187,7 +213,7 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario = _validate(Scenario, data, file, lines)
     catalog = builtin_catalog()
     for i, name in enumerate(scenario.catalog_files):
-        extra = Path(path).parent / name
+        extra = _catalog_path(Path(path), name, catalog_anywhere, file, lines, i)
         try:
             catalog = catalog.merged(load_catalog_file(extra))
         except InputErrors as exc:

@@ -20,6 +20,7 @@ from iads.scenario.common import (
     NonNegativeFloat,
     PositiveFloat,
     Probability,
+    StrictNonNegativeFloat,
 )
 from iads.scenario.equipment import Catalog
 
@@ -183,7 +184,9 @@ class Raid(Frozen):
     target: str
     axis: Axis | None = None
     launch_area: LaunchArea | None = None
-    launch_window_s: tuple[NonNegativeFloat, NonNegativeFloat] = (0.0, 0.0)
+    launch_window_s: tuple[StrictNonNegativeFloat, StrictNonNegativeFloat] = Field(
+        (0.0, 0.0), strict=False, description="[start, end] (s); a YAML list"
+    )
     profile: Profile = Field(default_factory=lambda: CruiseProfile(altitude_m=100.0))
     speed_mps: PositiveFloat | None = Field(None, description="overrides the type's speed")
     ingress: list[LatLon] = Field(default_factory=list, description="turn points en route")

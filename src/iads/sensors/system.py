@@ -113,8 +113,9 @@ class RadarSystem:
         if len(plots) == 0:
             return
         real = plots.truth_id >= 0
-        ids = np.where(real, th.id[np.where(real, plots.truth_id, 0)], -1)
-        plots = replace(plots, truth_id=ids.astype(np.int64))
+        ids = np.full(real.shape, -1, dtype=np.int64)  # false alarms: -1 (no threats at all ok)
+        ids[real] = th.id[plots.truth_id[real]]
+        plots = replace(plots, truth_id=ids)
         self.bus.publish(f"plots/{self.radar_index}", t_s, plots)
 
 
