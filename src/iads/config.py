@@ -46,6 +46,15 @@ class TrackerSettings(Frozen):
         description="m/s^2; white-acceleration process noise of the CV model (about half the "
         "largest manoeuvre expected of cruise missiles, Bar-Shalom et al. 2001, sec. 6.3.2)",
     )
+    confirmation: Literal["m_of_n", "score"] = Field(
+        "m_of_n",
+        description="track confirmation in the engine: M of N looks, or the sequential "
+        "track-score test (Blackman and Popoli 1999, sec. 6.2; iads track's default, not yet "
+        "measured against the ~100 false alarms a second of an engine run)",
+    )
+    false_track_probability: Probability = Field(
+        1e-3, description="score confirmation: probability of confirming a false track"
+    )
     confirm_m: int = Field(3, ge=1, le=20, description="M of the M-of-N confirmation rule")
     confirm_n: int = Field(4, ge=1, le=20, description="N of the M-of-N confirmation rule")
     delete_misses: int = Field(

@@ -12,7 +12,8 @@ Tables (every row carries ``run_id``):
 - ``tracks``: time_s, battery, track_id, x_m ... vz_mps, position_std_m, truth_id (every unit's
   reported tracks per frame, labelled by the scoring recorder; empty when no tracker ran);
 - ``batteries``: one row per battery: rounds left and fired, reloads, magazine empty time;
-- ``interceptor_paths``: interceptor_id, threat_id (here: the track number fired at), time_s,
+- ``interceptor_paths``: interceptor_id, threat_id (fired at or met, as in
+  ``engagements``), time_s,
   x_m, y_m, z_m (launch point, every ``PATH_SAMPLE_S`` in flight, end point; defended runs);
 - ``summary``: key, value (number or NULL), text;
 - any further table in ``RunResult.tables``.

@@ -222,7 +222,15 @@ def run_scenario(
     summary["engagement_mode"] = scenario.settings.engagement if defended else "none"
     tables = defense_tables(world, defense)
     if defense is not None and defense.path_recorder is not None:
-        tables.setdefault("interceptor_paths", defense.path_recorder.table(events))
+        ipaths = defense.path_recorder.table(events)
+        # the engage event names the track fired at; the path is labelled with the threat
+        # the round was fired at or met (scoring), as the engagements table
+        ids, aim = engagements["interceptor_id"].tolist(), engagements["threat_id"].tolist()
+        aimed = dict(zip(ids, aim, strict=True))
+        ipaths["threat_id"] = np.array(
+            [aimed.get(int(i), -1) for i in ipaths["interceptor_id"]], dtype=np.int64
+        )
+        tables.setdefault("interceptor_paths", ipaths)
     text = scenario_json(scenario)
     return RunResult(
         scenario_name=scenario.name,

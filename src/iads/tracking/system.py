@@ -60,6 +60,8 @@ def tracker_config(settings: TrackerSettings, models: list[RadarModel], capacity
         association=settings.association,
         clutter_density=clutter_density(models),
         q_mps2=settings.q_mps2,
+        confirmation=settings.confirmation,
+        false_track_probability=settings.false_track_probability,
         confirm_m=settings.confirm_m,
         confirm_n=settings.confirm_n,
         delete_misses=settings.delete_misses,
