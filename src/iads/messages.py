@@ -52,8 +52,13 @@ COMPLETE = np.int8(1)
 ENGAGEMENT_NAMES = ("engaging", "complete")
 
 
-def _empty(shape: tuple[int, ...] = (), dtype: Any = float) -> Any:
+def empty_column(dtype: Any = float, shape: tuple[int, ...] = ()) -> Any:
+    """A dataclass field defaulting to an empty column of ``dtype`` with row ``shape``."""
     return field(default_factory=lambda: np.empty((0, *shape), dtype=dtype))
+
+
+def _empty(shape: tuple[int, ...] = (), dtype: Any = float) -> Any:
+    return empty_column(dtype, shape)
 
 
 class Batch:
@@ -265,6 +270,7 @@ __all__ = [
     "UNKNOWN",
     "WAITING",
     "Batch",
+    "empty_column",
     "Cancels",
     "Detections",
     "Detonations",

@@ -193,53 +193,6 @@ def test_salvo_fires_pairs_within_channels(run_salvo):
     assert t[1] - t[0] == pytest.approx(2.0)  # the launcher's launch interval
 
 
-def _overlaps(events, eng):
-    """Pairs of interceptors from different batteries in flight at one threat at once."""
-    kinds = events["kind"]
-    end = {
-        int(i): t
-        for k in ("kill", "miss")
-        for i, t in zip(events["other_id"][kinds == k], events["time_s"][kinds == k], strict=True)
-    }
-    battery = {int(i): b for i, b in zip(eng["interceptor_id"], eng["battery"], strict=True)}
-    n = 0
-    for tid in np.unique(eng["threat_id"]):
-        rows = np.flatnonzero(eng["threat_id"] == tid)
-        for a in rows:
-            for b in rows:
-                ia, ib = int(eng["interceptor_id"][a]), int(eng["interceptor_id"][b])
-                if (
-                    battery[ia] < battery[ib]
-                    and eng["time_s"][a] < end[ib]
-                    and eng["time_s"][b] < end[ia]
-                ):
-                    n += 1
-    return n
-
-
-def test_standalone_batteries_fight_alone(tmp_path, monkeypatch):
-    """Without a network two batteries know nothing of each other's engagements: both fight,
-    and they may engage one threat together (the coordinated case is in test_network)."""
-    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
-    data = copy.deepcopy(SCENARIO)
-    second = copy.deepcopy(data["batteries"][0])
-    second["name"] = "N2"
-    for site in second["radars"] + second["launchers"]:
-        site["name"] = site["name"].replace("N1", "N2")
-        site["position"]["lon_deg"] += 0.01
-    data["batteries"].append(second)
-    data["raids"][0]["count"] = 4
-    path = tmp_path / "two.yaml"
-    path.write_text(yaml.safe_dump(data))
-    sc = load_scenario(path)
-    world, defense, _ = simulate(sc, engagement="fast")
-    events = world.log.columns()
-    eng = engagement_table(world, events, defense.scoring)
-    eng["battery"] = world.interceptors.battery[eng["interceptor_id"]]
-    assert len(np.unique(eng["battery"])) == 2  # both batteries fought
-    assert _overlaps(events, eng) >= 0
-
-
 def test_channels_are_per_fire_control_radar(tmp_path, monkeypatch):
     monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
     data = copy.deepcopy(SCENARIO)

@@ -75,6 +75,15 @@ def test_coordination_cuts_double_engagements(runs):
     assert coordinated.tables["links"]["rows_sent"].sum() > 0
 
 
+def test_standalone_batteries_fight_alone(runs):
+    """Without a network two batteries know nothing of each other's engagements: both fight,
+    and they engage some threats together."""
+    _, _, standalone = runs
+    assert len(np.unique(standalone.engagements["battery"])) == 2
+    assert standalone.summary["double_engagements"] > 0
+    assert "links" not in standalone.tables
+
+
 def test_all_links_lost_behaves_like_standalone(runs):
     _, lost, standalone = runs
     for key in ("kills", "leakers", "interceptors_spent", "double_engagements"):

@@ -62,6 +62,7 @@ from iads.messages import (
     Launches,
     TrackReports,
     Uplinks,
+    empty_column,
 )
 from iads.scenario.equipment import InterceptorType
 
@@ -71,26 +72,22 @@ REMOTE_MAX_AGE_S = CORRELATION_MAX_AGE_S
 """Remote reports and engagement status older than this (s) are no longer used."""
 
 
-def _col(dtype: Any = float) -> Any:
-    return field(default_factory=lambda: np.empty(0, dtype=dtype))
-
-
 @dataclass
 class Commitments:
     """The rounds a command post has ordered (row = its k-th order), as it knows them from
     its own orders and the ``Launches`` / ``Detonations`` it receives."""
 
-    order_id: np.ndarray = _col(np.int64)
-    track_number: np.ndarray = _col(np.int64)
-    radar: np.ndarray = _col(np.int64)
-    unit: np.ndarray = _col(np.int64)
-    bank_kind: np.ndarray = _col(np.int64)
-    launch_time_s: np.ndarray = _col()
-    launched: np.ndarray = _col(bool)
-    cancelled: np.ndarray = _col(bool)
-    returned: np.ndarray = _col(bool)
-    done: np.ndarray = _col(bool)
-    outcome_time_s: np.ndarray = _col()
+    order_id: np.ndarray = empty_column(np.int64)
+    track_number: np.ndarray = empty_column(np.int64)
+    radar: np.ndarray = empty_column(np.int64)
+    unit: np.ndarray = empty_column(np.int64)
+    bank_kind: np.ndarray = empty_column(np.int64)
+    launch_time_s: np.ndarray = empty_column()
+    launched: np.ndarray = empty_column(bool)
+    cancelled: np.ndarray = empty_column(bool)
+    returned: np.ndarray = empty_column(bool)
+    done: np.ndarray = empty_column(bool)
+    outcome_time_s: np.ndarray = empty_column()
 
     def add(self, orders: FireOrders) -> None:
         n = len(orders)
@@ -225,12 +222,7 @@ class CommandPost:
         remote tracks received; tracks assessed killed left out."""
         reports = TrackReports.concat(list(self._reports.values()))
         if self.shared is not None:
-            fresh = {
-                u: r
-                for u, r in self._remote.items()
-                if len(r) and t_s - float(r.time_s.max()) <= REMOTE_MAX_AGE_S
-            }
-            reports = self.shared.build(reports, fresh, t_s)
+            reports = self.shared.build(reports, _fresh(self._remote, t_s), t_s)
         if self._assessed_killed and len(reports):
             reports = reports.select(
                 ~np.isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
@@ -277,9 +269,7 @@ class CommandPost:
         elif t_s - self._last_link_s > REMOTE_MAX_AGE_S and np.isnan(self.autonomous_from_s):
             self.autonomous_from_s = t_s
         if self._remote:
-            fresh = [
-                r for r in self._remote.values() if t_s - float(r.time_s.max()) <= REMOTE_MAX_AGE_S
-            ]
+            fresh = list(_fresh(self._remote, t_s).values())
             self.bus.publish(f"relay/{self.battery}", t_s, TrackReports.concat(fresh))
 
     def _take_back(self) -> None:
@@ -367,10 +357,7 @@ class CommandPost:
         out = np.zeros(len(pic), bool)
         if not self.coordinate or not self._others or len(pic) == 0:
             return out
-        fresh = [
-            m for m in self._others.values() if pic.t_s - float(m.time_s.max()) <= REMOTE_MAX_AGE_S
-        ]
-        o = EngagementStatus.concat(fresh)
+        o = EngagementStatus.concat(list(_fresh(self._others, pic.t_s).values()))
         o = o.select(o.unit != self.battery)
         out |= np.isin(pic.track_number, o.track_number)
         if len(o):
@@ -554,6 +541,16 @@ class CommandPost:
             "autonomous_from_s": self.autonomous_from_s,
             "destroyed": int(self.destroyed),
         }
+
+
+def _fresh(latest: dict[int, Any], t_s: float) -> dict[int, Any]:
+    """The batches of ``latest`` (unit -> its last message) sent within ``REMOTE_MAX_AGE_S``
+    of ``t_s`` (s); empty ones left out."""
+    return {
+        u: m
+        for u, m in latest.items()
+        if len(m) and t_s - float(m.time_s.max()) <= REMOTE_MAX_AGE_S
+    }
 
 
 def _deadline(ev: Any, sel: np.ndarray, n_assets: int) -> np.ndarray:

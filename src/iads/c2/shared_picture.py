@@ -13,7 +13,7 @@ keep the local track number; remote tracks with no partner join the picture as r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -35,16 +35,7 @@ def predict_reports(reports: TrackReports, t_s: float, q_mps2: float) -> TrackRe
     F = cv_transition(dt)
     x = np.einsum("nij,nj->ni", F, reports.x)
     P = F @ reports.P @ np.swapaxes(F, 1, 2) + cv_process_noise(dt, q_mps2)
-    return TrackReports(
-        time_s=np.full(len(reports), float(t_s)),
-        source_unit=reports.source_unit,
-        track_number=reports.track_number,
-        x=x,
-        P=P,
-        quality=reports.quality,
-        identity=reports.identity,
-        t_confirmed_s=reports.t_confirmed_s,
-    )
+    return replace(reports, time_s=np.full(len(reports), float(t_s)), x=x, P=P)
 
 
 @dataclass
@@ -91,16 +82,7 @@ class SharedPicture:
         self.correlation = self.correlation.updated(
             src, rep.track_number[a.remote], pic.track_number[a.local], t_s
         )
-        merged = TrackReports(
-            time_s=pic.time_s,
-            source_unit=pic.source_unit,
-            track_number=pic.track_number,
-            x=x,
-            P=P,
-            quality=pic.quality,
-            identity=pic.identity,
-            t_confirmed_s=pic.t_confirmed_s,
-        )
+        merged = replace(pic, x=x, P=P)
         alone = np.setdiff1d(np.arange(len(rep)), a.remote)
         return TrackReports.concat([merged, rep.select(alone)])
 

@@ -24,6 +24,33 @@ def common_checks(scenario: Path, out: Path | None, default: str) -> tuple[objec
     return sc, out_dir
 
 
+def run_and_finish(
+    spec: object,
+    out_dir: Path,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    quiet: bool,
+    as_json: bool,
+    command: str,
+) -> None:
+    """Run a study spec into ``out_dir`` with progress, then print its summary (shared with
+    ``iads sweep``)."""
+    from iads.commands._study import default_workers, run_with_progress
+
+    run_with_progress(
+        spec,
+        out_dir,
+        workers=workers or default_workers(),
+        scheduler=scheduler,
+        resume=resume,
+        quiet=quiet or as_json,
+        command=command,
+    )
+    finish(out_dir, as_json, quiet)
+
+
 def finish(out_dir: Path, as_json: bool, quiet: bool) -> None:
     """Print the stored study's summary (table or JSON)."""
     from iads.commands._study import show_study
@@ -51,20 +78,18 @@ def mc(
     """Run N replications (seeds spawned from the study seed) and summarise them with
     confidence intervals; each finished replication is stored at once."""
     from iads.analysis.study import mc_spec
-    from iads.commands._study import default_workers, run_with_progress
 
     sc, out_dir = common_checks(scenario, out, "mc")
-    spec = mc_spec(sc, runs, seed, fidelity)
-    run_with_progress(
-        spec,
+    run_and_finish(
+        mc_spec(sc, runs, seed, fidelity),
         out_dir,
-        workers=workers or default_workers(),
+        workers=workers,
         scheduler=scheduler,
         resume=resume,
-        quiet=quiet or as_json,
+        quiet=quiet,
+        as_json=as_json,
         command="mc",
     )
-    finish(out_dir, as_json, quiet)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,21 +35,19 @@ def sweep(
     """Run N replications at every point of the grid of --vary values (the same seeds at each
     point) and show leak rate, kills and interceptors per point with confidence intervals."""
     from iads.analysis.study import sweep_spec
-    from iads.commands._study import default_workers, run_with_progress
-    from iads.commands.mc import common_checks, finish
+    from iads.commands.mc import common_checks, run_and_finish
 
     sc, out_dir = common_checks(scenario, out, "sweep")
-    spec = sweep_spec(sc, vary, runs, seed, fidelity)
-    run_with_progress(
-        spec,
+    run_and_finish(
+        sweep_spec(sc, vary, runs, seed, fidelity),
         out_dir,
-        workers=workers or default_workers(),
+        workers=workers,
         scheduler=scheduler,
         resume=resume,
-        quiet=quiet or as_json,
+        quiet=quiet,
+        as_json=as_json,
         command="sweep",
     )
-    finish(out_dir, as_json, quiet)
     if plot is not None:
         from iads.analysis.plot import write_leak_curve
 

@@ -28,12 +28,17 @@ from iads.channels import Bus, Channel
 from iads.config import EndGameSettings
 from iads.engagement import flyout as fo
 from iads.engagement.kill import draw_kills
-from iads.messages import FLYING, KILLED, Cancels, Detonations, FireOrders, Launches, Uplinks
+from iads.messages import (
+    FLYING,
+    KILLED,
+    Cancels,
+    Detonations,
+    FireOrders,
+    Launches,
+    Uplinks,
+    empty_column,
+)
 from iads.scenario.equipment import InterceptorType
-
-
-def _col(dtype: Any = float, shape: tuple[int, ...] = ()) -> Any:
-    return field(default_factory=lambda: np.empty((0, *shape), dtype=dtype))
 
 
 @dataclass
@@ -50,33 +55,33 @@ class InterceptorStore:
     """
 
     types: list[InterceptorType] = field(default_factory=list)
-    type_index: np.ndarray = _col(np.int64)
-    order_id: np.ndarray = _col(np.int64)
-    battery: np.ndarray = _col(np.int64)
-    track_number: np.ndarray = _col(np.int64)
-    radar: np.ndarray = _col(np.int64)
-    unit: np.ndarray = _col(np.int64)
-    bank_kind: np.ndarray = _col(np.int64)
-    type_name: np.ndarray = _col(object)
-    launcher: np.ndarray = _col(np.int64)
-    launched: np.ndarray = _col(bool)
-    cancelled: np.ndarray = _col(bool)
-    done: np.ndarray = _col(bool)
-    target: np.ndarray = _col(np.int64)
-    launch_time_s: np.ndarray = _col()
-    outcome_time_s: np.ndarray = _col()
-    cost_usd: np.ndarray = _col()
-    planned_pk: np.ndarray = _col()
-    est_pos_m: np.ndarray = _col(float, (3,))
-    est_vel_mps: np.ndarray = _col(float, (3,))
-    est_std_m: np.ndarray = _col()
-    est_time_s: np.ndarray = _col()
-    arrive_s: np.ndarray = _col()
-    pip_m: np.ndarray = _col(float, (3,))
-    term_pos_m: np.ndarray = _col(float, (3,))
-    term_vel_mps: np.ndarray = _col(float, (3,))
-    term_time_s: np.ndarray = _col()
-    term_accel_mps2: np.ndarray = _col()
+    type_index: np.ndarray = empty_column(np.int64)
+    order_id: np.ndarray = empty_column(np.int64)
+    battery: np.ndarray = empty_column(np.int64)
+    track_number: np.ndarray = empty_column(np.int64)
+    radar: np.ndarray = empty_column(np.int64)
+    unit: np.ndarray = empty_column(np.int64)
+    bank_kind: np.ndarray = empty_column(np.int64)
+    type_name: np.ndarray = empty_column(object)
+    launcher: np.ndarray = empty_column(np.int64)
+    launched: np.ndarray = empty_column(bool)
+    cancelled: np.ndarray = empty_column(bool)
+    done: np.ndarray = empty_column(bool)
+    target: np.ndarray = empty_column(np.int64)
+    launch_time_s: np.ndarray = empty_column()
+    outcome_time_s: np.ndarray = empty_column()
+    cost_usd: np.ndarray = empty_column()
+    planned_pk: np.ndarray = empty_column()
+    est_pos_m: np.ndarray = empty_column(float, (3,))
+    est_vel_mps: np.ndarray = empty_column(float, (3,))
+    est_std_m: np.ndarray = empty_column()
+    est_time_s: np.ndarray = empty_column()
+    arrive_s: np.ndarray = empty_column()
+    pip_m: np.ndarray = empty_column(float, (3,))
+    term_pos_m: np.ndarray = empty_column(float, (3,))
+    term_vel_mps: np.ndarray = empty_column(float, (3,))
+    term_time_s: np.ndarray = empty_column()
+    term_accel_mps2: np.ndarray = empty_column()
     state: fo.FlyoutState = field(
         default_factory=lambda: fo.FlyoutState(
             np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty((0, 3))

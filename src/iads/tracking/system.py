@@ -77,7 +77,10 @@ def _plots(det: Detections, antenna_m: dict[int, np.ndarray]) -> Plots:
     R[:, 0, 0] = det.sigma_range_m**2
     R[:, 1, 1] = det.sigma_azimuth_rad**2
     R[:, 2, 2] = det.sigma_elevation_rad**2
-    sensor = np.array([antenna_m[int(s)] for s in det.sensor_id]).reshape(-1, 3)
+    ids = np.fromiter(antenna_m, dtype=np.int64)
+    pos = np.array([antenna_m[int(i)] for i in ids]).reshape(-1, 3)  # one row per sensor
+    order = np.argsort(ids)
+    sensor = pos[order[np.searchsorted(ids, det.sensor_id, sorter=order)]]
     return Plots.from_polar(det.range_m, det.azimuth_rad, det.elevation_rad, R, sensor)
 
 
