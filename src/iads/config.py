@@ -126,6 +126,14 @@ class C2Settings(Frozen):
         description="probability that the engaging radar sees a kill as a kill (else the "
         "command post keeps the dead track until it drops)",
     )
+    coordination_hold_s: NonNegativeFloat | None = Field(
+        None,
+        le=600,
+        description="s; in a coordinated network each order waits at least this long before "
+        "launch, so that other posts' engagement status can arrive and the later of two posts "
+        "deciding on one target withdraws (null: the slowest status link into the post, "
+        "latency + update period, plus the slowest decision period in the network)",
+    )
     threat_evaluation: ThreatEvaluationSettings = Field(default_factory=ThreatEvaluationSettings)
 
 

@@ -156,8 +156,10 @@ class TrackReports(Batch):
 class EngagementStatus(Batch):
     """What a command post is engaging (E rows): its ``unit``, the ``track_number`` in its own
     picture, the target estimate ``pos_m`` / ``vel_mps`` (E, 3) at ``time_s`` and its
-    position sigma (m), the ``state`` (``ENGAGING`` / ``COMPLETE``) and the interceptors
-    committed. Other units correlate these to their own tracks to avoid double engagement."""
+    position sigma (m), the ``state`` (``ENGAGING`` / ``COMPLETE``), the interceptors
+    committed and ``since_s``, when the unit ordered its first round still live on the track
+    (the tie-break of coordinated networks: the earlier engagement keeps the target). Other
+    units correlate these to their own tracks to avoid double engagement."""
 
     time_s: NDArray[np.float64] = _empty()
     unit: NDArray[np.int64] = _empty(dtype=np.int64)
@@ -167,6 +169,7 @@ class EngagementStatus(Batch):
     position_std_m: NDArray[np.float64] = _empty()
     state: NDArray[np.int8] = _empty(dtype=np.int8)
     interceptors: NDArray[np.int64] = _empty(dtype=np.int64)
+    since_s: NDArray[np.float64] = _empty()
 
 
 @dataclass(frozen=True)

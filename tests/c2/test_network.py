@@ -1,6 +1,7 @@
 """Two point-defence batteries side by side: networked with engagement status they never have
 rounds in the air at one threat together; with every link lost from the start they fight
-exactly like standalone batteries."""
+exactly like standalone batteries. A battery fighting on a forward sensor's tracks engages
+one link latency later."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
+from iads.config import RunConfig
 from iads.scenario.load import load_scenario
 from iads.sim.run import run_scenario
 
@@ -64,15 +66,62 @@ def runs(tmp_path_factory):
     return coordinated, lost, standalone
 
 
-def test_coordination_cuts_double_engagements(runs):
-    """Engagement status over the links stops most double engagements. Not all: two posts
-    that decide on one track in the same second, before either's status has crossed the link
-    (0.5 s), both fire (a real race; an intent hold before launch is not modelled yet)."""
+def test_coordination_stops_double_engagements(runs):
+    """Engagement status over the links, with orders held until the other post's status can
+    arrive, leaves no threat with rounds of both batteries in the air at once; the race
+    (both posts deciding on one threat within the link's latency) did happen and was settled
+    by withdrawing the later post's rounds."""
     coordinated, _, standalone = runs
     eng = coordinated.engagements
     assert len(np.unique(eng["battery"])) == 2, "both batteries fought"
-    assert coordinated.summary["double_engagements"] < standalone.summary["double_engagements"]
+    assert standalone.summary["double_engagements"] > 0
+    assert coordinated.summary["double_engagements"] == 0
+    assert coordinated.tables["batteries"]["deconflicted"].sum() > 0
     assert coordinated.tables["links"]["rows_sent"].sum() > 0
+
+
+def test_without_the_hold_the_race_double_engages(tmp_path, monkeypatch):
+    """The hold is what closes the race: with no hold, posts deciding within the status
+    link's latency of each other both launch."""
+    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
+    scenario = _two_batteries(tmp_path, {"mode": "networked", "coordination": True, "links": LINKS})
+    settings = RunConfig(c2={"coordination_hold_s": 0.0})
+    run = run_scenario(scenario, engagement="fast", settings=settings)
+    assert run.summary["double_engagements"] > 0
+
+
+def _remote_only(tmp_path, latency_s):
+    """N1 with its own radar off from the start, fighting on a forward sensor's tracks."""
+    data = copy.deepcopy(SCENARIO)
+    data["sensors"] = [
+        {
+            "name": "Fwd",
+            "type": "Sentinel-class",
+            "position": {"lat_deg": -47.45, "lon_deg": -31.80, "alt_m": 0},
+        }
+    ]
+    data["network"] = {
+        "mode": "networked",
+        "engage_on_remote": True,
+        "links": [{"from": "Fwd", "to": "N1", "latency_s": latency_s, "period_s": 1.0}],
+    }
+    data["events"] = [{"time_s": 0, "kind": "radar_off", "unit": "N1 radar"}]
+    path = tmp_path / f"remote-{latency_s}.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return load_scenario(path)
+
+
+def test_link_latency_delays_the_first_engagement(tmp_path, monkeypatch):
+    """A post fighting only on remote tracks first sees each track one link latency after
+    the sensor's tracker holds it, so its reaction time, and its first launch, start that
+    much later: 4 s more latency, 4 s later, to within the link's update period (1 s)."""
+    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
+    first = []
+    for latency in (0.5, 4.5):
+        run = run_scenario(_remote_only(tmp_path, latency), engagement="fast")
+        assert run.tables["batteries"]["remote_engagements"].sum() > 0
+        first.append(float(np.min(run.engagements["launch_time_s"])))
+    assert first[1] - first[0] == pytest.approx(4.0, abs=1.0)
 
 
 def test_standalone_batteries_fight_alone(runs):

@@ -78,6 +78,7 @@ class Commitments:
     its own orders and the ``Launches`` / ``Detonations`` it receives."""
 
     order_id: np.ndarray = empty_column(np.int64)
+    order_time_s: np.ndarray = empty_column()
     track_number: np.ndarray = empty_column(np.int64)
     radar: np.ndarray = empty_column(np.int64)
     unit: np.ndarray = empty_column(np.int64)
@@ -85,6 +86,8 @@ class Commitments:
     launch_time_s: np.ndarray = empty_column()
     launched: np.ndarray = empty_column(bool)
     cancelled: np.ndarray = empty_column(bool)
+    withdrawn: np.ndarray = empty_column(bool)
+    """A cancel was sent (the ``Launches`` that confirms it may not have arrived yet)."""
     returned: np.ndarray = empty_column(bool)
     done: np.ndarray = empty_column(bool)
     outcome_time_s: np.ndarray = empty_column()
@@ -93,6 +96,7 @@ class Commitments:
         n = len(orders)
         new = {
             "order_id": orders.order_id,
+            "order_time_s": orders.time_s,
             "track_number": orders.track_number,
             "radar": orders.radar,
             "unit": orders.launcher_unit,
@@ -100,6 +104,7 @@ class Commitments:
             "launch_time_s": orders.launch_time_s,
             "launched": np.zeros(n, bool),
             "cancelled": np.zeros(n, bool),
+            "withdrawn": np.zeros(n, bool),
             "returned": np.zeros(n, bool),
             "done": np.zeros(n, bool),
             "outcome_time_s": np.full(n, np.nan),
@@ -151,6 +156,11 @@ class CommandPost:
     (NaN: never, or no links)."""
     remote_engagements: int = 0
     """Orders placed on a track held only by another unit (engage on remote)."""
+    hold_s: float = 0.0
+    """Coordinated networks: orders wait at least this long (s) before launch."""
+    deconflicted: int = 0
+    """Rounds withdrawn before launch because another unit engaged the target first."""
+    _heard_s: float = -np.inf
 
     @classmethod
     def from_world(
@@ -208,6 +218,7 @@ class CommandPost:
         pic = self.picture(t_s)
         for n in pic.track_number.tolist():
             self.first_seen_s.setdefault(int(n), t_s)
+        self._deconflict(pic, t_s)
         self._uplink_and_cancel(pic, t_s)
         self._publish_status(pic, t_s)
         held = int(self.bank.rounds.sum() + self.bank.reserve.sum())
@@ -265,7 +276,7 @@ class CommandPost:
         if not self.links:
             return
         if got:
-            self._last_link_s = t_s
+            self._last_link_s = self._heard_s = t_s
         elif t_s - self._last_link_s > REMOTE_MAX_AGE_S and np.isnan(self.autonomous_from_s):
             self.autonomous_from_s = t_s
         if self._remote:
@@ -296,16 +307,7 @@ class CommandPost:
             return
         held = np.isin(c.track_number, pic.track_number)
         gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
-        if gone.size:
-            self.bus.publish(
-                f"cancels/{self.battery}",
-                t_s,
-                Cancels(
-                    time_s=np.full(gone.size, t_s),
-                    battery=np.full(gone.size, self.battery, np.int64),
-                    order_id=c.order_id[gone],
-                ),
-            )
+        self._withdraw(gone, t_s)
         flying_at = np.unique(c.track_number[live & held])
         if flying_at.size:
             k = np.flatnonzero(np.isin(pic.track_number, flying_at))
@@ -322,12 +324,58 @@ class CommandPost:
                 ),
             )
 
+    def _withdraw(self, rows: np.ndarray, t_s: float) -> None:
+        """Cancel the queued rounds ``rows`` (once each)."""
+        c = self.commitments
+        rows = rows[~c.withdrawn[rows]]
+        if rows.size == 0:
+            return
+        c.withdrawn[rows] = True
+        self.bus.publish(
+            f"cancels/{self.battery}",
+            t_s,
+            Cancels(
+                time_s=np.full(rows.size, t_s),
+                battery=np.full(rows.size, self.battery, np.int64),
+                order_id=c.order_id[rows],
+            ),
+        )
+
+    def _deconflict(self, pic: Picture, t_s: float) -> None:
+        """Coordinated networks: withdraw queued rounds at a target another unit reports
+        engaging since earlier (equal times: the lower unit number keeps it). Both posts
+        see the same two ``since_s``, so exactly one of them withdraws."""
+        c = self.commitments
+        queued = ~c.done & ~c.launched & ~c.withdrawn & (c.launch_time_s > t_s + 1e-9)
+        if not self.coordinate or not queued.any() or len(pic) == 0:
+            return
+        match, o = self._match_others(pic)
+        if o is None:
+            return
+        match &= (o.state == ENGAGING)[None, :]
+        rows = np.flatnonzero(queued)
+        k = np.flatnonzero(np.isin(pic.track_number, c.track_number[rows]))
+        if k.size == 0 or not match[k].any():
+            return
+        live = ~c.done & ~c.withdrawn
+        lose = np.zeros(len(pic), bool)
+        for j in k[match[k].any(axis=1)]:
+            mine = float(c.order_time_s[live & (c.track_number == pic.track_number[j])].min())
+            theirs = match[j]
+            earlier = (o.since_s[theirs] < mine) | (
+                (o.since_s[theirs] == mine) & (o.unit[theirs] < self.battery)
+            )
+            lose[j] = bool(earlier.any())
+        out = rows[np.isin(c.track_number[rows], pic.track_number[lose])]
+        self.deconflicted += int(out.size - np.count_nonzero(c.withdrawn[out]))
+        self._withdraw(out, t_s)
+
     def _publish_status(self, pic: Picture, t_s: float) -> None:
         """What this post engages now (tracks with rounds committed) and what completed
         within the look time."""
         c = self.commitments
         look = self.settings.look_time_s
-        live = ~c.done
+        live = ~c.done & ~c.withdrawn
         recent = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
         tracks = np.unique(c.track_number[live | recent])
         k = np.flatnonzero(np.isin(pic.track_number, tracks))
@@ -335,6 +383,12 @@ class CommandPost:
         counts = np.array(
             [np.count_nonzero(live & (c.track_number == t)) for t in pic.track_number[k]],
             dtype=np.int64,
+        )
+        since = np.array(
+            [
+                c.order_time_s[(live | recent) & (c.track_number == t)].min(initial=np.inf)
+                for t in pic.track_number[k]
+            ]
         )
         self.bus.publish(
             f"status/{self.battery}",
@@ -348,23 +402,31 @@ class CommandPost:
                 position_std_m=pic.position_std_m[k],
                 state=np.where(counts > 0, ENGAGING, COMPLETE).astype(np.int8),
                 interceptors=counts,
+                since_s=since,
             ),
         )
 
-    def _taken_by_others(self, pic: Picture) -> np.ndarray:
-        """(T,) tracks another unit reports engaging (coordinated networks): its status
-        correlated to this picture by track number, else by position within 3 sigma."""
-        out = np.zeros(len(pic), bool)
-        if not self.coordinate or not self._others or len(pic) == 0:
-            return out
+    def _match_others(self, pic: Picture) -> tuple[np.ndarray, EngagementStatus | None]:
+        """(T, E) which fresh status rows of other units are about which of this picture's
+        tracks (same track number, or positions within 3 sigma, at least 500 m), and the
+        rows (None when there are none)."""
+        if not self._others or len(pic) == 0:
+            return np.zeros((len(pic), 0), bool), None
         o = EngagementStatus.concat(list(_fresh(self._others, pic.t_s).values()))
         o = o.select(o.unit != self.battery)
-        out |= np.isin(pic.track_number, o.track_number)
-        if len(o):
-            d = np.linalg.norm(pic.pos_m[:, None, :] - o.pos_m[None, :, :], axis=-1)
-            gate = 3.0 * np.hypot(pic.position_std_m[:, None], o.position_std_m[None, :])
-            out |= (d <= np.maximum(gate, 500.0)).any(axis=1)
-        return out
+        if len(o) == 0:
+            return np.zeros((len(pic), 0), bool), None
+        same = pic.track_number[:, None] == o.track_number[None, :]
+        d = np.linalg.norm(pic.pos_m[:, None, :] - o.pos_m[None, :, :], axis=-1)
+        gate = 3.0 * np.hypot(pic.position_std_m[:, None], o.position_std_m[None, :])
+        return same | (d <= np.maximum(gate, 500.0)), o
+
+    def _taken_by_others(self, pic: Picture) -> np.ndarray:
+        """(T,) tracks another unit reports engaging or just completed (coordinated
+        networks)."""
+        if not self.coordinate:
+            return np.zeros(len(pic), bool)
+        return self._match_others(pic)[0].any(axis=1)
 
     def _decide(self, pic: Picture, t_s: float) -> None:
         cp = self.command_post
@@ -411,6 +473,8 @@ class CommandPost:
         tmax = _deadline(ev, sel, len(a))
         agility = kind_manoeuvre_mps2(te)[ev.kind[sel]]  # from the type estimate
         delay = _row_delays(self.bank, unit)
+        if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
+            delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
         pk, pips, tofs = self._pk_matrix(
             unit, kind, delay, pic.pos_m[sel], pic.vel_mps[sel], tmax, agility
         )
@@ -538,6 +602,7 @@ class CommandPost:
             "reloads_under_way": int(np.count_nonzero(np.isfinite(self.bank.reload_done_s))),
             "magazine_empty_s": self.ran_dry_s,
             "remote_engagements": self.remote_engagements,
+            "deconflicted": self.deconflicted,
             "autonomous_from_s": self.autonomous_from_s,
             "destroyed": int(self.destroyed),
         }

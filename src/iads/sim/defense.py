@@ -146,9 +146,23 @@ def _links(scenario: Any, world: Any, defense: Defense) -> None:
             defense.bus.subscribe(f"status/{su}", st.send)
             posts[ru].links.append(st)
             chans.append(st)
+    slowest_decision_s = max((cp.period_s for cp in defense.command_posts), default=0.0)
     for cp in defense.command_posts:
         cp.coordinate = net.coordination
         cp.engage_on_remote = net.engage_on_remote
+        cp.hold_s = coordination_hold_s(cp, slowest_decision_s)
+
+
+def coordination_hold_s(cp: CommandPost, slowest_decision_s: float) -> float:
+    """How long (s) a coordinated post holds its orders before launch: the run setting, or
+    by default the slowest status link into it (latency + update period) plus the slowest
+    decision period, the longest another post's decision can take to reach it."""
+    if cp.settings.coordination_hold_s is not None:
+        return float(cp.settings.coordination_hold_s)
+    status = [ch for ch in cp.links if ch.name.endswith("/status")]
+    if not status:
+        return 0.0
+    return max(ch.latency_s + ch.period_s for ch in status) + slowest_decision_s
 
 
 def _degradation(scenario: Any, world: Any, defense: Defense) -> Degradation | None:
