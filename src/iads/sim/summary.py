@@ -84,6 +84,7 @@ def threat_table(world: World, events: Columns, scoring: Any = None) -> Columns:
         "launch_time_s": th.launch_time_s.copy(),
         "planned_arrival_s": th.planned_arrival_s.copy(),
         "first_detect_s": _first_time(events, "detect", n),
+        "first_detect_range_m": _first_detect_range_m(world, events, n),
         "first_track_s": _first_time(events, "track", n),
         "first_engage_s": first_engage,
         "interceptors": shots,
@@ -96,6 +97,25 @@ def threat_table(world: World, events: Columns, scoring: Any = None) -> Columns:
         "arrival_time_s": reach_t,
         "cost_usd": th.cost_usd.copy(),
     }
+
+
+def _first_detect_range_m(world: World, events: Columns, n: int) -> np.ndarray:
+    """(n,) distance (m) from each threat, where a radar first detected it, to the asset it
+    attacks (NaN: never detected, or no target asset)."""
+    out = np.full(n, np.nan)
+    sel = np.flatnonzero(events["kind"] == "detect")
+    if sel.size == 0:
+        return out
+    ids = events["entity_id"][sel]
+    order = np.lexsort((events["time_s"][sel], ids))  # by threat, then time
+    ids, rows = ids[order], sel[order]
+    first = np.r_[True, ids[1:] != ids[:-1]] & (ids >= 0) & (ids < n)
+    ids, rows = ids[first], rows[first]
+    target = world.threats.target_asset[ids]
+    ok = target >= 0
+    pos = np.stack([events["x_m"], events["y_m"], events["z_m"]], axis=1)[rows[ok]]
+    out[ids[ok]] = np.linalg.norm(pos - world.assets.pos_m[target[ok]], axis=1)
+    return out
 
 
 def engagement_table(world: World, events: Columns, scoring: Any = None) -> Columns:
@@ -207,6 +227,8 @@ def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, An
         "interceptors_spent": spent,
         "rounds_at_false_tracks": int(np.count_nonzero(engagements["threat_id"] < 0)),
         "double_engagements": double_engagements(engagements),
+        "first_detect_range_m": _median(threats["first_detect_range_m"]),
+        "detect_to_engage_s": _median(threats["first_engage_s"] - threats["first_detect_s"]),
         "interceptors_per_kill": spent / kills if kills else float("nan"),
         "interceptor_cost_usd": icost,
         "interceptor_cost_known": bool(known) or spent == 0,
@@ -218,6 +240,13 @@ def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, An
         if np.isfinite(threats["arrival_time_s"]).any()
         else float("nan"),
     }
+
+
+def _median(values: np.ndarray) -> float:
+    """Median of the finite values (NaN when there are none)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else float("nan")
 
 
 def double_engagements(engagements: Columns) -> int:
