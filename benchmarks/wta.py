@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from iads.engagement import assign, surviving_value
-from iads.engagement.wta import solve_wta
+from iads.c2 import assign, surviving_value
+from iads.c2.wta import solve_wta
 
 
 def family(rng: np.random.Generator, kind: str, n_w: int, n_t: int):

@@ -13,7 +13,7 @@ of its own rounds. Every ``decision_period_s`` it
    one engagement per track, shoot-look-shoot, magazine reserve, weapon choice), builds the
    planned-Pk matrix of its ready rounds against the eligible tracks (intercept points by
    time of flight, envelope, fire-control radar coverage), assigns weapons to targets
-   (``iads.engagement.battery.plan_fire``), gives each engaged target a fire-control radar
+   (``fire_plan``), gives each engaged target a fire-control radar
    with channels free (``fire_channels``), and publishes ``FireOrders``;
 4. publishes what it is engaging (``EngagementStatus``) for the network.
 
@@ -35,6 +35,7 @@ from iads.c2.fire_channels import (
     channel_limits,
     channels_used,
 )
+from iads.c2.fire_plan import plan_fire
 from iads.c2.picture import Picture, extrapolate
 from iads.c2.shared_picture import CORRELATION_MAX_AGE_S, SharedPicture
 from iads.c2.threat_eval import evaluate, kind_manoeuvre_mps2
@@ -45,7 +46,6 @@ from iads.engagement.battery import (
     LauncherBank,
     fire,
     make_bank,
-    plan_fire,
     return_rounds,
     update_reloads,
     weapon_rows,

@@ -1,12 +1,12 @@
-"""Engagement: envelope, weapon-target assignment, fly-out, kill assessment.
+"""Engagement: envelope, fly-out, kill assessment, launcher banks.
 
 Pure functions on arrays (SI units, scenario ENU frame); see docs/engagement.md. The
 interceptor system (the end game) lives in ``iads.engagement.interceptors``; threat
-evaluation and the command post in ``iads.c2``.
+evaluation, weapon-target assignment and the command post in ``iads.c2``.
 """
 
 from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
-from iads.engagement.battery import LauncherBank, make_bank, plan_fire
+from iads.engagement.battery import LauncherBank, make_bank
 from iads.engagement.envelope import (
     feasible,
     intercept_time_constant_speed,
@@ -16,7 +16,6 @@ from iads.engagement.envelope import (
 from iads.engagement.flyout import FlyoutState, InterceptorParams, advance, fly, launch
 from iads.engagement.kill import expected_kill_probability, kill_probability
 from iads.engagement.tables import FlyoutTable, build_table, table_for
-from iads.engagement.wta import assign, surviving_value
 
 __all__ = [
     "FlyoutState",
@@ -24,7 +23,6 @@ __all__ = [
     "InterceptorParams",
     "LauncherBank",
     "advance",
-    "assign",
     "build_table",
     "density_kgpm3",
     "expected_kill_probability",
@@ -34,10 +32,8 @@ __all__ = [
     "kill_probability",
     "launch",
     "make_bank",
-    "plan_fire",
     "planned_kill_probability",
     "predicted_intercept",
     "speed_of_sound_mps",
-    "surviving_value",
     "table_for",
 ]

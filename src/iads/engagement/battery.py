@@ -1,4 +1,4 @@
-"""A battery's weapons as arrays: launcher units, rounds, reloads, fire channels; fire planning.
+"""A battery's weapons as arrays: launcher units, rounds, reloads.
 
 ``LauncherBank`` holds U launcher units (each unit of a launcher site is a row) x K interceptor
 types: rounds ready in the tubes, when each unit can fire next (``launch_interval_s``), reload
@@ -10,10 +10,7 @@ defaults to one full reload per launcher unit (the battery's transloader load), 
 to sweep; it is one pool for the battery, not a reload per unit: a unit may reload more than
 once while the pool lasts.
 
-``plan_fire`` turns a kill-probability matrix into fire orders that never exceed the rounds in
-the tubes, the guided-missile channels or the target channels of the engagement radars, with
-the doctrine's per-target limit (shoot-look-shoot: one interceptor per target per look;
-salvo: ``salvo_size``).
+Which rounds fire at which targets is the command post's choice (``iads.c2.fire_plan``).
 """
 
 from __future__ import annotations
@@ -21,8 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-
-from iads.engagement.wta import assign
 
 
 @dataclass(frozen=True)
@@ -156,54 +151,3 @@ def return_rounds(
     nxt = bank.next_fire_s.copy()
     nxt[unit] = next_fire_s
     return replace(bank, rounds=rounds, next_fire_s=nxt)
-
-
-@dataclass(frozen=True)
-class FireOrders:
-    """Rows of weapons fired: ``row`` (F,) index into the candidate rows, ``target`` (F,)."""
-
-    row: np.ndarray
-    target: np.ndarray
-
-
-def plan_fire(
-    kill_prob: np.ndarray,
-    target_value: np.ndarray,
-    *,
-    free_missile_channels: int,
-    free_target_channels: int,
-    engaged: np.ndarray | None = None,
-    per_target: int = 1,
-    method: str = "auto",
-) -> FireOrders:
-    """Choose which candidate rounds (rows of ``kill_prob`` (R, T)) fire at which targets.
-
-    At most ``free_missile_channels`` rounds in total, at most ``per_target`` per target, and
-    new targets (not in ``engaged`` (T,) bool, already holding a target channel) only while
-    ``free_target_channels`` last. Rows with all-zero Pk never fire. Pure function.
-    """
-    p = np.asarray(kill_prob, dtype=float)
-    v = np.asarray(target_value, dtype=float)
-    n_r, n_t = p.shape
-    engaged = np.zeros(n_t, bool) if engaged is None else np.asarray(engaged, bool)
-    if n_r == 0 or n_t == 0 or free_missile_channels <= 0:
-        return FireOrders(np.empty(0, np.int64), np.empty(0, np.int64))
-    if free_target_channels <= 0:
-        p = p * engaged[None, :]
-    rows = np.flatnonzero(p.max(axis=1) > 0)
-    # the best rounds first if there are more than missile channels
-    rows = rows[np.argsort(-p[rows].max(axis=1), kind="stable")][:free_missile_channels]
-    sub = p[rows]
-    a = assign(sub, v, max_per_target=per_target, method=method)
-    new_targets = np.setdiff1d(np.unique(a[a >= 0]), np.flatnonzero(engaged))
-    if new_targets.size > max(free_target_channels, 0):
-        # keep the new targets with the largest value killed, then re-assign on those
-        gain = np.array(
-            [v[j] * (1 - np.prod(1 - sub[a == j, j])) for j in new_targets], dtype=float
-        )
-        keep = new_targets[np.argsort(-gain, kind="stable")[:free_target_channels]]
-        allowed = engaged.copy()
-        allowed[keep] = True
-        a = assign(sub * allowed[None, :], v, max_per_target=per_target, method=method)
-    fired = a >= 0
-    return FireOrders(rows[fired], a[fired])

@@ -14,7 +14,7 @@ Solvers:
 
 * ``exact``: outer approximation on weapon types with tangent and union-bound cuts, from the
   heuristic's assignment, with an optional time limit and a proven bound (``solve_wta``;
-  ``iads.engagement.wta_exact``).
+  ``iads.c2.wta_exact``).
 * ``lap``: when every target takes at most one weapon the problem is a linear assignment
   (maximise sum v[j] p[i, j]), solved exactly by SciPy's ``linear_sum_assignment``.
 * ``heuristic``: maximum marginal return greedy (den Broeder et al. 1959) from two starts
@@ -96,11 +96,11 @@ def solve_wta(
     """Exact WTA with an optional wall-clock limit (s): best assignment found and its bound.
 
     Starts from the heuristic's assignment, then refines an outer-approximation MILP on weapon
-    types (``iads.engagement.wta_exact``). On the time limit the result is the best assignment
+    types (``iads.c2.wta_exact``). On the time limit the result is the best assignment
     met, with HiGHS's proven dual bound (``proven_optimal`` False unless the gap closed). A
     time limit makes the result depend on machine speed: leave it None for reproducible runs.
     """
-    from iads.engagement.wta_exact import solve_exact
+    from iads.c2.wta_exact import solve_exact
 
     p, v, cap = _validate(kill_prob, target_value, max_per_target)
     if p.size == 0:

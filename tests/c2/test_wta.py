@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.engagement import assign, surviving_value
+from iads.c2 import assign, surviving_value
 
 
 def brute_force(p, v, cap):
@@ -123,7 +123,7 @@ def test_property_optimal_or_close_and_inputs_untouched(n_w, n_t, seed, method):
 @pytest.mark.parametrize("seed", range(8))
 def test_solve_wta_bound_brackets_brute_force_with_weapon_types(seed):
     """Weapons of one type share a Pk row; bound <= brute-force optimum <= value."""
-    from iads.engagement.wta import solve_wta
+    from iads.c2.wta import solve_wta
 
     p, v, cap = instance(400 + seed, 5, 3)
     p[1] = p[0]  # a type of two identical weapons
@@ -138,7 +138,7 @@ def test_solve_wta_bound_brackets_brute_force_with_weapon_types(seed):
 
 
 def test_solve_wta_tiny_time_limit_returns_feasible_incumbent_and_valid_bound():
-    from iads.engagement.wta import solve_wta
+    from iads.c2.wta import solve_wta
 
     p, v, cap = instance(500, 60, 40)
     r = solve_wta(p, v, max_per_target=cap, time_limit_s=1e-6)
