@@ -43,6 +43,11 @@ class RadarSite(Frozen):
     position: GeoPoint
     boresight_deg: float = Field(0.0, ge=0, lt=360, description="sector centre, from north")
     overrides: dict[str, Any] = Field(default_factory=dict)
+    availability: Probability = Field(
+        1.0,
+        description="probability that it works in a replication, sampled once per replication "
+        "(steady-state availability A = MTBF / (MTBF + MTTR))",
+    )
 
 
 class LauncherSite(Frozen):
@@ -54,6 +59,11 @@ class LauncherSite(Frozen):
     count: int = Field(1, ge=1)
     loadout: dict[str, int] = Field(description="interceptor type -> rounds per launcher")
     overrides: dict[str, Any] = Field(default_factory=dict)
+    availability: Probability = Field(
+        1.0,
+        description="probability that each launcher of the site works in a replication, sampled once per replication "
+        "(steady-state availability A = MTBF / (MTBF + MTTR))",
+    )
 
     @model_validator(mode="after")
     def _loadout(self) -> LauncherSite:
@@ -85,6 +95,11 @@ class CommandPost(Frozen):
     cost_pk_tolerance: float = Field(0.1, ge=0, le=1, description="Pk margin for weapon_choice")
     engage_hostile_aircraft: bool = Field(
         True, description="engage aircraft whether or not they head for a defended asset"
+    )
+    availability: Probability = Field(
+        1.0,
+        description="probability that it works in a replication, sampled once per replication "
+        "(steady-state availability A = MTBF / (MTBF + MTTR))",
     )
 
 
@@ -217,6 +232,11 @@ class Sensor(Frozen):
     position: GeoPoint | None = Field(None, description="site of a ground sensor")
     boresight_deg: float = Field(0.0, ge=0, lt=360, description="sector centre, degrees from north")
     overrides: dict[str, Any] = Field(default_factory=dict, description="radar type fields changed")
+    availability: Probability = Field(
+        1.0,
+        description="probability that it works in a replication, sampled once per replication "
+        "(steady-state availability A = MTBF / (MTBF + MTTR))",
+    )
     route: list[OrbitWaypoint] | None = Field(
         None,
         min_length=2,

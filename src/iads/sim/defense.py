@@ -35,6 +35,7 @@ from iads.scenario.load import interceptor_type
 from iads.sensors.system import RadarSystem
 from iads.sim.degradation import Degradation, link_key
 from iads.sim.engine import ticks_per_period
+from iads.sim.readiness import sample_readiness
 from iads.sim.scoring import Scoring
 from iads.tracking.system import TrackerSystem, tracker_system
 
@@ -64,6 +65,8 @@ class Defense:
     degradation: Degradation | None = None
     path_recorder: Any = None
     """Records interceptor paths for the results (``iads.sim.recorder``), set by the run."""
+    readiness: dict[str, np.ndarray] = field(default_factory=dict)
+    """Which units work in this replication (``iads.sim.readiness``)."""
 
 
 def _trackers(world: Any, settings: RunConfig, bus: Bus, defense: Defense, frame_s: float):
@@ -216,6 +219,7 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
             CommandPost.from_world(world, b, btypes, inbox, bus, settings.c2)
         )
     _links(scenario, world, defense)
+    defense.readiness = sample_readiness(scenario, world, defense)
     defense.degradation = _degradation(scenario, world, defense)
     if defense.command_posts:
         store_of(world)

@@ -119,13 +119,16 @@ def defense_tables(world: World, defense: Defense | None) -> dict[str, Columns]:
     """Tables the defense's recorders made: ``tracks`` (every unit's reported tracks per frame
     with their scoring labels), ``batteries`` (one row per battery: rounds left and fired,
     reloads under way, when its magazine ran dry and when it fell back to autonomous
-    operation (NaN: never), orders on remote tracks), ``links`` (rows each data link carried
+    operation (NaN: never), orders on remote tracks), ``readiness`` (each radar, launcher and
+    command post: its availability and whether it worked), ``links`` (rows each data link carried
     and lost) and ``degradation`` (the scenario events applied, with their times)."""
     if defense is None:
         return {}
     out: dict[str, Columns] = {}
     if defense.scoring is not None and len(defense.scoring.history):
         out["tracks"] = dict(defense.scoring.history)
+    if defense.readiness and len(defense.readiness["unit"]):
+        out["readiness"] = dict(defense.readiness)
     posts = {cp.battery: cp.report() for cp in defense.command_posts}
     if posts:
         n = len(world.batteries)
