@@ -17,10 +17,13 @@ Solvers:
   ``iads.c2.wta_exact``).
 * ``lap``: when every target takes at most one weapon the problem is a linear assignment
   (maximise sum v[j] p[i, j]), solved exactly by SciPy's ``linear_sum_assignment``.
-* ``heuristic``: maximum marginal return greedy (den Broeder et al. 1959) from two starts
-  (plain greedy, and a linear-assignment first round then greedy), each improved by a
-  best-improvement local search over single reassignments and pairwise swaps (Ahuja et al.
-  section 5); the better result is kept.
+* ``heuristic``: up to W (W + T) = ``LARGE_SIZE``, maximum marginal return greedy (den Broeder
+  et al. 1959) from two starts (plain greedy, and a linear-assignment first round then greedy),
+  each improved by a best-improvement local search over single reassignments and pairwise swaps
+  (Ahuja et al. section 5) with assignment re-seating and kicks; the better result is kept.
+  Beyond, rounds of linear assignments (each target one more weapon a round, valued at its
+  surviving value so far) and a descent that applies many target-disjoint improving moves a
+  round.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ P_MAX = 1.0 - 1e-12
 """Kill probabilities are clipped below 1 so that logarithms and divisions stay finite."""
 EXACT_AUTO_MAX_PAIRS = 900
 """``method="auto"`` solves exactly up to this many weapon-target pairs (30 x 30)."""
+LARGE_SIZE = 20_000
+"""Beyond W (W + T) = this the heuristic is the fast one: layered assignments and a batched
+descent (within 2 % of the thorough one's value on the benchmark's typed instances up to
+600 x 400, ten times faster); below, the thorough one (two starts, descent with re-seating,
+kicks)."""
 
 
 def _validate(
@@ -107,7 +115,13 @@ def solve_wta(
         return WTAResult(
             np.full(p.shape[0], -1, dtype=np.int64), float(v.sum()), float(v.sum()), True
         )
-    start = _lap(p, v, cap) if np.all(cap <= 1) else _heuristic(p, v, cap)
+    if np.all(cap <= 1):
+        start = _lap(p, v, cap)
+    else:  # the better of the thorough and the fast heuristic
+        start = min(
+            (_heuristic(p, v, cap, thorough=True), _heuristic(p, v, cap)),
+            key=lambda a: surviving_value(p, v, a),
+        )
     out = solve_exact(p, v, cap, start=start, time_limit_s=time_limit_s)
     return WTAResult(out.assignment, out.value, out.bound, out.proven_optimal)
 
@@ -318,21 +332,113 @@ def _descend(
     return sol, f
 
 
-def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
+def _layered_lap(p: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Construction by rounds of linear assignments: each round gives every target with room at
+    most one more weapon, maximising sum V_j p_ij with V_j the target's expected surviving value
+    so far; rounds go on while weapons are left and some pair gains."""
+    from scipy.optimize import linear_sum_assignment
+
+    n_w, n_t = p.shape
+    out = np.full(n_w, -1, dtype=np.int64)
+    surv_val = v.astype(float).copy()
+    count = np.zeros(n_t, dtype=np.int64)
+    free = np.arange(n_w)
+    while free.size:
+        cols = np.flatnonzero(count < cap)
+        if cols.size == 0:
+            break
+        gain = p[np.ix_(free, cols)] * surv_val[cols]
+        r, c = linear_sum_assignment(gain, maximize=True)
+        keep = gain[r, c] > 0
+        if not keep.any():
+            break
+        w, t = free[r[keep]], cols[c[keep]]
+        out[w] = t
+        surv_val[t] *= 1.0 - p[w, t]
+        count[t] += 1
+        free = np.setdiff1d(free, w)
+    return out
+
+
+def _batched_local_search(
+    p: np.ndarray, v: np.ndarray, cap: np.ndarray, start: np.ndarray, max_rounds: int = 50
+) -> np.ndarray:
+    """Descent that applies many improving moves per round: each weapon's best reassignment
+    (incl. to and from "none") and best swap are computed at once, then taken best first as
+    long as no two touch the same target or weapon. F is a sum over targets, so moves on
+    disjoint targets change it by exactly the sum of their deltas: every round improves F."""
+    n_w, n_t = p.shape
+    out = start.copy()
+    pd = np.concatenate([p, np.zeros((n_w, 1))], axis=1)  # column n_t: "none"
+    feasible = np.concatenate([p > 0, np.ones((n_w, 1), bool)], axis=1)
+    log_q = np.log1p(-pd)
+    cap_d = np.append(cap, n_w)
+    v_d = np.append(v, 0.0)
+    eps = 1e-12 * max(float(v.sum()), 1e-300)
+    rows = np.arange(n_w)
+    for _ in range(max_rounds):
+        a = np.where(out >= 0, out, n_t)
+        count = np.bincount(a, minlength=n_t + 1)
+        surv_val = v_d * np.exp(np.bincount(a, weights=log_q[rows, a], minlength=n_t + 1))
+        without = surv_val[a] / (1.0 - pd[rows, a])
+        d_move = (without - surv_val[a])[:, None] - surv_val[None, :] * pd
+        d_move[rows, a] = np.inf
+        d_move[:, count >= cap_d] = np.inf
+        d_move[~feasible] = np.inf
+        m = pd[:, a].T  # m[i, k] = p[k, a_i]
+        ok = feasible[:, a].T
+        d_swap = (without[:, None] * (1.0 - m) - surv_val[a][:, None]) + (
+            without[None, :] * (1.0 - m.T) - surv_val[a][None, :]
+        )
+        d_swap[~(ok & ok.T) | (a[:, None] == a[None, :])] = np.inf
+        bm, bs = np.argmin(d_move, axis=1), np.argmin(d_swap, axis=1)
+        dm, ds = d_move[rows, bm], d_swap[rows, bs]
+        cand_d = np.concatenate([dm, ds])
+        good = np.flatnonzero(cand_d < -eps)
+        if good.size == 0:
+            break
+        t_used = np.zeros(n_t + 1, bool)
+        w_used = np.zeros(n_w, bool)
+        for c in good[np.argsort(cand_d[good], kind="stable")].tolist():
+            i = c % n_w
+            if c < n_w:  # move i -> bm[i]
+                k, ta, tb = -1, a[i], bm[i]
+            else:  # swap i <-> bs[i]
+                k = int(bs[i])
+                ta, tb = a[i], a[k]
+            if w_used[i] or (k >= 0 and w_used[k]):
+                continue
+            if (ta < n_t and t_used[ta]) or (tb < n_t and t_used[tb]):
+                continue
+            if k < 0:
+                out[i] = tb if tb < n_t else -1
+            else:
+                out[i], out[k] = out[k], out[i]
+                w_used[k] = True
+            w_used[i] = True
+            t_used[ta] = t_used[tb] = True
+    return out
+
+
+def _heuristic(p: np.ndarray, v: np.ndarray, cap: np.ndarray, thorough: bool = False) -> np.ndarray:
     """Two greedy starts + local search, then iterated local search (random kicks).
 
     The kicks use a fixed seed, so the result is a deterministic function of the input. Their
-    number shrinks with the instance size (125 at 20 x 20; beyond W (W + T) = 20,000 there are
-    none, and only the better greedy start is improved, with one re-seating round).
+    number shrinks with the instance size (125 at 20 x 20). Beyond W (W + T) = ``LARGE_SIZE``
+    the fast path runs instead: rounds of linear assignments (``_layered_lap``) and a batched
+    descent (``_batched_local_search``), unless ``thorough`` (the exact solver's start): then the
+    better greedy start is improved with one re-seating round, without kicks.
     """
     n_w, n_t = p.shape
+    size = n_w * (n_w + n_t)
+    large = size > LARGE_SIZE
+    if large and not thorough:  # rounds of assignments, then batched descent
+        return _batched_local_search(p, v, cap, _layered_lap(p, v, cap))
     max_moves = 4 * n_w + 20
     best, best_f = None, np.inf
     starts = [_greedy(p, v, cap)]
     if np.all(cap >= 1):
         starts.append(_greedy(p, v, cap, start=_lap(p, v, np.minimum(cap, 1))))
-    size = n_w * (n_w + n_t)
-    large = size > 20_000
     if large:  # descend from the better start only
         starts = [min(starts, key=lambda a: surviving_value(p, v, a))]
     for s in starts:
