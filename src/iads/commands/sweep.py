@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from iads.commands.mc import FIDELITY_HELP, SCHEDULER_HELP
+from iads.errors import printable
 
 VARY_HELP = (
     "PATH=VALUES, repeatable: raids[name=CM].count=8:512:x2, "
@@ -53,7 +54,7 @@ def sweep(
 
         write_leak_curve(out_dir, plot)
         if not as_json and not quiet:
-            typer.echo(f"plot: {plot}")
+            typer.echo(f"plot: {printable(plot)}")
 
 
 def register(app: typer.Typer) -> None:

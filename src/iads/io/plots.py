@@ -17,7 +17,6 @@ in the same directory, then ``os.replace``), so a failed write never leaves a pa
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -223,25 +222,20 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
         raise InputError(f"directory {str(directory)!r} does not exist", file=str(p))
     if p.is_dir():
         raise InputError("is a directory, not a file", file=str(p))
+    from iads.io.files import atomic_path
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+        with atomic_path(p, make_dirs=False) as tmp:
+            if kind == "csv":
+                import pyarrow.csv as pacsv
+
+                pacsv.write_csv(table, tmp)
+            else:
+                import pyarrow.parquet as pq
+
+                pq.write_table(table, tmp)
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror or exc})", file=str(p)) from None
-    os.close(fd)
-    try:
-        if kind == "csv":
-            import pyarrow.csv as pacsv
-
-            pacsv.write_csv(table, tmp)
-        else:
-            import pyarrow.parquet as pq
-
-            pq.write_table(table, tmp)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def write_detections(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray]) -> None:
