@@ -108,6 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     from typer.main import get_command
 
     _install_signal_handlers()
+    if not os.environ.get("IADS_DEBUG"):
+        import warnings
+
+        warnings.simplefilter("ignore")  # NumPy/SciPy warnings are not for the user's terminal
     command = get_command(app)
     try:
         code = command.main(argv, prog_name="iads", standalone_mode=False)

@@ -66,7 +66,9 @@ def finish(out_dir: Path, as_json: bool, quiet: bool) -> None:
 def mc(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     runs: int = typer.Option(..., "--runs", min=1, help="Replications."),
-    seed: int = typer.Option(None, "--seed", min=0, help="Study seed (default: the scenario's)."),
+    seed: int = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Study seed (default: the scenario's)."
+    ),
     workers: int = typer.Option(
         None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
     ),

@@ -9,7 +9,9 @@ import typer
 
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    seed: int = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
+    seed: int = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's)."
+    ),
     out: Path = typer.Option(
         None, "--out", help="Output directory (default: runs/<scenario file stem>)."
     ),

@@ -19,7 +19,9 @@ def sweep(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     vary: list[str] = typer.Option(..., "--vary", help=VARY_HELP),
     runs: int = typer.Option(..., "--runs", min=1, help="Replications per grid point."),
-    seed: int = typer.Option(None, "--seed", min=0, help="Study seed (default: the scenario's)."),
+    seed: int = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Study seed (default: the scenario's)."
+    ),
     workers: int = typer.Option(
         None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
     ),
