@@ -101,10 +101,10 @@ def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
             import pyarrow.parquet as pq
 
             table = pq.read_table(p)
+        names = table.column_names  # decoding a non-UTF-8 header fails here
     except (pa.ArrowException, OSError, ValueError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {kind} file ({reason[:200]})", file=str(p)) from None
-    names = table.column_names
     seen: set[str] = set()
     for name in names:
         if name in seen:
