@@ -89,7 +89,9 @@ def check_file(path: Path, mem_gib: float = 4.0, timeout_s: float = 30.0) -> Out
             problem = _problem(proc, out)
             if not problem and proc.returncode == 0 and args[0] == "run":
                 shown = _iads(["results", str(out)], mem, timeout_s, tmp)
-                problem = _problem(shown, out) or ("" if shown.returncode == 0 else "results failed")
+                problem = _problem(shown, out) or (
+                    "" if shown.returncode == 0 else "results failed"
+                )
             code = proc.returncode
         except subprocess.TimeoutExpired:
             code, problem = None, f"timeout after {timeout_s:g} s"

@@ -132,7 +132,9 @@ def test_damaged_flyout_cache_is_rebuilt(tmp_path, monkeypatch):
     file.parent.mkdir()
     for damage in (b"", b"PK\x03\x04 truncated", None):
         if damage is None:  # a valid archive with wrong shapes
-            np.savez(file.with_suffix(""), ground_m=[1.0], alt_m=[0.0], tof_s=[[1]], speed_mps=[[1]])
+            np.savez(
+                file.with_suffix(""), ground_m=[1.0], alt_m=[0.0], tof_s=[[1]], speed_mps=[[1]]
+            )
         else:
             file.write_bytes(damage)
         tables._CACHE.clear()
