@@ -1,7 +1,8 @@
 """The ``iads`` command line (Typer + Rich).
 
-Commands live in ``iads.commands.<name>`` and are discovered at start-up. Any ``InputError``
-raised by a command becomes one line on stderr and exit code 2, never a traceback.
+Commands live in ``iads.commands.<name>`` and are discovered at start-up. :func:`main` is the
+one place where errors reach the user: any ``InputError`` raised by a command, and any usage
+error, becomes one ``error:`` line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import typer
 
 from iads import __version__
-from iads.errors import InputError, InputErrors
+from iads.errors import InputError, Interrupted, error_lines, printable
 
 app = typer.Typer(
     name="iads",
@@ -54,22 +55,102 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def main() -> None:
-    """Console entry point.
+def _on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM/SIGHUP in the CLI process: unwind like Ctrl-C, so every ``finally`` and
+    temporary-file cleanup runs (the default action would kill the process on the spot)."""
+    import signal
 
-    Usage errors (unknown command, missing or out-of-range option) are reported by Typer with
-    exit code 2; an ``InputError`` raised by a command becomes one line per error on stderr and
-    exit code 2; never a traceback for bad input.
+    raise Interrupted(f"stopped by {signal.Signals(signum).name}", code=128 + signum)
+
+
+def _install_signal_handlers() -> None:
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    pid = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != pid:  # a forked worker: the default action
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        _on_signal(signum, frame)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            signal.signal(sig, handler)
+
+
+def _usage_line(exc: Exception) -> str:
+    """A Click usage error as one line: the message (it names the option) and the command."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    return f"{exc.format_message().rstrip('.')}{where}"  # type: ignore[attr-defined]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: the one place where errors reach the terminal.
+
+    Every error is one ``error:`` line on stderr, its user text escaped
+    (:func:`iads.errors.printable`): an ``InputError`` (one line per error) or a usage error
+    (unknown command, bad option value) exits 2; Ctrl-C prints ``interrupted`` and exits 130,
+    SIGTERM/SIGHUP exit 128 + the signal number after the same cleanup; an unexpected
+    exception is one ``error: internal error`` line and exit 1 (set ``IADS_DEBUG=1`` for the
+    traceback). Never a traceback for bad input.
     """
+    import os
+
+    from typer import _click
+    from typer.main import get_command
+
+    _install_signal_handlers()
+    if not os.environ.get("IADS_DEBUG"):
+        import warnings
+
+        warnings.simplefilter("ignore")  # NumPy/SciPy warnings are not for the user's terminal
+    command = get_command(app)
     try:
-        app()  # standalone: Typer prints usage errors and exits 2
+        code = command.main(argv, prog_name="iads", standalone_mode=False)
     except InputError as exc:
-        lines = exc.lines() if isinstance(exc, InputErrors) else [exc.one_line()]
-        sys.stderr.write("".join(f"error: {line}\n" for line in lines))
-        sys.exit(2)
+        _fail(error_lines(exc), 2)
+    except _click.exceptions.NoArgsIsHelpError:
+        sys.exit(2)  # the help was printed
+    except _click.exceptions.UsageError as exc:
+        _fail([printable(_usage_line(exc))], 2)
+    except _click.exceptions.ClickException as exc:
+        _fail([printable(exc.format_message())], exc.exit_code or 1)
+    except typer.Abort:
+        _interrupted("", 130)
+    except Interrupted as exc:
+        _interrupted(exc.message, exc.code)
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        _interrupted("", 130)
+    except MemoryError:
+        _fail(["out of memory (the input is too large for this machine)"], 2)
+    except Exception as exc:
+        if os.environ.get("IADS_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        _fail([printable(f"internal error ({type(exc).__name__}: {first}); please report it")], 1)
+    if code == 130:  # Typer turns Ctrl-C inside a command into Exit(130)
+        _interrupted("", 130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(lines: list[str], code: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.write("".join(f"error: {line}\n" for line in lines))
+    sys.exit(code)
+
+
+def _interrupted(message: str, code: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.write(f"interrupted: {printable(message)}\n" if message else "interrupted\n")
+    sys.exit(code)
 
 
 if __name__ == "__main__":

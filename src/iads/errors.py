@@ -1,6 +1,51 @@
-"""Errors that reach the user as one clear line and exit code 2."""
+"""Errors that reach the user as one clear line and exit code 2.
+
+User text inside an error (a file name, a YAML key, a value) may hold newlines, escape
+sequences or other control characters; :func:`printable` escapes them, so an error is always
+one line and never drives the terminal.
+"""
 
 from __future__ import annotations
+
+import unicodedata
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: object) -> str:
+    """``str(text)`` with control and format characters (newlines, ESC, NUL, bidirectional
+    overrides, line and paragraph separators) written as escapes (``\\n``, ``\\x1b``, ``\\u202e``)."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Zs",):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
+    return "".join(out)
+
+
+class Interrupted(BaseException):  # noqa: N818 - a signal, not an error
+    """The user stopped the program (Ctrl-C, SIGTERM); the CLI prints ``interrupted`` (and the
+    message, if any) and exits 130, or 128 + the signal number."""
+
+    def __init__(self, message: str = "", code: int = 130) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 class InputError(Exception):
@@ -30,7 +75,7 @@ class InputError(Exception):
         if self.field:
             parts.append(self.field)
         parts.append(self.reason)
-        return ": ".join(parts)
+        return printable(": ".join(parts))
 
 
 class InputErrors(InputError):
@@ -49,3 +94,8 @@ class InputErrors(InputError):
     def lines(self) -> list[str]:
         """Every error as one line."""
         return [e.one_line() for e in self.errors]
+
+
+def error_lines(exc: InputError) -> list[str]:
+    """The one-line messages of ``exc`` (several for :class:`InputErrors`), escaped."""
+    return exc.lines() if isinstance(exc, InputErrors) else [exc.one_line()]

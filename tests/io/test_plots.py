@@ -129,6 +129,6 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(pq, "write_table", half_write)
     path = tmp_path / "out.parquet"
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InputError, match=r"cannot write \(disk full\)"):
         write_table(path, {"a": np.array([1, 2])})
     assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,8 @@ from typing import Any
 
 import typer
 
+from iads.errors import printable
+
 PROGRESS_LOG_S = 10.0
 """Without a terminal, a progress line goes to stderr at most this often (and at the ends)."""
 
@@ -52,37 +54,34 @@ def run_with_progress(
 ) -> Any:
     """Run ``spec`` into ``out`` with a Rich progress bar (rate and ETA) on a terminal, or a
     line now and then otherwise; on Ctrl-C say how to resume and exit 130."""
-    from rich.console import Console
-    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
-        Progress,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
     from iads.analysis.study import run_study
+    from iads.commands._output import console
+    from iads.commands._output import progress as make_progress
+    from iads.errors import Interrupted
 
-    err = Console(stderr=True)
+    err = console(stderr=True)
     state: dict[str, Any] = {"done": 0, "total": spec.total, "last_log": -math.inf}
     state["t0"] = time.monotonic()
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
+    bar = make_progress(
         BarColumn(),
         MofNCompleteColumn(),
         _Rate(),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        console=err,
-        transient=True,
         speed_estimate_period=600.0,
-        disable=quiet or not err.is_terminal,
+        disable=quiet,
     )
     log = not quiet and not err.is_terminal
-    task = bar.add_task(escape(spec.base.name), total=spec.total)
+    task = bar.add_task(printable(spec.base.name), total=spec.total)
 
     def progress(done: int, total: int) -> None:
         # log the start, the first replication stored (it shows the rate), then now and then
@@ -104,12 +103,13 @@ def run_with_progress(
             return run_study(
                 spec, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress
             )
-    except KeyboardInterrupt:
-        sys.stderr.write(
-            f"interrupted: {state['done']} of {state['total']} replications are stored in {out}; "
-            f"continue with the same `iads {command} ...` plus --resume\n"
-        )
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, Interrupted) as exc:
+        code = exc.code if isinstance(exc, Interrupted) else 130
+        raise Interrupted(
+            f"{state['done']} of {state['total']} replications are stored in {out}; "
+            f"continue with the same `iads {command} ...` plus --resume",
+            code=code,
+        ) from None
 
 
 def _clean(v: Any) -> Any:
@@ -181,10 +181,10 @@ def _ci(lo: Any, hi: Any) -> str:
 
 def render_study(console: Any, study: dict[str, Any]) -> None:
     """Print a study summary: every metric for one point, a row per point for a sweep."""
-    from rich.markup import escape
     from rich.table import Table
 
     from iads.analysis.stats import CONFIDENCE
+    from iads.commands._output import text as escape
 
     meta, summ = study["meta"], study["summary"]
     title = (
@@ -259,4 +259,4 @@ def show_study(study_dir: Path, as_json: bool) -> None:
         return
     console = report_console()
     render_study(console, study)
-    console.print(f"study: {study_path(study_dir)}")
+    console.print(f"study: {printable(study_path(study_dir))}")

@@ -7,7 +7,6 @@ radar per altitude band. Physics in ``iads.sensors.coverage``; notes in docs/sen
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -392,15 +391,13 @@ def write_html(
         hovermode="closest",
         margin={"t": 90},
     )
+    from iads.io.files import atomic_path
+
     final = out_dir / HTML_FILE
-    tmp = out_dir / f".{HTML_FILE}.tmp-{os.getpid()}"
-    try:
+    with atomic_path(final) as tmp:
         fig.write_html(
             str(tmp), include_plotlyjs=True, full_html=True, config={"displaylogo": False}
         )
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
     return final
 
 
@@ -418,10 +415,12 @@ def coverage(
     no_html: bool = typer.Option(False, "--no-html", help="Skip the HTML plot."),
 ) -> None:
     """Coverage of every radar: vertical diagram and footprints per altitude band."""
-    from rich.console import Console
     from rich.table import Table
 
+    from iads.commands._output import console as make_console
+    from iads.commands._output import text
     from iads.errors import InputError
+    from iads.io.files import check_out_dir
     from iads.scenario import load_scenario
 
     if not scenario.is_file():
@@ -433,10 +432,15 @@ def coverage(
     if swerling not in (0, 1, 2, 3, 4):
         raise InputError("must be 0, 1, 2, 3 or 4", field="--swerling")
     bands = _parse_bands(bands_m)
-    sc = load_scenario(scenario)
     out_dir = out if out is not None else Path("runs") / scenario.stem
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("--out must be a directory, not a file", file=str(out_dir))
+    check_out_dir(out_dir, DB_FILE, overwrite=True, what="a coverage store")  # before any work
+    sc = load_scenario(scenario)
+    if not sc.batteries and not sc.sensors:
+        raise InputError(
+            "no radars to cover: the scenario has no batteries and no sensors",
+            file=str(scenario),
+            field="batteries",
+        )
     vtab, ftab = compute(sc, rcs_m2, pd, bands, swerling)
     sites = site_table(sc)
     path = write_store(out_dir, {"vertical_coverage": vtab, "footprint": ftab, "sites": sites})
@@ -457,9 +461,9 @@ def coverage(
             r = ftab["detect_max_range_m"][sel]
             row.append(f"{np.nanmax(r) / 1e3:.1f}" if np.isfinite(r).any() else "-")
         table.add_row(*row)
-    console = Console()
+    console = make_console()
     console.print(table)
-    console.print(f"results: {path}" + (f"\nplot: {html}" if html else ""))
+    console.print(f"results: {text(path)}" + (f"\nplot: {text(html)}" if html else ""))
 
 
 def register(app: typer.Typer) -> None:

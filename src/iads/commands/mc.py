@@ -13,14 +13,16 @@ FIDELITY_HELP = "Model fidelity: 'full', or 'fast' (time-of-flight interceptor t
 def common_checks(scenario: Path, out: Path | None, default: str) -> tuple[object, Path]:
     """Load the scenario and pick the output directory (shared with ``iads sweep``)."""
     from iads.errors import InputError
+    from iads.io.files import check_out_dir
+    from iads.io.study_store import STUDY_FILE
     from iads.scenario import load_scenario
 
+    out_dir = out if out is not None else Path("runs") / f"{scenario.stem}-{default}"
+    # before any work; a study already there is for --resume to judge (``run_study``)
+    check_out_dir(out_dir, STUDY_FILE, overwrite=True, what="a study")
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
     sc = load_scenario(scenario)
-    out_dir = out if out is not None else Path("runs") / f"{scenario.stem}-{default}"
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("--out must be a directory, not a file", file=str(out_dir))
     return sc, out_dir
 
 
@@ -64,7 +66,9 @@ def finish(out_dir: Path, as_json: bool, quiet: bool) -> None:
 def mc(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     runs: int = typer.Option(..., "--runs", min=1, help="Replications."),
-    seed: int = typer.Option(None, "--seed", min=0, help="Study seed (default: the scenario's)."),
+    seed: int = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Study seed (default: the scenario's)."
+    ),
     workers: int = typer.Option(
         None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
     ),

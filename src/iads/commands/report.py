@@ -13,6 +13,8 @@ from pathlib import Path
 
 import typer
 
+from iads.errors import printable
+
 HTML_FILE = "report.html"
 
 
@@ -42,6 +44,7 @@ def report(
 
     from iads.commands.coverage import _parse_bands
     from iads.errors import InputError
+    from iads.io.files import check_out_dir
     from iads.report.build import build_report
 
     if rcs_m2 is not None and not (rcs_m2 > 0 and math.isfinite(rcs_m2)):
@@ -54,20 +57,23 @@ def report(
         out = base / HTML_FILE
     if out.exists() and out.is_dir():
         raise InputError("must be a file name, not a directory", file=str(out), field="--out")
+    check_out_dir(out.parent, out.name, overwrite=True, field="--out")
+    if png is not None:
+        check_out_dir(png, "", overwrite=True, field="--png")
     if png is not None and png.exists() and not png.is_dir():
         raise InputError("must be a directory, not a file", file=str(png), field="--png")
     start = time.perf_counter()
     rep = build_report(source, out, scenario, rcs_m2, bands)
     took = time.perf_counter() - start
     size_mb = out.stat().st_size / 1e6
-    typer.echo(f"report: {out} ({size_mb:.1f} MB, {took:.1f} s)")
+    typer.echo(f"report: {printable(out)} ({size_mb:.1f} MB, {took:.1f} s)")
     for note in rep.notes:
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {printable(note)}")
     if png is not None:
         from iads.report.png import write_pngs
 
         for path in write_pngs(rep.figures, png):
-            typer.echo(f"png: {path}")
+            typer.echo(f"png: {printable(path)}")
 
 
 def register(app: typer.Typer) -> None:

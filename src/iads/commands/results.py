@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import typer
 
+from iads.errors import printable
+
 MAX_ROWS = 30
 """Per-threat rows shown before the table is cut (the store holds them all)."""
 
@@ -26,17 +28,15 @@ def _fmt(value: Any, digits: int = 1) -> str:
         if math.isnan(value):
             return "-"
         return f"{value:,.{digits}f}"
-    return str(value)
+    return printable(value)
 
 
 def report_console():
-    """A Rich console for summaries: the terminal's width, or 120 columns when the output is a
-    file or a pipe (Rich's default of 80 would cut the per-threat table)."""
-    import sys
+    """A Rich console for summaries (``iads.commands._output.console``): user text literal,
+    the terminal's width, or 120 columns when the output is a file or a pipe."""
+    from iads.commands._output import console
 
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=120)
+    return console()
 
 
 def _t(value: Any) -> str:
@@ -58,7 +58,7 @@ def render_summary(
     from rich.table import Table
 
     head = Table(
-        title=f"{run.get('scenario_name', '')}  (seed {run.get('seed', '')})",
+        title=printable(f"{run.get('scenario_name', '')}  (seed {run.get('seed', '')})"),
         show_header=False,
         title_justify="left",
     )
@@ -113,14 +113,14 @@ def render_summary(
         )
     for i in range(min(n, max_rows)):
         table.add_row(
-            str(threats["name"][i]),
-            str(threats["target"][i]),
+            printable(threats["name"][i]),
+            printable(threats["target"][i]),
             _t(threats["launch_time_s"][i]),
             _t(threats["first_detect_s"][i]),
             _t(threats["first_track_s"][i]),
             _t(threats.get("first_engage_s", [np.nan] * n)[i]),
             str(int(threats["interceptors"][i])),
-            str(threats["outcome"][i]),
+            printable(threats["outcome"][i]),
             _t(threats["outcome_time_s"][i]),
         )
     if n > max_rows:
@@ -183,7 +183,7 @@ def results(
         render_summary(report_console(), stored["run"], stored["totals"], stored["threats"], rows)
     if parquet is not None:
         files = export_parquet(run_dir, parquet)
-        typer.echo(f"wrote {len(files)} Parquet files to {parquet}")
+        typer.echo(f"wrote {len(files)} Parquet files to {printable(parquet)}")
 
 
 def register(app: typer.Typer) -> None:

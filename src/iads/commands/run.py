@@ -9,7 +9,9 @@ import typer
 
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    seed: int = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
+    seed: int = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's)."
+    ),
     out: Path = typer.Option(
         None, "--out", help="Output directory (default: runs/<scenario file stem>)."
     ),
@@ -24,37 +26,36 @@ def run(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace the run already stored in --out (refused otherwise)."
+    ),
 ) -> None:
     """Run a scenario once; write DIR/results.duckdb atomically and print a summary."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
+    from iads.commands._output import progress, text
     from iads.commands.results import check_rows, render_summary, report_console, run_json
     from iads.errors import InputError
-    from iads.io.store import read_summary, write_results
+    from iads.io.files import check_out_dir
+    from iads.io.store import RESULTS_FILE, read_summary, write_results
     from iads.scenario import load_scenario
     from iads.sim.run import run_scenario
 
     check_rows(rows)
     if engagement not in ("full", "fast"):
         raise InputError(f"must be 'full' or 'fast', got {engagement!r}", field="--engagement")
+    out_dir = out if out is not None else Path("runs") / scenario.stem
+    check_out_dir(out_dir, RESULTS_FILE, overwrite=overwrite)  # before any work
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
     sc = load_scenario(scenario)
-    out_dir = out if out is not None else Path("runs") / scenario.stem
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("--out must be a directory, not a file", file=str(out_dir))
-    err = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
+    with progress(
         BarColumn(),
         TextColumn("{task.completed:,.0f} / {task.total:,.0f} s simulated"),
         TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or as_json or not err.is_terminal,
+        disable=quiet or as_json,
     ) as bar:
-        task = bar.add_task(sc.name, total=sc.duration_s)
+        task = bar.add_task(text(sc.name), total=sc.duration_s)
         result = run_scenario(
             sc,
             seed,
@@ -71,7 +72,7 @@ def run(
     stored = read_summary(out_dir)
     console = report_console()
     render_summary(console, stored["run"], stored["totals"], stored["threats"], rows)
-    console.print(f"results: {path}")
+    console.print(f"results: {text(path)}")
 
 
 def register(app: typer.Typer) -> None:

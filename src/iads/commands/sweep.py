@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from iads.commands.mc import FIDELITY_HELP, SCHEDULER_HELP
+from iads.errors import printable
 
 VARY_HELP = (
     "PATH=VALUES, repeatable: raids[name=CM].count=8:512:x2, "
@@ -18,7 +19,9 @@ def sweep(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     vary: list[str] = typer.Option(..., "--vary", help=VARY_HELP),
     runs: int = typer.Option(..., "--runs", min=1, help="Replications per grid point."),
-    seed: int = typer.Option(None, "--seed", min=0, help="Study seed (default: the scenario's)."),
+    seed: int = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Study seed (default: the scenario's)."
+    ),
     workers: int = typer.Option(
         None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
     ),
@@ -53,7 +56,7 @@ def sweep(
 
         write_leak_curve(out_dir, plot)
         if not as_json and not quiet:
-            typer.echo(f"plot: {plot}")
+            typer.echo(f"plot: {printable(plot)}")
 
 
 def register(app: typer.Typer) -> None:

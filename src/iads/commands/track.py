@@ -124,10 +124,10 @@ def track(
     Output columns: time_s, track_id, x_m, y_m, z_m (ENU, m), vx_mps, vy_mps, vz_mps,
     position_std_m, misses.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
-    from iads.errors import InputError
+    from iads.commands._output import console, progress
+    from iads.errors import InputError, printable
     from iads.io.plots import read_detections, write_tracks
     from iads.tracking.measurement import polar_noise_cov
     from iads.tracking.tracker import Tracker, TrackerConfig, scans_from_detections, track_columns
@@ -190,16 +190,13 @@ def track(
     )
     tracker = Tracker(config)
     n_scans = int(np.unique(det["time_s"]).size)
-    err = Console(stderr=True)
     parts = []
-    with Progress(
-        TextColumn("[bold]tracking"),
+    with progress(
         BarColumn(),
         TextColumn("{task.completed:,.0f} / {task.total:,.0f} scans"),
         TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or n_scans < 50 or not err.is_terminal,
+        label="tracking",
+        disable=quiet or n_scans < 50,
     ) as bar:
         task = bar.add_task("track", total=n_scans)
         for t_s, plots in scans_from_detections(det, R, sensors):
@@ -212,9 +209,9 @@ def track(
     write_tracks(out, cols)
     if not quiet:
         n_tracks = int(np.unique(cols["track_id"]).size)
-        Console().print(
+        console().print(
             f"{n_scans:,} scans, {det['time_s'].size:,} plots -> "
-            f"{n_tracks:,} confirmed tracks, {cols['time_s'].size:,} rows: {out}"
+            f"{n_tracks:,} confirmed tracks, {cols['time_s'].size:,} rows: {printable(out)}"
         )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from iads.errors import InputError, InputErrors
+from iads.errors import InputError, error_lines, printable
 
 
 def validate(
@@ -24,12 +24,11 @@ def validate(
             sc = load_scenario(path)
         except InputError as exc:
             bad += 1
-            lines = exc.lines() if isinstance(exc, InputErrors) else [exc.one_line()]
-            sys.stderr.write("".join(f"error: {line}\n" for line in lines))
+            sys.stderr.write("".join(f"error: {line}\n" for line in error_lines(exc)))
             continue
         n_threats = len(sc.threats) + sum(r.count for r in sc.raids)
         typer.echo(
-            f"OK {path}: {len(sc.assets)} assets, {len(sc.batteries)} batteries, "
+            f"OK {printable(path)}: {len(sc.assets)} assets, {len(sc.batteries)} batteries, "
             f"{n_threats} threats"
         )
     if bad:
@@ -53,24 +52,24 @@ def catalog(
     sources: bool = typer.Option(False, "--sources", help="Also print every figure's source."),
 ) -> None:
     """List the equipment and threat types known to iads (built-in plus FILES)."""
-    from rich.console import Console
     from rich.table import Table
 
+    from iads.commands._output import console as make_console
     from iads.scenario import builtin_catalog, load_catalog_file
 
     cat = builtin_catalog()
     for f in files or []:
         cat = cat.merged(load_catalog_file(f))
-    console = Console()
+    console = make_console()
     for section in ("radars", "interceptors", "launchers", "threats"):
         table = Table(title=section, show_lines=False)
         table.add_column("type")
         table.add_column("description")
         for name, item in getattr(cat, section).items():
-            table.add_row(name, item.description)
+            table.add_row(printable(name), printable(item.description))
             if sources:
                 for field, text in item.sources.items():
-                    table.add_row("", f"  {field} = {getattr(item, field)!r}: {text}")
+                    table.add_row("", printable(f"  {field} = {getattr(item, field)!r}: {text}"))
         console.print(table)
 
 

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import inspect
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,11 +168,7 @@ def table_for(itype: InterceptorType) -> FlyoutTable:
     folder = _cache_dir()
     file = folder / f"{key}.npz" if folder is not None else None
     if file is not None and file.exists():
-        try:
-            with np.load(file) as z:
-                tab = FlyoutTable(z["ground_m"], z["alt_m"], z["tof_s"], z["speed_mps"])
-        except (OSError, ValueError, KeyError):
-            tab = None
+        tab = _load(file)
     if tab is None:
         tab = build_table(itype)
         if file is not None:
@@ -182,21 +177,59 @@ def table_for(itype: InterceptorType) -> FlyoutTable:
     return tab
 
 
-def _save(file: Path, tab: FlyoutTable) -> None:
-    """Write ``tab`` to ``file`` through a temporary file in the same folder (atomic)."""
+def _load(file: Path) -> FlyoutTable | None:
+    """The table cached in ``file``, or None (and the file removed) if it is damaged: empty,
+    truncated, not an ``.npz``, wrong arrays, shapes or values. A damaged cache is rebuilt,
+    never fatal."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".npz.tmp")
+        with np.load(file, allow_pickle=False) as z:
+            tab = FlyoutTable(
+                *(
+                    np.asarray(z[k], dtype=float)
+                    for k in ("ground_m", "alt_m", "tof_s", "speed_mps")
+                )
+            )
+        if _valid(tab):
+            return tab
+    except Exception:  # any damage (EOFError, BadZipFile, KeyError, ValueError ...): rebuild
+        pass
+    try:
+        file.unlink()
     except OSError:
-        return  # a read-only cache folder: keep the table in memory only
+        pass
+    return None
+
+
+def _valid(tab: FlyoutTable) -> bool:
+    """Whether ``tab`` has the shape and values a built table has: increasing finite axes of
+    at least two points, (R, H) grids, times and speeds >= 0 or NaN (unreachable)."""
+    g, h = tab.ground_m, tab.alt_m
+    if g.ndim != 1 or h.ndim != 1 or g.size < 2 or h.size < 2:
+        return False
+    if not (np.isfinite(g).all() and np.isfinite(h).all()):
+        return False
+    if not (np.all(np.diff(g) > 0) and np.all(np.diff(h) > 0)):
+        return False
+    for grid in (tab.tof_s, tab.speed_mps):
+        if grid.shape != (g.size, h.size) or np.isinf(grid).any():
+            return False
+        if (grid[np.isfinite(grid)] < 0).any():
+            return False
+    return True
+
+
+def _save(file: Path, tab: FlyoutTable) -> None:
+    """Write ``tab`` to ``file`` atomically (``iads.io.files.atomic_path``); a read-only or
+    full cache folder keeps the table in memory only."""
+    from iads.io.files import atomic_path
+
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_path(file, make_dirs=False) as tmp, open(tmp, "wb") as fh:
             np.savez(
                 fh, ground_m=tab.ground_m, alt_m=tab.alt_m, tof_s=tab.tof_s, speed_mps=tab.speed_mps
             )
-        os.replace(tmp, file)
     except OSError:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        pass
 
 
 def max_reach_m(table: FlyoutTable, alt_m: float) -> float:

@@ -1,15 +1,23 @@
-"""Reading user files safely: regular files only, with a size cap, never blocking.
+"""Reading and writing user files safely.
+
+Reading: regular files only, with a size cap, never blocking.
 
 A path may name a device (``/dev/zero`` never ends), a FIFO (``open`` waits for a writer for
 ever), a directory or a symbolic link to any of them. :func:`read_regular` opens without
 blocking, checks on the open descriptor that it is a regular file no larger than the cap,
 and reads at most that many bytes, so none of these can hang or exhaust memory.
+
+Writing: every file iads writes goes through :func:`atomic_path` (temporary file beside the
+final one, ``os.replace``, cleanup on any failure or signal, debris of killed writers swept);
+output folders are checked up front by :func:`check_out_dir`.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from iads.errors import InputError
@@ -92,3 +100,149 @@ def inside(base: Path, name: str) -> Path | None:
     root = base.resolve()
     target = (root / name).resolve()
     return target if target == root or root in target.parents else None
+
+
+# --- writing: one safe-write path for every file iads writes -------------------------------
+
+TMP_INFIX = ".tmp-"
+"""Temporary files are ``.<final name>.tmp-<pid>`` beside the final file (DuckDB adds
+``.wal``): hidden, in the same folder (so ``os.replace`` is atomic) and traceable to the
+process that wrote them."""
+
+
+def temp_path(final: str | os.PathLike[str]) -> Path:
+    """The temporary name this process writes ``final`` under."""
+    final = Path(final)
+    return final.parent / f".{final.name}{TMP_INFIX}{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours: a leftover of an earlier process with the same id
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def sweep_debris(final: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary files of ``final`` left by processes that are gone (killed with
+    SIGKILL, power cut); return what was removed. Files of a live writer are kept."""
+    final = Path(final)
+    removed = []
+    prefix = f".{final.name}{TMP_INFIX}"
+    try:
+        names = [n for n in os.listdir(final.parent or ".") if n.startswith(prefix)]
+    except OSError:
+        return removed
+    for name in names:
+        tail = name[len(prefix) :].removesuffix(".wal")
+        if not tail.isdigit() or _alive(int(tail)):
+            continue
+        p = final.parent / name
+        try:
+            if not p.is_dir():
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
+def _unlink_temp(tmp: Path) -> None:
+    for p in (tmp, Path(f"{tmp}.wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            pass
+
+
+@contextmanager
+def atomic_path(final: str | os.PathLike[str], *, make_dirs: bool = True) -> Iterator[Path]:
+    """Write a file atomically: yields a temporary path beside ``final`` to write to; when the
+    block ends normally it is moved onto ``final`` with ``os.replace``. On any exception,
+    Ctrl-C or SIGTERM included, the temporary file (and its ``.wal``) and any folder this call
+    created are removed, so a reader sees the old file or the whole new one, never a part.
+    Debris of killed earlier writers is swept first (:func:`sweep_debris`)."""
+    final = Path(final)
+    created = _missing_dirs(final.parent) if make_dirs else []
+    if created:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    sweep_debris(final)
+    tmp = temp_path(final)
+    _unlink_temp(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    except BaseException:
+        _unlink_temp(tmp)
+        for d in created:
+            try:
+                d.rmdir()
+            except OSError:
+                break
+        raise
+    finally:
+        _unlink_temp(tmp)
+
+
+def _missing_dirs(folder: Path) -> list[Path]:
+    """Folders of ``folder``'s path that do not exist yet, deepest first."""
+    out = []
+    p = folder
+    while not p.exists() and not p.is_symlink():
+        out.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    return out
+
+
+def check_out_dir(
+    out: str | os.PathLike[str],
+    holds: str,
+    *,
+    overwrite: bool,
+    field: str = "--out",
+    what: str = "a run",
+) -> Path:
+    """Check, before any work, that ``out`` can be the output folder of a file named ``holds``:
+    not a file, writable (or creatable inside a writable folder), ``out/holds`` not a folder,
+    and no ``out/holds`` already there unless ``overwrite``. Returns ``out`` as a Path."""
+    out = Path(out)
+
+    def refuse(reason: str) -> InputError:
+        return InputError(reason, file=str(out), field=field)
+
+    if out.exists():
+        if not out.is_dir():
+            raise refuse("is a file, not a directory")
+        target = out / holds
+        if holds and target.is_dir():
+            raise refuse(f"{holds} in it is a directory, not a file")
+        if holds and (target.exists() or target.is_symlink()):
+            if not overwrite:
+                raise refuse(
+                    f"already holds {what} ({holds}); pass --overwrite to replace it, "
+                    "or choose another folder"
+                )
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise refuse("folder is not writable")
+        return out
+    parent = out.parent
+    while not parent.exists():
+        if parent.is_symlink():
+            raise refuse(f"{parent} is a broken link")
+        if parent.parent == parent:
+            break
+        parent = parent.parent
+    if not parent.is_dir():
+        raise refuse(f"{parent} is a file, not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise refuse(f"cannot create it: {parent} is not writable")
+    return out

@@ -8,6 +8,11 @@ Formats are fixed in docs ``shared/DESIGN.md`` ("File formats at the boundary"):
   may follow.
 * truth: ``time_s, target_id, x_m, y_m, z_m, vx_mps, vy_mps, vz_mps``.
 
+Limits (documented in ``docs/hardening.md``): files up to ``MAX_FILE_BYTES``, at most
+``MAX_PER_SCAN`` plots per scan (or tracks/targets per time), times within ``MAX_TIME_S``,
+ids within ``MAX_ID``, distances within ``MAX_DISTANCE_M``, speeds within ``MAX_SPEED_MPS``;
+a header must name each column once; timestamps and text are refused, not read as numbers.
+
 Degrees exist only here: :func:`read_detections` returns radians (``azimuth_rad``,
 ``elevation_rad``) and :func:`write_detections` takes radians. Every problem is raised as
 :class:`iads.errors.InputError` naming the file and the column. Writes are atomic (temporary file
@@ -17,7 +22,6 @@ in the same directory, then ``os.replace``), so a failed write never leaves a pa
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -44,6 +48,22 @@ DETECTION_OPTIONAL = ("range_rate_mps", "snr_db")
 TRACK_COLUMNS = ("time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")
 TRUTH_COLUMNS = ("time_s", "target_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")
 
+MAX_FILE_BYTES = 2 << 30
+"""Largest detections, tracks or truth file read (2 GiB; about 30 million CSV plots)."""
+MAX_PER_SCAN = 5_000
+"""Most plots in one scan, and most tracks or truth targets at one time: association and
+scoring cost grows with the square of it (50,000 plots in one scan need about 20 GB)."""
+MAX_TIME_S = 1e10
+"""Largest magnitude of a time (s), about 317 years: beyond 9.2e9 s, times in nanoseconds
+no longer fit 64 bits."""
+MAX_ID = 2**53
+"""Largest magnitude of an id (``sensor_id``, ``track_id``, ``target_id``): the largest
+integer every step (float64 columns) keeps exactly."""
+MAX_DISTANCE_M = 1e9
+"""Largest magnitude of a range or a position coordinate (m)."""
+MAX_SPEED_MPS = 1e6
+"""Largest magnitude of a velocity component or a range rate (m/s)."""
+
 _CSV = (".csv",)
 _PARQUET = (".parquet", ".pq")
 
@@ -65,26 +85,40 @@ def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Read a CSV or Parquet file into a dict of NumPy columns (no validation of content)."""
     import pyarrow as pa
 
+    from iads.io.files import check_regular
+
     p = Path(path)
     kind = file_kind(p)
-    if not p.is_file():
-        raise InputError("file not found", file=str(p))
+    check_regular(p, MAX_FILE_BYTES, what=f"{kind} file")
     try:
         if kind == "csv":
             import pyarrow.csv as pacsv
 
-            table = pacsv.read_csv(p)
+            # timestamps stay text (refused as non-numbers), never numbers in disguise
+            convert = pacsv.ConvertOptions(timestamp_parsers=[])
+            table = pacsv.read_csv(p, convert_options=convert)
         else:
             import pyarrow.parquet as pq
 
             table = pq.read_table(p)
-    except (pa.ArrowException, OSError, ValueError) as exc:
+        names = table.column_names  # decoding a non-UTF-8 header fails here
+    except (pa.ArrowException, OSError, ValueError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read {kind} file ({reason})", file=str(p)) from exc
+        raise InputError(f"cannot read {kind} file ({reason[:200]})", file=str(p)) from None
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError("column appears twice in the header", file=str(p), field=name)
+        seen.add(name)
     out: dict[str, np.ndarray] = {}
-    for name in table.column_names:
+    for name in names:
         col = table.column(name)
-        out[name] = np.asarray(col.to_numpy(zero_copy_only=False))
+        try:
+            out[name] = np.asarray(col.to_numpy(zero_copy_only=False))
+        except (pa.ArrowException, ValueError, TypeError):  # nested or exotic: refused later
+            values = np.empty(len(col), dtype=object)
+            values[:] = col.to_pylist()
+            out[name] = values
     return out
 
 
@@ -96,21 +130,61 @@ def _numeric(
     integer: bool = False,
     allow_nan: bool = False,
 ) -> np.ndarray:
-    raw = cols[name]
-    try:
-        values = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError("values must be numbers", file=file, field=name) from None
+    raw = np.asarray(cols[name])
+    if raw.dtype.kind not in "iuf" and not (raw.dtype == object and raw.size == 0):
+        kind = {"M": "timestamps", "m": "durations", "b": "true/false"}.get(raw.dtype.kind, "text")
+        raise InputError(f"values must be numbers, not {kind}", file=file, field=name)
+    if raw.dtype.kind == "u" and raw.size and int(raw.max()) > MAX_ID:
+        raise InputError(
+            f"value {int(raw.max())} is beyond the limit of {MAX_ID:g}", file=file, field=name
+        )
+    values = raw.astype(np.float64)
     if not allow_nan and values.size and not np.all(np.isfinite(values)):
         row = int(np.flatnonzero(~np.isfinite(values))[0])
         raise InputError(
             f"missing or non-finite value at data row {row + 1}", file=file, field=name
+        )
+    limit = _LIMITS.get(name, MAX_ID if integer else MAX_DISTANCE_M)
+    big = np.abs(values) > limit
+    if values.size and np.any(big):
+        row = int(np.flatnonzero(big)[0])
+        raise InputError(
+            f"value {float(values[row]):g} at data row {row + 1} is beyond the limit of "
+            f"{limit:g} in magnitude",
+            file=file,
+            field=name,
         )
     if integer:
         if values.size and np.any(values != np.round(values)):
             raise InputError("values must be integers", file=file, field=name)
         return values.astype(np.int64)
     return values
+
+
+_LIMITS = {
+    "time_s": MAX_TIME_S,
+    "range_rate_mps": MAX_SPEED_MPS,
+    "vx_mps": MAX_SPEED_MPS,
+    "vy_mps": MAX_SPEED_MPS,
+    "vz_mps": MAX_SPEED_MPS,
+    "snr_db": 1e4,
+}
+"""Magnitude limits by column; other numbers are distances (MAX_DISTANCE_M) or ids (MAX_ID)."""
+
+
+def _check_per_time(time_s: np.ndarray, file: str, what: str) -> None:
+    """InputError if more than ``MAX_PER_SCAN`` rows share one ``time_s``."""
+    if time_s.size <= MAX_PER_SCAN:
+        return
+    ts, counts = np.unique(time_s, return_counts=True)
+    k = int(np.argmax(counts))
+    if counts[k] > MAX_PER_SCAN:
+        raise InputError(
+            f"{int(counts[k]):,} {what} at time {float(ts[k]):g} s; the limit is "
+            f"{MAX_PER_SCAN:,} per time",
+            file=file,
+            field="time_s",
+        )
 
 
 def _require(cols: Mapping[str, np.ndarray], names: Sequence[str], file: str) -> None:
@@ -150,6 +224,7 @@ def read_detections(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     _check_range(range_m, "range_m", file, 0.0, np.inf, False, "a range >= 0 m")
     _check_range(az_deg, "azimuth_deg", file, 0.0, 360.0, True, "an azimuth in [0, 360) deg")
     _check_range(el_deg, "elevation_deg", file, -90.0, 90.0, False, "an elevation in [-90, 90] deg")
+    _check_per_time(time_s, file, "plots")
     n = time_s.shape[0]
     out = {
         "time_s": time_s,
@@ -187,6 +262,7 @@ def _read_states(
     out = dict(cols)
     for name in names:
         out[name] = _numeric(cols, name, file, integer=(name == id_name))
+    _check_per_time(out["time_s"], file, "rows")
     _reject_duplicates(out["time_s"], out[id_name], id_name, file)
     return out
 
@@ -223,25 +299,20 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
         raise InputError(f"directory {str(directory)!r} does not exist", file=str(p))
     if p.is_dir():
         raise InputError("is a directory, not a file", file=str(p))
+    from iads.io.files import atomic_path
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+        with atomic_path(p, make_dirs=False) as tmp:
+            if kind == "csv":
+                import pyarrow.csv as pacsv
+
+                pacsv.write_csv(table, tmp)
+            else:
+                import pyarrow.parquet as pq
+
+                pq.write_table(table, tmp)
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror or exc})", file=str(p)) from None
-    os.close(fd)
-    try:
-        if kind == "csv":
-            import pyarrow.csv as pacsv
-
-            pacsv.write_csv(table, tmp)
-        else:
-            import pyarrow.parquet as pq
-
-            pq.write_table(table, tmp)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def write_detections(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray]) -> None:

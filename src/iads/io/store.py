@@ -57,8 +57,12 @@ THREAT_SUMMARY_COLUMNS = (
     "outcome_time_s",
 )
 """Columns of ``threats`` that a summary shows (``read_summary`` checks they are there)."""
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
+"""A table name iads writes and reads: a plain identifier (safe as a file name too)."""
 _FIXED = ("runs", "events", "threats", "paths", "summary")
+SAFE_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+"""DuckDB settings for every connection iads opens: never load or download an extension (a
+file that is not DuckDB, such as SQLite, would otherwise make DuckDB fetch one)."""
 """Tables only the run itself writes; others in ``RunResult.tables`` replace derived ones."""
 
 
@@ -148,44 +152,25 @@ def _write_table(con: Any, name: str, table: pa.Table) -> None:
         con.unregister("_iads_src")
 
 
-def _remove(path: Path) -> None:
-    for p in (path, Path(f"{path}.wal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
 def write_duckdb_atomic(final: str | Path, tables: dict[str, pa.Table]) -> Path:
-    """Write Arrow ``tables`` into the DuckDB file ``final`` atomically: into a temporary file
-    beside it, then ``os.replace``. On any failure nothing is left: no temporary file, no
-    half-written store, and the directory is removed if this call created it."""
+    """Write Arrow ``tables`` into the DuckDB file ``final`` atomically
+    (:func:`iads.io.files.atomic_path`): on any failure, Ctrl-C or SIGTERM nothing is left, no
+    temporary file, no ``.wal``, no half-written store, no folder this call created."""
     import duckdb
 
+    from iads.io.files import atomic_path
+
     final = Path(final)
-    out = final.parent
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f".{final.name}.tmp-{os.getpid()}"
-    _remove(tmp)
-    try:
-        con = duckdb.connect(str(tmp))
+    with atomic_path(final) as tmp:
+        con = duckdb.connect(str(tmp), config=SAFE_CONFIG)
         try:
             for name, table in tables.items():
                 _write_table(con, name, table)
             con.execute("CHECKPOINT")
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
         finally:
             con.close()
-        os.replace(tmp, final)
-        _remove(tmp)
-    except BaseException:
-        _remove(tmp)
-        if created:
-            try:
-                out.rmdir()
-            except OSError:
-                pass
-        raise
     return final
 
 
@@ -225,20 +210,42 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def connect_readonly(path: str | Path, what: str = "an iads results store") -> Any:
+    """A read-only DuckDB connection to a store that may come from anyone: a regular file
+    whose header says DuckDB (an SQLite or other file is refused before DuckDB sees it), with
+    extension loading and every file access from SQL (a view reading a local file) disabled.
+    DuckDB errors become an InputError naming the file."""
+    import duckdb
+
+    from iads.errors import InputError
+    from iads.io.files import check_regular
+
+    p = str(path)
+    check_regular(p, 1 << 62, what="DuckDB file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", file=p) from None
+    if head[8:12] != b"DUCK":
+        raise InputError(f"not {what} (not a DuckDB file)", file=p)
+    try:
+        return duckdb.connect(
+            p, read_only=True, config={**SAFE_CONFIG, "enable_external_access": False}
+        )
+    except duckdb.Error as exc:
+        raise InputError(f"not {what} ({_first_line(exc)})", file=p) from None
+
+
 @contextmanager
 def _open_store(run_dir: str | Path) -> Iterator[tuple[Any, Path]]:
-    """A read-only connection to ``run_dir/results.duckdb`` and its path.
-
-    Any DuckDB error (not a DuckDB file, a missing table or column, a locked file) becomes an
-    InputError naming the file.
-    """
+    """A read-only connection (:func:`connect_readonly`) to ``run_dir/results.duckdb`` and its
+    path. Any DuckDB error (a missing table or column, a locked file) becomes an InputError
+    naming the file."""
     import duckdb
 
     path = results_path(run_dir)
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise _not_a_store(path, exc) from None
+    con = connect_readonly(path)
     try:
         yield con, path
     except duckdb.Error as exc:
@@ -254,10 +261,13 @@ def _arrow_of(con: Any, name: str) -> pa.Table:
 
 
 def _table_names(con: Any) -> list[str]:
+    """The store's own tables: base tables (no views) of the main schema whose names are plain
+    identifiers, as iads writes them; anything else in an untrusted file is never read."""
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+        "AND table_schema = 'main' ORDER BY table_name"
     ).fetchall()
-    return [r[0] for r in rows]
+    return [r[0] for r in rows if isinstance(r[0], str) and _NAME.match(r[0])]
 
 
 def read_table(run_dir: str | Path, name: str) -> dict[str, np.ndarray]:
@@ -361,6 +371,7 @@ def export_parquet(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     import pyarrow.parquet as pq
 
     from iads.errors import InputError
+    from iads.io.files import sweep_debris, temp_path
 
     check_parquet_dir(out_dir)
     with _open_store(run_dir) as (con, _):
@@ -371,8 +382,10 @@ def export_parquet(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     try:
         created = _make_dirs(out)
         for name, table in tables.items():
-            tmp = out / f".{name}.parquet.tmp-{os.getpid()}"
-            pending.append((tmp, out / f"{name}.parquet"))
+            final = out / f"{name}.parquet"  # name is a plain identifier (_table_names)
+            sweep_debris(final)
+            tmp = temp_path(final)
+            pending.append((tmp, final))
             pq.write_table(table, tmp)
         for tmp, final in pending:
             os.replace(tmp, final)

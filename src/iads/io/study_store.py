@@ -146,8 +146,12 @@ class StudyWriter:
 
         self.path = study_path(study_dir)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        from iads.io.store import SAFE_CONFIG, connect_readonly
+
+        if self.path.exists():  # resuming: refuse a file that is not DuckDB before opening it
+            connect_readonly(self.path, "an iads study store").close()
         try:
-            self.con = duckdb.connect(str(self.path))
+            self.con = duckdb.connect(str(self.path), config=SAFE_CONFIG)
         except duckdb.Error as exc:
             raise _db_error(self.path, exc) from None
         self._columns: dict[str, dict[str, str]] = {}
@@ -262,10 +266,9 @@ def open_study(study_dir: str | Path) -> Iterator[Any]:
         raise InputError(
             f"no {STUDY_FILE} here (make one with `iads mc` or `iads sweep`)", file=str(study_dir)
         )
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise _db_error(path, exc) from None
+    from iads.io.store import connect_readonly
+
+    con = connect_readonly(path, "an iads study store")
     try:
         yield con
     except duckdb.Error as exc:
@@ -295,7 +298,10 @@ def read_columns(con: Any, name: str, order: str = "") -> dict[str, np.ndarray]:
 def read_meta(con: Any) -> dict[str, Any]:
     """The ``study`` row as a dict (``vary`` decoded from JSON)."""
     names = [
-        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
     ]
     if "study" not in names:
         raise InputError("not an iads study store (no table 'study')")

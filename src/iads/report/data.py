@@ -111,16 +111,11 @@ def read_store(path: Path) -> dict[str, Columns]:
     """Every table of the DuckDB store ``path`` as NumPy columns (InputError if it is not one)."""
     import duckdb
 
+    from iads.io.store import _table_names, connect_readonly
+
+    con = connect_readonly(path, "a results store")
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise InputError(
-            f"not a results store ({str(exc).splitlines()[0]})", file=str(path)
-        ) from None
-    try:
-        names = [
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        ]
+        names = _table_names(con)
         return {n: _columns(con, n) for n in names}
     except duckdb.Error as exc:
         raise InputError(

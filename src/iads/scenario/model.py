@@ -7,6 +7,7 @@ one instance. Cross-references (types, target assets) are checked by ``iads.scen
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
@@ -24,14 +25,27 @@ from iads.scenario.common import (
 )
 from iads.scenario.equipment import Catalog
 
+MAX_TICKS = 2_000_000
+"""Most simulation ticks a scenario may ask for (duration_s / tick_s): a week at 0.5 s, or
+55 hours at 0.1 s; beyond that a run would not finish in any useful time."""
+MAX_SEED = 2**63 - 1
+"""Largest seed: the store keeps seeds as 64-bit signed integers."""
+MAX_ASSET_VALUE = 1e9
+"""Largest relative asset value: the weapon-target assignment multiplies values by
+probabilities and sums them; 1e9 keeps every sum far from overflow."""
+MAX_COST_USD = 1e15
+"""Largest cost of an asset (USD)."""
+
 
 class Asset(Frozen):
     """A defended asset: a city, an airbase, a port."""
 
     name: str = Field(min_length=1)
     position: GeoPoint
-    value: PositiveFloat = Field(1.0, description="relative value used by threat evaluation")
-    cost_usd: NonNegativeFloat = 0.0
+    value: PositiveFloat = Field(
+        1.0, le=MAX_ASSET_VALUE, description="relative value used by threat evaluation"
+    )
+    cost_usd: NonNegativeFloat = Field(0.0, le=MAX_COST_USD)
     radius_m: PositiveFloat = Field(500.0, description="a threat within this reaches the asset")
 
 
@@ -332,7 +346,7 @@ class Scenario(Frozen):
     origin: GeoPoint = Field(description="origin of the local East-North-Up frame")
     duration_s: float = Field(gt=0, le=7 * 86_400)
     tick_s: float = Field(0.1, gt=0, le=60)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     catalog_files: list[str] = Field(
         default_factory=list, description="extra catalog YAML files, relative to this file"
     )
@@ -362,10 +376,16 @@ class Scenario(Frozen):
             ("threat", self.threats),
             ("raid", self.raids),
         ):
-            names = [i.name for i in items]
-            dupes = sorted({n for n in names if names.count(n) > 1})
+            counts = Counter(i.name for i in items)  # linear: 40,000 assets in milliseconds
+            dupes = sorted(n for n, k in counts.items() if k > 1)
             if dupes:
                 raise ValueError(f"{label} names must be unique; repeated: {', '.join(dupes)}")
         if self.tick_s > self.duration_s:
             raise ValueError("tick_s must not exceed duration_s")
+        ticks = self.duration_s / self.tick_s
+        if ticks > MAX_TICKS:
+            raise ValueError(
+                f"duration_s / tick_s is {ticks:,.0f} ticks; the limit is {MAX_TICKS:,} "
+                "(a longer tick_s or a shorter duration_s)"
+            )
         return self

@@ -156,8 +156,9 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[PathKey, int]]:
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text (byte {exc.start + 1})"
         raise InputError(reason, file=str(path)) from None
-    loader = _SafeLoader(text)
+    loader = None
     try:
+        loader = _SafeLoader(text)  # the reader refuses control characters here
         node = loader.get_single_node()
         if node is not None:
             _check_expansion(node)
@@ -168,12 +169,20 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[PathKey, int]]:
         line = mark.line + 1 if mark else None
         reason = f"invalid YAML: {exc.problem or exc.context}"
         raise InputError(reason, file=str(path), line=line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        ch = exc.character
+        code = ch if isinstance(ch, int) else ord(ch)
+        reason = f"invalid YAML: character U+{code:04X} is not allowed (a control character)"
+        raise InputError(reason, file=str(path), line=line) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", file=str(path)) from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"invalid YAML: {first}", file=str(path)) from None
     except RecursionError:  # not reached with MAX_YAML_DEPTH; a last guard
         raise InputError("invalid YAML: nested too deeply", file=str(path)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines
 
 

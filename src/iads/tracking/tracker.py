@@ -588,17 +588,17 @@ def scans_from_detections(
     else:
         pos = np.broadcast_to(np.asarray(sensor_pos_m, dtype=float), (t.size, 3))
     rr = det.get("range_rate_mps") if np.asarray(R).shape[-1] == 4 else None
-    all_plots = Plots.from_polar(
-        det["range_m"], det["azimuth_rad"], det["elevation_rad"], R, pos, rr, ids
-    )
     if t.size == 0:
         return
     order = np.argsort(t, kind="stable")
     ts = t[order]
     starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]])
     ends = np.r_[starts[1:], ts.size]
-    for s, e in zip(starts, ends, strict=True):
-        yield float(ts[s]), all_plots.take(order[s:e])
+    rng, az, el = (np.asarray(det[k]) for k in ("range_m", "azimuth_rad", "elevation_rad"))
+    for s, e in zip(starts, ends, strict=True):  # one scan at a time: memory bound by a scan
+        k = order[s:e]
+        rr_k = None if rr is None else np.asarray(rr)[k]
+        yield float(ts[s]), Plots.from_polar(rng[k], az[k], el[k], R, pos[k], rr_k, ids[k])
 
 
 class Tracker:

@@ -1,0 +1,129 @@
+"""Run a corpus of hostile inputs through the CLI and tally the answers (issue 15's bar).
+
+Each file runs in its own process under a memory cap (``resource.setrlimit(RLIMIT_AS)``,
+4 GiB by default) with a timeout (30 s): ``*.yaml`` as ``iads run FILE --out DIR -q`` (and
+``iads results DIR`` when the run succeeds), ``*.csv``/``*.parquet`` as
+``iads track FILE --out DIR/tracks.csv -q``. A file passes when the exit code is 0 or 2, stderr
+holds no traceback and no warning, exit 2 comes with ``error:`` lines only, and exit 2 leaves
+nothing behind in the output folder.
+
+    python benchmarks/hardening.py [CORPUS_DIR] [--mem-gib 4] [--timeout-s 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CORPUS = Path(__file__).parents[1] / "tests" / "hardening" / "corpus"
+
+
+@dataclass
+class Outcome:
+    """How one corpus file ended: exit code, seconds, and the problem found (empty: passed)."""
+
+    file: str
+    code: int | None
+    seconds: float
+    problem: str
+
+
+def _limit(mem_bytes: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
+
+    return apply
+
+
+def _iads(args: list[str], mem_bytes: int, timeout_s: float, cwd: str):
+    env = {**os.environ, "PYTHONWARNINGS": "default"}
+    return subprocess.run(
+        [sys.executable, "-m", "iads.cli", *args],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=timeout_s,
+        preexec_fn=_limit(mem_bytes),
+        cwd=cwd,
+        env=env,
+    )
+
+
+def _problem(proc: subprocess.CompletedProcess, out: Path) -> str:
+    err = proc.stderr
+    if proc.returncode not in (0, 2):
+        return f"exit {proc.returncode}: {err.strip()[-200:]}"
+    if "Traceback" in err:
+        return "traceback"
+    if "Warning" in err:
+        return "warning printed"
+    if proc.returncode == 2:
+        lines = err.splitlines()
+        if not lines or any(not ln.startswith("error: ") for ln in lines):
+            return f"stderr is not only error: lines: {err[:200]!r}"
+        if out.exists() and any(out.rglob("*")):
+            return f"left behind: {sorted(p.name for p in out.rglob('*'))}"
+    return ""
+
+
+def check_file(path: Path, mem_gib: float = 4.0, timeout_s: float = 30.0) -> Outcome:
+    """Run one corpus file and judge the answer."""
+    mem = int(mem_gib * (1 << 30))
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="iads-hardening-") as tmp:
+        out = Path(tmp) / "out"
+        if path.suffix in (".yaml", ".yml"):
+            args = ["run", str(path), "--out", str(out), "-q"]
+        else:
+            args = ["track", str(path), "--out", str(out / "tracks.csv"), "-q"]
+            out.mkdir()
+        try:
+            proc = _iads(args, mem, timeout_s, tmp)
+            problem = _problem(proc, out)
+            if not problem and proc.returncode == 0 and args[0] == "run":
+                shown = _iads(["results", str(out)], mem, timeout_s, tmp)
+                problem = _problem(shown, out) or (
+                    "" if shown.returncode == 0 else "results failed"
+                )
+            code = proc.returncode
+        except subprocess.TimeoutExpired:
+            code, problem = None, f"timeout after {timeout_s:g} s"
+        if not problem:
+            debris = [p.name for p in Path(tmp).rglob("*") if ".tmp-" in p.name]
+            problem = f"temporary files left: {debris}" if debris else ""
+    return Outcome(path.name, code, time.monotonic() - start, problem)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
+    ap.add_argument("--mem-gib", type=float, default=4.0)
+    ap.add_argument("--timeout-s", type=float, default=30.0)
+    a = ap.parse_args()
+    files = sorted(p for p in a.corpus.iterdir() if p.is_file())
+    results = [check_file(p, a.mem_gib, a.timeout_s) for p in files]
+    for r in results:
+        status = "ok  " if not r.problem else "FAIL"
+        print(f"{status} exit {r.code!s:>4}  {r.seconds:5.1f} s  {r.file}  {r.problem}")
+    codes = {c: sum(1 for r in results if r.code == c and not r.problem) for c in (0, 2)}
+    bad = [r for r in results if r.problem]
+    slowest = max(results, key=lambda r: r.seconds) if results else None
+    print(
+        f"{len(results)} files: {codes[0]} exit 0, {codes[2]} exit 2, {len(bad)} failed; "
+        f"slowest {slowest.seconds:.1f} s ({slowest.file}); "
+        f"cap {a.mem_gib:g} GiB, timeout {a.timeout_s:g} s"
+        if slowest
+        else "no files"
+    )
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

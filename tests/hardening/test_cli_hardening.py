@@ -1,0 +1,201 @@
+"""Issue 15 items 4-9 through the CLI: literal names, output checked before work, no debris,
+signals, caches, untrusted stores, one-line escaped errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from iads import cli
+
+BASE = Path(__file__).parents[1] / "scenario" / "base.yaml"
+
+
+def _scenario(tmp_path: Path, **changes) -> Path:
+    data = yaml.safe_load(BASE.read_text())
+    data.update(duration_s=30, **changes)
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    return f
+
+
+def _cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["iads", *map(str, args)])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    out = capsys.readouterr()
+    code = info.value.code if isinstance(info.value.code, int) else 0
+    return code, out.out, out.err
+
+
+def test_markup_in_names_prints_literally(tmp_path, monkeypatch, capsys):
+    f = _scenario(tmp_path, name="[/] [bold]x")
+    out = tmp_path / "run"
+    code, text, err = _cli(monkeypatch, capsys, "run", f, "--out", out)
+    assert code == 0, err
+    assert "[/] [bold]x" in text
+    code, text, err = _cli(monkeypatch, capsys, "results", out)
+    assert code == 0 and "[/] [bold]x" in text, err
+
+
+def test_existing_run_is_refused_unless_overwrite(tmp_path, monkeypatch, capsys):
+    f = _scenario(tmp_path)
+    out = tmp_path / "run"
+    assert _cli(monkeypatch, capsys, "run", f, "--out", out, "-q")[0] == 0
+    before = (out / "results.duckdb").stat().st_mtime_ns
+    code, _, err = _cli(monkeypatch, capsys, "run", f, "--out", out, "-q")
+    assert code == 2 and "--out: already holds a run" in err and "--overwrite" in err
+    assert (out / "results.duckdb").stat().st_mtime_ns == before
+    assert _cli(monkeypatch, capsys, "run", f, "--out", out, "-q", "--overwrite")[0] == 0
+
+
+@pytest.mark.parametrize("kind", ["file", "store-is-dir", "under-a-file"])
+def test_out_is_checked_before_any_work(tmp_path, monkeypatch, capsys, kind):
+    import iads.sim.run as sim_run
+
+    monkeypatch.setattr(sim_run, "run_scenario", lambda *a, **k: pytest.fail("ran"))
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    if kind == "file":
+        out.write_text("x")
+    elif kind == "store-is-dir":
+        (out / "results.duckdb").mkdir(parents=True)
+    else:
+        (tmp_path / "f").write_text("x")
+        out = tmp_path / "f" / "sub"
+    code, _, err = _cli(monkeypatch, capsys, "run", f, "--out", out, "-q")
+    assert code == 2 and err.startswith(f"error: {out}: --out: ") and err.count("\n") == 1
+
+
+def test_debris_of_killed_writers_is_swept(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    dead = 2**22 + 12345  # above the kernel's default pid_max: no such process
+    for name in (f".results.duckdb.tmp-{dead}", f".results.duckdb.tmp-{dead}.wal"):
+        (out / name).write_bytes(b"partial")
+    live = out / f".results.duckdb.tmp-{os.getppid()}"  # a live process's file is kept
+    live.write_bytes(b"busy")
+    assert _cli(monkeypatch, capsys, "run", _scenario(tmp_path), "--out", out, "-q")[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(["results.duckdb", live.name])
+
+
+def test_sigterm_unwinds_and_leaves_nothing(tmp_path):
+    f = _scenario(tmp_path)
+    data = yaml.safe_load(f.read_text())
+    data.update(duration_s=3000, tick_s=0.5)
+    f.write_text(yaml.safe_dump(data))
+    out = tmp_path / "run"
+    env = {**os.environ, "PYTHONPATH": str(Path(cli.__file__).parents[1])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iads.cli", "run", str(f), "--out", str(out), "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(4.0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err == "interrupted: stopped by SIGTERM\n"
+    assert not out.exists()
+
+
+def test_coverage_without_radars_is_an_error_and_stores_nothing(tmp_path, monkeypatch, capsys):
+    f = _scenario(tmp_path, batteries=[])
+    out = tmp_path / "cov"
+    code, _, err = _cli(monkeypatch, capsys, "coverage", f, "--out", out, "--no-html")
+    assert code == 2 and "no radars to cover" in err
+    assert not out.exists()
+
+
+def test_damaged_flyout_cache_is_rebuilt(tmp_path, monkeypatch):
+    from iads.engagement import tables
+    from iads.scenario.load import builtin_catalog
+
+    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(tables, "_CACHE", {})
+    itype = builtin_catalog().interceptors["AMRAAM-class"]
+    good = tables.FlyoutTable(
+        np.array([0.0, 1.0]), np.array([0.0, 1.0]), np.full((2, 2), 9.0), np.full((2, 2), 1.0)
+    )
+    built = []
+    monkeypatch.setattr(tables, "build_table", lambda t: built.append(t) or good)
+    file = tmp_path / "flyout_tables" / f"{tables.table_key(itype)}.npz"
+    file.parent.mkdir()
+    for damage in (b"", b"PK\x03\x04 truncated", None):
+        if damage is None:  # a valid archive with wrong shapes
+            np.savez(
+                file.with_suffix(""), ground_m=[1.0], alt_m=[0.0], tof_s=[[1]], speed_mps=[[1]]
+            )
+        else:
+            file.write_bytes(damage)
+        tables._CACHE.clear()
+        assert tables.table_for(itype) is good
+        assert tables._load(file) is not None  # rewritten, valid
+    assert len(built) == 3
+    assert [p.name for p in file.parent.iterdir()] == [file.name]  # no temporary files
+
+
+def _store(path: Path, sql: list[str]) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    for s in sql:
+        con.execute(s)
+    con.close()
+
+
+def test_untrusted_results_stores(tmp_path, monkeypatch, capsys):
+    import sqlite3
+
+    lite = tmp_path / "lite"
+    lite.mkdir()
+    c = sqlite3.connect(lite / "results.duckdb")
+    c.execute("CREATE TABLE runs(a)")
+    c.commit()
+    c.close()
+    code, _, err = _cli(monkeypatch, capsys, "results", lite)
+    assert code == 2 and "not a DuckDB file" in err
+
+    f = _scenario(tmp_path)
+    run = tmp_path / "run"
+    assert _cli(monkeypatch, capsys, "run", f, "--out", run, "-q")[0] == 0
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n1\n")
+    _store(
+        run / "results.duckdb",
+        [
+            'CREATE TABLE "./../escaped" AS SELECT 1 AS y',
+            f"CREATE VIEW leak AS SELECT * FROM read_csv('{secret}')",
+        ],
+    )
+    export = tmp_path / "export"
+    code, _, err = _cli(monkeypatch, capsys, "results", run, "--parquet", export)
+    assert code == 0, err
+    names = sorted(p.name for p in export.iterdir())
+    assert "leak.parquet" not in names and "runs.parquet" in names
+    assert not (tmp_path / "escaped.parquet").exists()
+    assert all(p.parent == export for p in export.iterdir())
+
+
+def test_errors_escape_control_characters(tmp_path, monkeypatch, capsys):
+    data = yaml.safe_load(BASE.read_text())
+    data["batteries"][0]["radars"][0]["type"] = "no\nsuch\x1b[2J"
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    code, _, err = _cli(monkeypatch, capsys, "validate", f)
+    assert code == 2 and err.count("\n") == 1 and "\x1b" not in err
+    assert "no\\nsuch\\x1b[2J" in err
+
+
+def test_usage_errors_are_one_line_naming_the_option(monkeypatch, capsys):
+    code, _, err = _cli(monkeypatch, capsys, "run", "x.yaml", "--seed", str(2**64))
+    assert code == 2 and err.startswith("error: ") and "'--seed'" in err and err.count("\n") == 1
