@@ -146,3 +146,92 @@ def test_empty_detections_give_an_empty_tracks_file(monkeypatch, tmp_path: Path)
     out = tmp_path / "tracks.parquet"
     assert _cli(monkeypatch, "track", src, "--out", out, "-q") == 0
     assert read_tracks(out)["time_s"].size == 0
+
+
+def _two_radar_plots(tmp_path: Path) -> tuple[Path, Path]:
+    """Plots of one set of targets from a precise radar (id 4) and a coarse one (id 9) 30 km
+    apart, each with its own noise (sigma 30 m / 0.1 deg and 400 m / 1.0 deg)."""
+    from dataclasses import replace
+
+    from iads.tracking.scenario_gen import plots_from_truth
+
+    sites = ((0.0, 0.0, 0.0), (30e3, 0.0, 0.0))
+    p = SurveillanceParams(n_targets=8, n_scans=15, sensor_pos_m=sites, clutter_per_scan=5.0)
+    truth, _ = generate(p, 21)
+    fine = replace(p, sigma_range_m=30.0, sigma_azimuth_rad=np.deg2rad(0.1))
+    coarse = replace(
+        p,
+        sigma_range_m=400.0,
+        sigma_azimuth_rad=np.deg2rad(1.0),
+        sigma_elevation_rad=np.deg2rad(1.0),
+    )
+    a = plots_from_truth(fine, truth, 1)
+    b = plots_from_truth(coarse, truth, 2)
+    a = {k: v[a["sensor_id"] == 0] for k, v in a.items()}
+    b = {k: v[b["sensor_id"] == 1] for k, v in b.items()}
+    det = {k: np.concatenate([a[k], b[k]]) for k in a}
+    det["sensor_id"] = np.where(det["sensor_id"] == 0, 4, 9)
+    write_detections(tmp_path / "det.csv", det)
+    write_table(tmp_path / "truth.csv", {k: v for k, v in truth.items() if k != "turning"})
+    return tmp_path / "det.csv", tmp_path / "truth.csv"
+
+
+def test_sensors_file_gives_each_radar_its_noise(monkeypatch, capsys, tmp_path: Path) -> None:
+    """With each radar's own noise (sensors file) the tracks are closer to the truth than when
+    both radars are assumed as precise as the better one (the coarse radar's plots then pull
+    the tracks about) or as coarse as the worse one."""
+    det, truth = _two_radar_plots(tmp_path)
+    sensors = tmp_path / "sensors.csv"
+    sensors.write_text(
+        "sensor_id,x_m,y_m,z_m,sigma_range_m,sigma_azimuth_deg,sigma_elevation_deg\n"
+        "4,0,0,0,30,0.1,0.2\n9,30000,0,0,400,1.0,1.0\n"
+    )
+    runs = {
+        "own": ["--sensors", sensors],
+        "fine": ["--sensor-enu", "4=0,0,0", "--sensor-enu", "9=30000,0,0"]
+        + ["--sigma-range-m", "30", "--sigma-azimuth-deg", "0.1"],
+        "coarse": ["--sensor-enu", "4=0,0,0", "--sensor-enu", "9=30000,0,0"]
+        + ["--sigma-range-m", "400", "--sigma-azimuth-deg", "1", "--sigma-elevation-deg", "1"],
+    }
+    rmse = {}
+    for name, opts in runs.items():
+        out = tmp_path / f"{name}.csv"
+        assert _cli(monkeypatch, "track", det, "--out", out, "-q", *opts) == 0
+        capsys.readouterr()
+        assert _cli(monkeypatch, "score-tracks", truth, out, "--cutoff-m", "5000") == 0
+        rmse[name] = json.loads(capsys.readouterr().out)["position_rmse_m"]
+    assert rmse["own"] < rmse["fine"]
+    assert rmse["own"] < rmse["coarse"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("sensor_id,x_m,y_m\n0,0,0\n", "z_m"),
+        ("sensor_id,x_m,y_m,z_m\n0,0,0,0\n0,1,1,1\n", "sensor_id"),
+        ("sensor_id,x_m,y_m,z_m,sigma_range_m\n0,0,0,0,-5\n", "sigma_range_m"),
+        ("sensor_id,x_m,y_m,z_m,sigma_azimuth_deg\n0,0,0,0,\n", "sigma_azimuth_deg"),
+        ("sensor_id,x_m,y_m,z_m,sigma_range_rate_mps\n0,0,0,0,1\n1,0,0,0,\n", "sigma_range_rate"),
+        ("sensor_id,x_m,y_m,z_m,colour\n0,0,0,0,1\n", "colour"),
+        ("sensor_id,x_m,y_m,z_m\n0.5,0,0,0\n", "sensor_id"),
+        ("sensor_id,x_m,y_m,z_m\n7,0,0,0\n", "sensor_id"),  # the plots' sensor 0 is missing
+    ],
+)
+def test_bad_sensors_file_one_line_exit_2(
+    monkeypatch, capsys, tmp_path: Path, scenario, text: str, field: str
+) -> None:
+    sensors = tmp_path / "sensors.csv"
+    sensors.write_text(text)
+    out = tmp_path / "t.csv"
+    assert _cli(monkeypatch, "track", scenario[0], "--out", out, "--sensors", sensors) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error:") and field in err
+    assert not out.exists()
+
+
+def test_sensors_file_and_sensor_enu_refused_together(monkeypatch, capsys, tmp_path, scenario):
+    sensors = tmp_path / "s.csv"
+    sensors.write_text("sensor_id,x_m,y_m,z_m\n0,0,0,0\n")
+    args = ["--sensors", sensors, "--sensor-enu", "0,0,0"]
+    assert _cli(monkeypatch, "track", scenario[0], "--out", tmp_path / "t.csv", *args) == 2
+    assert "--sensor-enu" in capsys.readouterr().err
