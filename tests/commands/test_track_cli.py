@@ -235,3 +235,93 @@ def test_sensors_file_and_sensor_enu_refused_together(monkeypatch, capsys, tmp_p
     args = ["--sensors", sensors, "--sensor-enu", "0,0,0"]
     assert _cli(monkeypatch, "track", scenario[0], "--out", tmp_path / "t.csv", *args) == 2
     assert "--sensor-enu" in capsys.readouterr().err
+
+
+def test_score_tracks_per_scan_csv_equals_stonesoup_gospa(
+    monkeypatch, capsys, tmp_path: Path, scenario
+) -> None:
+    """Each row of ``--per-scan`` is Stone Soup's ``GOSPAMetric`` (c = 5 km, p = 1, alpha = 2)
+    of that scan's tracks against its truth; the JSON mean is their mean."""
+    import datetime
+
+    from stonesoup.metricgenerator.ospametric import GOSPAMetric
+    from stonesoup.types.state import State
+
+    from iads.io.plots import read_table, read_truth
+
+    out, rows = tmp_path / "tracks.csv", tmp_path / "per_scan.csv"
+    _cli(monkeypatch, "track", scenario[0], "--out", out, "-q")
+    capsys.readouterr()
+    args = ["--cutoff-m", "5000", "--p", "1", "--per-scan", rows]
+    assert _cli(monkeypatch, "score-tracks", scenario[2], out, *args) == 0
+    mean = json.loads(capsys.readouterr().out)["gospa_m"]
+    got = read_table(rows)
+    truth, tracks = read_truth(scenario[2]), read_tracks(out)
+    stamp = datetime.datetime(2026, 1, 1)
+    metric = GOSPAMetric(c=5000.0, p=1.0)
+
+    def states(cols: dict, t: float) -> list:
+        sel = cols["time_s"] == t
+        pos = np.column_stack([cols[c][sel] for c in ("x_m", "y_m", "z_m")])
+        return [State(p.reshape(-1, 1), timestamp=stamp) for p in pos]
+
+    assert got["time_s"].tolist() == np.unique(truth["time_s"]).tolist()
+    for k, t in enumerate(got["time_s"]):
+        want, _ = metric.compute_gospa_metric(states(tracks, t), states(truth, t))
+        assert got["gospa_m"][k] == pytest.approx(want.value["distance"], rel=1e-9)
+        assert got["gospa_missed_m2"][k] == pytest.approx(want.value["missed"], abs=1e-9)
+        assert got["gospa_false_m2"][k] == pytest.approx(want.value["false"], abs=1e-9)
+        assert got["n_missed"][k] * 2500.0 == pytest.approx(got["gospa_missed_m2"][k])
+    assert mean == pytest.approx(float(np.mean(got["gospa_m"])), rel=1e-12)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".png"])
+def test_score_tracks_plot(monkeypatch, capsys, tmp_path: Path, scenario, suffix: str) -> None:
+    out, fig = tmp_path / "tracks.csv", tmp_path / f"gospa{suffix}"
+    _cli(monkeypatch, "track", scenario[0], "--out", out, "-q")
+    assert _cli(monkeypatch, "score-tracks", scenario[2], out, "--plot", fig) == 0
+    head = fig.read_bytes()[:200]
+    assert (b"<html" in head.lower()) if suffix == ".html" else head.startswith(b"\x89PNG")
+
+
+def test_score_tracks_bad_plot_type_exit_2(monkeypatch, capsys, tmp_path, scenario) -> None:
+    out = tmp_path / "tracks.csv"
+    _cli(monkeypatch, "track", scenario[0], "--out", out, "-q")
+    capsys.readouterr()
+    assert _cli(monkeypatch, "score-tracks", scenario[2], out, "--plot", tmp_path / "g.gif") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--plot" in err
+
+
+def test_make_plots_files_are_read_by_track_and_score(monkeypatch, capsys, tmp_path) -> None:
+    """``iads make-plots`` writes what ``iads track --sensors`` and ``score-tracks`` read, and
+    the plots are those of ``scenario_gen.generate`` with the same seed."""
+    from iads.io.plots import read_detections, read_truth
+
+    d = tmp_path / "scn"
+    args = ["--targets", "6", "--scans", "8", "--seed", "5", "--radar", "3=1000,2000,10"]
+    assert _cli(monkeypatch, "make-plots", d, *args) == 0
+    assert "iads track" in capsys.readouterr().out
+    p = SurveillanceParams(n_targets=6, n_scans=8, sensor_pos_m=((1000.0, 2000.0, 10.0),))
+    truth, det = generate(p, 5)
+    got = read_detections(d / "plots.csv")
+    assert np.allclose(got["range_m"], det["range_m"])
+    assert np.allclose(got["azimuth_rad"], det["azimuth_rad"])
+    assert set(got["sensor_id"].tolist()) == {3}
+    assert np.allclose(read_truth(d / "truth.csv")["x_m"], truth["x_m"])
+    out = d / "tracks.parquet"
+    assert (
+        _cli(
+            monkeypatch,
+            "track",
+            d / "plots.csv",
+            "--sensors",
+            d / "sensors.csv",
+            "--out",
+            out,
+            "-q",
+        )
+        == 0
+    )
+    assert _cli(monkeypatch, "score-tracks", d / "truth.csv", out, "--cutoff-m", "5000") == 0
+    assert json.loads(capsys.readouterr().out)["targets_never_tracked"] == 0
