@@ -87,9 +87,7 @@ def score_tracks(
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir():
             raise InputError(f"directory {str(parent)!r} does not exist", field=option)
-    result = score(
-        read_truth(truth), read_tracks(tracks), cutoff_m=cutoff_m, p=p, per_scan=True
-    )
+    result = score(read_truth(truth), read_tracks(tracks), cutoff_m=cutoff_m, p=p, per_scan=True)
     rows = result.pop("per_scan")
     if per_scan is not None:
         write_table(per_scan, rows)
