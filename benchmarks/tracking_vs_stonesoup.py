@@ -60,8 +60,8 @@ GOSPA_P = 1.0
 TUNING_SEEDS = (2126,)  # the earlier benchmark's 100-target seed; Stone Soup tuned on it
 UNSEEN_SEEDS = (90001, 90002, 90003)  # never used to choose any setting of either tracker
 ADSB_PLOT_SEEDS = (31, 32)  # sensor noise, detection and clutter draws on the real flights
-STONESOUP_TUNED = {"q_mps2": 3.0, "min_points": 2}  # --tune: grid q x min_points, seed 2126
-TUNE_GRID = {"q_mps2": (1.0, 3.0, 10.0), "min_points": (2, 3)}
+STONESOUP_TUNED = {"q_mps2": 0.5, "min_points": 2}  # --tune: grid q x min_points, seed 2126
+TUNE_GRID = {"q_mps2": (0.5, 1.0, 3.0, 10.0), "min_points": (2, 3)}
 GATE_PROBABILITY = 0.9999
 VELOCITY_STD_MPS = 300.0
 DELETE_MISSES = 3
@@ -247,10 +247,11 @@ def stonesoup_track_main(argv: list[str]) -> None:
 
 def iads_config(det: dict[str, np.ndarray], pd: float, clutter_per_scan: float) -> object:
     """The config ``iads track --pd PD --clutter-per-scan C`` builds for these plots."""
-    from iads.commands.track import plots_clutter_density
+    from iads.commands.track import VELOCITY_STD_MPS, plots_clutter_density
     from iads.tracking.tracker import TrackerConfig
 
-    return TrackerConfig(pd=pd, clutter_density=plots_clutter_density(det, clutter_per_scan))
+    density = plots_clutter_density(det, clutter_per_scan)
+    return TrackerConfig(pd=pd, clutter_density=density, velocity_std_mps=VELOCITY_STD_MPS)
 
 
 def run_iads(

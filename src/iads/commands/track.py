@@ -16,6 +16,7 @@ import numpy as np
 import typer
 
 MIN_ELEVATION_SPAN_RAD = 0.05
+VELOCITY_STD_MPS = 200.0  # per-axis prior of a new track's velocity: aircraft up to ~Mach 1
 
 
 def _parse_sensors(values: list[str] | None) -> dict[int, tuple[float, float, float]]:
@@ -182,7 +183,13 @@ def track(
         "score", "--confirmation", help="score (sequential likelihood-ratio test) or m_of_n."
     ),
     false_track_probability: float = typer.Option(
-        1e-3, help="Score confirmation: chance of confirming a false track, in (0, 1)."
+        1e-2, help="Score confirmation: chance of confirming a false track, in (0, 0.5]."
+    ),
+    true_track_rejection: float = typer.Option(
+        0.05, help="Score confirmation: chance of deleting a true new track, in (0, 0.5]."
+    ),
+    velocity_std_mps: float = typer.Option(
+        VELOCITY_STD_MPS, help="Velocity prior of a new track, std per axis (m/s), > 0."
     ),
     confirm_m: int = typer.Option(3, help="m_of_n: confirm with M >= 1 hits ..."),
     confirm_n: int = typer.Option(4, help="... in the last N >= 1 scans."),
@@ -221,6 +228,8 @@ def track(
             ("--clutter-per-scan", clutter_per_scan, 0.0, math.inf, False),
             ("--q-mps2", q_mps2, 0.0, math.inf, False),
             ("--false-track-probability", false_track_probability, 0.0, 0.5, True),
+            ("--true-track-rejection", true_track_rejection, 0.0, 0.5, True),
+            ("--velocity-std-mps", velocity_std_mps, 0.0, math.inf, True),
             ("--confirm-m", confirm_m, 1, math.inf, False),
             ("--confirm-n", confirm_n, 1, math.inf, False),
             ("--delete-misses", delete_misses, 1, math.inf, False),
@@ -264,6 +273,8 @@ def track(
             q_mps2=q_mps2,
             confirmation=confirmation,
             false_track_probability=false_track_probability,
+            true_track_rejection=true_track_rejection,
+            velocity_std_mps=velocity_std_mps,
             confirm_m=confirm_m,
             confirm_n=confirm_n,
             delete_misses=delete_misses,

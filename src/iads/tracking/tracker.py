@@ -76,8 +76,8 @@ class TrackerConfig:
     confirmed_first: bool = True
     tentative_delete_misses: int | None = None
     confirmation: str = "score"
-    false_track_probability: float = 1e-3
-    true_track_rejection: float = 0.1
+    false_track_probability: float = 1e-2
+    true_track_rejection: float = 0.05
 
     def __post_init__(self) -> None:
         checks = [
