@@ -314,8 +314,9 @@ def traffic_sample(path: str | None) -> Path | None:
 
 
 def adsb_cases(path: Path, n_scans: int, windows: int) -> list[Case]:
-    """Real-flight cases: the ``windows`` busiest ``n_scans`` x 4 s windows of the file (not
-    overlapping), one radar at the median report position."""
+    """Real-flight cases: the busiest ``n_scans`` x 4 s window of the file, then the busiest
+    at least an hour from those already taken (other flights), up to ``windows``; one radar
+    at the median report position."""
     from iads.geo import Origin
     from iads.tracking.adsb import adsb_truth, read_adsb
     from iads.tracking.scenario_gen import SurveillanceParams, plots_from_truth
@@ -327,8 +328,12 @@ def adsb_cases(path: Path, n_scans: int, windows: int) -> list[Case]:
     t = adsb["time_s"]
     starts = np.arange(t.min(), t.max() - span, span)
     counts = [np.unique(adsb["icao24"][(t >= s) & (t < s + span)]).size for s in starts]
+    chosen: list[int] = []
+    for i in np.argsort(counts)[::-1]:
+        if len(chosen) < windows and all(abs(starts[i] - starts[j]) >= 3600.0 for j in chosen):
+            chosen.append(int(i))
     cases = []
-    for k, i in enumerate(np.argsort(counts)[::-1][:windows]):
+    for k, i in enumerate(chosen):
         times = starts[i] + np.arange(n_scans) * p.scan_period_s
         truth = adsb_truth(adsb, origin, times)
         rng = np.linalg.norm(np.column_stack([truth[c] for c in ("x_m", "y_m", "z_m")]), axis=1)
@@ -432,7 +437,10 @@ def whole_process(case: Case, repeats: int, ss_config: object) -> None:
         f"  GOSPA of its file {got['iads']:.0f} m\n"
         f"  Stone Soup       {med['ss']:7.2f} s  (runs {', '.join(f'{v:.2f}' for v in wall['ss'])})"
         f"  GOSPA of its file {got['ss']:.0f} m\n"
-        f"  iads is {med['ss'] / med['iads']:.0f}x faster (target >= 100x)",
+        f"  iads is {med['ss'] / med['iads']:.0f}x faster (target >= 100x); per scan "
+        f"(in-process table above) the ratio is the ms/scan column's\n"
+        "  (Stone Soup's file scores a hair off its in-process run: the plots went through the "
+        "CSV in degrees, and its finite-difference Jacobian sees the last-digit change)",
         flush=True,
     )
 
@@ -470,6 +478,9 @@ def main() -> None:
     ap.add_argument("--adsb", action="append", default=[], help="ADS-B trajectory file")
     ap.add_argument("--traffic", default=None, help="traffic wheel or folder (samples)")
     ap.add_argument("--tune", action="store_true", help="re-run Stone Soup's tuning grid")
+    ap.add_argument(
+        "--long-scans", type=int, default=0, help="also time the whole process at this many scans"
+    )
     args = ap.parse_args()
     n_scans = args.scans or (12 if args.quick else 25)
     if args.tune:
@@ -506,6 +517,9 @@ def main() -> None:
     elif not args.adsb:
         print("Real flights: skipped (no --adsb file, no traffic package or --traffic wheel).")
     whole_process(cases[len(TUNING_SEEDS)], args.repeats, ss_config)
+    if args.long_scans:
+        long_case = synthetic_case(100, args.long_scans, UNSEEN_SEEDS[0], "unseen")
+        whole_process(long_case, args.repeats, ss_config)
     med, worst = scale_figure(2000, 200.0, 8 if args.quick else 15)
     print(
         f"\n2,000 targets, 200 clutter plots per scan (iads defaults, seed {UNSEEN_SEEDS[0]}): "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -325,3 +327,41 @@ def test_make_plots_files_are_read_by_track_and_score(monkeypatch, capsys, tmp_p
     )
     assert _cli(monkeypatch, "score-tracks", d / "truth.csv", out, "--cutoff-m", "5000") == 0
     assert json.loads(capsys.readouterr().out)["targets_never_tracked"] == 0
+
+
+def test_help_lists_input_columns_and_units() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "iads.cli", "track", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "120"},
+    ).stdout
+    for column, unit in (
+        ("time_s", "s"),
+        ("range_m", "m"),
+        ("azimuth_deg", "deg"),
+        ("elevation_deg", "deg"),
+        ("sensor_id", "integer"),
+        ("range_rate_mps", "m/s"),
+    ):
+        line = next(x for x in out.splitlines() if x.strip().startswith(column))
+        assert unit in line
+    assert "--sensors" in out
+
+
+def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None:
+    """A whole ``iads track`` run loads neither pandas (pyarrow conversions would), nor
+    scipy.stats (the gate quantile comes from scipy.special), nor plotting or Stone Soup."""
+    code = (
+        "import sys, json\n"
+        "from iads.cli import main\n"
+        f"sys.argv = ['iads', 'track', {str(scenario[0])!r}, '--out', "
+        f"{str(tmp_path / 't.csv')!r}, '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('pandas', 'scipy.stats', 'matplotlib', 'plotly', 'stonesoup', 'duckdb', 'dask')\n"
+        "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert (tmp_path / "t.csv").is_file()
