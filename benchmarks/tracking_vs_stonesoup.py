@@ -41,8 +41,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one core, before NumPy loads its BLAS
 
 import argparse
+import atexit
 import datetime
 import importlib.util
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -305,6 +307,7 @@ def traffic_sample(path: str | None) -> Path | None:
     src = Path(path)
     if src.is_file() and src.suffix == ".whl":
         out = Path(tempfile.mkdtemp(prefix="iads-traffic-"))
+        atexit.register(shutil.rmtree, out, ignore_errors=True)  # the sample is not kept
         with zipfile.ZipFile(src) as wheel:
             wheel.extract(TRAFFIC_SAMPLE, out)
         return out / TRAFFIC_SAMPLE
