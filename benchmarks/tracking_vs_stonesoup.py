@@ -1,20 +1,36 @@
 # ruff: noqa: E402  (thread limits are set before NumPy is imported)
-"""Our tracker against Stone Soup's EKF + GNN tracker on the same plots: speed, memory, GOSPA.
+"""iads's tracker with its default settings against Stone Soup's tuned EKF + GNN, same plots.
 
-Scenario (``iads.tracking.scenario_gen``): one radar, 4 s scans, Pd 0.9, Poisson clutter of mean
-20 plots per scan, noise 50 m / 0.2 deg / 0.2 deg, targets 20 to 150 km out, 30 % of them
-turning at 2 to 4 g. Both trackers get the same settings: CV model with the same acceleration
-noise, Mahalanobis gate at the same chi-square quantile, the same velocity prior, the same
-track logic: confirmed at the third plot unless two scans in a row are missed first (Stone Soup:
-``MultiMeasurementInitiator(min_points=3)`` with ``UpdateTimeStepsDeleter(2)``; ours:
-``confirm_m=3`` with ``tentative_delete_misses=2``), deleted after 3 misses in a row.
+Scenarios:
 
-Prints, for 10, 50, 100 and 200 targets: median ms per scan, the speed ratio, peak traced memory
-(``tracemalloc``, a separate run) and mean GOSPA (c = 2 km, p = 2, alpha = 2) of each; then our
-figure for 2,000 targets with 200 clutter plots per scan (see also ``tracking_scale.py``).
+* synthetic (``iads.tracking.scenario_gen``): one radar, 4 s scans, Pd 0.9, Poisson clutter of
+  mean 20 plots a scan, noise 50 m / 0.2 deg / 0.2 deg, targets 20 to 150 km out, 30 % turning
+  at 2 to 4 g. ``TUNING_SEEDS`` are the seeds Stone Soup's settings were chosen on (``--tune``)
+  and the seed the earlier benchmark used; ``UNSEEN_SEEDS`` were never used to choose anything.
+* real flights: ADS-B trajectories (``--adsb FILE``, or the ``traffic`` library's samples read
+  at run time from an installed ``traffic`` or its wheel, ``--traffic PATH``), interpolated to
+  4 s scans and turned into plots by the same sensor model (``plots_from_truth``), radar at the
+  median position of the reports, aircraft 2 to 150 km out.
 
-    python benchmarks/tracking_vs_stonesoup.py            # full run, a few minutes
-    python benchmarks/tracking_vs_stonesoup.py --quick    # fewer scans and sizes
+Both trackers run in this process on the same plots; per scan: GOSPA (c = 5 km, p = 1,
+alpha = 2) with its missed and false counts, ID switches, and wall time. Then the whole
+process, as a user runs it: ``python -m iads.cli track PLOTS.csv`` against this file's
+``stonesoup-track PLOTS.csv`` (Stone Soup imported, the same CSV read with the same reader,
+tracks written), each ``--repeats`` times, medians; both outputs are checked to score as the
+in-process runs did. Last, iads at 2,000 targets with 200 clutter plots a scan.
+
+    python benchmarks/tracking_vs_stonesoup.py                  # full run (10-15 min)
+    python benchmarks/tracking_vs_stonesoup.py --quick          # fewer seeds and scans
+    python benchmarks/tracking_vs_stonesoup.py --tune           # re-choose Stone Soup's settings
+    python benchmarks/tracking_vs_stonesoup.py --adsb flights.csv
+
+iads runs exactly what ``iads track`` runs with its defaults (IMM CV/CT, GNN, track-score
+confirmation; ``--pd`` and ``--clutter-per-scan`` given as the scenario's). Stone Soup runs
+``MultiTargetTracker`` with ``ExtendedKalmanPredictor/Updater`` on ``ConstantVelocity(q^2)``,
+``CartesianToElevationBearingRange``, a Mahalanobis ``DistanceHypothesiser`` gated at the same
+chi-square quantile, ``GNNWith2DAssignment``, ``MultiMeasurementInitiator(min_points)`` and
+``UpdateTimeStepsDeleter``; ``q`` and ``min_points`` are ``STONESOUP_TUNED`` (best mean GOSPA
+on the tuning seeds of a grid, ``--tune``).
 """
 
 from __future__ import annotations
@@ -25,26 +41,49 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one core, before NumPy loads its BLAS
 
 import argparse
+import atexit
 import datetime
-import gc
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
-from iads.tracking.measurement import polar_noise_cov
-from iads.tracking.metrics import score_tracks
-from iads.tracking.scenario_gen import SurveillanceParams, clutter_density, generate
-from iads.tracking.tracker import Tracker, TrackerConfig, scans_from_detections, track_columns
+CUTOFF_M = 5000.0
+GOSPA_P = 1.0
+TUNING_SEEDS = (2126,)  # the earlier benchmark's 100-target seed; Stone Soup tuned on it
+UNSEEN_SEEDS = (90001, 90002, 90003)  # never used to choose any setting of either tracker
+ADSB_PLOT_SEEDS = (31, 32)  # sensor noise, detection and clutter draws on the real flights
+STONESOUP_TUNED = {"q_mps2": 0.5, "min_points": 2}  # --tune: grid q x min_points, seed 2126
+TUNE_GRID = {"q_mps2": (0.5, 1.0, 3.0, 10.0), "min_points": (2, 3)}
+GATE_PROBABILITY = 0.9999
+VELOCITY_STD_MPS = 300.0
+DELETE_MISSES = 3
+TRAFFIC_SAMPLE = "traffic/data/samples/collections/switzerland.json.gz"
+TRAFFIC_LICENCE = (
+    "traffic 2.13 sample 'switzerland' (842 flights, 1 Aug 2018), shipped in the traffic wheel "
+    "(License-Expression: MIT); positions recorded by the OpenSky Network"
+)
 
-CUTOFF_M = 2000.0
-SEED = 2026
-REPEATS = 3  # our tracker is run this many times; Stone Soup (100 ms to seconds a scan) once
+
+# --------------------------------------------------------------------------- Stone Soup side
 
 
-def our_config(p: SurveillanceParams, **kw: object) -> TrackerConfig:
-    """Our tracker's settings for scenario ``p`` (EKF + GNN unless overridden)."""
+def our_config(p: object, **kw: object) -> object:
+    """iads's EKF + GNN with the track logic Stone Soup's tracker has (for the adapter check:
+    same settings, same decisions): confirmed at ``confirm_m`` plots unless two scans in a row
+    are missed first, deleted after 3 misses in a row."""
+    from iads.tracking.scenario_gen import clutter_density
+    from iads.tracking.tracker import TrackerConfig
+
     base = dict(
         filter="ekf",
         association="gnn",
@@ -55,38 +94,22 @@ def our_config(p: SurveillanceParams, **kw: object) -> TrackerConfig:
         confirm_m=3,
         confirm_n=32,
         tentative_delete_misses=2,
-        delete_misses=3,
-        gate_probability=0.9999,
+        delete_misses=DELETE_MISSES,
+        gate_probability=GATE_PROBABILITY,
     )
     base.update(kw)
     return TrackerConfig(**base)  # type: ignore[arg-type]
 
 
-def run_ours(
-    det: dict[str, np.ndarray],
-    p: SurveillanceParams,
-    config: TrackerConfig,
-) -> tuple[dict[str, np.ndarray], list[float]]:
-    """Run our tracker; returns the track columns and the wall time of every scan (s)."""
-    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
-    sensors = dict(enumerate(p.sensor_pos_m))
-    tracker = Tracker(config)
-    parts, times = [], []
-    for t_s, plots in scans_from_detections(det, R, sensors):
-        t0 = time.perf_counter()
-        table = tracker.step(t_s, plots)
-        times.append(time.perf_counter() - t0)
-        parts.append(track_columns(table, t_s))
-    return {k: np.concatenate([q[k] for q in parts]) for k in parts[0]}, times
-
-
-def run_ours_best_of(
-    det: dict[str, np.ndarray], p: SurveillanceParams, config: TrackerConfig, repeats: int = REPEATS
-) -> tuple[dict[str, np.ndarray], list[float]]:
-    """:func:`run_ours` ``repeats`` times (identical results); per scan, the least wall time
-    (as ``timeit`` does: other processes on the machine only ever add time)."""
-    runs = [run_ours(det, p, config) for _ in range(repeats)]
-    return runs[0][0], np.min([r[1] for r in runs], axis=0).tolist()
+def stonesoup_settings(q_mps2: float, min_points: int) -> SimpleNamespace:
+    """The fields of a config that :func:`make_stonesoup` reads."""
+    return SimpleNamespace(
+        q_mps2=q_mps2,
+        confirm_m=min_points,
+        gate_probability=GATE_PROBABILITY,
+        velocity_std_mps=VELOCITY_STD_MPS,
+        delete_misses=DELETE_MISSES,
+    )
 
 
 def stonesoup_scans(
@@ -116,10 +139,11 @@ def stonesoup_scans(
         )
 
 
-def make_stonesoup(p: SurveillanceParams, config: TrackerConfig):
-    """Stone Soup EKF + GNN MultiTargetTracker with settings matching ``config``, and the
-    measurement model of each radar."""
-    from scipy.stats import chi2
+def make_stonesoup(p: object, config: object):
+    """Stone Soup EKF + GNN ``MultiTargetTracker`` with ``config``'s ``q_mps2``,
+    ``gate_probability``, ``velocity_std_mps``, ``confirm_m`` (min points) and
+    ``delete_misses``; and the measurement model of each radar of ``p``."""
+    from scipy.special import chdtri
     from stonesoup.dataassociator.neighbour import GNNWith2DAssignment
     from stonesoup.deleter.time import UpdateTimeStepsDeleter
     from stonesoup.hypothesiser.distance import DistanceHypothesiser
@@ -149,11 +173,10 @@ def make_stonesoup(p: SurveillanceParams, config: TrackerConfig):
     transition = CombinedLinearGaussianTransitionModel([ConstantVelocity(config.q_mps2**2)] * 3)
     predictor = ExtendedKalmanPredictor(transition)
     updater = ExtendedKalmanUpdater(measurement_model=models[0])
-    gate = float(np.sqrt(chi2.ppf(config.gate_probability, 3)))
+    gate = float(np.sqrt(chdtri(3, 1.0 - config.gate_probability)))
     hypothesiser = DistanceHypothesiser(
         predictor, updater, measure=Mahalanobis(), missed_distance=gate
     )
-    associator = GNNWith2DAssignment(hypothesiser)
     v2 = config.velocity_std_mps**2
     prior = GaussianState(
         StateVector(np.zeros(6)), CovarianceMatrix(np.diag([0.0, v2, 0.0, v2, 0.0, v2]))
@@ -169,22 +192,19 @@ def make_stonesoup(p: SurveillanceParams, config: TrackerConfig):
         initiator=initiator,
         deleter=UpdateTimeStepsDeleter(config.delete_misses),
         detector=None,
-        data_associator=associator,
+        data_associator=GNNWith2DAssignment(hypothesiser),
         updater=updater,
     )
     return tracker, models
 
 
 def run_stonesoup(
-    det: dict[str, np.ndarray],
-    p: SurveillanceParams,
-    config: TrackerConfig,
+    det: dict[str, np.ndarray], p: object, config: object
 ) -> tuple[dict[str, np.ndarray], list[float]]:
-    """Run Stone Soup on the same plots; returns track columns (our ENU layout) and scan times."""
+    """Run Stone Soup on the plots; track columns (our ENU layout) and each scan's wall time."""
     tracker, models = make_stonesoup(p, config)
-    scans = list(stonesoup_scans(det, models))
     rows, times = [], []
-    for t_s, stamp, detections in scans:
+    for t_s, stamp, detections in stonesoup_scans(det, models):
         t0 = time.perf_counter()
         _, tracks = tracker.update_tracker(stamp, detections)
         times.append(time.perf_counter() - t0)
@@ -195,93 +215,318 @@ def run_stonesoup(
     a = np.array(rows, dtype=float).reshape(-1, 8)
     ids = np.unique(a[:, 1], return_inverse=True)[1] if a.size else np.empty(0)
     cols = {n: a[:, i] for i, n in enumerate(names)}
-    cols["track_id"] = np.asarray(ids, dtype=np.int64)
+    cols["track_id"] = np.asarray(ids, dtype=np.int64).ravel()
     return cols, times
 
 
-def _peak_mib(fn: Callable[[], object]) -> float:
-    gc.collect()
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+def stonesoup_track_main(argv: list[str]) -> None:
+    """``stonesoup-track PLOTS OUT``: what ``iads track`` does, with Stone Soup (timed whole)."""
+    ap = argparse.ArgumentParser(prog="tracking_vs_stonesoup.py stonesoup-track")
+    ap.add_argument("plots")
+    ap.add_argument("out")
+    ap.add_argument("--sensor-enu", default="0,0,0")
+    ap.add_argument("--sigma-range-m", type=float, default=50.0)
+    ap.add_argument("--sigma-azimuth-deg", type=float, default=0.2)
+    ap.add_argument("--sigma-elevation-deg", type=float, default=0.2)
+    ap.add_argument("--q-mps2", type=float, default=STONESOUP_TUNED["q_mps2"])
+    ap.add_argument("--min-points", type=int, default=STONESOUP_TUNED["min_points"])
+    a = ap.parse_args(argv)
+    from iads.io.plots import read_detections, write_tracks
+
+    det = read_detections(a.plots)
+    p = SimpleNamespace(
+        sigma_range_m=a.sigma_range_m,
+        sigma_azimuth_rad=np.deg2rad(a.sigma_azimuth_deg),
+        sigma_elevation_rad=np.deg2rad(a.sigma_elevation_deg),
+        sensor_pos_m=(tuple(float(v) for v in a.sensor_enu.split(",")),),
+    )
+    cols, _ = run_stonesoup(det, p, stonesoup_settings(a.q_mps2, a.min_points))
+    write_tracks(a.out, cols)
 
 
-def compare(n_targets: int, n_scans: int, memory: bool = True) -> dict[str, float]:
-    """One row of the table."""
+# --------------------------------------------------------------------------------- iads side
+
+
+def iads_config(det: dict[str, np.ndarray], pd: float, clutter_per_scan: float) -> object:
+    """The config ``iads track --pd PD --clutter-per-scan C`` builds for these plots."""
+    from iads.commands.track import VELOCITY_STD_MPS, plots_clutter_density
+    from iads.tracking.tracker import TrackerConfig
+
+    density = plots_clutter_density(det, clutter_per_scan)
+    return TrackerConfig(pd=pd, clutter_density=density, velocity_std_mps=VELOCITY_STD_MPS)
+
+
+def run_iads(
+    det: dict[str, np.ndarray], p: object, config: object
+) -> tuple[dict[str, np.ndarray], list[float]]:
+    """Run iads's tracker on the plots; track columns and each scan's wall time (s)."""
+    from iads.tracking.measurement import polar_noise_cov
+    from iads.tracking.tracker import Tracker, scans_from_detections, track_columns
+
+    R = polar_noise_cov(p.sigma_range_m, p.sigma_azimuth_rad, p.sigma_elevation_rad)
+    tracker = Tracker(config)
+    parts, times = [], []
+    for t_s, plots in scans_from_detections(det, R, dict(enumerate(p.sensor_pos_m))):
+        t0 = time.perf_counter()
+        table = tracker.step(t_s, plots)
+        times.append(time.perf_counter() - t0)
+        parts.append(track_columns(table, t_s))
+    return {k: np.concatenate([q[k] for q in parts]) for k in parts[0]}, times
+
+
+# --------------------------------------------------------------------------------- scenarios
+
+
+@dataclass(frozen=True)
+class Case:
+    """One scenario's truth, plots and sensor model."""
+
+    name: str
+    seed: str
+    params: object
+    truth: dict[str, np.ndarray]
+    det: dict[str, np.ndarray]
+
+
+def synthetic_case(n_targets: int, n_scans: int, seed: int, kind: str) -> Case:
+    from iads.tracking.scenario_gen import SurveillanceParams, generate
+
     p = SurveillanceParams(n_targets=n_targets, n_scans=n_scans)
-    truth, det = generate(p, SEED + n_targets)
-    cfg = our_config(p)
-    ours, t_ours = run_ours_best_of(det, p, cfg)
-    ss, t_ss = run_stonesoup(det, p, cfg)
-    imm, t_imm = run_ours_best_of(det, p, our_config(p, filter="imm"))
-    row = {
-        "targets": n_targets,
-        "ours_ms": 1e3 * float(np.median(t_ours)),
-        "ss_ms": 1e3 * float(np.median(t_ss)),
-        "gospa_ours": score_tracks(truth, ours, CUTOFF_M)["gospa_m"],
-        "gospa_ss": score_tracks(truth, ss, CUTOFF_M)["gospa_m"],
-        "gospa_imm": score_tracks(truth, imm, CUTOFF_M)["gospa_m"],
-        "imm_ms": 1e3 * float(np.median(t_imm)),
-        "mem_ours": float("nan"),
-        "mem_ss": float("nan"),
+    truth, det = generate(p, seed)
+    return Case(f"synthetic ({kind})", str(seed), p, truth, det)
+
+
+def traffic_sample(path: str | None) -> Path | None:
+    """The ``traffic`` sample file: from ``path`` (a traffic wheel, an extracted sample or a
+    folder holding ``traffic/``), else from an installed ``traffic`` (found, not imported)."""
+    if path is None:
+        spec = importlib.util.find_spec("traffic")
+        if spec is None or spec.origin is None:
+            return None
+        path = str(Path(spec.origin).parent.parent)
+    src = Path(path)
+    if src.is_file() and src.suffix == ".whl":
+        out = Path(tempfile.mkdtemp(prefix="iads-traffic-"))
+        atexit.register(shutil.rmtree, out, ignore_errors=True)  # the sample is not kept
+        with zipfile.ZipFile(src) as wheel:
+            wheel.extract(TRAFFIC_SAMPLE, out)
+        return out / TRAFFIC_SAMPLE
+    if src.is_file():
+        return src
+    return src / TRAFFIC_SAMPLE if (src / TRAFFIC_SAMPLE).is_file() else None
+
+
+def adsb_cases(path: Path, n_scans: int, windows: int) -> list[Case]:
+    """Real-flight cases: the busiest ``n_scans`` x 4 s window of the file, then the busiest
+    at least an hour from those already taken (other flights), up to ``windows``; one radar
+    at the median report position."""
+    from iads.geo import Origin
+    from iads.tracking.adsb import adsb_truth, read_adsb
+    from iads.tracking.scenario_gen import SurveillanceParams, plots_from_truth
+
+    adsb = read_adsb(path)
+    p = SurveillanceParams(range_min_m=2e3, range_max_m=150e3)
+    origin = Origin(float(np.median(adsb["lat_deg"])), float(np.median(adsb["lon_deg"])), 0.0)
+    span = n_scans * p.scan_period_s
+    t = adsb["time_s"]
+    starts = np.arange(t.min(), t.max() - span, span)
+    counts = [np.unique(adsb["icao24"][(t >= s) & (t < s + span)]).size for s in starts]
+    chosen: list[int] = []
+    for i in np.argsort(counts)[::-1]:
+        if len(chosen) < windows and all(abs(starts[i] - starts[j]) >= 3600.0 for j in chosen):
+            chosen.append(int(i))
+    cases = []
+    for k, i in enumerate(chosen):
+        times = starts[i] + np.arange(n_scans) * p.scan_period_s
+        truth = adsb_truth(adsb, origin, times)
+        rng = np.linalg.norm(np.column_stack([truth[c] for c in ("x_m", "y_m", "z_m")]), axis=1)
+        seen = (rng >= p.range_min_m) & (rng <= p.range_max_m)
+        truth = {c: v[seen] for c, v in truth.items()}
+        seed = ADSB_PLOT_SEEDS[k % len(ADSB_PLOT_SEEDS)]
+        det = plots_from_truth(p, truth, seed)
+        stamp = datetime.datetime.fromtimestamp(float(starts[i]), datetime.UTC)
+        name = f"real {path.name.split('.')[0]} {stamp:%H:%M}Z"
+        cases.append(Case(name, f"plots {seed}", p, truth, det))
+    return cases
+
+
+# ------------------------------------------------------------------------------- measuring
+
+
+def scores(truth: dict[str, np.ndarray], tracks: dict[str, np.ndarray]) -> dict[str, float]:
+    from iads.tracking.metrics import score_tracks
+
+    s = score_tracks(truth, tracks, cutoff_m=CUTOFF_M, p=GOSPA_P)
+    half = CUTOFF_M**GOSPA_P / 2.0  # each missed target / false track costs c^p / 2
+    return {
+        "gospa": s["gospa_m"],
+        "missed": s["gospa_missed_m2"] / half,
+        "false": s["gospa_false_m2"] / half,
+        "switches": s["id_switches"],
     }
-    if memory:
-        row["mem_ours"] = _peak_mib(lambda: run_ours(det, p, cfg))
-        row["mem_ss"] = _peak_mib(lambda: run_stonesoup(det, p, cfg))
-    return row
+
+
+def compare(case: Case, ss_config: object) -> dict[str, object]:
+    """Both trackers on one case, in this process."""
+    cfg = iads_config(case.det, case.params.pd, case.params.clutter_per_scan)
+    ours, t_ours = run_iads(case.det, case.params, cfg)
+    ss, t_ss = run_stonesoup(case.det, case.params, ss_config)
+    return {
+        "case": case,
+        "ours": scores(case.truth, ours),
+        "ss": scores(case.truth, ss),
+        "ms_ours": 1e3 * float(np.median(t_ours)),
+        "ms_ss": 1e3 * float(np.median(t_ss)),
+    }
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    head = (
+        f"{'scenario':<26} {'seed':>9} {'tgts':>4} | {'GOSPA iads':>10} {'GOSPA SS':>9} "
+        f"{'ratio':>5} | {'missed i/SS':>11} | {'false i/SS':>10} | {'IDsw i/SS':>9} | "
+        f"{'ms/scan i/SS':>13}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        c, o, s = r["case"], r["ours"], r["ss"]
+        n = np.unique(c.truth["target_id"]).size
+        print(
+            f"{c.name:<26} {c.seed:>9} {n:>4} | {o['gospa']:>10.0f} {s['gospa']:>9.0f} "
+            f"{o['gospa'] / s['gospa']:>5.2f} | {o['missed']:>5.2f}/{s['missed']:<5.2f} | "
+            f"{o['false']:>4.2f}/{s['false']:<5.2f} | {o['switches']:>4d}/{s['switches']:<4d} | "
+            f"{r['ms_ours']:>5.1f}/{r['ms_ss']:<7.0f}",
+            flush=True,
+        )
+
+
+def whole_process(case: Case, repeats: int, ss_config: object) -> None:
+    """Subprocess wall time of ``iads track`` and of ``stonesoup-track`` on the same CSV."""
+    from iads.io.plots import read_tracks, write_detections
+
+    p = case.params
+    sensor = ",".join(f"{v:g}" for v in p.sensor_pos_m[0])
+    noise = [
+        f"--sigma-range-m={p.sigma_range_m:g}",
+        f"--sigma-azimuth-deg={np.rad2deg(p.sigma_azimuth_rad):g}",
+        f"--sigma-elevation-deg={np.rad2deg(p.sigma_elevation_rad):g}",
+        f"--sensor-enu={sensor}",
+    ]
+    with tempfile.TemporaryDirectory(prefix="iads-bench-") as tmp:
+        plots = Path(tmp) / "plots.csv"
+        write_detections(plots, {k: v for k, v in case.det.items() if k != "target_id"})
+        cmds = {
+            "iads": [sys.executable, "-m", "iads.cli", "track", str(plots), "--quiet"]
+            + ["--out", str(Path(tmp) / "iads.csv"), f"--pd={p.pd:g}"]
+            + [f"--clutter-per-scan={p.clutter_per_scan:g}", *noise],
+            "ss": [sys.executable, __file__, "stonesoup-track", str(plots)]
+            + [str(Path(tmp) / "ss.csv"), *noise]
+            + [f"--q-mps2={ss_config.q_mps2:g}", f"--min-points={ss_config.confirm_m}"],
+        }
+        wall: dict[str, list[float]] = {k: [] for k in cmds}
+        for _ in range(repeats):
+            for k, cmd in cmds.items():
+                t0 = time.perf_counter()
+                subprocess.run(cmd, check=True)
+                wall[k].append(time.perf_counter() - t0)
+        got = {k: scores(case.truth, read_tracks(Path(tmp) / f"{k}.csv"))["gospa"] for k in cmds}
+    med = {k: float(np.median(v)) for k, v in wall.items()}
+    n = np.unique(case.truth["target_id"]).size
+    scans = np.unique(case.det["time_s"]).size
+    print(
+        f"\nWhole process, {case.name} seed {case.seed}, {n} targets, {scans} scans, "
+        f"{case.det['time_s'].size:,} plots in a CSV; median of {repeats} runs each:\n"
+        f"  iads track       {med['iads']:7.2f} s  (runs {', '.join(f'{v:.2f}' for v in wall['iads'])})"
+        f"  GOSPA of its file {got['iads']:.0f} m\n"
+        f"  Stone Soup       {med['ss']:7.2f} s  (runs {', '.join(f'{v:.2f}' for v in wall['ss'])})"
+        f"  GOSPA of its file {got['ss']:.0f} m\n"
+        f"  iads is {med['ss'] / med['iads']:.0f}x faster (target >= 100x); per scan "
+        f"(in-process table above) the ratio is the ms/scan column's\n"
+        "  (Stone Soup's file scores a hair off its in-process run: the plots went through the "
+        "CSV in degrees, and its finite-difference Jacobian sees the last-digit change)",
+        flush=True,
+    )
 
 
 def scale_figure(n_targets: int, clutter: float, n_scans: int) -> tuple[float, float]:
-    """Our median and max ms per scan (after 3 warm-up scans) for a large scenario."""
+    """iads (defaults) median and max ms per scan after 3 warm-up scans."""
+    from iads.tracking.scenario_gen import SurveillanceParams, generate
+
     p = SurveillanceParams(n_targets=n_targets, n_scans=n_scans, clutter_per_scan=clutter)
-    _, det = generate(p, SEED)
-    _, times = run_ours_best_of(det, p, our_config(p))
+    _, det = generate(p, UNSEEN_SEEDS[0])
+    _, times = run_iads(det, p, iads_config(det, p.pd, clutter))
     steady = np.asarray(times[3:]) * 1e3
     return float(np.median(steady)), float(np.max(steady))
 
 
+def tune(n_scans: int) -> None:
+    """Stone Soup's mean GOSPA over the tuning seeds for every grid point."""
+    print(f"Tuning Stone Soup on seeds {TUNING_SEEDS}, 100 targets, {n_scans} scans:")
+    cases = [synthetic_case(100, n_scans, s, "tuning") for s in TUNING_SEEDS]
+    for q in TUNE_GRID["q_mps2"]:
+        for m in TUNE_GRID["min_points"]:
+            cfg = stonesoup_settings(q, m)
+            g = [scores(c.truth, run_stonesoup(c.det, c.params, cfg)[0])["gospa"] for c in cases]
+            print(f"  q = {q:5.1f} m/s^2, min_points = {m}: GOSPA {np.mean(g):7.0f} m", flush=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10 scans, 10/50/100 targets")
-    parser.add_argument("--scans", type=int, default=None, help="scans per scenario")
-    args = parser.parse_args()
-    n_scans = args.scans or (10 if args.quick else 25)
-    sizes = (10, 50, 100) if args.quick else (10, 50, 100, 200)
+    if len(sys.argv) > 1 and sys.argv[1] == "stonesoup-track":
+        stonesoup_track_main(sys.argv[2:])
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="one unseen seed, 12 scans")
+    ap.add_argument("--scans", type=int, default=None, help="scans per scenario (25)")
+    ap.add_argument("--repeats", type=int, default=3, help="whole-process runs of each (3)")
+    ap.add_argument("--adsb", action="append", default=[], help="ADS-B trajectory file")
+    ap.add_argument("--traffic", default=None, help="traffic wheel or folder (samples)")
+    ap.add_argument("--tune", action="store_true", help="re-run Stone Soup's tuning grid")
+    ap.add_argument(
+        "--long-scans", type=int, default=0, help="also time the whole process at this many scans"
+    )
+    args = ap.parse_args()
+    n_scans = args.scans or (12 if args.quick else 25)
+    if args.tune:
+        tune(n_scans)
+        return
+    ss_config = stonesoup_settings(**STONESOUP_TUNED)
     print(
-        f"Surveillance scenario: {n_scans} scans of 4 s, Pd 0.9, 20 clutter/scan, "
-        f"noise 50 m / 0.2 deg / 0.2 deg, 30% of targets turning at 2-4 g; seed {SEED}."
+        f"Synthetic: 100 targets, {n_scans} scans of 4 s, Pd 0.9, 20 clutter/scan, noise 50 m / "
+        "0.2 deg / 0.2 deg, 30% turning at 2-4 g. Real: ADS-B flights through the same sensor "
+        "model (2-150 km).\n"
+        f"GOSPA: c = {CUTOFF_M:.0f} m, p = {GOSPA_P:g}, alpha = 2, mean over scans; missed and "
+        "false: mean per scan; IDsw: ID switches over the run; ms/scan: median wall time, one "
+        "core.\n"
+        "iads: `iads track` defaults (IMM CV/CT + GNN, track-score confirmation). Stone Soup: "
+        f"EKF + GNN, q = {ss_config.q_mps2:g} m/s^2, min_points = {ss_config.confirm_m} "
+        f"(tuned on seed(s) {', '.join(map(str, TUNING_SEEDS))}).\n"
     )
-    print(
-        f"GOSPA: c = {CUTOFF_M:.0f} m, p = 2, alpha = 2, mean over scans. "
-        "Times: median wall ms per scan, one core (ours: least of 3 runs per scan). "
-        "Memory: tracemalloc peak."
-    )
-    print(
-        "Both run EKF + GNN with the same settings (speed-up = SS ms / ours ms); the last two "
-        "columns are our CV/CT IMM + GNN on the same plots.\n"
-    )
-    head = (
-        f"{'targets':>7} | {'ours ms':>8} | {'SS ms':>9} | {'speed-up':>8} | "
-        f"{'ours MiB':>8} | {'SS MiB':>8} | {'GOSPA ours':>10} | {'GOSPA SS':>9} | "
-        f"{'IMM ms':>6} | {'GOSPA IMM':>9}"
-    )
-    print(head)
-    print("-" * len(head))
-    for n in sizes:
-        r = compare(n, n_scans)
-        print(
-            f"{r['targets']:>7} | {r['ours_ms']:>8.2f} | {r['ss_ms']:>9.1f} | "
-            f"{r['ss_ms'] / r['ours_ms']:>7.0f}x | {r['mem_ours']:>8.1f} | {r['mem_ss']:>8.1f} | "
-            f"{r['gospa_ours']:>10.1f} | {r['gospa_ss']:>9.1f} | {r['imm_ms']:>6.2f} | "
-            f"{r['gospa_imm']:>9.1f}",
-            flush=True,
-        )
+    unseen = UNSEEN_SEEDS[:1] if args.quick else UNSEEN_SEEDS
+    cases = [synthetic_case(100, n_scans, s, "tuning") for s in TUNING_SEEDS]
+    cases += [synthetic_case(100, n_scans, s, "unseen") for s in unseen]
+    sample = traffic_sample(args.traffic)
+    real_files = [Path(f) for f in args.adsb] + ([sample] if sample else [])
+    for f in real_files:
+        cases += adsb_cases(f, n_scans, 1 if args.quick else 2)
+    rows = [compare(c, ss_config) for c in cases]
+    print_table(rows)
+    for kind in ("synthetic (unseen)", "real"):
+        sel = [r for r in rows if r["case"].name.startswith(kind)]
+        if sel:
+            ratio = np.mean([r["ours"]["gospa"] / r["ss"]["gospa"] for r in sel])
+            print(f"mean GOSPA ratio iads / Stone Soup, {kind}: {ratio:.2f} (target <= 0.80)")
+    if sample:
+        print(f"Real flights: {TRAFFIC_LICENCE}; read at run time from {sample}.")
+    elif not args.adsb:
+        print("Real flights: skipped (no --adsb file, no traffic package or --traffic wheel).")
+    whole_process(cases[len(TUNING_SEEDS)], args.repeats, ss_config)
+    if args.long_scans:
+        long_case = synthetic_case(100, args.long_scans, UNSEEN_SEEDS[0], "unseen")
+        whole_process(long_case, args.repeats, ss_config)
     med, worst = scale_figure(2000, 200.0, 8 if args.quick else 15)
     print(
-        f"\n2,000 targets, 200 clutter plots per scan (ours): median {med:.1f} ms per scan, "
-        f"worst {worst:.1f} ms (target < 100 ms)"
+        f"\n2,000 targets, 200 clutter plots per scan (iads defaults, seed {UNSEEN_SEEDS[0]}): "
+        f"median {med:.1f} ms per scan, worst {worst:.1f} ms (target < 100 ms)"
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -146,3 +148,220 @@ def test_empty_detections_give_an_empty_tracks_file(monkeypatch, tmp_path: Path)
     out = tmp_path / "tracks.parquet"
     assert _cli(monkeypatch, "track", src, "--out", out, "-q") == 0
     assert read_tracks(out)["time_s"].size == 0
+
+
+def _two_radar_plots(tmp_path: Path) -> tuple[Path, Path]:
+    """Plots of one set of targets from a precise radar (id 4) and a coarse one (id 9) 30 km
+    apart, each with its own noise (sigma 30 m / 0.1 deg and 400 m / 1.0 deg)."""
+    from dataclasses import replace
+
+    from iads.tracking.scenario_gen import plots_from_truth
+
+    sites = ((0.0, 0.0, 0.0), (30e3, 0.0, 0.0))
+    p = SurveillanceParams(n_targets=8, n_scans=15, sensor_pos_m=sites, clutter_per_scan=5.0)
+    truth, _ = generate(p, 21)
+    fine = replace(p, sigma_range_m=30.0, sigma_azimuth_rad=np.deg2rad(0.1))
+    coarse = replace(
+        p,
+        sigma_range_m=400.0,
+        sigma_azimuth_rad=np.deg2rad(1.0),
+        sigma_elevation_rad=np.deg2rad(1.0),
+    )
+    a = plots_from_truth(fine, truth, 1)
+    b = plots_from_truth(coarse, truth, 2)
+    a = {k: v[a["sensor_id"] == 0] for k, v in a.items()}
+    b = {k: v[b["sensor_id"] == 1] for k, v in b.items()}
+    det = {k: np.concatenate([a[k], b[k]]) for k in a}
+    det["sensor_id"] = np.where(det["sensor_id"] == 0, 4, 9)
+    write_detections(tmp_path / "det.csv", det)
+    write_table(tmp_path / "truth.csv", {k: v for k, v in truth.items() if k != "turning"})
+    return tmp_path / "det.csv", tmp_path / "truth.csv"
+
+
+def test_sensors_file_gives_each_radar_its_noise(monkeypatch, capsys, tmp_path: Path) -> None:
+    """With each radar's own noise (sensors file) the tracks are closer to the truth than when
+    both radars are assumed as precise as the better one (the coarse radar's plots then pull
+    the tracks about) or as coarse as the worse one."""
+    det, truth = _two_radar_plots(tmp_path)
+    sensors = tmp_path / "sensors.csv"
+    sensors.write_text(
+        "sensor_id,x_m,y_m,z_m,sigma_range_m,sigma_azimuth_deg,sigma_elevation_deg\n"
+        "4,0,0,0,30,0.1,0.2\n9,30000,0,0,400,1.0,1.0\n"
+    )
+    runs = {
+        "own": ["--sensors", sensors],
+        "fine": ["--sensor-enu", "4=0,0,0", "--sensor-enu", "9=30000,0,0"]
+        + ["--sigma-range-m", "30", "--sigma-azimuth-deg", "0.1"],
+        "coarse": ["--sensor-enu", "4=0,0,0", "--sensor-enu", "9=30000,0,0"]
+        + ["--sigma-range-m", "400", "--sigma-azimuth-deg", "1", "--sigma-elevation-deg", "1"],
+    }
+    rmse = {}
+    for name, opts in runs.items():
+        out = tmp_path / f"{name}.csv"
+        assert _cli(monkeypatch, "track", det, "--out", out, "-q", *opts) == 0
+        capsys.readouterr()
+        assert _cli(monkeypatch, "score-tracks", truth, out, "--cutoff-m", "5000") == 0
+        rmse[name] = json.loads(capsys.readouterr().out)["position_rmse_m"]
+    assert rmse["own"] < rmse["fine"]
+    assert rmse["own"] < rmse["coarse"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("sensor_id,x_m,y_m\n0,0,0\n", "z_m"),
+        ("sensor_id,x_m,y_m,z_m\n0,0,0,0\n0,1,1,1\n", "sensor_id"),
+        ("sensor_id,x_m,y_m,z_m,sigma_range_m\n0,0,0,0,-5\n", "sigma_range_m"),
+        ("sensor_id,x_m,y_m,z_m,sigma_azimuth_deg\n0,0,0,0,\n", "sigma_azimuth_deg"),
+        ("sensor_id,x_m,y_m,z_m,sigma_range_rate_mps\n0,0,0,0,1\n1,0,0,0,\n", "sigma_range_rate"),
+        ("sensor_id,x_m,y_m,z_m,colour\n0,0,0,0,1\n", "colour"),
+        ("sensor_id,x_m,y_m,z_m\n0.5,0,0,0\n", "sensor_id"),
+        ("sensor_id,x_m,y_m,z_m\n7,0,0,0\n", "sensor_id"),  # the plots' sensor 0 is missing
+    ],
+)
+def test_bad_sensors_file_one_line_exit_2(
+    monkeypatch, capsys, tmp_path: Path, scenario, text: str, field: str
+) -> None:
+    sensors = tmp_path / "sensors.csv"
+    sensors.write_text(text)
+    out = tmp_path / "t.csv"
+    assert _cli(monkeypatch, "track", scenario[0], "--out", out, "--sensors", sensors) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error:") and field in err
+    assert not out.exists()
+
+
+def test_sensors_file_and_sensor_enu_refused_together(monkeypatch, capsys, tmp_path, scenario):
+    sensors = tmp_path / "s.csv"
+    sensors.write_text("sensor_id,x_m,y_m,z_m\n0,0,0,0\n")
+    args = ["--sensors", sensors, "--sensor-enu", "0,0,0"]
+    assert _cli(monkeypatch, "track", scenario[0], "--out", tmp_path / "t.csv", *args) == 2
+    assert "--sensor-enu" in capsys.readouterr().err
+
+
+def test_score_tracks_per_scan_csv_equals_stonesoup_gospa(
+    monkeypatch, capsys, tmp_path: Path, scenario
+) -> None:
+    """Each row of ``--per-scan`` is Stone Soup's ``GOSPAMetric`` (c = 5 km, p = 1, alpha = 2)
+    of that scan's tracks against its truth; the JSON mean is their mean."""
+    import datetime
+
+    from stonesoup.metricgenerator.ospametric import GOSPAMetric
+    from stonesoup.types.state import State
+
+    from iads.io.plots import read_table, read_truth
+
+    out, rows = tmp_path / "tracks.csv", tmp_path / "per_scan.csv"
+    _cli(monkeypatch, "track", scenario[0], "--out", out, "-q")
+    capsys.readouterr()
+    args = ["--cutoff-m", "5000", "--p", "1", "--per-scan", rows]
+    assert _cli(monkeypatch, "score-tracks", scenario[2], out, *args) == 0
+    mean = json.loads(capsys.readouterr().out)["gospa_m"]
+    got = read_table(rows)
+    truth, tracks = read_truth(scenario[2]), read_tracks(out)
+    stamp = datetime.datetime(2026, 1, 1)
+    metric = GOSPAMetric(c=5000.0, p=1.0)
+
+    def states(cols: dict, t: float) -> list:
+        sel = cols["time_s"] == t
+        pos = np.column_stack([cols[c][sel] for c in ("x_m", "y_m", "z_m")])
+        return [State(p.reshape(-1, 1), timestamp=stamp) for p in pos]
+
+    assert got["time_s"].tolist() == np.unique(truth["time_s"]).tolist()
+    for k, t in enumerate(got["time_s"]):
+        want, _ = metric.compute_gospa_metric(states(tracks, t), states(truth, t))
+        assert got["gospa_m"][k] == pytest.approx(want.value["distance"], rel=1e-9)
+        assert got["gospa_missed_m2"][k] == pytest.approx(want.value["missed"], abs=1e-9)
+        assert got["gospa_false_m2"][k] == pytest.approx(want.value["false"], abs=1e-9)
+        assert got["n_missed"][k] * 2500.0 == pytest.approx(got["gospa_missed_m2"][k])
+    assert mean == pytest.approx(float(np.mean(got["gospa_m"])), rel=1e-12)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".png"])
+def test_score_tracks_plot(monkeypatch, capsys, tmp_path: Path, scenario, suffix: str) -> None:
+    out, fig = tmp_path / "tracks.csv", tmp_path / f"gospa{suffix}"
+    _cli(monkeypatch, "track", scenario[0], "--out", out, "-q")
+    assert _cli(monkeypatch, "score-tracks", scenario[2], out, "--plot", fig) == 0
+    head = fig.read_bytes()[:200]
+    assert (b"<html" in head.lower()) if suffix == ".html" else head.startswith(b"\x89PNG")
+
+
+def test_score_tracks_bad_plot_type_exit_2(monkeypatch, capsys, tmp_path, scenario) -> None:
+    out = tmp_path / "tracks.csv"
+    _cli(monkeypatch, "track", scenario[0], "--out", out, "-q")
+    capsys.readouterr()
+    assert _cli(monkeypatch, "score-tracks", scenario[2], out, "--plot", tmp_path / "g.gif") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--plot" in err
+
+
+def test_make_plots_files_are_read_by_track_and_score(monkeypatch, capsys, tmp_path) -> None:
+    """``iads make-plots`` writes what ``iads track --sensors`` and ``score-tracks`` read, and
+    the plots are those of ``scenario_gen.generate`` with the same seed."""
+    from iads.io.plots import read_detections, read_truth
+
+    d = tmp_path / "scn"
+    args = ["--targets", "6", "--scans", "8", "--seed", "5", "--radar", "3=1000,2000,10"]
+    assert _cli(monkeypatch, "make-plots", d, *args) == 0
+    assert "iads track" in capsys.readouterr().out
+    p = SurveillanceParams(n_targets=6, n_scans=8, sensor_pos_m=((1000.0, 2000.0, 10.0),))
+    truth, det = generate(p, 5)
+    got = read_detections(d / "plots.csv")
+    assert np.allclose(got["range_m"], det["range_m"])
+    assert np.allclose(got["azimuth_rad"], det["azimuth_rad"])
+    assert set(got["sensor_id"].tolist()) == {3}
+    assert np.allclose(read_truth(d / "truth.csv")["x_m"], truth["x_m"])
+    out = d / "tracks.parquet"
+    assert (
+        _cli(
+            monkeypatch,
+            "track",
+            d / "plots.csv",
+            "--sensors",
+            d / "sensors.csv",
+            "--out",
+            out,
+            "-q",
+        )
+        == 0
+    )
+    assert _cli(monkeypatch, "score-tracks", d / "truth.csv", out, "--cutoff-m", "5000") == 0
+    assert json.loads(capsys.readouterr().out)["targets_never_tracked"] == 0
+
+
+def test_help_lists_input_columns_and_units() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "iads.cli", "track", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "120"},
+    ).stdout
+    for column, unit in (
+        ("time_s", "s"),
+        ("range_m", "m"),
+        ("azimuth_deg", "deg"),
+        ("elevation_deg", "deg"),
+        ("sensor_id", "integer"),
+        ("range_rate_mps", "m/s"),
+    ):
+        line = next(x for x in out.splitlines() if x.strip().startswith(column))
+        assert unit in line
+    assert "--sensors" in out
+
+
+def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None:
+    """A whole ``iads track`` run loads neither pandas (pyarrow conversions would), nor
+    scipy.stats (the gate quantile comes from scipy.special), nor plotting or Stone Soup."""
+    code = (
+        "import sys, json\n"
+        "from iads.cli import main\n"
+        f"sys.argv = ['iads', 'track', {str(scenario[0])!r}, '--out', "
+        f"{str(tmp_path / 't.csv')!r}, '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('pandas', 'scipy.stats', 'matplotlib', 'plotly', 'stonesoup', 'duckdb', 'dask')\n"
+        "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert (tmp_path / "t.csv").is_file()

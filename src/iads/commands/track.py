@@ -16,6 +16,7 @@ import numpy as np
 import typer
 
 MIN_ELEVATION_SPAN_RAD = 0.05
+VELOCITY_STD_MPS = 200.0  # per-axis prior of a new track's velocity: aircraft up to ~Mach 1
 
 
 def _parse_sensors(values: list[str] | None) -> dict[int, tuple[float, float, float]]:
@@ -36,6 +37,76 @@ def _parse_sensors(values: list[str] | None) -> dict[int, tuple[float, float, fl
             )
         sensors[sid] = (xyz[0], xyz[1], xyz[2])
     return sensors
+
+
+SENSOR_COLUMNS = ("sensor_id", "x_m", "y_m", "z_m")
+NOISE_COLUMNS = ("sigma_range_m", "sigma_azimuth_deg", "sigma_elevation_deg")
+
+
+def read_sensors(
+    path: Path, default_noise: tuple[float, float, float, float | None]
+) -> dict[int, tuple[tuple[float, float, float], tuple[float, float, float, float | None]]]:
+    """A sensors file (CSV or Parquet), one row per ``sensor_id``: ``x_m, y_m, z_m`` (ENU, m)
+    and optionally ``sigma_range_m``, ``sigma_azimuth_deg``, ``sigma_elevation_deg``,
+    ``sigma_range_rate_mps`` (a missing column takes the command's option). Returns
+    ``{sensor_id: (position, (sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg,
+    sigma_range_rate_mps))}``; every problem is a one-line InputError naming the column."""
+    from iads.errors import InputError
+    from iads.io.plots import read_table
+
+    file = str(path)
+    cols = read_table(path)
+    for name in SENSOR_COLUMNS:
+        if name not in cols:
+            have = ", ".join(cols) or "none"
+            raise InputError(f"missing column (columns found: {have})", file=file, field=name)
+    names = (*SENSOR_COLUMNS, *NOISE_COLUMNS, "sigma_range_rate_mps")
+    unknown = sorted(set(cols) - set(names))
+    if unknown:
+        raise InputError(f"unknown column (known: {', '.join(names)})", file=file, field=unknown[0])
+    values: dict[str, np.ndarray] = {}
+    for k, name in enumerate(names):
+        if name not in cols:
+            default = default_noise[k - len(SENSOR_COLUMNS)]
+            values[name] = np.full(len(cols["sensor_id"]), np.nan if default is None else default)
+            continue
+        try:
+            v = np.asarray(cols[name], dtype=float)
+        except (TypeError, ValueError):
+            raise InputError("values must be numbers", file=file, field=name) from None
+        bad = ~np.isfinite(v) if k < len(SENSOR_COLUMNS) + 3 else np.isinf(v)
+        if k >= len(SENSOR_COLUMNS):
+            bad |= v <= 0.0
+        if np.any(bad):
+            row = int(np.flatnonzero(bad)[0])
+            want = "a finite number" if k < len(SENSOR_COLUMNS) else "a number > 0"
+            raise InputError(
+                f"value {v[row]:g} at data row {row + 1} is not {want}", file=file, field=name
+            )
+        values[name] = v
+    ids = values["sensor_id"]
+    if np.any(ids != np.round(ids)):
+        raise InputError("values must be integers", file=file, field="sensor_id")
+    uniq, counts = np.unique(ids, return_counts=True)
+    if np.any(counts > 1):
+        raise InputError(
+            f"sensor_id {int(uniq[counts > 1][0])} appears twice", file=file, field="sensor_id"
+        )
+    if ids.size == 0:
+        raise InputError("no sensors", file=file, field="sensor_id")
+    rr = values["sigma_range_rate_mps"]
+    if np.isnan(rr).any() and not np.isnan(rr).all():
+        raise InputError(
+            "give a range-rate noise for every sensor or for none",
+            file=file,
+            field="sigma_range_rate_mps",
+        )
+    out = {}
+    for i in range(ids.size):
+        pos = (float(values["x_m"][i]), float(values["y_m"][i]), float(values["z_m"][i]))
+        noise = tuple(float(values[c][i]) for c in NOISE_COLUMNS)
+        out[int(ids[i])] = (pos, (*noise, None if np.isnan(rr[i]) else float(rr[i])))
+    return out
 
 
 def _check_options(checks: list[tuple[str, float | None, float, float, bool]]) -> None:
@@ -73,7 +144,9 @@ def _check_out(out: Path) -> None:
         raise InputError("is a directory, not a file", file=str(out), field="--out")
 
 
-def _clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> float:
+def plots_clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> float:
+    """The clutter density (plots per m rad^2) ``iads track`` assumes: ``clutter_per_scan``
+    spread over ``[0, max range] x 2 pi x elevation span`` of the plots ``det`` (radians)."""
     if det["range_m"].size == 0:
         return 1e-12
     el = det["elevation_rad"]
@@ -96,6 +169,13 @@ def track(
     sensor_enu: list[str] = typer.Option(  # noqa: B006 - typer needs the list default
         None, "--sensor-enu", help="Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."
     ),
+    sensors_file: Path = typer.Option(
+        None,
+        "--sensors",
+        help="Sensors file (.csv/.parquet): sensor_id, x_m, y_m, z_m and optional "
+        "sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg, sigma_range_rate_mps per "
+        "sensor (missing noise columns take the --sigma-* values); replaces --sensor-enu.",
+    ),
     filter: str = typer.Option("imm", "--filter", help="imm (CV + coordinated turn), ekf or ukf."),
     association: str = typer.Option("gnn", "--association", help="gnn or jpda."),
     q_mps2: float = typer.Option(10.0, help="CV acceleration noise level (m/s^2), >= 0."),
@@ -103,7 +183,13 @@ def track(
         "score", "--confirmation", help="score (sequential likelihood-ratio test) or m_of_n."
     ),
     false_track_probability: float = typer.Option(
-        1e-3, help="Score confirmation: chance of confirming a false track, in (0, 1)."
+        1e-2, help="Score confirmation: chance of confirming a false track, in (0, 0.5]."
+    ),
+    true_track_rejection: float = typer.Option(
+        0.05, help="Score confirmation: chance of deleting a true new track, in (0, 0.5]."
+    ),
+    velocity_std_mps: float = typer.Option(
+        VELOCITY_STD_MPS, help="Velocity prior of a new track, std per axis (m/s), > 0."
     ),
     confirm_m: int = typer.Option(3, help="m_of_n: confirm with M >= 1 hits ..."),
     confirm_n: int = typer.Option(4, help="... in the last N >= 1 scans."),
@@ -142,6 +228,8 @@ def track(
             ("--clutter-per-scan", clutter_per_scan, 0.0, math.inf, False),
             ("--q-mps2", q_mps2, 0.0, math.inf, False),
             ("--false-track-probability", false_track_probability, 0.0, 0.5, True),
+            ("--true-track-rejection", true_track_rejection, 0.0, 0.5, True),
+            ("--velocity-std-mps", velocity_std_mps, 0.0, math.inf, True),
             ("--confirm-m", confirm_m, 1, math.inf, False),
             ("--confirm-n", confirm_n, 1, math.inf, False),
             ("--delete-misses", delete_misses, 1, math.inf, False),
@@ -149,16 +237,27 @@ def track(
         ]
     )
     _check_out(out)  # reject an unusable output path before doing any work
+    default_noise = (sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg, sigma_range_rate_mps)
+    if sensors_file is not None:
+        if sensor_enu:
+            raise InputError(
+                "give sensor positions in the --sensors file only", field="--sensor-enu"
+            )
+        table = read_sensors(sensors_file, default_noise)
+        where = "--sensors file"
+    else:
+        table = {k: (v, default_noise) for k, v in _parse_sensors(sensor_enu).items()}
+        where = "--sensor-enu position"
     det = read_detections(detections)
-    sensors = _parse_sensors(sensor_enu)
-    missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(sensors))
+    missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(table))
     if missing:
         raise InputError(
-            f"no --sensor-enu position for sensor_id {missing[0]}",
+            f"no {where} for sensor_id {missing[0]}",
             file=str(detections),
             field="sensor_id",
         )
-    use_rr = sigma_range_rate_mps is not None
+    sensors = {k: v[0] for k, v in table.items()}
+    use_rr = all(v[1][3] is not None for v in table.values())
     if use_rr and "range_rate_mps" not in det:
         raise InputError(
             "--sigma-range-rate-mps given but the file has no such column",
@@ -170,10 +269,12 @@ def track(
             filter=filter,
             association=association,
             pd=pd,
-            clutter_density=_clutter_density(det, clutter_per_scan),
+            clutter_density=plots_clutter_density(det, clutter_per_scan),
             q_mps2=q_mps2,
             confirmation=confirmation,
             false_track_probability=false_track_probability,
+            true_track_rejection=true_track_rejection,
+            velocity_std_mps=velocity_std_mps,
             confirm_m=confirm_m,
             confirm_n=confirm_n,
             delete_misses=delete_misses,
@@ -182,12 +283,10 @@ def track(
         )
     except ValueError as exc:
         raise InputError(str(exc), field="options") from None
-    R = polar_noise_cov(
-        sigma_range_m,
-        np.deg2rad(sigma_azimuth_deg),
-        np.deg2rad(sigma_elevation_deg),
-        sigma_range_rate_mps,
-    )
+    R = {
+        k: polar_noise_cov(sr, np.deg2rad(saz), np.deg2rad(sel), srr if use_rr else None)
+        for k, (_, (sr, saz, sel, srr)) in table.items()
+    }
     tracker = Tracker(config)
     n_scans = int(np.unique(det["time_s"]).size)
     parts = []

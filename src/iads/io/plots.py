@@ -114,12 +114,29 @@ def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     for name in names:
         col = table.column(name)
         try:
-            out[name] = np.asarray(col.to_numpy(zero_copy_only=False))
+            out[name] = _column_array(col)
         except (pa.ArrowException, ValueError, TypeError):  # nested or exotic: refused later
             values = np.empty(len(col), dtype=object)
             values[:] = col.to_pylist()
             out[name] = values
     return out
+
+
+def _column_array(column: object) -> np.ndarray:
+    """One Arrow column as a NumPy array. Numeric columns without nulls are read from the
+    Arrow buffer directly: pyarrow's ``to_numpy`` imports pandas (a third of a second at
+    start-up), which ``iads track`` does not otherwise need."""
+    import pyarrow as pa
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    kind = arr.type
+    if (pa.types.is_integer(kind) or pa.types.is_floating(kind)) and arr.null_count == 0:
+        dtype = np.dtype(kind.to_pandas_dtype())
+        if len(arr) == 0:
+            return np.empty(0, dtype)
+        values = np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset)
+        return values.copy()
+    return np.asarray(arr.to_numpy(zero_copy_only=False))
 
 
 def _numeric(
@@ -293,7 +310,9 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
 
     p = Path(path)
     kind = file_kind(p)
-    table = pa.table({k: np.asarray(v) for k, v in columns.items()})
+    table = pa.Table.from_arrays(
+        [_arrow_array(np.asarray(v)) for v in columns.values()], names=list(columns)
+    )
     directory = p.parent if str(p.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"directory {str(directory)!r} does not exist", file=str(p))
@@ -313,6 +332,19 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
                 pq.write_table(table, tmp)
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror or exc})", file=str(p)) from None
+
+
+def _arrow_array(values: np.ndarray) -> object:
+    """A NumPy column as an Arrow array; numeric ones wrap the buffer (``pa.array`` imports
+    pandas, a third of a second that ``iads track`` would otherwise spend at exit)."""
+    import pyarrow as pa
+
+    if values.ndim == 1 and values.dtype.kind in "iuf":
+        data = np.ascontiguousarray(values)
+        return pa.Array.from_buffers(
+            pa.from_numpy_dtype(data.dtype), data.size, [None, pa.py_buffer(data)]
+        )
+    return pa.array(values)
 
 
 def write_detections(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray]) -> None:

@@ -117,7 +117,8 @@ def score_tracks(
     tracks: Mapping[str, np.ndarray],
     cutoff_m: float = 5000.0,
     p: float = 2.0,
-) -> dict[str, float | int]:
+    per_scan: bool = False,
+) -> dict[str, object]:
     """Score a track file against truth at each truth time (times matched to the microsecond).
 
     ``truth`` has columns ``time_s, target_id, x_m, y_m, z_m, vx_mps, vy_mps, vz_mps``;
@@ -134,6 +135,10 @@ def score_tracks(
     * ``track_breaks``: times a target goes from assigned to unassigned before its last time;
     * ``time_to_confirm_s``: mean over targets of first assigned time minus first truth time
       (targets never assigned are counted in ``targets_never_tracked``).
+
+    With ``per_scan``, ``"per_scan"`` holds the columns behind the means, one row per truth
+    time: ``time_s, gospa_m, gospa_localisation_m2, gospa_missed_m2, gospa_false_m2,
+    n_missed, n_false, ospa_m``.
     """
     t_truth = _time_keys(truth["time_s"])
     t_track = _time_keys(tracks["time_s"])
@@ -147,7 +152,7 @@ def score_tracks(
     order = np.argsort(t_track, kind="stable")
     keys_sorted = t_track[order]
     times = np.unique(t_truth)
-    gos, loc, mis, fal, osp = [], [], [], [], []
+    gos, loc, mis, fal, osp, n_mis, n_fal = [], [], [], [], [], [], []
     pos_err2, vel_err2 = [], []
     assigned: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
     for key in times:
@@ -159,6 +164,8 @@ def score_tracks(
         loc.append(g.localisation)
         mis.append(g.missed)
         fal.append(g.false)
+        n_mis.append(g.n_missed)
+        n_fal.append(g.n_false)
         osp.append(ospa(truth_pos[ti], track_pos[ei], cutoff_m, p))
         paired = dict(zip(g.pairs[:, 0].tolist(), g.pairs[:, 1].tolist(), strict=True))
         for local, row in enumerate(ti):
@@ -198,7 +205,7 @@ def score_tracks(
     def _mean(values: list[float]) -> float:
         return float(np.mean(values)) if values else float("nan")
 
-    return {
+    out: dict[str, object] = {
         "gospa_m": _mean(gos),
         "gospa_localisation_m2": _mean(loc),
         "gospa_missed_m2": _mean(mis),
@@ -217,3 +224,15 @@ def score_tracks(
         "cutoff_m": float(cutoff_m),
         "p": float(p),
     }
+    if per_scan:
+        out["per_scan"] = {
+            "time_s": times / 1e6,
+            "gospa_m": np.asarray(gos, dtype=float),
+            "gospa_localisation_m2": np.asarray(loc, dtype=float),
+            "gospa_missed_m2": np.asarray(mis, dtype=float),
+            "gospa_false_m2": np.asarray(fal, dtype=float),
+            "n_missed": np.asarray(n_mis, dtype=np.int64),
+            "n_false": np.asarray(n_fal, dtype=np.int64),
+            "ospa_m": np.asarray(osp, dtype=float),
+        }
+    return out

@@ -22,7 +22,7 @@ import numpy as np
 from iads.tracking.measurement import polar_measure
 from iads.tracking.models import ct_predict
 
-__all__ = ["SurveillanceParams", "clutter_density", "generate"]
+__all__ = ["SurveillanceParams", "clutter_density", "generate", "plots_from_truth"]
 
 G_MPS2 = 9.80665
 
@@ -189,3 +189,20 @@ def generate(
     det = {name: np.concatenate([d[name] for d in parts]) for name in parts[0]}
     order = np.lexsort((det["sensor_id"], det["time_s"]))
     return truth, {name: v[order] for name, v in det.items()}
+
+
+def plots_from_truth(
+    params: SurveillanceParams, truth: dict[str, np.ndarray], seed: int
+) -> dict[str, np.ndarray]:
+    """Radar plots of any truth (for example real trajectories, see ``tracking.adsb``) through
+    the same sensor model as :func:`generate`: every radar of ``params`` at every truth time,
+    detection with probability ``pd`` inside its range limits, polar noise, Poisson clutter.
+
+    ``truth`` needs ``time_s, target_id, x_m, y_m, z_m`` (and ``vx_mps ... vz_mps`` with range
+    rate), ENU m. Returns detections as :func:`generate` does.
+    """
+    sensor_ss = np.random.SeedSequence(seed).spawn(len(params.sensor_pos_m))
+    parts = [_plots(params, truth, k, np.random.default_rng(s)) for k, s in enumerate(sensor_ss)]
+    det = {name: np.concatenate([d[name] for d in parts]) for name in parts[0]}
+    order = np.lexsort((det["sensor_id"], det["time_s"]))
+    return {name: v[order] for name, v in det.items()}

@@ -76,8 +76,8 @@ class TrackerConfig:
     confirmed_first: bool = True
     tentative_delete_misses: int | None = None
     confirmation: str = "score"
-    false_track_probability: float = 1e-3
-    true_track_rejection: float = 0.1
+    false_track_probability: float = 1e-2
+    true_track_rejection: float = 0.05
 
     def __post_init__(self) -> None:
         checks = [
@@ -577,11 +577,16 @@ def scans_from_detections(
     """Group detection columns (``time_s, range_m, azimuth_rad, elevation_rad`` and optional
     ``sensor_id``, ``range_rate_mps``) into scans by exact time, in time order.
 
-    ``R`` (m, m) is used for every plot; ``sensor_pos_m`` is one ENU position (3,) for all
-    plots or a mapping from ``sensor_id`` to positions.
+    ``R`` (m, m) is used for every plot, or a mapping from ``sensor_id`` to each sensor's
+    (m, m) noise covariance (the same m for all); ``sensor_pos_m`` is one ENU position (3,) for
+    all plots or a mapping from ``sensor_id`` to positions.
     """
     t = np.asarray(det["time_s"], dtype=float)
     ids = np.asarray(det.get("sensor_id", np.zeros(t.size, np.int64)))
+    if isinstance(R, Mapping):
+        keys = np.array(sorted(int(k) for k in R), dtype=np.int64)
+        stack = np.stack([np.asarray(R[int(k)], dtype=float) for k in keys])
+        R = stack[np.searchsorted(keys, ids)] if t.size else stack[:0]
     if isinstance(sensor_pos_m, Mapping):
         table = {int(k): np.asarray(v, dtype=float) for k, v in sensor_pos_m.items()}
         pos = np.array([table[int(i)] for i in ids]).reshape(-1, 3)
@@ -598,7 +603,8 @@ def scans_from_detections(
     for s, e in zip(starts, ends, strict=True):  # one scan at a time: memory bound by a scan
         k = order[s:e]
         rr_k = None if rr is None else np.asarray(rr)[k]
-        yield float(ts[s]), Plots.from_polar(rng[k], az[k], el[k], R, pos[k], rr_k, ids[k])
+        R_k = R[k] if np.ndim(R) == 3 else R  # per-plot covariances (sensors file) or one
+        yield float(ts[s]), Plots.from_polar(rng[k], az[k], el[k], R_k, pos[k], rr_k, ids[k])
 
 
 class Tracker:
