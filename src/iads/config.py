@@ -126,7 +126,9 @@ class C2Settings(Frozen):
         description="probability that the engaging radar sees a kill as a kill (else the "
         "command post keeps the dead track until it drops)",
     )
-    threat_evaluation: ThreatEvaluationSettings = Field(default_factory=ThreatEvaluationSettings)
+    threat_evaluation: ThreatEvaluationSettings = Field(
+        default_factory=ThreatEvaluationSettings, description="threat evaluation weights"
+    )
 
 
 class EndGameSettings(Frozen):
@@ -162,11 +164,15 @@ class RunConfig(Frozen):
         "full",
         description="interceptor fly-out: full 3-DOF integration, or time-of-flight tables",
     )
-    tracker: TrackerSettings = Field(default_factory=TrackerSettings)
-    sensors: SensorSettings = Field(default_factory=SensorSettings)
-    c2: C2Settings = Field(default_factory=C2Settings)
-    end_game: EndGameSettings = Field(default_factory=EndGameSettings)
-    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    tracker: TrackerSettings = Field(default_factory=TrackerSettings, description="trackers")
+    sensors: SensorSettings = Field(default_factory=SensorSettings, description="radar stepping")
+    c2: C2Settings = Field(default_factory=C2Settings, description="command posts")
+    end_game: EndGameSettings = Field(
+        default_factory=EndGameSettings, description="interceptor terminal phase"
+    )
+    scoring: ScoringSettings = Field(
+        default_factory=ScoringSettings, description="scoring tracks against truth (analysis)"
+    )
 
 
 __all__ = [

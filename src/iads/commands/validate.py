@@ -38,10 +38,18 @@ def validate(
 
 def schema(
     indent: int = typer.Option(2, help="JSON indentation."),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="Print the field reference as Markdown (docs/reference.md)."
+    ),
 ) -> None:
     """Print the JSON Schema of scenario files (for editor validation and completion)."""
     from iads.scenario import Scenario
 
+    if markdown:
+        from iads.scenario.reference import reference_markdown
+
+        typer.echo(reference_markdown(), nl=False)
+        return
     doc = Scenario.model_json_schema()
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc["title"] = "iads scenario"
