@@ -89,6 +89,12 @@ def render_summary(
     if "wall_time_s" in run:
         head.add_row("wall time (s)", _fmt(float(run["wall_time_s"]), 2))
     console.print(head)
+    why = fate_counts(threats)
+    if why:
+        console.print(
+            "why threats got through: "
+            + ", ".join(f"{code.replace('_', ' ')} {k}" for code, k in why.items())
+        )
 
     n = len(threats.get("threat_id", []))
     table = Table(title=f"threats ({n}); times in s", title_justify="left")
@@ -102,15 +108,17 @@ def render_summary(
         "shots",
         "outcome",
         "time",
+        "why",
     ):
         table.add_column(
             col,
-            justify="left" if col in ("name", "target", "outcome") else "right",
+            justify="left" if col in ("name", "target", "outcome", "why") else "right",
             no_wrap=True,
             overflow="ellipsis",
-            min_width=None if col == "target" else max(len(col), 6),
-            ratio=1 if col == "target" else None,
+            min_width=None if col in ("target", "why") else max(len(col), 6),
+            ratio=1 if col in ("target", "why") else None,
         )
+    reasons = threats.get("fate_reason", [""] * n)
     for i in range(min(n, max_rows)):
         table.add_row(
             str(threats["name"][i]),
@@ -122,10 +130,24 @@ def render_summary(
             str(int(threats["interceptors"][i])),
             str(threats["outcome"][i]),
             _t(threats["outcome_time_s"][i]),
+            str(reasons[i] or "").replace("_", " "),
         )
     if n > max_rows:
         table.caption = f"first {max_rows} of {n} threats; all are in the store"
     console.print(table)
+
+
+def fate_counts(threats: dict[str, Any]) -> dict[str, int]:
+    """Threats that reached their target or were still flying, counted by fate reason
+    (``iads.sim.fates``), commonest first; empty for a store without reasons."""
+    codes = threats.get("fate_reason")
+    if codes is None:
+        return {}
+    out: dict[str, int] = {}
+    for code, fate in zip(codes, threats["outcome"], strict=True):
+        if str(fate) in ("reached", "flying") and code:
+            out[str(code)] = out.get(str(code), 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def check_rows(rows: int) -> int:
