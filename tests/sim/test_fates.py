@@ -68,4 +68,4 @@ def test_summary_prints_reasons(tmp_path, result):
     console = Console(record=True, width=140)
     render_summary(console, {"scenario_name": "x"}, result.summary, result.threats)
     text = console.export_text()
-    assert "why threats got through: " in text and "reserve held" in text
+    assert "why threats reached their targets: " in text and "reserve held" in text

@@ -92,7 +92,7 @@ def render_summary(
     why = fate_counts(threats)
     if why:
         console.print(
-            "why threats got through: "
+            "why threats reached their targets: "
             + ", ".join(f"{code.replace('_', ' ')} {k}" for code, k in why.items())
         )
 
@@ -138,14 +138,14 @@ def render_summary(
 
 
 def fate_counts(threats: dict[str, Any]) -> dict[str, int]:
-    """Threats that reached their target or were still flying, counted by fate reason
-    (``iads.sim.fates``), commonest first; empty for a store without reasons."""
+    """Threats that reached their target, counted by fate reason (``iads.sim.fates``),
+    commonest first; empty for a store without reasons."""
     codes = threats.get("fate_reason")
     if codes is None:
         return {}
     out: dict[str, int] = {}
     for code, fate in zip(codes, threats["outcome"], strict=True):
-        if str(fate) in ("reached", "flying") and code:
+        if str(fate) == "reached" and code:
             out[str(code)] = out.get(str(code), 0) + 1
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 

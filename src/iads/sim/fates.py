@@ -12,7 +12,8 @@ the batteries' accounts, and never feeds a decision. Codes (``FATE_REASONS``), p
   track), ``magazine_empty``, ``reserve_held`` (rounds left, all held back as the post's
   ``magazine_reserve``), ``no_fire_channel`` (every fire-control radar guiding its most rounds
   or targets), ``battery_destroyed``, ``not_engaged`` (in reach with rounds and channels
-  free: planned Pk under ``min_kill_probability``, radar cover or priority);
+  free: planned Pk under ``min_kill_probability``, radar cover or priority); ``passing`` (a
+  route threat or aircraft with no target asset, such as an airliner, never engaged);
   engaged: ``engaged_too_late`` (a round still in the air when it arrived), ``engaged_missed``.
 
 The blocking cause of "tracked but never engaged" is judged at each sampled point of its path
@@ -42,6 +43,7 @@ FATE_REASONS = (
     "no_fire_channel",
     "battery_destroyed",
     "not_engaged",
+    "passing",
     "engaged_too_late",
     "engaged_missed",
 )
@@ -242,6 +244,8 @@ def fate_reasons(
                 miss = np.asarray(engagements["miss_distance_m"], float)[rows]
                 close = f" (closest {np.nanmin(miss):.0f} m)" if np.isfinite(miss).any() else ""
                 c, why = "engaged_missed", f"{len(res)} shot(s), all missed{close}"
+        elif not str(threats["target"][i]):
+            c, why = "passing", "heading for no asset, not engaged"
         elif not np.isfinite(det):
             c, why = "never_detected", "never detected"
         elif not np.isfinite(trk):
