@@ -134,7 +134,9 @@ class C2Settings(Frozen):
         "deciding on one target withdraws (null: the slowest status link into the post, "
         "latency + update period, plus the slowest decision period in the network)",
     )
-    threat_evaluation: ThreatEvaluationSettings = Field(default_factory=ThreatEvaluationSettings)
+    threat_evaluation: ThreatEvaluationSettings = Field(
+        default_factory=ThreatEvaluationSettings, description="threat evaluation weights"
+    )
 
 
 class EndGameSettings(Frozen):
@@ -170,11 +172,15 @@ class RunConfig(Frozen):
         "full",
         description="interceptor fly-out: full 3-DOF integration, or time-of-flight tables",
     )
-    tracker: TrackerSettings = Field(default_factory=TrackerSettings)
-    sensors: SensorSettings = Field(default_factory=SensorSettings)
-    c2: C2Settings = Field(default_factory=C2Settings)
-    end_game: EndGameSettings = Field(default_factory=EndGameSettings)
-    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    tracker: TrackerSettings = Field(default_factory=TrackerSettings, description="trackers")
+    sensors: SensorSettings = Field(default_factory=SensorSettings, description="radar stepping")
+    c2: C2Settings = Field(default_factory=C2Settings, description="command posts")
+    end_game: EndGameSettings = Field(
+        default_factory=EndGameSettings, description="interceptor terminal phase"
+    )
+    scoring: ScoringSettings = Field(
+        default_factory=ScoringSettings, description="scoring tracks against truth (analysis)"
+    )
 
 
 __all__ = [

@@ -75,20 +75,36 @@ def render_summary(
         ("unresolved", "still flying at the end"),
         ("interceptors_spent", "interceptors spent"),
         ("interceptors_per_kill", "interceptors per kill"),
-        ("interceptor_cost_usd", "interceptor cost (USD)"),
-        ("threat_cost_killed_usd", "cost of threats killed (USD)"),
+        ("interceptor_cost_usd", "interceptor cost"),
+        ("threat_cost_killed_usd", "cost of threats killed"),
         ("cost_exchange_ratio", "cost exchange (interceptor USD / killed-threat USD)"),
         ("last_arrival_s", "last arrival (s)"),
         ("end_time_s", "simulated time (s)"),
     ]
+    from iads.report.format import money
+
     for key, label in labels:
         if key in totals:
-            head.add_row(label, _fmt(totals[key], 2 if key.endswith("ratio") else 1))
+            value = totals[key]
+            head.add_row(
+                label,
+                money(value) if key.endswith("_usd") else _fmt(value, 2 if "ratio" in key else 1),
+            )
+
     if totals.get("interceptor_cost_known") is False:
         head.add_row("note", "interceptor costs unknown: counted as 0")
     if "wall_time_s" in run:
         head.add_row("wall time (s)", _fmt(float(run["wall_time_s"]), 2))
     console.print(head)
+    early = ends_early(totals, threats)
+    if early:
+        console.print(f"note: {early}")
+    why = fate_counts(threats)
+    if why:
+        console.print(
+            "why threats reached their targets: "
+            + ", ".join(f"{code.replace('_', ' ')} {k}" for code, k in why.items())
+        )
 
     n = len(threats.get("threat_id", []))
     table = Table(title=f"threats ({n}); times in s", title_justify="left")
@@ -102,15 +118,17 @@ def render_summary(
         "shots",
         "outcome",
         "time",
+        "why",
     ):
         table.add_column(
             col,
-            justify="left" if col in ("name", "target", "outcome") else "right",
+            justify="left" if col in ("name", "target", "outcome", "why") else "right",
             no_wrap=True,
             overflow="ellipsis",
-            min_width=None if col == "target" else max(len(col), 6),
-            ratio=1 if col == "target" else None,
+            min_width=None if col in ("target", "why") else max(len(col), 6),
+            ratio=1 if col in ("target", "why") else None,
         )
+    reasons = threats.get("fate_reason", [""] * n)
     for i in range(min(n, max_rows)):
         table.add_row(
             printable(threats["name"][i]),
@@ -122,10 +140,41 @@ def render_summary(
             str(int(threats["interceptors"][i])),
             printable(threats["outcome"][i]),
             _t(threats["outcome_time_s"][i]),
+            str(reasons[i] or "").replace("_", " "),
         )
     if n > max_rows:
         table.caption = f"first {max_rows} of {n} threats; all are in the store"
     console.print(table)
+
+
+def ends_early(totals: dict[str, Any], threats: dict[str, Any]) -> str:
+    """A note when the run ended before any threat could reach its target (its duration is
+    shorter than the earliest planned arrival), else ""."""
+    end = totals.get("end_time_s")
+    arrive = np.asarray(threats.get("planned_arrival_s", []), dtype=float)
+    arrive = arrive[np.isfinite(arrive)]
+    if end is None or arrive.size == 0 or not np.isfinite(float(end)):
+        return ""
+    first = float(arrive.min())
+    if float(end) < first and not totals.get("leakers"):
+        return (
+            f"the run ended at {float(end):,.0f} s, before any threat could arrive (the first "
+            f"is due at {first:,.0f} s): raise duration_s to see the raid's outcome"
+        )
+    return ""
+
+
+def fate_counts(threats: dict[str, Any]) -> dict[str, int]:
+    """Threats that reached their target, counted by fate reason (``iads.sim.fates``),
+    commonest first; empty for a store without reasons."""
+    codes = threats.get("fate_reason")
+    if codes is None:
+        return {}
+    out: dict[str, int] = {}
+    for code, fate in zip(codes, threats["outcome"], strict=True):
+        if str(fate) == "reached" and code:
+            out[str(code)] = out.get(str(code), 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def check_rows(rows: int) -> int:
@@ -155,7 +204,7 @@ def run_json(stored: dict[str, Any], path: Path) -> str:
 
 def results(
     run_dir: Path = typer.Argument(
-        ..., help="A run directory (`iads run --out DIR`) or a study directory (`iads mc`)."
+        ..., help="A run directory (iads run --out DIR) or a study directory (iads mc, iads sweep)."
     ),
     parquet: Path = typer.Option(
         None, "--parquet", help="Also export every table to OUTDIR/<table>.parquet."

@@ -63,7 +63,7 @@ def score_tracks(
 ) -> None:
     """Score TRACKS against TRUTH at every truth time; print the metrics as JSON.
 
-    Each file must hold at most one row per ``(time_s, id)``; a repeated pair is an error.
+    Each file must hold at most one row per (time_s, id) pair; a repeated one is an error.
     """
     from iads.errors import InputError
     from iads.io.plots import file_kind, read_tracks, read_truth, write_table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -37,21 +38,56 @@ def validate(
 
 def schema(
     indent: int = typer.Option(2, help="JSON indentation."),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="Print the field reference as Markdown (docs/reference.md)."
+    ),
 ) -> None:
     """Print the JSON Schema of scenario files (for editor validation and completion)."""
     from iads.scenario import Scenario
 
+    if markdown:
+        from iads.scenario.reference import reference_markdown
+
+        typer.echo(reference_markdown(), nl=False)
+        return
     doc = Scenario.model_json_schema()
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc["title"] = "iads scenario"
     typer.echo(json.dumps(doc, indent=indent))
 
 
+def _km(m: float | None) -> str:
+    return "-" if m is None else f"{m / 1000:,.0f} km"
+
+
+def key_figures(section: str, item: Any) -> dict[str, str]:
+    """The figures ``iads catalog`` shows for one type: range, speed, RCS, cost (as text)."""
+    from iads.report.format import money
+
+    cost = money(item.cost_usd) if item.cost_usd else "-"
+    if section == "radars":
+        detect = _km(item.ref_range_m) + " (1 m², Pd 0.9)" if item.ref_range_m else "radar eq."
+        return {"role": item.role, "detects": detect, "range": _km(item.instrumented_range_m),
+                "scan": f"{item.scan_period_s:g} s", "cost": cost}  # fmt: skip
+    if section == "interceptors":
+        return {"range": f"{item.min_range_m / 1000:g}-{item.max_range_m / 1000:g} km",
+                "altitude": f"{item.min_altitude_m:,.0f} m-{item.max_altitude_m / 1000:g} km",
+                "speed": f"{item.max_speed_mps:,.0f} m/s", "cost": cost}  # fmt: skip
+    if section == "launchers":
+        return {"rounds": str(item.tubes), "fires": ", ".join(item.interceptors),
+                "reload": f"{item.reload_time_s / 60:g} min", "cost": cost}  # fmt: skip
+    rcs = f"{item.rcs_front_m2:g} m²"
+    return {"kind": item.kind, "speed": f"{item.speed_mps:,.0f} m/s", "RCS (front)": rcs,
+            "altitude": f"{item.cruise_altitude_m:,.0f} m", "range": _km(item.max_range_m),
+            "cost": cost}  # fmt: skip
+
+
 def catalog(
     files: list[Path] = typer.Argument(None, help="Extra catalog files to include."),
     sources: bool = typer.Option(False, "--sources", help="Also print every figure's source."),
 ) -> None:
-    """List the equipment and threat types known to iads (built-in plus FILES)."""
+    """List the equipment and threat types known to iads (built-in plus FILES), with their key
+    figures: range, speed, RCS, cost."""
     from rich.table import Table
 
     from iads.commands._output import console as make_console
@@ -62,14 +98,25 @@ def catalog(
         cat = cat.merged(load_catalog_file(f))
     console = make_console()
     for section in ("radars", "interceptors", "launchers", "threats"):
-        table = Table(title=section, show_lines=False)
-        table.add_column("type")
+        entries = getattr(cat, section)
+        if not entries:
+            continue
+        table = Table(title=section, show_lines=False, title_justify="left")
+        table.add_column("type", no_wrap=True)
+        columns = list(key_figures(section, next(iter(entries.values()))))
+        for col in columns:
+            table.add_column(col, justify="left" if col in ("role", "kind", "fires") else "right")
         table.add_column("description")
-        for name, item in getattr(cat, section).items():
-            table.add_row(printable(name), printable(item.description))
+        for name, item in entries.items():
+            figures = [printable(str(x)) for x in key_figures(section, item).values()]
+            table.add_row(printable(name), *figures, printable(item.description))
             if sources:
                 for field, text in item.sources.items():
-                    table.add_row("", printable(f"  {field} = {getattr(item, field)!r}: {text}"))
+                    table.add_row(
+                        "",
+                        *[""] * len(columns),
+                        printable(f"{field} = {getattr(item, field)!r}: {text}"),
+                    )
         console.print(table)
 
 

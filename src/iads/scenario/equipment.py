@@ -23,8 +23,10 @@ from iads.scenario.common import (
 class EquipmentType(Frozen):
     """Fields shared by every catalog type."""
 
-    description: str = ""
-    cost_usd: NonNegativeFloat = 0.0
+    description: str = Field("", description="free text shown by `iads catalog`")
+    cost_usd: NonNegativeFloat = Field(
+        0.0, description="unit cost, US dollars (0: unknown; counted as 0 in cost exchange)"
+    )
     sources: dict[str, str] = Field(
         default_factory=dict, description="field name -> citation (source, confidence)"
     )
@@ -38,34 +40,92 @@ class RadarType(EquipmentType):
     with Pd 0.9 at the radar's Pfa in one look.
     """
 
-    role: Literal["acquisition", "engagement", "multifunction", "gap_filler"] = "multifunction"
-    band: str = ""
-    frequency_hz: PositiveFloat = 3.0e9
-    ref_range_m: PositiveFloat | None = None
-    peak_power_w: PositiveFloat | None = None
-    antenna_gain_db: float | None = None
-    noise_figure_db: NonNegativeFloat = 3.0
-    bandwidth_hz: PositiveFloat = 1.0e6
-    losses_db: NonNegativeFloat = 6.0
-    instrumented_range_m: PositiveFloat
-    min_range_m: NonNegativeFloat = 0.0
-    scan: Literal["rotating", "sector"] = "rotating"
-    scan_period_s: PositiveFloat = 10.0
-    sector_width_deg: float = Field(360.0, gt=0, le=360)
-    beamwidth_az_deg: PositiveFloat = 1.0
-    beamwidth_el_deg: PositiveFloat = 1.0
-    min_elevation_deg: float = Field(-2.0, ge=-10, le=90)
-    max_elevation_deg: float = Field(70.0, ge=-10, le=90)
-    range_resolution_m: PositiveFloat = 150.0
-    pfa: float = Field(1e-6, gt=0, lt=1)
-    n_pulses: int = Field(1, ge=1)
-    antenna_height_m: NonNegativeFloat = 10.0
-    sigma_range_floor_m: NonNegativeFloat = 10.0
-    sigma_angle_floor_deg: NonNegativeFloat = 0.05
-    measures_range_rate: bool = False
-    max_tracks: int = Field(100, ge=0)
-    max_engaged_targets: int = Field(0, ge=0)
-    max_guided_missiles: int = Field(0, ge=0)
+    role: Literal["acquisition", "engagement", "multifunction", "gap_filler"] = Field(
+        "multifunction",
+        description="what the radar is for: acquisition (search), engagement (fire control), "
+        "both, or low-altitude gap filler",
+    )
+    band: str = Field(
+        "",
+        description="band label for display (IEEE letter, e.g. S); the physics uses frequency_hz",
+    )
+    frequency_hz: PositiveFloat = Field(
+        3.0e9, description="carrier frequency, Hz (wavelength of the radar equation)"
+    )
+    ref_range_m: PositiveFloat | None = Field(
+        None,
+        description="m; range at which a 1 m^2 Swerling-1 target is detected with Pd 0.9 at pfa "
+        "in one look (instead of peak_power_w and antenna_gain_db)",
+    )
+    peak_power_w: PositiveFloat | None = Field(
+        None, description="peak transmitted power, W (physical form of the radar equation)"
+    )
+    antenna_gain_db: float | None = Field(
+        None, description="antenna gain, dBi, used on transmit and receive (physical form)"
+    )
+    noise_figure_db: NonNegativeFloat = Field(3.0, description="receiver noise figure, dB")
+    bandwidth_hz: PositiveFloat = Field(1.0e6, description="receiver noise bandwidth, Hz")
+    losses_db: NonNegativeFloat = Field(
+        6.0, description="total system losses of the radar equation, dB"
+    )
+    instrumented_range_m: PositiveFloat = Field(
+        description="m; largest range the radar reports, whatever the SNR"
+    )
+    min_range_m: NonNegativeFloat = Field(
+        0.0, description="m; blind range: nothing closer is reported"
+    )
+    scan: Literal["rotating", "sector"] = Field(
+        "rotating",
+        description="rotating: 360 degree scan; sector: sector_width_deg around the site's "
+        "boresight",
+    )
+    scan_period_s: PositiveFloat = Field(
+        10.0, description="s; time for one full scan (revisit time of a point)"
+    )
+    sector_width_deg: float = Field(
+        360.0, gt=0, le=360, description="degrees; width of the scanned sector (scan: sector)"
+    )
+    beamwidth_az_deg: PositiveFloat = Field(
+        1.0, description="degrees; 3 dB azimuth beamwidth (angle accuracy and dwell)"
+    )
+    beamwidth_el_deg: PositiveFloat = Field(
+        1.0, description="degrees; 3 dB elevation beamwidth (angle accuracy)"
+    )
+    min_elevation_deg: float = Field(
+        -2.0, ge=-10, le=90, description="degrees; lowest elevation covered"
+    )
+    max_elevation_deg: float = Field(
+        70.0, ge=-10, le=90, description="degrees; highest elevation covered"
+    )
+    range_resolution_m: PositiveFloat = Field(
+        150.0, description="m; targets closer in range than this merge into one plot"
+    )
+    pfa: float = Field(
+        1e-6, gt=0, lt=1, description="false-alarm probability per resolution cell and look"
+    )
+    n_pulses: int = Field(1, ge=1, description="pulses integrated noncoherently per look")
+    antenna_height_m: NonNegativeFloat = Field(
+        10.0, description="m; antenna phase centre above the site (radar horizon)"
+    )
+    sigma_range_floor_m: NonNegativeFloat = Field(
+        10.0, description="m; smallest 1-sigma range error of a plot (high SNR)"
+    )
+    sigma_angle_floor_deg: NonNegativeFloat = Field(
+        0.05, description="degrees; smallest 1-sigma angle error of a plot (high SNR)"
+    )
+    measures_range_rate: bool = Field(False, description="plots carry a Doppler range rate")
+    max_tracks: int = Field(
+        100, ge=0, description="targets the radar's track processor holds at once"
+    )
+    max_engaged_targets: int = Field(
+        0, ge=0, description="fire channels: targets guided against at once (0: no limit)"
+    )
+    max_guided_missiles: int = Field(
+        0,
+        ge=0,
+        description="interceptors guided at once; 0: not a fire-control radar (if no radar of "
+        "the battery has any, fire control is unlimited)",
+    )
 
     @model_validator(mode="after")
     def _detection_parameterised(self) -> RadarType:
@@ -84,25 +144,56 @@ class RadarType(EquipmentType):
 class InterceptorType(EquipmentType):
     """A surface-to-air interceptor: envelope, propulsion, aerodynamics and warhead."""
 
-    guidance: Literal["command", "semi_active", "active", "track_via_missile"] = "command"
-    min_range_m: NonNegativeFloat = 1_000.0
-    max_range_m: PositiveFloat
-    min_altitude_m: NonNegativeFloat = 10.0
-    max_altitude_m: float = Field(gt=0, le=MAX_ALTITUDE_M)
-    max_time_of_flight_s: PositiveFloat = 120.0
-    max_speed_mps: PositiveFloat
-    launch_mass_kg: PositiveFloat = 1_000.0
-    propellant_mass_kg: NonNegativeFloat = 500.0
-    boost_time_s: NonNegativeFloat = 5.0
-    boost_thrust_n: NonNegativeFloat = 0.0
-    sustain_time_s: NonNegativeFloat = 0.0
-    sustain_thrust_n: NonNegativeFloat = 0.0
-    reference_area_m2: PositiveFloat = 0.2
-    drag_coefficient: PositiveFloat = 0.3
-    max_lateral_accel_mps2: PositiveFloat = 200.0
-    navigation_constant: PositiveFloat = 4.0
-    lethal_radius_m: PositiveFloat = 20.0
-    reliability: Probability = 0.95
+    guidance: Literal["command", "semi_active", "active", "track_via_missile"] = Field(
+        "command",
+        description="guidance family, descriptive: every fly-out is command midcourse on the "
+        "track, then homing on the target inside terminal_range_m",
+    )
+    min_range_m: NonNegativeFloat = Field(
+        1_000.0, description="m; shortest ground range of an intercept from the launcher"
+    )
+    max_range_m: PositiveFloat = Field(
+        description="m; longest ground range of an intercept from the launcher"
+    )
+    min_altitude_m: NonNegativeFloat = Field(10.0, description="m; lowest intercept altitude")
+    max_altitude_m: float = Field(
+        gt=0, le=MAX_ALTITUDE_M, description="m; highest intercept altitude"
+    )
+    max_time_of_flight_s: PositiveFloat = Field(
+        120.0, description="s; longest flight before the round self-destructs"
+    )
+    max_speed_mps: PositiveFloat = Field(
+        description="m/s; published top speed (fast-mode average speed and checks of the fly-out)"
+    )
+    launch_mass_kg: PositiveFloat = Field(
+        1_000.0, description="kg; mass at launch, propellant included"
+    )
+    propellant_mass_kg: NonNegativeFloat = Field(
+        500.0, description="kg; propellant burnt in boost and sustain"
+    )
+    boost_time_s: NonNegativeFloat = Field(5.0, description="s; boost motor burn time")
+    boost_thrust_n: NonNegativeFloat = Field(0.0, description="N; boost motor thrust")
+    sustain_time_s: NonNegativeFloat = Field(0.0, description="s; sustainer burn time after boost")
+    sustain_thrust_n: NonNegativeFloat = Field(0.0, description="N; sustainer thrust")
+    reference_area_m2: PositiveFloat = Field(
+        0.2, description="m^2; aerodynamic reference area (body cross-section)"
+    )
+    drag_coefficient: PositiveFloat = Field(
+        0.3, description="zero-lift drag coefficient on reference_area_m2"
+    )
+    max_lateral_accel_mps2: PositiveFloat = Field(
+        200.0, description="m/s^2; largest lateral acceleration the airframe pulls"
+    )
+    navigation_constant: PositiveFloat = Field(
+        4.0, description="proportional navigation constant N (dimensionless, 3 to 5)"
+    )
+    lethal_radius_m: PositiveFloat = Field(
+        20.0,
+        description="m; miss distance at which the warhead kills with probability 0.5 (Carleton)",
+    )
+    reliability: Probability = Field(
+        0.95, description="probability that a round launches and works, [0, 1]"
+    )
     vertical_launch: bool = Field(False, description="launched vertically, then turns over")
     loft_gain: NonNegativeFloat = Field(
         0.0, description="midcourse aim height above the target per metre of ground range to go"
@@ -144,26 +235,45 @@ class InterceptorType(EquipmentType):
 class LauncherType(EquipmentType):
     """A launcher: how many ready rounds it carries and how fast it fires and reloads."""
 
-    tubes: int = Field(ge=1)
+    tubes: int = Field(ge=1, description="ready rounds a launcher carries")
     interceptors: list[str] = Field(min_length=1, description="interceptor types it can fire")
-    launch_interval_s: NonNegativeFloat = 3.0
-    reload_time_s: NonNegativeFloat = 1_800.0
+    launch_interval_s: NonNegativeFloat = Field(
+        3.0, description="s; least time between two launches from one launcher"
+    )
+    reload_time_s: NonNegativeFloat = Field(
+        1_800.0, description="s; time to reload an empty launcher from the battery's reserve"
+    )
 
 
 class ThreatType(EquipmentType):
     """An air threat: kinematics, signature and cost."""
 
-    kind: Literal["cruise_missile", "drone", "aircraft", "glide_vehicle"]
-    speed_mps: PositiveFloat
-    cruise_altitude_m: float = Field(100.0, ge=0, le=MAX_ALTITUDE_M)
-    max_range_m: PositiveFloat = 1_000_000.0
-    max_lateral_accel_mps2: PositiveFloat = 20.0
-    rcs_front_m2: PositiveFloat
-    rcs_side_m2: PositiveFloat | None = None
-    rcs_rear_m2: PositiveFloat | None = None
-    swerling: int = Field(1, ge=0, le=4)
-    length_m: PositiveFloat | None = None
-    warhead_kg: NonNegativeFloat = 0.0
+    kind: Literal["cruise_missile", "drone", "aircraft", "glide_vehicle"] = Field(
+        description="class of threat (threat evaluation weights and manoeuvre assumptions by kind)"
+    )
+    speed_mps: PositiveFloat = Field(description="m/s; cruise ground speed")
+    cruise_altitude_m: float = Field(
+        100.0, ge=0, le=MAX_ALTITUDE_M, description="m above the ground; typical cruise height"
+    )
+    max_range_m: PositiveFloat = Field(
+        1_000_000.0,
+        description="m; published range: a threat falls (expires) after flying this far",
+    )
+    max_lateral_accel_mps2: PositiveFloat = Field(
+        20.0, description="m/s^2; largest lateral acceleration in turns at route points"
+    )
+    rcs_front_m2: PositiveFloat = Field(description="m^2; radar cross-section seen from the nose")
+    rcs_side_m2: PositiveFloat | None = Field(
+        None, description="m^2; seen from the side (none: rcs_front_m2)"
+    )
+    rcs_rear_m2: PositiveFloat | None = Field(
+        None, description="m^2; seen from the tail (none: rcs_front_m2)"
+    )
+    swerling: int = Field(
+        1, ge=0, le=4, description="Swerling fluctuation case of the RCS, 0 (steady) to 4"
+    )
+    length_m: PositiveFloat | None = Field(None, description="m; airframe length (display only)")
+    warhead_kg: NonNegativeFloat = Field(0.0, description="kg; warhead mass (display only)")
 
 
 KIND_MODELS: dict[str, type[EquipmentType]] = {
@@ -178,10 +288,14 @@ KIND_MODELS: dict[str, type[EquipmentType]] = {
 class Catalog(Frozen):
     """All equipment types known to a scenario, by section and name."""
 
-    radars: dict[str, RadarType] = Field(default_factory=dict)
-    interceptors: dict[str, InterceptorType] = Field(default_factory=dict)
-    launchers: dict[str, LauncherType] = Field(default_factory=dict)
-    threats: dict[str, ThreatType] = Field(default_factory=dict)
+    radars: dict[str, RadarType] = Field(default_factory=dict, description="radar types by name")
+    interceptors: dict[str, InterceptorType] = Field(
+        default_factory=dict, description="interceptor types by name"
+    )
+    launchers: dict[str, LauncherType] = Field(
+        default_factory=dict, description="launcher types by name"
+    )
+    threats: dict[str, ThreatType] = Field(default_factory=dict, description="threat types by name")
 
     def merged(self, other: Catalog) -> Catalog:
         """A catalog with ``other``'s entries added; ``other`` wins on equal names."""

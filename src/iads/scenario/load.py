@@ -175,6 +175,58 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
     return errs
 
 
+def _raw_refs(data: dict[str, Any], file: str, lines: dict[PathKey, int]) -> list[InputError]:
+    """Cross-reference errors of a file that failed schema validation, read from the raw YAML
+    (only where a name is text): equipment types against the built-in catalog and the types
+    defined inline, target assets against the assets named. Catalog files are not read."""
+    errs: list[InputError] = []
+    known = builtin_catalog()
+    inline = data.get("equipment") if isinstance(data.get("equipment"), dict) else {}
+    names = {k: set(getattr(known, k)) for k in KIND_MODELS}
+    for k in KIND_MODELS:
+        if isinstance(inline.get(k), dict):
+            names[k] |= set(inline[k])
+    if data.get("catalog_files"):
+        return errs  # types may come from files not read here: leave them to the full check
+
+    def items(value: Any) -> list[tuple[int, dict]]:
+        return (
+            [(i, x) for i, x in enumerate(value) if isinstance(x, dict)]
+            if isinstance(value, list)
+            else []
+        )
+
+    def check(kind: str, label: str, value: Any, loc: PathKey) -> None:
+        if isinstance(value, str) and value not in names[kind]:
+            msg = _unknown(label, value, dict.fromkeys(names[kind]))
+            errs.append(
+                InputError(msg, file=file, field=format_path(loc), line=line_of(lines, loc))
+            )
+
+    assets = {a.get("name") for _, a in items(data.get("assets"))}
+    for b, bat in items(data.get("batteries")):
+        for r, site in items(bat.get("radars")):
+            check("radars", "radar", site.get("type"), ("batteries", b, "radars", r, "type"))
+        for n, site in items(bat.get("launchers")):
+            loc = ("batteries", b, "launchers", n)
+            check("launchers", "launcher", site.get("type"), (*loc, "type"))
+            loadout = site.get("loadout")
+            for name in loadout if isinstance(loadout, dict) else ():
+                check("interceptors", "interceptor", name, (*loc, "loadout", name))
+    for i, sensor in items(data.get("sensors")):
+        check("radars", "radar", sensor.get("type"), ("sensors", i, "type"))
+    for kind in ("threats", "raids"):
+        for i, item in items(data.get(kind)):
+            check("threats", "threat", item.get("type"), (kind, i, "type"))
+            target = item.get("target")
+            if isinstance(target, str) and target not in assets:
+                loc = (kind, i, "target")
+                known_assets = ", ".join(sorted(str(a) for a in assets if a)) or "none defined"
+                errs.append(InputError(f"unknown asset {target!r} (assets: {known_assets})",
+                                       file=file, field=format_path(loc), line=line_of(lines, loc)))  # fmt: skip
+    return errs
+
+
 def _catalog_path(
     scenario_file: Path, name: str, anywhere: bool, file: str, lines: dict[PathKey, int], i: int
 ) -> Path:
@@ -210,7 +262,12 @@ def load_scenario(path: str | Path, *, catalog_anywhere: bool = False) -> Scenar
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError("a scenario file must be a YAML mapping", file=file, line=1)
-    scenario = _validate(Scenario, data, file, lines)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:  # report the references too, in the same pass
+        errs = _pydantic_errors(exc, file, lines) + _raw_refs(data, file, lines)
+        errs.sort(key=lambda e: (e.line or 0, e.field or ""))
+        raise InputErrors(errs) from None
     catalog = builtin_catalog()
     for i, name in enumerate(scenario.catalog_files):
         extra = _catalog_path(Path(path), name, catalog_anywhere, file, lines, i)

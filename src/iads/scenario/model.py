@@ -40,43 +40,51 @@ MAX_COST_USD = 1e15
 class Asset(Frozen):
     """A defended asset: a city, an airbase, a port."""
 
-    name: str = Field(min_length=1)
-    position: GeoPoint
+    name: str = Field(min_length=1, description="unique asset name; raids and threats target it")
+    position: GeoPoint = Field(description="centre of the asset")
     value: PositiveFloat = Field(
         1.0, le=MAX_ASSET_VALUE, description="relative value used by threat evaluation"
     )
-    cost_usd: NonNegativeFloat = Field(0.0, le=MAX_COST_USD)
+    cost_usd: NonNegativeFloat = Field(
+        0.0, le=MAX_COST_USD, description="replacement cost, US dollars (display)"
+    )
     radius_m: PositiveFloat = Field(500.0, description="a threat within this reaches the asset")
 
 
 class RadarSite(Frozen):
     """One radar of a battery, placed at a site."""
 
-    name: str = Field(min_length=1)
-    type: str
-    position: GeoPoint
-    boresight_deg: float = Field(0.0, ge=0, lt=360, description="sector centre, from north")
-    overrides: dict[str, Any] = Field(default_factory=dict)
+    name: str = Field(min_length=1, description="unique radar name")
+    type: str = Field(description="catalog radar type (`iads catalog` lists them)")
+    position: GeoPoint = Field(description="radar site (antenna at antenna_height_m above it)")
+    boresight_deg: float = Field(
+        0.0, ge=0, lt=360, description="degrees; sector centre, clockwise from north"
+    )
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="radar type fields changed for this radar"
+    )
     availability: Probability = Field(
         1.0,
-        description="probability that it works in a replication, sampled once per replication "
-        "(steady-state availability A = MTBF / (MTBF + MTTR))",
+        description="probability that the radar works in a replication, sampled once per "
+        "replication (steady-state availability A = MTBF / (MTBF + MTTR))",
     )
 
 
 class LauncherSite(Frozen):
     """``count`` launchers of one type at one site, each loaded with ``loadout``."""
 
-    name: str = Field(min_length=1)
-    type: str
-    position: GeoPoint
-    count: int = Field(1, ge=1)
+    name: str = Field(min_length=1, description="unique launcher site name")
+    type: str = Field(description="catalog launcher type")
+    position: GeoPoint = Field(description="launcher site")
+    count: int = Field(1, ge=1, description="launchers of this type at the site")
     loadout: dict[str, int] = Field(description="interceptor type -> rounds per launcher")
-    overrides: dict[str, Any] = Field(default_factory=dict)
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="launcher type fields changed for these launchers"
+    )
     availability: Probability = Field(
         1.0,
-        description="probability that each launcher of the site works in a replication, sampled once per replication "
-        "(steady-state availability A = MTBF / (MTBF + MTTR))",
+        description="probability that each launcher of the site works in a replication, sampled once per "
+        "replication (steady-state availability A = MTBF / (MTBF + MTTR))",
     )
 
     @model_validator(mode="after")
@@ -91,13 +99,29 @@ class LauncherSite(Frozen):
 class CommandPost(Frozen):
     """A battery's fire direction: doctrine and timing."""
 
-    position: GeoPoint | None = None
-    doctrine: Literal["shoot_look_shoot", "salvo"] = "shoot_look_shoot"
-    salvo_size: int = Field(2, ge=1, le=8)
-    reaction_time_s: NonNegativeFloat = 10.0
-    decision_period_s: PositiveFloat = 1.0
-    wta: Literal["auto", "exact", "heuristic"] = "auto"
-    min_kill_probability: float = Field(0.3, ge=0, le=1)
+    position: GeoPoint | None = Field(
+        None, description="command post site (none: at the battery's first radar)"
+    )
+    doctrine: Literal["shoot_look_shoot", "salvo"] = Field(
+        "shoot_look_shoot",
+        description="shoot_look_shoot: one round, assess, fire again; salvo: salvo_size rounds "
+        "at once",
+    )
+    salvo_size: int = Field(2, ge=1, le=8, description="rounds per target under salvo doctrine")
+    reaction_time_s: NonNegativeFloat = Field(
+        10.0, description="s; a track must be held this long before it may be engaged"
+    )
+    decision_period_s: PositiveFloat = Field(
+        1.0, description="s; the command post assigns weapons this often"
+    )
+    wta: Literal["auto", "exact", "heuristic"] = Field(
+        "auto",
+        description="weapon-target assignment solver: exact MILP, greedy heuristic, or auto "
+        "(exact when small, heuristic when large)",
+    )
+    min_kill_probability: float = Field(
+        0.3, ge=0, le=1, description="planned Pk below which a round is not fired, [0, 1]"
+    )
     magazine_reserve: int = Field(
         0, ge=0, le=10_000, description="rounds held back: the post never fires the last ones"
     )
@@ -120,67 +144,79 @@ class CommandPost(Frozen):
 class Battery(Frozen):
     """Radars, launchers and a command post that fight together."""
 
-    name: str = Field(min_length=1)
-    command_post: CommandPost = Field(default_factory=CommandPost)
-    radars: list[RadarSite] = Field(min_length=1)
-    launchers: list[LauncherSite] = Field(default_factory=list)
+    name: str = Field(min_length=1, description="unique battery name")
+    command_post: CommandPost = Field(
+        default_factory=CommandPost, description="fire direction: doctrine and timing"
+    )
+    radars: list[RadarSite] = Field(min_length=1, description="the battery's radars, one or more")
+    launchers: list[LauncherSite] = Field(
+        default_factory=list, description="launcher sites (none: a sensor-only battery)"
+    )
 
 
 class Waypoint(Frozen):
     """A route point; ``speed_mps`` is the speed flown on the leg that ends here."""
 
-    lat_deg: float = Field(ge=-90, le=90)
-    lon_deg: float = Field(ge=-180, le=180)
+    lat_deg: float = Field(ge=-90, le=90, description="degrees, WGS-84")
+    lon_deg: float = Field(ge=-180, le=180, description="degrees, WGS-84")
     alt_m: FlightAltitude
-    speed_mps: PositiveFloat | None = None
+    speed_mps: PositiveFloat | None = Field(
+        None, description="m/s; ground speed on the leg ending here (none: the type's speed)"
+    )
 
 
 class RouteThreat(Frozen):
     """One threat flying a given route of waypoints."""
 
-    name: str = Field(min_length=1)
-    type: str
-    launch_time_s: NonNegativeFloat = 0.0
+    name: str = Field(min_length=1, description="unique threat name")
+    type: str = Field(description="catalog threat type")
+    launch_time_s: NonNegativeFloat = Field(0.0, description="s; when it leaves the first point")
     target: str | None = Field(None, description="asset name, if the route ends at one")
-    waypoints: list[Waypoint] = Field(min_length=2)
+    waypoints: list[Waypoint] = Field(
+        min_length=2, description="route points, first to last (two or more)"
+    )
 
 
 class CruiseProfile(Frozen):
     """Level flight at ``altitude_m`` above the ground all the way to the target."""
 
-    kind: Literal["cruise"] = "cruise"
+    kind: Literal["cruise"] = Field("cruise", description="profile name")
     altitude_m: FlightAltitude
 
 
 class SeaSkimmingProfile(Frozen):
     """Sea-skimming: level flight a few metres above the sea."""
 
-    kind: Literal["sea_skimming"]
+    kind: Literal["sea_skimming"] = Field(description="profile name")
     altitude_m: FlightAltitude = 10.0
 
 
 class TerrainFollowingProfile(Frozen):
     """Terrain-hugging at ``clearance_m`` above the ground (flat terrain unless given)."""
 
-    kind: Literal["terrain_following"]
+    kind: Literal["terrain_following"] = Field(description="profile name")
     clearance_m: FlightAltitude = 50.0
 
 
 class PopupProfile(Frozen):
     """Low cruise, then a climb to ``popup_altitude_m`` starting ``popup_range_m`` out."""
 
-    kind: Literal["popup"]
+    kind: Literal["popup"] = Field(description="profile name")
     altitude_m: FlightAltitude = 30.0
     popup_altitude_m: FlightAltitude = 1_500.0
-    popup_range_m: PositiveFloat = 15_000.0
+    popup_range_m: PositiveFloat = Field(
+        15_000.0, description="m; ground range to the target where the climb starts"
+    )
 
 
 class DiveProfile(Frozen):
     """Cruise at ``altitude_m`` then a terminal dive from ``dive_range_m`` out."""
 
-    kind: Literal["dive"]
+    kind: Literal["dive"] = Field(description="profile name")
     altitude_m: FlightAltitude = 3_000.0
-    dive_range_m: PositiveFloat = 8_000.0
+    dive_range_m: PositiveFloat = Field(
+        8_000.0, description="m; ground range to the target where the dive starts"
+    )
 
 
 Profile = Annotated[
@@ -193,30 +229,38 @@ class Axis(Frozen):
     """Launch points spread on an arc ``distance_m`` from the target, around a bearing."""
 
     bearing_deg: float = Field(ge=0, lt=360, description="from the target, clockwise from north")
-    spread_deg: float = Field(20.0, ge=0, le=360)
-    distance_m: PositiveFloat
+    spread_deg: float = Field(
+        20.0, ge=0, le=360, description="degrees; width of the arc of launch points"
+    )
+    distance_m: PositiveFloat = Field(description="m; from the target to the launch arc")
 
 
 class LaunchArea(Frozen):
     """Launch points drawn uniformly in a disc."""
 
-    center: LatLon
-    radius_m: NonNegativeFloat
+    center: LatLon = Field(description="centre of the launch disc")
+    radius_m: NonNegativeFloat = Field(description="m; radius of the launch disc")
 
 
 class Raid(Frozen):
     """``count`` threats of one type launched within a time window at one asset."""
 
-    name: str = Field(min_length=1)
-    type: str
-    count: int = Field(ge=1, le=100_000)
-    target: str
-    axis: Axis | None = None
-    launch_area: LaunchArea | None = None
+    name: str = Field(
+        min_length=1,
+        description="unique raid name; its threats are NAME-1 ... NAME-n (zero-padded)",
+    )
+    type: str = Field(description="catalog threat type")
+    count: int = Field(ge=1, le=100_000, description="threats in the raid")
+    target: str = Field(description="asset name every threat of the raid flies at")
+    axis: Axis | None = Field(None, description="launch points on an arc (or launch_area)")
+    launch_area: LaunchArea | None = Field(None, description="launch points in a disc (or axis)")
     launch_window_s: tuple[StrictNonNegativeFloat, StrictNonNegativeFloat] = Field(
         (0.0, 0.0), strict=False, description="[start, end] (s); a YAML list"
     )
-    profile: Profile = Field(default_factory=lambda: CruiseProfile(altitude_m=100.0))
+    profile: Profile = Field(
+        default_factory=lambda: CruiseProfile(altitude_m=100.0),
+        description="altitude profile, chosen by kind (default: cruise at 100 m)",
+    )
     speed_mps: PositiveFloat | None = Field(None, description="overrides the type's speed")
     ingress: list[LatLon] = Field(default_factory=list, description="turn points en route")
 
@@ -307,7 +351,7 @@ class LinkEvent(Frozen):
     """A link lost or restored at ``time_s``."""
 
     time_s: NonNegativeFloat = Field(description="scenario time, s")
-    kind: Literal["link_lost", "link_restored"]
+    kind: Literal["link_lost", "link_restored"] = Field(description="what happens to the link")
     link: str = Field(description='"sender -> receiver", as in network.links')
 
     @property
@@ -323,7 +367,7 @@ class RadarEvent(Frozen):
     """A radar (of a battery) or a standalone sensor switched off or on at ``time_s``."""
 
     time_s: NonNegativeFloat = Field(description="scenario time, s")
-    kind: Literal["radar_off", "radar_on"]
+    kind: Literal["radar_off", "radar_on"] = Field(description="what happens to the radar")
     unit: str = Field(description="a battery radar name or a standalone sensor name")
 
 
@@ -331,7 +375,7 @@ class BatteryEvent(Frozen):
     """A battery destroyed at ``time_s``: its radars, launchers and command post stop."""
 
     time_s: NonNegativeFloat = Field(description="scenario time, s")
-    kind: Literal["battery_destroyed"]
+    kind: Literal["battery_destroyed"] = Field(description="what happens to the battery")
     unit: str = Field(description="battery name")
 
 
@@ -341,20 +385,28 @@ Event = Annotated[LinkEvent | RadarEvent | BatteryEvent, Field(discriminator="ki
 class Scenario(Frozen):
     """A whole scenario: where, how long, what defends, what attacks."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, description="scenario name shown in summaries and reports")
+    description: str = Field("", description="free text")
     origin: GeoPoint = Field(description="origin of the local East-North-Up frame")
-    duration_s: float = Field(gt=0, le=7 * 86_400)
-    tick_s: float = Field(0.1, gt=0, le=60)
-    seed: int = Field(0, ge=0, le=MAX_SEED)
+    duration_s: float = Field(gt=0, le=7 * 86_400, description="s; simulated time, at most a week")
+    tick_s: float = Field(
+        0.1, gt=0, le=60, description="s; motion time step (radars and trackers keep their own)"
+    )
+    seed: int = Field(
+        0, ge=0, le=MAX_SEED, description="random seed of the run (iads run --seed overrides)"
+    )
     catalog_files: list[str] = Field(
         default_factory=list, description="extra catalog YAML files, relative to this file"
     )
     equipment: Catalog = Field(default_factory=Catalog, description="types defined inline")
-    assets: list[Asset] = Field(default_factory=list)
-    batteries: list[Battery] = Field(default_factory=list)
-    threats: list[RouteThreat] = Field(default_factory=list)
-    raids: list[Raid] = Field(default_factory=list)
+    assets: list[Asset] = Field(default_factory=list, description="defended assets")
+    batteries: list[Battery] = Field(default_factory=list, description="air-defense batteries")
+    threats: list[RouteThreat] = Field(
+        default_factory=list, description="single threats and aircraft on given routes"
+    )
+    raids: list[Raid] = Field(
+        default_factory=list, description="groups of threats launched at one asset"
+    )
     sensors: list[Sensor] = Field(default_factory=list, description="standalone sensors")
     network: Network | None = Field(None, description="absent: every battery fights alone")
     events: list[Event] = Field(default_factory=list, description="degradation at scenario times")

@@ -24,6 +24,7 @@ from iads.scenario.model import Scenario
 from iads.sim.build import build_systems, build_world
 from iads.sim.defense import Defense, build_defense
 from iads.sim.engine import Engine
+from iads.sim.fates import fate_reasons
 from iads.sim.recorder import InterceptorPathRecorder
 from iads.sim.summary import Columns, engagement_table, threat_table, totals
 from iads.sim.world import KILLED, World
@@ -224,6 +225,9 @@ def run_scenario(
     summary["defended"] = defended
     summary["engagement_mode"] = scenario.settings.engagement if defended else "none"
     tables = defense_tables(world, defense)
+    threats["fate_reason"], threats["reason"] = fate_reasons(
+        world, threats, engagements, paths, tables.get("batteries")
+    )
     if defense is not None and defense.path_recorder is not None:
         ipaths = defense.path_recorder.table(events)
         # the engage event names the track fired at; the path is labelled with the threat
