@@ -23,6 +23,7 @@ from iads.scenario.common import (
     StrictNonNegativeFloat,
 )
 from iads.scenario.equipment import Catalog
+from iads.scenario.traffic import Corridor, Traffic
 
 
 class Asset(Frozen):
@@ -324,6 +325,12 @@ class Scenario(Frozen):
     sensors: list[Sensor] = Field(default_factory=list, description="standalone sensors")
     network: Network | None = Field(None, description="absent: every battery fights alone")
     events: list[Event] = Field(default_factory=list, description="degradation at scenario times")
+    traffic: list[Traffic] = Field(
+        default_factory=list, description="neutral and friendly aircraft (iads.scenario.traffic)"
+    )
+    corridors: list[Corridor] = Field(
+        default_factory=list, description="air routes for procedural identification"
+    )
     settings: RunConfig = Field(
         default_factory=RunConfig,
         description="run settings (tracker, sensors, command posts, end game, scoring); "
@@ -341,6 +348,7 @@ class Scenario(Frozen):
             ("launcher", launchers),
             ("threat", self.threats),
             ("raid", self.raids),
+            ("traffic", self.traffic),
         ):
             names = [i.name for i in items]
             dupes = sorted({n for n in names if names.count(n) > 1})
