@@ -112,6 +112,55 @@ class ThreatEvaluationSettings(Frozen):
     )
 
 
+class IdentificationSettings(Frozen):
+    """Identification and rules of engagement (``iads.c2.identification``, ``docs/identification.md``).
+
+    Likelihoods are the defence's model of its sensors, not the truth of the scenario (a
+    transponder's real reliability is a scenario field)."""
+
+    enabled: bool | None = Field(
+        None, description="null: on when the scenario has traffic or corridors"
+    )
+    engage: list[Literal["hostile", "suspect", "unknown", "neutral", "friendly"]] = Field(
+        default_factory=lambda: ["hostile", "suspect", "unknown"],
+        description="rules of engagement: identities a command post may engage",
+    )
+    interrogation_period_s: PositiveFloat = Field(
+        5.0, le=600, description="s; IFF interrogation and ADS-B reception cycle (SSR scan 4-12 s)"
+    )
+    interrogation_range_m: PositiveFloat = Field(
+        370_000.0, description="m; interrogator and ADS-B receiver range (200 NM class)"
+    )
+    iff_range_sigma_m: PositiveFloat = Field(30.0, description="m; IFF reply range error")
+    iff_azimuth_sigma_deg: PositiveFloat = Field(
+        0.1, description="deg; IFF reply azimuth error (monopulse SSR class)"
+    )
+    adsb_sigma_m: PositiveFloat = Field(30.0, description="m; ADS-B position error (NACp 9)")
+    gate_sigmas: PositiveFloat = Field(
+        4.0, description="a reply is associated with the nearest track within this many sigma"
+    )
+    assumed_reliability: Probability = Field(
+        0.95, description="the defence's model: P(reply | cooperative aircraft interrogated)"
+    )
+    spoof_probability: Probability = Field(
+        0.01, description="the defence's model: P(civil reply or ADS-B | hostile)"
+    )
+    prior_hostile: Probability = Field(0.5, description="prior P(hostile) of a new track")
+    prior_friendly: Probability = Field(0.1, description="prior P(friendly); neutral: the rest")
+    conform_hostile: Probability = Field(
+        0.1, description="P(track flies by a corridor's rules | hostile), per cycle"
+    )
+    conform_neutral: Probability = Field(0.9, description="... | neutral")
+    conform_friendly: Probability = Field(0.5, description="... | friendly")
+    declare_probability: float = Field(
+        0.9, gt=0.5, lt=1, description="posterior needed to declare hostile, neutral, friendly"
+    )
+
+    def model_post_init(self, _context: object) -> None:
+        if self.prior_hostile + self.prior_friendly > 1:
+            raise ValueError("prior_hostile + prior_friendly must not exceed 1")
+
+
 class C2Settings(Frozen):
     """Command posts (``iads.c2``)."""
 
@@ -136,6 +185,10 @@ class C2Settings(Frozen):
     )
     threat_evaluation: ThreatEvaluationSettings = Field(
         default_factory=ThreatEvaluationSettings, description="threat evaluation weights"
+    )
+    identification: IdentificationSettings = Field(
+        default_factory=IdentificationSettings,
+        description="identification of tracks from cooperative reports and corridor rules",
     )
 
 
@@ -186,6 +239,7 @@ class RunConfig(Frozen):
 __all__ = [
     "C2Settings",
     "EndGameSettings",
+    "IdentificationSettings",
     "RunConfig",
     "ScoringSettings",
     "SensorSettings",

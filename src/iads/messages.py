@@ -45,6 +45,14 @@ ALLEGIANCE_NAMES = ("hostile", "suspect", "unknown", "neutral", "friendly")
 """Track identity code -> name (STANAG 1241 standard identities, pending and assumed friend
 folded into unknown and friendly)."""
 
+REPLY_CIVIL = np.int8(0)
+"""Cooperative report: an IFF reply in a civil or plain military mode (1, 2, 3/A, C)."""
+REPLY_SECURE = np.int8(1)
+"""Cooperative report: a cryptographically secured IFF reply (mode 4 or 5)."""
+ADSB = np.int8(2)
+"""Cooperative report: an ADS-B position broadcast."""
+REPORT_KIND_NAMES = ("reply_civil", "reply_secure", "adsb")
+
 ENGAGING = np.int8(0)
 """Engagement status: interceptors committed to the track (queued or in flight)."""
 COMPLETE = np.int8(1)
@@ -153,6 +161,22 @@ class TrackReports(Batch):
 
 
 @dataclass(frozen=True)
+class CooperativeReports(Batch):
+    """What one interrogation and ADS-B reception cycle of battery ``unit`` received (C
+    rows; an empty batch: the cycle ran and nothing answered): at ``time_s`` a report of
+    ``kind`` (``REPLY_CIVIL`` / ``REPLY_SECURE`` / ``ADSB``) placing its transponder at
+    ``pos_m`` (C, 3) ENU with ``position_std_m`` (sqrt of the covariance trace, m).
+    ``truth_id``: the aircraft that sent it; scoring only."""
+
+    time_s: NDArray[np.float64] = _empty()
+    unit: NDArray[np.int64] = _empty(dtype=np.int64)
+    kind: NDArray[np.int8] = _empty(dtype=np.int8)
+    pos_m: NDArray[np.float64] = _empty((3,))
+    position_std_m: NDArray[np.float64] = _empty()
+    truth_id: NDArray[np.int64] = _empty(dtype=np.int64)
+
+
+@dataclass(frozen=True)
 class EngagementStatus(Batch):
     """What a command post is engaging (E rows): its ``unit``, the ``track_number`` in its own
     picture, the target estimate ``pos_m`` / ``vel_mps`` (E, 3) at ``time_s`` and its
@@ -257,7 +281,12 @@ class Detonations(Batch):
 
 
 __all__ = [
+    "ADSB",
     "ALLEGIANCE_NAMES",
+    "REPLY_CIVIL",
+    "REPLY_SECURE",
+    "REPORT_KIND_NAMES",
+    "CooperativeReports",
     "COMPLETE",
     "ENGAGEMENT_NAMES",
     "ENGAGING",

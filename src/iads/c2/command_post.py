@@ -36,6 +36,7 @@ from iads.c2.fire_channels import (
     channels_used,
 )
 from iads.c2.fire_plan import plan_fire
+from iads.c2.identification import Identifier
 from iads.c2.picture import Picture, extrapolate
 from iads.c2.shared_picture import CORRELATION_MAX_AGE_S, SharedPicture
 from iads.c2.threat_eval import evaluate, kind_manoeuvre_mps2
@@ -56,6 +57,7 @@ from iads.messages import (
     COMPLETE,
     ENGAGING,
     Cancels,
+    CooperativeReports,
     Detonations,
     EngagementStatus,
     FireOrders,
@@ -161,6 +163,12 @@ class CommandPost:
     deconflicted: int = 0
     """Rounds withdrawn before launch because another unit engaged the target first."""
     _heard_s: float = -np.inf
+    identifier: Identifier | None = None
+    """Identification (None: off; every track is unknown and may be engaged)."""
+    roe: np.ndarray | None = None
+    """Identity codes the rules of engagement allow (with ``identifier``)."""
+    _coop: list[CooperativeReports] = field(default_factory=list)
+    _identity: np.ndarray | None = None
 
     @classmethod
     def from_world(
@@ -218,6 +226,7 @@ class CommandPost:
         pic = self.picture(t_s)
         for n in pic.track_number.tolist():
             self.first_seen_s.setdefault(int(n), t_s)
+        self._identify(_world, pic, t_s)
         self._deconflict(pic, t_s)
         self._uplink_and_cancel(pic, t_s)
         self._publish_status(pic, t_s)
@@ -248,6 +257,8 @@ class CommandPost:
                 # an empty report (no source rows) comes from the post's own tracker
                 src = int(msg.source_unit[0]) if len(msg) else self.battery
                 self._reports[src] = msg
+            elif isinstance(msg, CooperativeReports):
+                self._coop.append(msg)
             elif isinstance(msg, Launches):
                 rows = c.rows_of(msg.order_id)
                 c.launched[rows] = ~msg.cancelled
@@ -259,6 +270,28 @@ class CommandPost:
                 c.done[rows] = True
                 c.outcome_time_s[rows] = msg.time_s
                 self._assessed_killed.update(msg.track_number[msg.kill_assessed].tolist())
+
+    def _identify(self, world: Any, pic: Picture, t_s: float) -> None:
+        """Add the interrogation cycles received to the tracks' identities; note each
+        change in the event log (``identify``: entity = track number, other = identity
+        code, value = confidence) for scoring."""
+        if self.identifier is None:
+            return
+        for batch in self._coop:
+            self.identifier.update(pic, batch)
+        self._coop = []
+        ident, conf = self.identifier.classify(pic.track_number)
+        self._identity = ident
+        rows = self.identifier.changes(pic.track_number, ident)
+        if rows.size and world is not None:
+            world.log.record(
+                "identify",
+                t_s,
+                pic.track_number[rows],
+                ident[rows].astype(np.int64),
+                pic.pos_m[rows],
+                conf[rows],
+            )
 
     def _read_links(self, t_s: float) -> None:
         """Other units' tracks (by source unit) and engagement status (by unit); relay the
@@ -448,6 +481,8 @@ class CommandPost:
         )
         if not self.engage_on_remote:
             ok &= ~pic.remote
+        if self.identifier is not None and self._identity is not None and self.roe is not None:
+            ok &= doctrine.identity_allows(self._identity, self.roe)
         a = self.assets
         height = fo.altitude_m(pic.pos_m, self.origin_alt_m)  # above sea level, for the type
         te = self.settings.threat_evaluation

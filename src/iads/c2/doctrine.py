@@ -45,6 +45,12 @@ def threatening(asset: np.ndarray, kind: np.ndarray, engage_aircraft: bool) -> n
     return out
 
 
+def identity_allows(identity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """(T,) bool: rules of engagement: tracks whose identity code (``iads.messages``) is
+    one of the ``allowed`` codes."""
+    return np.isin(np.asarray(identity), np.asarray(allowed))
+
+
 def rounds_available(rounds_left: int, magazine_reserve: int) -> int:
     """Rounds the post may commit now: what it holds (tubes and reloads) less the reserve it
     keeps back (``magazine_reserve``), never negative."""
@@ -72,6 +78,7 @@ def cheapest_adequate(pk: np.ndarray, cost_usd: np.ndarray, tolerance: float) ->
 __all__ = [
     "cheapest_adequate",
     "eligible",
+    "identity_allows",
     "rounds_available",
     "rounds_per_target",
     "threatening",

@@ -172,6 +172,9 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
             if item.target is not None and item.target not in assets:
                 known = ", ".join(sorted(assets)) or "none defined"
                 err(f"unknown asset {item.target!r} (assets: {known})", (kind, i, "target"))
+    for i, item in enumerate(sc.traffic):
+        if item.type not in eq.threats:
+            err(_unknown("threat", item.type, eq.threats), ("traffic", i, "type"))
     return errs
 
 

@@ -24,6 +24,7 @@ from iads.scenario.common import (
     StrictNonNegativeFloat,
 )
 from iads.scenario.equipment import Catalog
+from iads.scenario.traffic import Corridor, Traffic
 
 MAX_TICKS = 2_000_000
 """Most simulation ticks a scenario may ask for (duration_s / tick_s): a week at 0.5 s, or
@@ -410,6 +411,12 @@ class Scenario(Frozen):
     sensors: list[Sensor] = Field(default_factory=list, description="standalone sensors")
     network: Network | None = Field(None, description="absent: every battery fights alone")
     events: list[Event] = Field(default_factory=list, description="degradation at scenario times")
+    traffic: list[Traffic] = Field(
+        default_factory=list, description="neutral and friendly aircraft (iads.scenario.traffic)"
+    )
+    corridors: list[Corridor] = Field(
+        default_factory=list, description="air routes for procedural identification"
+    )
     settings: RunConfig = Field(
         default_factory=RunConfig,
         description="run settings (tracker, sensors, command posts, end game, scoring); "
@@ -427,6 +434,7 @@ class Scenario(Frozen):
             ("launcher", launchers),
             ("threat", self.threats),
             ("raid", self.raids),
+            ("traffic", self.traffic),
         ):
             counts = Counter(i.name for i in items)  # linear: 40,000 assets in milliseconds
             dupes = sorted(n for n, k in counts.items() if k > 1)

@@ -21,6 +21,7 @@ from iads.scenario.model import Scenario
 from iads.sim.engine import System
 from iads.sim.motion_system import MotionSystem
 from iads.sim.platforms import Orbit
+from iads.sim.traffic import make_transponders, traffic_plans
 from iads.sim.world import (
     WAITING,
     AssetState,
@@ -35,12 +36,13 @@ from iads.sim.world import (
 def flight_plans(
     scenario: Scenario, world_rng: Callable[[str], np.random.Generator]
 ) -> list[FlightPlan]:
-    """Every threat's flight plan: routed threats first, then raids in file order."""
+    """Every threat's flight plan: routed threats first, then raids in file order, then the
+    traffic (``iads.sim.traffic``)."""
     plans = [route_plan(t, threat_type(scenario, t.type)) for t in scenario.threats]
     for raid in scenario.raids:
         ttype = threat_type(scenario, raid.type)
         plans += expand_raid(raid, scenario, ttype, world_rng(f"raid/{raid.name}"))
-    return plans
+    return plans + traffic_plans(scenario)[0]
 
 
 def trajectories_of(scenario: Scenario, plans: list[FlightPlan], origin: Origin) -> Trajectories:
@@ -224,6 +226,12 @@ def build_world(scenario: Scenario, seed: int | None = None) -> World:
     world.threats = _threats(scenario, plans, assets)
     world.trajectories = trajectories_of(scenario, plans, origin)
     world.threats.planned_arrival_s[:] = world.trajectories.end_time_s
+    if scenario.traffic:
+        _, codes, specs = traffic_plans(scenario)
+        first = len(plans) - len(codes)
+        world.threats.allegiance = np.zeros(len(plans), np.int8)  # HOSTILE
+        world.threats.allegiance[first:] = codes
+        world.transponders = make_transponders(first, specs)
     motion_system(world).place(world, 0.0)  # threats launched at t = 0 are in the air
     return world
 
@@ -232,9 +240,9 @@ def motion_system(world: World) -> MotionSystem:
     """The motion system of ``world`` (its cursors are a cache: a new one can take over)."""
     if world.trajectories is None:
         raise ValueError("world has no trajectories; make it with build_world")
-    return MotionSystem(
-        world.trajectories, end_assets(world.trajectories, world.threats.target_asset, world.assets)
-    )
+    ends = end_assets(world.trajectories, world.threats.target_asset, world.assets)
+    ends[~world.threats.hostile] = -1  # traffic lands or leaves: it never "reaches" an asset
+    return MotionSystem(world.trajectories, ends)
 
 
 def build_systems(world: World, systems: Sequence[System] = ()) -> list[System]:

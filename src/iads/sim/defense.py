@@ -184,6 +184,42 @@ def _degradation(scenario: Any, world: Any, defense: Defense) -> Degradation | N
     )
 
 
+def _identification(scenario: Any, world: Any, settings: RunConfig, defense: Defense) -> Any:
+    """Identification on every command post, and the transponders that answer its
+    interrogations (``iads.c2.identification``, ``iads.sim.traffic``), when it is on: by
+    setting, or when the scenario has traffic or corridors. Returns the transponder system
+    (None: off)."""
+    ids = settings.c2.identification
+    on = ids.enabled if ids.enabled is not None else bool(scenario.traffic or scenario.corridors)
+    if not on or not defense.command_posts:
+        return None
+    from iads.c2.identification import Corridors, Identifier, allowed_codes
+    from iads.sim.traffic import TransponderSystem, make_transponders
+
+    corridors = Corridors.of(list(scenario.corridors), world.origin)
+    roe = allowed_codes(list(ids.engage))
+    units, sites = [], []
+    for cp in defense.command_posts:
+        bat = world.batteries[cp.battery]
+        site = world.radars[bat.radars[0]].pos_m
+        cp.identifier = Identifier(ids, corridors, site, float(world.origin.alt_m))
+        cp.roe = roe
+        defense.bus.subscribe(f"coop/{cp.battery}", cp.inbox.send)
+        units.append(cp.battery)
+        sites.append(site)
+    tp = world.transponders if world.transponders is not None else make_transponders(0, [])
+    return TransponderSystem(
+        units=units,
+        site_m=np.array(sites).reshape(-1, 3),
+        transponders=tp,
+        settings=ids,
+        bus=defense.bus,
+        rng=world.rng("transponders"),
+        origin_alt_m=float(world.origin.alt_m),
+        period_s=ticks_of(max(ids.interrogation_period_s, scenario.tick_s), scenario.tick_s),
+    )
+
+
 def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
     """Radars, a tracker per unit, a command post per battery with launchers, interceptors,
     the network's data links and the scenario's degradation events, wired on one bus."""
@@ -218,6 +254,7 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
         defense.command_posts.append(
             CommandPost.from_world(world, b, btypes, inbox, bus, settings.c2)
         )
+    transponders = _identification(scenario, world, settings, defense)
     _links(scenario, world, defense)
     defense.readiness = sample_readiness(scenario, world, defense)
     defense.degradation = _degradation(scenario, world, defense)
@@ -236,6 +273,7 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
         )
     defense.systems = [
         *([defense.degradation] if defense.degradation else []),
+        *([transponders] if transponders else []),
         *defense.radars,
         *defense.trackers,
         *defense.command_posts,

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from iads.messages import ALLEGIANCE_NAMES, HOSTILE
 from iads.sim.world import STATUS_NAMES, World
 
 Columns = dict[str, np.ndarray]
@@ -96,7 +97,31 @@ def threat_table(world: World, events: Columns, scoring: Any = None) -> Columns:
         ),
         "arrival_time_s": reach_t,
         "cost_usd": th.cost_usd.copy(),
+        "allegiance": np.array([ALLEGIANCE_NAMES[a] for a in _allegiance(world)], dtype=object),
+        "first_hostile_id_s": _first_declared(events, scoring, n, HOSTILE),
+        "declared_hostile": np.isfinite(_first_declared(events, scoring, n, HOSTILE)),
     }
+
+
+def _allegiance(world: World) -> np.ndarray:
+    """(N,) the truth allegiance code of every row of ``world.threats`` (traffic or threat)."""
+    a = world.threats.allegiance
+    return np.full(len(world.threats), HOSTILE, np.int8) if a is None else a
+
+
+def _first_declared(events: Columns, scoring: Any, n: int, code: Any) -> np.ndarray:
+    """(n,) earliest time (s) a command post declared a track following each object (scoring
+    label at that time) with identity ``code`` (``identify`` events; NaN: never)."""
+    out = np.full(n, np.nan)
+    sel = np.flatnonzero((events["kind"] == "identify") & (events["other_id"] == int(code)))
+    if scoring is None or sel.size == 0:
+        return out
+    for j in sel:
+        t = float(events["time_s"][j])
+        tid = scoring.label_at(int(events["entity_id"][j]), t)
+        if 0 <= tid < n:
+            out[tid] = np.fmin(out[tid], t)
+    return out
 
 
 def _first_detect_range_m(world: World, events: Columns, n: int) -> np.ndarray:
@@ -204,8 +229,44 @@ def engagement_table(world: World, events: Columns, scoring: Any = None) -> Colu
 
 
 def totals(world: World, threats: Columns, engagements: Columns) -> dict[str, Any]:
-    """Headline figures of a run (plain Python numbers and strings)."""
-    n = len(world.threats)
+    """Headline figures of a run (plain Python numbers and strings). Threat figures count
+    real threats only; traffic (neutral and friendly aircraft) has its own: aircraft engaged
+    (at least one round fired at them), killed, and declared hostile."""
+    out = _threat_totals(world, _hostile_rows(threats), engagements)
+    out.update(traffic_totals(threats))
+    return out
+
+
+def _hostile_rows(threats: Columns) -> Columns:
+    if "allegiance" not in threats:
+        return threats
+    keep = threats["allegiance"] == "hostile"
+    return threats if keep.all() else {k: v[keep] for k, v in threats.items()}
+
+
+def traffic_totals(threats: Columns) -> dict[str, Any]:
+    """Identification figures: neutral and friendly aircraft engaged, killed and declared
+    hostile, and the median time (s) from a threat's first track to its first declaration
+    as hostile (NaN: none declared)."""
+    al = threats.get("allegiance", np.full(len(threats["outcome"]), "hostile", dtype=object))
+    shot = threats["interceptors"] > 0
+    killed = threats["outcome"] == "killed"
+    declared = threats.get("declared_hostile", np.zeros(al.shape[0], bool))
+    hostile = al == "hostile"
+    t_id = threats.get("first_hostile_id_s", np.full(al.shape[0], np.nan))
+    out: dict[str, Any] = {"traffic": int(np.count_nonzero(~hostile))}
+    for name, plural in (("neutral", "neutrals"), ("friendly", "friendlies")):
+        rows = al == name
+        out[f"{plural}_engaged"] = int(np.count_nonzero(rows & shot))
+        out[f"{plural}_killed"] = int(np.count_nonzero(rows & killed))
+        out[f"{plural}_declared_hostile"] = int(np.count_nonzero(rows & declared))
+    out["hostiles_declared"] = int(np.count_nonzero(hostile & declared))
+    out["time_to_identify_hostile_s"] = _median((t_id - threats["first_track_s"])[hostile])
+    return out
+
+
+def _threat_totals(world: World, threats: Columns, engagements: Columns) -> dict[str, Any]:
+    n = len(threats["outcome"])
     outcome = threats["outcome"]
     kills = int(np.count_nonzero(outcome == "killed"))
     spent = int(engagements["interceptor_id"].shape[0])
@@ -269,4 +330,11 @@ def double_engagements(engagements: Columns) -> int:
     return count
 
 
-__all__ = ["double_engagements", "engagement_table", "interceptor_costs", "threat_table", "totals"]
+__all__ = [
+    "double_engagements",
+    "engagement_table",
+    "interceptor_costs",
+    "threat_table",
+    "totals",
+    "traffic_totals",
+]

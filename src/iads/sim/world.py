@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from iads.geo import Origin
-from iads.messages import EXPIRED, FLYING, KILLED, REACHED, STATUS_NAMES, WAITING
+from iads.messages import EXPIRED, FLYING, HOSTILE, KILLED, REACHED, STATUS_NAMES, WAITING
 from iads.motion.raids import FlightPlan
 from iads.motion.trajectory import Trajectories
 from iads.scenario.equipment import LauncherType, RadarType, ThreatType
@@ -64,6 +64,16 @@ class ThreatState:
     swerling: np.ndarray
     cost_usd: np.ndarray
     max_lateral_accel_mps2: np.ndarray
+    allegiance: np.ndarray | None = None
+    """(N,) int8 allegiance code (``iads.messages``) of the truth: ``HOSTILE`` for threats,
+    ``NEUTRAL`` / ``FRIENDLY`` for traffic (None: all hostile). Scoring only."""
+
+    @property
+    def hostile(self) -> np.ndarray:
+        """(N,) bool: real threats (not traffic)."""
+        if self.allegiance is None:
+            return np.ones(len(self), bool)
+        return self.allegiance == HOSTILE
 
     def __len__(self) -> int:
         return int(self.id.shape[0])
@@ -177,6 +187,8 @@ class World:
     interceptors: InterceptorStore | None = None
     plans: list[FlightPlan] = field(default_factory=list, repr=False)
     trajectories: Trajectories | None = field(default=None, repr=False)
+    transponders: Any = field(default=None, repr=False)
+    """The traffic's transponders (``iads.sim.traffic.Transponders``; None: no traffic)."""
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict, repr=False)
 
     def rng(self, component: str) -> np.random.Generator:
