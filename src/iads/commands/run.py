@@ -1,4 +1,5 @@
-"""``iads run SCENARIO [--seed N] [--out DIR]``: one run, stored in DIR/results.duckdb."""
+"""``iads run SCENARIO [--seed N] [--out DIR] [--fidelity full|fast]``: one run, stored in
+DIR/results.duckdb."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ def run(
         "--engagement",
         help="Interceptor model: 'full' point-mass fly-out, or 'fast' time-of-flight tables.",
     ),
+    fidelity: str = typer.Option(
+        None,
+        "--fidelity",
+        help="Study fidelity (overrides --engagement): 'full', or 'fast' (time-of-flight "
+        "tables and statistical sensing and tracking), as `iads mc --fidelity`.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
@@ -38,6 +45,8 @@ def run(
     check_rows(rows)
     if engagement not in ("full", "fast"):
         raise InputError(f"must be 'full' or 'fast', got {engagement!r}", field="--engagement")
+    if fidelity not in (None, "full", "fast"):
+        raise InputError(f"must be 'full' or 'fast', got {fidelity!r}", field="--fidelity")
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
     sc = load_scenario(scenario)
@@ -61,6 +70,7 @@ def run(
             progress=lambda t: bar.update(task, completed=t),
             defended=not no_defense,
             engagement=engagement,
+            fidelity=fidelity,
         )
     path = write_results(result, out_dir)
     if as_json:
