@@ -3,6 +3,7 @@
 - The steady-state covariance table against ``scipy.linalg.solve_discrete_are`` solved
   directly for each case and against the Kalman covariance recursion iterated to convergence
   (P- = F P+ F' + Q, P+ = P- - P- H' (H P- H' + R)^-1 H P-, Bar-Shalom et al. 2001 §5.2.3).
+- Per-look detection: the draw against the exact Swerling 0, 1 and 3 Pd (binomial test).
 - Calibration: both fidelities on the small example over the same seeds; leak rate (per
   threat), kills and interceptors spent (per replication) must agree: the 95 % interval of the
   difference contains 0 (Newcombe 1998 method 10, from the two Wilson intervals, for the leak
@@ -116,3 +117,30 @@ def test_means_agree(both, key):
         return
     ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
     assert ci.low <= 0.0 <= ci.high, (key, a.mean(), b.mean(), ci)
+
+
+@pytest.mark.parametrize("swerling", [0, 1, 3])
+def test_detection_draws_have_the_exact_swerling_pd(swerling):
+    """Per look the draw detects with the exact Pd of ``sensors.detection`` (binomial test)."""
+    from iads.scenario.load import builtin_catalog
+    from iads.sensors.detection import detection_probability
+    from iads.sensors.radar import RadarModel
+    from iads.sensors.radar_equation import snr_db_at
+    from iads.sim.statistical import draw_detections
+
+    radar = builtin_catalog().radars["92N6E-class"]
+    model = RadarModel.from_type(radar, [0.0, 0.0, 0.0], boresight_deg=0.0)
+    n = 4000
+    r_m = float(model.detection_range_m(1.0, pd=0.5, swerling=max(swerling, 1)))
+    pos = np.tile([0.0, r_m, 3000.0], (n, 1))
+    vel = np.tile([0.0, -250.0, 0.0], (n, 1))
+    ones = np.ones(n)
+    arcs = model.swept_arcs(0.0, model.scan_period_s)
+    lk, hit, _ = draw_detections(
+        model, pos, vel, (ones, ones, ones), np.full(n, swerling), arcs, np.random.default_rng(5)
+    )
+    assert lk.index.size == n
+    snr_db = snr_db_at(model.snr_constant_db, lk.apparent_range_m[0], 1.0)
+    pd = float(detection_probability(snr_db, model.pfa, model.n_pulses, swerling))
+    assert 0.2 < pd < 0.95
+    assert stats.binomtest(int(hit.sum()), n, pd).pvalue > 1e-3, (hit.mean(), pd)

@@ -185,19 +185,19 @@ class StatisticalTracker:
 
     def _detect(self, world, model: RadarModel, rows, pos, arcs, t_s: float, sid: int):
         th = world.threats
-        lk = look(model, pos, arcs)
-        idx = lk.index
-        if idx.size == 0:
-            return _concat([]), np.empty(0)
-        r = rows[idx]
-        vel = th.vel_mps[r]
-        aspect = aspect_angle_rad(pos[idx], vel, model.antenna_pos_m)
-        rcs = aspect_rcs_m2(th.rcs_front_m2[r], th.rcs_side_m2[r], th.rcs_rear_m2[r], aspect)
-        fluct = fluctuation_factor(th.swerling[r], model.n_pulses, self.rng, size=idx.size)
-        snr = 10.0 ** (snr_db_at(model.snr_constant_db, lk.apparent_range_m, rcs * fluct) / 10)
-        hit = square_law_sum(model.n_pulses, snr, self.rng) > model.threshold
+        lk, hit, snr = draw_detections(
+            model,
+            pos,
+            th.vel_mps[rows],
+            (th.rcs_front_m2[rows], th.rcs_side_m2[rows], th.rcs_rear_m2[rows]),
+            th.swerling[rows],
+            arcs,
+            self.rng,
+        )
         if not hit.any():
             return _concat([]), np.empty(0)
+        idx = lk.index
+        r = rows[idx]
         r, rng_m = r[hit], lk.range_m[hit]
         snr_look = snr[hit] * model.n_pulses
         sigma = np.stack(
@@ -373,6 +373,32 @@ class StatisticalTracker:
         )
 
 
+def draw_detections(
+    model: RadarModel,
+    pos_m: np.ndarray,
+    vel_mps: np.ndarray,
+    rcs_m2: tuple[np.ndarray, np.ndarray, np.ndarray],
+    swerling: np.ndarray,
+    arcs: list[tuple[float, float]],
+    rng: np.random.Generator,
+):
+    """One look of ``model`` at targets ``pos_m``, ``vel_mps`` (N, 3) (true ENU) with front,
+    side and rear mean RCS (m^2) and Swerling cases (N,): the visible targets (``radar.look``),
+    which of them are detected (M,) bool and their per-pulse SNR (M,) linear. The radar's own
+    chain: aspect RCS, fluctuation, radar equation, square-law statistic against its threshold
+    (every target resolved)."""
+    lk = look(model, pos_m, arcs)
+    idx = lk.index
+    if idx.size == 0:
+        return lk, np.zeros(0, dtype=bool), np.zeros(0)
+    aspect = aspect_angle_rad(pos_m[idx], vel_mps[idx], model.antenna_pos_m)
+    rcs = aspect_rcs_m2(rcs_m2[0][idx], rcs_m2[1][idx], rcs_m2[2][idx], aspect)
+    fluct = fluctuation_factor(np.asarray(swerling)[idx], model.n_pulses, rng, size=idx.size)
+    snr = 10.0 ** (snr_db_at(model.snr_constant_db, lk.apparent_range_m, rcs * fluct) / 10)
+    hit = square_law_sum(model.n_pulses, snr, rng) > model.threshold
+    return lk, hit, snr
+
+
 def _looks(sid: int, t_s: float, step_s: float, arcs: list[tuple[float, float]]) -> Looks:
     k = len(arcs)
     return Looks(
@@ -439,4 +465,4 @@ def _false_states(model: RadarModel, n: int, fig: Any, settings: RunConfig, rng)
     return np.concatenate([pos, vel], axis=1), P
 
 
-__all__ = ["Sightings", "StatisticalTracker", "draw_track_error"]
+__all__ = ["Sightings", "StatisticalTracker", "draw_detections", "draw_track_error"]
