@@ -218,12 +218,59 @@ class ScoringSettings(Frozen):
     )
 
 
+class FalseTrackFigures(Frozen):
+    """The full tracker's confirmed false tracks of one radar, as the fast fidelity draws
+    them: a Poisson process of ``rate_per_s``, each with an exponential life, range from the
+    radar and speed of the measured means."""
+
+    rate_per_s: NonNegativeFloat = Field(description="1/s; confirmed false tracks started")
+    life_s: PositiveFloat = Field(description="s; mean time from confirmation to deletion")
+    range_m: PositiveFloat = Field(description="m; mean range from the radar at confirmation")
+    speed_mps: PositiveFloat = Field(description="m/s; mean speed of the track's estimate")
+
+
+MEASURED_FALSE_TRACKS = {
+    "91N6E-class": FalseTrackFigures(
+        rate_per_s=6.5e-4, life_s=17.0, range_m=154_000.0, speed_mps=1_400.0
+    ),
+    "92N6E-class": FalseTrackFigures(
+        rate_per_s=1.76e-3, life_s=12.6, range_m=28_800.0, speed_mps=744.0
+    ),
+}
+"""Measured by ``benchmarks/false_tracks.py`` (its docstring: small example, radar alone,
+empty sky, catalog Pfa 1e-6, full fidelity; the figures and their run counts are in
+``docs/studies.md``)."""
+
+
+class StatisticalSettings(Frozen):
+    """The statistical sensing and tracking of the fast fidelity (``iads.sim.statistical``)."""
+
+    false_tracks: dict[str, FalseTrackFigures] = Field(
+        default_factory=lambda: dict(MEASURED_FALSE_TRACKS),
+        description="false-track figures per radar catalog type, measured from the full "
+        "tracker (benchmarks/false_tracks.py)",
+    )
+    false_tracks_default: FalseTrackFigures = Field(
+        default_factory=lambda: MEASURED_FALSE_TRACKS["92N6E-class"],
+        description="for radar types not in false_tracks: the 92N6E-class figures (an "
+        "assumption for those types, not a measurement; measure them with the benchmark)",
+    )
+
+
 class RunConfig(Frozen):
     """Every setting of a run that is not the scenario itself (all have defaults)."""
 
     engagement: Literal["full", "fast"] = Field(
         "full",
         description="interceptor fly-out: full 3-DOF integration, or time-of-flight tables",
+    )
+    sensing: Literal["full", "statistical"] = Field(
+        "full",
+        description="radars and trackers: plot-level radars and the full tracker, or one "
+        "statistical sensing-and-tracking stage per unit (the fast fidelity)",
+    )
+    statistical: StatisticalSettings = Field(
+        default_factory=StatisticalSettings, description="the fast fidelity's figures"
     )
     tracker: TrackerSettings = Field(default_factory=TrackerSettings, description="trackers")
     sensors: SensorSettings = Field(default_factory=SensorSettings, description="radar stepping")
@@ -240,9 +287,11 @@ __all__ = [
     "C2Settings",
     "EndGameSettings",
     "IdentificationSettings",
+    "FalseTrackFigures",
     "RunConfig",
     "ScoringSettings",
     "SensorSettings",
+    "StatisticalSettings",
     "ThreatEvaluationSettings",
     "TrackerSettings",
 ]

@@ -1,4 +1,5 @@
-"""``iads run SCENARIO [--seed N] [--out DIR]``: one run, stored in DIR/results.duckdb."""
+"""``iads run SCENARIO [--seed N] [--out DIR] [--fidelity full|fast]``: one run, stored in
+DIR/results.duckdb."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def run(
         "--engagement",
         help="Interceptor model: 'full' point-mass fly-out, or 'fast' time-of-flight tables.",
     ),
+    fidelity: str = typer.Option(
+        None,
+        "--fidelity",
+        help="Study fidelity (overrides --engagement): 'full', or 'fast' (time-of-flight "
+        "tables and statistical sensing and tracking), as iads mc --fidelity.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     overwrite: bool = typer.Option(
@@ -44,6 +51,8 @@ def run(
     check_rows(rows)
     if engagement not in ("full", "fast"):
         raise InputError(f"must be 'full' or 'fast', got {engagement!r}", field="--engagement")
+    if fidelity not in (None, "full", "fast"):
+        raise InputError(f"must be 'full' or 'fast', got {fidelity!r}", field="--fidelity")
     out_dir = out if out is not None else Path("runs") / scenario.stem
     check_out_dir(out_dir, RESULTS_FILE, overwrite=overwrite)  # before any work
     if not scenario.is_file():
@@ -62,6 +71,7 @@ def run(
             progress=lambda t: bar.update(task, completed=t),
             defended=not no_defense,
             engagement=engagement,
+            fidelity=fidelity,
         )
     path = write_results(result, out_dir)
     if as_json:

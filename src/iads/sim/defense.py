@@ -37,6 +37,7 @@ from iads.sim.degradation import Degradation, link_key
 from iads.sim.engine import ticks_per_period
 from iads.sim.readiness import sample_readiness
 from iads.sim.scoring import Scoring
+from iads.sim.statistical import StatisticalTracker
 from iads.tracking.system import TrackerSystem, tracker_system
 
 
@@ -57,7 +58,7 @@ class Defense:
     bus: Bus
     systems: list[Any] = field(default_factory=list)
     radars: list[RadarSystem] = field(default_factory=list)
-    trackers: list[TrackerSystem] = field(default_factory=list)
+    trackers: list[TrackerSystem | StatisticalTracker] = field(default_factory=list)
     command_posts: list[CommandPost] = field(default_factory=list)
     interceptors: InterceptorSystem | None = None
     scoring: Scoring | None = None
@@ -85,6 +86,32 @@ def _trackers(world: Any, settings: RunConfig, bus: Bus, defense: Defense, frame
                 settings=settings.tracker,
                 bus=bus,
                 period_s=frame_s,
+                platforms={i: world.radars[i].orbit for i in idx if world.radars[i].orbit},
+            )
+        )
+
+
+def _statistical(world: Any, settings: RunConfig, defense: Defense, frame_s: float) -> None:
+    """Fast fidelity: one statistical sensing-and-tracking stage per unit holding radars, in
+    place of its radars' plots and its tracker (``iads.sim.statistical``)."""
+    radars = {r.radar_index: r for r in defense.radars}
+    for unit, name in enumerate(world.units):
+        idx = [r.index for r in world.radars if r.unit == unit]
+        if not idx:
+            continue
+        defense.trackers.append(
+            StatisticalTracker(
+                unit=unit,
+                radars=radars,
+                models={i: radars[i].model for i in idx},
+                settings=settings,
+                capacity=max(world.radars[i].type.max_tracks for i in idx),
+                name=f"tracker/{name}",
+                bus=defense.bus,
+                rng=world.rng(f"statistical/{name}"),
+                period_s=frame_s,
+                radar_step_s={i: radars[i].period_s for i in radars},
+                radar_types={r.index: r.type_name for r in world.radars},
                 platforms={i: world.radars[i].orbit for i in idx if world.radars[i].orbit},
             )
         )
@@ -230,7 +257,12 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
     for rec in world.radars:
         step = ticks_of(radar_step_s(rec.type.scan_period_s, tick, max_step), tick)
         defense.radars.append(RadarSystem.from_world(world, rec.index, period_s=step, bus=bus))
-    _trackers(world, settings, bus, defense, ticks_of(max(settings.tracker.period_s, tick), tick))
+    frame_s = ticks_of(max(settings.tracker.period_s, tick), tick)
+    statistical = settings.sensing == "statistical"
+    if statistical:
+        _statistical(world, settings, defense, frame_s)
+    else:
+        _trackers(world, settings, bus, defense, frame_s)
     defense.scoring = Scoring(
         world,
         settings.scoring,
@@ -274,7 +306,7 @@ def build_defense(scenario: Any, world: Any, settings: RunConfig) -> Defense:
     defense.systems = [
         *([defense.degradation] if defense.degradation else []),
         *([transponders] if transponders else []),
-        *defense.radars,
+        *([] if statistical else defense.radars),  # statistical: sensed by the trackers
         *defense.trackers,
         *defense.command_posts,
         *([defense.interceptors] if defense.interceptors else []),

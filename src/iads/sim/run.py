@@ -165,6 +165,20 @@ class Simulation:
         return iter((self.world, self.defense, self.end_time_s))
 
 
+FIDELITY_SETTINGS = {
+    "full": {"engagement": "full", "sensing": "full"},
+    "fast": {"engagement": "fast", "sensing": "statistical"},
+}
+"""Run settings each study fidelity sets (``run_scenario(fidelity=...)``)."""
+
+
+def fidelity_settings(fidelity: str) -> dict[str, str]:
+    """The run-settings changes of ``fidelity`` ("full" | "fast")."""
+    if fidelity not in FIDELITY_SETTINGS:
+        raise ValueError(f'fidelity must be "full" or "fast", got {fidelity!r}')
+    return dict(FIDELITY_SETTINGS[fidelity])
+
+
 def simulate(
     scenario: Scenario,
     seed: int | None = None,
@@ -172,6 +186,7 @@ def simulate(
     defended: bool = True,
     engagement: str | None = None,
     settings: RunConfig | None = None,
+    fidelity: str | None = None,
 ) -> Simulation:
     """Build and run the engine (``run_scenario`` without gathering the results): for tests
     and notebooks that want the world and the defense's systems afterwards. Arguments as
@@ -181,6 +196,8 @@ def simulate(
         if engagement not in ("full", "fast"):
             raise ValueError(f'engagement must be "full" or "fast", got {engagement!r}')
         settings = settings.model_copy(update={"engagement": engagement})
+    if fidelity is not None:
+        settings = settings.model_copy(update=fidelity_settings(fidelity))
     if settings != scenario.settings:
         scenario = scenario.model_copy(update={"settings": settings})
     seed = scenario.seed if seed is None else int(seed)
@@ -201,6 +218,7 @@ def run_scenario(
     defended: bool = True,
     engagement: str | None = None,
     settings: RunConfig | None = None,
+    fidelity: str | None = None,
 ) -> RunResult:
     """Run ``scenario`` with ``seed`` (default ``scenario.seed``); ``progress(t_s)`` is called
     about 200 times. The result depends on (scenario, settings, seed) only, apart from
@@ -208,10 +226,18 @@ def run_scenario(
     ``engagement`` ("full" | "fast": time-of-flight tables instead of the fly-out, for large
     studies) overrides ``settings.engagement``. ``defended=False`` runs motion alone: the
     no-defense baseline (each threat's path, arrival time at its target and whether it got
-    there)."""
+    there). ``fidelity`` ("full" | "fast", the study fidelities; overrides ``engagement``):
+    "fast" is time-of-flight tables and statistical sensing and tracking
+    (``iads.sim.statistical``), "full" the fly-out, plot-level radars and the full tracker."""
     start = time.perf_counter()
     world, defense, end_time_s = simulate(
-        scenario, seed, progress, defended=defended, engagement=engagement, settings=settings
+        scenario,
+        seed,
+        progress,
+        defended=defended,
+        engagement=engagement,
+        settings=settings,
+        fidelity=fidelity,
     )
     scenario, seed = world.scenario, world.seed
     events = world.log.columns()
@@ -257,7 +283,9 @@ def run_scenario(
 
 
 __all__ = [
+    "FIDELITY_SETTINGS",
     "PATH_SAMPLE_S",
+    "fidelity_settings",
     "RunResult",
     "Simulation",
     "run_scenario",

@@ -1,0 +1,468 @@
+"""Statistical sensing and tracking: the fast fidelity's stand-in for radars plus tracker.
+
+One ``StatisticalTracker`` per unit replaces that unit's ``RadarSystem``s and its
+``TrackerSystem`` (``settings.sensing == "statistical"``; ``iads mc --fidelity fast``). Each
+frame (``tracker.period_s``) it:
+
+1. draws, for every radar of the unit that is on, one detection per look of every active
+   threat in the arcs the beam swept, with the same code as the plot-level radar: visibility
+   (``radar.look``: 4/3-earth horizon, range and elevation limits, sector), aspect RCS,
+   Swerling fluctuation (``rcs.fluctuation_factor``), the radar equation and the exact
+   square-law detector statistic against the radar's threshold (``radar.square_law_sum``). So
+   the per-look Pd is the full model's. No plot positions, no false-alarm plots;
+2. keeps at most one track per threat, with the full tracker's management rules and run
+   settings: a tentative track starts on a detection, a frame counts a hit or a miss only when
+   a look swept over the track's position (``tracking.system.looked_at``), confirmation at
+   ``confirm_m`` hits of the last ``confirm_n`` scored frames, a tentative track that cannot
+   reach that is dropped, a confirmed one after ``delete_misses`` consecutive misses;
+3. on each hit, the track's state becomes truth + an error drawn from the steady-state
+   posterior covariance of a CV Kalman filter (``tracking.steady_state.posterior_cv``, the
+   DARE solved with ``scipy.linalg.solve_discrete_are``) per axis of the plot's frame (range,
+   cross-range in azimuth and in elevation), with ``tracker.q_mps2``, the look's thermal
+   measurement noise (``sensors.measure`` at its SNR, as the plot-level radar) and the radar's
+   revisit (its scan period, at least the frame); of several detections in a frame, the most
+   accurate. Between hits state and covariance are predicted with the CV model, so the report
+   lags a manoeuvring threat as a filter does;
+4. starts confirmed false tracks as a Poisson process per radar at the full tracker's
+   measured rate (run setting ``statistical.false_tracks`` by radar type, measured by
+   ``benchmarks/false_tracks.py``): range from the radar exponential with the measured mean,
+   azimuth uniform over the sector, elevation uniform within the limits, an isotropic velocity
+   of exponential speed with the measured mean, an exponential life with the measured mean;
+   never updated, predicted with the CV model, deleted when their life ends;
+5. publishes the confirmed tracks as ``TrackReports`` on ``tracks/<unit>`` within the unit's
+   capacity (``sensors.capacity.select_within_capacity``, as the full tracker).
+
+Perception stays truth-free downstream: the command post reads ``TrackReports`` only. Truth is
+read here in place of the radar's echo (as the plot-level radar reads it); the Scoring recorder
+still gets ``Detections`` (true geometry, ``truth_id``) on ``plots/<radar>`` for the detect
+events and track labels; nothing that decides reads them.
+
+Left out (the calibration test, ``tests/sim/test_statistical.py``, bounds what this costs):
+unresolved targets (every threat is resolved), track swaps, duplicate and broken tracks of one
+threat, the larger covariance of a young track (steady state from the first hit), the
+correlation of errors between successive updates, the covariance-growth deletion, the IMM's
+manoeuvre response (CV prediction only), plot-level fusion over data links (a unit fed plots
+over a link draws its own detections from the sending radar, without the link's latency or
+loss), and the dependence of false tracks on the real targets around them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from iads.channels import Bus, Channel
+from iads.config import RunConfig
+from iads.messages import UNKNOWN, Detections, Looks, TrackReports
+from iads.sensors import measure
+from iads.sensors.capacity import select_within_capacity
+from iads.sensors.geometry import TWO_PI
+from iads.sensors.radar import RadarModel, look, square_law_sum
+from iads.sensors.radar_equation import snr_db_at
+from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
+from iads.tracking.models import cv_process_noise, cv_transition
+from iads.tracking.steady_state import posterior_cv
+from iads.tracking.system import TRACK_ID_STRIDE, looked_at
+
+_COLUMNS = ("number", "truth_row", "hits", "n_scans", "misses", "confirmed", "t_confirmed_s")
+
+
+@dataclass
+class Sightings:
+    """One frame's detections of a unit, best per threat: ``row`` (D,) threat rows, and the
+    state error drawn for each, ``error`` (D, 6) ENU (m, m/s) with ``P`` (D, 6, 6)."""
+
+    row: np.ndarray
+    error: np.ndarray
+    P: np.ndarray
+
+
+def _frame_axes(los_m: np.ndarray) -> np.ndarray:
+    """(D, 3, 3) rotations whose columns are the unit vectors along the line of sight, across
+    it horizontally and across it in elevation (ENU)."""
+    u = los_m / np.linalg.norm(los_m, axis=1, keepdims=True)
+    h = np.stack([u[:, 1], -u[:, 0], np.zeros(len(u))], axis=1)
+    norm = np.linalg.norm(h, axis=1, keepdims=True)
+    h = np.where(norm > 1e-9, h / np.maximum(norm, 1e-12), np.array([1.0, 0.0, 0.0]))
+    return np.stack([u, h, np.cross(u, h)], axis=2)
+
+
+def draw_track_error(
+    sigma_m: np.ndarray, axes: np.ndarray, revisit_s: np.ndarray, q_mps2: float, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """A state error (D, 6) and its covariance (D, 6, 6) in ENU for position noise ``sigma_m``
+    (D, 3) along the columns of ``axes`` (D, 3, 3), revisit ``revisit_s`` (D,): per axis the
+    steady-state posterior of a CV filter, rotated to ENU."""
+    d = sigma_m.shape[0]
+    T = np.repeat(revisit_s[:, None], 3, axis=1)
+    pp, pv, vv = posterior_cv(sigma_m.ravel(), T.ravel(), q_mps2)
+    pp, pv, vv = pp.reshape(d, 3), pv.reshape(d, 3), vv.reshape(d, 3)
+    z = rng.standard_normal((2, d, 3))
+    ep = np.sqrt(pp) * z[0]  # per axis: [p, v] ~ N(0, [[pp, pv], [pv, vv]])
+    ev = pv / np.sqrt(pp) * z[0] + np.sqrt(np.maximum(vv - pv**2 / pp, 0.0)) * z[1]
+    err = np.concatenate([np.einsum("dij,dj->di", axes, ep), np.einsum("dij,dj->di", axes, ev)], 1)
+    P = np.zeros((d, 6, 6))
+    for blk, var in (((0, 0), pp), ((0, 3), pv), ((3, 0), pv), ((3, 3), vv)):
+        r, c = blk
+        P[:, r : r + 3, c : c + 3] = np.einsum("dij,dj,dkj->dik", axes, var, axes)
+    return err, P
+
+
+@dataclass
+class StatisticalTracker:
+    """A unit's statistical sensing and tracking as an engine ``System`` (module docstring).
+
+    ``radars`` maps radar index -> its ``RadarSystem`` (read for ``model``, ``on`` and the
+    platform; never stepped); ``models`` the radars this unit tracks from (id -> model)."""
+
+    unit: int
+    radars: dict[int, Any]
+    models: dict[int, RadarModel]
+    settings: RunConfig
+    capacity: int
+    name: str
+    bus: Bus
+    rng: np.random.Generator
+    period_s: float = 1.0
+    radar_step_s: dict[int, float] = field(default_factory=dict)
+    radar_types: dict[int, str] = field(default_factory=dict)
+    """Radar index -> catalog type name (the key of the false-track rates)."""
+    links: list[Channel] = field(default_factory=list)
+    platforms: dict[int, Any] = field(default_factory=dict)
+    lag_s: float = 0.0
+    false_tracks_started: int = 0
+    _t: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _x: np.ndarray = field(default_factory=lambda: np.empty((0, 6)), repr=False)
+    _P: np.ndarray = field(default_factory=lambda: np.empty((0, 6, 6)), repr=False)
+    _t_upd: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    _expires_s: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    _next_id: int = 1
+    _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
+
+    def __post_init__(self) -> None:
+        ints = {"number": np.int64, "truth_row": np.int64, "hits": np.uint32}
+        for c in _COLUMNS:
+            dtype = ints.get(c, bool if c == "confirmed" else np.int64)
+            self._t[c] = np.empty(0, dtype=float if c == "t_confirmed_s" else dtype)
+
+    @property
+    def topic(self) -> str:
+        """Where its reports are published."""
+        return f"tracks/{self.unit}"
+
+    # --- sensing --------------------------------------------------------------------------
+
+    def _observe(self, world: Any, t_s: float, sid: int) -> tuple[Sightings, Looks, np.ndarray]:
+        """One frame of radar ``sid``: its detections, the looks it made, the sigma sums."""
+        rs = self.radars[sid]
+        rs.move_to(t_s)
+        model = rs.model
+        self.models[sid] = model
+        step = self.radar_step_s.get(sid, self.period_s)
+        n_sub = max(1, int(round(self.period_s / step)))
+        th = world.threats
+        rows_all = np.flatnonzero(th.active)
+        found: list[Sightings] = []
+        score: list[np.ndarray] = []
+        looks: list[Looks] = []
+        for k in range(n_sub):
+            t_k = t_s + k * step
+            arcs = model.swept_arcs(t_k, step)
+            looks.append(_looks(sid, t_k, step, arcs))
+            if rows_all.size == 0:
+                continue
+            pos = th.pos_m[rows_all] + th.vel_mps[rows_all] * (t_k - t_s)
+            seen, s = self._detect(world, model, rows_all, pos, arcs, t_k, sid)
+            found.append(seen)
+            score.append(s)
+        return (
+            _concat(found),
+            Looks.concat(looks),
+            np.concatenate(score) if score else np.empty(0),
+        )
+
+    def _detect(self, world, model: RadarModel, rows, pos, arcs, t_s: float, sid: int):
+        th = world.threats
+        lk, hit, snr = draw_detections(
+            model,
+            pos,
+            th.vel_mps[rows],
+            (th.rcs_front_m2[rows], th.rcs_side_m2[rows], th.rcs_rear_m2[rows]),
+            th.swerling[rows],
+            arcs,
+            self.rng,
+        )
+        if not hit.any():
+            return _concat([]), np.empty(0)
+        idx = lk.index
+        r = rows[idx]
+        r, rng_m = r[hit], lk.range_m[hit]
+        snr_look = snr[hit] * model.n_pulses
+        sigma = np.stack(
+            [
+                measure.sigma_thermal(
+                    model.range_resolution_m, snr_look, model.sigma_range_floor_m
+                ),
+                rng_m
+                * measure.sigma_angle_rad(
+                    model.beamwidth_az_rad, snr_look, model.sigma_angle_floor_rad
+                ),
+                rng_m
+                * measure.sigma_angle_rad(
+                    model.beamwidth_el_rad, snr_look, model.sigma_angle_floor_rad
+                ),
+            ],
+            axis=1,
+        )
+        self._publish_plots(sid, t_s, lk, hit, th.id[r], snr_look, sigma)
+        revisit = np.full(r.size, max(model.scan_period_s, self.period_s))
+        axes = _frame_axes(pos[idx][hit] - model.antenna_pos_m)
+        err, P = draw_track_error(sigma, axes, revisit, self.settings.tracker.q_mps2, self.rng)
+        return Sightings(r, err, P), np.sum(sigma**2, axis=1)
+
+    def _publish_plots(self, sid, t_s, lk, hit, truth_id, snr_look, sigma) -> None:
+        """Plots with the true geometry, for the Scoring recorder only (truth labels)."""
+        m = int(hit.sum())
+        rng_m = lk.range_m[hit]
+        self.bus.publish(
+            f"plots/{sid}",
+            t_s,
+            Detections(
+                time_s=np.full(m, float(t_s)),
+                range_m=rng_m,
+                azimuth_rad=lk.azimuth_rad[hit],
+                elevation_rad=lk.elevation_rad[hit],
+                range_rate_mps=np.full(m, np.nan),
+                snr_db=10.0 * np.log10(snr_look),
+                truth_id=truth_id.astype(np.int64),
+                sensor_id=np.full(m, sid, dtype=np.int64),
+                sigma_range_m=sigma[:, 0],
+                sigma_azimuth_rad=sigma[:, 1] / rng_m,
+                sigma_elevation_rad=sigma[:, 2] / rng_m,
+            ),
+        )
+
+    # --- tracking -------------------------------------------------------------------------
+
+    def step(self, world: Any, t_s: float, dt_s: float) -> None:
+        """Sense, manage the tracks and publish the unit's reports at ``t_s`` (s)."""
+        del dt_s
+        for link in self.links:  # plots over links: drawn here from the sending radar instead
+            link.receive(t_s)
+        parts, looks, scores = [], [], []
+        for sid in list(self.models):
+            if sid in self.radars and self.radars[sid].on:
+                seen, lk, s = self._observe(world, t_s, sid)
+                parts.append(seen)
+                looks.append(lk)
+                scores.append(s)
+        seen = _best(_concat(parts), np.concatenate(scores) if scores else np.empty(0))
+        self._manage(world, t_s, seen, Looks.concat(looks))
+        self._start_false_tracks(t_s)
+        self.bus.publish(self.topic, t_s, self._reports(t_s))
+
+    def _manage(self, world: Any, t_s: float, seen: Sightings, looks: Looks) -> None:
+        tr, tk = self._t, self.settings.tracker
+        th = world.threats
+        est = self._predicted(t_s)[0]
+        live_real = tr["truth_row"] >= 0
+        hit = live_real & np.isin(tr["truth_row"], seen.row)
+        looked = (looked_at(self.models, looks, est[:, :3]) if len(looks) else hit) | hit
+        looked &= live_real  # false tracks are never scored: they live their drawn life
+        tr["hits"] = np.where(looked, (tr["hits"] << np.uint32(1)) | hit, tr["hits"]).astype(
+            np.uint32
+        )
+        tr["n_scans"] = tr["n_scans"] + looked
+        tr["misses"] = np.where(looked, np.where(hit, 0, tr["misses"] + 1), tr["misses"])
+        if hit.any():
+            pos = {int(r): k for k, r in enumerate(seen.row)}
+            rows = np.flatnonzero(hit)
+            k = np.array([pos[int(tr["truth_row"][i])] for i in rows])
+            truth = np.concatenate([th.pos_m[seen.row[k]], th.vel_mps[seen.row[k]]], axis=1)
+            self._x[rows] = truth + seen.error[k]
+            self._P[rows] = seen.P[k]
+            self._t_upd[rows] = t_s
+        window = np.bitwise_count(tr["hits"] & np.uint32((1 << tk.confirm_n) - 1))
+        new = ~tr["confirmed"] & (window >= tk.confirm_m)
+        tr["confirmed"] = tr["confirmed"] | new
+        tr["t_confirmed_s"] = np.where(new, t_s, tr["t_confirmed_s"])
+        hopeless = ~tr["confirmed"] & (
+            window + np.maximum(tk.confirm_n - tr["n_scans"], 0) < tk.confirm_m
+        )
+        lost = tr["confirmed"] & (tr["misses"] >= tk.delete_misses)
+        expired = (tr["truth_row"] < 0) & (self._expires_s <= t_s)
+        self._keep(~(hopeless | lost | expired))
+        fresh = seen.row[~np.isin(seen.row, tr["truth_row"])]
+        if fresh.size:
+            k = np.flatnonzero(np.isin(seen.row, fresh))
+            truth = np.concatenate([th.pos_m[fresh], th.vel_mps[fresh]], axis=1)
+            self._add(fresh, truth + seen.error[k], seen.P[k], t_s, confirmed=False)
+
+    def _keep(self, mask: np.ndarray) -> None:
+        for c in _COLUMNS:
+            self._t[c] = self._t[c][mask]
+        self._x, self._P = self._x[mask], self._P[mask]
+        self._t_upd, self._expires_s = self._t_upd[mask], self._expires_s[mask]
+
+    def _add(self, truth_row, x, P, t_s: float, confirmed: bool, expires_s=None) -> None:
+        n = len(truth_row)
+        new = {
+            "number": np.arange(self._next_id, self._next_id + n, dtype=np.int64),
+            "truth_row": np.asarray(truth_row, dtype=np.int64),
+            "hits": np.ones(n, dtype=np.uint32),
+            "n_scans": np.ones(n, dtype=np.int64),
+            "misses": np.zeros(n, dtype=np.int64),
+            "confirmed": np.full(n, confirmed),
+            "t_confirmed_s": np.full(n, t_s if confirmed else np.nan),
+        }
+        self._next_id += n
+        for c in _COLUMNS:
+            self._t[c] = np.concatenate([self._t[c], new[c].astype(self._t[c].dtype)])
+        self._x = np.concatenate([self._x, x])
+        self._P = np.concatenate([self._P, P])
+        self._t_upd = np.concatenate([self._t_upd, np.full(n, t_s)])
+        ends = np.full(n, np.inf) if expires_s is None else expires_s
+        self._expires_s = np.concatenate([self._expires_s, ends])
+
+    def _start_false_tracks(self, t_s: float) -> None:
+        st = self.settings.statistical
+        for sid, model in self.models.items():
+            if sid not in self.radars or not self.radars[sid].on:
+                continue
+            fig = st.false_tracks.get(self.radar_types.get(sid, ""), st.false_tracks_default)
+            n = int(self.rng.poisson(fig.rate_per_s * self.period_s))
+            if n == 0:
+                continue
+            x, P = _false_states(model, n, fig, self.settings, self.rng)
+            life = self.rng.exponential(fig.life_s, n)
+            self._add(np.full(n, -1), x, P, t_s, confirmed=True, expires_s=t_s + life)
+            self.false_tracks_started += n
+
+    def _predicted(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """States and covariances of every held track predicted to ``t_s`` (CV model)."""
+        dt = t_s - self._t_upd
+        F = cv_transition(dt)
+        x = np.einsum("kij,kj->ki", F, self._x)  # x = F x
+        P = F @ self._P @ np.swapaxes(F, 1, 2) + cv_process_noise(dt, self.settings.tracker.q_mps2)
+        return x, P  # P = F P F' + Q
+
+    def _reports(self, t_s: float) -> TrackReports:
+        tr = self._t
+        sel = np.flatnonzero(tr["confirmed"])
+        base = self.unit * TRACK_ID_STRIDE
+        held = np.isin(tr["number"][sel] + base, self._reported)
+        keep = select_within_capacity(
+            tr["number"][sel], self.capacity, -tr["t_confirmed_s"][sel], held
+        )
+        sel = sel[keep]
+        numbers = tr["number"][sel] + base
+        self._reported = numbers
+        x, P = self._predicted(t_s)
+        k = sel.size
+        return TrackReports(
+            time_s=np.full(k, float(t_s)),
+            source_unit=np.full(k, self.unit, dtype=np.int64),
+            track_number=numbers.astype(np.int64),
+            x=x[sel],
+            P=P[sel],
+            quality=np.bitwise_count(tr["hits"][sel]).astype(float),
+            identity=np.full(k, UNKNOWN, dtype=np.int8),
+            t_confirmed_s=tr["t_confirmed_s"][sel].copy(),
+        )
+
+
+def draw_detections(
+    model: RadarModel,
+    pos_m: np.ndarray,
+    vel_mps: np.ndarray,
+    rcs_m2: tuple[np.ndarray, np.ndarray, np.ndarray],
+    swerling: np.ndarray,
+    arcs: list[tuple[float, float]],
+    rng: np.random.Generator,
+):
+    """One look of ``model`` at targets ``pos_m``, ``vel_mps`` (N, 3) (true ENU) with front,
+    side and rear mean RCS (m^2) and Swerling cases (N,): the visible targets (``radar.look``),
+    which of them are detected (M,) bool and their per-pulse SNR (M,) linear. The radar's own
+    chain: aspect RCS, fluctuation, radar equation, square-law statistic against its threshold
+    (every target resolved)."""
+    lk = look(model, pos_m, arcs)
+    idx = lk.index
+    if idx.size == 0:
+        return lk, np.zeros(0, dtype=bool), np.zeros(0)
+    aspect = aspect_angle_rad(pos_m[idx], vel_mps[idx], model.antenna_pos_m)
+    rcs = aspect_rcs_m2(rcs_m2[0][idx], rcs_m2[1][idx], rcs_m2[2][idx], aspect)
+    fluct = fluctuation_factor(np.asarray(swerling)[idx], model.n_pulses, rng, size=idx.size)
+    snr = 10.0 ** (snr_db_at(model.snr_constant_db, lk.apparent_range_m, rcs * fluct) / 10)
+    hit = square_law_sum(model.n_pulses, snr, rng) > model.threshold
+    return lk, hit, snr
+
+
+def _looks(sid: int, t_s: float, step_s: float, arcs: list[tuple[float, float]]) -> Looks:
+    k = len(arcs)
+    return Looks(
+        time_s=np.full(k, float(t_s)),
+        duration_s=np.full(k, float(step_s)),
+        sensor_id=np.full(k, sid, dtype=np.int64),
+        start_rad=np.array([a for a, _ in arcs], dtype=float),
+        sweep_rad=np.array([w for _, w in arcs], dtype=float),
+    )
+
+
+def _concat(parts: list[Sightings]) -> Sightings:
+    parts = [p for p in parts if p.row.size]
+    if not parts:
+        return Sightings(np.empty(0, np.int64), np.empty((0, 6)), np.empty((0, 6, 6)))
+    return Sightings(
+        np.concatenate([p.row for p in parts]),
+        np.concatenate([p.error for p in parts]),
+        np.concatenate([p.P for p in parts]),
+    )
+
+
+def _best(seen: Sightings, score: np.ndarray) -> Sightings:
+    """Per threat the detection with the smallest sum of position variances."""
+    if seen.row.size == 0:
+        return seen
+    order = np.lexsort((score, seen.row))
+    rows = seen.row[order]
+    first = order[np.r_[True, rows[1:] != rows[:-1]]]
+    return Sightings(seen.row[first], seen.error[first], seen.P[first])
+
+
+def _false_states(model: RadarModel, n: int, fig: Any, settings: RunConfig, rng) -> tuple:
+    """``n`` false-track states (n, 6) and covariances: range exponential with the measured
+    mean (within the radar's range limits), azimuth uniform over its sector, elevation uniform
+    within its limits, an isotropic velocity of exponential speed with the measured mean (at
+    most the tracker's ``max_speed_mps``)."""
+    r = np.clip(rng.exponential(fig.range_m, n), model.min_range_m, model.instrumented_range_m)
+    half = 0.5 * model.sector_width_rad
+    if model.sector_width_rad >= TWO_PI:
+        az = rng.uniform(0.0, TWO_PI, n)
+    else:
+        az = model.boresight_rad + rng.uniform(-half, half, n)
+    el = rng.uniform(model.min_elevation_rad, model.max_elevation_rad, n)
+    los = np.stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)], axis=1)
+    pos = model.antenna_pos_m + r[:, None] * los
+    d = rng.standard_normal((n, 3))
+    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    speed = np.minimum(rng.exponential(fig.speed_mps, n), settings.tracker.max_speed_mps)
+    vel = d * speed[:, None]
+    snr = np.full(n, float(model.threshold))  # at the detection threshold
+    sigma = np.stack(
+        [
+            measure.sigma_thermal(model.range_resolution_m, snr, model.sigma_range_floor_m),
+            r * measure.sigma_angle_rad(model.beamwidth_az_rad, snr, model.sigma_angle_floor_rad),
+            r * measure.sigma_angle_rad(model.beamwidth_el_rad, snr, model.sigma_angle_floor_rad),
+        ],
+        axis=1,
+    )
+    revisit = np.full(n, model.scan_period_s)
+    _, P = draw_track_error(
+        sigma, _frame_axes(pos - model.antenna_pos_m), revisit, settings.tracker.q_mps2, rng
+    )
+    return np.concatenate([pos, vel], axis=1), P
+
+
+__all__ = ["Sightings", "StatisticalTracker", "draw_detections", "draw_track_error"]

@@ -1,0 +1,146 @@
+"""The fast fidelity's statistical sensing and tracking (``iads.sim.statistical``).
+
+- The steady-state covariance table against ``scipy.linalg.solve_discrete_are`` solved
+  directly for each case and against the Kalman covariance recursion iterated to convergence
+  (P- = F P+ F' + Q, P+ = P- - P- H' (H P- H' + R)^-1 H P-, Bar-Shalom et al. 2001 §5.2.3).
+- Per-look detection: the draw against the exact Swerling 0, 1 and 3 Pd (binomial test).
+- Calibration: both fidelities on the small example over the same seeds; leak rate (per
+  threat), kills and interceptors spent (per replication) must agree: the 95 % interval of the
+  difference contains 0 (Newcombe 1998 method 10, from the two Wilson intervals, for the leak
+  rate; Welch's t interval for the means).
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.linalg import solve_discrete_are
+
+from iads.analysis.stats import wilson_interval
+from iads.scenario.load import load_scenario
+from iads.sim.run import run_scenario
+from iads.tracking.models import cv_process_noise, cv_transition
+from iads.tracking.steady_state import posterior_cv, solve_cv_posterior
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+SEEDS = range(1, 21)
+
+
+def _riccati_converged(sigma_m: float, T_s: float, q_mps2: float) -> np.ndarray:
+    F = cv_transition(T_s)[np.ix_([0, 3], [0, 3])]
+    Q = cv_process_noise(T_s, q_mps2)[np.ix_([0, 3], [0, 3])]
+    H = np.array([[1.0, 0.0]])
+    P = np.diag([1e12, 1e12])
+    for _ in range(20_000):
+        prior = F @ P @ F.T + Q
+        S = prior[0, 0] + sigma_m**2
+        post = prior - prior @ H.T @ H @ prior / S
+        if np.allclose(post, P, rtol=1e-12, atol=0):
+            break
+        P = post
+    return P
+
+
+@pytest.mark.parametrize(
+    ("sigma_m", "T_s", "q_mps2"), [(30.0, 1.0, 5.0), (1500.0, 10.0, 5.0), (5.0, 0.5, 50.0)]
+)
+def test_steady_state_matches_converged_kalman_recursion(sigma_m, T_s, q_mps2):
+    pp, pv, vv = posterior_cv([sigma_m], [T_s], q_mps2)
+    P = _riccati_converged(sigma_m, T_s, q_mps2)
+    np.testing.assert_allclose([pp[0], pv[0], vv[0]], [P[0, 0], P[0, 1], P[1, 1]], rtol=1e-3)
+
+
+def _dare_posterior(lam2: float) -> np.ndarray:
+    """(a, b, c) from scipy.linalg.solve_discrete_are (the reference library), T = sigma = 1."""
+    F = np.array([[1.0, 1.0], [0.0, 1.0]])
+    H = np.array([[1.0, 0.0]])
+    Q = lam2 * np.array([[1.0 / 3.0, 0.5], [0.5, 1.0]])
+    prior = solve_discrete_are(F.T, H.T, Q, np.eye(1))
+    post = prior - prior @ H.T @ H @ prior / (prior[0, 0] + 1.0)
+    return np.array([post[0, 0], post[0, 1], post[1, 1]])
+
+
+def test_doubling_matches_scipy_dare():
+    lam2 = np.logspace(-8, 8, 17)
+    direct = np.array([_dare_posterior(v) for v in lam2])
+    np.testing.assert_allclose(solve_cv_posterior(lam2), direct, rtol=1e-8)
+
+
+def test_table_matches_direct_dare_solutions():
+    lam2 = np.logspace(-7.5, 7.5, 31) * 1.37  # between the table's nodes
+    direct = np.array([_dare_posterior(v) for v in lam2])
+    sigma = 1.0 / np.sqrt(lam2)  # q = T = 1: lam2 = 1 / sigma^2
+    pp, pv, vv = posterior_cv(sigma, np.ones_like(lam2), 1.0)
+    got = np.stack([pp, pv, vv], axis=1) / sigma[:, None] ** 2
+    np.testing.assert_allclose(got, direct, rtol=1e-4)
+
+
+def _runs(fidelity: str):
+    sc = load_scenario(EXAMPLES / "small.yaml")
+    return [run_scenario(sc, seed=s, fidelity=fidelity).summary for s in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def both():
+    return {f: _runs(f) for f in ("full", "fast")}
+
+
+def _newcombe_difference(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float]:
+    """95 % interval of p1 - p2 from the two Wilson intervals (Newcombe 1998, method 10)."""
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1)
+    l2, u2 = wilson_interval(k2, n2)
+    d = p1 - p2
+    return (
+        d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+        d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2),
+    )
+
+
+def test_leak_rate_agrees(both):
+    full, fast = both["full"], both["fast"]
+    k1, n1 = sum(s["leakers"] for s in full), sum(s["threats"] for s in full)
+    k2, n2 = sum(s["leakers"] for s in fast), sum(s["threats"] for s in fast)
+    low, high = _newcombe_difference(k1, n1, k2, n2)
+    assert low <= 0.0 <= high, (k1, n1, k2, n2, low, high)
+
+
+@pytest.mark.parametrize("key", ["kills", "interceptors_spent"])
+def test_means_agree(both, key):
+    a = np.array([s[key] for s in both["full"]], dtype=float)
+    b = np.array([s[key] for s in both["fast"]], dtype=float)
+    if np.all(a == a[0]) and np.all(b == b[0]):
+        assert a[0] == b[0], key  # no spread: the values must be equal
+        return
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert ci.low <= 0.0 <= ci.high, (key, a.mean(), b.mean(), ci)
+
+
+@pytest.mark.parametrize("swerling", [0, 1, 3])
+def test_detection_draws_have_the_exact_swerling_pd(swerling):
+    """Per look the draw detects with the exact Pd of ``sensors.detection`` (binomial test)."""
+    from iads.scenario.load import builtin_catalog
+    from iads.sensors.detection import detection_probability
+    from iads.sensors.radar import RadarModel
+    from iads.sensors.radar_equation import snr_db_at
+    from iads.sim.statistical import draw_detections
+
+    radar = builtin_catalog().radars["92N6E-class"]
+    model = RadarModel.from_type(radar, [0.0, 0.0, 0.0], boresight_deg=0.0)
+    n = 4000
+    r_m = float(model.detection_range_m(1.0, pd=0.5, swerling=max(swerling, 1)))
+    pos = np.tile([0.0, r_m, 3000.0], (n, 1))
+    vel = np.tile([0.0, -250.0, 0.0], (n, 1))
+    ones = np.ones(n)
+    arcs = model.swept_arcs(0.0, model.scan_period_s)
+    lk, hit, _ = draw_detections(
+        model, pos, vel, (ones, ones, ones), np.full(n, swerling), arcs, np.random.default_rng(5)
+    )
+    assert lk.index.size == n
+    snr_db = snr_db_at(model.snr_constant_db, lk.apparent_range_m[0], 1.0)
+    pd = float(detection_probability(snr_db, model.pfa, model.n_pulses, swerling))
+    assert 0.2 < pd < 0.95
+    assert stats.binomtest(int(hit.sum()), n, pd).pvalue > 1e-3, (hit.mean(), pd)
