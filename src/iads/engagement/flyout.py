@@ -40,7 +40,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from iads.engagement.atmosphere import density_kgpm3
+from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
 from iads.scenario.equipment import InterceptorType
 from iads.sensors.geometry import EARTH_RADIUS_M as EARTH_RADIUS_M  # re-exported
 from iads.sensors.geometry import height_above_earth_m
@@ -170,6 +170,24 @@ class AdvanceResult:
 
 _RHO_GRID_M = np.linspace(0.0, 100_000.0, 1001)
 _LOG_RHO = np.log(density_kgpm3(_RHO_GRID_M))
+_SOUND_MPS = speed_of_sound_mps(_RHO_GRID_M)
+
+DRAG_MACH = np.array([0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0])
+DRAG_SHAPE = np.array([0.55, 0.55, 1.15, 1.3, 1.2, 1.0, 0.85, 0.78, 0.72, 0.7])
+"""Zero-lift drag coefficient over Mach number, relative to Mach 2 (the catalog's
+``drag_coefficient`` is the Mach-2 value): flat subsonic, a transonic peak near Mach 1.2,
+falling slowly in the supersonic (the usual shape of a slender missile's body drag: Fleeman,
+*Tactical Missile Design*, 2nd ed., AIAA 2006, ch. 2, fig. "drag coefficient vs Mach").
+Confidence low: a shape, not a type's measured curve."""
+
+
+def drag_coefficient(params: InterceptorParams, mach: np.ndarray, burning: np.ndarray):
+    """Zero-lift drag coefficient (N,): ``drag_coefficient`` x ``DRAG_SHAPE``(Mach), plus the
+    base drag while coasting, 0.25 / M supersonic and 0.12 + 0.13 M^2 subsonic (Fleeman 2006,
+    ch. 2: base drag; during burn the plume fills the base and it is taken as zero)."""
+    shape = np.interp(mach, DRAG_MACH, DRAG_SHAPE)
+    base = np.where(mach >= 1.0, 0.25 / np.maximum(mach, 1.0), 0.12 + 0.13 * mach**2)
+    return params.drag_coefficient * shape + np.where(burning, 0.0, base)
 
 
 def _density(h_m: np.ndarray) -> np.ndarray:
@@ -275,15 +293,31 @@ def acceleration(
     origin_alt_m: float = 0.0,
 ) -> np.ndarray:
     """Total acceleration (N, 3): thrust and drag along the velocity, lateral ``lat_mps2``
-    (turned perpendicular to ``vel_mps``, magnitude kept), gravity. Drag uses the air density
-    at the height above sea level (``altitude_m`` with the scenario origin's height
-    ``origin_alt_m``)."""
+    (turned perpendicular to ``vel_mps``, magnitude kept), gravity.
+
+    Drag: zero-lift ``drag_coefficient``(Mach, burning) at the US76 density and speed of sound
+    at the height above sea level (``altitude_m`` with the origin's height ``origin_alt_m``),
+    plus induced drag: the lateral acceleration a is flown at the angle of attack
+    alpha = a m / (q S CN_max / alpha_max + T) (normal force linear in alpha, thrust turned
+    with the body), which tilts the normal force N = q S CN_max alpha / alpha_max back by
+    alpha and turns the thrust off the velocity: along-track loss (N sin alpha +
+    T (1 - cos alpha)) / m.
+    """
     thrust, mass = thrust_and_mass(params, t_flight_s)
     speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
-    rho = _density(altitude_m(pos_m, origin_alt_m))
-    drag = 0.5 * rho * speed**2 * params.drag_coefficient * params.reference_area_m2
-    along = (thrust - drag) / mass  # D = 0.5 rho v^2 Cd A
-    acc = (along / speed)[:, None] * vel_mps + _perp(lat_mps2, vel_mps)
+    h = altitude_m(pos_m, origin_alt_m)
+    rho = _density(h)
+    mach = speed / np.interp(h, _RHO_GRID_M, _SOUND_MPS)
+    q_s = 0.5 * rho * speed**2 * params.reference_area_m2
+    burning = thrust > 0.0
+    drag = q_s * drag_coefficient(params, mach, burning)  # D = q S Cd(M)
+    lat = _perp(lat_mps2, vel_mps)
+    per_rad = q_s * params.normal_force_coefficient_max / params.max_angle_of_attack_rad
+    alpha = np.linalg.norm(lat, axis=-1) * mass / np.maximum(per_rad + thrust, 1e-9)
+    alpha = np.minimum(alpha, params.max_angle_of_attack_rad)
+    induced = per_rad * alpha * np.sin(alpha) + thrust * (1.0 - np.cos(alpha))
+    along = (thrust - drag - induced) / mass
+    acc = (along / speed)[:, None] * vel_mps + lat
     acc[:, 2] -= G_MPS2
     return acc
 
