@@ -34,7 +34,7 @@ def test_key_changes_with_the_model_source(monkeypatch, fresh_fingerprint):
 def test_key_changes_with_the_table_constants(monkeypatch, fresh_fingerprint):
     itype = builtin_catalog().interceptors["AMRAAM-class"]
     before = tables.table_key(itype)
-    monkeypatch.setattr(tables, "TABLE_H_FINE_S", tables.TABLE_H_FINE_S / 2)
+    monkeypatch.setattr(tables, "TABLE_DT_S", tables.TABLE_DT_S / 2)
     tables.model_fingerprint.cache_clear()
     assert tables.table_key(itype) != before
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from iads.engagement.atmosphere import density_kgpm3
+from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
 from iads.scenario.equipment import InterceptorType
 from iads.sensors.geometry import EARTH_RADIUS_M as EARTH_RADIUS_M  # re-exported
 from iads.sensors.geometry import height_above_earth_m
@@ -48,10 +48,15 @@ from iads.sensors.geometry import height_above_earth_m
 G_MPS2 = 9.80665
 H_COARSE_S = 0.05
 H_FINE_S = 0.01
+TURN_STEP_RAD = 0.02
+"""Largest turn of the velocity in one substep: h <= TURN_STEP_RAD |v| / a_available."""
 MIDCOURSE_N = 3.0
 LAUNCH_SPEED_MPS = 30.0
-TURNOVER_ANGLE_RAD = np.deg2rad(30.0)
-"""Beyond this angle between velocity and line of sight the interceptor turns at full rate."""
+TURNOVER_START_RAD = np.deg2rad(10.0)
+TURNOVER_FULL_RAD = np.deg2rad(25.0)
+"""Turnover of a vertical launcher while its motor burns: between these angles of the
+velocity off the line of sight the command blends from guidance to a turn toward the line of
+sight at the available lateral acceleration."""
 ARMING_TIME_S = 2.0
 """Closest approaches before this time of flight are ignored (fuze safe-separation arming)."""
 
@@ -91,6 +96,8 @@ class InterceptorParams:
     seeker_noise_rad: np.ndarray
     miss_sigma_m: np.ndarray
     vertical_launch: np.ndarray
+    max_angle_of_attack_rad: np.ndarray
+    normal_force_coefficient_max: np.ndarray
 
     @classmethod
     def from_types(cls, types: Sequence[InterceptorType]) -> InterceptorParams:
@@ -163,6 +170,24 @@ class AdvanceResult:
 
 _RHO_GRID_M = np.linspace(0.0, 100_000.0, 1001)
 _LOG_RHO = np.log(density_kgpm3(_RHO_GRID_M))
+_SOUND_MPS = speed_of_sound_mps(_RHO_GRID_M)
+
+DRAG_MACH = np.array([0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0])
+DRAG_SHAPE = np.array([0.55, 0.55, 1.15, 1.3, 1.2, 1.0, 0.85, 0.78, 0.72, 0.7])
+"""Zero-lift drag coefficient over Mach number, relative to Mach 2 (the catalog's
+``drag_coefficient`` is the Mach-2 value): flat subsonic, a transonic peak near Mach 1.2,
+falling slowly in the supersonic (the usual shape of a slender missile's body drag: Fleeman,
+*Tactical Missile Design*, 2nd ed., AIAA 2006, ch. 2, fig. "drag coefficient vs Mach").
+Confidence low: a shape, not a type's measured curve."""
+
+
+def drag_coefficient(params: InterceptorParams, mach: np.ndarray, burning: np.ndarray):
+    """Zero-lift drag coefficient (N,): ``drag_coefficient`` x ``DRAG_SHAPE``(Mach), plus the
+    base drag while coasting, 0.25 / M supersonic and 0.12 + 0.13 M^2 subsonic (Fleeman 2006,
+    ch. 2: base drag; during burn the plume fills the base and it is taken as zero)."""
+    shape = np.interp(mach, DRAG_MACH, DRAG_SHAPE)
+    base = np.where(mach >= 1.0, 0.25 / np.maximum(mach, 1.0), 0.12 + 0.13 * mach**2)
+    return params.drag_coefficient * shape + np.where(burning, 0.0, base)
 
 
 def _density(h_m: np.ndarray) -> np.ndarray:
@@ -226,6 +251,39 @@ def lateral_limit(
     return lat * scale[:, None]
 
 
+def available_lateral_accel(
+    params: InterceptorParams,
+    speed_mps: np.ndarray,
+    rho_kgpm3: np.ndarray,
+    thrust_n: np.ndarray,
+    mass_kg: np.ndarray,
+) -> np.ndarray:
+    """Largest lateral acceleration (N,) in m/s^2 the interceptor can pull now:
+
+        a_max = min(a_structural, (q S CN_max + T sin(alpha_max)) / m),  q = 0.5 rho v^2
+
+    the normal force at the trim limit ``max_angle_of_attack_rad`` plus, during burn, the
+    thrust's component across the velocity at that angle (thrust-vector or jet-vane control
+    holds the body there even at low dynamic pressure, e.g. in a vertical turnover). Zarchan,
+    *Tactical and Strategic Missile Guidance*, 6th ed., ch. 21 (the airframe's q S CN / W
+    limit); Fleeman, *Tactical Missile Design*, 2nd ed., AIAA 2006, ch. 2 and 4.
+    """
+    q = 0.5 * rho_kgpm3 * speed_mps**2
+    aero = q * params.reference_area_m2 * params.normal_force_coefficient_max
+    lift = (aero + thrust_n * np.sin(params.max_angle_of_attack_rad)) / mass_kg
+    return np.minimum(params.max_lateral_accel_mps2, lift)
+
+
+def _perp(lat: np.ndarray, vel: np.ndarray) -> np.ndarray:
+    """``lat`` (N, 3) turned perpendicular to ``vel`` keeping its magnitude (a lateral
+    acceleration stays lateral while the velocity turns within a substep)."""
+    speed2 = np.maximum(np.sum(vel * vel, axis=-1), 1e-12)
+    p = lat - (np.sum(lat * vel, axis=-1) / speed2)[:, None] * vel
+    mag0 = np.linalg.norm(lat, axis=-1)
+    mag1 = np.linalg.norm(p, axis=-1)
+    return p * np.divide(mag0, mag1, out=np.ones_like(mag0), where=mag1 > 1e-12)[:, None]
+
+
 def acceleration(
     pos_m: np.ndarray,
     vel_mps: np.ndarray,
@@ -234,15 +292,32 @@ def acceleration(
     params: InterceptorParams,
     origin_alt_m: float = 0.0,
 ) -> np.ndarray:
-    """Total acceleration (N, 3): thrust and drag along the velocity, lateral, gravity.
-    Drag uses the air density at the height above sea level (``altitude_m`` with the
-    scenario origin's height ``origin_alt_m``)."""
+    """Total acceleration (N, 3): thrust and drag along the velocity, lateral ``lat_mps2``
+    (turned perpendicular to ``vel_mps``, magnitude kept), gravity.
+
+    Drag: zero-lift ``drag_coefficient``(Mach, burning) at the US76 density and speed of sound
+    at the height above sea level (``altitude_m`` with the origin's height ``origin_alt_m``),
+    plus induced drag: the lateral acceleration a is flown at the angle of attack
+    alpha = a m / (q S CN_max / alpha_max + T) (normal force linear in alpha, thrust turned
+    with the body), which tilts the normal force N = q S CN_max alpha / alpha_max back by
+    alpha and turns the thrust off the velocity: along-track loss (N sin alpha +
+    T (1 - cos alpha)) / m.
+    """
     thrust, mass = thrust_and_mass(params, t_flight_s)
     speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
-    rho = _density(altitude_m(pos_m, origin_alt_m))
-    drag = 0.5 * rho * speed**2 * params.drag_coefficient * params.reference_area_m2
-    along = (thrust - drag) / mass  # D = 0.5 rho v^2 Cd A
-    acc = (along / speed)[:, None] * vel_mps + lat_mps2
+    h = altitude_m(pos_m, origin_alt_m)
+    rho = _density(h)
+    mach = speed / np.interp(h, _RHO_GRID_M, _SOUND_MPS)
+    q_s = 0.5 * rho * speed**2 * params.reference_area_m2
+    burning = thrust > 0.0
+    drag = q_s * drag_coefficient(params, mach, burning)  # D = q S Cd(M)
+    lat = _perp(lat_mps2, vel_mps)
+    per_rad = q_s * params.normal_force_coefficient_max / params.max_angle_of_attack_rad
+    alpha = np.linalg.norm(lat, axis=-1) * mass / np.maximum(per_rad + thrust, 1e-9)
+    alpha = np.minimum(alpha, params.max_angle_of_attack_rad)
+    induced = per_rad * alpha * np.sin(alpha) + thrust * (1.0 - np.cos(alpha))
+    along = (thrust - drag - induced) / mass
+    acc = (along / speed)[:, None] * vel_mps + lat
     acc[:, 2] -= G_MPS2
     return acc
 
@@ -253,7 +328,8 @@ def launch(
     """Interceptors leaving their launchers (N, 3) toward aim points (N, 3).
 
     Vertical launchers start straight up; others along the line of sight to the aim point,
-    raised by atan(``loft_gain``). Initial speed ``LAUNCH_SPEED_MPS`` (the rail exit).
+    raised by atan(``loft_gain``). Initial speed ``LAUNCH_SPEED_MPS`` (the rail exit), the
+    lateral acceleration already cancelling gravity across the velocity.
     """
     d = np.asarray(aim_pos_m, float) - np.asarray(launcher_pos_m, float)
     ground = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-6)
@@ -261,11 +337,14 @@ def launch(
     elev = np.where(params.vertical_launch, 0.5 * np.pi, elev)
     horiz = d[:, :2] / ground[:, None]
     direction = np.column_stack([horiz * np.cos(elev)[:, None], np.sin(elev)])
+    # off the rail already holding gravity's lateral part (the rail carried it)
+    up = np.array([0.0, 0.0, G_MPS2])
+    trim = up - (direction @ up)[:, None] * direction
     return FlyoutState(
         np.array(launcher_pos_m, dtype=float).reshape(-1, 3),
         LAUNCH_SPEED_MPS * direction,
         np.zeros(d.shape[0]),
-        np.zeros((d.shape[0], 3)),
+        trim,
     )
 
 
@@ -278,8 +357,12 @@ def _command(
     est_pos: np.ndarray,
     est_vel: np.ndarray,
     params: InterceptorParams,
+    a_avail: np.ndarray,
+    t_flight: np.ndarray,
 ) -> np.ndarray:
-    """Guidance command (N, 3): midcourse on the estimate (lofted), terminal APN on truth."""
+    """Guidance command (N, 3): midcourse on the estimate (lofted), terminal APN on truth;
+    far off the line of sight (turnover) blended smoothly into a turn toward it at the
+    available lateral acceleration ``a_avail`` (N,)."""
     terminal = np.linalg.norm(tgt_pos - pos, axis=-1) < params.terminal_range_m
     rel_est = est_pos - pos
     ground = np.hypot(rel_est[:, 0], rel_est[:, 1])
@@ -290,16 +373,18 @@ def _command(
     )
     cmd_term = zem_command(tgt_pos - pos, tgt_vel - vel, tgt_acc, params.navigation_constant)
     cmd = np.where(terminal[:, None], cmd_term, cmd_mid)
-    # turnover: far off the line of sight (vertical launch), turn at full rate toward it
     los = np.where(terminal[:, None], tgt_pos - pos, rel_mid)
     los_hat = los / np.maximum(np.linalg.norm(los, axis=-1), 1e-6)[:, None]
     speed = np.maximum(np.linalg.norm(vel, axis=-1), 1e-6)
-    off = np.sum(los_hat * vel, axis=-1) / speed < np.cos(TURNOVER_ANGLE_RAD)
-    turn = los_hat - (np.sum(los_hat * vel, axis=-1) / speed**2)[:, None] * vel
-    turn *= (params.max_lateral_accel_mps2 / np.maximum(np.linalg.norm(turn, axis=-1), 1e-9))[
-        :, None
-    ]
-    return np.where(off[:, None], turn, cmd)
+    cos_off = np.sum(los_hat * vel, axis=-1) / speed
+    c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
+    w = np.clip((c0 - cos_off) / (c0 - c1), 0.0, 1.0)
+    w = w * w * (3.0 - 2.0 * w)  # smoothstep: no switch between the two laws
+    burning = t_flight < params.boost_time_s + params.sustain_time_s  # a step ends there
+    w = np.where(params.vertical_launch & burning, w, 0.0)
+    turn = los_hat - (cos_off / speed)[:, None] * vel
+    turn *= (a_avail / np.maximum(np.linalg.norm(turn, axis=-1), 1e-9))[:, None]
+    return w[:, None] * turn + (1.0 - w)[:, None] * cmd
 
 
 def _seeker_noise(
@@ -314,17 +399,99 @@ def _seeker_noise(
 
 
 def _hermite_min(
-    r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: float, n: int = 65
+    r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: np.ndarray, n: int = 65
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Minimum |r(tau)| over [0, h] of the cubic Hermite through (r0, v0), (r1, v1): (miss, tau)."""
+    """Minimum |r(tau)| over [0, h] (h (M,)) of the cubic Hermite through (r0, v0), (r1, v1):
+    (miss, tau)."""
     s = np.linspace(0.0, 1.0, n)[:, None, None]
+    hh = np.asarray(h, float).reshape(1, -1, 1)
     h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
     h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
-    r = h00 * r0 + h10 * h * v0 + h01 * r1 + h11 * h * v1  # (n, M, 3)
+    r = h00 * r0 + h10 * hh * v0 + h01 * r1 + h11 * hh * v1  # (n, M, 3)
     d = np.linalg.norm(r, axis=-1)
     k = np.argmin(d, axis=0)
     cols = np.arange(r0.shape[0])
-    return d[k, cols], s[k, 0, 0] * h
+    return d[k, cols], s[k, 0, 0] * hh[0, :, 0]
+
+
+def _next_phase_s(params: InterceptorParams, t_flight_s: np.ndarray) -> np.ndarray:
+    """Time of flight (s) of each interceptor's next thrust change (boost end, burnout), inf
+    after burnout: substeps end there, so no step straddles a thrust discontinuity."""
+    tb = params.boost_time_s
+    te = tb + params.sustain_time_s
+    eps = 1e-9
+    return np.where(t_flight_s < tb - eps, tb, np.where(t_flight_s < te - eps, te, np.inf))
+
+
+def _lateral_demand(
+    x: np.ndarray,
+    v: np.ndarray,
+    t: np.ndarray,
+    tgt: tuple[np.ndarray, np.ndarray, np.ndarray],
+    est: tuple[np.ndarray, np.ndarray],
+    pr: InterceptorParams,
+    origin_alt_m: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The guidance command made lateral and capped at the available acceleration, (N, 3),
+    and that available acceleration (N,) (m/s^2)."""
+    speed = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
+    thrust, mass = thrust_and_mass(pr, t)
+    rho = _density(altitude_m(x, origin_alt_m))
+    a_av = available_lateral_accel(pr, speed, rho, thrust, mass)
+    cmd = _command(x, v, tgt[0], tgt[1], tgt[2], est[0], est[1], pr, a_av, t)
+    return lateral_limit(cmd, v, a_av), a_av
+
+
+def _substep(
+    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    tgt_at,
+    est_at,
+    pr: InterceptorParams,
+    tau: np.ndarray,
+    remaining_s: np.ndarray,
+    steps: tuple[float, float],
+    rng: np.random.Generator | None,
+    origin_alt_m: float,
+) -> tuple[np.ndarray, ...]:
+    """One Heun (RK2) substep of each interceptor, its own length h (N,): the fine or coarse
+    step by the distance to closest approach, cut to the turn bound, the next thrust change
+    and the time left in the call. The state is position, velocity and the achieved lateral
+    acceleration, whose first-order autopilot lag da/dt = (a_cmd - a) / tau is integrated with
+    the motion, the guidance command evaluated at both stages (continuous guidance), so the
+    substep converges at second order. ``tgt_at(tau)`` / ``est_at(tau)`` give the target
+    (position, velocity, acceleration) and estimate (position, velocity) at time ``tau`` (N,)
+    into the call. Returns x1, v1, t1, lateral, h."""
+    x, v, t, al = state
+    h_coarse, h_fine = steps
+    tgt0 = tgt_at(tau)
+    rel = tgt0[0] - x
+    dist = np.linalg.norm(rel, axis=-1)
+    closing = -np.sum(rel * (tgt0[1] - v), axis=-1) / np.maximum(dist, 1e-6)
+    near = dist < (1.0 + h_coarse) * np.maximum(closing, 0.0) + 1_000.0
+    noise = 0.0 if rng is None else _seeker_noise(rel, pr.seeker_noise_rad, rng)
+    seen0 = (tgt0[0] + noise, tgt0[1], tgt0[2])
+    want0, a_av = _lateral_demand(x, v, t, seen0, est_at(tau), pr, origin_alt_m)
+    speed = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
+    h = np.where(near, h_fine, h_coarse)
+    h = np.minimum(h, TURN_STEP_RAD * speed / np.maximum(a_av, 1e-9))
+    nxt = _next_phase_s(pr, t)
+    h = np.minimum(h, np.maximum(nxt - t, 1e-6))
+    h = np.where(remaining_s - h < 1e-6, remaining_s, np.minimum(h, remaining_s))
+    hc = h[:, None]
+    k0 = (want0 - al) / pr.autopilot_time_constant_s[:, None]  # autopilot lag
+    a0 = acceleration(x, v, t, al, pr, origin_alt_m)  # Heun: predictor
+    xp, vp, alp = x + hc * v, v + hc * a0, al + hc * k0
+    tgt1 = tgt_at(tau + h)
+    seen1 = (tgt1[0] + noise, tgt1[1], tgt1[2])
+    t1 = t + h - 1e-9  # the step's end as its own phase sees it (thrust's left limit)
+    want1, _ = _lateral_demand(xp, vp, t1, seen1, est_at(tau + h), pr, origin_alt_m)
+    k1 = (want1 - alp) / pr.autopilot_time_constant_s[:, None]
+    a1 = acceleration(xp, vp, t1, alp, pr, origin_alt_m)
+    x1 = x + 0.5 * hc * (v + vp)
+    v1 = v + 0.5 * hc * (a0 + a1)
+    al1 = _perp(al + 0.5 * hc * (k0 + k1), v1)
+    t_end = np.where(np.abs(t + h - nxt) < 1e-6, nxt, t + h)  # exactly on a thrust change
+    return x1, v1, t_end, al1, h
 
 
 def _integrate(
@@ -332,14 +499,14 @@ def _integrate(
     params: InterceptorParams,
     tgt: tuple[np.ndarray, np.ndarray, np.ndarray],
     est: tuple[np.ndarray, np.ndarray],
-    t0_s: float,
     dt_s: float,
-    h_s: float,
+    steps: tuple[float, float],
     rng: np.random.Generator | None = None,
     ground_m: float = 0.0,
     origin_alt_m: float = 0.0,
 ) -> AdvanceResult:
-    """Integrate the subset over [t0, t0 + dt] with substep h; stop each one at its event."""
+    """Integrate every interceptor over [0, dt] in substeps of its own length (``_substep``);
+    stop each one at its event."""
     n = len(state)
     pos, vel, tf = state.pos_m.copy(), state.vel_mps.copy(), state.t_flight_s.copy()
     alat = state.acc_lat_mps2.copy()
@@ -347,45 +514,35 @@ def _integrate(
     miss = np.full(n, np.nan)
     t_cpa = np.full(n, np.nan)
     pos_cpa = np.full((n, 3), np.nan)
-    p_t, v_t, a_t = tgt
-    e_p, e_v = est
-    n_sub = max(1, int(np.ceil((dt_s - 1e-12) / h_s)))
-    h = dt_s / n_sub
-    tau = t0_s
-    live = np.arange(n)
-    pr = params
-    x, v, t, al = pos, vel, tf, alat
-    p_tl, v_tl, a_tl, e_pl, e_vl = p_t, v_t, a_t, e_p, e_v
-    for _ in range(n_sub):
-        if live.size == 0:
-            break
-        tp = p_tl + v_tl * tau + 0.5 * a_tl * tau**2
-        tv = v_tl + a_tl * tau
-        seen = tp if rng is None else tp + _seeker_noise(tp - x, pr.seeker_noise_rad, rng)
-        cmd = _command(x, v, seen, tv, a_tl, e_pl + e_vl * tau, e_vl, pr)
-        want = lateral_limit(cmd, v, pr.max_lateral_accel_mps2)
-        # first-order autopilot: a_lat += (a_cmd - a_lat) (1 - exp(-h / tau)), then held
-        lag = 1.0 - np.exp(-h / pr.autopilot_time_constant_s)
-        lat = al + (want - al) * lag[:, None]
-        speed0 = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
-        lat = lat - np.sum(lat * v, -1)[:, None] * v / (speed0**2)[:, None]
-        al = lat
-        a0 = acceleration(x, v, t, lat, pr, origin_alt_m)  # Heun: predictor
-        v1p = v + h * a0
-        a1 = acceleration(x + h * v, v1p, t + h, lat, pr, origin_alt_m)
-        x1 = x + 0.5 * h * (v + v1p)
-        v1 = v + 0.5 * h * (a0 + a1)
-        tp1 = tp + tv * h + 0.5 * a_tl * h**2
-        tv1 = tv + a_tl * h
+    live = np.arange(n) if dt_s > 1e-12 else np.arange(0)
+    pr = params.take(live)
+    x, v, t, al = pos[live], vel[live], tf[live], alat[live]
+    tau = np.zeros(live.size)
+    p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
+    while live.size:
+
+        def tgt_at(tau_s: np.ndarray, p_t=p_t, v_t=v_t, a_t=a_t) -> tuple:
+            c = tau_s[:, None]
+            return p_t + v_t * c + 0.5 * a_t * c**2, v_t + a_t * c, a_t
+
+        def est_at(tau_s: np.ndarray, e_p=e_p, e_v=e_v) -> tuple:
+            return e_p + e_v * tau_s[:, None], e_v
+
+        tp, tv, _ = tgt_at(tau)
+        x1, v1, t1, al1, h = _substep(
+            (x, v, t, al), tgt_at, est_at, pr, tau, dt_s - tau, steps, rng, origin_alt_m
+        )
+        hc = h[:, None]
+        tp1, tv1 = tp + tv * hc + 0.5 * a_t * hc**2, tv + a_t * hc
         r0, w0, r1, w1 = tp - x, tv - v, tp1 - x1, tv1 - v1
         passed = (np.sum(r0 * w0, -1) < 0) & (np.sum(r1 * w1, -1) >= 0)
         passed &= t >= ARMING_TIME_S  # the fuze is not armed before
         if passed.any():
-            m, tc = _hermite_min(r0[passed], w0[passed], r1[passed], w1[passed], h)
+            m, tc = _hermite_min(r0[passed], w0[passed], r1[passed], w1[passed], h[passed])
             idx = live[passed]
-            outcome[idx], miss[idx], t_cpa[idx] = CPA, m, tau + tc - t0_s
+            outcome[idx], miss[idx], t_cpa[idx] = CPA, m, tau[passed] + tc
             pos_cpa[idx] = x[passed] + v[passed] * tc[:, None]
-        x, v, t = x1, v1, t + h
+        x, v, t, al, tau = x1, v1, t1, al1, tau + h
         speed = np.linalg.norm(v, axis=-1)
         burnt = t > pr.boost_time_s + pr.sustain_time_s
         fail = np.where(
@@ -399,16 +556,14 @@ def _integrate(
         ).astype(np.int8)
         newly = (fail != FLYING) & ~passed
         outcome[live[newly]] = fail[newly]
-        tau += h
-        stop = passed | newly
+        stop = passed | newly | (tau >= dt_s - 1e-9)
         if stop.any():
             pos[live], vel[live], tf[live], alat[live] = x, v, t, al
             keep = ~stop
             live = live[keep]
             pr = pr.take(keep)
-            x, v, t, al = x[keep], v[keep], t[keep], al[keep]
-            p_tl, v_tl, a_tl, e_pl, e_vl = (a[keep] for a in (p_tl, v_tl, a_tl, e_pl, e_vl))
-    pos[live], vel[live], tf[live], alat[live] = x, v, t, al
+            x, v, t, al, tau = x[keep], v[keep], t[keep], al[keep], tau[keep]
+            p_t, v_t, a_t, e_p, e_v = (a[keep] for a in (p_t, v_t, a_t, e_p, e_v))
     return AdvanceResult(FlyoutState(pos, vel, tf, alat), outcome, miss, t_cpa, pos_cpa)
 
 
@@ -432,11 +587,12 @@ def advance(
 
     Targets (true state at the step's start, (N, 3) each) move with constant acceleration over
     the step. ``est_*`` is the command post's estimate of each target at the step's start
-    (default: the truth) used for midcourse guidance. Interceptors within about 1 s of closest
-    approach are integrated with the fine substep, the others with the coarse one. With ``rng``
-    the terminal seeker measures the target with angle noise (``seeker_noise_rad``); without,
-    it sees the truth. ``origin_alt_m`` is the height of the scenario origin above the
-    spherical earth (sea level): heights for drag and the ground are ``altitude_m(pos,
+    (default: the truth) used for midcourse guidance. Each interceptor takes substeps of its
+    own length: ``h_fine_s`` within about 1 s of closest approach, else ``h_coarse_s``, never
+    turning its velocity more than ``TURN_STEP_RAD`` in one, ending at thrust changes. With
+    ``rng`` the terminal seeker measures the target with angle noise (``seeker_noise_rad``);
+    without, it sees the truth. ``origin_alt_m`` is the height of the scenario origin above
+    the spherical earth (sea level): heights for drag and the ground are ``altitude_m(pos,
     origin_alt_m)``. ``ground_m`` is the ground's height above that sphere (m, default 0: sea
     level; an interceptor more than 1 m below it has hit the ground).
     Arguments are not modified.
@@ -445,44 +601,17 @@ def advance(
     a_t = np.zeros((n, 3)) if tgt_acc_mps2 is None else np.asarray(tgt_acc_mps2, float)
     e_p = tgt_pos_m if est_pos_m is None else est_pos_m
     e_v = tgt_vel_mps if est_vel_mps is None else est_vel_mps
-    rel = tgt_pos_m - state.pos_m
-    dist = np.linalg.norm(rel, axis=-1)
-    closing = -np.sum(rel * (tgt_vel_mps - state.vel_mps), axis=-1) / np.maximum(dist, 1e-6)
-    near = dist < (1.0 + dt_s) * np.maximum(closing, 0.0) + 1_000.0
-    parts = []
-    for mask, h in ((near, h_fine_s), (~near, h_coarse_s)):
-        idx = np.flatnonzero(mask)
-        if idx.size:
-            r = _integrate(
-                state.take(idx),
-                params.take(idx),
-                (tgt_pos_m[idx], tgt_vel_mps[idx], a_t[idx]),
-                (e_p[idx], e_v[idx]),
-                0.0,
-                dt_s,
-                min(h, dt_s),
-                rng,
-                ground_m,
-                origin_alt_m,
-            )
-            parts.append((idx, r))
-    return _merge(n, parts)
-
-
-def _merge(n: int, parts: list[tuple[np.ndarray, AdvanceResult]]) -> AdvanceResult:
-    pos, vel, tf, alat = np.zeros((n, 3)), np.zeros((n, 3)), np.zeros(n), np.zeros((n, 3))
-    outcome = np.zeros(n, dtype=np.int8)
-    miss, t_cpa, pos_cpa = np.full(n, np.nan), np.full(n, np.nan), np.full((n, 3), np.nan)
-    for idx, r in parts:
-        pos[idx], vel[idx], tf[idx] = r.state.pos_m, r.state.vel_mps, r.state.t_flight_s
-        alat[idx] = r.state.acc_lat_mps2
-        outcome[idx], miss[idx], t_cpa[idx], pos_cpa[idx] = (
-            r.outcome,
-            r.miss_m,
-            r.t_cpa_s,
-            r.pos_cpa_m,
-        )
-    return AdvanceResult(FlyoutState(pos, vel, tf, alat), outcome, miss, t_cpa, pos_cpa)
+    return _integrate(
+        state,
+        params,
+        (np.asarray(tgt_pos_m, float), np.asarray(tgt_vel_mps, float), a_t),
+        (np.asarray(e_p, float), np.asarray(e_v, float)),
+        dt_s,
+        (h_coarse_s, h_fine_s),
+        rng,
+        ground_m,
+        origin_alt_m,
+    )
 
 
 @dataclass(frozen=True)

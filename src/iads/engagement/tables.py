@@ -26,9 +26,10 @@ from iads.engagement import flyout as fo
 from iads.scenario.equipment import InterceptorType
 from iads.sensors.geometry import surface_to_enu
 
-TABLE_DT_S = 0.25
-TABLE_H_COARSE_S = 0.125
-TABLE_H_FINE_S = 0.025
+TABLE_DT_S = 1.0
+"""Outer step of ``fly`` for the tables (s). The targets are stationary, so it changes nothing
+but the call overhead: the integration is the simulation's own (``flyout.H_COARSE_S``,
+``flyout.H_FINE_S`` and the same substep rules), so tables and flown model agree."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,6 @@ def build_table(
         target,
         np.zeros((n, 3)),
         dt_s=TABLE_DT_S,
-        h_coarse_s=TABLE_H_COARSE_S,
-        h_fine_s=TABLE_H_FINE_S,
     )
     ok = (rec.outcome == fo.CPA) & (rec.speed_mps >= itype.min_speed_mps)
     tof = np.where(ok, rec.tof_s, np.nan).reshape(gg.shape)
@@ -112,7 +111,7 @@ def build_table(
 
 
 _CACHE: dict[str, FlyoutTable] = {}
-TABLE_VERSION = "2"
+TABLE_VERSION = "3"
 """Format version of the cached tables. The model itself needs no manual bump: the disk key
 holds a hash of its source (``model_fingerprint``)."""
 
@@ -121,8 +120,8 @@ holds a hash of its source (``model_fingerprint``)."""
 def model_fingerprint() -> str:
     """SHA-256 of what a table depends on besides the interceptor type: the source of the
     fly-out model (``flyout``, and the ``atmosphere`` it reads), of ``build_table`` and
-    ``grid_for``, and the table constants (``TABLE_DT_S``, ``TABLE_H_COARSE_S``,
-    ``TABLE_H_FINE_S``, ``TABLE_VERSION``). Any edit to the model changes it, so a changed
+    ``grid_for``, and the table constants (``TABLE_DT_S``, ``TABLE_VERSION``; the substep
+    constants are in ``flyout``'s source). Any edit to the model changes it, so a changed
     model never reads tables cached by an older one. Cached for the life of the process
     (``model_fingerprint.cache_clear()`` after patching)."""
     from iads.engagement import atmosphere
@@ -135,7 +134,7 @@ def model_fingerprint() -> str:
             text = f"{getattr(obj, '__name__', obj)}:{getattr(obj, '__file__', '')}"
         h.update(text.encode())
         h.update(b"\0")
-    consts = (TABLE_VERSION, TABLE_DT_S, TABLE_H_COARSE_S, TABLE_H_FINE_S)
+    consts = (TABLE_VERSION, TABLE_DT_S)
     h.update(repr(consts).encode())
     return h.hexdigest()
 

@@ -210,6 +210,19 @@ class InterceptorType(EquipmentType):
     seeker_noise_rad: NonNegativeFloat = Field(
         0.002, description="1-sigma angle noise of the terminal target measurement (rad)"
     )
+    max_angle_of_attack_rad: float = Field(
+        0.35,
+        gt=0,
+        le=1.2,
+        description="rad; largest angle of attack the airframe flies (the trim limit): the "
+        "normal force q S CN_max and, during burn, the thrust's lateral part T sin(alpha_max) "
+        "at this angle bound the lateral acceleration",
+    )
+    normal_force_coefficient_max: PositiveFloat = Field(
+        5.0,
+        description="normal force coefficient CN at max_angle_of_attack_rad (on "
+        "reference_area_m2); the normal force is taken linear in the angle of attack up to it",
+    )
     miss_sigma_m: NonNegativeFloat | None = Field(
         None,
         description="1-sigma miss per axis from what the point-mass fly-out leaves out (glint, "
