@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from iads.config import EnvironmentSettings
 from iads.messages import Detections
 from iads.scenario.equipment import RadarType
-from iads.sensors import geometry, measure
+from iads.sensors import geometry, measure, propagation
 from iads.sensors.detection import required_snr_db, threshold
 from iads.sensors.radar_equation import (
     SPEED_OF_LIGHT_MPS,
@@ -69,6 +70,12 @@ class RadarModel:
     scan_period_s: float
     sector_width_rad: float
     boresight_rad: float
+    multipath: bool = False
+    """Apply the pattern propagation factor F^4 and the multipath elevation error
+    (``propagation``); False: free space (``from_type`` without ``environment``)."""
+    surface_eps_r: float = 70.0
+    surface_conductivity_s_m: float = 5.0
+    surface_rms_height_m: float = 0.0
 
     @classmethod
     def from_type(
@@ -80,11 +87,12 @@ class RadarModel:
         *,
         origin_alt_m: float = 0.0,
         antenna_pos_m: ArrayLike | None = None,
+        environment: EnvironmentSettings | None = None,
     ) -> RadarModel:
         """The model of ``radar`` (an effective catalog type) at ``site_pos_m`` (true ENU of
         the ground point, m) in a frame whose origin is ``origin_alt_m`` above the earth.
         ``antenna_pos_m`` defaults to ``antenna_height_m`` above the site along the local
-        vertical."""
+        vertical. ``environment`` (the run's surface): None is free space, no clutter."""
         width = np.radians(radar.sector_width_deg) if radar.scan == "sector" else 2 * np.pi
         site = np.array(site_pos_m, dtype=float).reshape(3)
         centre = geometry.earth_centre_m(origin_alt_m)
@@ -118,6 +126,7 @@ class RadarModel:
             scan_period_s=radar.scan_period_s,
             sector_width_rad=float(width),
             boresight_rad=float(np.radians(boresight_deg)),
+            **_surface(environment),
         )
 
     @property
@@ -147,6 +156,21 @@ class RadarModel:
             self.max_elevation_rad - self.min_elevation_rad,
             self.beamwidth_el_rad,
         )
+
+
+def _surface(env: EnvironmentSettings | None) -> dict:
+    """RadarModel surface fields of a run's environment (free space when None)."""
+    if env is None:
+        return {}
+    sea = env.surface == "sea"
+    return {
+        "multipath": env.multipath,
+        "surface_eps_r": env.sea_permittivity if sea else env.land_permittivity,
+        "surface_conductivity_s_m": env.sea_conductivity_s_m if sea else env.land_conductivity_s_m,
+        "surface_rms_height_m": propagation.sea_rms_height_m(env.sea_state)
+        if sea
+        else env.land_rms_height_m,
+    }
 
 
 def visible(
@@ -183,6 +207,10 @@ class Look:
     azimuth_rad: NDArray[np.float64]
     elevation_rad: NDArray[np.float64]
     apparent_range_m: NDArray[np.float64]
+    ground_range_m: NDArray[np.float64] | None = None
+    """Distance along the earth's surface (m)."""
+    target_alt_m: NDArray[np.float64] | None = None
+    """Height above the spherical earth (m)."""
 
 
 def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -> Look:
@@ -204,7 +232,8 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     h_t = rho - re_m
     # the same ground distance and heights on the 4/3 earth (geometry.slant_geometry, fused):
     # R^2 = dh^2 + 4 r1 r2 sin^2(θ_eff/2), sin el = (dh (r1 + r2) - R^2) / (2 r1 R)
-    s_eff = np.sin(np.arcsin(np.sqrt(sin2)) * (re_m / a_m))
+    half_angle = np.arcsin(np.sqrt(sin2))  # half the central angle
+    s_eff = np.sin(half_angle * (re_m / a_m))
     r1, r2, dh = a_m + radar.antenna_alt_m, a_m + h_t, d_rho
     r_app2 = dh * dh + 4.0 * r1 * r2 * s_eff * s_eff
     r_app = np.sqrt(r_app2)
@@ -219,7 +248,37 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     )
     de, dn, du, horiz = de[keep], dn[keep], du[keep], horiz[keep]
     az = np.mod(np.arctan2(de, dn), 2 * np.pi)
-    return Look(idx[keep], r[keep], az, np.arctan2(du, horiz), r_app[keep])
+    return Look(
+        idx[keep],
+        r[keep],
+        az,
+        np.arctan2(du, horiz),
+        r_app[keep],
+        2.0 * re_m * half_angle[keep],
+        h_t[keep],
+    )
+
+
+def propagation_loss(radar: RadarModel, lk: Look) -> tuple[NDArray, NDArray]:
+    """(40 log F in dB, multipath elevation error in rad) of the looked-at targets: the
+    two-way pattern propagation factor over the 4/3 earth and the monopulse error from the
+    surface image (``propagation``); zeros in free space."""
+    if not radar.multipath or lk.index.size == 0:
+        z = np.zeros(lk.index.size)
+        return z, z
+    f, refl, psi = propagation.propagation_factor(
+        max(radar.antenna_alt_m, 0.0),
+        lk.target_alt_m,
+        lk.ground_range_m,
+        radar.frequency_hz,
+        radar.surface_eps_r,
+        radar.surface_conductivity_s_m,
+        radar.surface_rms_height_m,
+        geometry.EFFECTIVE_EARTH_RADIUS_M,
+    )
+    gain_db = 40.0 * np.log10(np.maximum(f, 1e-10))
+    err = propagation.multipath_elevation_error_rad(refl, psi, radar.beamwidth_el_rad)
+    return gain_db, err
 
 
 def observe(
@@ -259,6 +318,10 @@ def observe(
     rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
     fluct = fluctuation_factor(sw, radar.n_pulses, rng, size=idx.size)
     snr_db = snr_db_at(radar.snr_constant_db, lk.apparent_range_m, rcs * fluct)  # per pulse
+    if radar.multipath:
+        f4_db, el_err = propagation_loss(radar, lk)
+        snr_db = snr_db + f4_db
+        el = el + el_err  # the surface image pulls the monopulse elevation
     power = 10.0 ** (snr_db / 10.0)
 
     group, n_groups = measure.resolution_groups(
@@ -377,6 +440,7 @@ __all__ = [
     "RadarModel",
     "look",
     "observe",
+    "propagation_loss",
     "square_law_sum",
     "visible",
 ]
