@@ -224,7 +224,9 @@ def test_track_ids_unique_across_batteries(tmp_path):
     path = tmp_path / "two_batteries.yaml"
     path.write_text(yaml.safe_dump(data))
     sc = load(path)
-    result = run_scenario(sc, seed=3)
+    # twin batteries on one site race to log each threat's first track event; seed 1 splits
+    # them (seed 3 did before the radar's random stream changed with issue 11)
+    result = run_scenario(sc, seed=1)
     ev = result.events
     track = ev["kind"] == "track"
     ids = ev["other_id"][track]

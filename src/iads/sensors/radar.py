@@ -70,6 +70,8 @@ class RadarModel:
     scan_period_s: float
     sector_width_rad: float
     boresight_rad: float
+    search_ceiling_m: float | None = None
+    """Highest altitude searched (m; None: every range gate to the instrumented range)."""
     multipath: bool = False
     """Apply the pattern propagation factor F^4 and the multipath elevation error
     (``propagation``); False: free space (``from_type`` without ``environment``)."""
@@ -126,6 +128,7 @@ class RadarModel:
             scan_period_s=radar.scan_period_s,
             sector_width_rad=float(width),
             boresight_rad=float(np.radians(boresight_deg)),
+            search_ceiling_m=radar.search_ceiling_m,
             **_surface(environment),
         )
 
@@ -146,16 +149,20 @@ class RadarModel:
         need = required_snr_db(pd, self.pfa, self.n_pulses, swerling)
         return detection_range_m(self.snr_constant_db, rcs_m2, need)
 
-    def cells_per_rad(self) -> float:
-        """Resolution cells per radian of azimuth swept (range × elevation cells / θ_az)."""
-        return measure.resolution_cells(
-            self.instrumented_range_m - self.min_range_m,
+    def search_beams(self) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+        """The elevation beams searched each frame (``measure.search_beams``)."""
+        return measure.search_beams(
+            (self.min_range_m, self.instrumented_range_m),
             self.range_resolution_m,
-            1.0,
-            self.beamwidth_az_rad,
-            self.max_elevation_rad - self.min_elevation_rad,
+            (self.min_elevation_rad, self.max_elevation_rad),
             self.beamwidth_el_rad,
+            self.search_ceiling_m,
         )
+
+    def cells_per_rad(self) -> float:
+        """Resolution cells searched per radian of azimuth swept (range cells of every
+        elevation beam, up to the search ceiling, / θ_az)."""
+        return float(self.search_beams()[3].sum() / self.beamwidth_az_rad)
 
 
 def _surface(env: EnvironmentSettings | None) -> dict:
@@ -401,14 +408,8 @@ def _false_alarm_plots(
     radar: RadarModel, t_s: float, rng: np.random.Generator, arcs: list[tuple[float, float]]
 ) -> Detections:
     """Poisson false alarms over the cells swept by ``arcs``, with threshold-level SNR."""
-    swept = sum(sweep for _, sweep in arcs)
-    r, az, el = measure.false_alarms(
-        rng,
-        radar.pfa,
-        radar.cells_per_rad() * swept,
-        (radar.min_range_m, radar.instrumented_range_m),
-        arcs,
-        (radar.min_elevation_rad, radar.max_elevation_rad),
+    r, az, el = measure.false_alarms_in_beams(
+        rng, radar.pfa, radar.search_beams(), radar.min_range_m, arcs, radar.beamwidth_az_rad
     )
     m = r.size
     # noise exceeding the threshold: y = T + Exp(1) (exact for N = 1, close for N > 1)
