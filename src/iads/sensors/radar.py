@@ -35,6 +35,10 @@ from iads.sensors.rcs import fluctuation_factor
 RANGE_RATE_FLOOR_MPS = 0.1
 """Floor of the range-rate error (m/s)."""
 
+FALSE_ALARM_RANGE_RATE_SPAN_MPS = 2_000.0
+"""A false alarm's range rate is uniform over +-half this (m/s): the Doppler window the
+radar processes (engineering choice; the tracker's clutter density uses the same span)."""
+
 
 @dataclass(frozen=True)
 class RadarModel:
@@ -134,8 +138,15 @@ class RadarModel:
 
     @property
     def dwell_s(self) -> float:
-        """Time the beam spends on one target per scan (s)."""
-        return self.scan_period_s * min(self.beamwidth_az_rad / self.sector_width_rad, 1.0)
+        """Time the beam spends on one target per scan (s): a rotator (elevation beams formed
+        at once, stacked) dwells scan_period x theta_az / 2 pi; a sector (phased-array) radar
+        steps its beam through every azimuth and elevation position of the frame in turn,
+        so the frame time is shared by (sector / theta_az) x (elevation beams) positions."""
+        share = min(self.beamwidth_az_rad / self.sector_width_rad, 1.0)
+        if self.sector_width_rad < 2 * np.pi - 1e-9:
+            span = self.max_elevation_rad - self.min_elevation_rad
+            share /= max(span / self.beamwidth_el_rad, 1.0)
+        return self.scan_period_s * share
 
     def swept_arcs(self, t_s: float, dt_s: float) -> list[tuple[float, float]]:
         """Arcs (start_rad, sweep_rad) swept during [t_s, t_s + dt_s)."""
@@ -386,9 +397,10 @@ def _noisy_plots(
     s_el = measure.sigma_angle_rad(radar.beamwidth_el_rad, snr_look, radar.sigma_angle_floor_rad)
     e = rng.standard_normal((4 if radar.measures_range_rate else 3, m))
     rr = range_rate_mps
+    s_rr = np.full(m, np.nan)
     if radar.measures_range_rate:
-        dv = SPEED_OF_LIGHT_MPS / radar.frequency_hz / (2.0 * radar.dwell_s)
-        rr = rr + e[3] * measure.sigma_thermal(dv, snr_look, RANGE_RATE_FLOOR_MPS)
+        s_rr = range_rate_sigma_mps(radar, snr_look)
+        rr = rr + e[3] * s_rr
     return Detections(
         time_s=np.full(m, float(t_s)),
         range_m=np.abs(range_m + e[0] * s_r),
@@ -401,7 +413,16 @@ def _noisy_plots(
         sigma_range_m=s_r,
         sigma_azimuth_rad=s_az,
         sigma_elevation_rad=s_el,
+        sigma_range_rate_mps=s_rr,
     )
+
+
+def range_rate_sigma_mps(radar: RadarModel, snr_look: ArrayLike) -> NDArray:
+    """Range-rate 1-sigma (m/s) of a Doppler measurement at look SNR ``snr_look`` (linear):
+    ``sqrt(0.1^2 + dv^2 / (2 SNR))``, Doppler resolution ``dv = lambda / (2 T_dwell)``
+    (Skolnik 2001, sec. 6.3, the same form as range and angle)."""
+    dv = SPEED_OF_LIGHT_MPS / radar.frequency_hz / (2.0 * radar.dwell_s)
+    return measure.sigma_thermal(dv, np.asarray(snr_look, dtype=float), RANGE_RATE_FLOOR_MPS)
 
 
 def _false_alarm_plots(
@@ -418,7 +439,12 @@ def _false_alarm_plots(
     s_r = np.full(m, radar.range_resolution_m / np.sqrt(12.0))
     s_az = np.full(m, radar.beamwidth_az_rad / np.sqrt(12.0))
     s_el = np.full(m, radar.beamwidth_el_rad / np.sqrt(12.0))
-    rr = rng.normal(0.0, 100.0, m) if radar.measures_range_rate else np.full(m, np.nan)
+    half = 0.5 * FALSE_ALARM_RANGE_RATE_SPAN_MPS
+    rr = rng.uniform(-half, half, m) if radar.measures_range_rate else np.full(m, np.nan)
+    # the radar reports a noise plot's Doppler with the sigma its SNR implies
+    s_rr = (
+        range_rate_sigma_mps(radar, snr_look) if radar.measures_range_rate else np.full(m, np.nan)
+    )
     return Detections(
         time_s=np.full(m, float(t_s)),
         range_m=r,
@@ -431,10 +457,12 @@ def _false_alarm_plots(
         sigma_range_m=s_r,
         sigma_azimuth_rad=s_az,
         sigma_elevation_rad=s_el,
+        sigma_range_rate_mps=s_rr,
     )
 
 
 __all__ = [
+    "FALSE_ALARM_RANGE_RATE_SPAN_MPS",
     "RANGE_RATE_FLOOR_MPS",
     "Detections",
     "Look",
@@ -442,6 +470,7 @@ __all__ = [
     "look",
     "observe",
     "propagation_loss",
+    "range_rate_sigma_mps",
     "square_law_sum",
     "visible",
 ]
