@@ -163,8 +163,10 @@ def propagation_factor(
     )
     lam = 299_792_458.0 / frequency_hz
     eps = complex_permittivity(eps_r, conductivity_s_m, lam)
-    f, x, psi = interference_factor(h1_m, h2, d, lam, eps, rms_height_m, a_e_m)
-    _, _, delta, _ = reflection_geometry(h1_m, h2, d, a_e_m)
+    _, psi, delta, div = reflection_geometry(h1_m, h2, d, a_e_m)
+    rough = np.exp(-2.0 * (2.0 * np.pi * rms_height_m * np.sin(psi) / lam) ** 2)
+    x = div * rough * fresnel_horizontal(psi, eps) * np.exp(-2j * np.pi * delta / lam)
+    f = np.abs(1.0 + x)
     limit = OPTICAL_LIMIT_WAVELENGTHS * lam
     low = delta < limit
     if not np.any(low):
@@ -176,7 +178,7 @@ def propagation_factor(
     horizon = np.sqrt(2 * a_e_m * h1_m + h1_m**2) + np.sqrt(2 * a_e_m * hl + hl**2)
     # d_opt: where delta = limit (delta decreases with d); bisection on [0, min(d, horizon)]
     lo, hi = np.zeros_like(dl), np.minimum(dl, horizon)
-    for _ in range(40):
+    for _ in range(24):  # brackets d_opt to 6e-8 of the horizon range
         mid = 0.5 * (lo + hi)
         _, _, dm, _ = reflection_geometry(h1_m, hl, mid, a_e_m)
         above = dm >= limit
