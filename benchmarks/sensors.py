@@ -55,10 +55,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--free-space",
+        action="store_true",
+        help="no surface (no propagation factor): the model before issue 11",
+    )
     args = parser.parse_args()
 
+    from iads.config import EnvironmentSettings
+
     rtype = builtin_catalog().radars["91N6E-class"]
-    radar = RadarModel.from_type(rtype, [0.0, 0.0, 0.0])
+    env = None if args.free_space else EnvironmentSettings()
+    radar = RadarModel.from_type(rtype, [0.0, 0.0, 0.0], environment=env)
     rng = np.random.default_rng(np.random.SeedSequence(2026))
     pos, vel, rcs = targets(args.targets, rng)
     full = radar.swept_arcs(0.0, radar.scan_period_s)
@@ -83,6 +91,7 @@ def main() -> None:
     full_med, full_best = timings(lambda: [one_full_scan() for _ in range(inner)], args.repeats)
     tick_med, tick_best = timings(one_ticked_scan, args.repeats)
     print(f"radar {rtype.description[:60]}...")
+    print("surface: " + ("none (free space)" if env is None else "sea, sea state 3 (F^4)"))
     print(f"{args.targets:,} targets, {plots:,} plots per scan, {fa:.1f} false alarms per scan")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
     print(f"{'mode':<24}{'ms/scan':>9}{'scans/s':>9}{'best/s':>8}{'target':>8}{'ratio':>7}")

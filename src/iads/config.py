@@ -86,6 +86,53 @@ class SensorSettings(Frozen):
     )
 
 
+class EnvironmentSettings(Frozen):
+    """The surface under the radars: propagation (multipath, diffraction) and clutter
+    (``iads.sensors.propagation``, ``iads.sensors.clutter``). One surface for the whole
+    scenario (no terrain map yet)."""
+
+    surface: Literal["sea", "land"] = Field(
+        "sea", description="surface under every radar-target path and in every clutter cell"
+    )
+    sea_state: int = Field(
+        3,
+        ge=0,
+        le=8,
+        description="WMO sea state code 3700 (0 calm ... 8 very high); default 3, 'slight' "
+        "(0.5-1.25 m significant wave height), a common open-sea condition",
+    )
+    sea_permittivity: PositiveFloat = Field(
+        70.0, description="relative permittivity of sea water (ITU-R P.527-6, Fig. 1, ~3 GHz)"
+    )
+    sea_conductivity_s_m: PositiveFloat = Field(
+        5.0, description="S/m; conductivity of sea water (ITU-R P.527-6, average sea water)"
+    )
+    land_permittivity: PositiveFloat = Field(
+        15.0, description="relative permittivity of medium dry ground (ITU-R P.527-6)"
+    )
+    land_conductivity_s_m: PositiveFloat = Field(
+        1e-3, description="S/m; conductivity of medium dry ground (ITU-R P.527-6)"
+    )
+    land_rms_height_m: NonNegativeFloat = Field(
+        1.0,
+        le=100,
+        description="m; rms height of the land surface for the Ament roughness factor "
+        "(engineering choice: open farmland with hedges and buildings)",
+    )
+    land_gamma_db: float = Field(
+        -15.0,
+        ge=-40,
+        le=0,
+        description="dB; constant-gamma land clutter sigma0 = gamma sin(grazing); -15 dB is "
+        "the value for wooded/farmland terrain of Barton, Radar Equations for Modern Radar "
+        "(Artech House, 2013), sec. 9.2 (range of published values about -20 to -5 dB)",
+    )
+    multipath: bool = Field(
+        True, description="apply the pattern propagation factor and multipath elevation error"
+    )
+    clutter: bool = Field(True, description="add surface clutter to the detection SNR (SCNR)")
+
+
 class ThreatEvaluationSettings(Frozen):
     """Threat evaluation (``iads.c2.threat_eval``): value-weighted urgency."""
 
@@ -274,6 +321,9 @@ class RunConfig(Frozen):
     )
     tracker: TrackerSettings = Field(default_factory=TrackerSettings, description="trackers")
     sensors: SensorSettings = Field(default_factory=SensorSettings, description="radar stepping")
+    environment: EnvironmentSettings = Field(
+        default_factory=EnvironmentSettings, description="surface and sea state (propagation)"
+    )
     c2: C2Settings = Field(default_factory=C2Settings, description="command posts")
     end_game: EndGameSettings = Field(
         default_factory=EndGameSettings, description="interceptor terminal phase"
@@ -288,6 +338,7 @@ __all__ = [
     "EndGameSettings",
     "IdentificationSettings",
     "FalseTrackFigures",
+    "EnvironmentSettings",
     "RunConfig",
     "ScoringSettings",
     "SensorSettings",

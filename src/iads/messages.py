@@ -109,6 +109,7 @@ class Detections(Batch):
     horizontal, ``range_rate_mps`` positive when opening (NaN when not measured), ``snr_db``
     the look's integrated SNR (dB), ``sensor_id`` the radar, ``sigma_*`` the 1-sigma errors.
     ``truth_id``: the threat that caused the plot (-1: false alarm); scoring only.
+    ``sigma_range_rate_mps`` is NaN on the rows of radars that do not measure range rate.
     """
 
     time_s: NDArray[np.float64] = _empty()
@@ -122,6 +123,8 @@ class Detections(Batch):
     sigma_range_m: NDArray[np.float64] = _empty()
     sigma_azimuth_rad: NDArray[np.float64] = _empty()
     sigma_elevation_rad: NDArray[np.float64] = _empty()
+    sigma_range_rate_mps: NDArray[np.float64] = _empty()
+    """1-sigma range-rate error (m/s); NaN where the radar does not measure range rate."""
 
 
 @dataclass(frozen=True)

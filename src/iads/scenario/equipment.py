@@ -35,9 +35,11 @@ class EquipmentType(Frozen):
 class RadarType(EquipmentType):
     """A surveillance or fire-control radar.
 
-    Detection is parameterised either physically (``peak_power_w`` ... ``losses_db``) or by the
-    reference form ``ref_range_m``: the range at which a 1 m^2 Swerling-1 target is detected
-    with Pd 0.9 at the radar's Pfa in one look.
+    Detection is parameterised by the reference form ``ref_range_m`` (the range at which a
+    1 m^2 Swerling-1 target is detected with Pd 0.9 at the radar's Pfa in one look, fixed
+    whatever the scan), by the search radar equation (``power_aperture_wm2``, with
+    ``noise_figure_db`` and ``losses_db``: sensitivity follows the frame time and the solid
+    angle searched), or physically (``peak_power_w`` ... ``losses_db``), in that precedence.
     """
 
     role: Literal["acquisition", "engagement", "multifunction", "gap_filler"] = Field(
@@ -56,6 +58,16 @@ class RadarType(EquipmentType):
         None,
         description="m; range at which a 1 m^2 Swerling-1 target is detected with Pd 0.9 at pfa "
         "in one look (instead of peak_power_w and antenna_gain_db)",
+    )
+    power_aperture_wm2: PositiveFloat | None = Field(
+        None,
+        description="W m^2; average power x effective receive aperture for the search radar "
+        "equation: sensitivity then follows scan_period_s and the solid angle searched",
+    )
+    search_ceiling_m: PositiveFloat | None = Field(
+        None,
+        description="m; highest altitude searched: elevation beams above the horizon stop "
+        "their range gates at ceiling / sin(elevation) (None: every gate to instrumented range)",
     )
     peak_power_w: PositiveFloat | None = Field(
         None, description="peak transmitted power, W (physical form of the radar equation)"
@@ -130,9 +142,10 @@ class RadarType(EquipmentType):
     @model_validator(mode="after")
     def _detection_parameterised(self) -> RadarType:
         physical = self.peak_power_w is not None and self.antenna_gain_db is not None
-        if self.ref_range_m is None and not physical:
+        if self.ref_range_m is None and self.power_aperture_wm2 is None and not physical:
             raise ValueError(
-                "give either ref_range_m (1 m^2 at Pd 0.9) or both peak_power_w and antenna_gain_db"
+                "give ref_range_m (1 m^2 at Pd 0.9), power_aperture_wm2 (search radar "
+                "equation) or both peak_power_w and antenna_gain_db"
             )
         if self.min_elevation_deg >= self.max_elevation_deg:
             raise ValueError("min_elevation_deg must be below max_elevation_deg")

@@ -63,6 +63,68 @@ def resolution_cells(
     return n_range * n_az * n_el
 
 
+def search_beams(
+    range_limits_m: tuple[float, float],
+    range_resolution_m: float,
+    elevation_limits_rad: tuple[float, float],
+    beamwidth_el_rad: float,
+    ceiling_m: float | None = None,
+) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """The elevation beams of a search frame: (low edge rad, high edge rad, last range
+    searched m, range cells of the beam per azimuth beam). Beams stack up from the lower
+    limit (the last one possibly partial, at least one beam); with a ``ceiling_m`` a beam
+    centred above the horizon searches range only to ``ceiling / sin(centre)``."""
+    lo, hi = elevation_limits_rad
+    n = max(int(np.ceil((hi - lo) / beamwidth_el_rad - 1e-9)), 1)
+    edge_lo = lo + beamwidth_el_rad * np.arange(n)
+    edge_hi = (
+        np.minimum(edge_lo + beamwidth_el_rad, hi)
+        if (hi - lo) >= beamwidth_el_rad
+        else (np.array([hi]))
+    )
+    weight = (edge_hi - edge_lo) / beamwidth_el_rad if (hi - lo) >= beamwidth_el_rad else np.ones(1)
+    r_max = np.full(n, float(range_limits_m[1]))
+    if ceiling_m is not None:
+        centre = 0.5 * (edge_lo + edge_hi)
+        up = centre > 0
+        r_max[up] = np.minimum(r_max[up], ceiling_m / np.sin(centre[up]))
+    cells = np.maximum(r_max - range_limits_m[0], 0.0) / range_resolution_m * weight
+    return edge_lo, edge_hi, r_max, cells
+
+
+def false_alarms_in_beams(
+    rng: np.random.Generator,
+    pfa: float,
+    beams: tuple[NDArray, NDArray, NDArray, NDArray],
+    min_range_m: float,
+    arcs: list[tuple[float, float]],
+    beamwidth_az_rad: float,
+) -> tuple[NDArray, NDArray, NDArray]:
+    """False alarms over the cells a frame searches in the swept ``arcs``: count
+    Poisson(pfa x cells), each in a beam drawn by its cell count, uniform in that beam's
+    elevation and range span and in the arcs. (range_m, azimuth_rad, elevation_rad)."""
+    edge_lo, edge_hi, r_max, cells = beams
+    swept = sum(sweep for _, sweep in arcs)
+    per_az = cells.sum()
+    count = int(rng.poisson(pfa * per_az * swept / beamwidth_az_rad))
+    if count == 0:
+        empty = np.empty(0)
+        return empty, empty.copy(), empty.copy()
+    k = np.minimum(
+        np.searchsorted(np.cumsum(cells), rng.uniform(0.0, per_az, count), side="right"),
+        cells.size - 1,
+    )
+    elevation_rad = rng.uniform(edge_lo[k], edge_hi[k])
+    range_m = rng.uniform(min_range_m, r_max[k])
+    widths = np.array([sweep for _, sweep in arcs], dtype=float)
+    starts = np.array([start for start, _ in arcs], dtype=float)
+    u = rng.uniform(0.0, widths.sum(), count)
+    which = np.minimum(np.searchsorted(np.cumsum(widths), u, side="right"), len(arcs) - 1)
+    offset = u - np.concatenate(([0.0], np.cumsum(widths)[:-1]))[which]
+    azimuth_rad = np.mod(starts[which] + offset, 2.0 * np.pi)
+    return range_m, azimuth_rad, elevation_rad
+
+
 def false_alarms(
     rng: np.random.Generator,
     pfa: float,

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from iads.config import EnvironmentSettings
 from iads.messages import Detections
 from iads.scenario.equipment import RadarType
-from iads.sensors import geometry, measure
+from iads.sensors import geometry, measure, propagation
 from iads.sensors.detection import required_snr_db, threshold
 from iads.sensors.radar_equation import (
     SPEED_OF_LIGHT_MPS,
@@ -33,6 +34,10 @@ from iads.sensors.rcs import fluctuation_factor
 
 RANGE_RATE_FLOOR_MPS = 0.1
 """Floor of the range-rate error (m/s)."""
+
+FALSE_ALARM_RANGE_RATE_SPAN_MPS = 2_000.0
+"""A false alarm's range rate is uniform over +-half this (m/s): the Doppler window the
+radar processes (engineering choice; the tracker's clutter density uses the same span)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,14 @@ class RadarModel:
     scan_period_s: float
     sector_width_rad: float
     boresight_rad: float
+    search_ceiling_m: float | None = None
+    """Highest altitude searched (m; None: every range gate to the instrumented range)."""
+    multipath: bool = False
+    """Apply the pattern propagation factor F^4 and the multipath elevation error
+    (``propagation``); False: free space (``from_type`` without ``environment``)."""
+    surface_eps_r: float = 70.0
+    surface_conductivity_s_m: float = 5.0
+    surface_rms_height_m: float = 0.0
 
     @classmethod
     def from_type(
@@ -80,11 +93,12 @@ class RadarModel:
         *,
         origin_alt_m: float = 0.0,
         antenna_pos_m: ArrayLike | None = None,
+        environment: EnvironmentSettings | None = None,
     ) -> RadarModel:
         """The model of ``radar`` (an effective catalog type) at ``site_pos_m`` (true ENU of
         the ground point, m) in a frame whose origin is ``origin_alt_m`` above the earth.
         ``antenna_pos_m`` defaults to ``antenna_height_m`` above the site along the local
-        vertical."""
+        vertical. ``environment`` (the run's surface): None is free space, no clutter."""
         width = np.radians(radar.sector_width_deg) if radar.scan == "sector" else 2 * np.pi
         site = np.array(site_pos_m, dtype=float).reshape(3)
         centre = geometry.earth_centre_m(origin_alt_m)
@@ -118,12 +132,21 @@ class RadarModel:
             scan_period_s=radar.scan_period_s,
             sector_width_rad=float(width),
             boresight_rad=float(np.radians(boresight_deg)),
+            search_ceiling_m=radar.search_ceiling_m,
+            **_surface(environment),
         )
 
     @property
     def dwell_s(self) -> float:
-        """Time the beam spends on one target per scan (s)."""
-        return self.scan_period_s * min(self.beamwidth_az_rad / self.sector_width_rad, 1.0)
+        """Time the beam spends on one target per scan (s): a rotator (elevation beams formed
+        at once, stacked) dwells scan_period x theta_az / 2 pi; a sector (phased-array) radar
+        steps its beam through every azimuth and elevation position of the frame in turn,
+        so the frame time is shared by (sector / theta_az) x (elevation beams) positions."""
+        share = min(self.beamwidth_az_rad / self.sector_width_rad, 1.0)
+        if self.sector_width_rad < 2 * np.pi - 1e-9:
+            span = self.max_elevation_rad - self.min_elevation_rad
+            share /= max(span / self.beamwidth_el_rad, 1.0)
+        return self.scan_period_s * share
 
     def swept_arcs(self, t_s: float, dt_s: float) -> list[tuple[float, float]]:
         """Arcs (start_rad, sweep_rad) swept during [t_s, t_s + dt_s)."""
@@ -137,16 +160,35 @@ class RadarModel:
         need = required_snr_db(pd, self.pfa, self.n_pulses, swerling)
         return detection_range_m(self.snr_constant_db, rcs_m2, need)
 
-    def cells_per_rad(self) -> float:
-        """Resolution cells per radian of azimuth swept (range × elevation cells / θ_az)."""
-        return measure.resolution_cells(
-            self.instrumented_range_m - self.min_range_m,
+    def search_beams(self) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+        """The elevation beams searched each frame (``measure.search_beams``)."""
+        return measure.search_beams(
+            (self.min_range_m, self.instrumented_range_m),
             self.range_resolution_m,
-            1.0,
-            self.beamwidth_az_rad,
-            self.max_elevation_rad - self.min_elevation_rad,
+            (self.min_elevation_rad, self.max_elevation_rad),
             self.beamwidth_el_rad,
+            self.search_ceiling_m,
         )
+
+    def cells_per_rad(self) -> float:
+        """Resolution cells searched per radian of azimuth swept (range cells of every
+        elevation beam, up to the search ceiling, / θ_az)."""
+        return float(self.search_beams()[3].sum() / self.beamwidth_az_rad)
+
+
+def _surface(env: EnvironmentSettings | None) -> dict:
+    """RadarModel surface fields of a run's environment (free space when None)."""
+    if env is None:
+        return {}
+    sea = env.surface == "sea"
+    return {
+        "multipath": env.multipath,
+        "surface_eps_r": env.sea_permittivity if sea else env.land_permittivity,
+        "surface_conductivity_s_m": env.sea_conductivity_s_m if sea else env.land_conductivity_s_m,
+        "surface_rms_height_m": propagation.sea_rms_height_m(env.sea_state)
+        if sea
+        else env.land_rms_height_m,
+    }
 
 
 def visible(
@@ -183,6 +225,10 @@ class Look:
     azimuth_rad: NDArray[np.float64]
     elevation_rad: NDArray[np.float64]
     apparent_range_m: NDArray[np.float64]
+    ground_range_m: NDArray[np.float64] | None = None
+    """Distance along the earth's surface (m)."""
+    target_alt_m: NDArray[np.float64] | None = None
+    """Height above the spherical earth (m)."""
 
 
 def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -> Look:
@@ -204,7 +250,8 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     h_t = rho - re_m
     # the same ground distance and heights on the 4/3 earth (geometry.slant_geometry, fused):
     # R^2 = dh^2 + 4 r1 r2 sin^2(θ_eff/2), sin el = (dh (r1 + r2) - R^2) / (2 r1 R)
-    s_eff = np.sin(np.arcsin(np.sqrt(sin2)) * (re_m / a_m))
+    half_angle = np.arcsin(np.sqrt(sin2))  # half the central angle
+    s_eff = np.sin(half_angle * (re_m / a_m))
     r1, r2, dh = a_m + radar.antenna_alt_m, a_m + h_t, d_rho
     r_app2 = dh * dh + 4.0 * r1 * r2 * s_eff * s_eff
     r_app = np.sqrt(r_app2)
@@ -219,7 +266,37 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
     )
     de, dn, du, horiz = de[keep], dn[keep], du[keep], horiz[keep]
     az = np.mod(np.arctan2(de, dn), 2 * np.pi)
-    return Look(idx[keep], r[keep], az, np.arctan2(du, horiz), r_app[keep])
+    return Look(
+        idx[keep],
+        r[keep],
+        az,
+        np.arctan2(du, horiz),
+        r_app[keep],
+        2.0 * re_m * half_angle[keep],
+        h_t[keep],
+    )
+
+
+def propagation_loss(radar: RadarModel, lk: Look) -> tuple[NDArray, NDArray]:
+    """(40 log F in dB, multipath elevation error in rad) of the looked-at targets: the
+    two-way pattern propagation factor over the 4/3 earth and the monopulse error from the
+    surface image (``propagation``); zeros in free space."""
+    if not radar.multipath or lk.index.size == 0:
+        z = np.zeros(lk.index.size)
+        return z, z
+    f, refl, psi = propagation.propagation_factor(
+        max(radar.antenna_alt_m, 0.0),
+        lk.target_alt_m,
+        lk.ground_range_m,
+        radar.frequency_hz,
+        radar.surface_eps_r,
+        radar.surface_conductivity_s_m,
+        radar.surface_rms_height_m,
+        geometry.EFFECTIVE_EARTH_RADIUS_M,
+    )
+    gain_db = 40.0 * np.log10(np.maximum(f, 1e-10))
+    err = propagation.multipath_elevation_error_rad(refl, psi, radar.beamwidth_el_rad)
+    return gain_db, err
 
 
 def observe(
@@ -259,6 +336,10 @@ def observe(
     rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
     fluct = fluctuation_factor(sw, radar.n_pulses, rng, size=idx.size)
     snr_db = snr_db_at(radar.snr_constant_db, lk.apparent_range_m, rcs * fluct)  # per pulse
+    if radar.multipath:
+        f4_db, el_err = propagation_loss(radar, lk)
+        snr_db = snr_db + f4_db
+        el = el + el_err  # the surface image pulls the monopulse elevation
     power = 10.0 ** (snr_db / 10.0)
 
     group, n_groups = measure.resolution_groups(
@@ -316,9 +397,10 @@ def _noisy_plots(
     s_el = measure.sigma_angle_rad(radar.beamwidth_el_rad, snr_look, radar.sigma_angle_floor_rad)
     e = rng.standard_normal((4 if radar.measures_range_rate else 3, m))
     rr = range_rate_mps
+    s_rr = np.full(m, np.nan)
     if radar.measures_range_rate:
-        dv = SPEED_OF_LIGHT_MPS / radar.frequency_hz / (2.0 * radar.dwell_s)
-        rr = rr + e[3] * measure.sigma_thermal(dv, snr_look, RANGE_RATE_FLOOR_MPS)
+        s_rr = range_rate_sigma_mps(radar, snr_look)
+        rr = rr + e[3] * s_rr
     return Detections(
         time_s=np.full(m, float(t_s)),
         range_m=np.abs(range_m + e[0] * s_r),
@@ -331,21 +413,24 @@ def _noisy_plots(
         sigma_range_m=s_r,
         sigma_azimuth_rad=s_az,
         sigma_elevation_rad=s_el,
+        sigma_range_rate_mps=s_rr,
     )
+
+
+def range_rate_sigma_mps(radar: RadarModel, snr_look: ArrayLike) -> NDArray:
+    """Range-rate 1-sigma (m/s) of a Doppler measurement at look SNR ``snr_look`` (linear):
+    ``sqrt(0.1^2 + dv^2 / (2 SNR))``, Doppler resolution ``dv = lambda / (2 T_dwell)``
+    (Skolnik 2001, sec. 6.3, the same form as range and angle)."""
+    dv = SPEED_OF_LIGHT_MPS / radar.frequency_hz / (2.0 * radar.dwell_s)
+    return measure.sigma_thermal(dv, np.asarray(snr_look, dtype=float), RANGE_RATE_FLOOR_MPS)
 
 
 def _false_alarm_plots(
     radar: RadarModel, t_s: float, rng: np.random.Generator, arcs: list[tuple[float, float]]
 ) -> Detections:
     """Poisson false alarms over the cells swept by ``arcs``, with threshold-level SNR."""
-    swept = sum(sweep for _, sweep in arcs)
-    r, az, el = measure.false_alarms(
-        rng,
-        radar.pfa,
-        radar.cells_per_rad() * swept,
-        (radar.min_range_m, radar.instrumented_range_m),
-        arcs,
-        (radar.min_elevation_rad, radar.max_elevation_rad),
+    r, az, el = measure.false_alarms_in_beams(
+        rng, radar.pfa, radar.search_beams(), radar.min_range_m, arcs, radar.beamwidth_az_rad
     )
     m = r.size
     # noise exceeding the threshold: y = T + Exp(1) (exact for N = 1, close for N > 1)
@@ -354,7 +439,12 @@ def _false_alarm_plots(
     s_r = np.full(m, radar.range_resolution_m / np.sqrt(12.0))
     s_az = np.full(m, radar.beamwidth_az_rad / np.sqrt(12.0))
     s_el = np.full(m, radar.beamwidth_el_rad / np.sqrt(12.0))
-    rr = rng.normal(0.0, 100.0, m) if radar.measures_range_rate else np.full(m, np.nan)
+    half = 0.5 * FALSE_ALARM_RANGE_RATE_SPAN_MPS
+    rr = rng.uniform(-half, half, m) if radar.measures_range_rate else np.full(m, np.nan)
+    # the radar reports a noise plot's Doppler with the sigma its SNR implies
+    s_rr = (
+        range_rate_sigma_mps(radar, snr_look) if radar.measures_range_rate else np.full(m, np.nan)
+    )
     return Detections(
         time_s=np.full(m, float(t_s)),
         range_m=r,
@@ -367,16 +457,20 @@ def _false_alarm_plots(
         sigma_range_m=s_r,
         sigma_azimuth_rad=s_az,
         sigma_elevation_rad=s_el,
+        sigma_range_rate_mps=s_rr,
     )
 
 
 __all__ = [
+    "FALSE_ALARM_RANGE_RATE_SPAN_MPS",
     "RANGE_RATE_FLOOR_MPS",
     "Detections",
     "Look",
     "RadarModel",
     "look",
     "observe",
+    "propagation_loss",
+    "range_rate_sigma_mps",
     "square_law_sum",
     "visible",
 ]

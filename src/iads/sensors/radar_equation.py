@@ -112,12 +112,71 @@ def snr_db_reference(
     )
 
 
+def searched_solid_angle_sr(radar: RadarType) -> float:
+    """Solid angle searched each frame (sr): sector width x (sin el_max - sin el_min)."""
+    width = np.radians(radar.sector_width_deg) if radar.scan == "sector" else 2.0 * np.pi
+    el_lo, el_hi = np.radians(radar.min_elevation_deg), np.radians(radar.max_elevation_deg)
+    return float(width * (np.sin(el_hi) - np.sin(el_lo)))
+
+
+def search_snr_db(
+    power_aperture_wm2: ArrayLike,
+    frame_time_s: ArrayLike,
+    solid_angle_sr: ArrayLike,
+    range_m: ArrayLike,
+    rcs_m2: ArrayLike,
+    noise_figure_db: ArrayLike = 0.0,
+    losses_db: ArrayLike = 0.0,
+) -> NDArray[np.float64]:
+    """Energy SNR (dB) of one look from the search radar equation (Skolnik, Introduction to
+    Radar Systems, 3rd ed., McGraw-Hill 2001, the search radar equation; Barton, Radar
+    Equations for Modern Radar, Artech House 2013, ch. 1):
+    ``SNR = P_av A_e t_f σ / (4π Ω R^4 k T0 F L)``, the radar spreading its average power over
+    the solid angle Ω every frame time t_f."""
+    num = (
+        np.asarray(power_aperture_wm2, dtype=float)
+        * np.asarray(frame_time_s, dtype=float)
+        * np.asarray(rcs_m2, dtype=float)
+    )
+    den = (
+        4.0
+        * np.pi
+        * np.asarray(solid_angle_sr, dtype=float)
+        * np.asarray(range_m, dtype=float) ** 4
+        * BOLTZMANN_J_PER_K
+        * REFERENCE_TEMPERATURE_K
+        * undb(noise_figure_db)
+        * undb(losses_db)
+    )
+    return db(num / den)
+
+
+def reference_range_m(radar: RadarType) -> float:
+    """The range (m) at which a 1 m^2 Swerling-1 target is detected with Pd 0.9 in one look,
+    whichever way the type is parameterised (``ref_range_m`` itself if given)."""
+    need = float(reference_snr_db(radar.pfa, radar.n_pulses))
+    return float(10.0 ** ((snr_constant_db(radar) - need) / 40.0))
+
+
 def snr_constant_db(radar: RadarType) -> float:
     """The radar's constant C (dB) in ``snr_db = C + 10 log10 σ - 40 log10 R`` (R in m,
-    σ in m^2): the SNR a 1 m^2 target would give at 1 m."""
+    σ in m^2): the single-pulse SNR a 1 m^2 target would give at 1 m. Precedence:
+    ``ref_range_m``, then the search radar equation (``power_aperture_wm2``: the look's energy
+    split over ``n_pulses``), then the physical form."""
     if radar.ref_range_m is not None:
         ref = float(reference_snr_db(radar.pfa, radar.n_pulses))
         return ref + 40.0 * np.log10(radar.ref_range_m)
+    if radar.power_aperture_wm2 is not None:
+        look = search_snr_db(
+            radar.power_aperture_wm2,
+            radar.scan_period_s,
+            searched_solid_angle_sr(radar),
+            1.0,
+            1.0,
+            radar.noise_figure_db,
+            radar.losses_db,
+        )
+        return float(look) - 10.0 * np.log10(radar.n_pulses)
     if radar.peak_power_w is None or radar.antenna_gain_db is None:  # guarded by RadarType
         raise ValueError("radar type needs ref_range_m or peak_power_w and antenna_gain_db")
     return float(
@@ -148,6 +207,9 @@ def detection_range_m(
 
 
 __all__ = [
+    "reference_range_m",
+    "search_snr_db",
+    "searched_solid_angle_sr",
     "BOLTZMANN_J_PER_K",
     "REFERENCE_TEMPERATURE_K",
     "SPEED_OF_LIGHT_MPS",

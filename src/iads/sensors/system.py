@@ -59,6 +59,7 @@ class RadarSystem:
             sensor_id=int(rec.index),
             origin_alt_m=float(world.origin.alt_m),
             antenna_pos_m=rec.pos_m,
+            environment=world.scenario.settings.environment,
         )
         platform = getattr(rec, "orbit", None)
         return cls(

@@ -25,7 +25,7 @@ from iads.config import TrackerSettings
 from iads.messages import UNKNOWN, Detections, Looks, TrackReports
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import in_swept_arc, range_azimuth_elevation
-from iads.sensors.radar import RadarModel
+from iads.sensors.radar import FALSE_ALARM_RANGE_RATE_SPAN_MPS, RadarModel
 from iads.sensors.system import model_at
 from iads.tracking.tracker import (
     Plots,
@@ -44,10 +44,14 @@ TRACK_ID_STRIDE = 1_000_000_000
 def clutter_density(models: list[RadarModel]) -> float:
     """False plots per (m rad^2) of (range, azimuth, elevation) for one look over a volume:
     Pfa per resolution cell over the cell's size, ``Pfa / (dR theta_az theta_el)``; the
-    densest of ``models``."""
-    return max(
+    densest of ``models``. If any radar measures range rate the plots are 4-D and the density
+    is also per (m/s), over the false alarms' range-rate span."""
+    density = max(
         m.pfa / (m.range_resolution_m * m.beamwidth_az_rad * m.beamwidth_el_rad) for m in models
     )
+    if any(m.measures_range_rate for m in models):
+        density /= FALSE_ALARM_RANGE_RATE_SPAN_MPS
+    return density
 
 
 def tracker_config(settings: TrackerSettings, models: list[RadarModel], capacity: int):
@@ -68,20 +72,36 @@ def tracker_config(settings: TrackerSettings, models: list[RadarModel], capacity
         max_tracks=settings.tentative_pool_factor * capacity,
         max_speed_mps=settings.max_speed_mps,
         max_position_std_m=max(5_000.0, 1_000.0 * max(m.scan_period_s for m in models)),
+        range_rate=any(m.measures_range_rate for m in models),
     )
 
 
-def _plots(det: Detections, antenna_m: dict[int, np.ndarray]) -> Plots:
+UNMEASURED_RANGE_RATE_SIGMA_MPS = FALSE_ALARM_RANGE_RATE_SPAN_MPS / np.sqrt(2.0 * np.pi)
+"""Range-rate sigma (m/s) given to plots of radars without Doppler in a unit that has one
+(with range rate 0): their 4-D likelihood then carries the same 1/span factor as the clutter
+density, so they compete fairly with clutter; the pull toward 0 is weak (~800 m/s sigma)."""
+
+
+def _plots(det: Detections, antenna_m: dict[int, np.ndarray], range_rate: bool = False) -> Plots:
+    """Tracker plots of ``det``; with ``range_rate`` 4-D (range, az, el, range rate), rows
+    without a Doppler measurement given range rate 0 with ``UNMEASURED_RANGE_RATE_SIGMA_MPS``."""
     n = len(det)
-    R = np.zeros((n, 3, 3))
+    m = 4 if range_rate else 3
+    R = np.zeros((n, m, m))
     R[:, 0, 0] = det.sigma_range_m**2
     R[:, 1, 1] = det.sigma_azimuth_rad**2
     R[:, 2, 2] = det.sigma_elevation_rad**2
+    rr = None
+    if range_rate:
+        s_rr = det.sigma_range_rate_mps
+        have = np.isfinite(s_rr) & np.isfinite(det.range_rate_mps)
+        R[:, 3, 3] = np.where(have, s_rr, UNMEASURED_RANGE_RATE_SIGMA_MPS) ** 2
+        rr = np.where(have, det.range_rate_mps, 0.0)
     ids = np.fromiter(antenna_m, dtype=np.int64)
     pos = np.array([antenna_m[int(i)] for i in ids]).reshape(-1, 3)  # one row per sensor
     order = np.argsort(ids)
     sensor = pos[order[np.searchsorted(ids, det.sensor_id, sorter=order)]]
-    return Plots.from_polar(det.range_m, det.azimuth_rad, det.elevation_rad, R, sensor)
+    return Plots.from_polar(det.range_m, det.azimuth_rad, det.elevation_rad, R, sensor, rr)
 
 
 def looked_at(models: dict[int, RadarModel], looks: Looks, pos_m: np.ndarray) -> np.ndarray:
@@ -160,7 +180,7 @@ class TrackerSystem:
             for s, e in zip(starts, ends, strict=True):
                 for sid, orbit in self.platforms.items():
                     antenna[sid] = orbit.position_at(float(times[s]))
-                plots = _plots(det.select(slice(s, e)), antenna)
+                plots = _plots(det.select(slice(s, e)), antenna, self.config.range_rate)
                 self.state, hit = tracker_update(self.config, self.state, float(times[s]), plots)
                 hit_ids.append(self.state.table.track_id[hit])
         table = self.state.table
