@@ -165,6 +165,9 @@ def test_never_guides_more_than_channels(run):
 
 
 def test_shoot_look_shoot_one_at_a_time(run):
+    """Per track, the post fires the next round only after the previous one's outcome. (Per
+    threat this need not hold: the post knows tracks, and a threat held by two tracks, a
+    duplicate the tracker started, can draw two rounds at once.)"""
     _, _, events, _, eng, _ = run
     kinds = events["kind"]
     end = {
@@ -172,8 +175,8 @@ def test_shoot_look_shoot_one_at_a_time(run):
         for k in ("kill", "miss")
         for i, t in zip(events["other_id"][kinds == k], events["time_s"][kinds == k], strict=True)
     }
-    for tid in np.unique(eng["threat_id"]):
-        rows = np.flatnonzero(eng["threat_id"] == tid)
+    for tid in np.unique(eng["track_id"]):
+        rows = np.flatnonzero(eng["track_id"] == tid)
         shots = sorted((eng["time_s"][r], end[int(eng["interceptor_id"][r])]) for r in rows)
         for (_, e0), (s1, _) in zip(shots[:-1], shots[1:], strict=True):
             assert s1 >= e0  # the next shot only after the previous one's outcome

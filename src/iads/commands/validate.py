@@ -66,7 +66,11 @@ def key_figures(section: str, item: Any) -> dict[str, str]:
 
     cost = money(item.cost_usd) if item.cost_usd else "-"
     if section == "radars":
-        detect = _km(item.ref_range_m) + " (1 m², Pd 0.9)" if item.ref_range_m else "radar eq."
+        from iads.sensors.radar import RadarModel
+
+        # free space, at the type's own timeline (ref_range_m, or the search radar equation)
+        d_m = RadarModel.from_type(item, (0.0, 0.0, 0.0)).detection_range_m(1.0, 0.9)
+        detect = _km(float(d_m)) + " (1 m², Pd 0.9)" if d_m > 0 else "radar eq."
         return {"role": item.role, "detects": detect, "range": _km(item.instrumented_range_m),
                 "scan": f"{item.scan_period_s:g} s", "cost": cost}  # fmt: skip
     if section == "interceptors":
