@@ -357,12 +357,12 @@ class CommandPost:
                 ),
             )
 
-    def _withdraw(self, rows: np.ndarray, t_s: float) -> None:
-        """Cancel the queued rounds ``rows`` (once each)."""
+    def _withdraw(self, rows: np.ndarray, t_s: float) -> int:
+        """Cancel the queued rounds ``rows`` (once each); how many were newly withdrawn."""
         c = self.commitments
         rows = rows[~c.withdrawn[rows]]
         if rows.size == 0:
-            return
+            return 0
         c.withdrawn[rows] = True
         self.bus.publish(
             f"cancels/{self.battery}",
@@ -373,6 +373,7 @@ class CommandPost:
                 order_id=c.order_id[rows],
             ),
         )
+        return int(rows.size)
 
     def _deconflict(self, pic: Picture, t_s: float) -> None:
         """Coordinated networks: withdraw queued rounds at a target another unit reports
@@ -400,8 +401,7 @@ class CommandPost:
             )
             lose[j] = bool(earlier.any())
         out = rows[np.isin(c.track_number[rows], pic.track_number[lose])]
-        self.deconflicted += int(out.size - np.count_nonzero(c.withdrawn[out]))
-        self._withdraw(out, t_s)
+        self.deconflicted += self._withdraw(out, t_s)
 
     def _publish_status(self, pic: Picture, t_s: float) -> None:
         """What this post engages now (tracks with rounds committed) and what completed
@@ -410,19 +410,17 @@ class CommandPost:
         look = self.settings.look_time_s
         live = ~c.done & ~c.withdrawn
         recent = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
-        tracks = np.unique(c.track_number[live | recent])
+        rows = np.flatnonzero(live | recent)
+        tracks = np.unique(c.track_number[rows])
         k = np.flatnonzero(np.isin(pic.track_number, tracks))
         n = k.size
-        counts = np.array(
-            [np.count_nonzero(live & (c.track_number == t)) for t in pic.track_number[k]],
-            dtype=np.int64,
-        )
-        since = np.array(
-            [
-                c.order_time_s[(live | recent) & (c.track_number == t)].min(initial=np.inf)
-                for t in pic.track_number[k]
-            ]
-        )
+        # per engaged track: rounds still live, and the first order still live or just done
+        at = np.searchsorted(tracks, c.track_number[rows])
+        counts_all = np.bincount(at[live[rows]], minlength=tracks.size).astype(np.int64)
+        since_all = np.full(tracks.size, np.inf)
+        np.minimum.at(since_all, at, c.order_time_s[rows])
+        j = np.searchsorted(tracks, pic.track_number[k])
+        counts, since = counts_all[j], since_all[j]
         self.bus.publish(
             f"status/{self.battery}",
             t_s,

@@ -116,41 +116,19 @@ def false_alarms_in_beams(
     )
     elevation_rad = rng.uniform(edge_lo[k], edge_hi[k])
     range_m = rng.uniform(min_range_m, r_max[k])
+    return range_m, _azimuths_in_arcs(rng, arcs, count), elevation_rad
+
+
+def _azimuths_in_arcs(
+    rng: np.random.Generator, arcs: list[tuple[float, float]], count: int
+) -> NDArray:
+    """``count`` azimuths (rad) uniform over the swept ``arcs`` ((start_rad, sweep_rad))."""
     widths = np.array([sweep for _, sweep in arcs], dtype=float)
     starts = np.array([start for start, _ in arcs], dtype=float)
     u = rng.uniform(0.0, widths.sum(), count)
     which = np.minimum(np.searchsorted(np.cumsum(widths), u, side="right"), len(arcs) - 1)
     offset = u - np.concatenate(([0.0], np.cumsum(widths)[:-1]))[which]
-    azimuth_rad = np.mod(starts[which] + offset, 2.0 * np.pi)
-    return range_m, azimuth_rad, elevation_rad
-
-
-def false_alarms(
-    rng: np.random.Generator,
-    pfa: float,
-    n_cells: float,
-    range_limits_m: tuple[float, float],
-    arcs: list[tuple[float, float]],
-    elevation_limits_rad: tuple[float, float],
-) -> tuple[NDArray, NDArray, NDArray]:
-    """Random false alarms over the swept volume: (range_m, azimuth_rad, elevation_rad).
-
-    Count ~ Poisson(pfa · n_cells); positions uniform in range, in the swept ``arcs``
-    ((start_rad, sweep_rad) pairs, weighted by their width) and in elevation.
-    """
-    count = int(rng.poisson(pfa * n_cells))
-    if count == 0:
-        empty = np.empty(0)
-        return empty, empty.copy(), empty.copy()
-    range_m = rng.uniform(range_limits_m[0], range_limits_m[1], count)
-    widths = np.array([sweep for _, sweep in arcs], dtype=float)
-    starts = np.array([start for start, _ in arcs], dtype=float)
-    u = rng.uniform(0.0, widths.sum(), count)
-    which = np.minimum(np.searchsorted(np.cumsum(widths), u, side="right"), len(arcs) - 1)
-    offset = u - np.concatenate(([0.0], np.cumsum(widths)[:-1]))[which]
-    azimuth_rad = np.mod(starts[which] + offset, 2.0 * np.pi)
-    elevation_rad = rng.uniform(elevation_limits_rad[0], elevation_limits_rad[1], count)
-    return range_m, azimuth_rad, elevation_rad
+    return np.mod(starts[which] + offset, 2.0 * np.pi)
 
 
 def resolution_groups(
@@ -231,7 +209,6 @@ def merge_unresolved(
 
 __all__ = [
     "MONOPULSE_SLOPE",
-    "false_alarms",
     "merge_unresolved",
     "resolution_cells",
     "resolution_groups",

@@ -126,6 +126,7 @@ def _links(scenario: Any, world: Any, defense: Defense) -> None:
     trackers = {t.unit: t for t in defense.trackers}
     posts = {cp.battery: cp for cp in defense.command_posts}
     n_bat = len(world.batteries)
+    status_in: dict[int, list[Channel]] = {}  # receiving battery -> its status channels
     for link in net.links:
         key = link_key(link.label)
         su, ru = units.index(link.sender), units.index(link.receiver)
@@ -173,6 +174,7 @@ def _links(scenario: Any, world: Any, defense: Defense) -> None:
             chans.append(ch)
         if net.coordination and su < n_bat and ru in posts:
             st = channel("status", replace=True)
+            status_in.setdefault(ru, []).append(st)
             defense.bus.subscribe(f"status/{su}", st.send)
             posts[ru].links.append(st)
             chans.append(st)
@@ -180,19 +182,20 @@ def _links(scenario: Any, world: Any, defense: Defense) -> None:
     for cp in defense.command_posts:
         cp.coordinate = net.coordination
         cp.engage_on_remote = net.engage_on_remote
-        cp.hold_s = coordination_hold_s(cp, slowest_decision_s)
+        cp.hold_s = coordination_hold_s(cp, status_in.get(cp.battery, []), slowest_decision_s)
 
 
-def coordination_hold_s(cp: CommandPost, slowest_decision_s: float) -> float:
+def coordination_hold_s(
+    cp: CommandPost, status_in: list[Channel], slowest_decision_s: float
+) -> float:
     """How long (s) a coordinated post holds its orders before launch: the run setting, or
     by default the slowest status link into it (latency + update period) plus the slowest
     decision period, the longest another post's decision can take to reach it."""
     if cp.settings.coordination_hold_s is not None:
         return float(cp.settings.coordination_hold_s)
-    status = [ch for ch in cp.links if ch.name.endswith("/status")]
-    if not status:
+    if not status_in:
         return 0.0
-    return max(ch.latency_s + ch.period_s for ch in status) + slowest_decision_s
+    return max(ch.latency_s + ch.period_s for ch in status_in) + slowest_decision_s
 
 
 def _degradation(scenario: Any, world: Any, defense: Defense) -> Degradation | None:
