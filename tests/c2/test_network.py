@@ -143,3 +143,37 @@ def test_all_links_lost_behaves_like_standalone(runs):
     )
     assert lost.tables["links"]["rows_sent"].sum() == 0
     assert list(lost.tables["degradation"]["kind"]) == ["link_lost", "link_lost"]
+
+
+def _status(time_s, pos_m, vel_mps, std_m):
+    from iads.messages import ENGAGING, EngagementStatus
+
+    n = len(pos_m)
+    return EngagementStatus(
+        time_s=np.full(n, float(time_s)),
+        unit=np.full(n, 2, np.int64),
+        track_number=np.arange(n, dtype=np.int64) + 2_000_000,
+        pos_m=np.asarray(pos_m, float),
+        vel_mps=np.asarray(vel_mps, float),
+        position_std_m=np.full(n, float(std_m)),
+        state=np.full(n, ENGAGING, np.int8),
+        interceptors=np.ones(n, np.int64),
+        since_s=np.full(n, float(time_s)),
+    )
+
+
+def test_a_stale_status_still_matches_a_fast_target():
+    """A status 2.5 s old about a 300 m/s cruise missile (750 m flown since, beyond the 500 m
+    floor of the gate and 3 sigma of 50 m tracks) still names the track that follows it;
+    a second missile 2 km abeam is not taken for it. Before the status was carried to the
+    decision time this pair failed to correlate and both batteries fired."""
+    from iads.c2.command_post import STATUS_GATE_MIN_M, status_matches
+
+    status = _status(10.0, [[0.0, 0.0, 50.0]], [[300.0, 0.0, 0.0]], 50.0)
+    t = 12.5
+    tracks = np.array([[750.0, 20.0, 50.0], [750.0, 2_000.0, 50.0]])
+    m = status_matches(tracks, np.array([50.0, 50.0]), t, status)
+    assert m[:, 0].tolist() == [True, False]
+    assert 750.0 > STATUS_GATE_MIN_M  # the uncarried positions would be out of the gate
+    late = status_matches(tracks, np.array([50.0, 50.0]), 10.0, status)
+    assert not late.any()

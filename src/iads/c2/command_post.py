@@ -448,9 +448,8 @@ class CommandPost:
         if len(o) == 0:
             return np.zeros((len(pic), 0), bool), None
         same = pic.track_number[:, None] == o.track_number[None, :]
-        d = np.linalg.norm(pic.pos_m[:, None, :] - o.pos_m[None, :, :], axis=-1)
-        gate = 3.0 * np.hypot(pic.position_std_m[:, None], o.position_std_m[None, :])
-        return same | (d <= np.maximum(gate, 500.0)), o
+        near = status_matches(pic.pos_m, pic.position_std_m, pic.t_s, o)
+        return same | near, o
 
     def _taken_by_others(self, pic: Picture) -> np.ndarray:
         """(T,) tracks another unit reports engaging or just completed (coordinated
@@ -641,6 +640,27 @@ class CommandPost:
         }
 
 
+STATUS_GATE_SIGMAS = 3.0
+"""Correlation gate of another unit's engagement status with an own track (sigmas)."""
+STATUS_GATE_MIN_M = 500.0
+"""Smallest correlation gate of engagement status with an own track (m)."""
+
+
+def status_matches(
+    pos_m: np.ndarray, position_std_m: np.ndarray, t_s: float, status: EngagementStatus
+) -> np.ndarray:
+    """(T, E) which ``status`` rows (other units' engagements) are about which of the tracks
+    at ``pos_m`` (T, 3, local ENU, m) with sigma ``position_std_m`` (T,) at ``t_s`` (s):
+    each status estimate is first carried to ``t_s`` on its own velocity (a status message
+    is a latency and a period old: 2 s of a 300 m/s cruise missile is 600 m), then gated at
+    ``STATUS_GATE_SIGMAS`` combined sigmas, at least ``STATUS_GATE_MIN_M``."""
+    dt = t_s - status.time_s
+    there = status.pos_m + status.vel_mps * dt[:, None]
+    d = np.linalg.norm(pos_m[:, None, :] - there[None, :, :], axis=-1)
+    gate = STATUS_GATE_SIGMAS * np.hypot(position_std_m[:, None], status.position_std_m[None, :])
+    return d <= np.maximum(gate, STATUS_GATE_MIN_M)
+
+
 def _fresh(latest: dict[int, Any], t_s: float) -> dict[int, Any]:
     """The batches of ``latest`` (unit -> its last message) sent within ``REMOTE_MAX_AGE_S``
     of ``t_s`` (s); empty ones left out."""
@@ -699,4 +719,11 @@ def _leading_feasible(pk: np.ndarray, group: np.ndarray, n_groups: int) -> np.nd
     return out
 
 
-__all__ = ["ORDER_ID_STRIDE", "CommandPost", "Commitments"]
+__all__ = [
+    "ORDER_ID_STRIDE",
+    "STATUS_GATE_MIN_M",
+    "STATUS_GATE_SIGMAS",
+    "CommandPost",
+    "Commitments",
+    "status_matches",
+]
