@@ -89,10 +89,16 @@ def replication_rows(task: Task, result: Any) -> dict[str, dict[str, Any]]:
 
 
 def run_replication(task: Task) -> dict[str, dict[str, Any]]:
-    """Run one replication (in whichever process calls it) and return its study rows."""
+    """Run one replication (in whichever process calls it; a campaign scenario's waves in
+    sequence) and return its study rows."""
     from iads.sim.run import run_scenario
 
-    result = run_scenario(task.scenario, seed=task.seed, **run_kwargs(task.fidelity, run_scenario))
+    kwargs = run_kwargs(task.fidelity, run_scenario)
+    if task.scenario.campaign is not None:  # waves in sequence, stocks carried over
+        from iads.sim.campaign import run_campaign
+
+        return replication_rows(task, run_campaign(task.scenario, seed=task.seed, **kwargs))
+    result = run_scenario(task.scenario, seed=task.seed, **kwargs)
     return replication_rows(task, result)
 
 

@@ -48,6 +48,7 @@ from iads.engagement.battery import (
     fire,
     make_bank,
     return_rounds,
+    stocked_bank,
     update_reloads,
     weapon_rows,
 )
@@ -195,6 +196,9 @@ class CommandPost:
             for li in bat.launchers
         ]
         bank = make_bank(sites)
+        stock = world.scenario.batteries[b].stock
+        if stock is not None:
+            bank = stocked_bank(bank, stock)
         fire_radars, missiles, targets = channel_limits([world.radars[r] for r in bat.radars])
         return cls(
             battery=b,

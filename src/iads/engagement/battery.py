@@ -78,6 +78,20 @@ def make_bank(
     )
 
 
+def stocked_bank(bank: LauncherBank, stock: dict[str, int]) -> LauncherBank:
+    """``bank`` holding ``stock`` (interceptor type -> rounds on hand, tubes and depot
+    together): each type loads the units in order up to their loadout, the rest is the
+    reserve that reloads them; a type the stock leaves out has none."""
+    rounds = np.zeros_like(bank.loadout)
+    reserve = np.zeros_like(bank.reserve)
+    for k, name in enumerate(bank.type_names):
+        left = int(stock.get(name, 0))
+        fill = np.minimum(np.cumsum(bank.loadout[:, k]), left)  # loaded so far, unit by unit
+        rounds[:, k] = np.diff(fill, prepend=0)
+        reserve[k] = left - int(fill[-1]) if fill.size else left
+    return replace(bank, rounds=rounds, reserve=reserve)
+
+
 def update_reloads(bank: LauncherBank, t_s: float) -> LauncherBank:
     """Finish reloads that are due and start reloads of empty units while the reserve lasts."""
     rounds = bank.rounds.copy()

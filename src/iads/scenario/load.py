@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from iads.errors import InputError, InputErrors
+from iads.scenario.campaign import check_campaign
 from iads.scenario.equipment import (
     KIND_MODELS,
     Catalog,
@@ -165,6 +166,7 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
     check_sensor_names(sc, err)
     check_links(sc, err)
     check_events(sc, err)
+    check_campaign(sc, err)
     for kind, items in (("threats", sc.threats), ("raids", sc.raids)):
         for i, item in enumerate(items):
             if item.type not in eq.threats:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from iads.config import RunConfig
+from iads.scenario.campaign import Campaign
 from iads.scenario.common import (
     FlightAltitude,
     Frozen,
@@ -152,6 +153,12 @@ class Battery(Frozen):
     radars: list[RadarSite] = Field(min_length=1, description="the battery's radars, one or more")
     launchers: list[LauncherSite] = Field(
         default_factory=list, description="launcher sites (none: a sensor-only battery)"
+    )
+    stock: dict[str, Annotated[int, Field(ge=0, le=1_000_000)]] | None = Field(
+        None,
+        description="interceptor type -> rounds on hand at the start, tubes and depot together: "
+        "launchers are loaded from it in order, the rest reloads them (none: full tubes and "
+        "one reload per launcher)",
     )
 
 
@@ -416,6 +423,11 @@ class Scenario(Frozen):
     )
     corridors: list[Corridor] = Field(
         default_factory=list, description="air routes for procedural identification"
+    )
+    campaign: Campaign | None = Field(
+        None,
+        description="several raids over days with stocks carried over (iads mc runs it; "
+        "iads run flies one raid)",
     )
     settings: RunConfig = Field(
         default_factory=RunConfig,

@@ -68,7 +68,10 @@ def sample_readiness(scenario: Any, world: Any, defense: Any) -> dict[str, np.nd
                 if not up:
                     down.append(u)
                 u += 1
-        cp.bank = withhold_units(cp.bank, np.array(down, np.int64))
+        # a stock's depot is the battery's, not the launcher's: a launcher down keeps its
+        # tubes' rounds out of the fight but takes nothing from the depot
+        per_unit = 0 if bat.stock is not None else 1
+        cp.bank = withhold_units(cp.bank, np.array(down, np.int64), reloads_per_unit=per_unit)
     for b, bat in enumerate(scenario.batteries):
         cp = posts.get(b)
         if cp is None:
