@@ -210,3 +210,10 @@ def test_bad_campaigns_get_one_line_naming_the_field(tmp_path, change, field, wo
     assert hit, res.stderr
     assert all(ln.startswith("error:") for ln in lines), res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_the_campaign_example_loads_and_its_loss_window_is_two_days():
+    sc = load_scenario(ROOT / "examples" / "campaign.yaml")
+    assert sc.campaign is not None and sc.campaign.waves == 7
+    out = [bool(out_of_action(sc, k)) for k in range(1, 8)]
+    assert out == [False, False, False, True, True, False, False]

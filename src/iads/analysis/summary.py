@@ -48,6 +48,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "leaked_asset_value": ("value of the assets reached", "asset value points"),
     "last_arrival_s": ("last arrival", "s"),
     "end_time_s": ("simulated time", "s"),
+    "waves": ("raids flown (campaign waves)", "count"),
+    "first_empty_wave": ("first wave after which a battery held no round", "wave"),
 }
 """Label and unit of each known metric; others get their key and a unit from its suffix."""
 _SUFFIX_UNITS = {
