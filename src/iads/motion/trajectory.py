@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from iads.geo import Origin, geodetic_to_enu
 from iads.motion.profiles import ProfileModel, profile_knots
 from iads.motion.route import RoutePath
+from iads.scenario.model import TerrainFollowingProfile
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,28 @@ def _insert(s_m: np.ndarray, extra_m: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate([s_m, inside]))
 
 
+TERRAIN_STEP_M = 250.0
+"""Node spacing of a terrain-following path over terrain (m), at least the terrain's own."""
+
+
 def _nodes(
     path: RoutePath,
     launch_time_s: float,
     profile: ProfileModel | None,
     waypoint_alt_m: np.ndarray | None,
     max_distance_m: float,
+    terrain: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(t_s, lat_deg, lon_deg, alt_m) of the nodes of one path."""
+    """(t_s, lat_deg, lon_deg, alt_m) of the nodes of one path; a terrain-following profile
+    over ``terrain`` (``iads.terrain.ElevationGrid``) keeps its clearance above the ground."""
     s_path = path.s_m
     total_m = float(s_path[-1])
+    follow = terrain is not None and isinstance(profile, TerrainFollowingProfile)
     if profile is not None:
         knots_m, knot_alt_m = profile_knots(profile)
         s = _insert(s_path, total_m - knots_m)
+        if follow:  # dense enough to follow the ground
+            s = _insert(s, np.arange(0.0, total_m, TERRAIN_STEP_M))
         alt = np.interp(total_m - s, knots_m, knot_alt_m)
     else:
         if waypoint_alt_m is None:
@@ -72,6 +83,8 @@ def _nodes(
     lon_unwrapped = np.unwrap(path.lon_deg, period=360.0)
     lat = np.interp(s, s_path, path.lat_deg)
     lon = (np.interp(s, s_path, lon_unwrapped) + 180.0) % 360.0 - 180.0
+    if follow:
+        alt = alt + terrain.at(lat, lon)
     # ground speed of the segment ending at each node: that of the path segment containing it
     seg = np.clip(np.searchsorted(s_path, s, side="left"), 1, max(s_path.size - 1, 1))
     speed = path.speed_mps[np.minimum(seg, s_path.size - 1)]
@@ -105,10 +118,12 @@ def build_trajectories(
     profiles: Sequence[ProfileModel | None],
     waypoint_alt_m: Sequence[np.ndarray | None],
     max_distance_m: Sequence[float],
+    terrain: Any = None,
 ) -> list[Trajectory]:
-    """``build_trajectory`` for many paths, with one geodetic -> ENU conversion for all."""
+    """``build_trajectory`` for many paths, with one geodetic -> ENU conversion for all;
+    terrain-following paths follow ``terrain`` (``iads.terrain.ElevationGrid``, or None)."""
     nodes = [
-        _nodes(p, t0, prof, alts, dmax)
+        _nodes(p, t0, prof, alts, dmax, terrain)
         for p, t0, prof, alts, dmax in zip(
             paths, launch_time_s, profiles, waypoint_alt_m, max_distance_m, strict=True
         )

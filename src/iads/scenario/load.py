@@ -257,6 +257,37 @@ def _catalog_path(
     return base / name
 
 
+def _with_terrain(
+    sc: Scenario, scenario_file: Path, anywhere: bool, file: str, lines: dict[PathKey, int]
+) -> Scenario:
+    """``sc`` with its terrain file checked (a readable geographic GeoTIFF inside the
+    scenario's folder unless ``anywhere``) and named by its absolute path, so that workers
+    in other folders find it."""
+    from iads.io.files import inside
+    from iads.terrain import TerrainError, read_geotiff
+
+    loc = ("terrain", "file")
+    name = sc.terrain.file
+
+    def refuse(reason: str) -> InputError:
+        return InputError(reason, file=file, field=format_path(loc), line=line_of(lines, loc))
+
+    if "\0" in name or not name.strip():
+        raise refuse("must be a file name")
+    base = scenario_file.parent
+    if not anywhere:
+        if Path(name).is_absolute():
+            raise refuse("must be a path relative to the scenario's folder, not absolute")
+        if inside(base, name) is None:
+            raise refuse("leaves the scenario's folder (terrain files must lie inside it)")
+    target = (base / name).resolve()
+    try:
+        read_geotiff(target)
+    except TerrainError as exc:
+        raise refuse(f"{exc} ({target.name})") from None
+    return sc.model_copy(update={"terrain": sc.terrain.model_copy(update={"file": str(target)})})
+
+
 def load_scenario(path: str | Path, *, catalog_anywhere: bool = False) -> Scenario:
     """Read, validate and resolve a scenario file.
 
@@ -292,6 +323,8 @@ def load_scenario(path: str | Path, *, catalog_anywhere: bool = False) -> Scenar
             raise
     catalog = catalog.merged(scenario.equipment)
     scenario = scenario.model_copy(update={"equipment": catalog})
+    if scenario.terrain is not None:
+        scenario = _with_terrain(scenario, Path(path), catalog_anywhere, file, lines)
     errs = _check_refs(scenario, file, lines)
     if errs:
         raise InputErrors(errs)

@@ -390,6 +390,16 @@ class BatteryEvent(Frozen):
 Event = Annotated[LinkEvent | RadarEvent | BatteryEvent, Field(discriminator="kind")]
 
 
+class TerrainFile(Frozen):
+    """Ground elevation for line of sight and terrain-following flight (``iads.terrain``)."""
+
+    file: str = Field(
+        min_length=1,
+        description="geographic (EPSG:4326) GeoTIFF of elevations in m above sea level, "
+        "relative to this file (the terrain extra: pip install 'iads[terrain]')",
+    )
+
+
 class Scenario(Frozen):
     """A whole scenario: where, how long, what defends, what attacks."""
 
@@ -423,6 +433,11 @@ class Scenario(Frozen):
     )
     corridors: list[Corridor] = Field(
         default_factory=list, description="air routes for procedural identification"
+    )
+    terrain: TerrainFile | None = Field(
+        None,
+        description="ground elevation masking radars' line of sight and followed by "
+        "terrain-following threats (none: a smooth earth at sea level)",
     )
     campaign: Campaign | None = Field(
         None,

@@ -15,6 +15,7 @@ Marginally this is the exact Swerling Pd of ``detection.detection_probability`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -82,6 +83,9 @@ class RadarModel:
     surface_eps_r: float = 70.0
     surface_conductivity_s_m: float = 5.0
     surface_rms_height_m: float = 0.0
+    terrain: Any = None
+    """Ground elevation masking the line of sight (``iads.terrain.LocalTerrain``; None: the
+    smooth earth alone)."""
 
     @classmethod
     def from_type(
@@ -264,6 +268,16 @@ def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -
         & (num >= np.sin(radar.min_elevation_rad) * den)
         & (num <= np.sin(radar.max_elevation_rad) * den)
     )
+    if radar.terrain is not None and keep.any():  # masked by the ground between
+        k = np.flatnonzero(keep)
+        keep[k] = radar.terrain.clears(
+            ant[:2],
+            radar.antenna_alt_m,
+            np.column_stack([de[k], dn[k]]),
+            2.0 * re_m * half_angle[k],
+            h_t[k],
+            a_m,
+        )
     de, dn, du, horiz = de[keep], dn[keep], du[keep], horiz[keep]
     az = np.mod(np.arctan2(de, dn), 2 * np.pi)
     return Look(

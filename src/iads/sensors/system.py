@@ -61,6 +61,8 @@ class RadarSystem:
             antenna_pos_m=rec.pos_m,
             environment=world.scenario.settings.environment,
         )
+        if getattr(world, "terrain", None) is not None:
+            model = replace(model, terrain=world.terrain)
         platform = getattr(rec, "orbit", None)
         return cls(
             int(rec.index),

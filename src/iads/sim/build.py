@@ -9,6 +9,7 @@ runs last in each tick; the defense's systems come from ``iads.sim.defense.build
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -45,8 +46,11 @@ def flight_plans(
     return plans + traffic_plans(scenario)[0]
 
 
-def trajectories_of(scenario: Scenario, plans: list[FlightPlan], origin: Origin) -> Trajectories:
-    """Precompute the trajectory of every plan (route, turns, heights, timing), all at once."""
+def trajectories_of(
+    scenario: Scenario, plans: list[FlightPlan], origin: Origin, terrain: Any = None
+) -> Trajectories:
+    """Precompute the trajectory of every plan (route, turns, heights, timing), all at once;
+    terrain-following plans follow ``terrain`` (an ``iads.terrain.ElevationGrid``)."""
     types = [threat_type(scenario, p.type_name) for p in plans]
     paths = plan_routes(
         [p.lat_deg for p in plans],
@@ -62,6 +66,7 @@ def trajectories_of(scenario: Scenario, plans: list[FlightPlan], origin: Origin)
             [p.profile for p in plans],
             [p.waypoint_alt_m for p in plans],
             [t.max_range_m for t in types],
+            terrain=terrain,
         )
     )
 
@@ -224,7 +229,13 @@ def build_world(scenario: Scenario, seed: int | None = None) -> World:
     plans = flight_plans(scenario, world.rng)
     world.plans = plans
     world.threats = _threats(scenario, plans, assets)
-    world.trajectories = trajectories_of(scenario, plans, origin)
+    grid = None
+    if scenario.terrain is not None:
+        from iads.terrain import load_grid, local_terrain
+
+        grid = load_grid(scenario.terrain.file)
+        world.terrain = local_terrain(grid, origin)
+    world.trajectories = trajectories_of(scenario, plans, origin, grid)
     world.threats.planned_arrival_s[:] = world.trajectories.end_time_s
     if scenario.traffic:
         _, codes, specs = traffic_plans(scenario)

@@ -189,6 +189,8 @@ class World:
     trajectories: Trajectories | None = field(default=None, repr=False)
     transponders: Any = field(default=None, repr=False)
     """The traffic's transponders (``iads.sim.traffic.Transponders``; None: no traffic)."""
+    terrain: Any = field(default=None, repr=False)
+    """Ground elevation in the local frame (``iads.terrain.LocalTerrain``; None: smooth)."""
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict, repr=False)
 
     def rng(self, component: str) -> np.random.Generator:
