@@ -228,12 +228,14 @@ class FireOrders(Batch):
 
 @dataclass(frozen=True)
 class Uplinks(Batch):
-    """Midcourse updates (U rows): battery ``battery``'s latest estimate of ``track_number``
-    at ``time_s`` (``pos_m``, ``vel_mps`` (U, 3), sigma ``position_std_m``), for every one of
-    its interceptors flying at that track."""
+    """Midcourse updates (U rows, one per round in flight): battery ``battery``'s latest
+    estimate at ``time_s`` (``pos_m``, ``vel_mps`` (U, 3), sigma ``position_std_m``) of
+    ``track_number``, the track round ``order_id`` now flies at (it can differ from the track
+    it was fired at: a remote track fused into an own one hands the round over)."""
 
     time_s: NDArray[np.float64] = _empty()
     battery: NDArray[np.int64] = _empty(dtype=np.int64)
+    order_id: NDArray[np.int64] = _empty(dtype=np.int64)
     track_number: NDArray[np.int64] = _empty(dtype=np.int64)
     pos_m: NDArray[np.float64] = _empty((3,))
     vel_mps: NDArray[np.float64] = _empty((3,))

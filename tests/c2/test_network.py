@@ -177,3 +177,40 @@ def test_a_stale_status_still_matches_a_fast_target():
     assert 750.0 > STATUS_GATE_MIN_M  # the uncarried positions would be out of the gate
     late = status_matches(tracks, np.array([50.0, 50.0]), 10.0, status)
     assert not late.any()
+
+
+def test_rounds_follow_their_target_when_a_remote_track_is_fused_into_an_own_one():
+    """A round fired at remote track R (unit 3's) keeps flying at its target when R is fused
+    into own track L (the picture keeps L's number), and back when L is dropped while R goes
+    on; a round whose track is held, or lost with no correlation, is left alone."""
+    from types import SimpleNamespace
+
+    from iads.c2.command_post import CommandPost
+    from iads.c2.fusion import CorrelationTable
+
+    R, L, other, orphan = 3_000_000_017, 1_000_000_004, 1_000_000_009, 3_000_000_099
+    post = SimpleNamespace(
+        commitments=SimpleNamespace(
+            track_number=np.array([R, other, orphan, L], np.int64),
+            done=np.array([False, False, False, True]),
+        ),
+        shared=SimpleNamespace(correlation=CorrelationTable({("3", R): (L, 5.0)})),
+        handovers=0,
+    )
+    moved = CommandPost._follow_tracks(post, _Pic([L, other]))
+    assert moved == 1 and post.handovers == 1
+    assert post.commitments.track_number.tolist() == [L, other, orphan, L]
+    # own track L dropped, R goes on: the round goes back to R
+    post.commitments.done[:] = [False, True, True, True]
+    assert CommandPost._follow_tracks(post, _Pic([R])) == 1
+    assert post.commitments.track_number[0] == R
+
+
+class _Pic:
+    """The part of a ``Picture`` ``_follow_tracks`` reads."""
+
+    def __init__(self, numbers):
+        self.track_number = np.array(numbers, np.int64)
+
+    def __len__(self):
+        return self.track_number.size

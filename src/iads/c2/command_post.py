@@ -162,6 +162,8 @@ class CommandPost:
     hold_s: float = 0.0
     """Coordinated networks: orders wait at least this long (s) before launch."""
     deconflicted: int = 0
+    handovers: int = 0
+    """Rounds handed from a track the picture lost to the track now carrying their target."""
     """Rounds withdrawn before launch because another unit engaged the target first."""
     _heard_s: float = -np.inf
     identifier: Identifier | None = None
@@ -231,6 +233,7 @@ class CommandPost:
         for n in pic.track_number.tolist():
             self.first_seen_s.setdefault(int(n), t_s)
         self._identify(_world, pic, t_s)
+        self._follow_tracks(pic)
         self._deconflict(pic, t_s)
         self._uplink_and_cancel(pic, t_s)
         self._publish_status(pic, t_s)
@@ -345,21 +348,52 @@ class CommandPost:
         held = np.isin(c.track_number, pic.track_number)
         gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
         self._withdraw(gone, t_s)
-        flying_at = np.unique(c.track_number[live & held])
-        if flying_at.size:
-            k = np.flatnonzero(np.isin(pic.track_number, flying_at))
+        rows = np.flatnonzero(live & held & ~c.withdrawn)
+        if rows.size:
+            order = np.argsort(pic.track_number)
+            k = order[np.searchsorted(pic.track_number, c.track_number[rows], sorter=order)]
             self.bus.publish(
                 f"uplinks/{self.battery}",
                 t_s,
                 Uplinks(
-                    time_s=np.full(k.size, t_s),
-                    battery=np.full(k.size, self.battery, np.int64),
+                    time_s=np.full(rows.size, t_s),
+                    battery=np.full(rows.size, self.battery, np.int64),
+                    order_id=c.order_id[rows],
                     track_number=pic.track_number[k],
                     pos_m=pic.pos_m[k],
                     vel_mps=pic.vel_mps[k],
                     position_std_m=pic.position_std_m[k],
                 ),
             )
+
+    def _follow_tracks(self, pic: Picture) -> int:
+        """Hand the rounds of tracks the picture no longer holds to the track that now
+        carries their target, through the shared picture's correlation: a remote track fused
+        into an own one (the picture keeps the own number), or an own track dropped while
+        the remote track correlated with it goes on. Without this the round would fly on
+        its last update and the target look unengaged (fired at again, by this post or
+        another). Returns how many rounds changed track."""
+        c = self.commitments
+        if self.shared is None or len(pic) == 0:
+            return 0
+        lost = np.flatnonzero(~c.done & ~np.isin(c.track_number, pic.track_number))
+        if lost.size == 0:
+            return 0
+        pairs = self.shared.correlation.pairs  # (source, remote number) -> (local, time)
+        local_of = {remote: local for (_, remote), (local, _) in pairs.items()}
+        remote_of = {local: remote for remote, local in local_of.items()}
+        held = set(pic.track_number.tolist())
+        moved = 0
+        for i in lost:
+            n = int(c.track_number[i])
+            new = local_of.get(n)
+            if new is None or new not in held:
+                new = remote_of.get(n)
+            if new is not None and new in held:
+                c.track_number[i] = new
+                moved += 1
+        self.handovers += moved
+        return moved
 
     def _withdraw(self, rows: np.ndarray, t_s: float) -> int:
         """Cancel the queued rounds ``rows`` (once each); how many were newly withdrawn."""
@@ -639,6 +673,7 @@ class CommandPost:
             "magazine_empty_s": self.ran_dry_s,
             "remote_engagements": self.remote_engagements,
             "deconflicted": self.deconflicted,
+            "handovers": self.handovers,
             "autonomous_from_s": self.autonomous_from_s,
             "destroyed": int(self.destroyed),
         }

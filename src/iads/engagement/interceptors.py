@@ -284,19 +284,18 @@ class InterceptorSystem:
 
     @staticmethod
     def _uplink(store: InterceptorStore, up: Uplinks) -> None:
-        """Midcourse updates: the battery's latest estimate of each round's track."""
+        """Midcourse updates: the battery's latest estimate of each round's track (rows by
+        ``order_id``; the track a round flies at may have been handed over)."""
         live = np.flatnonzero(~store.done)
         if live.size == 0 or len(up) == 0:
             return
-        key = {
-            (int(b), int(n)): k
-            for k, (b, n) in enumerate(zip(up.battery, up.track_number, strict=True))
-        }
+        key = {int(o): k for k, o in enumerate(up.order_id)}
         for m in live:
-            k = key.get((int(store.battery[m]), int(store.track_number[m])))
+            k = key.get(int(store.order_id[m]))
             if k is not None:
                 store.est_pos_m[m], store.est_vel_mps[m] = up.pos_m[k], up.vel_mps[k]
                 store.est_std_m[m], store.est_time_s[m] = up.position_std_m[k], up.time_s[k]
+                store.track_number[m] = up.track_number[k]
 
     def _cancel(self, store: InterceptorStore, msg: Cancels, t_s: float) -> None:
         rows = np.flatnonzero(np.isin(store.order_id, msg.order_id) & ~store.launched)
