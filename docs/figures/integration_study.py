@@ -5,7 +5,9 @@
     python docs/figures/integration_study.py runs/integration docs/figures/integration_study.png
 
 Reads the ``summary`` table (estimates with 95 % intervals: bootstrap BCa for means) and draws
-networked against standalone side by side. Needs matplotlib (not a dependency of iads).
+networked against standalone side by side; prints where each battery's rounds went (by the
+unit whose track it fired on) and the leakers by threat type. Needs matplotlib (not a
+dependency of iads).
 """
 
 from __future__ import annotations
@@ -55,6 +57,46 @@ def main(study: Path, out: Path) -> None:
     fig.suptitle("Port Aurel integration study: 20 seeds per arm, full fidelity")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
+    breakdown(study)
+
+
+TRACK_ID_STRIDE = 1_000_000_000
+"""Track numbers are unit * stride + number (``iads.tracking.system``)."""
+
+
+def breakdown(study: Path) -> None:
+    """Per arm: each battery's rounds by the unit whose track it fired on (kill rate, share
+    at false tracks, median miss), and leakers per raid by threat type."""
+    import duckdb
+
+    con = duckdb.connect(str(study / "study.duckdb"), read_only=True)
+    units = {}
+    for (label,) in con.sql("select distinct battery from engagements").fetchall():
+        units[label] = label
+    reps = dict(con.sql("select point, count(*) from replications group by point").fetchall())
+    labels = dict(con.sql("select point, label from points").fetchall())
+    rows = con.execute(
+        f"""select point, battery, track_id // {TRACK_ID_STRIDE} as unit, count(*),
+                   avg(case when result = 'kill' then 1.0 else 0 end),
+                   avg(case when threat_id < 0 then 1.0 else 0 end), median(miss_distance_m)
+            from engagements group by all order by point, battery, unit"""
+    ).fetchall()
+    print(
+        "arm, battery, on tracks of unit, rounds per raid, kill rate, at false tracks, median miss m"
+    )
+    for point, bat, unit, n, kill, false, miss in rows:
+        arm = labels[point].split("=", 1)[-1]
+        print(
+            f"{arm:10s} {bat:10s} {unit:3d} {n / reps[point]:6.2f} {kill:6.2f} {false:6.2f} {miss:8.1f}"
+        )
+    rows = con.execute(
+        """select point, type, sum(case when outcome = 'reached' then 1 else 0 end)
+           from threats group by all order by point, type"""
+    ).fetchall()
+    print("arm, threat type, leakers per raid")
+    for point, kind, n in rows:
+        print(f"{labels[point].split('=', 1)[-1]:10s} {kind:26s} {n / reps[point]:6.2f}")
+    con.close()
 
 
 if __name__ == "__main__":
