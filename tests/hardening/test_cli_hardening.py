@@ -199,3 +199,25 @@ def test_errors_escape_control_characters(tmp_path, monkeypatch, capsys):
 def test_usage_errors_are_one_line_naming_the_option(monkeypatch, capsys):
     code, _, err = _cli(monkeypatch, capsys, "run", "x.yaml", "--seed", str(2**64))
     assert code == 2 and err.startswith("error: ") and "'--seed'" in err and err.count("\n") == 1
+
+
+def test_internal_error_is_one_line_exit_1_and_debug_shows_traceback(monkeypatch, capsys):
+    """A bug (here an exception no check turned into an InputError) is the one place exit 1
+    is used: one escaped line naming the exception; IADS_DEBUG=1 re-raises it."""
+    import iads.scenario
+    from iads.cli import INTERNAL_ERROR_EXIT
+
+    def boom(*_a, **_k):
+        raise RuntimeError("boom\nsecond line \x1b[2J")
+
+    monkeypatch.setattr(iads.scenario, "load_scenario", boom)
+    monkeypatch.delenv("IADS_DEBUG", raising=False)
+    code, _, err = _cli(monkeypatch, capsys, "validate", "any.yaml")
+    assert code == INTERNAL_ERROR_EXIT == 1
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: internal error (RuntimeError: boom)")
+    assert "IADS_DEBUG=1" in lines[0] and "Traceback" not in err
+    monkeypatch.setenv("IADS_DEBUG", "1")
+    monkeypatch.setattr(sys, "argv", ["iads", "validate", "any.yaml"])
+    with pytest.raises(RuntimeError, match="boom"):
+        cli.main()
