@@ -221,3 +221,19 @@ def test_internal_error_is_one_line_exit_1_and_debug_shows_traceback(monkeypatch
     monkeypatch.setattr(sys, "argv", ["iads", "validate", "any.yaml"])
     with pytest.raises(RuntimeError, match="boom"):
         cli.main()
+
+
+@pytest.mark.parametrize("target", ["fifo", "device"])
+def test_output_onto_a_fifo_or_device_is_refused_and_kept(tmp_path, monkeypatch, capsys, target):
+    """An output path naming a FIFO (or a link to a device) is refused: os.replace would swap
+    the node for a regular file."""
+    plots = Path(__file__).parent / "corpus" / "plots_ok.csv"
+    out = tmp_path / "tracks.csv"
+    if target == "fifo":
+        os.mkfifo(out)
+    else:
+        out.symlink_to("/dev/null")
+    code, _, err = _cli(monkeypatch, capsys, "track", plots, "--out", out, "-q")
+    assert code == 2 and "iads writes only new or regular files" in err, err
+    assert out.is_fifo() if target == "fifo" else Path("/dev/null").is_char_device()
+    assert [p.name for p in tmp_path.iterdir()] == ["tracks.csv"]
