@@ -7,7 +7,11 @@ Each file runs in its own process under a memory cap (``resource.setrlimit(RLIMI
 holds no traceback and no warning, exit 2 comes with ``error:`` lines only, and exit 2 leaves
 nothing behind in the output folder.
 
-    python benchmarks/hardening.py [CORPUS_DIR] [--mem-gib 4] [--timeout-s 30]
+Then it times ``iads validate`` of a scenario with ``--assets`` (40,000) assets, once valid
+and once with every raid aimed at an unknown asset, in a child process (CPU from
+``resource.getrusage(RUSAGE_CHILDREN)`` beside wall time, with the load average).
+
+    python benchmarks/hardening.py [CORPUS_DIR] [--mem-gib 4] [--timeout-s 30] [--assets 40000]
 """
 
 from __future__ import annotations
@@ -101,11 +105,55 @@ def check_file(path: Path, mem_gib: float = 4.0, timeout_s: float = 30.0) -> Out
     return Outcome(path.name, code, time.monotonic() - start, problem)
 
 
+def big_scenario(path: Path, n_assets: int, bad_targets: bool = False) -> None:
+    """``examples/small.yaml`` with ``n_assets`` assets on a grid; its raids aimed at the last
+    and first asset (or, ``bad_targets``, at names that do not exist)."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "examples" / "small.yaml").read_text())
+    data["assets"] = [
+        {
+            "name": f"asset-{i}",
+            "position": {"lat_deg": -47.4 + (i % 200) * 1e-3, "lon_deg": -32.1 + (i // 200) * 1e-3},
+            "value": 1.0 + i % 7,
+            "radius_m": 500,
+        }
+        for i in range(n_assets)
+    ]
+    for raid, target in zip(data["raids"], (n_assets - 1, 0), strict=False):
+        raid["target"] = f"nowhere-{target}" if bad_targets else f"asset-{target}"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def time_validate(n_assets: int, mem_gib: float, timeout_s: float) -> list[str]:
+    """``iads validate`` of a ``n_assets`` scenario, valid and invalid: one line each."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="iads-hardening-") as tmp:
+        for bad in (False, True):
+            f = Path(tmp) / f"assets-{'bad' if bad else 'ok'}.yaml"
+            big_scenario(f, n_assets, bad)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.monotonic()
+            proc = _iads(["validate", str(f)], int(mem_gib * (1 << 30)), timeout_s * 10, tmp)
+            wall = time.monotonic() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            rss_mib = after.ru_maxrss / 1024
+            first = (proc.stdout or proc.stderr).strip().splitlines()[0][:90]
+            out.append(
+                f"validate {n_assets:,} assets ({'bad targets' if bad else 'valid'}): "
+                f"exit {proc.returncode}, {cpu:.1f} s CPU, {wall:.1f} s wall, "
+                f"peak RSS {rss_mib:,.0f} MiB; {first}"
+            )
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     ap.add_argument("--mem-gib", type=float, default=4.0)
     ap.add_argument("--timeout-s", type=float, default=30.0)
+    ap.add_argument("--assets", type=int, default=40_000, help="0: skip the validate timing")
     a = ap.parse_args()
     files = sorted(p for p in a.corpus.iterdir() if p.is_file())
     results = [check_file(p, a.mem_gib, a.timeout_s) for p in files]
@@ -122,6 +170,10 @@ def main() -> None:
         if slowest
         else "no files"
     )
+    if a.assets:
+        for line in time_validate(a.assets, a.mem_gib, a.timeout_s):
+            print(line)
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores)")
     sys.exit(1 if bad else 0)
 
 

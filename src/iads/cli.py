@@ -100,8 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     (:func:`iads.errors.printable`): an ``InputError`` (one line per error) or a usage error
     (unknown command, bad option value) exits 2; Ctrl-C prints ``interrupted`` and exits 130,
     SIGTERM/SIGHUP exit 128 + the signal number after the same cleanup; an unexpected
-    exception is one ``error: internal error`` line and exit 1 (set ``IADS_DEBUG=1`` for the
-    traceback). Never a traceback for bad input.
+    exception (a bug) is one ``error: internal error`` line and exit ``INTERNAL_ERROR_EXIT``
+    (1; ``IADS_DEBUG=1`` re-raises it with its traceback and shows warnings). Never a
+    traceback for bad input.
     """
     import os
 
@@ -135,11 +136,25 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("IADS_DEBUG"):
             raise
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        _fail([printable(f"internal error ({type(exc).__name__}: {first}); please report it")], 1)
+        _fail([internal_error_line(exc)], INTERNAL_ERROR_EXIT)
     if code == 130:  # Typer turns Ctrl-C inside a command into Exit(130)
         _interrupted("", 130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+INTERNAL_ERROR_EXIT = 1
+"""Exit code of a bug in iads (an exception no input check turned into an ``InputError``):
+distinct from 2 (bad input, the user's to fix), 130 (Ctrl-C) and 128 + N (signal N)."""
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The one line printed for a bug: the exception's type and first line, escaped, and how
+    to get the traceback. Bad input never reaches it (docs/hardening.md)."""
+    first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return printable(
+        f"internal error ({type(exc).__name__}: {first}); a bug in iads, please report it "
+        "(IADS_DEBUG=1 shows the traceback)"
+    )
 
 
 def _fail(lines: list[str], code: int) -> None:

@@ -199,3 +199,41 @@ def test_errors_escape_control_characters(tmp_path, monkeypatch, capsys):
 def test_usage_errors_are_one_line_naming_the_option(monkeypatch, capsys):
     code, _, err = _cli(monkeypatch, capsys, "run", "x.yaml", "--seed", str(2**64))
     assert code == 2 and err.startswith("error: ") and "'--seed'" in err and err.count("\n") == 1
+
+
+def test_internal_error_is_one_line_exit_1_and_debug_shows_traceback(monkeypatch, capsys):
+    """A bug (here an exception no check turned into an InputError) is the one place exit 1
+    is used: one escaped line naming the exception; IADS_DEBUG=1 re-raises it."""
+    import iads.scenario
+    from iads.cli import INTERNAL_ERROR_EXIT
+
+    def boom(*_a, **_k):
+        raise RuntimeError("boom\nsecond line \x1b[2J")
+
+    monkeypatch.setattr(iads.scenario, "load_scenario", boom)
+    monkeypatch.delenv("IADS_DEBUG", raising=False)
+    code, _, err = _cli(monkeypatch, capsys, "validate", "any.yaml")
+    assert code == INTERNAL_ERROR_EXIT == 1
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: internal error (RuntimeError: boom)")
+    assert "IADS_DEBUG=1" in lines[0] and "Traceback" not in err
+    monkeypatch.setenv("IADS_DEBUG", "1")
+    monkeypatch.setattr(sys, "argv", ["iads", "validate", "any.yaml"])
+    with pytest.raises(RuntimeError, match="boom"):
+        cli.main()
+
+
+@pytest.mark.parametrize("target", ["fifo", "device"])
+def test_output_onto_a_fifo_or_device_is_refused_and_kept(tmp_path, monkeypatch, capsys, target):
+    """An output path naming a FIFO (or a link to a device) is refused: os.replace would swap
+    the node for a regular file."""
+    plots = Path(__file__).parent / "corpus" / "plots_ok.csv"
+    out = tmp_path / "tracks.csv"
+    if target == "fifo":
+        os.mkfifo(out)
+    else:
+        out.symlink_to("/dev/null")
+    code, _, err = _cli(monkeypatch, capsys, "track", plots, "--out", out, "-q")
+    assert code == 2 and "iads writes only new or regular files" in err, err
+    assert out.is_fifo() if target == "fifo" else Path("/dev/null").is_char_device()
+    assert [p.name for p in tmp_path.iterdir()] == ["tracks.csv"]

@@ -32,14 +32,58 @@ def _bomb(levels: int = 9) -> str:
         ("".join("  " * i + f"k{i}:\n" for i in range(1000)) + "  " * 1000 + "x: 1\n", "deeper"),
         ("? [a, b]\n: 1\n", "mapping key must be a plain name"),
         ("{[a]: 1}\n", "mapping key must be a plain name"),
+        ("a: &k [1]\n*k : 2\n", "mapping key must be a plain name"),
+        ("a: !!int abc\n", "cannot read 'abc' as !!int"),
+        ("a: 1" + "0" * 5000 + "\n", "as !!int"),
+        ("a: !!timestamp soon\n", "as !!timestamp"),
+        ("a: !!bool maybe\n", "as !!bool"),
+        ("a: *nowhere\n", "undefined alias 'nowhere'"),
+        ("a: &x 1\nb: &x 2\n", "duplicate anchor 'x'"),
+        ("a: &k b\n*k : 2\nb: 3\n", "duplicate key 'b'"),
     ],
-    ids=["alias-bomb", "self-alias", "deep-flow", "deep-block", "complex-key", "flow-key"],
+    ids=[
+        "alias-bomb",
+        "self-alias",
+        "deep-flow",
+        "deep-block",
+        "complex-key",
+        "flow-key",
+        "alias-key",
+        "bad-int",
+        "int-5000-digits",
+        "bad-timestamp",
+        "bad-bool",
+        "undefined-alias",
+        "duplicate-anchor",
+        "alias-key-duplicate",
+    ],  # fmt: skip
 )
 def test_yaml_that_explodes_is_refused(tmp_path: Path, text: str, words: str):
     f = tmp_path / "s.yaml"
     f.write_text(text)
     with pytest.raises(InputError, match=words):
         read_yaml(f)
+
+
+def test_limits_are_counted_through_aliases(tmp_path: Path):
+    """An alias stands for the nodes it names: the line map and the limits see the expanded
+    document, while the parse sees a few bytes."""
+    from iads.scenario import yamlio
+
+    f = tmp_path / "s.yaml"
+    levels = "".join(f"l{i}: &l{i} {{x: *l{i - 1}}}\n" for i in range(1, yamlio.MAX_YAML_DEPTH + 2))
+    f.write_text("l0: &l0 1\n" + levels)
+    with pytest.raises(InputError, match="aliases nest deeper than 64 levels"):
+        read_yaml(f)
+    f.write_text("[" * yamlio.MAX_YAML_DEPTH + "]" * yamlio.MAX_YAML_DEPTH + "\n")
+    nested: list = []
+    for _ in range(yamlio.MAX_YAML_DEPTH - 1):
+        nested = [nested]
+    assert read_yaml(f)[0] == nested  # 64 levels are read
+    f.write_text("a: &p {x: 1, y: {z: 2}}\nb: [*p, *p]\n")
+    data, lines = read_yaml(f)
+    assert data["b"][1]["y"]["z"] == 2
+    assert lines[("b", 1, "y", "z")] == 1 and lines[("b", 1)] == 1 and lines[("b",)] == 2
 
 
 def test_small_aliases_still_work(tmp_path: Path):

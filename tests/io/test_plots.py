@@ -132,3 +132,44 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(InputError, match=r"cannot write \(disk full\)"):
         write_table(path, {"a": np.array([1, 2])})
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ext", ["csv", "parquet"])
+def test_files_are_read_in_batches_up_to_a_row_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ext: str
+) -> None:
+    """Several batches (CSV blocks, Parquet row groups) make the same columns as one; more
+    rows than ``MAX_ROWS`` are refused with the limit in the error, before memory runs out."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from iads.io import plots
+
+    n = 30_000
+    t = np.repeat(np.arange(n // 3, dtype=float), 3)
+    table = pa.table({"time_s": t, "range_m": 1e4 + np.arange(n), "azimuth_deg": t % 360,
+                      "elevation_deg": np.full(n, 2.0), "sensor_id": np.arange(n) % 4})  # fmt: skip
+    f = tmp_path / f"plots.{ext}"
+    if ext == "csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, f)
+
+        def small_blocks(p, kind):  # 64 KiB blocks: many batches from a small file
+            import pyarrow.csv as pacsv
+
+            convert = pacsv.ConvertOptions(timestamp_parsers=[])
+            reader = pacsv.open_csv(
+                p, read_options=pacsv.ReadOptions(block_size=1 << 16), convert_options=convert
+            )
+            return reader.schema.names, reader
+
+        monkeypatch.setattr(plots, "_batches", small_blocks)
+    else:
+        pq.write_table(table, f, row_group_size=4_000)
+    cols = plots.read_table(f)
+    assert np.array_equal(cols["range_m"], 1e4 + np.arange(n))
+    assert np.array_equal(cols["sensor_id"], np.arange(n) % 4)
+    monkeypatch.setattr(plots, "MAX_ROWS", n - 1)
+    with pytest.raises(InputError, match=f"more than {n - 1:,} rows"):
+        plots.read_table(f)

@@ -162,6 +162,26 @@ def _unlink_temp(tmp: Path) -> None:
             pass
 
 
+def check_replaceable(final: str | os.PathLike[str], field: str | None = None) -> None:
+    """``InputError`` unless ``final`` is absent or a regular file (through links): a device,
+    FIFO, socket or folder in the way is never replaced by ``os.replace`` (as root, writing
+    tracks to ``/dev/…`` or onto a named pipe would swap the node for a file)."""
+    try:
+        st = os.stat(final)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(
+            f"cannot check it ({exc.strerror})", file=str(final), field=field
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(
+            f"is {_kind(st.st_mode)}; iads writes only new or regular files",
+            file=str(final),
+            field=field,
+        )
+
+
 @contextmanager
 def atomic_path(final: str | os.PathLike[str], *, make_dirs: bool = True) -> Iterator[Path]:
     """Write a file atomically: yields a temporary path beside ``final`` to write to; when the
@@ -170,6 +190,7 @@ def atomic_path(final: str | os.PathLike[str], *, make_dirs: bool = True) -> Ite
     created are removed, so a reader sees the old file or the whole new one, never a part.
     Debris of killed earlier writers is swept first (:func:`sweep_debris`)."""
     final = Path(final)
+    check_replaceable(final)
     created = _missing_dirs(final.parent) if make_dirs else []
     if created:
         final.parent.mkdir(parents=True, exist_ok=True)

@@ -81,8 +81,35 @@ def file_kind(path: str | os.PathLike[str]) -> str:
     )
 
 
+MAX_ROWS = 20_000_000
+"""Most rows (plots, track or truth states) in one file: read in batches, the columns of 20
+million rows take 0.8-1.3 GB as NumPy arrays, and tracking or scoring them needs about as much
+again, within a 4 GiB memory cap. A larger file is refused once that many rows are read, with
+this limit in the error, before memory runs out; split it by time."""
+
+
+def _batches(p: Path, kind: str):
+    """The file's column names and an iterator of Arrow record batches (CSV streamed in
+    blocks of about 16 MiB, Parquet by row groups): memory holds one batch beyond the
+    columns already converted, never the whole file as Arrow plus NumPy."""
+    if kind == "csv":
+        import pyarrow.csv as pacsv
+
+        # timestamps stay text (refused as non-numbers), never numbers in disguise
+        convert = pacsv.ConvertOptions(timestamp_parsers=[])
+        reader = pacsv.open_csv(
+            p, read_options=pacsv.ReadOptions(block_size=16 << 20), convert_options=convert
+        )
+        return reader.schema.names, reader
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(p)
+    return pf.schema_arrow.names, pf.iter_batches(batch_size=1 << 20)
+
+
 def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-    """Read a CSV or Parquet file into a dict of NumPy columns (no validation of content)."""
+    """Read a CSV or Parquet file into a dict of NumPy columns (no validation of content),
+    batch by batch, refusing more than ``MAX_ROWS`` rows."""
     import pyarrow as pa
 
     from iads.io.files import check_regular
@@ -90,36 +117,49 @@ def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     p = Path(path)
     kind = file_kind(p)
     check_regular(p, MAX_FILE_BYTES, what=f"{kind} file")
+    parts: dict[str, list[np.ndarray]] = {}
+    rows = 0
     try:
-        if kind == "csv":
-            import pyarrow.csv as pacsv
-
-            # timestamps stay text (refused as non-numbers), never numbers in disguise
-            convert = pacsv.ConvertOptions(timestamp_parsers=[])
-            table = pacsv.read_csv(p, convert_options=convert)
-        else:
-            import pyarrow.parquet as pq
-
-            table = pq.read_table(p)
-        names = table.column_names  # decoding a non-UTF-8 header fails here
+        names, batches = _batches(p, kind)  # decoding a non-UTF-8 header fails here
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise InputError("column appears twice in the header", file=str(p), field=name)
+            seen.add(name)
+        parts = {name: [] for name in names}
+        for batch in batches:
+            rows += batch.num_rows
+            if rows > MAX_ROWS:
+                raise InputError(
+                    f"more than {MAX_ROWS:,} rows; the limit keeps a run within memory "
+                    "(split the file by time)",
+                    file=str(p),
+                )
+            for name, col in zip(names, batch.columns, strict=True):
+                try:
+                    parts[name].append(_column_array(col))
+                except (pa.ArrowException, ValueError, TypeError):  # nested or exotic
+                    values = np.empty(len(col), dtype=object)
+                    values[:] = col.to_pylist()
+                    parts[name].append(values)
+    except InputError:
+        raise
     except (pa.ArrowException, OSError, ValueError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {kind} file ({reason[:200]})", file=str(p)) from None
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise InputError("column appears twice in the header", file=str(p), field=name)
-        seen.add(name)
-    out: dict[str, np.ndarray] = {}
-    for name in names:
-        col = table.column(name)
-        try:
-            out[name] = _column_array(col)
-        except (pa.ArrowException, ValueError, TypeError):  # nested or exotic: refused later
-            values = np.empty(len(col), dtype=object)
-            values[:] = col.to_pylist()
-            out[name] = values
-    return out
+    return {name: _concat(chunks) for name, chunks in parts.items()}
+
+
+def _concat(chunks: list[np.ndarray]) -> np.ndarray:
+    """One column from its batches (empty: a float64 column of no rows)."""
+    if not chunks:
+        return np.empty(0, np.float64)
+    if len(chunks) == 1:
+        return chunks[0]
+    kinds = {c.dtype for c in chunks}
+    if len(kinds) > 1 and any(c.dtype == object for c in chunks):
+        return np.concatenate([c.astype(object) for c in chunks])
+    return np.concatenate(chunks)
 
 
 def _column_array(column: object) -> np.ndarray:

@@ -8,7 +8,6 @@ network links and degradation events (``iads.scenario.network_checks``).
 
 from __future__ import annotations
 
-import difflib
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,7 +26,7 @@ from iads.scenario.equipment import (
     ThreatType,
 )
 from iads.scenario.model import LauncherSite, RadarSite, Scenario, Sensor
-from iads.scenario.network_checks import check_events, check_links, check_sensor_names
+from iads.scenario.network_checks import Known, check_events, check_links, check_sensor_names
 from iads.scenario.yamlio import PathKey, format_path, line_of, read_yaml
 
 T = TypeVar("T", bound=EquipmentType)
@@ -117,8 +116,9 @@ def threat_type(scenario: Scenario, name: str) -> ThreatType:
     return scenario.equipment.threats[name]
 
 
-def _unknown(kind: str, name: str, known: dict[str, Any]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+def _unknown(kind: str, name: str, known: dict[str, Any] | Known) -> str:
+    pool = known if isinstance(known, Known) else Known(known)
+    close = pool.close(name)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"unknown {kind} type {name!r}{hint} (`iads catalog` lists the types)"
 
@@ -136,31 +136,35 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
         except ValidationError as exc:
             errs.extend(_pydantic_errors(exc, file, lines, (*loc, "overrides")))
 
-    assets = {a.name for a in sc.assets}
+    assets = Known(a.name for a in sc.assets)
+    kinds = {k: Known(getattr(eq, k)) for k in KIND_MODELS}
     for b, battery in enumerate(sc.batteries):
         for r, site in enumerate(battery.radars):
             loc = ("batteries", b, "radars", r)
             if site.type not in eq.radars:
-                err(_unknown("radar", site.type, eq.radars), (*loc, "type"))
+                err(_unknown("radar", site.type, kinds["radars"]), (*loc, "type"))
             else:
                 check_overrides(eq.radars[site.type], site.overrides, loc)
         for n, site in enumerate(battery.launchers):
             loc = ("batteries", b, "launchers", n)
             if site.type not in eq.launchers:
-                err(_unknown("launcher", site.type, eq.launchers), (*loc, "type"))
+                err(_unknown("launcher", site.type, kinds["launchers"]), (*loc, "type"))
                 continue
             check_overrides(eq.launchers[site.type], site.overrides, loc)
             ltype = eq.launchers[site.type]
             for name in site.loadout:
                 if name not in eq.interceptors:
-                    err(_unknown("interceptor", name, eq.interceptors), (*loc, "loadout", name))
+                    err(
+                        _unknown("interceptor", name, kinds["interceptors"]),
+                        (*loc, "loadout", name),
+                    )
                 elif name not in ltype.interceptors:
                     err(f"launcher type {site.type!r} cannot fire {name!r}", (*loc, "loadout"))
             if sum(site.loadout.values()) > ltype.tubes:
                 err(f"loadout exceeds the launcher's {ltype.tubes} tubes", (*loc, "loadout"))
     for i, sensor in enumerate(sc.sensors):
         if sensor.type not in eq.radars:
-            err(_unknown("radar", sensor.type, eq.radars), ("sensors", i, "type"))
+            err(_unknown("radar", sensor.type, kinds["radars"]), ("sensors", i, "type"))
         else:
             check_overrides(eq.radars[sensor.type], sensor.overrides, ("sensors", i))
     check_sensor_names(sc, err)
@@ -170,13 +174,15 @@ def _check_refs(sc: Scenario, file: str, lines: dict[PathKey, int]) -> list[Inpu
     for kind, items in (("threats", sc.threats), ("raids", sc.raids)):
         for i, item in enumerate(items):
             if item.type not in eq.threats:
-                err(_unknown("threat", item.type, eq.threats), (kind, i, "type"))
+                err(_unknown("threat", item.type, kinds["threats"]), (kind, i, "type"))
             if item.target is not None and item.target not in assets:
-                known = ", ".join(sorted(assets)) or "none defined"
-                err(f"unknown asset {item.target!r} (assets: {known})", (kind, i, "target"))
+                err(
+                    f"unknown asset {item.target!r} (assets: {assets.listed()})",
+                    (kind, i, "target"),
+                )
     for i, item in enumerate(sc.traffic):
         if item.type not in eq.threats:
-            err(_unknown("threat", item.type, eq.threats), ("traffic", i, "type"))
+            err(_unknown("threat", item.type, kinds["threats"]), ("traffic", i, "type"))
     return errs
 
 
@@ -191,6 +197,7 @@ def _raw_refs(data: dict[str, Any], file: str, lines: dict[PathKey, int]) -> lis
     for k in KIND_MODELS:
         if isinstance(inline.get(k), dict):
             names[k] |= set(inline[k])
+    pools = {k: Known(v) for k, v in names.items()}
     if data.get("catalog_files"):
         return errs  # types may come from files not read here: leave them to the full check
 
@@ -203,12 +210,13 @@ def _raw_refs(data: dict[str, Any], file: str, lines: dict[PathKey, int]) -> lis
 
     def check(kind: str, label: str, value: Any, loc: PathKey) -> None:
         if isinstance(value, str) and value not in names[kind]:
-            msg = _unknown(label, value, dict.fromkeys(names[kind]))
+            msg = _unknown(label, value, pools[kind])
             errs.append(
                 InputError(msg, file=file, field=format_path(loc), line=line_of(lines, loc))
             )
 
     assets = {a.get("name") for _, a in items(data.get("assets"))}
+    asset_names = Known(a for a in assets if isinstance(a, str) and a)
     for b, bat in items(data.get("batteries")):
         for r, site in items(bat.get("radars")):
             check("radars", "radar", site.get("type"), ("batteries", b, "radars", r, "type"))
@@ -226,8 +234,7 @@ def _raw_refs(data: dict[str, Any], file: str, lines: dict[PathKey, int]) -> lis
             target = item.get("target")
             if isinstance(target, str) and target not in assets:
                 loc = (kind, i, "target")
-                known_assets = ", ".join(sorted(str(a) for a in assets if a)) or "none defined"
-                errs.append(InputError(f"unknown asset {target!r} (assets: {known_assets})",
+                errs.append(InputError(f"unknown asset {target!r} (assets: {asset_names.listed()})",
                                        file=file, field=format_path(loc), line=line_of(lines, loc)))  # fmt: skip
     return errs
 

@@ -466,7 +466,10 @@ class Scenario(Frozen):
             counts = Counter(i.name for i in items)  # linear: 40,000 assets in milliseconds
             dupes = sorted(n for n, k in counts.items() if k > 1)
             if dupes:
-                raise ValueError(f"{label} names must be unique; repeated: {', '.join(dupes)}")
+                shown = ", ".join(dupes[:10]) + (
+                    f" and {len(dupes) - 10:,} more" if len(dupes) > 10 else ""
+                )
+                raise ValueError(f"{label} names must be unique; repeated: {shown}")
         if self.tick_s > self.duration_s:
             raise ValueError("tick_s must not exceed duration_s")
         ticks = self.duration_s / self.tick_s

@@ -20,13 +20,48 @@ from iads.scenario.yamlio import PathKey
 Report = Callable[[str, PathKey], None]
 
 
-def _known(kind: str, name: str, names: Iterable[str]) -> str:
-    names = sorted(set(names))
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    if close:
-        return f"unknown {kind} {name!r}; did you mean {', '.join(map(repr, close))}?"
-    listed = ", ".join(names) if names else "none defined"
-    return f"unknown {kind} {name!r} (known: {listed})"
+MAX_LISTED = 10
+"""Most names listed in one 'unknown ...' error (the rest counted): an error stays one
+readable line, and 40,000 bad references to 40,000 assets cost no more than listing ten."""
+MAX_SUGGESTION_POOL = 500
+"""Close matches (difflib) are looked for only among this many names or fewer; its cost grows
+with the pool, once per bad reference."""
+
+
+class Known:
+    """The names a reference may take, sorted and listed once for every error about them."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = set(names)
+        self._listed: str | None = None
+        self._sorted: list[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def listed(self) -> str:
+        """``a, b, c`` (at most ``MAX_LISTED``, then ``and N more``) or ``none defined``."""
+        if self._listed is None:
+            shown = sorted(self.names, key=str)[:MAX_LISTED] if self.names else []
+            more = len(self.names) - len(shown)
+            self._listed = ", ".join(map(str, shown)) + (f" and {more:,} more" if more else "")
+            self._listed = self._listed or "none defined"
+        return self._listed
+
+    def close(self, name: str, n: int = 3) -> list[str]:
+        """Up to ``n`` close matches of ``name`` (none when the pool is too large to search)."""
+        if len(self.names) > MAX_SUGGESTION_POOL:
+            return []
+        if self._sorted is None:
+            self._sorted = sorted(str(x) for x in self.names)
+        return difflib.get_close_matches(name, self._sorted, n=n, cutoff=0.5)
+
+    def unknown(self, kind: str, name: str) -> str:
+        """``unknown KIND 'name'; did you mean ...?`` or ``... (known: ...)``."""
+        close = self.close(name)
+        if close:
+            return f"unknown {kind} {name!r}; did you mean {', '.join(map(repr, close))}?"
+        return f"unknown {kind} {name!r} (known: {self.listed()})"
 
 
 def check_sensor_names(sc: Scenario, err: Report) -> None:
@@ -49,22 +84,21 @@ def check_links(sc: Scenario, err: Report) -> None:
     """Links name known units, end at a battery, are not self-links, repeats or relay cycles."""
     if sc.network is None:
         return
-    batteries = {b.name for b in sc.batteries}
+    batteries = Known(b.name for b in sc.batteries)
     sensors = {s.name for s in sc.sensors}
+    units = Known(batteries.names | sensors)
     seen: dict[tuple[str, str], int] = {}
     for i, link in enumerate(sc.network.links):
         loc = ("network", "links", i)
-        if link.sender not in batteries | sensors:
-            err(
-                _known("unit (battery or sensor)", link.sender, batteries | sensors), (*loc, "from")
-            )
+        if link.sender not in units:
+            err(units.unknown("unit (battery or sensor)", link.sender), (*loc, "from"))
         if link.receiver in sensors:
             err(
                 f"{link.receiver!r} is a sensor; sensors only send, a link must end at a battery",
                 (*loc, "to"),
             )
         elif link.receiver not in batteries:
-            err(_known("battery", link.receiver, batteries), (*loc, "to"))
+            err(batteries.unknown("battery", link.receiver), (*loc, "to"))
         if link.sender == link.receiver:
             err(f"link from {link.sender!r} to itself", loc)
             continue
@@ -149,8 +183,9 @@ def _reaching(out: dict[str, list[tuple[str, int]]], start: str) -> set[str]:
 def check_events(sc: Scenario, err: Report) -> None:
     """Events name known links or units and happen within the scenario's duration."""
     links = {(lk.sender, lk.receiver) for lk in sc.network.links} if sc.network else set()
-    radars = {r.name for b in sc.batteries for r in b.radars} | {s.name for s in sc.sensors}
-    batteries = {b.name for b in sc.batteries}
+    labels = Known(f"{a} -> {b}" for a, b in links)
+    radars = Known([r.name for b in sc.batteries for r in b.radars] + [s.name for s in sc.sensors])
+    batteries = Known(b.name for b in sc.batteries)
     for i, event in enumerate(sc.events):
         loc = ("events", i)
         if event.time_s > sc.duration_s:
@@ -164,9 +199,8 @@ def check_events(sc: Scenario, err: Report) -> None:
             if ends is None:
                 err(f"link {event.link!r} must be written 'sender -> receiver'", (*loc, "link"))
             elif ends not in links:
-                labels = [f"{a} -> {b}" for a, b in links]
-                err(_known("link", f"{ends[0]} -> {ends[1]}", labels), (*loc, "link"))
+                err(labels.unknown("link", f"{ends[0]} -> {ends[1]}"), (*loc, "link"))
         elif isinstance(event, RadarEvent) and event.unit not in radars:
-            err(_known("radar or sensor", event.unit, radars), (*loc, "unit"))
+            err(radars.unknown("radar or sensor", event.unit), (*loc, "unit"))
         elif isinstance(event, BatteryEvent) and event.unit not in batteries:
-            err(_known("battery", event.unit, batteries), (*loc, "unit"))
+            err(batteries.unknown("battery", event.unit), (*loc, "unit"))
