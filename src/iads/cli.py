@@ -93,6 +93,128 @@ def _usage_line(exc: Exception) -> str:
     return f"{exc.format_message().rstrip('.')}{where}"  # type: ignore[attr-defined]
 
 
+#: Commands parsed without Typer when their arguments are plain (see :func:`_fast_kwargs`):
+#: Typer converts every option through Pydantic, whose import (0.15-0.2 s) costs more than a
+#: 100-target ``iads track`` run. ``--help``, and anything the small parser does not read,
+#: goes through Typer as before.
+FAST_COMMANDS = {"track": ("iads.commands.track", "track")}
+_FLOAT_CHARS = frozenset("0123456789+-.eEinfatyINFATY")
+
+
+def _fast_kwargs(func: object, args: list[str]) -> dict[str, object] | None:
+    """The keyword arguments Typer would pass ``func`` for ``args``, or None when the
+    arguments are not plain (help, an unknown or repeated scalar option, a value that is not
+    obviously of its type, a missing required value): then Typer parses, and reports."""
+    import inspect
+    import typing
+    from pathlib import Path
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    hints = typing.get_type_hints(func)
+    options: dict[str, tuple[str, object, bool]] = {}  # flag -> (name, type, value for bools)
+    positional: list[str] = []
+    kwargs: dict[str, object] = {}
+    for name, param in inspect.signature(func).parameters.items():  # type: ignore[arg-type]
+        info, kind = param.default, hints[name]
+        if isinstance(info, ArgumentInfo):
+            positional.append(name)
+        elif not isinstance(info, OptionInfo):
+            return None
+        if info.default is not ...:
+            kwargs[name] = info.default
+        if isinstance(info, OptionInfo):
+            decls = [d for d in info.param_decls if d.startswith("-")] or [
+                "--" + name.replace("_", "-")
+            ]
+            for d in decls:
+                if "/" in d:
+                    return None
+                options[d] = (name, kind, True)
+            if kind is bool and not info.param_decls:
+                options["--no-" + name.replace("_", "-")] = (name, kind, False)
+    seen: set[str] = set()
+    k, pos = 0, 0
+    while k < len(args):
+        token = args[k]
+        k += 1
+        if token.startswith("-") and token != "-":
+            flag, eq, value = token.partition("=")
+            if flag not in options:
+                return None  # --help, -- and unknown options: Typer's business
+            name, kind, flag_value = options[flag]
+            origin = typing.get_origin(kind)
+            if kind is bool:
+                if eq:
+                    return None
+                kwargs[name] = flag_value
+                continue
+            if not eq:
+                if k >= len(args):
+                    return None
+                value = args[k]
+                k += 1
+            if origin is list:
+                kind = typing.get_args(kind)[0]
+            elif name in seen:
+                return None
+            seen.add(name)
+            got = _plain_value(value, kind)
+            if got is None:
+                return None
+            if origin is list:
+                previous = kwargs.get(name)
+                kwargs[name] = [*(previous or []), got]
+            else:
+                kwargs[name] = got
+        else:
+            if pos >= len(positional):
+                return None
+            kwargs[positional[pos]] = Path(token) if hints[positional[pos]] is Path else token
+            pos += 1
+    if any(name not in kwargs for name in (*positional, *(o[0] for o in options.values()))):
+        return None
+    return kwargs
+
+
+def _plain_value(value: str, kind: object) -> object | None:
+    """``value`` as ``kind`` (float, int, str, Path) when it plainly is one, else None."""
+    import re
+    from pathlib import Path
+
+    if kind is str:
+        return value
+    if kind is Path:
+        return Path(value) if value else None
+    if kind is int:
+        return int(value) if re.fullmatch(r"[+-]?[0-9]+", value) else None
+    if kind is float:
+        if not value or not set(value) <= _FLOAT_CHARS:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _run_fast(argv: list[str] | None) -> int | None:
+    """Run a :data:`FAST_COMMANDS` command without Typer's parsing; None if it does not apply."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in FAST_COMMANDS:
+        return None
+    module, name = FAST_COMMANDS[args[0]]
+    func = getattr(importlib.import_module(module), name)
+    kwargs = _fast_kwargs(func, args[1:])
+    if kwargs is None:
+        return None
+    try:
+        func(**kwargs)
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: the one place where errors reach the terminal.
 
@@ -113,9 +235,10 @@ def main(argv: list[str] | None = None) -> None:
         import warnings
 
         warnings.simplefilter("ignore")  # NumPy/SciPy warnings are not for the user's terminal
-    command = get_command(app)
     try:
-        code = command.main(argv, prog_name="iads", standalone_mode=False)
+        code = _run_fast(argv)
+        if code is None:
+            code = get_command(app).main(argv, prog_name="iads", standalone_mode=False)
     except InputError as exc:
         _fail(error_lines(exc), 2)
     except _click.exceptions.NoArgsIsHelpError:

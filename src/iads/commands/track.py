@@ -10,6 +10,7 @@ volume the plots span: ``[0, max range] x 2 pi x [min elevation, max elevation]`
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,13 @@ def _check_out(out: Path) -> None:
         raise InputError("is a directory, not a file", file=str(out), field="--out")
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; ``np.unique(values)`` without options imports ``numpy.ma``
+    (30-50 ms of start-up) to check for a masked array."""
+    v = np.sort(np.asarray(values).ravel())
+    return v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
+
+
 def plots_clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> float:
     """The clutter density (plots per m rad^2) ``iads track`` assumes: ``clutter_per_scan``
     spread over ``[0, max range] x 2 pi x elevation span`` of the plots ``det`` (radians)."""
@@ -210,9 +218,6 @@ def track(
     Output columns: time_s, track_id, x_m, y_m, z_m (ENU, m), vx_mps, vy_mps, vz_mps,
     position_std_m, misses.
     """
-    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
-
-    from iads.commands._output import console, progress
     from iads.errors import InputError, printable
     from iads.io.plots import read_detections, write_tracks
     from iads.tracking.measurement import polar_noise_cov
@@ -249,7 +254,7 @@ def track(
         table = {k: (v, default_noise) for k, v in _parse_sensors(sensor_enu).items()}
         where = "--sensor-enu position"
     det = read_detections(detections)
-    missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(table))
+    missing = sorted(set(_distinct(det["sensor_id"]).tolist()) - set(table))
     if missing:
         raise InputError(
             f"no {where} for sensor_id {missing[0]}",
@@ -288,26 +293,36 @@ def track(
         for k, (_, (sr, saz, sel, srr)) in table.items()
     }
     tracker = Tracker(config)
-    n_scans = int(np.unique(det["time_s"]).size)
+    n_scans = int(_distinct(det["time_s"]).size)
     parts = []
-    with progress(
-        BarColumn(),
-        TextColumn("{task.completed:,.0f} / {task.total:,.0f} scans"),
-        TimeElapsedColumn(),
-        label="tracking",
-        disable=quiet or n_scans < 50,
-    ) as bar:
-        task = bar.add_task("track", total=n_scans)
-        for t_s, plots in scans_from_detections(det, R, sensors):
+    scans = scans_from_detections(det, R, sensors)
+    if quiet or n_scans < 50 or not sys.stderr.isatty():  # no bar: Rich not even imported
+        for t_s, plots in scans:
             parts.append(track_columns(tracker.step(t_s, plots), t_s))
-            bar.advance(task)
+    else:
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+
+        from iads.commands._output import progress
+
+        with progress(
+            BarColumn(),
+            TextColumn("{task.completed:,.0f} / {task.total:,.0f} scans"),
+            TimeElapsedColumn(),
+            label="tracking",
+        ) as bar:
+            task = bar.add_task("track", total=n_scans)
+            for t_s, plots in scans:
+                parts.append(track_columns(tracker.step(t_s, plots), t_s))
+                bar.advance(task)
     if parts:
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     else:
         cols = track_columns(tracker.state.table, 0.0)
     write_tracks(out, cols)
     if not quiet:
-        n_tracks = int(np.unique(cols["track_id"]).size)
+        from iads.commands._output import console
+
+        n_tracks = int(_distinct(cols["track_id"]).size)
         console().print(
             f"{n_scans:,} scans, {det['time_s'].size:,} plots -> "
             f"{n_tracks:,} confirmed tracks, {cols['time_s'].size:,} rows: {printable(out)}"
