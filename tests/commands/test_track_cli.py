@@ -353,8 +353,8 @@ def test_help_lists_input_columns_and_units() -> None:
 def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None:
     """A whole ``iads track`` run loads neither pandas (pyarrow conversions would), nor SciPy
     (0.3-0.5 s: gate quantile, clusters, assignment and the plot search are the tracker's
-    own), nor Pydantic (Typer's option conversion: the command's arguments are parsed
-    without it), nor Rich without a progress bar, nor numpy.ma (``np.unique`` and
+    own), nor Typer and Pydantic (its option conversion: the command's plain arguments are
+    parsed without them), nor Rich without a progress bar, nor numpy.ma (``np.unique`` and
     ``np.median`` import it), nor plotting or Stone Soup."""
     code = (
         "import sys, json\n"
@@ -362,8 +362,8 @@ def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None
         f"sys.argv = ['iads', 'track', {str(scenario[0])!r}, '--out', "
         f"{str(tmp_path / 't.csv')!r}, '-q']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('pandas', 'scipy', 'pydantic', 'rich', 'numpy.ma', 'matplotlib', 'plotly',\n"
-        "         'stonesoup', 'duckdb', 'dask')\n"
+        "heavy = ('pandas', 'scipy', 'typer', 'pydantic', 'rich', 'numpy.ma', 'matplotlib',\n"
+        "         'plotly', 'stonesoup', 'duckdb', 'dask')\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -381,30 +381,33 @@ FAST_ARGS = [
 ]
 
 
-@pytest.mark.parametrize("args", FAST_ARGS)
-def test_fast_parser_passes_what_typer_passes(args: list[str]) -> None:
-    """``iads track``'s arguments read without Typer give the very keyword arguments Typer's
-    own parsing gives (compared on a Typer app wrapping the same function)."""
-    import functools
+def _fast(args: list[str]) -> dict | None:
+    from iads.cli import _fast_kwargs
+    from iads.commands import track as mod
 
+    return _fast_kwargs(mod.track, args, mod.PARAMETERS, mod.ARGUMENTS)
+
+
+@pytest.mark.parametrize("args", [*FAST_ARGS, []])
+def test_fast_parser_passes_what_typer_passes(monkeypatch, args: list[str]) -> None:
+    """``iads track``'s arguments read without Typer give the very keyword arguments Typer's
+    own parsing of the registered command gives (its defaults included)."""
     import typer
     from typer.testing import CliRunner
 
-    from iads.cli import _fast_kwargs
-    from iads.commands.track import track
-
-    seen: list[dict] = []
-
-    @functools.wraps(track)
-    def record(**kwargs):
-        seen.append(kwargs)
+    from iads.commands import track as mod
 
     app = typer.Typer()
-    app.command()(record)
+    app.command("track")(mod.typer_command())
     app.command("other")(lambda: None)  # two commands: the first argument names one
+    seen: list[dict] = []
+    monkeypatch.setattr(mod, "track", lambda **kwargs: seen.append(kwargs))
+    if not args:  # Typer's defaults, with the two required values given
+        args = ["p.csv", "--out", "t.csv"]
     result = CliRunner().invoke(app, ["track", *args])
     assert result.exit_code == 0, result.output
-    fast = _fast_kwargs(track, args)
+    monkeypatch.undo()
+    fast = _fast(args)
     assert fast is not None
     want = {k: (list(v) if isinstance(v, tuple) else v) for k, v in seen[0].items()}
     assert fast == want
@@ -424,10 +427,7 @@ def test_fast_parser_passes_what_typer_passes(args: list[str]) -> None:
     ],
 )
 def test_fast_parser_leaves_the_rest_to_typer(args: list[str]) -> None:
-    from iads.cli import _fast_kwargs
-    from iads.commands.track import track
-
-    assert _fast_kwargs(track, args) is None
+    assert _fast(args) is None
 
 
 def test_bad_option_value_still_a_typer_usage_error(monkeypatch, capsys, tmp_path) -> None:

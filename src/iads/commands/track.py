@@ -9,12 +9,18 @@ volume the plots span: ``[0, max range] x 2 pi x [min elevation, max elevation]`
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
+import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import typer
+
+if TYPE_CHECKING:
+    import typer
 
 MIN_ELEVATION_SPAN_RAD = 0.05
 VELOCITY_STD_MPS = 200.0  # per-axis prior of a new track's velocity: aircraft up to ~Mach 1
@@ -163,47 +169,78 @@ def plots_clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -
     return max(clutter_per_scan, 1e-6) / volume
 
 
-def track(
-    detections: Path = typer.Argument(..., help="Detections file (.csv or .parquet)."),
-    out: Path = typer.Option(..., "--out", help="Tracks file to write (.csv or .parquet)."),
-    sigma_range_m: float = typer.Option(50.0, help="Range noise std (m), > 0."),
-    sigma_azimuth_deg: float = typer.Option(0.2, help="Azimuth noise std (deg), > 0."),
-    sigma_elevation_deg: float = typer.Option(0.2, help="Elevation noise std (deg), > 0."),
-    sigma_range_rate_mps: float = typer.Option(
-        None, help="Range-rate noise std (m/s), > 0; uses the range_rate_mps column."
+#: ``iads track``'s parameters: Typer declarations (``--flag`` names, help) of each argument of
+#: :func:`track`, whose signature holds the types and defaults. :func:`register` builds the
+#: Typer command from the two; ``iads.cli`` parses plain arguments from the same table without
+#: importing Typer (whose option conversion imports Pydantic: 0.2 s, more than a 100-target
+#: run).
+PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "detections": ((), "Detections file (.csv or .parquet)."),
+    "out": (("--out",), "Tracks file to write (.csv or .parquet)."),
+    "sigma_range_m": ((), "Range noise std (m), > 0."),
+    "sigma_azimuth_deg": ((), "Azimuth noise std (deg), > 0."),
+    "sigma_elevation_deg": ((), "Elevation noise std (deg), > 0."),
+    "sigma_range_rate_mps": (
+        (),
+        "Range-rate noise std (m/s), > 0; uses the range_rate_mps column.",
     ),
-    pd: float = typer.Option(0.9, help="Probability of detection, in [0.01, 0.999]."),
-    clutter_per_scan: float = typer.Option(20.0, help="Mean false plots per scan (>= 0)."),
-    sensor_enu: list[str] = typer.Option(  # noqa: B006 - typer needs the list default
-        None, "--sensor-enu", help="Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."
-    ),
-    sensors_file: Path = typer.Option(
-        None,
-        "--sensors",
-        help="Sensors file (.csv/.parquet): sensor_id, x_m, y_m, z_m and optional "
+    "pd": ((), "Probability of detection, in [0.01, 0.999]."),
+    "clutter_per_scan": ((), "Mean false plots per scan (>= 0)."),
+    "sensor_enu": (("--sensor-enu",), "Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."),
+    "sensors_file": (
+        ("--sensors",),
+        "Sensors file (.csv/.parquet): sensor_id, x_m, y_m, z_m and optional "
         "sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg, sigma_range_rate_mps per "
         "sensor (missing noise columns take the --sigma-* values); replaces --sensor-enu.",
     ),
-    filter: str = typer.Option("imm", "--filter", help="imm (CV + coordinated turn), ekf or ukf."),
-    association: str = typer.Option("gnn", "--association", help="gnn or jpda."),
-    q_mps2: float = typer.Option(10.0, help="CV acceleration noise level (m/s^2), >= 0."),
-    confirmation: str = typer.Option(
-        "score", "--confirmation", help="score (sequential likelihood-ratio test) or m_of_n."
+    "filter": (("--filter",), "imm (CV + coordinated turn), ekf or ukf."),
+    "association": (("--association",), "gnn or jpda."),
+    "q_mps2": ((), "CV acceleration noise level (m/s^2), >= 0."),
+    "confirmation": (
+        ("--confirmation",),
+        "score (sequential likelihood-ratio test) or m_of_n.",
     ),
-    false_track_probability: float = typer.Option(
-        1e-2, help="Score confirmation: chance of confirming a false track, in (0, 0.5]."
+    "false_track_probability": (
+        (),
+        "Score confirmation: chance of confirming a false track, in (0, 0.5].",
     ),
-    true_track_rejection: float = typer.Option(
-        0.05, help="Score confirmation: chance of deleting a true new track, in (0, 0.5]."
+    "true_track_rejection": (
+        (),
+        "Score confirmation: chance of deleting a true new track, in (0, 0.5].",
     ),
-    velocity_std_mps: float = typer.Option(
-        VELOCITY_STD_MPS, help="Velocity prior of a new track, std per axis (m/s), > 0."
-    ),
-    confirm_m: int = typer.Option(3, help="m_of_n: confirm with M >= 1 hits ..."),
-    confirm_n: int = typer.Option(4, help="... in the last N >= 1 scans."),
-    delete_misses: int = typer.Option(3, help="Delete after this many (>= 1) misses in a row."),
-    max_tracks: int = typer.Option(100_000, help="Track capacity (>= 0)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    "velocity_std_mps": ((), "Velocity prior of a new track, std per axis (m/s), > 0."),
+    "confirm_m": ((), "m_of_n: confirm with M >= 1 hits ..."),
+    "confirm_n": ((), "... in the last N >= 1 scans."),
+    "delete_misses": ((), "Delete after this many (>= 1) misses in a row."),
+    "max_tracks": ((), "Track capacity (>= 0)."),
+    "quiet": (("--quiet", "-q"), "No progress bar or summary."),
+}
+ARGUMENTS = ("detections",)  # positional; every other parameter is an option
+
+
+def track(
+    detections: Path,
+    out: Path,
+    sigma_range_m: float = 50.0,
+    sigma_azimuth_deg: float = 0.2,
+    sigma_elevation_deg: float = 0.2,
+    sigma_range_rate_mps: float | None = None,
+    pd: float = 0.9,
+    clutter_per_scan: float = 20.0,
+    sensor_enu: list[str] | None = None,
+    sensors_file: Path | None = None,
+    filter: str = "imm",
+    association: str = "gnn",
+    q_mps2: float = 10.0,
+    confirmation: str = "score",
+    false_track_probability: float = 1e-2,
+    true_track_rejection: float = 0.05,
+    velocity_std_mps: float = VELOCITY_STD_MPS,
+    confirm_m: int = 3,
+    confirm_n: int = 4,
+    delete_misses: int = 3,
+    max_tracks: int = 100_000,
+    quiet: bool = False,
 ) -> None:
     """Track recorded plots; write one row per confirmed track per scan, atomically.
 
@@ -329,6 +366,36 @@ def track(
         )
 
 
+def typer_command() -> Callable[..., None]:
+    """:func:`track` with Typer's declarations (:data:`PARAMETERS`) as its defaults."""
+    import inspect
+    import typing
+
+    import typer
+
+    hints = typing.get_type_hints(track)
+    params = []
+    for name, param in inspect.signature(track).parameters.items():
+        decls, help_text = PARAMETERS[name]
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        info = (typer.Argument if name in ARGUMENTS else typer.Option)(
+            default, *decls, help=help_text
+        )
+        kind = hints[name]
+        if typing.get_origin(kind) in (typing.Union, types.UnionType):  # X | None -> X
+            kind = next(a for a in typing.get_args(kind) if a is not type(None))
+        params.append(param.replace(default=info, annotation=kind))
+
+    @functools.wraps(track)
+    def command(**kwargs: object) -> None:
+        track(**kwargs)  # type: ignore[arg-type]
+
+    command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    del command.__wrapped__  # Typer reads the signature set here, not track's
+    return command
+
+
 def register(app: typer.Typer) -> None:
     """Add ``iads track`` to ``app``."""
-    app.command()(track)
+    app.command("track")(typer_command())
