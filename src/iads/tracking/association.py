@@ -98,13 +98,25 @@ def _gate_bounds(
     range_rate: bool,
 ) -> tuple[Array, Array, Array]:
     """Predicted plots zhat (N, m), per-component bounds sqrt(g S_kk) (N, m), radii (N,)."""
+    return _gate_bounds_S(x, P, R_diag_max, sensor_pos_m, gate_d2, range_rate)[:3]
+
+
+def _gate_bounds_S(
+    x: Array,
+    P: Array,
+    R_diag_max: Array,
+    sensor_pos_m: ArrayLike,
+    gate_d2: float,
+    range_rate: bool,
+) -> tuple[Array, Array, Array, Array, Array]:
+    """As :func:`_gate_bounds`, with each track's ``S`` (N, m, m) and ``H`` (N, m, n)."""
     R = np.diag(R_diag_max)
     zhat = polar_measure(x, sensor_pos_m, range_rate)
-    _, S, _ = innovation_polar(x, P, zhat, R, sensor_pos_m, range_rate)
+    _, S, H = innovation_polar(x, P, zhat, R, sensor_pos_m, range_rate)
     sd = np.sqrt(gate_d2 * np.diagonal(S, axis1=-2, axis2=-1))
     angle = np.minimum(sd[:, AZIMUTH] + sd[:, ELEVATION], np.pi)
     radius = sd[:, RANGE] + (zhat[:, RANGE] + sd[:, RANGE]) * angle * (1.0 + 1e-9) + 1e-6
-    return zhat, sd, radius
+    return zhat, sd, radius, S, H
 
 
 def gate_radius_m(
@@ -157,13 +169,18 @@ def gate(
     if n_tracks == 0 or n_plots == 0:
         return _empty_gate(m, n)
     R_diag = np.diagonal(R, axis1=-2, axis2=-1).reshape(-1, m).max(axis=0)
-    zhat, sd, _ = _gate_bounds(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
+    zhat, sd, _, S_t, H_t = _gate_bounds_S(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
     ti, pj = box_pairs(zhat, sd, z)
     if ti.size == 0:
         return _empty_gate(m, n)
-    res = np.abs(polar_residual(z[pj], zhat[ti]))
-    ok = np.all(res <= sd[ti] * (1.0 + 1e-9), axis=1)
-    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti[ok], pj[ok])
+    nu = polar_residual(z[pj], zhat[ti])
+    ok = np.all(np.abs(nu) <= sd[ti] * (1.0 + 1e-9), axis=1)
+    ti, pj, nu = ti[ok], pj[ok], nu[ok]
+    R0 = R if R.ndim == 2 else R[0]
+    if np.array_equal(R0, np.diag(R_diag)) and (R.ndim == 2 or np.all(R == R0)):
+        # one diagonal noise for every plot: the bounds' S and H are each pair's, bit for bit
+        return _keep(ti, pj, nu, S_t[ti], H_t[ti], gate_d2)
+    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti, pj)
 
 
 def box_pairs(zhat: ArrayLike, bound: ArrayLike, z: ArrayLike) -> tuple[IntArray, IntArray]:
@@ -258,6 +275,11 @@ def _exact(
 ) -> Gate:
     Rk = R if R.ndim == 2 else R[pj]
     nu, S, H = innovation_polar(x[ti], P[ti], z[pj], Rk, sensor_pos_m, range_rate)
+    return _keep(ti, pj, nu, S, H, gate_d2)
+
+
+def _keep(ti: IntArray, pj: IntArray, nu: Array, S: Array, H: Array, gate_d2: float) -> Gate:
+    """The pairs whose ``nu' S^-1 nu <= gate_d2``, as a :class:`Gate`."""
     d2 = nis(nu, S)
     keep = d2 <= gate_d2
     S = S[keep]

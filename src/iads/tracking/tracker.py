@@ -21,7 +21,13 @@ from numpy.typing import ArrayLike, NDArray
 from iads.tracking import association as assoc
 from iads.tracking import management as mgmt
 from iads.tracking.chi2 import chi2_quantile
-from iads.tracking.imm import ImmParams, imm_combine, imm_init, imm_predict, imm_update_polar
+from iads.tracking.imm import (
+    ImmParams,
+    imm_combine,
+    imm_init,
+    imm_predict,
+    imm_update_modes_polar,
+)
 from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_to_cartesian
 from iads.tracking.models import cv_process_noise, cv_transition
@@ -212,7 +218,7 @@ def _imm_update(
     if ti.size == 0:
         return table
     e = table.extra
-    mu_i, mx_i, mP_i, _ = imm_update_polar(
+    mu_i, mx_i, mP_i = imm_update_modes_polar(
         e["mu"][ti], e["mode_x"][ti], e["mode_P"][ti], z, R, sensor, config.range_rate
     )
     mu, mx, mP = e["mu"].copy(), e["mode_x"].copy(), e["mode_P"].copy()
