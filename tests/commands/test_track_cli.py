@@ -351,17 +351,87 @@ def test_help_lists_input_columns_and_units() -> None:
 
 
 def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None:
-    """A whole ``iads track`` run loads neither pandas (pyarrow conversions would), nor
-    scipy.stats (the gate quantile comes from scipy.special), nor plotting or Stone Soup."""
+    """A whole ``iads track`` run loads neither pandas (pyarrow conversions would), nor SciPy
+    (0.3-0.5 s: gate quantile, clusters, assignment and the plot search are the tracker's
+    own), nor Typer and Pydantic (its option conversion: the command's plain arguments are
+    parsed without them), nor Rich without a progress bar, nor numpy.ma (``np.unique`` and
+    ``np.median`` import it), nor plotting or Stone Soup."""
     code = (
         "import sys, json\n"
         "from iads.cli import main\n"
         f"sys.argv = ['iads', 'track', {str(scenario[0])!r}, '--out', "
         f"{str(tmp_path / 't.csv')!r}, '-q']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('pandas', 'scipy.stats', 'matplotlib', 'plotly', 'stonesoup', 'duckdb', 'dask')\n"
+        "heavy = ('pandas', 'scipy', 'typer', 'pydantic', 'rich', 'numpy.ma', 'matplotlib',\n"
+        "         'plotly', 'stonesoup', 'duckdb', 'dask')\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     assert (tmp_path / "t.csv").is_file()
+
+
+FAST_ARGS = [
+    ["p.csv", "--out", "t.csv"],
+    ["p.csv", "--out=t.parquet", "-q", "--pd", "0.8", "--clutter-per-scan=3.5"],
+    ["--out", "t.csv", "p.csv", "--sensor-enu", "1=-5,0,2", "--sensor-enu", "2=1e3,2,3"],
+    ["p.csv", "--out", "t.csv", "--filter", "ekf", "--confirm-m", "2", "--max-tracks", "+7"],
+    ["p.csv", "--out", "t.csv", "--sigma-range-rate-mps", "1.5", "--quiet", "--q-mps2", "inf"],
+    ["p.csv", "--out", "t.csv", "--sensors", "s.csv", "--velocity-std-mps", "-3"],
+]
+
+
+def _fast(args: list[str]) -> dict | None:
+    from iads.cli import _fast_kwargs
+    from iads.commands import track as mod
+
+    return _fast_kwargs(mod.track, args, mod.PARAMETERS, mod.ARGUMENTS)
+
+
+@pytest.mark.parametrize("args", [*FAST_ARGS, []])
+def test_fast_parser_passes_what_typer_passes(monkeypatch, args: list[str]) -> None:
+    """``iads track``'s arguments read without Typer give the very keyword arguments Typer's
+    own parsing of the registered command gives (its defaults included)."""
+    import typer
+    from typer.testing import CliRunner
+
+    from iads.commands import track as mod
+
+    app = typer.Typer()
+    app.command("track")(mod.typer_command())
+    app.command("other")(lambda: None)  # two commands: the first argument names one
+    seen: list[dict] = []
+    monkeypatch.setattr(mod, "track", lambda **kwargs: seen.append(kwargs))
+    if not args:  # Typer's defaults, with the two required values given
+        args = ["p.csv", "--out", "t.csv"]
+    result = CliRunner().invoke(app, ["track", *args])
+    assert result.exit_code == 0, result.output
+    monkeypatch.undo()
+    fast = _fast(args)
+    assert fast is not None
+    want = {k: (list(v) if isinstance(v, tuple) else v) for k, v in seen[0].items()}
+    assert fast == want
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["p.csv", "--out", "t.csv", "--help"],
+        ["p.csv"],  # --out missing: Typer says so
+        ["p.csv", "--out", "t.csv", "--pd", "zero"],
+        ["p.csv", "--out", "t.csv", "--confirm-m", "2.5"],
+        ["p.csv", "--out", "t.csv", "--pd", "0.5", "--pd", "0.6"],
+        ["p.csv", "--out", "t.csv", "--bogus"],
+        ["p.csv", "q.csv", "--out", "t.csv"],
+        ["p.csv", "--out", "t.csv", "-qx"],
+    ],
+)
+def test_fast_parser_leaves_the_rest_to_typer(args: list[str]) -> None:
+    assert _fast(args) is None
+
+
+def test_bad_option_value_still_a_typer_usage_error(monkeypatch, capsys, tmp_path) -> None:
+    code = _cli(monkeypatch, "track", tmp_path / "p.csv", "--out", tmp_path / "t.csv", "--pd", "x")
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and "--pd" in err[0]

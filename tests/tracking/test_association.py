@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.tracking.association import clusters, gate, gate_pair_cost, gnn, jpda, plots_to_enu
+from iads.tracking.association import (
+    box_pairs,
+    clusters,
+    gate,
+    gate_pair_cost,
+    gnn,
+    jpda,
+    plots_to_enu,
+    sparse_assignment,
+)
 from iads.tracking.kalman import innovation_polar, nis
 from iads.tracking.measurement import polar_measure, polar_noise_cov
 
@@ -256,3 +265,86 @@ def test_pda_update_with_certain_plot_is_the_ekf_update() -> None:
     x0, P0 = pda_update(x, P, g1, np.zeros(len(g1)), np.ones(5))
     np.testing.assert_allclose(x0, x)
     np.testing.assert_allclose(P0, P)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_spatial_gate_equals_all_pairs_around_the_radar(seed: int) -> None:
+    """Tracks and plots on every side of the radar: azimuths across north (the wrap at
+    0 / 2 pi) and tracks so close that their azimuth bound spans every direction."""
+    rng = make_rng(43, seed)
+    sensor = np.array([0.0, 0.0, 0.0])
+    n, m = 60, 90
+    ang = np.r_[rng.uniform(-0.05, 0.05, n // 2), rng.uniform(0, 2 * np.pi, n - n // 2)]
+    rng_m = np.r_[rng.uniform(200.0, 3e3, 10), rng.uniform(5e3, 40e3, n - 10)]
+    x = np.zeros((n, 6))
+    x[:, 0], x[:, 1] = rng_m * np.sin(ang), rng_m * np.cos(ang)
+    x[:, 2] = rng.uniform(100.0, 3e3, n)
+    P = random_spd(rng, 6, (n,), scale=2e5)
+    src = x[rng.integers(0, n, m), :3] + rng.normal(0, 600.0, (m, 3))
+    states = np.concatenate([src, np.zeros((m, 3))], axis=1)
+    z = polar_measure(states, sensor)
+    R = polar_noise_cov(50.0, np.deg2rad(0.5), np.deg2rad(0.5))
+    gate_d2 = 16.0
+    g = gate(x, P, z, R, sensor, gate_d2)
+    ti, pj = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(m), indexing="ij"))
+    nu, S, _ = innovation_polar(x[ti], P[ti], z[pj], R, sensor)
+    ok = nis(nu, S) <= gate_d2
+    want = set(zip(ti[ok].tolist(), pj[ok].tolist(), strict=True))
+    crossing = {
+        (a, b)
+        for a, b in want
+        if abs(z[b, 1] - np.mod(polar_measure(x[a], sensor)[1], 2 * np.pi)) > np.pi
+    }
+    assert len(want) > 20 and crossing  # some gated pairs straddle north
+    assert set(zip(g.track.tolist(), g.plot.tolist(), strict=True)) == want
+
+
+def test_box_pairs_equals_brute_force() -> None:
+    rng = make_rng(44, 0)
+    for _ in range(200):
+        n, m = rng.integers(0, 30), rng.integers(0, 40)
+        zhat = np.column_stack([rng.uniform(0, 1e4, n), rng.uniform(-7, 7, n)])
+        z = np.column_stack([rng.uniform(0, 1e4, m), rng.uniform(0, 2 * np.pi, m)])
+        bound = np.column_stack([rng.uniform(0, 3e3, n), rng.uniform(0, 4.0, n)])
+        ti, pj = box_pairs(zhat, bound, z)
+        dr = np.abs(z[None, :, 0] - zhat[:, None, 0])
+        da = np.abs(np.angle(np.exp(1j * (z[None, :, 1] - zhat[:, None, 1]))))
+        inside = (dr <= bound[:, None, 0]) & (da <= bound[:, None, 1])
+        got = set(zip(ti.tolist(), pj.tolist(), strict=True))
+        assert len(got) == ti.size  # no pair twice
+        assert set(zip(*(a.tolist() for a in np.nonzero(inside)), strict=True)) == got
+
+
+def test_clusters_equal_scipy_connected_components() -> None:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = make_rng(45, 0)
+    for _ in range(300):
+        nt, npl, k = rng.integers(1, 30), rng.integers(1, 30), rng.integers(0, 45)
+        ti, pj = rng.integers(0, nt, k), rng.integers(0, npl, k)
+        t_lab, p_lab = clusters(nt, npl, ti, pj)
+        graph = coo_matrix((np.ones(k), (ti, nt + pj)), shape=(nt + npl, nt + npl))
+        _, want = connected_components(graph, directed=False)
+        np.testing.assert_array_equal(np.r_[t_lab, p_lab], want)
+
+
+def test_sparse_assignment_equals_scipy() -> None:
+    from scipy.optimize import linear_sum_assignment
+
+    rng = make_rng(46, 0)
+    for _ in range(500):
+        nr, nc = rng.integers(1, 9), rng.integers(1, 12)
+        mask = rng.random((nr, nc)) < rng.uniform(0.1, 0.9)
+        C = np.where(mask, rng.normal(-3.0, 3.0, (nr, nc)).round(int(rng.integers(0, 3))), np.inf)
+        r, c = np.nonzero(mask)
+        got = sparse_assignment(nr, nc, r, c, C[r, c])
+        M = np.full((nr, nc + nr), np.inf)
+        M[:, :nc] = C
+        M[np.arange(nr), nc + np.arange(nr)] = 0.0
+        rows, cols = linear_sum_assignment(M)
+        taken = got[got >= 0]
+        assert np.unique(taken).size == taken.size
+        assert all(mask[i, j] for i, j in enumerate(got) if j >= 0)
+        value = sum(C[i, j] for i, j in enumerate(got) if j >= 0)
+        assert value == pytest.approx(M[rows, cols].sum(), abs=1e-9)

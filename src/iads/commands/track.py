@@ -9,11 +9,18 @@ volume the plots span: ``[0, max range] x 2 pi x [min elevation, max elevation]`
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
+import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import typer
+
+if TYPE_CHECKING:
+    import typer
 
 MIN_ELEVATION_SPAN_RAD = 0.05
 VELOCITY_STD_MPS = 200.0  # per-axis prior of a new track's velocity: aircraft up to ~Mach 1
@@ -144,6 +151,13 @@ def _check_out(out: Path) -> None:
         raise InputError("is a directory, not a file", file=str(out), field="--out")
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; ``np.unique(values)`` without options imports ``numpy.ma``
+    (30-50 ms of start-up) to check for a masked array."""
+    v = np.sort(np.asarray(values).ravel())
+    return v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
+
+
 def plots_clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -> float:
     """The clutter density (plots per m rad^2) ``iads track`` assumes: ``clutter_per_scan``
     spread over ``[0, max range] x 2 pi x elevation span`` of the plots ``det`` (radians)."""
@@ -155,47 +169,78 @@ def plots_clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -
     return max(clutter_per_scan, 1e-6) / volume
 
 
-def track(
-    detections: Path = typer.Argument(..., help="Detections file (.csv or .parquet)."),
-    out: Path = typer.Option(..., "--out", help="Tracks file to write (.csv or .parquet)."),
-    sigma_range_m: float = typer.Option(50.0, help="Range noise std (m), > 0."),
-    sigma_azimuth_deg: float = typer.Option(0.2, help="Azimuth noise std (deg), > 0."),
-    sigma_elevation_deg: float = typer.Option(0.2, help="Elevation noise std (deg), > 0."),
-    sigma_range_rate_mps: float = typer.Option(
-        None, help="Range-rate noise std (m/s), > 0; uses the range_rate_mps column."
+#: ``iads track``'s parameters: Typer declarations (``--flag`` names, help) of each argument of
+#: :func:`track`, whose signature holds the types and defaults. :func:`register` builds the
+#: Typer command from the two; ``iads.cli`` parses plain arguments from the same table without
+#: importing Typer (whose option conversion imports Pydantic: 0.2 s, more than a 100-target
+#: run).
+PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "detections": ((), "Detections file (.csv or .parquet)."),
+    "out": (("--out",), "Tracks file to write (.csv or .parquet)."),
+    "sigma_range_m": ((), "Range noise std (m), > 0."),
+    "sigma_azimuth_deg": ((), "Azimuth noise std (deg), > 0."),
+    "sigma_elevation_deg": ((), "Elevation noise std (deg), > 0."),
+    "sigma_range_rate_mps": (
+        (),
+        "Range-rate noise std (m/s), > 0; uses the range_rate_mps column.",
     ),
-    pd: float = typer.Option(0.9, help="Probability of detection, in [0.01, 0.999]."),
-    clutter_per_scan: float = typer.Option(20.0, help="Mean false plots per scan (>= 0)."),
-    sensor_enu: list[str] = typer.Option(  # noqa: B006 - typer needs the list default
-        None, "--sensor-enu", help="Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."
-    ),
-    sensors_file: Path = typer.Option(
-        None,
-        "--sensors",
-        help="Sensors file (.csv/.parquet): sensor_id, x_m, y_m, z_m and optional "
+    "pd": ((), "Probability of detection, in [0.01, 0.999]."),
+    "clutter_per_scan": ((), "Mean false plots per scan (>= 0)."),
+    "sensor_enu": (("--sensor-enu",), "Sensor position X,Y,Z (m), or ID=X,Y,Z; repeatable."),
+    "sensors_file": (
+        ("--sensors",),
+        "Sensors file (.csv/.parquet): sensor_id, x_m, y_m, z_m and optional "
         "sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg, sigma_range_rate_mps per "
         "sensor (missing noise columns take the --sigma-* values); replaces --sensor-enu.",
     ),
-    filter: str = typer.Option("imm", "--filter", help="imm (CV + coordinated turn), ekf or ukf."),
-    association: str = typer.Option("gnn", "--association", help="gnn or jpda."),
-    q_mps2: float = typer.Option(10.0, help="CV acceleration noise level (m/s^2), >= 0."),
-    confirmation: str = typer.Option(
-        "score", "--confirmation", help="score (sequential likelihood-ratio test) or m_of_n."
+    "filter": (("--filter",), "imm (CV + coordinated turn), ekf or ukf."),
+    "association": (("--association",), "gnn or jpda."),
+    "q_mps2": ((), "CV acceleration noise level (m/s^2), >= 0."),
+    "confirmation": (
+        ("--confirmation",),
+        "score (sequential likelihood-ratio test) or m_of_n.",
     ),
-    false_track_probability: float = typer.Option(
-        1e-2, help="Score confirmation: chance of confirming a false track, in (0, 0.5]."
+    "false_track_probability": (
+        (),
+        "Score confirmation: chance of confirming a false track, in (0, 0.5].",
     ),
-    true_track_rejection: float = typer.Option(
-        0.05, help="Score confirmation: chance of deleting a true new track, in (0, 0.5]."
+    "true_track_rejection": (
+        (),
+        "Score confirmation: chance of deleting a true new track, in (0, 0.5].",
     ),
-    velocity_std_mps: float = typer.Option(
-        VELOCITY_STD_MPS, help="Velocity prior of a new track, std per axis (m/s), > 0."
-    ),
-    confirm_m: int = typer.Option(3, help="m_of_n: confirm with M >= 1 hits ..."),
-    confirm_n: int = typer.Option(4, help="... in the last N >= 1 scans."),
-    delete_misses: int = typer.Option(3, help="Delete after this many (>= 1) misses in a row."),
-    max_tracks: int = typer.Option(100_000, help="Track capacity (>= 0)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    "velocity_std_mps": ((), "Velocity prior of a new track, std per axis (m/s), > 0."),
+    "confirm_m": ((), "m_of_n: confirm with M >= 1 hits ..."),
+    "confirm_n": ((), "... in the last N >= 1 scans."),
+    "delete_misses": ((), "Delete after this many (>= 1) misses in a row."),
+    "max_tracks": ((), "Track capacity (>= 0)."),
+    "quiet": (("--quiet", "-q"), "No progress bar or summary."),
+}
+ARGUMENTS = ("detections",)  # positional; every other parameter is an option
+
+
+def track(
+    detections: Path,
+    out: Path,
+    sigma_range_m: float = 50.0,
+    sigma_azimuth_deg: float = 0.2,
+    sigma_elevation_deg: float = 0.2,
+    sigma_range_rate_mps: float | None = None,
+    pd: float = 0.9,
+    clutter_per_scan: float = 20.0,
+    sensor_enu: list[str] | None = None,
+    sensors_file: Path | None = None,
+    filter: str = "imm",
+    association: str = "gnn",
+    q_mps2: float = 10.0,
+    confirmation: str = "score",
+    false_track_probability: float = 1e-2,
+    true_track_rejection: float = 0.05,
+    velocity_std_mps: float = VELOCITY_STD_MPS,
+    confirm_m: int = 3,
+    confirm_n: int = 4,
+    delete_misses: int = 3,
+    max_tracks: int = 100_000,
+    quiet: bool = False,
 ) -> None:
     """Track recorded plots; write one row per confirmed track per scan, atomically.
 
@@ -210,9 +255,6 @@ def track(
     Output columns: time_s, track_id, x_m, y_m, z_m (ENU, m), vx_mps, vy_mps, vz_mps,
     position_std_m, misses.
     """
-    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
-
-    from iads.commands._output import console, progress
     from iads.errors import InputError, printable
     from iads.io.plots import read_detections, write_tracks
     from iads.tracking.measurement import polar_noise_cov
@@ -249,7 +291,7 @@ def track(
         table = {k: (v, default_noise) for k, v in _parse_sensors(sensor_enu).items()}
         where = "--sensor-enu position"
     det = read_detections(detections)
-    missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(table))
+    missing = sorted(set(_distinct(det["sensor_id"]).tolist()) - set(table))
     if missing:
         raise InputError(
             f"no {where} for sensor_id {missing[0]}",
@@ -288,32 +330,72 @@ def track(
         for k, (_, (sr, saz, sel, srr)) in table.items()
     }
     tracker = Tracker(config)
-    n_scans = int(np.unique(det["time_s"]).size)
+    n_scans = int(_distinct(det["time_s"]).size)
     parts = []
-    with progress(
-        BarColumn(),
-        TextColumn("{task.completed:,.0f} / {task.total:,.0f} scans"),
-        TimeElapsedColumn(),
-        label="tracking",
-        disable=quiet or n_scans < 50,
-    ) as bar:
-        task = bar.add_task("track", total=n_scans)
-        for t_s, plots in scans_from_detections(det, R, sensors):
+    scans = scans_from_detections(det, R, sensors)
+    if quiet or n_scans < 50 or not sys.stderr.isatty():  # no bar: Rich not even imported
+        for t_s, plots in scans:
             parts.append(track_columns(tracker.step(t_s, plots), t_s))
-            bar.advance(task)
+    else:
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+
+        from iads.commands._output import progress
+
+        with progress(
+            BarColumn(),
+            TextColumn("{task.completed:,.0f} / {task.total:,.0f} scans"),
+            TimeElapsedColumn(),
+            label="tracking",
+        ) as bar:
+            task = bar.add_task("track", total=n_scans)
+            for t_s, plots in scans:
+                parts.append(track_columns(tracker.step(t_s, plots), t_s))
+                bar.advance(task)
     if parts:
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     else:
         cols = track_columns(tracker.state.table, 0.0)
     write_tracks(out, cols)
     if not quiet:
-        n_tracks = int(np.unique(cols["track_id"]).size)
+        from iads.commands._output import console
+
+        n_tracks = int(_distinct(cols["track_id"]).size)
         console().print(
             f"{n_scans:,} scans, {det['time_s'].size:,} plots -> "
             f"{n_tracks:,} confirmed tracks, {cols['time_s'].size:,} rows: {printable(out)}"
         )
 
 
+def typer_command() -> Callable[..., None]:
+    """:func:`track` with Typer's declarations (:data:`PARAMETERS`) as its defaults."""
+    import inspect
+    import typing
+
+    import typer
+
+    hints = typing.get_type_hints(track)
+    params = []
+    for name, param in inspect.signature(track).parameters.items():
+        decls, help_text = PARAMETERS[name]
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        info = (typer.Argument if name in ARGUMENTS else typer.Option)(
+            default, *decls, help=help_text
+        )
+        kind = hints[name]
+        if typing.get_origin(kind) in (typing.Union, types.UnionType):  # X | None -> X
+            kind = next(a for a in typing.get_args(kind) if a is not type(None))
+        params.append(param.replace(default=info, annotation=kind))
+
+    @functools.wraps(track)
+    def command(**kwargs: object) -> None:
+        track(**kwargs)  # type: ignore[arg-type]
+
+    command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    del command.__wrapped__  # Typer reads the signature set here, not track's
+    return command
+
+
 def register(app: typer.Typer) -> None:
     """Add ``iads track`` to ``app``."""
-    app.command()(track)
+    app.command("track")(typer_command())

@@ -5,14 +5,16 @@ Systems*, Artech 1999, ch. 6 and 7; Bar-Shalom, Willett & Tian, *Tracking and Da
 YBS 2011, ch. 6 and 8):
 
 1. :func:`gate` finds every (track, plot) pair with ``nu' S^-1 nu <= gate_d2`` in polar
-   measurement space. A k-d tree (``scipy.spatial.cKDTree``) on the plots' Cartesian positions
-   is queried with a per-track radius that provably contains every pair passing the Mahalanobis
-   test (see :func:`gate_radius_m`), so the cost grows about linearly with the number of targets
+   measurement space. ``d2 <= g`` implies ``|nu_k| <= sqrt(g S_kk)`` for each component, so
+   the candidates are the plots inside that box around each predicted plot, found on a sorted
+   grid of (range column, azimuth) (:func:`box_pairs`, ``searchsorted``, no Python loop); the
+   exact test runs on them only, so the cost grows about linearly with the number of targets
    and the result equals the all-pairs test exactly.
 2. :func:`clusters` splits tracks and plots into independent groups (connected components of
-   the bipartite gating graph).
-3. :func:`gnn` solves the best assignment per cluster with ``scipy.optimize.linear_sum_assignment``
-   (one-track or one-plot clusters are solved in bulk); :func:`jpda` gives marginal association
+   the bipartite gating graph, by vectorised hooking and pointer jumping).
+3. :func:`gnn` solves the best assignment per cluster (one-track or one-plot clusters in bulk,
+   the others by a sparse shortest augmenting path, :func:`sparse_assignment`, the algorithm
+   of ``scipy.optimize.linear_sum_assignment``); :func:`jpda` gives marginal association
    probabilities, exact by enumeration of the joint events in small clusters and Fitzgerald's
    "cheap JPDA" in larger ones.
 
@@ -24,21 +26,19 @@ clutter.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from iads.tracking.kalman import innovation_polar, nis
 from iads.tracking.measurement import AZIMUTH, ELEVATION, RANGE, polar_measure, polar_residual
 
 __all__ = [
     "Gate",
+    "box_pairs",
+    "sparse_assignment",
     "clusters",
     "gate",
     "gate_radius_m",
@@ -98,13 +98,25 @@ def _gate_bounds(
     range_rate: bool,
 ) -> tuple[Array, Array, Array]:
     """Predicted plots zhat (N, m), per-component bounds sqrt(g S_kk) (N, m), radii (N,)."""
+    return _gate_bounds_S(x, P, R_diag_max, sensor_pos_m, gate_d2, range_rate)[:3]
+
+
+def _gate_bounds_S(
+    x: Array,
+    P: Array,
+    R_diag_max: Array,
+    sensor_pos_m: ArrayLike,
+    gate_d2: float,
+    range_rate: bool,
+) -> tuple[Array, Array, Array, Array, Array]:
+    """As :func:`_gate_bounds`, with each track's ``S`` (N, m, m) and ``H`` (N, m, n)."""
     R = np.diag(R_diag_max)
     zhat = polar_measure(x, sensor_pos_m, range_rate)
-    _, S, _ = innovation_polar(x, P, zhat, R, sensor_pos_m, range_rate)
+    _, S, H = innovation_polar(x, P, zhat, R, sensor_pos_m, range_rate)
     sd = np.sqrt(gate_d2 * np.diagonal(S, axis1=-2, axis2=-1))
     angle = np.minimum(sd[:, AZIMUTH] + sd[:, ELEVATION], np.pi)
     radius = sd[:, RANGE] + (zhat[:, RANGE] + sd[:, RANGE]) * angle * (1.0 + 1e-9) + 1e-6
-    return zhat, sd, radius
+    return zhat, sd, radius, S, H
 
 
 def gate_radius_m(
@@ -142,9 +154,11 @@ def gate(
 
     ``x`` (N, n) predicted states, ``P`` (N, n, n), ``z`` (M, m) plots of one sensor (range_m,
     azimuth_rad, elevation_rad[, range_rate_mps]), ``R`` (m, m) or (M, m, m), ``sensor_pos_m``
-    (3,). Candidates come from a k-d tree with the radii of :func:`gate_radius_m`; those whose
-    residual breaks a per-component bound ``|nu_k| <= sqrt(g S_kk)`` (a necessary condition)
-    are dropped, and the exact test runs on the rest in one batched call.
+    (3,). ``d2 <= g`` implies ``|nu_k| <= sqrt(g S_kk)`` for every component k (Cauchy-Schwarz
+    on ``S^-1/2 nu``; ``S`` built with the largest plot noise variances of the scan, so the
+    bound holds for every plot): candidates inside the range and azimuth bounds come from
+    :func:`box_pairs`, those breaking another component's bound are dropped, and the exact test
+    runs on the rest in one batched call.
     """
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
@@ -155,18 +169,97 @@ def gate(
     if n_tracks == 0 or n_plots == 0:
         return _empty_gate(m, n)
     R_diag = np.diagonal(R, axis1=-2, axis2=-1).reshape(-1, m).max(axis=0)
-    zhat, sd, radius = _gate_bounds(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
-    tree = cKDTree(plots_to_enu(z, sensor_pos_m))
-    hits = tree.query_ball_point(x[:, 0:3], r=radius, return_sorted=False)
-    counts = np.fromiter(map(len, hits), dtype=np.int64, count=n_tracks)
-    total = int(counts.sum())
-    if total == 0:
+    zhat, sd, _, S_t, H_t = _gate_bounds_S(x, P, R_diag, sensor_pos_m, gate_d2, range_rate)
+    ti, pj = box_pairs(zhat, sd, z)
+    if ti.size == 0:
         return _empty_gate(m, n)
-    ti = np.repeat(np.arange(n_tracks), counts)
-    pj = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=total)
-    res = np.abs(polar_residual(z[pj], zhat[ti]))
-    ok = np.all(res <= sd[ti] * (1.0 + 1e-9), axis=1)
-    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti[ok], pj[ok])
+    nu = polar_residual(z[pj], zhat[ti])
+    ok = np.all(np.abs(nu) <= sd[ti] * (1.0 + 1e-9), axis=1)
+    ti, pj, nu = ti[ok], pj[ok], nu[ok]
+    R0 = R if R.ndim == 2 else R[0]
+    if np.array_equal(R0, np.diag(R_diag)) and (R.ndim == 2 or np.all(R == R0)):
+        # one diagonal noise for every plot: the bounds' S and H are each pair's, bit for bit
+        return _keep(ti, pj, nu, S_t[ti], H_t[ti], gate_d2)
+    return _exact(x, P, z, R, sensor_pos_m, gate_d2, range_rate, ti, pj)
+
+
+def box_pairs(zhat: ArrayLike, bound: ArrayLike, z: ArrayLike) -> tuple[IntArray, IntArray]:
+    """Every (track i, plot j) with ``|r_j - rhat_i| <= bound_i[0]`` and
+    ``|wrap(az_j - azhat_i)| <= bound_i[1]`` (a superset: padded by a few ulps).
+
+    ``zhat`` (N, >=2) and ``z`` (M, >=2) are polar (range_m, azimuth_rad, ...), ``bound``
+    (N, >=2) the half-widths. The plots are binned into range columns of width twice the
+    median range bound, and sorted by (column, azimuth) with copies at -2 pi and +2 pi, so that
+    each track reads, for each column its range interval overlaps, one run of plots (two
+    ``searchsorted`` on a composite key). Tracks whose azimuth bound reaches pi read whole
+    range intervals. No Python loop: ``M log M`` for the sort, ``N log M`` plus the candidates
+    for the queries. Returns (track, plot) index arrays.
+    """
+    zhat = np.asarray(zhat, dtype=float)
+    bound = np.asarray(bound, dtype=float)
+    z = np.asarray(z, dtype=float)
+    empty = np.empty(0, dtype=np.int64)
+    n, m = zhat.shape[0], z.shape[0]
+    if n == 0 or m == 0:
+        return empty, empty.copy()
+    two_pi = 2.0 * np.pi
+    r = z[:, RANGE]
+    az = np.mod(z[:, AZIMUTH], two_pi)
+    az[az >= two_pi] = 0.0
+    dr = bound[:, RANGE] * (1.0 + 1e-8) + 1e-6
+    da = bound[:, AZIMUTH] * (1.0 + 1e-8) + 1e-9
+    r0, r_span = float(r.min()), float(r.max() - r.min())
+    mid = float(np.partition(dr, dr.size // 2)[dr.size // 2])  # np.median imports numpy.ma
+    w = max(2.0 * mid, 1e-3 * r_span, 1e-3)
+    col = np.floor((r - r0) / w)
+    n_col = float(col.max()) + 1.0
+    full = da >= np.pi - 1e-6
+    out_t, out_p = [], []
+    # range columns x azimuth with copies at -2 pi, 0, +2 pi: key = column * 8 pi + az + 2 pi
+    stride = 4.0 * two_pi
+    key = np.concatenate(
+        [col * stride + az, col * stride + az + two_pi, col * stride + az + 2 * two_pi]
+    )
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    part = np.flatnonzero(~full)
+    if part.size:
+        rhat, azc = zhat[part, RANGE], np.mod(zhat[part, AZIMUTH], two_pi)
+        lo_col = np.clip(np.floor((rhat - dr[part] - r0) / w), 0.0, n_col)
+        hi_col = np.clip(np.floor((rhat + dr[part] - r0) / w), -1.0, n_col - 1.0)
+        n_cols = np.maximum(hi_col - lo_col + 1.0, 0.0).astype(np.int64)
+        q = np.repeat(np.arange(part.size), n_cols)
+        q_col = lo_col[q] + (np.arange(q.size) - (np.cumsum(n_cols) - n_cols)[q])
+        centre = q_col * stride + azc[q] + two_pi
+        lo = np.searchsorted(key, centre - da[part][q], side="left")
+        hi = np.searchsorted(key, centre + da[part][q], side="right")
+        ti, pj = _expand(part[q], lo, hi, order)
+        out_t.append(ti)
+        out_p.append(np.mod(pj, m))
+    whole = np.flatnonzero(full)
+    if whole.size:
+        by_range = np.argsort(r, kind="stable")
+        rs = r[by_range]
+        lo = np.searchsorted(rs, zhat[whole, RANGE] - dr[whole], side="left")
+        hi = np.searchsorted(rs, zhat[whole, RANGE] + dr[whole], side="right")
+        ti, pj = _expand(whole, lo, hi, by_range)
+        out_t.append(ti)
+        out_p.append(pj)
+    ti = np.concatenate(out_t) if out_t else empty
+    pj = np.concatenate(out_p) if out_p else empty
+    keep = np.abs(r[pj] - zhat[ti, RANGE]) <= dr[ti]
+    return ti[keep], pj[keep]
+
+
+def _expand(
+    owner: IntArray, lo: IntArray, hi: IntArray, order: IntArray
+) -> tuple[IntArray, IntArray]:
+    """(owner[k], order[lo[k]:hi[k]]) for every k, concatenated."""
+    counts = np.maximum(hi - lo, 0)
+    total = int(counts.sum())
+    rep = np.repeat(np.arange(counts.size), counts)
+    start = np.cumsum(counts) - counts
+    return owner[rep], order[lo[rep] + (np.arange(total) - start[rep])]
 
 
 def _exact(
@@ -182,6 +275,11 @@ def _exact(
 ) -> Gate:
     Rk = R if R.ndim == 2 else R[pj]
     nu, S, H = innovation_polar(x[ti], P[ti], z[pj], Rk, sensor_pos_m, range_rate)
+    return _keep(ti, pj, nu, S, H, gate_d2)
+
+
+def _keep(ti: IntArray, pj: IntArray, nu: Array, S: Array, H: Array, gate_d2: float) -> Gate:
+    """The pairs whose ``nu' S^-1 nu <= gate_d2``, as a :class:`Gate`."""
     d2 = nis(nu, S)
     keep = d2 <= gate_d2
     S = S[keep]
@@ -236,15 +334,31 @@ def clusters(
     n_tracks: int, n_plots: int, track: ArrayLike, plot: ArrayLike
 ) -> tuple[IntArray, IntArray]:
     """Independent clusters: labels (n_tracks,) and (n_plots,) of the connected components of
-    the bipartite graph whose edges are the gated pairs ``(track[k], plot[k])``."""
+    the bipartite graph whose edges are the gated pairs ``(track[k], plot[k])``.
+
+    Components are numbered in the order of their lowest node (tracks first, then plots), as
+    ``scipy.sparse.csgraph.connected_components`` numbers them. Vectorised: each edge hooks
+    the larger label onto the smaller, then labels jump to their label's label, until every
+    edge joins equal labels (a few rounds; the number grows with the log of a cluster's size).
+    """
     ti = np.asarray(track, dtype=np.int64)
-    pj = np.asarray(plot, dtype=np.int64)
-    size = n_tracks + n_plots
-    graph = coo_matrix(
-        (np.ones(ti.shape[0], dtype=np.int8), (ti, n_tracks + pj)), shape=(size, size)
-    )
-    _, labels = connected_components(graph, directed=False)
-    return labels[:n_tracks].astype(np.int64), labels[n_tracks:].astype(np.int64)
+    pj = np.asarray(plot, dtype=np.int64) + n_tracks
+    label = np.arange(n_tracks + n_plots, dtype=np.int64)
+    while True:
+        a, b = label[ti], label[pj]
+        if np.array_equal(a, b):
+            break
+        low = np.minimum(a, b)
+        np.minimum.at(label, a, low)  # hook the roots, not only the nodes
+        np.minimum.at(label, b, low)
+        while True:  # pointer jumping: every node to its root
+            nxt = label[label]
+            if np.array_equal(nxt, label):
+                break
+            label = nxt
+    _, dense = np.unique(label, return_inverse=True)
+    dense = dense.reshape(-1).astype(np.int64)
+    return dense[:n_tracks], dense[n_tracks:]
 
 
 def gnn(
@@ -267,11 +381,12 @@ def gnn(
     ti, pj, c = ti[useful], pj[useful], c[useful]
     if ti.size == 0:
         return out
-    t_lab, _ = clusters(n_tracks, n_plots, ti, pj)
+    t_lab, p_lab = clusters(n_tracks, n_plots, ti, pj)
     lab = t_lab[ti]
     n_t = np.bincount(t_lab)
-    u_plots = np.unique(np.stack([lab, pj]), axis=1)[0]
-    n_p = np.bincount(u_plots, minlength=n_t.size)
+    gated = np.zeros(n_plots, dtype=bool)
+    gated[pj] = True  # a plot is in one cluster: the distinct plots per cluster
+    n_p = np.bincount(p_lab[gated], minlength=n_t.size)
     per_track = (n_t[lab] == 1) | _conflict_free(ti, pj, c, lab, n_plots)
     per_cluster = (n_p[lab] == 1) & ~per_track
     for simple, key in ((per_track, ti), (per_cluster, lab)):
@@ -306,16 +421,96 @@ def _conflict_free(
     return ~clash[lab]
 
 
+#: Above this many gated pairs a cluster is solved by SciPy's dense solver (imported then).
+SPARSE_ASSIGNMENT_MAX_PAIRS = 2000
+
+
 def _lsa(ti: IntArray, pj: IntArray, c: Array, out: IntArray) -> None:
     tracks, tr = np.unique(ti, return_inverse=True)
     plots, pr = np.unique(pj, return_inverse=True)
     nt, npl = tracks.size, plots.size
-    M = np.full((nt, npl + nt), np.inf)
-    M[tr, pr] = c
-    M[np.arange(nt), npl + np.arange(nt)] = 0.0  # "missed" column of each track
-    rows, cols = linear_sum_assignment(M)
-    real = cols < npl
-    out[tracks[rows[real]]] = plots[cols[real]]
+    if ti.size > SPARSE_ASSIGNMENT_MAX_PAIRS:
+        from scipy.optimize import linear_sum_assignment
+
+        M = np.full((nt, npl + nt), np.inf)
+        M[tr, pr] = c
+        M[np.arange(nt), npl + np.arange(nt)] = 0.0  # "missed" column of each track
+        rows, cols = linear_sum_assignment(M)
+        real = cols < npl
+        out[tracks[rows[real]]] = plots[cols[real]]
+        return
+    col_of_row = sparse_assignment(nt, npl, tr, pr, c)
+    real = col_of_row >= 0
+    out[tracks[real]] = plots[col_of_row[real]]
+
+
+def sparse_assignment(
+    n_rows: int, n_cols: int, row: ArrayLike, col: ArrayLike, cost: ArrayLike
+) -> IntArray:
+    """Least-cost assignment where each row may also stay unassigned at cost 0: the column of
+    each row (n_rows,), -1 for none; each column used at most once; ``(row, col, cost)`` are the
+    allowed pairs (K,). Same problem as ``linear_sum_assignment`` on ``[C | diag(0)]`` with
+    ``inf`` for the pairs not given, solved by the same shortest augmenting path (Crouse,
+    *IEEE Trans. AES* 52(4), 2016: Dijkstra with potentials, one row at a time) over the given
+    pairs only, in plain Python: the clusters it serves hold a few tracks, where building a
+    dense matrix and calling SciPy (0.4 s to import) costs more than solving.
+    """
+    rows = np.asarray(row, dtype=np.int64).tolist()
+    cols = np.asarray(col, dtype=np.int64).tolist()
+    costs = np.asarray(cost, dtype=float).tolist()
+    adj: list[list[tuple[int, float]]] = [[] for _ in range(n_rows)]
+    for i, j, cij in zip(rows, cols, costs, strict=True):
+        if math.isfinite(cij):
+            adj[i].append((j, cij))
+    for i in range(n_rows):
+        adj[i].append((n_cols + i, 0.0))  # the "unassigned" column of row i
+    u = [0.0] * n_rows
+    v: dict[int, float] = {}
+    row4col: dict[int, int] = {}
+    col4row = [-1] * n_rows
+    for cur in range(n_rows):
+        dist: dict[int, float] = {}
+        path: dict[int, int] = {}
+        scanned_rows = [cur]
+        scanned: dict[int, float] = {}
+        i, min_val, sink = cur, 0.0, -1
+        while sink < 0:
+            ui = u[i]
+            for j, cij in adj[i]:
+                if j in scanned:
+                    continue
+                r = min_val + cij - ui - v.get(j, 0.0)
+                if r < dist.get(j, math.inf):
+                    dist[j] = r
+                    path[j] = i
+            best, lowest = -1, math.inf
+            for j, d in dist.items():  # the closest column not yet reached (free ones on ties)
+                if j in scanned:
+                    continue
+                if d < lowest or (d == lowest and j not in row4col):
+                    best, lowest = j, d
+            min_val = lowest
+            scanned[best] = lowest
+            if best in row4col:
+                i = row4col[best]
+                scanned_rows.append(i)
+            else:
+                sink = best
+        u[cur] += min_val
+        for i in scanned_rows[1:]:
+            u[i] += min_val - dist[col4row[i]]
+        for j, d in scanned.items():
+            v[j] = v.get(j, 0.0) - (min_val - d)
+        j = sink
+        while True:  # augment along the path
+            i = path[j]
+            row4col[j] = i
+            col4row[i], j = j, col4row[i]
+            if i == cur:
+                break
+    out = np.asarray(col4row, dtype=np.int64)
+    out[out >= n_cols] = -1
+    return out
 
 
 def jpda(

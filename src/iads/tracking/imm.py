@@ -255,6 +255,25 @@ def imm_update_polar(
     mu_pred = np.asarray(mu_pred, dtype=float)
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
+    mu, xs, Ps = imm_update_modes_polar(mu_pred, x, P, z, R, sensor_pos_m, range_rate)
+    nu_c, S_c, _ = imm_innovation_polar(mu_pred, x, P, z, R, sensor_pos_m, range_rate)
+    return mu, xs, Ps, nis(nu_c, S_c)
+
+
+def imm_update_modes_polar(
+    mu_pred: ArrayLike,
+    x: ArrayLike,
+    P: ArrayLike,
+    z: ArrayLike,
+    R: ArrayLike,
+    sensor_pos_m: ArrayLike,
+    range_rate: bool = False,
+) -> tuple[Array, Array, Array]:
+    """:func:`imm_update_polar` without the combined NIS (the tracker does not use it):
+    ``(mu (N, r), x (N, r, 7), P (N, r, 7, 7))``, the same numbers."""
+    mu_pred = np.asarray(mu_pred, dtype=float)
+    x = np.asarray(x, dtype=float)
+    P = np.asarray(P, dtype=float)
     xs, Ps, loglik = [], [], []
     for j in range(x.shape[-2]):
         xj, Pj, nis_j, S_j = ekf_update_polar(
@@ -263,9 +282,8 @@ def imm_update_polar(
         loglik.append(_log_gaussian(nis_j, S_j))
         xs.append(xj)
         Ps.append(Pj)
-    nu_c, S_c, _ = imm_innovation_polar(mu_pred, x, P, z, R, sensor_pos_m, range_rate)
     mu = _mode_probabilities(mu_pred, loglik)
-    return mu, np.stack(xs, axis=-2), np.stack(Ps, axis=-3), nis(nu_c, S_c)
+    return mu, np.stack(xs, axis=-2), np.stack(Ps, axis=-3)
 
 
 def imm_update(

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial import cKDTree
 
 from iads.tracking.measurement import polar_to_cartesian
 
@@ -291,6 +290,8 @@ def initiate_two_point(
         return _new_rows(np.empty((0, 6)), np.empty((0, 6, 6)), first_id, t2_s, {}), np.empty(
             0, np.int64
         )
+    from scipy.spatial import cKDTree  # two-point initiation only
+
     hits = cKDTree(p1).query_ball_point(p2, r=max_speed_mps * dt)
     counts = np.fromiter((len(h) for h in hits), np.int64, count=p2.shape[0])
     j = np.repeat(np.arange(p2.shape[0]), counts)

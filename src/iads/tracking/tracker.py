@@ -12,17 +12,22 @@ over. After all sensors, the M-of-N logic confirms tracks and the deletion rules
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import chdtri
 
 from iads.tracking import association as assoc
 from iads.tracking import management as mgmt
-from iads.tracking.imm import ImmParams, imm_combine, imm_init, imm_predict, imm_update_polar
+from iads.tracking.chi2 import chi2_quantile
+from iads.tracking.imm import (
+    ImmParams,
+    imm_combine,
+    imm_init,
+    imm_predict,
+    imm_update_modes_polar,
+)
 from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_to_cartesian
 from iads.tracking.models import cv_process_noise, cv_transition
@@ -132,12 +137,10 @@ class TrackerConfig:
         return _chi2_quantile(self.gate_probability, 4 if self.range_rate else 3)
 
 
-@functools.lru_cache(maxsize=64)
 def _chi2_quantile(probability: float, dof: int) -> float:
-    """Chi-square quantile ``chi2.ppf(probability, dof)`` as ``scipy.special.chdtri(dof,
-    1 - probability)`` (the inverse survival function; ``scipy.stats`` costs a second to
-    import), cached: the tracker asks for it every update."""
-    return float(chdtri(dof, 1.0 - probability))
+    """Chi-square quantile ``chi2.ppf(probability, dof)`` (:func:`iads.tracking.chi2.chi2_quantile`,
+    closed forms: importing SciPy for it costs more than a 100-target run), cached."""
+    return chi2_quantile(float(probability), int(dof))
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,7 @@ def _imm_update(
     if ti.size == 0:
         return table
     e = table.extra
-    mu_i, mx_i, mP_i, _ = imm_update_polar(
+    mu_i, mx_i, mP_i = imm_update_modes_polar(
         e["mu"][ti], e["mode_x"][ti], e["mode_P"][ti], z, R, sensor, config.range_rate
     )
     mu, mx, mP = e["mu"].copy(), e["mode_x"].copy(), e["mode_P"].copy()
