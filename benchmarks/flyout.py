@@ -7,8 +7,8 @@ Prints, side by side:
    engagements (PIP from ``envelope.predicted_intercept`` vs the simulated closest approach);
 3. each catalog interceptor's peak speed and reach (tabulated, at 10 km altitude) against the
    published figures it was fitted to;
-4. the planning kill probability against the full fly-out's (seeker noise, residual miss)
-   for targets weaving at 0-9 g.
+4. the planning kill probability against the simulated end game's (seeker noise, glint,
+   filter, q-limited airframe) for targets weaving at 0-9 g.
 
 Run: python benchmarks/flyout.py
 """
@@ -110,14 +110,15 @@ def weave(g: float, phase: np.ndarray):
 
 
 def planned_vs_flown() -> None:
-    """Planning Pk against the full fly-out's kill probability, weaving targets 0-9 g."""
+    """Planning Pk against the simulated end game (seeker noise, glint 0.93 m: a 6.2 m cruise
+    missile; q-limited airframe), weaving targets 0-9 g, cruise-missile lethal radius."""
     from iads.engagement.envelope import planned_kill_probability
     from iads.engagement.kill import kill_probability
 
     cat = builtin_catalog().interceptors
-    print("4. planning Pk vs full fly-out (seeker noise + residual miss), weaving targets")
+    print("4. planning Pk vs simulated end game (seeker, glint 0.93 m), weaving targets")
     print(f"{'type':<20}{'weave g':>8}{'median miss m':>15}{'flown Pk':>10}{'planned Pk':>12}")
-    for name in ("PAC-2-GEM-T-class", "AMRAAM-class", "48N6-class"):
+    for name in ("PAC-2-GEM-T-class", "PAC-3-MSE-class", "AMRAAM-class", "48N6-class"):
         it, n = cat[name], 24
         rng = np.random.default_rng(np.random.SeedSequence(3))
         tgt = np.column_stack(
@@ -128,6 +129,7 @@ def planned_vs_flown() -> None:
             ]
         )
         vel = np.tile([[0.0, -280.0, 0.0]], (n, 1))
+        lethal = it.lethal_radius_for("cruise_missile")
         for g in (0, 3, 6, 9):
             rec = fo.fly(
                 np.zeros((n, 3)),
@@ -136,14 +138,16 @@ def planned_vs_flown() -> None:
                 vel,
                 tgt_accel_fn=weave(g, rng.uniform(0, 2 * np.pi, n)),
                 rng=np.random.default_rng(np.random.SeedSequence(4)),
+                glint_sigma_m=np.full(n, 0.93),
             )
             ok = rec.outcome == fo.CPA
-            err = np.random.default_rng(np.random.SeedSequence(5)).normal(
-                0.0, it.miss_sigma_effective_m, (int(ok.sum()), 2000, 2)
+            miss = np.where(ok, rec.miss_m, np.inf)
+            flown = np.mean(kill_probability(miss, lethal, it.reliability))
+            planned = np.mean(
+                planned_kill_probability(
+                    it, rec.speed_mps[ok], g * 9.80665, tgt[ok, 2], "cruise_missile"
+                )
             )
-            miss = np.hypot(rec.miss_m[ok][:, None] + err[..., 0], err[..., 1])
-            flown = np.mean(kill_probability(miss, it.lethal_radius_m, it.reliability)) * ok.mean()
-            planned = np.mean(planned_kill_probability(it, rec.speed_mps[ok], g * 9.80665))
             print(
                 f"{name:<20}{g:>8}{np.median(rec.miss_m[ok]):>15.2f}{flown:>10.3f}{planned:>12.3f}"
             )

@@ -250,6 +250,12 @@ class EndGameSettings(Frozen):
     acquisition_floor_m: PositiveFloat = Field(
         500.0, description="m; smallest acquisition basket radius"
     )
+    glint_fraction: NonNegativeFloat = Field(
+        0.15,
+        description="per-axis glint sigma of a target as a fraction of its length (Skolnik, "
+        "Radar Handbook, 3rd ed., 2008, ch. 9: rms glint of complex targets of order 0.1-0.2 "
+        "of the span; confidence low, a figure to sweep)",
+    )
 
 
 class ScoringSettings(Frozen):

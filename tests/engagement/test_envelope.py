@@ -125,5 +125,11 @@ def test_planned_pk_falls_with_target_agility(interceptors):
     pk = planned_kill_probability(
         it, np.array([1000.0, 1000.0, 1000.0, 260.0]), np.array([0.0, 30.0, 90.0, 0.0])
     )
-    assert pk[0] == pytest.approx(it.reliability / (1 + 2 * 0.3**2))
+    # closed form (Driels ch. 10): rel R^2 / (R^2 + 2 sigma^2), the type's planning sigma
+    r, sig = it.lethal_radius_m, it.miss_sigma_effective_m
+    assert pk[0] == pytest.approx(it.reliability * r**2 / (r**2 + 2 * sig**2))
     assert pk[0] > pk[1] > pk[2] and pk[3] < pk[0]
+    # the lethal radius of the target class: a cruise missile is a smaller target
+    cm = planned_kill_probability(it, 1000.0, 0.0, None, "cruise_missile")
+    r_cm = it.lethal_radius_for("cruise_missile")
+    assert float(cm) == pytest.approx(it.reliability * r_cm**2 / (r_cm**2 + 2 * sig**2))

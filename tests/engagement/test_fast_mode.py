@@ -56,17 +56,22 @@ def closed_form():
 
 
 def test_fast_and_full_agree_on_straight_fighters(tmp_path_factory, closed_form):
-    # about 20 intercepts per mode at Pk ~0.76: a kill fraction's binomial sd is ~0.095, a
+    # about 20 intercepts per mode at Pk ~0.89: a kill fraction's binomial sd is ~0.07, a
     # difference of two ~0.13, so 0.25 is ~2 sd; the median miss of 20 Rayleigh draws has a
     # relative sd of ~16 %, so 35 % is ~2 sd. The old fast mode (sigma widened by the type's
     # 88 m/s^2 capability) gave 0.29 and 32.6 m against the full mode's 0.76 and 8.0 m.
     pk, median = closed_form
     got = {mode: _fighters(tmp_path_factory, mode) for mode in ("full", "fast")}
     frac = {mode: kills / n for mode, (n, kills, _) in got.items()}
-    for mode, (n, _, med) in got.items():
+    for mode, (n, _, _med) in got.items():
         assert n >= 12, mode
         assert frac[mode] == pytest.approx(pk, abs=0.2), mode
-        assert med == pytest.approx(median, rel=0.35), mode
+    # the fast mode draws the planning sigma: its median is the closed form's. The full end
+    # game (issue 11) simulates its seeker, whose glint grows with the fighter's 15 m length
+    # (2.25 m per axis against the 0.93 m of the cruise missile the catalog sigma was derived
+    # on), so its median is larger, though still far inside the 25 m lethal radius
+    assert got["fast"][2] == pytest.approx(median, rel=0.35)
+    assert median < got["full"][2] < 4.0 * median
     assert abs(frac["fast"] - frac["full"]) <= 0.25
 
 

@@ -132,7 +132,9 @@ def test_small_example_outcomes_do_not_depend_on_origin_height():
         order = np.argsort(ev["other_id"][m], kind="stable")
         pos = np.column_stack([ev["x_m"][m], ev["y_m"][m], ev["z_m"][m]])[order]
         heights.append(height_above_earth_m(pos, sc.origin.alt_m))
-    assert heights[0].size == s0["interceptors_spent"]
+    # (a round fired at a false track meets nothing: since issue 11 one of the five does)
+    assert heights[0].size == heights[1].size > 0
+    assert heights[0].size >= s0["interceptors_spent"] - s0["rounds_at_false_tracks"]
     np.testing.assert_allclose(heights[1], heights[0], atol=3.0)
     # the sea-skimmers (15 m) are met near the sea, not 300 m under it
     ev = r1.events

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from iads.scenario import builtin_catalog
@@ -57,3 +59,28 @@ def test_published_envelopes_ordered():
     assert ints["40N6-class"].max_range_m > ints["48N6-class"].max_range_m
     assert ints["48N6-class"].max_range_m > ints["9M96E2-class"].max_range_m
     assert ints["PAC-2-GEM-T-class"].max_range_m > ints["AMRAAM-class"].max_range_m
+
+
+REF_KEY = re.compile(r"\[([a-z0-9-]+)\]")
+CONFIDENCE = re.compile(r"confidence (high|medium|low)")
+
+
+def test_references_have_title_publisher_and_date():
+    assert CATALOG.references
+    for key, ref in CATALOG.references.items():
+        assert ref.title and ref.publisher and ref.date, key
+
+
+@pytest.mark.parametrize("section,name,item", ENTRIES, ids=[f"{s}:{n}" for s, n, _ in ENTRIES])
+def test_every_source_cites_a_reference_and_a_confidence(section, name, item):
+    for field, text in item.sources.items():
+        keys = REF_KEY.findall(text)
+        assert keys, f"{section}.{name}.{field}: no [reference] in {text!r}"
+        unknown = [k for k in keys if k not in CATALOG.references]
+        assert not unknown, f"{section}.{name}.{field}: unknown references {unknown}"
+        assert CONFIDENCE.search(text), f"{section}.{name}.{field}: no confidence"
+        body = REF_KEY.sub("", text).strip()
+        # a derived figure says how: "derived: ..." or "derived from ..." with some words
+        if body.startswith("derived"):
+            how = re.sub(r"^derived( from| by|:)?", "", body).split("confidence")[0]
+            assert len(how.strip(" ;:,")) > 10, f"{section}.{name}.{field}: no derivation"

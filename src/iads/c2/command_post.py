@@ -39,7 +39,7 @@ from iads.c2.fire_plan import plan_fire
 from iads.c2.identification import Identifier
 from iads.c2.picture import Picture, extrapolate
 from iads.c2.shared_picture import CORRELATION_MAX_AGE_S, SharedPicture
-from iads.c2.threat_eval import evaluate, kind_manoeuvre_mps2
+from iads.c2.threat_eval import KINDS, evaluate, kind_manoeuvre_mps2
 from iads.channels import Bus, Channel
 from iads.config import C2Settings
 from iads.engagement import flyout as fo
@@ -67,7 +67,7 @@ from iads.messages import (
     Uplinks,
     empty_column,
 )
-from iads.scenario.equipment import InterceptorType
+from iads.scenario.equipment import TARGET_CLASS, InterceptorType
 
 ORDER_ID_STRIDE = 1_000_000
 """Order ids are ``battery * ORDER_ID_STRIDE + k``: unique in a run."""
@@ -545,8 +545,9 @@ class CommandPost:
         delay = _row_delays(self.bank, unit)
         if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
             delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
+        target_class = np.array([TARGET_CLASS[KINDS[k]] for k in ev.kind[sel]], dtype=object)
         pk, pips, tofs = self._pk_matrix(
-            unit, kind, delay, pic.pos_m[sel], pic.vel_mps[sel], tmax, agility
+            unit, kind, delay, pic.pos_m[sel], pic.vel_mps[sel], tmax, agility, target_class
         )
         pk[pk < cp.min_kill_probability] = 0.0
         if cp.weapon_choice == "cost":
@@ -628,7 +629,7 @@ class CommandPost:
         self.remote_engagements += int(np.count_nonzero(pic.remote[track]))
         self.bus.publish(f"orders/{self.battery}", t_s, orders)
 
-    def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2):
+    def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2, target_class):
         """Planned Pk (R, T), PIPs (R, T, 3) and times of flight from launch (R, T) of
         candidate rounds against tracks; round r leaves ``delay_s[r]`` after now, so its PIP
         is computed from the track's predicted position then, and its deadline is checked on
@@ -656,7 +657,9 @@ class CommandPost:
                 ok = feasible(icpt, itype, t_limit_s=limit)
                 ok &= any_radar_covers(self.fire_radars, icpt.pip_m, self.origin_alt_m)
                 agil = np.tile(agility_mps2, dl.size)[None, :]
-                p = np.where(ok, planned_kill_probability(itype, icpt.speed_mps, agil), 0.0)
+                cls = np.tile(target_class, dl.size)[None, :]
+                p = planned_kill_probability(itype, icpt.speed_mps, agil, icpt.alt_m, cls)
+                p = np.where(ok, p, 0.0)
                 pk[rows] = p.reshape(dl.size, n_t)[which]
                 pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
                 tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]

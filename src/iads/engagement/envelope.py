@@ -26,9 +26,11 @@ outcome): the expected Carleton Pk for a circular normal miss of standard deviat
 
     sigma = sigma_0 * (1 + (3 a_t / a_m)^4)
 
-(sigma_0 the type's ``miss_sigma_m``, default 0.3 x lethal radius: the per-axis miss the fly-out
-adds at closest approach for what it leaves out; a_t the target's manoeuvre capability, a_m the
-interceptor's lateral limit;
+(sigma_0 the type's ``miss_sigma_m``: the per-axis miss of its simulated end game against a
+non-manoeuvring target, seeker noise and glint included (catalog, derived by Monte Carlo);
+a_t the target's manoeuvre capability, a_m the interceptor's lateral limit at the PIP: its
+airframe's q S CN_max / m there (dynamic pressure at the PIP's height and the arrival speed)
+less 1 g, capped by the structure;
 the factor 3 is Zarchan's rule of thumb that PN needs about three times the target's
 acceleration, ch. 8), times a speed-margin factor clip((v_arrival / v_min - 1) / 0.5, 0, 1).
 The fourth power was chosen over a square against the full fly-out (``benchmarks/flyout.py``
@@ -42,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iads.engagement.flyout import altitude_m
+from iads.engagement.flyout import G_MPS2, altitude_m
 from iads.engagement.kill import expected_kill_probability
 from iads.engagement.tables import FlyoutTable
 from iads.scenario.equipment import InterceptorType
@@ -172,15 +174,53 @@ def feasible(
     return ok & np.isfinite(icpt.speed_mps)
 
 
+def available_accel_at_mps2(
+    itype: InterceptorType, speed_mps: np.ndarray, alt_m: np.ndarray
+) -> np.ndarray:
+    """Lateral acceleration (m/s^2) the burnt-out airframe can pull at ``speed_mps`` and
+    height ``alt_m`` (sea level): min(structural, q S CN_max / m_burnout), the fly-out's
+    ``available_lateral_accel`` in coast (Zarchan 2012, ch. 21). Broadcasts; NaN gives 0."""
+    from iads.engagement.flyout import _density
+
+    v = np.nan_to_num(np.asarray(speed_mps, float), nan=0.0)
+    h = np.nan_to_num(np.asarray(alt_m, float), nan=0.0)
+    q = 0.5 * _density(h) * v**2
+    m = itype.launch_mass_kg - itype.propellant_mass_kg
+    aero = q * itype.reference_area_m2 * itype.normal_force_coefficient_max / m
+    return np.minimum(itype.max_lateral_accel_mps2, aero)
+
+
 def planned_kill_probability(
     itype: InterceptorType,
     arrival_speed_mps: np.ndarray,
     tgt_max_lateral_accel_mps2: np.ndarray | float,
+    pip_alt_m: np.ndarray | float | None = None,
+    target_class: np.ndarray | str | None = None,
 ) -> np.ndarray:
-    """Planning Pk (see module docstring); broadcasts; NaN speeds give 0."""
-    ratio = 3.0 * np.asarray(tgt_max_lateral_accel_mps2, float) / itype.max_lateral_accel_mps2
+    """Planning Pk (module docstring); broadcasts; NaN speeds give 0.
+
+    With ``pip_alt_m`` (height of the PIP above sea level, m) the interceptor's lateral
+    limit is what its airframe has there (``available_accel_at_mps2`` at the arrival speed)
+    less the 1 g it spends holding its path against gravity: a round that cannot out-turn
+    three times the target's manoeuvre (Zarchan ch. 8) plans a large miss, one with no
+    authority beyond gravity plans Pk 0. Without it, the structural limit (the old model).
+    ``target_class`` (``TARGET_CLASS`` values, per target) picks the lethal radius.
+    """
+    a_t = np.asarray(tgt_max_lateral_accel_mps2, float)
+    if pip_alt_m is None:
+        a_m = np.asarray(itype.max_lateral_accel_mps2, float)
+    else:
+        a_m = available_accel_at_mps2(itype, arrival_speed_mps, pip_alt_m) - G_MPS2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(a_m > 0, 3.0 * a_t / np.where(a_m > 0, a_m, 1.0), np.inf)
     sigma = itype.miss_sigma_effective_m * (1.0 + ratio**4)
-    pk = expected_kill_probability(sigma, itype.lethal_radius_m, itype.reliability)
+    if target_class is None:
+        lethal = np.asarray(itype.lethal_radius_m, float)
+    else:
+        classes = np.asarray(target_class, dtype=object)
+        lethal = np.vectorize(itype.lethal_radius_for, otypes=[float])(classes)
+    with np.errstate(invalid="ignore", over="ignore"):
+        pk = np.nan_to_num(expected_kill_probability(sigma, lethal, itype.reliability))
     margin = np.clip(
         (np.nan_to_num(arrival_speed_mps, nan=0.0) / itype.min_speed_mps - 1.0) / 0.5, 0.0, 1.0
     )

@@ -22,9 +22,10 @@ Systems*, ch. 4):
   ZEM = r + v_rel t_go + 0.5 a_t t_go^2 (the last term only for augmented PN) and
   t_go = |r| / V_c. Midcourse (range to target > ``terminal_range_m``): command guidance on the
   command post's track estimate, N = 3, aim point raised by ``loft_gain`` times the ground range
-  to go (a lofted climb into thin air); terminal: augmented PN on the true target (seeker),
-  N = ``navigation_constant``, on a seeker measurement with angle noise ``seeker_noise_rad``
-  across the line of sight when a random generator is given. While the velocity is more than ``TURNOVER_ANGLE_RAD`` off the
+  to go (a lofted climb into thin air); terminal: augmented PN, N = ``navigation_constant``,
+  on the seeker's estimate of the target when a random generator is given (the seeker
+  measures with receiver noise and glint and filters, ``iads.engagement.seeker``), on the
+  true target without one (an ideal seeker: tables, tests). While the velocity is more than ``TURNOVER_ANGLE_RAD`` off the
   line of sight (after a vertical launch) the interceptor turns at its full lateral limit.
 * Integration: Heun's method (RK2) with the guidance command held over a substep of at most
   ``H_COARSE_S``, refined to ``H_FINE_S`` for interceptors within about 1 s of closest approach.
@@ -40,6 +41,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from iads.engagement import seeker as sk
 from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
 from iads.scenario.equipment import InterceptorType
 from iads.sensors.geometry import EARTH_RADIUS_M as EARTH_RADIUS_M  # re-exported
@@ -98,15 +100,28 @@ class InterceptorParams:
     vertical_launch: np.ndarray
     max_angle_of_attack_rad: np.ndarray
     normal_force_coefficient_max: np.ndarray
+    max_range_m: np.ndarray
+    seeker_rate_hz: np.ndarray
+    guidance_code: np.ndarray
+    """``seeker.GUIDANCE_CODES`` of the type's ``guidance``."""
+    seeker_beamwidth_rad: np.ndarray
+    """``seeker.beamwidth_rad`` of its seeker frequency and body diameter."""
 
     @classmethod
     def from_types(cls, types: Sequence[InterceptorType]) -> InterceptorParams:
         """One row per entry of ``types`` (repeat a type to get several rounds of it)."""
         cols = {}
+        derived = {
+            "guidance_code": lambda t: sk.GUIDANCE_CODES[t.guidance],
+            "seeker_beamwidth_rad": lambda t: float(
+                sk.beamwidth_rad(t.seeker_frequency_hz, np.sqrt(4 * t.reference_area_m2 / np.pi))
+            ),
+            "miss_sigma_m": lambda t: t.miss_sigma_effective_m,
+        }
         for f in fields(cls):
             dtype = bool if f.name == "vertical_launch" else float
-            attr = "miss_sigma_effective_m" if f.name == "miss_sigma_m" else f.name
-            cols[f.name] = np.array([getattr(t, attr) for t in types], dtype=dtype)
+            get = derived.get(f.name, lambda t, name=f.name: getattr(t, name))
+            cols[f.name] = np.array([get(t) for t in types], dtype=dtype)
         return cls(**cols)
 
     def take(self, idx: np.ndarray) -> InterceptorParams:
@@ -130,25 +145,39 @@ class InterceptorParams:
 @dataclass(frozen=True)
 class FlyoutState:
     """N interceptors in flight: ``pos_m``, ``vel_mps`` (N, 3) ENU; ``t_flight_s`` (N,);
-    ``acc_lat_mps2`` (N, 3) the lateral acceleration achieved so far (autopilot state)."""
+    ``acc_lat_mps2`` (N, 3) the lateral acceleration achieved so far (autopilot state);
+    ``seeker`` the terminal seekers' filters (None: no seeker has measured yet)."""
 
     pos_m: np.ndarray
     vel_mps: np.ndarray
     t_flight_s: np.ndarray
     acc_lat_mps2: np.ndarray
+    seeker: sk.SeekerState | None = None
 
     def take(self, idx: np.ndarray) -> FlyoutState:
         return FlyoutState(
-            self.pos_m[idx], self.vel_mps[idx], self.t_flight_s[idx], self.acc_lat_mps2[idx]
+            self.pos_m[idx],
+            self.vel_mps[idx],
+            self.t_flight_s[idx],
+            self.acc_lat_mps2[idx],
+            None if self.seeker is None else self.seeker.take(idx),
         )
+
+    def seekers(self) -> sk.SeekerState:
+        """The seekers, created (all off) if none yet."""
+        return sk.SeekerState.empty(len(self)) if self.seeker is None else self.seeker
 
     @staticmethod
     def concat(parts: Sequence[FlyoutState]) -> FlyoutState:
+        seek = None
+        if any(p.seeker is not None for p in parts):
+            seek = sk.SeekerState.concat([p.seekers() for p in parts])
         return FlyoutState(
             np.concatenate([p.pos_m for p in parts]).reshape(-1, 3),
             np.concatenate([p.vel_mps for p in parts]).reshape(-1, 3),
             np.concatenate([p.t_flight_s for p in parts]),
             np.concatenate([p.acc_lat_mps2 for p in parts]).reshape(-1, 3),
+            seek,
         )
 
     def __len__(self) -> int:
@@ -387,17 +416,6 @@ def _command(
     return w[:, None] * turn + (1.0 - w)[:, None] * cmd
 
 
-def _seeker_noise(
-    rel_pos_m: np.ndarray, sigma_rad: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Measurement error (N, 3) of the target position: angle noise across the line of sight,
-    standard deviation ``sigma_rad`` x range on each of the two cross axes."""
-    r = np.linalg.norm(rel_pos_m, axis=-1)
-    n = rng.normal(0.0, 1.0, rel_pos_m.shape) * (sigma_rad * r)[:, None]
-    los = rel_pos_m / np.maximum(r, 1e-6)[:, None]
-    return n - np.sum(n * los, axis=-1)[:, None] * los
-
-
 def _hermite_min(
     r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: np.ndarray, n: int = 65
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -450,7 +468,6 @@ def _substep(
     tau: np.ndarray,
     remaining_s: np.ndarray,
     steps: tuple[float, float],
-    rng: np.random.Generator | None,
     origin_alt_m: float,
 ) -> tuple[np.ndarray, ...]:
     """One Heun (RK2) substep of each interceptor, its own length h (N,): the fine or coarse
@@ -458,8 +475,9 @@ def _substep(
     and the time left in the call. The state is position, velocity and the achieved lateral
     acceleration, whose first-order autopilot lag da/dt = (a_cmd - a) / tau is integrated with
     the motion, the guidance command evaluated at both stages (continuous guidance), so the
-    substep converges at second order. ``tgt_at(tau)`` / ``est_at(tau)`` give the target
-    (position, velocity, acceleration) and estimate (position, velocity) at time ``tau`` (N,)
+    substep converges at second order. ``tgt_at(tau)`` / ``est_at(tau)`` give the target as
+    guidance sees it (position, velocity, acceleration: the seeker's estimate, or the truth
+    for an ideal seeker) and the track estimate (position, velocity) at time ``tau`` (N,)
     into the call. Returns x1, v1, t1, lateral, h."""
     x, v, t, al = state
     h_coarse, h_fine = steps
@@ -468,9 +486,7 @@ def _substep(
     dist = np.linalg.norm(rel, axis=-1)
     closing = -np.sum(rel * (tgt0[1] - v), axis=-1) / np.maximum(dist, 1e-6)
     near = dist < (1.0 + h_coarse) * np.maximum(closing, 0.0) + 1_000.0
-    noise = 0.0 if rng is None else _seeker_noise(rel, pr.seeker_noise_rad, rng)
-    seen0 = (tgt0[0] + noise, tgt0[1], tgt0[2])
-    want0, a_av = _lateral_demand(x, v, t, seen0, est_at(tau), pr, origin_alt_m)
+    want0, a_av = _lateral_demand(x, v, t, tgt0, est_at(tau), pr, origin_alt_m)
     speed = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
     h = np.where(near, h_fine, h_coarse)
     h = np.minimum(h, TURN_STEP_RAD * speed / np.maximum(a_av, 1e-9))
@@ -482,9 +498,8 @@ def _substep(
     a0 = acceleration(x, v, t, al, pr, origin_alt_m)  # Heun: predictor
     xp, vp, alp = x + hc * v, v + hc * a0, al + hc * k0
     tgt1 = tgt_at(tau + h)
-    seen1 = (tgt1[0] + noise, tgt1[1], tgt1[2])
     t1 = t + h - 1e-9  # the step's end as its own phase sees it (thrust's left limit)
-    want1, _ = _lateral_demand(xp, vp, t1, seen1, est_at(tau + h), pr, origin_alt_m)
+    want1, _ = _lateral_demand(xp, vp, t1, tgt1, est_at(tau + h), pr, origin_alt_m)
     k1 = (want1 - alp) / pr.autopilot_time_constant_s[:, None]
     a1 = acceleration(xp, vp, t1, alp, pr, origin_alt_m)
     x1 = x + 0.5 * hc * (v + vp)
@@ -492,6 +507,51 @@ def _substep(
     al1 = _perp(al + 0.5 * hc * (k0 + k1), v1)
     t_end = np.where(np.abs(t + h - nxt) < 1e-6, nxt, t + h)  # exactly on a thrust change
     return x1, v1, t_end, al1, h
+
+
+def _measure(
+    seek: sk.SeekerState,
+    x: np.ndarray,
+    truth: tuple[np.ndarray, np.ndarray],
+    track_vel: np.ndarray,
+    illum: np.ndarray,
+    glint_sigma: np.ndarray,
+    pr: InterceptorParams,
+    rng: np.random.Generator,
+) -> None:
+    """Seekers inside their acquisition range measure their target (``seeker`` module):
+    the first measurement locks and seeds the filter (velocity from the track), later ones
+    update it. In place on ``seek``."""
+    tp, _ = truth
+    rel = tp - x
+    r = np.linalg.norm(rel, axis=-1)
+    rows = np.flatnonzero(seek.on | (r < pr.terminal_range_m))
+    if rows.size == 0:
+        return
+    p = pr.take(rows)
+    r_it = np.linalg.norm(tp[rows] - illum[rows], axis=-1)
+    ang = sk.angle_noise_rad(
+        p.guidance_code,
+        r[rows],
+        r_it,
+        p.terminal_range_m,
+        p.max_range_m,
+        p.seeker_beamwidth_rad,
+        p.seeker_noise_rad,
+    )
+    sigma = sk.position_noise_m(p.guidance_code, ang, r[rows], r_it)
+    # samples at the seeker rate averaged over the last substep: one measurement
+    var_rx = sigma**2 * np.minimum(1.0, 1.0 / (p.seeker_rate_hz * seek.h_last_s[rows]))
+    los = rel[rows] / np.maximum(r[rows], 1e-6)[:, None]
+    noise = rng.normal(0.0, 1.0, (rows.size, 3)) * np.sqrt(var_rx)[:, None]
+    z = tp[rows] + sk.cross_los(noise + seek.glint_m[rows], los)
+    r_var = var_rx + glint_sigma[rows] ** 2
+    new = ~seek.on[rows]
+    if new.any():
+        sk.start(seek, rows[new], z[new], track_vel[rows[new]], r_var[new])
+    old = rows[~new]
+    if old.size:
+        seek.put(old, sk.update(seek.take(old), z[~new], r_var[~new]))
 
 
 def _integrate(
@@ -504,12 +564,18 @@ def _integrate(
     rng: np.random.Generator | None = None,
     ground_m: float = 0.0,
     origin_alt_m: float = 0.0,
+    seeker_inputs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> AdvanceResult:
     """Integrate every interceptor over [0, dt] in substeps of its own length (``_substep``);
-    stop each one at its event."""
+    stop each one at its event. With ``rng``, seekers measure (``_measure``) at the start of
+    each substep and guidance flies on their estimates; ``seeker_inputs`` = (illuminator
+    positions (N, 3), glint sigmas (N,))."""
     n = len(state)
     pos, vel, tf = state.pos_m.copy(), state.vel_mps.copy(), state.t_flight_s.copy()
     alat = state.acc_lat_mps2.copy()
+    seek_all = None if rng is None else state.seekers().take(np.arange(n))
+    if seeker_inputs is None:
+        seeker_inputs = (np.zeros((n, 3)), np.zeros(n))
     outcome = np.zeros(n, dtype=np.int8)
     miss = np.full(n, np.nan)
     t_cpa = np.full(n, np.nan)
@@ -519,6 +585,8 @@ def _integrate(
     x, v, t, al = pos[live], vel[live], tf[live], alat[live]
     tau = np.zeros(live.size)
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
+    illum, glint_s = (a[live] for a in seeker_inputs)
+    seek = None if seek_all is None else seek_all.take(live)
     while live.size:
 
         def tgt_at(tau_s: np.ndarray, p_t=p_t, v_t=v_t, a_t=a_t) -> tuple:
@@ -529,9 +597,38 @@ def _integrate(
             return e_p + e_v * tau_s[:, None], e_v
 
         tp, tv, _ = tgt_at(tau)
+        seen_at = tgt_at
+        if seek is not None:
+            _measure(seek, x, (tp, tv), e_v, illum, glint_s, pr, rng)
+
+            def seen_at(tau_s: np.ndarray, s=seek, tau0=tau, truth=tgt_at) -> tuple:
+                c = (tau_s - tau0)[:, None]
+                on = s.on[:, None]
+                tr = truth(tau_s)
+                ep = s.pos_m + s.vel_mps * c + 0.5 * s.acc_mps2 * c**2
+                return (
+                    np.where(on, ep, tr[0]),
+                    np.where(on, s.vel_mps + s.acc_mps2 * c, tr[1]),
+                    np.where(on, s.acc_mps2, tr[2]),
+                )
+
         x1, v1, t1, al1, h = _substep(
-            (x, v, t, al), tgt_at, est_at, pr, tau, dt_s - tau, steps, rng, origin_alt_m
+            (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m
         )
+        if seek is not None:
+            on = np.flatnonzero(seek.on)
+            if on.size:
+                moved = sk.predict(seek.take(on), h[on])
+                moved = sk.SeekerState(
+                    moved.on,
+                    moved.pos_m,
+                    moved.vel_mps,
+                    moved.acc_mps2,
+                    moved.cov,
+                    sk.glint_step(seek.glint_m[on], glint_s[on], h[on], rng),
+                    moved.h_last_s,
+                )
+                seek.put(on, moved)
         hc = h[:, None]
         tp1, tv1 = tp + tv * hc + 0.5 * a_t * hc**2, tv + a_t * hc
         r0, w0, r1, w1 = tp - x, tv - v, tp1 - x1, tv1 - v1
@@ -559,12 +656,18 @@ def _integrate(
         stop = passed | newly | (tau >= dt_s - 1e-9)
         if stop.any():
             pos[live], vel[live], tf[live], alat[live] = x, v, t, al
+            if seek is not None:
+                seek_all.put(live, seek)
             keep = ~stop
             live = live[keep]
             pr = pr.take(keep)
             x, v, t, al, tau = x[keep], v[keep], t[keep], al[keep], tau[keep]
             p_t, v_t, a_t, e_p, e_v = (a[keep] for a in (p_t, v_t, a_t, e_p, e_v))
-    return AdvanceResult(FlyoutState(pos, vel, tf, alat), outcome, miss, t_cpa, pos_cpa)
+            illum, glint_s = illum[keep], glint_s[keep]
+            if seek is not None:
+                seek = seek.take(keep)
+    final = FlyoutState(pos, vel, tf, alat, seek_all if seek_all is not None else state.seeker)
+    return AdvanceResult(final, outcome, miss, t_cpa, pos_cpa)
 
 
 def advance(
@@ -582,6 +685,8 @@ def advance(
     rng: np.random.Generator | None = None,
     ground_m: float = 0.0,
     origin_alt_m: float = 0.0,
+    illuminator_pos_m: np.ndarray | None = None,
+    glint_sigma_m: np.ndarray | None = None,
 ) -> AdvanceResult:
     """Fly N interceptors for ``dt_s`` against their targets; stop each at its first event.
 
@@ -590,8 +695,10 @@ def advance(
     (default: the truth) used for midcourse guidance. Each interceptor takes substeps of its
     own length: ``h_fine_s`` within about 1 s of closest approach, else ``h_coarse_s``, never
     turning its velocity more than ``TURN_STEP_RAD`` in one, ending at thrust changes. With
-    ``rng`` the terminal seeker measures the target with angle noise (``seeker_noise_rad``);
-    without, it sees the truth. ``origin_alt_m`` is the height of the scenario origin above
+    ``rng`` the terminal seeker measures the target (``iads.engagement.seeker``: receiver
+    noise by guidance family, the ground illuminator at ``illuminator_pos_m`` (N, 3), default
+    the origin; glint of per-axis sigma ``glint_sigma_m`` (N,), default 0) and guidance flies
+    on its filter's estimate; without, it sees the truth (an ideal seeker). ``origin_alt_m`` is the height of the scenario origin above
     the spherical earth (sea level): heights for drag and the ground are ``altitude_m(pos,
     origin_alt_m)``. ``ground_m`` is the ground's height above that sphere (m, default 0: sea
     level; an interceptor more than 1 m below it has hit the ground).
@@ -601,6 +708,8 @@ def advance(
     a_t = np.zeros((n, 3)) if tgt_acc_mps2 is None else np.asarray(tgt_acc_mps2, float)
     e_p = tgt_pos_m if est_pos_m is None else est_pos_m
     e_v = tgt_vel_mps if est_vel_mps is None else est_vel_mps
+    illum = np.zeros((n, 3)) if illuminator_pos_m is None else np.asarray(illuminator_pos_m, float)
+    glint = np.zeros(n) if glint_sigma_m is None else np.asarray(glint_sigma_m, float)
     return _integrate(
         state,
         params,
@@ -611,6 +720,7 @@ def advance(
         rng,
         ground_m,
         origin_alt_m,
+        (np.broadcast_to(illum, (n, 3)), np.broadcast_to(glint, (n,))),
     )
 
 
@@ -639,13 +749,16 @@ def fly(
     h_fine_s: float = H_FINE_S,
     rng: np.random.Generator | None = None,
     origin_alt_m: float = 0.0,
+    illuminator_pos_m: np.ndarray | None = None,
+    glint_sigma_m: np.ndarray | None = None,
 ) -> FlyoutRecord:
     """Fly N interceptors launched at t = 0 against N targets until every one has an outcome.
 
     Targets start at ``tgt_pos_m`` (N, 3) with ``tgt_vel_mps`` (N, 3) and move with the
     acceleration ``tgt_accel_fn(t_s, pos_m, vel_mps) -> (N, 3)`` (default none), integrated
-    with the same ``dt_s``; ``origin_alt_m`` as in ``advance``. Used by tests, tables and
-    benchmarks (the simulation calls ``advance`` itself each tick).
+    with the same ``dt_s``; ``origin_alt_m``, ``rng`` (seekers measure), ``illuminator_pos_m``
+    and ``glint_sigma_m`` as in ``advance``. Used by tests, tables and benchmarks (the
+    simulation calls ``advance`` itself each tick).
     """
     tp = np.array(tgt_pos_m, dtype=float)
     tv = np.array(tgt_vel_mps, dtype=float)
@@ -656,6 +769,10 @@ def fly(
     speed, vmax = np.full(n, np.nan), np.zeros(n)
     t_end = float(np.max(params.max_time_of_flight_s)) + dt_s if t_max_s is None else t_max_s
     t = 0.0
+    if illuminator_pos_m is not None:
+        illum = np.broadcast_to(np.asarray(illuminator_pos_m, float), (n, 3))
+    if glint_sigma_m is not None:
+        glint = np.broadcast_to(np.asarray(glint_sigma_m, float), (n,))
     while t < t_end and np.any(outcome == FLYING):
         live = np.flatnonzero(outcome == FLYING)
         ta = np.zeros((live.size, 3)) if tgt_accel_fn is None else tgt_accel_fn(t, tp, tv)[live]
@@ -670,6 +787,8 @@ def fly(
             h_fine_s=h_fine_s,
             rng=rng,
             origin_alt_m=origin_alt_m,
+            illuminator_pos_m=None if illuminator_pos_m is None else illum[live],
+            glint_sigma_m=None if glint_sigma_m is None else glint[live],
         )
         tp[live] += tv[live] * dt_s + 0.5 * ta * dt_s**2
         tv[live] += ta * dt_s
@@ -681,7 +800,11 @@ def fly(
             r.state.t_flight_s,
             r.state.acc_lat_mps2,
         )
-        state = FlyoutState(new_pos, new_vel, new_t, new_a)
+        seek = None
+        if r.state.seeker is not None:
+            seek = state.seekers().take(np.arange(n))
+            seek.put(live, r.state.seeker)
+        state = FlyoutState(new_pos, new_vel, new_t, new_a, seek)
         sp = np.linalg.norm(r.state.vel_mps, axis=-1)
         vmax[live] = np.maximum(vmax[live], sp)
         done = r.outcome != FLYING

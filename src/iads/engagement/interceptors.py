@@ -19,7 +19,7 @@ drawn from the miss distance with the firing battery's random stream. Outcomes g
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,10 @@ from iads.messages import (
     Uplinks,
     empty_column,
 )
-from iads.scenario.equipment import InterceptorType
+from iads.scenario.equipment import TARGET_CLASS, InterceptorType
+
+GLINT_DEFAULT_LENGTH_M = 5.0
+"""Target length (m) for glint when the threat type gives no ``length_m``."""
 
 
 @dataclass
@@ -253,17 +256,20 @@ class InterceptorSystem:
             est_vel_mps=store.est_vel_mps[live],
             rng=world.rng("engagement/seeker"),
             origin_alt_m=self.origin_alt_m,
+            illuminator_pos_m=self._illuminators(world, store, live),
+            glint_sigma_m=np.where(locked, self._glint_sigma_m(th, tgt), 0.0),
         )
         st = store.state
         st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps
         st.t_flight_s[live], st.acc_lat_mps2[live] = r.state.t_flight_s, r.state.acc_lat_mps2
+        if r.state.seeker is not None:  # the seekers' filters persist between ticks
+            if st.seeker is None:
+                store.state = replace(st, seeker=st.seekers())
+            store.state.seeker.put(live, r.state.seeker)
         cpa = np.flatnonzero((r.outcome == fo.CPA) & locked)
-        if cpa.size:
+        if cpa.size:  # the miss of the simulated end game: seeker noise, glint, lag, limits
             ids = live[cpa]
-            sigma = store.params.miss_sigma_m[ids]
-            err = world.rng("engagement/miss").normal(0.0, 1.0, (ids.size, 2)) * sigma[:, None]
-            miss = np.hypot(r.miss_m[cpa] + err[:, 0], err[:, 1])
-            self._resolve(world, store, ids, miss, t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa])
+            self._resolve(world, store, ids, r.miss_m[cpa], t_s + r.t_cpa_s[cpa], r.pos_cpa_m[cpa])
         # past its aim point with nothing acquired (a false track), or failed in flight
         lost = np.flatnonzero(((r.outcome == fo.CPA) & ~locked) | (r.outcome > fo.CPA))
         if lost.size:
@@ -432,6 +438,29 @@ class InterceptorSystem:
         miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
         self._resolve(world, store, ids, miss, t_s + tau, truth)
 
+    def _illuminators(self, world: Any, store: InterceptorStore, rows: np.ndarray) -> np.ndarray:
+        """(n, 3) the fire-control radar of each round (its illuminator), at the launcher
+        when it has none."""
+        out = store.state.pos_m[rows] * 0.0 + self.launcher_pos_m[store.launcher[rows]]
+        radars = getattr(world, "radars", None) or []
+        for k, ri in enumerate(store.radar[rows]):
+            if 0 <= ri < len(radars):
+                out[k] = radars[int(ri)].pos_m
+        return out
+
+    def _glint_sigma_m(self, th: Any, tgt: np.ndarray) -> np.ndarray:
+        """(n,) per-axis glint sigma (m) of the threats ``tgt`` (-1: 0):
+        ``settings.end_game.glint_fraction`` x the type's length (``GLINT_DEFAULT_LENGTH_M``
+        when the catalog gives none)."""
+        out = np.zeros(tgt.size)
+        for k, row in enumerate(tgt):
+            if row >= 0:
+                length = th.types[int(th.type_index[row])].length_m
+                out[k] = self.settings.glint_fraction * (
+                    GLINT_DEFAULT_LENGTH_M if length is None else length
+                )
+        return out
+
     def _threat_accel(self, vel: np.ndarray, dt_s: float) -> np.ndarray:
         """Threat accelerations (N, 3) by finite difference of the truth velocities."""
         v = np.nan_to_num(vel)
@@ -449,13 +478,19 @@ class InterceptorSystem:
         world.log.record("intercept", t_cpa_s, tgt, other_id=ids, pos_m=pos_cpa_m, value=miss_m)
         killed = np.zeros(ids.size, bool)
         pk = np.zeros(ids.size)
+        lethal = np.array(
+            [
+                store.types[int(store.type_index[i])].lethal_radius_for(
+                    TARGET_CLASS[th.types[int(th.type_index[j])].kind]
+                )
+                for i, j in zip(ids, tgt, strict=True)
+            ]
+        ).reshape(ids.size)
         for b in np.unique(store.battery[ids]):
             sel = np.flatnonzero(store.battery[ids] == b)
             params = store.params.take(ids[sel])
             rng = world.rng(f"engagement/{self.battery_names[int(b)]}")
-            killed[sel], pk[sel] = draw_kills(
-                miss_m[sel], params.lethal_radius_m, params.reliability, rng
-            )
+            killed[sel], pk[sel] = draw_kills(miss_m[sel], lethal[sel], params.reliability, rng)
         for i in np.argsort(t_cpa_s, kind="stable"):  # two kills on one threat: the first
             if killed[i] and th.status[tgt[i]] == FLYING:
                 th.status[tgt[i]] = KILLED

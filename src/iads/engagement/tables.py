@@ -111,7 +111,7 @@ def build_table(
 
 
 _CACHE: dict[str, FlyoutTable] = {}
-TABLE_VERSION = "3"
+TABLE_VERSION = "4"
 """Format version of the cached tables. The model itself needs no manual bump: the disk key
 holds a hash of its source (``model_fingerprint``)."""
 
@@ -119,15 +119,15 @@ holds a hash of its source (``model_fingerprint``)."""
 @functools.lru_cache(maxsize=1)
 def model_fingerprint() -> str:
     """SHA-256 of what a table depends on besides the interceptor type: the source of the
-    fly-out model (``flyout``, and the ``atmosphere`` it reads), of ``build_table`` and
+    fly-out model (``flyout``, and the ``seeker`` and ``atmosphere`` it reads), of ``build_table`` and
     ``grid_for``, and the table constants (``TABLE_DT_S``, ``TABLE_VERSION``; the substep
     constants are in ``flyout``'s source). Any edit to the model changes it, so a changed
     model never reads tables cached by an older one. Cached for the life of the process
     (``model_fingerprint.cache_clear()`` after patching)."""
-    from iads.engagement import atmosphere
+    from iads.engagement import atmosphere, seeker
 
     h = hashlib.sha256()
-    for obj in (fo, atmosphere, build_table, grid_for):
+    for obj in (fo, seeker, atmosphere, build_table, grid_for):
         try:
             text = inspect.getsource(obj)
         except (OSError, TypeError):  # no source (frozen install): its name and file only

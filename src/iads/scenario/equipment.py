@@ -119,6 +119,12 @@ class RadarType(EquipmentType):
     antenna_height_m: NonNegativeFloat = Field(
         10.0, description="m; antenna phase centre above the site (radar horizon)"
     )
+    antenna_mast_options_m: list[NonNegativeFloat] = Field(
+        default_factory=list,
+        description="m; antenna heights of the deployments the type is known in (own vehicle, "
+        "mast or tower options); informative: a site picks one with an antenna_height_m "
+        "override",
+    )
     sigma_range_floor_m: NonNegativeFloat = Field(
         10.0, description="m; smallest 1-sigma range error of a plot (high SNR)"
     )
@@ -159,8 +165,10 @@ class InterceptorType(EquipmentType):
 
     guidance: Literal["command", "semi_active", "active", "track_via_missile"] = Field(
         "command",
-        description="guidance family, descriptive: every fly-out is command midcourse on the "
-        "track, then homing on the target inside terminal_range_m",
+        description="terminal guidance family: command midcourse on the track, then inside "
+        "terminal_range_m the seeker's noise model: active (own transmitter), semi_active "
+        "or track_via_missile (ground illuminator: noise grows with its range), command "
+        "(ground radar angle noise x its range)",
     )
     min_range_m: NonNegativeFloat = Field(
         1_000.0, description="m; shortest ground range of an intercept from the launcher"
@@ -202,7 +210,8 @@ class InterceptorType(EquipmentType):
     )
     lethal_radius_m: PositiveFloat = Field(
         20.0,
-        description="m; miss distance at which the warhead kills with probability 0.5 (Carleton)",
+        description="m; Carleton equivalent lethal radius (Pk = reliability x exp(-1) at this "
+        "miss) for target classes not in lethal_radius_by_target_m",
     )
     reliability: Probability = Field(
         0.95, description="probability that a round launches and works, [0, 1]"
@@ -212,7 +221,9 @@ class InterceptorType(EquipmentType):
         0.0, description="midcourse aim height above the target per metre of ground range to go"
     )
     terminal_range_m: PositiveFloat = Field(
-        20_000.0, description="range to the target where terminal homing (augmented PN) starts"
+        20_000.0,
+        description="m; seeker acquisition range: terminal homing (augmented PN on the "
+        "seeker's estimate) starts inside it",
     )
     min_speed_mps: PositiveFloat = Field(
         250.0, description="below this speed after burnout the interceptor can no longer fight"
@@ -221,7 +232,9 @@ class InterceptorType(EquipmentType):
         0.3, description="first-order lag of the achieved lateral acceleration behind the command"
     )
     seeker_noise_rad: NonNegativeFloat = Field(
-        0.002, description="1-sigma angle noise of the terminal target measurement (rad)"
+        0.002,
+        description="rad; 1-sigma angle noise floor of the seeker per sample at high SNR "
+        "(command guidance: the ground radar's angle noise)",
     )
     max_angle_of_attack_rad: float = Field(
         0.35,
@@ -238,9 +251,35 @@ class InterceptorType(EquipmentType):
     )
     miss_sigma_m: NonNegativeFloat | None = Field(
         None,
-        description="1-sigma miss per axis from what the point-mass fly-out leaves out (glint, "
-        "radome, fuze timing); None: 0.3 x lethal_radius_m",
+        description="m; 1-sigma miss per axis that fire control's planning Pk and the fast "
+        "engagement mode assume (the full fly-out simulates its seeker instead); None: "
+        "0.3 x lethal_radius_m",
     )
+    seeker_frequency_hz: PositiveFloat = Field(
+        10.0e9,
+        description="Hz; terminal seeker's carrier (its beamwidth 1.2 lambda / (0.8 body "
+        "diameter) sets the angle noise)",
+    )
+    seeker_rate_hz: PositiveFloat = Field(
+        100.0, description="Hz; seeker measurement rate (receiver noise is white per sample)"
+    )
+    warhead: Literal["blast_fragmentation", "hit_to_kill"] = Field(
+        "blast_fragmentation",
+        description="kill mechanism; with lethal_radius_by_target_m it sets the Carleton "
+        "lethal radius against each target class",
+    )
+    lethal_radius_by_target_m: dict[
+        Literal["aircraft", "cruise_missile", "drone", "ballistic"], PositiveFloat
+    ] = Field(
+        default_factory=dict,
+        description="m; Carleton equivalent lethal radius per target class (aircraft, "
+        "cruise_missile, drone, ballistic: glide vehicles and re-entry bodies); a class not "
+        "given uses lethal_radius_m",
+    )
+
+    def lethal_radius_for(self, target_class: str) -> float:
+        """Lethal radius (m) against ``target_class`` (``TARGET_CLASS`` of a threat kind)."""
+        return float(self.lethal_radius_by_target_m.get(target_class, self.lethal_radius_m))
 
     @property
     def miss_sigma_effective_m(self) -> float:
@@ -302,6 +341,14 @@ class ThreatType(EquipmentType):
     warhead_kg: NonNegativeFloat = Field(0.0, description="kg; warhead mass (display only)")
 
 
+TARGET_CLASS: dict[str, str] = {
+    "aircraft": "aircraft",
+    "cruise_missile": "cruise_missile",
+    "drone": "drone",
+    "glide_vehicle": "ballistic",
+}
+"""Lethality class of each threat kind (``InterceptorType.lethal_radius_by_target_m``)."""
+
 KIND_MODELS: dict[str, type[EquipmentType]] = {
     "radars": RadarType,
     "interceptors": InterceptorType,
@@ -311,8 +358,24 @@ KIND_MODELS: dict[str, type[EquipmentType]] = {
 """Catalog sections and the model that validates each entry."""
 
 
+class Reference(Frozen):
+    """A work the catalog cites: sources name it by its key in brackets (``[wiki-s400]``)."""
+
+    title: str = Field(min_length=1, description="title of the work or web page")
+    publisher: str = Field(min_length=1, description="publisher (and author where known)")
+    date: str = Field(
+        min_length=1, description="publication date or year; web pages: 'n.d., accessed YYYY'"
+    )
+    url: str = Field("", description="address of a web source ('' for print)")
+    note: str = Field("", description="free text, e.g. 'claims'")
+
+
 class Catalog(Frozen):
     """All equipment types known to a scenario, by section and name."""
+
+    references: dict[str, Reference] = Field(
+        default_factory=dict, description="works cited by the sources, by key"
+    )
 
     radars: dict[str, RadarType] = Field(default_factory=dict, description="radar types by name")
     interceptors: dict[str, InterceptorType] = Field(
@@ -325,4 +388,5 @@ class Catalog(Frozen):
 
     def merged(self, other: Catalog) -> Catalog:
         """A catalog with ``other``'s entries added; ``other`` wins on equal names."""
-        return Catalog(**{k: {**getattr(self, k), **getattr(other, k)} for k in KIND_MODELS})
+        merged = {k: {**getattr(self, k), **getattr(other, k)} for k in KIND_MODELS}
+        return Catalog(references={**self.references, **other.references}, **merged)

@@ -30,7 +30,13 @@ from iads.scenario.network_checks import Known, check_events, check_links, check
 from iads.scenario.yamlio import PathKey, format_path, line_of, read_yaml
 
 T = TypeVar("T", bound=EquipmentType)
-BUILTIN_CATALOG_FILES = ("radars.yaml", "interceptors.yaml", "launchers.yaml", "threats.yaml")
+BUILTIN_CATALOG_FILES = (
+    "references.yaml",
+    "radars.yaml",
+    "interceptors.yaml",
+    "launchers.yaml",
+    "threats.yaml",
+)
 
 
 def _pydantic_errors(
