@@ -15,6 +15,7 @@ from iads.report.page import (
     expenditure_html,
     fate_html,
     figure_div,
+    plotly_js,
     render,
     study_html,
     summary_html,
@@ -106,8 +107,10 @@ def build_report(
     scenario_file: Path | None = None,
     rcs_m2: float | None = None,
     bands_m: tuple[float, ...] = DEFAULT_BANDS_M,
+    bundle: str = "basic",
 ) -> Report:
-    """Write the report of the run or study at ``source`` to ``out`` (atomically)."""
+    """Write the report of the run or study at ``source`` to ``out`` (atomically); ``bundle``
+    "full" inlines the whole of plotly.js instead of its basic bundle (benchmarks compare)."""
     run, study, store = load(source, scenario_file)
     blocks: list[tuple[str, str, str]] = []
     figures: list[Figure] = []
@@ -133,7 +136,7 @@ def build_report(
         if run is None:
             title = f"Study {Path(source).name}"
     subtitle += notes
-    write_atomic(out, render(title, subtitle, blocks))
+    write_atomic(out, render(title, subtitle, blocks, plotly_js(figures, bundle)))
     return Report(out, store, figures, notes)
 
 
