@@ -40,8 +40,11 @@ MAP_TOLERANCE_M = 25.0
 """Paths on the map and replay are simplified (Ramer-Douglas-Peucker) to this many metres:
 well under a pixel at the map's scale (>= 100 m a pixel for a 100 km map 1000 px wide), and
 a straight leg of a thousand samples draws as its two ends."""
-REPLAY_MAX_FRAMES = 200
-"""Most frames in the replay; the step is the smallest 1-2-5 step that stays under it."""
+REPLAY_MAX_FRAMES = 100
+"""Most frames in the replay; the step is the smallest 1-2-5 step that stays under it. Each
+frame is a slider step whose label plotly.js measures when it draws: 143 steps cost the
+reference report about 0.25 s of the browser's CPU, a fifth of its render (the reference's
+25 min then replay in 20 s steps; hover the map for exact times)."""
 REPLAY_NAMED_THREATS = 300
 """Above this many threats the replay markers carry no names (keeps the file small)."""
 TIMELINE_MAX_THREATS = 150
