@@ -38,9 +38,13 @@ def run_blocks(
     run: RunData, rcs_m2: float | None, bands_m: tuple[float, ...]
 ) -> tuple[list[tuple[str, str, str]], list[Figure], list[str]]:
     """Sections and figures of a run."""
+    from iads.commands.results import ends_early
     from iads.report import run_figures as rf
 
     notes = [run.scenario_note] if run.scenario_note else []
+    early = ends_early(run.totals, run.threats)
+    if early:
+        notes.append(early)
     cov = rf.coverage_of(run, rcs_m2, bands_m)
     figs = [
         Figure("map", "Map", "Sites, defended assets (gold, with their radius), raid axes "
@@ -68,7 +72,11 @@ def run_blocks(
         notes.append("coverage left out: " + (run.scenario_note or "no battery"))
     divs = {f.id: f"<p class='note'>{f.note}</p>{figure_div(f)}" for f in figs}
     blocks = [
-        ("summary", "Summary", summary_html(run)),
+        (
+            "summary",
+            "Summary",
+            (f"<p class='note'><b>{early}</b></p>" if early else "") + summary_html(run),
+        ),
         ("map", "Map", divs["map"]),
         ("replay", "Replay", divs["replay"]),
         ("timeline", "Engagement timeline", divs["timeline"]),
