@@ -101,7 +101,7 @@ def test_study_report_draws_its_curve_and_bars_offline(browser_exe, tmp_path):
     con = duckdb.connect(str(store))
     con.execute(
         "CREATE TABLE replications AS SELECT i AS replication, i AS seed, "
-        "(4 * (1 + i % 3)) AS \"raids[name=UAV].count\", (i % 3) * (i % 2) AS leakers, "
+        '(4 * (1 + i % 3)) AS "raids[name=UAV].count", (i % 3) * (i % 2) AS leakers, '
         "3 + i % 5 AS interceptors_spent FROM range(12) t(i)"
     )
     con.close()
