@@ -44,7 +44,7 @@ REPLAY_MAX_FRAMES = 100
 """Most frames in the replay; the step is the smallest 1-2-5 step that stays under it. Each
 frame is a slider step whose label plotly.js measures when it draws: 143 steps cost the
 reference report about 0.25 s of the browser's CPU, a fifth of its render (the reference's
-25 min then replay in 20 s steps; hover the map for exact times)."""
+47 min replay in 50 s steps, 57 frames; the timeline gives exact times)."""
 REPLAY_NAMED_THREATS = 300
 """Above this many threats the replay markers carry no names (keeps the file small)."""
 TIMELINE_MAX_THREATS = 150
