@@ -33,8 +33,9 @@ def test_layered_defense_has_three_battery_classes_that_all_fight():
 def test_air_corridor_airliners_fly_on_unengaged():
     sc, res = _run("air_corridor.yaml", 400.0, engagement="full")
     th = res.threats
-    airliner = np.asarray(th["type"], dtype=object) == "airliner-class"
-    assert airliner.sum() == 3
+    airliner = np.asarray(th["allegiance"], dtype=object) == "neutral"
+    assert airliner.sum() == 3 and set(th["type"][airliner]) == {"airliner-narrowbody"}
+    assert res.summary["traffic"] == 3 and res.summary["neutrals_engaged"] == 0
     assert np.all(np.isfinite(th["first_track_s"][airliner]))  # seen and tracked...
     ids = set(th["threat_id"][airliner].tolist())
     assert not ids & set(res.engagements["threat_id"].tolist())  # ...and never fired at

@@ -89,3 +89,43 @@ def test_report_renders_offline_and_the_replay_slider_moves_time(browser_exe, re
         browser.close()
     assert problems == []
     assert requests == [report.as_uri()]  # the page itself, nothing else
+
+
+def test_study_report_draws_its_curve_and_bars_offline(browser_exe, tmp_path):
+    """A study store in the documented layout (``replications``: one row per replication,
+    sweep columns beside the results): the saturation curve with its bands and the two
+    distributions are drawn by the page's plotly.js bundle, with no error or request."""
+    duckdb = pytest.importorskip("duckdb")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    store = tmp_path / "study.duckdb"
+    con = duckdb.connect(str(store))
+    con.execute(
+        "CREATE TABLE replications AS SELECT i AS replication, i AS seed, "
+        '(4 * (1 + i % 3)) AS "raids[name=UAV].count", (i % 3) * (i % 2) AS leakers, '
+        "3 + i % 5 AS interceptors_spent FROM range(12) t(i)"
+    )
+    con.close()
+    res = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    page_file = tmp_path / "report.html"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_exe, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        problems, requests = [], []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        page.wait_for_function(
+            "[...document.querySelectorAll('.js-plotly-plot')].length === 3 && "
+            "[...document.querySelectorAll('.js-plotly-plot')].every(d => d.querySelector('.main-svg'))"
+        )
+        # saturation: 3 raid sizes, a band (filled) and a mean line per panel; bars per size
+        assert page.locator("#saturation g.trace").count() == 4
+        assert page.locator("#saturation path.js-fill").count() == 2
+        assert page.locator("#leaks g.point").count() > 0
+        assert page.locator("#spent g.point").count() > 0
+        page.screenshot(path=str(tmp_path / "study.png"), full_page=True)
+        browser.close()
+    assert problems == []
+    assert requests == [page_file.as_uri()]

@@ -15,6 +15,7 @@ from iads.report.page import (
     expenditure_html,
     fate_html,
     figure_div,
+    plotly_js,
     render,
     study_html,
     summary_html,
@@ -37,9 +38,13 @@ def run_blocks(
     run: RunData, rcs_m2: float | None, bands_m: tuple[float, ...]
 ) -> tuple[list[tuple[str, str, str]], list[Figure], list[str]]:
     """Sections and figures of a run."""
+    from iads.commands.results import ends_early
     from iads.report import run_figures as rf
 
     notes = [run.scenario_note] if run.scenario_note else []
+    early = ends_early(run.totals, run.threats)
+    if early:
+        notes.append(early)
     cov = rf.coverage_of(run, rcs_m2, bands_m)
     figs = [
         Figure("map", "Map", "Sites, defended assets (gold, with their radius), raid axes "
@@ -67,7 +72,11 @@ def run_blocks(
         notes.append("coverage left out: " + (run.scenario_note or "no battery"))
     divs = {f.id: f"<p class='note'>{f.note}</p>{figure_div(f)}" for f in figs}
     blocks = [
-        ("summary", "Summary", summary_html(run)),
+        (
+            "summary",
+            "Summary",
+            (f"<p class='note'><b>{early}</b></p>" if early else "") + summary_html(run),
+        ),
         ("map", "Map", divs["map"]),
         ("replay", "Replay", divs["replay"]),
         ("timeline", "Engagement timeline", divs["timeline"]),
@@ -106,8 +115,10 @@ def build_report(
     scenario_file: Path | None = None,
     rcs_m2: float | None = None,
     bands_m: tuple[float, ...] = DEFAULT_BANDS_M,
+    bundle: str = "basic",
 ) -> Report:
-    """Write the report of the run or study at ``source`` to ``out`` (atomically)."""
+    """Write the report of the run or study at ``source`` to ``out`` (atomically); ``bundle``
+    "full" inlines the whole of plotly.js instead of its basic bundle (benchmarks compare)."""
     run, study, store = load(source, scenario_file)
     blocks: list[tuple[str, str, str]] = []
     figures: list[Figure] = []
@@ -133,7 +144,7 @@ def build_report(
         if run is None:
             title = f"Study {Path(source).name}"
     subtitle += notes
-    write_atomic(out, render(title, subtitle, blocks))
+    write_atomic(out, render(title, subtitle, blocks, plotly_js(figures, bundle)))
     return Report(out, store, figures, notes)
 
 

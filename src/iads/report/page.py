@@ -19,6 +19,10 @@ from iads.report.format import money, seconds
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 """Plotly's per-figure config: no logo link (the only link Plotly would draw)."""
+BASIC_BUNDLE = Path(__file__).parent / "js" / "plotly-basic.min.js"
+"""plotly.js's basic partial bundle (js/README.md): a quarter of the full bundle's size."""
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
+"""The trace types the basic bundle draws; a figure with any other gets the full bundle."""
 MAX_FATE_ROWS = 2_000
 """Most rows of the per-threat table in the page (the store keeps every threat)."""
 
@@ -50,6 +54,27 @@ class Figure:
     title: str
     note: str
     figure: Any
+    """A plotly ``go.Figure``, or a figure dict (data, layout, frames) written unvalidated."""
+
+    def trace_types(self) -> set[str]:
+        """The trace types the figure draws (plotly.js names: scatter, bar, ...)."""
+        if isinstance(self.figure, dict):
+            return {str(t.get("type", "scatter")) for t in self.figure.get("data", [])}
+        return {t.type for t in self.figure.data}
+
+    def height_px(self) -> int | None:
+        """The figure's layout height (px), if it sets one."""
+        if isinstance(self.figure, dict):
+            h = self.figure.get("layout", {}).get("height")
+        else:
+            h = self.figure.layout.height
+        return None if h is None else int(h)
+
+    def to_html(self, **kwargs: Any) -> str:
+        """``plotly.io.to_html`` of the figure (``full_html=False`` and the like in kwargs)."""
+        import plotly.io as pio
+
+        return pio.to_html(self.figure, validate=False, **kwargs)
 
 
 def _esc(x: Any) -> str:
@@ -197,20 +222,35 @@ def study_html(study: StudyData) -> str:
 
 def figure_div(fig: Figure) -> str:
     """A figure as a ``<div>`` and its drawing script (plotly.js not included)."""
-    return fig.figure.to_html(
+    return fig.to_html(
         full_html=False, include_plotlyjs=False, div_id=fig.id, config=PLOT_CONFIG,
         auto_play=False,
     )  # fmt: skip
+
+
+def plotly_js(figures: list[Figure] | None = None, bundle: str = "basic") -> str:
+    """plotly.js to inline: the basic bundle when it is the version the Python package draws
+    for and every trace of ``figures`` is one it has; else (or with ``bundle="full"``) the full
+    bundle the Python package ships."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    types = {t for f in figures or [] for t in f.trace_types()}
+    if bundle == "basic" and types <= BASIC_TRACES and BASIC_BUNDLE.is_file():
+        js = BASIC_BUNDLE.read_text(encoding="utf-8")
+        if f"v{get_plotlyjs_version()}" in js[:200]:
+            return js
+    return get_plotlyjs()
 
 
 def render(
     title: str,
     subtitle: list[str],
     blocks: list[tuple[str, str, str]],
+    plotlyjs: str | None = None,
 ) -> str:
-    """The whole page: ``blocks`` are (anchor id, heading, inner HTML)."""
-    from plotly.offline import get_plotlyjs
-
+    """The whole page: ``blocks`` are (anchor id, heading, inner HTML); ``plotlyjs`` the
+    library to inline (default: ``plotly_js()``)."""
+    js = plotly_js() if plotlyjs is None else plotlyjs
     nav = "".join(f"<a href='#{_esc(a)}-section'>{_esc(h)}</a>" for a, h, _ in blocks)
     sections = "".join(
         f"<section id='{_esc(a)}-section'><h2>{_esc(h)}</h2>{inner}</section>"
@@ -221,7 +261,7 @@ def render(
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_esc(title)}</title><style>{CSS}</style>"
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+        f"<script type='text/javascript'>{js}</script></head><body>"
         f"<header><h1>{_esc(title)}</h1>{sub}<p>iads {__version__}, report written {stamp}</p>"
         f"<nav>{nav}</nav></header><main>{sections}</main></body></html>"
     )
@@ -243,6 +283,7 @@ __all__ = [
     "fate_html",
     "figure_div",
     "html_table",
+    "plotly_js",
     "render",
     "study_html",
     "summary_html",

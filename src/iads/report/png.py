@@ -41,17 +41,17 @@ def chromium() -> str:
 def write_pngs(figures: list[Figure], out_dir: Path) -> list[Path]:
     """``out_dir/<figure id>.png`` for every figure (not the replay's animation: its first
     frame). Returns the paths written."""
-    from plotly.offline import get_plotlyjs
+    from iads.report.page import plotly_js
 
     exe = chromium()
     out_dir.mkdir(parents=True, exist_ok=True)
-    js = get_plotlyjs()
+    js = plotly_js(figures)
     written = []
     with tempfile.TemporaryDirectory(prefix="iads-png-") as tmp:
         for fig in figures:
-            height = int(fig.figure.layout.height or PNG_SIZE[1])
+            height = fig.height_px() or PNG_SIZE[1]
             width = PNG_SIZE[0]
-            body = fig.figure.to_html(
+            body = fig.to_html(
                 full_html=False, include_plotlyjs=False, auto_play=False,
                 config={"displaylogo": False, "displayModeBar": False},
                 default_width=f"{width}px", default_height=f"{height}px",

@@ -36,8 +36,15 @@ INTERCEPTOR_COLOURS = {"kill": "#1f77b4", "miss": "#9467bd", "": "#17becf"}
 BAND_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MAP_POINTS_PER_PATH = 200
 """Most points drawn per path on the map (evenly thinned; the store keeps them all)."""
-REPLAY_MAX_FRAMES = 200
-"""Most frames in the replay; the step is the smallest 1-2-5 step that stays under it."""
+MAP_TOLERANCE_M = 25.0
+"""Paths on the map and replay are simplified (Ramer-Douglas-Peucker) to this many metres:
+well under a pixel at the map's scale (>= 100 m a pixel for a 100 km map 1000 px wide), and
+a straight leg of a thousand samples draws as its two ends."""
+REPLAY_MAX_FRAMES = 100
+"""Most frames in the replay; the step is the smallest 1-2-5 step that stays under it. Each
+frame is a slider step whose label plotly.js measures when it draws: 143 steps cost the
+reference report about 0.25 s of the browser's CPU, a fifth of its render (the reference's
+47 min replay in 50 s steps, 57 frames; the timeline gives exact times)."""
 REPLAY_NAMED_THREATS = 300
 """Above this many threats the replay markers carry no names (keeps the file small)."""
 TIMELINE_MAX_THREATS = 150
@@ -99,17 +106,48 @@ def _by_id(table: Columns, key: str) -> dict[int, np.ndarray]:
     return {int(ids[g[0]]): g for g in np.split(order, cuts)} if ids.size else {}
 
 
+def simplify(x: np.ndarray, y: np.ndarray, tol: float) -> np.ndarray:
+    """Indices of the points of the polyline (x, y) kept by Ramer-Douglas-Peucker at ``tol``
+    (same units): every dropped point lies within ``tol`` of the kept polyline. Ends kept."""
+    n = len(x)
+    if n <= 2:
+        return np.arange(n)
+    keep = np.zeros(n, bool)
+    keep[[0, n - 1]] = True
+    stack = [(0, n - 1)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        dx, dy = x[b] - x[a], y[b] - y[a]
+        px, py = x[a + 1 : b] - x[a], y[a + 1 : b] - y[a]
+        norm = math.hypot(dx, dy)
+        if norm > 0:
+            d = np.abs(dx * py - dy * px) / norm
+        else:
+            d = np.hypot(px, py)
+        k = int(np.argmax(d))
+        if d[k] > tol:
+            m = a + 1 + k
+            keep[m] = True
+            stack += [(a, m), (m, b)]
+    return np.flatnonzero(keep)
+
+
 def _joined(
     table: Columns, groups: list[np.ndarray], thin: int | None = MAP_POINTS_PER_PATH
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """x, y (km) of several paths in one trace, a NaN pen-lift between them; the row of each
-    point (-1 at the lifts), for hover labels."""
+    """x, y (km) of several paths in one trace, a NaN pen-lift between them, each simplified
+    to ``MAP_TOLERANCE_M`` and then thinned to at most ``thin`` points; the row of each point
+    (-1 at the lifts), for hover labels."""
     xs, ys, rows = [], [], []
+    x_all, y_all = np.asarray(table["x_m"], float), np.asarray(table["y_m"], float)
     for g in groups:
+        g = g[simplify(x_all[g], y_all[g], MAP_TOLERANCE_M)]
         if thin is not None and g.size > thin:
             g = g[np.unique(np.linspace(0, g.size - 1, thin).round().astype(int))]
-        xs += [np.asarray(table["x_m"], float)[g] / 1e3, [np.nan]]
-        ys += [np.asarray(table["y_m"], float)[g] / 1e3, [np.nan]]
+        xs += [x_all[g] / 1e3, [np.nan]]
+        ys += [y_all[g] / 1e3, [np.nan]]
         rows += list(g) + [-1]
     if not xs:
         return np.empty(0), np.empty(0), []
@@ -415,19 +453,33 @@ def nice_step(span_s: float, max_frames: int = REPLAY_MAX_FRAMES, least_s: float
     return 10.0 ** (k + 1)
 
 
+def positions_on(
+    table: Columns, groups: dict[int, np.ndarray], times_s: np.ndarray
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Ids of the paths in ``groups`` and their (x, y) in km at each of ``times_s``, shape
+    (times, paths), linearly interpolated between samples; NaN where a path is not under way
+    (before its first sample or from its last on). One interpolation per path."""
+    ids = list(groups)
+    xs = np.full((len(times_s), len(ids)), np.nan)
+    ys = np.full_like(xs, np.nan)
+    t_all = np.asarray(table["time_s"], float)
+    x_all = np.asarray(table["x_m"], float) / 1e3
+    y_all = np.asarray(table["y_m"], float) / 1e3
+    for j, key in enumerate(ids):
+        g = groups[key]
+        t = t_all[g]
+        on = (t[0] <= times_s) & (times_s < t[-1])
+        xs[on, j] = np.interp(times_s[on], t, x_all[g])
+        ys[on, j] = np.interp(times_s[on], t, y_all[g])
+    return ids, xs, ys
+
+
 def positions_at(table: Columns, groups: dict[int, np.ndarray], t_s: float) -> tuple:
     """Ids and (x, y) in km of every path in ``groups`` that is under way at ``t_s`` (its first
     sample <= t < its last), linearly interpolated between samples."""
-    ids, xs, ys = [], [], []
-    t_all = np.asarray(table["time_s"], float)
-    for key, g in groups.items():
-        t = t_all[g]
-        if not (t[0] <= t_s < t[-1]):
-            continue
-        ids.append(key)
-        xs.append(np.interp(t_s, t, np.asarray(table["x_m"], float)[g]) / 1e3)
-        ys.append(np.interp(t_s, t, np.asarray(table["y_m"], float)[g]) / 1e3)
-    return ids, np.array(xs), np.array(ys)
+    ids, xs, ys = positions_on(table, groups, np.array([float(t_s)]))
+    on = np.isfinite(xs[0])
+    return [k for k, o in zip(ids, on, strict=True) if o], xs[0, on], ys[0, on]
 
 
 def replay_times(run: RunData) -> np.ndarray:
@@ -440,9 +492,18 @@ def replay_times(run: RunData) -> np.ndarray:
     return np.arange(t0, t1 + 0.5 * step, step)
 
 
-def replay_figure(run: RunData, cov: Coverage | None) -> Any:
+def _km(v: np.ndarray) -> list[float]:
+    """Coordinates (km) for the page: rounded to the metre, the JSON kept short."""
+    return np.round(np.asarray(v, float), 3).tolist()
+
+
+def replay_figure(run: RunData, cov: Coverage | None) -> dict[str, Any]:
     """A replay: threats and interceptors in the air at each frame time, kills and leaks so
-    far, over faint full paths and the sites; play button and time slider (Plotly frames)."""
+    far, over faint full paths and the sites; play button and time slider (Plotly frames).
+
+    Returned as a plain figure dict (data, layout, frames): the frames carry only the x, y
+    (and names) of the four moving traces and are written without plotly's per-object
+    validation, which made up most of the report's write time."""
     import plotly.graph_objects as go
 
     th = run.threats
@@ -453,9 +514,7 @@ def replay_figure(run: RunData, cov: Coverage | None) -> Any:
     named = len(row) <= REPLAY_NAMED_THREATS
     outcome = np.asarray(th["outcome"], dtype=object)
     t_out = np.asarray(th["outcome_time_s"], float)
-    end_xy = {}
-    for key, g in tgroups.items():
-        end_xy[key] = (run.paths["x_m"][g[-1]] / 1e3, run.paths["y_m"][g[-1]] / 1e3)
+    px, py = np.asarray(run.paths["x_m"], float), np.asarray(run.paths["y_m"], float)
 
     fig = go.Figure()
     x, y, _ = _joined(run.paths, list(tgroups.values()))
@@ -466,42 +525,57 @@ def replay_figure(run: RunData, cov: Coverage | None) -> Any:
     _sites(fig, run, cov)
     dynamic = len(fig.data)
     times = replay_times(run)
+    tids, tx, ty = positions_on(run.paths, tgroups, times)
+    _, ix, iy = positions_on(ip, igroups, times)
+    names = np.array([str(th["name"][row[k]]) for k in tids], dtype=object)
+    done = {}  # per fate: end points (km) and the time each is reached
+    for fate in ("killed", "reached"):
+        keys = [k for k in tgroups if outcome[row[k]] == fate]
+        done[fate] = (
+            np.array([px[tgroups[k][-1]] / 1e3 for k in keys]),
+            np.array([py[tgroups[k][-1]] / 1e3 for k in keys]),
+            np.array([t_out[row[k]] for k in keys], float),
+        )
 
-    def frame_data(t: float) -> list[Any]:
-        ids, tx, ty = positions_at(run.paths, tgroups, t)
-        iids, ix, iy = positions_at(ip, igroups, t)
-        done = {f: [k for k in tgroups if outcome[row[k]] == f and t_out[row[k]] <= t]
-                for f in ("killed", "reached")}  # fmt: skip
+    def frame_data(k: int) -> list[dict[str, Any]]:
+        on, ion = np.isfinite(tx[k]), np.isfinite(ix[k])
         out = [
-            go.Scatter(
-                x=tx, y=ty, mode="markers", name="threats in the air",
-                text=[str(th["name"][row[k]]) for k in ids] if named else None,
-                hovertemplate="%{text}<extra></extra>" if named else None,
-                marker={"size": 8, "color": "#ff7f0e", "line": {"color": "black", "width": 1}},
-            ),
-            go.Scatter(
-                x=ix, y=iy, mode="markers", name="interceptors in the air",
-                marker={"size": 6, "color": "#1f77b4", "symbol": "diamond"}, hoverinfo="skip",
-            ),
-        ]  # fmt: skip
-        for fate, symbol, label in (("killed", "x", "killed so far"),
-                                    ("reached", "star-triangle-up", "leaked so far")):  # fmt: skip
-            pts = [end_xy[k] for k in done[fate]]
-            out.append(
-                go.Scatter(
-                    x=[p[0] for p in pts], y=[p[1] for p in pts], mode="markers", name=label,
-                    marker={"symbol": symbol, "size": 10, "color": FATE_COLOURS[fate],
-                            "line": {"color": "black", "width": 1}}, hoverinfo="skip",
-                )
-            )  # fmt: skip
+            {"x": _km(tx[k, on]), "y": _km(ty[k, on])},
+            {"x": _km(ix[k, ion]), "y": _km(iy[k, ion])},
+        ]
+        if named:
+            out[0]["text"] = names[on].tolist()
+        for fate in ("killed", "reached"):
+            ex, ey, et = done[fate]
+            so_far = et <= times[k]
+            out.append({"x": _km(ex[so_far]), "y": _km(ey[so_far])})
         return out
 
-    for trace in frame_data(float(times[0])):
-        fig.add_trace(trace)
+    first = frame_data(0)
+    fig.add_trace(
+        go.Scatter(
+            x=first[0]["x"], y=first[0]["y"], mode="markers", name="threats in the air",
+            text=first[0].get("text"), hovertemplate="%{text}<extra></extra>" if named else None,
+            hoverinfo=None if named else "skip",
+            marker={"size": 8, "color": "#ff7f0e", "line": {"color": "black", "width": 1}},
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=first[1]["x"], y=first[1]["y"], mode="markers", name="interceptors in the air",
+            marker={"size": 6, "color": "#1f77b4", "symbol": "diamond"}, hoverinfo="skip",
+        )
+    )  # fmt: skip
+    for j, (fate, symbol, label) in enumerate((("killed", "x", "killed so far"),
+                                               ("reached", "star-triangle-up", "leaked so far"))):  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=first[2 + j]["x"], y=first[2 + j]["y"], mode="markers", name=label,
+                marker={"symbol": symbol, "size": 10, "color": FATE_COLOURS[fate],
+                        "line": {"color": "black", "width": 1}}, hoverinfo="skip",
+            )
+        )  # fmt: skip
     idx = list(range(dynamic, dynamic + 4))
-    fig.frames = [
-        go.Frame(name=f"{t:g}", data=frame_data(float(t)), traces=idx) for t in times
-    ]  # fmt: skip
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
              "transition": {"duration": 0}}  # fmt: skip
     fig.update_layout(
@@ -530,7 +604,11 @@ def replay_figure(run: RunData, cov: Coverage | None) -> Any:
     xr, yr = _extent_km(run, cov, with_coverage=False)
     _map_layout(fig, "Replay: who is in the air (drag the slider or press Play)", xr, yr, 760)
     fig.update_layout(margin={"b": 130})
-    return fig
+    out = fig.to_plotly_json()
+    out["frames"] = [
+        {"name": f"{t:g}", "data": frame_data(k), "traces": idx} for k, t in enumerate(times)
+    ]
+    return out
 
 
 def fate_reasons(run: RunData) -> tuple[list[str], bool]:
@@ -813,6 +891,8 @@ __all__ = [
     "map_figure",
     "nice_step",
     "positions_at",
+    "positions_on",
+    "simplify",
     "replay_figure",
     "replay_times",
     "timeline_figure",

@@ -97,7 +97,17 @@ def saturation_figure(study: StudyData) -> Any | None:
     return fig
 
 
+def _counts(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each whole number from min to max of ``v`` (floored) and how many values fall on it."""
+    k = np.floor(v[np.isfinite(v)]).astype(np.int64)
+    if not k.size:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.arange(k.min(), k.max() + 1), np.bincount(k - k.min())
+
+
 def _hist_figure(study: StudyData, column: str, title: str, unit: str) -> Any | None:
+    """Replications per whole-number value of ``column`` (bars one wide; Bar, not Histogram,
+    so the report's basic plotly.js bundle draws it)."""
     import plotly.graph_objects as go
 
     reps = study.replications
@@ -108,14 +118,16 @@ def _hist_figure(study: StudyData, column: str, title: str, unit: str) -> Any | 
     if study.sweep and len(set(reps[study.sweep[0]].tolist())) <= MAX_CURVES:
         key = reps[study.sweep[0]]
         for xv in sorted(set(key.tolist())):
-            fig.add_trace(go.Histogram(x=v[key == xv], name=f"{study.sweep[0]} = {xv}",
-                                       xbins={"size": 1}, opacity=0.6))  # fmt: skip
+            x, n = _counts(v[key == xv])
+            fig.add_trace(go.Bar(x=x, y=n, width=1, name=f"{study.sweep[0]} = {xv}",
+                                 opacity=0.6))  # fmt: skip
         fig.update_layout(barmode="overlay")
     else:
-        fig.add_trace(go.Histogram(x=v, name=column, xbins={"size": 1}))
+        x, n = _counts(v)
+        fig.add_trace(go.Bar(x=x, y=n, width=1, name=column))
     fig.update_xaxes(title_text=unit)
     fig.update_yaxes(title_text="replications")
-    fig.update_layout(title=f"{title} ({v.size} replications)", height=400)
+    fig.update_layout(title=f"{title} ({v.size} replications)", height=400, bargap=0)
     return fig
 
 
