@@ -64,6 +64,9 @@ def observe_command(
     ),
     min_alt_m: float = typer.Option(300.0, help="Reports below this altitude (m) are left out."),
     false_alarms: bool = typer.Option(True, help="Draw false alarms over the scanned cells."),
+    free_space: bool = typer.Option(
+        False, "--free-space", help="No surface: no multipath (default: the run settings' sea)."
+    ),
     seed: int = typer.Option(0, help="Random seed (plots are a function of file and seed)."),
     catalog: list[Path] = typer.Option(  # noqa: B006 - typer needs the list default
         None, "--catalog", help="Extra catalog YAML file(s); later ones win."
@@ -125,7 +128,7 @@ def observe_command(
         boresight_deg,
         sensor_id=0,
         origin_alt_m=alt0,
-        environment=RunConfig().environment,
+        environment=None if free_space else RunConfig().environment,
     )
     period = model.scan_period_s
     t_first, t_last = float(adsb["time_s"].min()), float(adsb["time_s"].max())
@@ -227,7 +230,7 @@ def observe_command(
         if sensors_out is not None:
             typer.echo(
                 f"  iads track {printable(out)} --sensors {printable(sensors_out)} "
-                f"--pd {min(max(pd_seen, 0.01), 0.999):.2f} --clutter-per-scan "
+                f"--pd {min(max(round(pd_seen, 3), 0.01), 0.999):g} --clutter-per-scan "
                 f"{max(clutter, 0.1):.1f} --out tracks.csv"
             )
 
