@@ -158,3 +158,14 @@ def test_recorded_airliner_in_a_defended_run_is_not_engaged(tmp_path: Path) -> N
     assert s["traffic"] == 1 and s["neutrals_engaged"] == 0
     air = res.threats["allegiance"] == "neutral"
     assert (res.threats["first_track_s"][air] > 0).all()
+
+
+def test_recorded_traffic_example_loads() -> None:
+    """examples/recorded_traffic.yaml: three recorded Aurel Air flights (one holding) from
+    examples/data, resampled every 10 s, beside the routed friendly patrol."""
+    example = Path(__file__).parents[2] / "examples" / "recorded_traffic.yaml"
+    sc = load_scenario(example)
+    names = [t.name for t in sc.traffic]
+    assert names == ["Aurel Air/e80a11", "Aurel Air/e80a12", "Aurel Air/e80a13", "Falcon 1"]
+    assert [t.start_time_s for t in sc.traffic[:3]] == [0.0, 120.0, 600.0]
+    assert all(t.allegiance == "neutral" and t.file is None for t in sc.traffic[:3])
