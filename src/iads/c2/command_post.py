@@ -57,6 +57,11 @@ from iads.engagement.tables import table_for
 from iads.messages import (
     COMPLETE,
     ENGAGING,
+    FRIENDLY,
+    HOSTILE,
+    NEUTRAL,
+    SUSPECT,
+    UNKNOWN,
     Cancels,
     CooperativeReports,
     Detonations,
@@ -172,6 +177,10 @@ class CommandPost:
     """Identity codes the rules of engagement allow (with ``identifier``)."""
     _coop: list[CooperativeReports] = field(default_factory=list)
     _identity: np.ndarray | None = None
+    _own_identity: dict[int, int] = field(default_factory=dict)
+    """Identity from this post's own evidence by track number (what its reports share)."""
+    _shared: tuple[np.ndarray, np.ndarray] | None = None
+    """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
 
     @classmethod
     def from_world(
@@ -254,6 +263,7 @@ class CommandPost:
             reports = reports.select(
                 ~np.isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
             )
+        self._shared = (reports.track_number, reports.identity)
         te = self.settings.threat_evaluation
         return extrapolate(reports, t_s, self.battery, self.origin_alt_m, te.level_sigmas)
 
@@ -288,6 +298,8 @@ class CommandPost:
             self.identifier.update(pic, batch)
         self._coop = []
         ident, conf = self.identifier.classify(pic.track_number)
+        self._own_identity = dict(zip(pic.track_number.tolist(), ident.tolist(), strict=True))
+        ident = self._with_shared(pic.track_number, ident)
         self._identity = ident
         rows = self.identifier.changes(pic.track_number, ident)
         if rows.size and world is not None:
@@ -299,6 +311,30 @@ class CommandPost:
                 pic.pos_m[rows],
                 conf[rows],
             )
+
+    def own_identities(self, track_number: np.ndarray) -> np.ndarray:
+        """(T,) identity codes from this post's own evidence at its last cycle (unknown for
+        a track it has not classified): what its tracker's reports carry over the links.
+        Own evidence only, so a declaration received is never echoed back as if confirmed."""
+        own = self._own_identity
+        return np.array([own.get(int(t), UNKNOWN) for t in track_number], dtype=np.int8)
+
+    def _with_shared(self, track_number: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """Own identities, where undeclared (suspect, unknown) completed by the declaration
+        the shared picture holds for the track (another unit's, fused by
+        ``shared_picture.fuse_identity``)."""
+        if self._shared is None or own.size == 0:
+            return own
+        numbers, shared = self._shared
+        if numbers.size == 0:
+            return own
+        order = np.argsort(numbers, kind="stable")
+        k = np.clip(np.searchsorted(numbers[order], track_number), 0, numbers.size - 1)
+        hit = numbers[order][k] == track_number
+        theirs = np.where(hit, shared[order][k], UNKNOWN).astype(np.int8)
+        declared = np.isin(theirs, (HOSTILE, NEUTRAL, FRIENDLY))
+        undecided = np.isin(own, (SUSPECT, UNKNOWN))
+        return np.where(undecided & declared, theirs, own).astype(np.int8)
 
     def _read_links(self, t_s: float) -> None:
         """Other units' tracks (by source unit) and engagement status (by unit); relay the

@@ -82,9 +82,29 @@ class SharedPicture:
         self.correlation = self.correlation.updated(
             src, rep.track_number[a.remote], pic.track_number[a.local], t_s
         )
-        merged = replace(pic, x=x, P=P)
+        identity = pic.identity.copy()
+        if a.local.size:
+            identity[a.local] = fuse_identity(pic.identity[a.local], rep.identity[a.remote])
+        merged = replace(pic, x=x, P=P, identity=identity)
         alone = np.setdiff1d(np.arange(len(rep)), a.remote)
         return TrackReports.concat([merged, rep.select(alone)])
 
 
-__all__ = ["CORRELATION_MAX_AGE_S", "SharedPicture", "T2T_GATE_PROBABILITY", "predict_reports"]
+def fuse_identity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Identity codes (``iads.messages``) of tracks two units fused, from each unit's own
+    (K,): a declaration (hostile, neutral, friendly) beats none (suspect, unknown); of two
+    conflicting declarations the one that forbids engagement wins (friendly over neutral over
+    hostile: positive identification of a friend or a neutral comes from cooperative
+    evidence that a hostile cannot give without spoofing); of two undeclared, suspect."""
+    rank = np.array([2, 1, 0, 3, 4], dtype=np.int8)  # HOSTILE SUSPECT UNKNOWN NEUTRAL FRIENDLY
+    a, b = np.asarray(a, np.int8), np.asarray(b, np.int8)
+    return np.where(rank[a] >= rank[b], a, b).astype(np.int8)
+
+
+__all__ = [
+    "CORRELATION_MAX_AGE_S",
+    "SharedPicture",
+    "T2T_GATE_PROBABILITY",
+    "fuse_identity",
+    "predict_reports",
+]

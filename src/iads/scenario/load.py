@@ -304,7 +304,9 @@ def _with_terrain(
 def load_scenario(path: str | Path, *, catalog_anywhere: bool = False) -> Scenario:
     """Read, validate and resolve a scenario file.
 
-    ``catalog_files`` must lie inside the scenario file's folder unless ``catalog_anywhere``.
+    ``catalog_files`` and recorded ``traffic`` files must lie inside the scenario file's folder
+    unless ``catalog_anywhere``; recorded traffic is resolved into routes
+    (``iads.scenario.recorded``).
     Raises ``InputErrors`` listing every problem found (file, YAML path, line, reason).
     """
     file = str(path)
@@ -341,7 +343,9 @@ def load_scenario(path: str | Path, *, catalog_anywhere: bool = False) -> Scenar
     errs = _check_refs(scenario, file, lines)
     if errs:
         raise InputErrors(errs)
-    return scenario
+    from iads.scenario.recorded import expand_recorded
+
+    return expand_recorded(scenario, Path(path), lines, catalog_anywhere)  # traffic files
 
 
 __all__ = [

@@ -4,6 +4,10 @@
 them, interceptors can hit them) but are never scored as threats or leakers. Each entry flies
 its ``route`` from ``start_time_s``; ``count`` > 1 generates a stream of aircraft on the same
 route, one every ``interval_s`` (scheduled traffic along an air route), named ``NAME-1``, ...
+An entry with ``file`` instead of a route imports recorded trajectories (ADS-B, OpenSky / the
+``traffic`` library): the loader (``iads.scenario.recorded``) replaces it by one routed entry
+per continuous piece of each aircraft's flight, named ``NAME/ICAO24`` (``-k`` for the k-th
+piece), so a loaded scenario holds the resampled routes themselves.
 
 ``corridors[]``: published air routes (centre line, width, altitude and speed band) that the
 command posts' procedural identification rules compare tracks with (``iads.c2.identification``).
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from iads.scenario.common import (
     FlightAltitude,
@@ -60,12 +64,65 @@ class Traffic(Frozen):
         description="neutral (civil) or friendly; truth, never read by a decision"
     )
     start_time_s: NonNegativeFloat = Field(0.0, description="s; when the first aircraft starts")
-    route: list[TrafficWaypoint] = Field(min_length=2, description="flown from the first point")
+    file: str | None = Field(
+        None,
+        description="recorded trajectories instead of a route: ADS-B CSV, Parquet or JSON "
+        "(icao24, callsign, timestamp, latitude, longitude, altitude, groundspeed, track; "
+        "docs/trajectories.md), relative to this scenario's folder",
+    )
+    route: list[TrafficWaypoint] = Field(
+        default_factory=list,
+        validate_default=True,
+        description="flown from the first point (at least 2; none with file)",
+    )
     transponder: Transponder = Field(
         default_factory=Transponder, description="what the aircraft answers and broadcasts"
     )
     count: int = Field(1, ge=1, le=10_000, description="aircraft flying this route")
     interval_s: PositiveFloat = Field(600.0, description="s between successive aircraft")
+    units: Literal["published", "si"] = Field(
+        "published",
+        description="file: published (altitude ft, ground speed kt, as OpenSky and traffic "
+        "publish them) or si (m, m/s)",
+    )
+    time_offset_s: float = Field(
+        0.0,
+        description="file: scenario time of the file's first report (s); negative skips the "
+        "start of the recording",
+    )
+    aircraft: list[str] = Field(
+        default_factory=list, description="file: icao24 addresses to import (empty: all)"
+    )
+    resample_s: PositiveFloat = Field(
+        10.0, le=600.0, description="file: s between route points resampled from the reports"
+    )
+    max_gap_s: PositiveFloat = Field(
+        60.0,
+        description="file: longest gap between reports flown through (s); a longer one "
+        "ends the piece of flight (no interpolation across it)",
+    )
+    min_alt_m: FlightAltitude = Field(
+        300.0, description="file: reports below this altitude (m) are on the ground: left out"
+    )
+
+    @field_validator("route")
+    @classmethod
+    def _route_or_file(cls, route: list[TrafficWaypoint], info: ValidationInfo) -> list:
+        has_file = info.data.get("file") is not None
+        if has_file and route:
+            raise ValueError("give a route or a file, not both")
+        if not has_file and len(route) < 2:
+            raise ValueError("a route needs at least 2 points (or give file)")
+        return route
+
+    @model_validator(mode="after")
+    def _file_options(self) -> Traffic:
+        if self.file is not None:
+            if self.count != 1:
+                raise ValueError("count applies to a route, not to a file")
+            if not self.file.strip() or "\0" in self.file:
+                raise ValueError("file must be a file name")
+        return self
 
 
 class Corridor(Frozen):

@@ -234,6 +234,9 @@ def _identification(scenario: Any, world: Any, settings: RunConfig, defense: Def
         site = world.radars[bat.radars[0]].pos_m
         cp.identifier = Identifier(ids, corridors, site, float(world.origin.alt_m))
         cp.roe = roe
+        for tracker in defense.trackers:  # its reports carry its post's identities
+            if tracker.unit == cp.battery:
+                tracker.identity_of = cp.own_identities
         defense.bus.subscribe(f"coop/{cp.battery}", cp.inbox.send)
         units.append(cp.battery)
         sites.append(site)

@@ -55,7 +55,7 @@ import numpy as np
 
 from iads.channels import Bus, Channel
 from iads.config import RunConfig
-from iads.messages import UNKNOWN, Detections, Looks, TrackReports
+from iads.messages import Detections, Looks, TrackReports
 from iads.sensors import measure
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import TWO_PI
@@ -64,7 +64,7 @@ from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.steady_state import posterior_cv
-from iads.tracking.system import TRACK_ID_STRIDE, looked_at
+from iads.tracking.system import TRACK_ID_STRIDE, _identities, looked_at
 
 _COLUMNS = ("number", "truth_row", "hits", "n_scans", "misses", "confirmed", "t_confirmed_s")
 
@@ -140,6 +140,8 @@ class StatisticalTracker:
     _expires_s: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _next_id: int = 1
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
+    identity_of: Any = None
+    """The unit's command post's own identities stamped on the reports (``TrackerSystem``)."""
 
     def __post_init__(self) -> None:
         ints = {"number": np.int64, "truth_row": np.int64, "hits": np.uint32}
@@ -368,7 +370,7 @@ class StatisticalTracker:
             x=x[sel],
             P=P[sel],
             quality=np.bitwise_count(tr["hits"][sel]).astype(float),
-            identity=np.full(k, UNKNOWN, dtype=np.int8),
+            identity=_identities(self.identity_of, numbers),
             t_confirmed_s=tr["t_confirmed_s"][sel].copy(),
         )
 

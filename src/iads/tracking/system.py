@@ -145,6 +145,9 @@ class TrackerSystem:
     _buffer: list = field(default_factory=list, repr=False)
     state: TrackerState | None = None
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
+    identity_of: Any = None
+    """The unit's command post's own identities (``CommandPost.own_identities``: track numbers
+    -> identity codes) stamped on the reports, so links share them; None: unknown."""
 
     @property
     def topic(self) -> str:
@@ -221,9 +224,17 @@ class TrackerSystem:
             x=table.x[sel].copy(),
             P=table.P[sel].copy(),
             quality=np.bitwise_count(table.hits[sel]).astype(float),
-            identity=np.full(k, UNKNOWN, dtype=np.int8),
+            identity=_identities(self.identity_of, numbers),
             t_confirmed_s=table.t_confirmed_s[sel].copy(),
         )
+
+
+def _identities(identity_of: Any, numbers: np.ndarray) -> np.ndarray:
+    """Identity codes of the track ``numbers``: from ``identity_of`` (a command post's own
+    identification), else unknown."""
+    if identity_of is None:
+        return np.full(numbers.size, UNKNOWN, dtype=np.int8)
+    return np.asarray(identity_of(numbers), dtype=np.int8)
 
 
 def tracker_system(
