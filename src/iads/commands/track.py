@@ -196,6 +196,9 @@ def track(
     delete_misses: int = typer.Option(3, help="Delete after this many (>= 1) misses in a row."),
     max_tracks: int = typer.Option(100_000, help="Track capacity (>= 0)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    asterix_out: Path = typer.Option(
+        None, "--asterix-out", help="Also write the tracks as ASTERIX CAT062 (docs/interop.md)."
+    ),
 ) -> None:
     """Track recorded plots; write one row per confirmed track per scan, atomically.
 
@@ -207,6 +210,7 @@ def track(
       elevation_deg   above the local horizontal, deg, [-90, 90]
       sensor_id       optional integer, the radar that made the plot (default 0)
       range_rate_mps  optional, m/s, positive opening (used with --sigma-range-rate-mps)
+    or an ASTERIX CAT048 file (.ast, .asterix, .ff; sensor_id = 256 SAC + SIC).
     Output columns: time_s, track_id, x_m, y_m, z_m (ENU, m), vx_mps, vy_mps, vz_mps,
     position_std_m, misses.
     """
@@ -237,6 +241,10 @@ def track(
         ]
     )
     _check_out(out)  # reject an unusable output path before doing any work
+    if asterix_out is not None:
+        from iads.interop.asterix import check_out_path
+
+        check_out_path(asterix_out, "--asterix-out")
     default_noise = (sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg, sigma_range_rate_mps)
     if sensors_file is not None:
         if sensor_enu:
@@ -248,7 +256,12 @@ def track(
     else:
         table = {k: (v, default_noise) for k, v in _parse_sensors(sensor_enu).items()}
         where = "--sensor-enu position"
-    det = read_detections(detections)
+    if detections.suffix.lower() in (".ast", ".asterix", ".ff"):  # ASTERIX CAT048 plots
+        from iads.interop.asterix import read_cat048_plots
+
+        det = read_cat048_plots(detections, {k: v[0] for k, v in table.items()})
+    else:
+        det = read_detections(detections)
     missing = sorted(set(np.unique(det["sensor_id"]).tolist()) - set(table))
     if missing:
         raise InputError(
@@ -306,6 +319,10 @@ def track(
     else:
         cols = track_columns(tracker.state.table, 0.0)
     write_tracks(out, cols)
+    if asterix_out is not None:
+        from iads.interop.asterix import write_cat062
+
+        write_cat062(asterix_out, cols, mono_sensor=len(table) == 1)
     if not quiet:
         n_tracks = int(np.unique(cols["track_id"]).size)
         console().print(
