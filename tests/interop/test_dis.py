@@ -403,3 +403,32 @@ def test_opendis_decodes_the_pdus_identically(tmp_path):
     assert f["range"] == 15000.0
     assert (d["type"], d["length"], d["target"], d["event"], d["result"]) == (3, 104, 4, 7, 2)
     assert d["offset"] == [5.0, -3.0, 1.0] and d["loc"][0] == 4.0e6
+
+
+def test_fast_engagement_rounds_fly_the_straight_line_to_their_aim_point():
+    from iads.scenario import load_scenario
+    from iads.sim.run import simulate
+
+    sent: list[bytes] = []
+    streams = []
+
+    def attach(world, defense):
+        streams.append(dis.DisStream(world, sent.append))
+        return streams
+
+    sim = simulate(load_scenario(SMALL), 1, fidelity="fast", attach=attach)
+    store, geo = sim.world.interceptors, streams[0].geo
+    tracks: dict[int, list[tuple[float, np.ndarray]]] = {}
+    for p in map(dis_layout.decode, sent):
+        k = p["entity.number"] - dis.INTERCEPTOR_BASE
+        if p["pdu_type"] == 1 and 0 <= k < len(store):
+            loc = np.array([p["location.x"], p["location.y"], p["location.z"]])
+            tracks.setdefault(k, []).append((p["timestamp"] / 2 / 2**31 * 3600.0, loc))
+    assert tracks
+    for k, rows in tracks.items():
+        start = geo.ecef(sim.world.launchers[int(store.launcher[k])].pos_m)[0]
+        end = geo.ecef(store.pip_m[k])[0]
+        tof = store.arrive_s[k] - store.launch_time_s[k]
+        for t, loc in rows:  # on the line, at the time's fraction of the time of flight
+            frac = min(max((t - store.launch_time_s[k]) / tof, 0.0), 1.0)
+            assert np.linalg.norm(loc - (start + frac * (end - start))) < 1.0 + 1e-3 * tof

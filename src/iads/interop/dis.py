@@ -581,6 +581,14 @@ class DisStream:
             return
         pos = np.asarray(store.state.pos_m[live], float).reshape(-1, 3)
         vel = np.asarray(store.state.vel_mps[live], float).reshape(-1, 3)
+        if getattr(self.world.scenario.settings, "engagement", "full") == "fast":
+            # time-of-flight tables do not move the rounds: show the straight launch-to-aim
+            # line flown at constant speed, as the interceptor paths of the report do
+            start = np.array([self.world.launchers[int(j)].pos_m for j in store.launcher[live]])
+            tof = np.maximum(store.arrive_s[live] - store.launch_time_s[live], 1e-9)
+            vel = (np.asarray(store.pip_m[live], float) - start) / tof[:, None]
+            frac = np.clip(t_s - store.launch_time_s[live], 0.0, tof)
+            pos = start + vel * frac[:, None]
         ok = np.isfinite(pos).all(axis=1) & np.isfinite(vel).all(axis=1)
         live, pos, vel = live[ok], pos[ok], vel[ok]
         self._entity_states(
