@@ -238,3 +238,11 @@ def test_track_on_csv_does_not_import_asterix_or_dis(tmp_path):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_cat048_time_of_day_rolls_over_at_midnight(tmp_path):
+    recs = [ab.encode_cat048_plot(0, 1, t, 1e4, 10.0, height_m=500.0) for t in (86_399.0, 0.5, 1.0)]
+    path = tmp_path / "night.ast"
+    path.write_bytes(ab.datablock(48, recs))
+    det = asterix.read_cat048_plots(path, {1: (0.0, 0.0, 0.0)})
+    assert det["time_s"] == pytest.approx([86_399.0, 86_400.5, 86_401.0])
