@@ -5,7 +5,6 @@ generated ADS-B file (and on the ``traffic`` library's samples when that is inst
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -120,29 +119,6 @@ def test_observe_track_score_closes_the_loop(monkeypatch, capsys, tmp_path: Path
         + np.mean(r**2) * np.radians(s["sigma_elevation_deg"][0]) ** 2
     )
     assert score["position_rmse_m"] < raw, (score["position_rmse_m"], raw)
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("traffic") is None, reason="the optional traffic package"
-)
-def test_loop_on_the_traffic_library_samples(monkeypatch, capsys, tmp_path: Path) -> None:
-    import traffic
-
-    files = sorted(Path(traffic.__file__).parent.glob("data/samples/**/*.json*"))
-    assert files
-    det, truth, sens = tmp_path / "det.csv", tmp_path / "truth.csv", tmp_path / "s.csv"
-    args = ["observe", files[0], "--radar", "96L6-class", "--out", det, "--truth", truth]
-    from iads.tracking.adsb import read_adsb
-
-    a = read_adsb(files[0])
-    site = f"{np.median(a['lat_deg']):.4f},{np.median(a['lon_deg']):.4f},0"
-    assert _cli(monkeypatch, *args, "--site", site, "--sensors-out", sens) == 0
-    tracks = tmp_path / "tracks.csv"
-    assert _cli(monkeypatch, "track", det, "--sensors", sens, "--out", tracks, "-q") == 0
-    capsys.readouterr()
-    assert _cli(monkeypatch, "score-tracks", truth, tracks, "--cutoff-m", "5000") == 0
-    score = json.loads(capsys.readouterr().out)
-    assert score["targets_never_tracked"] <= 0.1 * score["targets"]
 
 
 @pytest.mark.parametrize(

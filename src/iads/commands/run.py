@@ -36,6 +36,13 @@ def run(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace the run already stored in --out (refused otherwise)."
     ),
+    dis: str = typer.Option(
+        None, "--dis", help="Stream DIS v7 PDUs over UDP to HOST:PORT (docs/interop.md)."
+    ),
+    realtime: bool = typer.Option(False, "--realtime", help="Pace the --dis stream to the clock."),
+    asterix_out: Path = typer.Option(
+        None, "--asterix-out", help="Also write the system tracks as ASTERIX CAT062."
+    ),
 ) -> None:
     """Run a scenario once; write DIR/results.duckdb atomically and print a summary."""
     from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
@@ -55,6 +62,12 @@ def run(
         raise InputError(f"must be 'full' or 'fast', got {fidelity!r}", field="--fidelity")
     out_dir = out if out is not None else Path("runs") / scenario.stem
     check_out_dir(out_dir, RESULTS_FILE, overwrite=overwrite)  # before any work
+    interop = None
+    if dis is not None or realtime or asterix_out is not None:
+        from iads.interop.run_outputs import RunInterop
+
+        interop = RunInterop(dis, realtime, asterix_out)
+        interop.check()
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
     sc = load_scenario(scenario)
@@ -72,8 +85,16 @@ def run(
             defended=not no_defense,
             engagement=engagement,
             fidelity=fidelity,
+            attach=interop.attach if interop else None,
         )
     path = write_results(result, out_dir)
+    if interop is not None:
+        from iads.geo import Origin
+
+        note = interop.finish(result, Origin.of(sc.origin))
+        interop.close()
+        if note and not (as_json or quiet):
+            typer.echo(note)
     if as_json:
         typer.echo(run_json(read_summary(out_dir), path))
         return

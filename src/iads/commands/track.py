@@ -175,7 +175,7 @@ def plots_clutter_density(det: dict[str, np.ndarray], clutter_per_scan: float) -
 #: importing Typer (whose option conversion imports Pydantic: 0.2 s, more than a 100-target
 #: run).
 PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
-    "detections": ((), "Detections file (.csv or .parquet)."),
+    "detections": ((), "Detections file (.csv, .parquet, or ASTERIX CAT048 .ast)."),
     "out": (("--out",), "Tracks file to write (.csv or .parquet)."),
     "sigma_range_m": ((), "Range noise std (m), > 0."),
     "sigma_azimuth_deg": ((), "Azimuth noise std (deg), > 0."),
@@ -214,6 +214,10 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
     "delete_misses": ((), "Delete after this many (>= 1) misses in a row."),
     "max_tracks": ((), "Track capacity (>= 0)."),
     "quiet": (("--quiet", "-q"), "No progress bar or summary."),
+    "asterix_out": (
+        ("--asterix-out",),
+        "Also write the tracks as ASTERIX CAT062 (docs/interop.md).",
+    ),
 }
 ARGUMENTS = ("detections",)  # positional; every other parameter is an option
 
@@ -241,6 +245,7 @@ def track(
     delete_misses: int = 3,
     max_tracks: int = 100_000,
     quiet: bool = False,
+    asterix_out: Path | None = None,
 ) -> None:
     """Track recorded plots; write one row per confirmed track per scan, atomically.
 
@@ -252,6 +257,7 @@ def track(
       elevation_deg   above the local horizontal, deg, [-90, 90]
       sensor_id       optional integer, the radar that made the plot (default 0)
       range_rate_mps  optional, m/s, positive opening (used with --sigma-range-rate-mps)
+    or an ASTERIX CAT048 file (.ast, .asterix, .ff; sensor_id = 256 SAC + SIC).
     Output columns: time_s, track_id, x_m, y_m, z_m (ENU, m), vx_mps, vy_mps, vz_mps,
     position_std_m, misses.
     """
@@ -279,6 +285,10 @@ def track(
         ]
     )
     _check_out(out)  # reject an unusable output path before doing any work
+    if asterix_out is not None:
+        from iads.interop.asterix import check_out_path
+
+        check_out_path(asterix_out, "--asterix-out")
     default_noise = (sigma_range_m, sigma_azimuth_deg, sigma_elevation_deg, sigma_range_rate_mps)
     if sensors_file is not None:
         if sensor_enu:
@@ -290,7 +300,12 @@ def track(
     else:
         table = {k: (v, default_noise) for k, v in _parse_sensors(sensor_enu).items()}
         where = "--sensor-enu position"
-    det = read_detections(detections)
+    if detections.suffix.lower() in (".ast", ".asterix", ".ff"):  # ASTERIX CAT048 plots
+        from iads.interop.asterix import read_cat048_plots
+
+        det = read_cat048_plots(detections, {k: v[0] for k, v in table.items()})
+    else:
+        det = read_detections(detections)
     missing = sorted(set(_distinct(det["sensor_id"]).tolist()) - set(table))
     if missing:
         raise InputError(
@@ -356,6 +371,10 @@ def track(
     else:
         cols = track_columns(tracker.state.table, 0.0)
     write_tracks(out, cols)
+    if asterix_out is not None:
+        from iads.interop.asterix import write_cat062
+
+        write_cat062(asterix_out, cols, mono_sensor=len(table) == 1)
     if not quiet:
         from iads.commands._output import console
 

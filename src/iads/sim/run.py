@@ -187,10 +187,13 @@ def simulate(
     engagement: str | None = None,
     settings: RunConfig | None = None,
     fidelity: str | None = None,
+    attach: Callable[[World, Defense | None], list[Any]] | None = None,
 ) -> Simulation:
     """Build and run the engine (``run_scenario`` without gathering the results): for tests
     and notebooks that want the world and the defense's systems afterwards. Arguments as
-    ``run_scenario``; ``world.scenario`` carries the settings used."""
+    ``run_scenario``; ``world.scenario`` carries the settings used. ``attach(world, defense)``
+    returns read-only recorders (engine systems, e.g. ``iads.interop.dis.DisStream``) run
+    first in every tick; they may subscribe to ``defense.bus`` and must never publish."""
     settings = scenario.settings if settings is None else settings
     if engagement is not None:
         if engagement not in ("full", "fast"):
@@ -207,6 +210,8 @@ def simulate(
     if defense is not None:  # first: it sees the world at t, before anything acts
         defense.path_recorder = InterceptorPathRecorder(PATH_SAMPLE_S)
         systems.insert(0, defense.path_recorder)
+    if attach is not None:
+        systems[0:0] = list(attach(world, defense))
     engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
     return Simulation(world, defense, engine.run(world, progress))
 
@@ -219,6 +224,7 @@ def run_scenario(
     engagement: str | None = None,
     settings: RunConfig | None = None,
     fidelity: str | None = None,
+    attach: Callable[[World, Defense | None], list[Any]] | None = None,
 ) -> RunResult:
     """Run ``scenario`` with ``seed`` (default ``scenario.seed``); ``progress(t_s)`` is called
     about 200 times. The result depends on (scenario, settings, seed) only, apart from
@@ -228,7 +234,8 @@ def run_scenario(
     no-defense baseline (each threat's path, arrival time at its target and whether it got
     there). ``fidelity`` ("full" | "fast", the study fidelities; overrides ``engagement``):
     "fast" is time-of-flight tables and statistical sensing and tracking
-    (``iads.sim.statistical``), "full" the fly-out, plot-level radars and the full tracker."""
+    (``iads.sim.statistical``), "full" the fly-out, plot-level radars and the full tracker.
+    ``attach``: read-only recorders, as ``simulate``; they do not change the result."""
     start = time.perf_counter()
     world, defense, end_time_s = simulate(
         scenario,
@@ -238,6 +245,7 @@ def run_scenario(
         engagement=engagement,
         settings=settings,
         fidelity=fidelity,
+        attach=attach,
     )
     scenario, seed = world.scenario, world.seed
     events = world.log.columns()
