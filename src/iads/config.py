@@ -91,8 +91,12 @@ class EnvironmentSettings(Frozen):
     (``iads.sensors.propagation``, ``iads.sensors.clutter``). One surface for the whole
     scenario (no terrain map yet)."""
 
-    surface: Literal["sea", "land"] = Field(
-        "sea", description="surface under every radar-target path and in every clutter cell"
+    surface: Literal["sea", "land", "mask"] = Field(
+        "sea",
+        description="surface under every radar-target path and in every clutter cell; mask: "
+        "land or sea per point from the optional global-land-mask package (1 km global mask, "
+        "pip install global-land-mask): clutter of the cell and the propagation surface under "
+        "the target",
     )
     sea_state: int = Field(
         3,
@@ -156,6 +160,16 @@ class EnvironmentSettings(Frozen):
         description="add main-beam surface clutter (NRL sea model or constant-gamma land), after "
         "the radar's Doppler processing, to the detection SNR (signal to clutter plus noise)",
     )
+
+    def model_post_init(self, _context: object) -> None:
+        if self.surface == "mask":
+            import importlib.util
+
+            if importlib.util.find_spec("global_land_mask") is None:
+                raise ValueError(
+                    "surface 'mask' needs the optional package global-land-mask "
+                    "(pip install global-land-mask); use 'sea' or 'land' without it"
+                )
 
 
 class ThreatEvaluationSettings(Frozen):

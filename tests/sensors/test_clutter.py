@@ -286,3 +286,49 @@ def test_low_plots_report_the_multipath_elevation_error_in_their_sigma():
     lk = look(m, pos, m.swept_arcs(0.0, 1.0))
     _, err, _ = interference(m, lk, pos, vel)
     assert det.sigma_elevation_rad[0] >= abs(err[0]) > 0
+
+
+def test_land_mask_picks_land_or_sea_clutter_per_target():
+    """surface 'mask' (optional global-land-mask): a radar in Marseille sees land clutter to the
+    north (43.39 N is land) and sea clutter to the south (43.12 N is the Mediterranean), each
+    equal to the single-surface model's."""
+    pytest.importorskip("global_land_mask", reason="optional dependency (the test extra has it)")
+    from types import SimpleNamespace
+
+    from iads.sensors.landmask import land_grid
+
+    origin = SimpleNamespace(lat_deg=43.30, lon_deg=5.37, alt_m=0.0)
+    rt = (
+        builtin_catalog()
+        .radars["MPQ-65-class"]
+        .model_copy(update={"doppler_processing": "none", "scan": "rotating"})
+    )
+    site = [0.0, 0.0, 40.0]
+    grid = land_grid(origin, site)
+    models = {
+        s: RadarModel.from_type(
+            rt, site, environment=EnvironmentSettings(surface=s), land_grid=grid
+        )
+        for s in ("mask", "land", "sea")
+    }
+    full = [(0.0, 2 * np.pi)]
+    pos = np.vstack([surface_to_enu(10e3, 0.0, 15.0), surface_to_enu(20e3, np.pi, 15.0)])
+    cnr = {}
+    for s, m in models.items():
+        cnr[s] = clutter_to_noise(m, look(m, pos, full))
+    assert cnr["mask"][0] == pytest.approx(cnr["land"][0], rel=1e-9)
+    assert cnr["mask"][1] == pytest.approx(cnr["sea"][1], rel=1e-9)
+    assert cnr["land"][1] != pytest.approx(cnr["sea"][1], rel=0.1)
+
+
+def test_mask_surface_without_the_package_is_a_settings_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "global_land_mask" else real(name, *a),
+    )
+    with pytest.raises(ValueError, match="global-land-mask"):
+        EnvironmentSettings(surface="mask")

@@ -14,7 +14,7 @@ Marginally this is the exact Swerling Pd of ``detection.detection_probability`` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 from iads.config import EnvironmentSettings
 from iads.messages import Detections
 from iads.scenario.equipment import RadarType
-from iads.sensors import clutter, geometry, measure, propagation
+from iads.sensors import clutter, geometry, landmask, measure, propagation
 from iads.sensors.detection import required_snr_db, threshold
 from iads.sensors.radar_equation import (
     SPEED_OF_LIGHT_MPS,
@@ -93,6 +93,11 @@ class RadarModel:
     """Clutter power attenuation of the Doppler processing (linear; 1: none)."""
     min_detectable_velocity_mps: float = 0.0
     prf_hz: float = 1_000.0
+    land_grid: NDArray[np.bool_] | None = field(default=None, compare=False, repr=False)
+    """surface 'mask': land under each polar cell about the site (``landmask.land_grid``)."""
+    land_eps_r: float = 15.0
+    land_conductivity_s_m: float = 1e-3
+    land_rms_height_m: float = 1.0
 
     @classmethod
     def from_type(
@@ -105,6 +110,7 @@ class RadarModel:
         origin_alt_m: float = 0.0,
         antenna_pos_m: ArrayLike | None = None,
         environment: EnvironmentSettings | None = None,
+        land_grid: NDArray[np.bool_] | None = None,
     ) -> RadarModel:
         """The model of ``radar`` (an effective catalog type) at ``site_pos_m`` (true ENU of
         the ground point, m) in a frame whose origin is ``origin_alt_m`` above the earth.
@@ -146,6 +152,7 @@ class RadarModel:
             search_ceiling_m=radar.search_ceiling_m,
             **_surface(environment),
             **_doppler(radar, environment),
+            land_grid=land_grid,
         )
 
     @property
@@ -192,8 +199,11 @@ def _surface(env: EnvironmentSettings | None) -> dict:
     """RadarModel surface fields of a run's environment (free space when None)."""
     if env is None:
         return {}
-    sea = env.surface == "sea"
+    sea = env.surface != "land"  # 'mask': sea unless the grid says land (per target)
     return {
+        "land_eps_r": env.land_permittivity,
+        "land_conductivity_s_m": env.land_conductivity_s_m,
+        "land_rms_height_m": env.land_rms_height_m,
         "multipath": env.multipath,
         "surface_eps_r": env.sea_permittivity if sea else env.land_permittivity,
         "surface_conductivity_s_m": env.sea_conductivity_s_m if sea else env.land_conductivity_s_m,
@@ -343,16 +353,42 @@ def propagation_loss(radar: RadarModel, lk: Look) -> tuple[NDArray, NDArray]:
     if not radar.multipath or lk.index.size == 0:
         z = np.zeros(lk.index.size)
         return z, z
-    f, refl, psi = propagation.propagation_factor(
-        max(radar.antenna_alt_m, 0.0),
-        lk.target_alt_m,
-        lk.ground_range_m,
-        radar.frequency_hz,
-        radar.surface_eps_r,
-        radar.surface_conductivity_s_m,
-        radar.surface_rms_height_m,
-        geometry.EFFECTIVE_EARTH_RADIUS_M,
-    )
+    if radar.surface == "mask" and radar.land_grid is not None:
+        land = _land_under(radar, lk)
+        f = np.ones(land.size)
+        refl = np.zeros(land.size, dtype=complex)
+        psi = np.zeros(land.size)
+        for sel, eps, cond, rough in (
+            (land, radar.land_eps_r, radar.land_conductivity_s_m, radar.land_rms_height_m),
+            (
+                ~land,
+                radar.surface_eps_r,
+                radar.surface_conductivity_s_m,
+                radar.surface_rms_height_m,
+            ),
+        ):
+            if np.any(sel):
+                f[sel], refl[sel], psi[sel] = propagation.propagation_factor(
+                    max(radar.antenna_alt_m, 0.0),
+                    lk.target_alt_m[sel],
+                    lk.ground_range_m[sel],
+                    radar.frequency_hz,
+                    eps,
+                    cond,
+                    rough,
+                    geometry.EFFECTIVE_EARTH_RADIUS_M,
+                )
+    else:
+        f, refl, psi = propagation.propagation_factor(
+            max(radar.antenna_alt_m, 0.0),
+            lk.target_alt_m,
+            lk.ground_range_m,
+            radar.frequency_hz,
+            radar.surface_eps_r,
+            radar.surface_conductivity_s_m,
+            radar.surface_rms_height_m,
+            geometry.EFFECTIVE_EARTH_RADIUS_M,
+        )
     gain_db = 40.0 * np.log10(np.maximum(f, 1e-10))
     err = propagation.multipath_elevation_error_rad(refl, psi, radar.beamwidth_el_rad)
     return gain_db, err
@@ -375,10 +411,12 @@ def clutter_to_noise(radar: RadarModel, lk: Look) -> NDArray:
         return out
     rn = r[near]
     psi, el_s, central, vis = clutter.surface_geometry(rn, h, a_e)
-    if radar.surface == "sea":
-        s0_db = clutter.nrl_sea_sigma0_db(psi, radar.frequency_hz, radar.sea_state, "H")
-    else:
-        s0_db = clutter.constant_gamma_sigma0_db(psi, radar.land_gamma_db)
+    land = _land_under(radar, lk)
+    s0_db = np.where(
+        land[near],
+        clutter.constant_gamma_sigma0_db(psi, radar.land_gamma_db),
+        clutter.nrl_sea_sigma0_db(psi, radar.frequency_hz, radar.sea_state, "H"),
+    )
     area = clutter.cell_area_m2(radar.range_resolution_m, radar.beamwidth_az_rad, psi, central, a_e)
     ht = np.maximum(lk.target_alt_m[near], 0.0)
     sin_el_t = ((a_e + ht) ** 2 - (a_e + h) ** 2 - rn * rn) / (2.0 * (a_e + h) * rn)
@@ -387,6 +425,14 @@ def clutter_to_noise(radar: RadarModel, lk: Look) -> NDArray:
     pattern = clutter.two_way_pattern(el_t - el_s, radar.beamwidth_el_rad)
     out[near] = np.where(vis, 10.0 ** (cnr_db / 10.0) * pattern, 0.0)
     return out
+
+
+def _land_under(radar: RadarModel, lk: Look) -> NDArray[np.bool_]:
+    """Land under each looked-at target's ground point: the surface setting, or the land mask
+    grid (surface 'mask')."""
+    if radar.surface == "mask" and radar.land_grid is not None:
+        return landmask.is_land(radar.land_grid, lk.azimuth_rad, lk.ground_range_m)
+    return np.full(lk.index.size, radar.surface == "land")
 
 
 def doppler_gain(radar: RadarModel, radial_speed_mps: ArrayLike) -> NDArray:
