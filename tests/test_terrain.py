@@ -22,8 +22,6 @@ from iads.terrain import (
     write_geotiff,
 )
 
-pytest.importorskip("tifffile")  # the terrain extra; in the test extra, so present in CI
-
 
 def _grid(height_fn, lat=(-47.8, -47.2), lon=(-32.6, -31.6), n=(121, 201)):
     la = np.linspace(*lat, n[0])

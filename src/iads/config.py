@@ -91,8 +91,12 @@ class EnvironmentSettings(Frozen):
     (``iads.sensors.propagation``, ``iads.sensors.clutter``). One surface for the whole
     scenario (no terrain map yet)."""
 
-    surface: Literal["sea", "land"] = Field(
-        "sea", description="surface under every radar-target path and in every clutter cell"
+    surface: Literal["sea", "land", "mask"] = Field(
+        "sea",
+        description="surface under every radar-target path and in every clutter cell; mask: "
+        "land or sea per point from the optional global-land-mask package (1 km global mask, "
+        "pip install global-land-mask): clutter of the cell and the propagation surface under "
+        "the target",
     )
     sea_state: int = Field(
         3,
@@ -122,15 +126,50 @@ class EnvironmentSettings(Frozen):
     land_gamma_db: float = Field(
         -15.0,
         ge=-40,
-        le=0,
-        description="dB; constant-gamma land clutter sigma0 = gamma sin(grazing); -15 dB is "
-        "the value for wooded/farmland terrain of Barton, Radar Equations for Modern Radar "
-        "(Artech House, 2013), sec. 9.2 (range of published values about -20 to -5 dB)",
+        le=10,
+        description="dB at 10 GHz, scaled +5 log10(f / 10 GHz); constant-gamma land clutter "
+        "sigma0 = gamma sin(grazing), used when land_terrain is custom; -15 dB is farmland "
+        "(Nathanson, Reilly and Cohen, Radar Design Principles, 2nd ed., SciTech 1999)",
+    )
+    land_terrain: Literal[
+        "flatland", "farmland", "wooded_hill", "woods", "metropolitan", "rugged_mountain", "custom"
+    ] = Field(
+        "farmland",
+        description="terrain of land clutter: gamma at 10 GHz flatland -20, farmland -15, wooded "
+        "hill -10 dB (Nathanson et al. 1999), woods -15, metropolitan 0, rugged mountain 0 dB "
+        "(Long, Radar Reflectivity of Land and Sea, 3rd ed., Artech 2001); custom: land_gamma_db",
+    )
+    sea_clutter_spread_mps: PositiveFloat = Field(
+        1.0,
+        le=10,
+        description="m/s; standard deviation of the sea clutter velocity spectrum (MTI "
+        "improvement): 'sea echo, windy' 0.75-1.0 m/s, upper value (Skolnik, Introduction to "
+        "Radar Systems, 2nd ed., 1980, MTI chapter, after Nathanson)",
+    )
+    land_clutter_spread_mps: PositiveFloat = Field(
+        0.22,
+        le=10,
+        description="m/s; standard deviation of the land clutter velocity spectrum: wooded hills "
+        "in a 20 knot wind (Skolnik 1980, MTI chapter, after Nathanson)",
     )
     multipath: bool = Field(
         True, description="apply the pattern propagation factor and multipath elevation error"
     )
-    clutter: bool = Field(True, description="add surface clutter to the detection SNR (SCNR)")
+    clutter: bool = Field(
+        True,
+        description="add main-beam surface clutter (NRL sea model or constant-gamma land), after "
+        "the radar's Doppler processing, to the detection SNR (signal to clutter plus noise)",
+    )
+
+    def model_post_init(self, _context: object) -> None:
+        if self.surface == "mask":
+            import importlib.util
+
+            if importlib.util.find_spec("global_land_mask") is None:
+                raise ValueError(
+                    "surface 'mask' needs the optional package global-land-mask "
+                    "(pip install global-land-mask); use 'sea' or 'land' without it"
+                )
 
 
 class ThreatEvaluationSettings(Frozen):

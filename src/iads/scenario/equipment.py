@@ -132,6 +132,30 @@ class RadarType(EquipmentType):
         0.05, description="degrees; smallest 1-sigma angle error of a plot (high SNR)"
     )
     measures_range_rate: bool = Field(False, description="plots carry a Doppler range rate")
+    doppler_processing: Literal["none", "mti", "pulse_doppler"] = Field(
+        "none",
+        description="clutter rejection: none (full surface clutter), mti (three-pulse canceller, "
+        "staggered PRF, improvement from the clutter spectrum), pulse_doppler (Doppler filters "
+        "attenuating clutter by clutter_improvement_db, a notch below "
+        "min_detectable_velocity_mps)",
+    )
+    clutter_improvement_db: NonNegativeFloat = Field(
+        0.0,
+        le=100,
+        description="dB; mti: the stability limit of the improvement factor; pulse_doppler: the "
+        "clutter attenuation of the Doppler filters",
+    )
+    min_detectable_velocity_mps: NonNegativeFloat = Field(
+        0.0,
+        le=200,
+        description="m/s; pulse_doppler: half-width of the clutter notch; slower radial speeds "
+        "are rejected with the clutter",
+    )
+    prf_hz: PositiveFloat | None = Field(
+        None,
+        description="Hz; mti: pulse repetition frequency (None: range-unambiguous, "
+        "c / (2 instrumented_range_m))",
+    )
     max_tracks: int = Field(
         100, ge=0, description="targets the radar's track processor holds at once"
     )

@@ -14,7 +14,7 @@ Marginally this is the exact Swerling Pd of ``detection.detection_probability`` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from iads.config import EnvironmentSettings
 from iads.messages import Detections
 from iads.scenario.equipment import RadarType
-from iads.sensors import geometry, measure, propagation
+from iads.sensors import clutter, geometry, landmask, measure, propagation
 from iads.sensors.detection import required_snr_db, threshold
 from iads.sensors.radar_equation import (
     SPEED_OF_LIGHT_MPS,
@@ -86,6 +86,22 @@ class RadarModel:
     terrain: Any = None
     """Ground elevation masking the line of sight (``iads.terrain.LocalTerrain``; None: the
     smooth earth alone)."""
+    clutter: bool = False
+    """Add main-beam surface clutter (``clutter``) to the detection interference."""
+    surface: str = "sea"
+    sea_state: float = 3.0
+    land_gamma_db: float = -15.0
+    """gamma (dB) of constant-gamma land clutter at this radar's frequency."""
+    doppler_processing: str = "none"
+    clutter_attenuation: float = 1.0
+    """Clutter power attenuation of the Doppler processing (linear; 1: none)."""
+    min_detectable_velocity_mps: float = 0.0
+    prf_hz: float = 1_000.0
+    land_grid: NDArray[np.bool_] | None = field(default=None, compare=False, repr=False)
+    """surface 'mask': land under each polar cell about the site (``landmask.land_grid``)."""
+    land_eps_r: float = 15.0
+    land_conductivity_s_m: float = 1e-3
+    land_rms_height_m: float = 1.0
 
     @classmethod
     def from_type(
@@ -98,6 +114,7 @@ class RadarModel:
         origin_alt_m: float = 0.0,
         antenna_pos_m: ArrayLike | None = None,
         environment: EnvironmentSettings | None = None,
+        land_grid: NDArray[np.bool_] | None = None,
     ) -> RadarModel:
         """The model of ``radar`` (an effective catalog type) at ``site_pos_m`` (true ENU of
         the ground point, m) in a frame whose origin is ``origin_alt_m`` above the earth.
@@ -138,6 +155,8 @@ class RadarModel:
             boresight_rad=float(np.radians(boresight_deg)),
             search_ceiling_m=radar.search_ceiling_m,
             **_surface(environment),
+            **_doppler(radar, environment),
+            land_grid=land_grid,
         )
 
     @property
@@ -184,8 +203,11 @@ def _surface(env: EnvironmentSettings | None) -> dict:
     """RadarModel surface fields of a run's environment (free space when None)."""
     if env is None:
         return {}
-    sea = env.surface == "sea"
+    sea = env.surface != "land"  # 'mask': sea unless the grid says land (per target)
     return {
+        "land_eps_r": env.land_permittivity,
+        "land_conductivity_s_m": env.land_conductivity_s_m,
+        "land_rms_height_m": env.land_rms_height_m,
         "multipath": env.multipath,
         "surface_eps_r": env.sea_permittivity if sea else env.land_permittivity,
         "surface_conductivity_s_m": env.sea_conductivity_s_m if sea else env.land_conductivity_s_m,
@@ -193,6 +215,53 @@ def _surface(env: EnvironmentSettings | None) -> dict:
         if sea
         else env.land_rms_height_m,
     }
+
+
+def _doppler(radar: RadarType, env: EnvironmentSettings | None) -> dict:
+    """RadarModel clutter and Doppler fields: the surface's gamma at this frequency and the
+    clutter attenuation of the radar's processing (``clutter`` module docstring)."""
+    prf = radar.prf_hz or SPEED_OF_LIGHT_MPS / (2.0 * radar.instrumented_range_m)
+    out: dict = {"doppler_processing": radar.doppler_processing, "prf_hz": float(prf)}
+    if env is None:
+        return out
+    limit = 10.0 ** (radar.clutter_improvement_db / 10.0)
+    sea = env.surface == "sea"
+    gamma = (
+        env.land_gamma_db + 5.0 * np.log10(radar.frequency_hz / 10e9)
+        if env.land_terrain == "custom"
+        else clutter.land_gamma_db(env.land_terrain, radar.frequency_hz)
+    )
+    attenuation = 1.0
+    if radar.doppler_processing == "mti":
+        spread = env.sea_clutter_spread_mps if sea else env.land_clutter_spread_mps
+        sigma_f = 2.0 * spread * radar.frequency_hz / SPEED_OF_LIGHT_MPS
+        dwell = _dwell_s(radar)
+        sigma_scan = clutter.SCAN_MODULATION_FACTOR / dwell
+        total = float(np.hypot(sigma_f, sigma_scan))
+        attenuation = float(
+            clutter.mti_improvement_factor(clutter.MTI_CANCELLER_PULSES, prf, total, limit)
+        )
+    elif radar.doppler_processing == "pulse_doppler":
+        attenuation = limit
+    out.update(
+        clutter=env.clutter,
+        surface=env.surface,
+        sea_state=float(env.sea_state),
+        land_gamma_db=float(gamma),
+        clutter_attenuation=attenuation,
+        min_detectable_velocity_mps=radar.min_detectable_velocity_mps,
+    )
+    return out
+
+
+def _dwell_s(radar: RadarType) -> float:
+    """Time on target per scan (s), as ``RadarModel.dwell_s``."""
+    width = np.radians(radar.sector_width_deg) if radar.scan == "sector" else 2 * np.pi
+    share = min(np.radians(radar.beamwidth_az_deg) / width, 1.0)
+    if radar.scan == "sector" and width < 2 * np.pi - 1e-9:
+        span = radar.max_elevation_deg - radar.min_elevation_deg
+        share /= max(span / radar.beamwidth_el_deg, 1.0)
+    return radar.scan_period_s * share
 
 
 def visible(
@@ -298,19 +367,122 @@ def propagation_loss(radar: RadarModel, lk: Look) -> tuple[NDArray, NDArray]:
     if not radar.multipath or lk.index.size == 0:
         z = np.zeros(lk.index.size)
         return z, z
-    f, refl, psi = propagation.propagation_factor(
-        max(radar.antenna_alt_m, 0.0),
-        lk.target_alt_m,
-        lk.ground_range_m,
-        radar.frequency_hz,
-        radar.surface_eps_r,
-        radar.surface_conductivity_s_m,
-        radar.surface_rms_height_m,
-        geometry.EFFECTIVE_EARTH_RADIUS_M,
-    )
+    if radar.surface == "mask" and radar.land_grid is not None:
+        land = _land_under(radar, lk)
+        f = np.ones(land.size)
+        refl = np.zeros(land.size, dtype=complex)
+        psi = np.zeros(land.size)
+        for sel, eps, cond, rough in (
+            (land, radar.land_eps_r, radar.land_conductivity_s_m, radar.land_rms_height_m),
+            (
+                ~land,
+                radar.surface_eps_r,
+                radar.surface_conductivity_s_m,
+                radar.surface_rms_height_m,
+            ),
+        ):
+            if np.any(sel):
+                f[sel], refl[sel], psi[sel] = propagation.propagation_factor(
+                    max(radar.antenna_alt_m, 0.0),
+                    lk.target_alt_m[sel],
+                    lk.ground_range_m[sel],
+                    radar.frequency_hz,
+                    eps,
+                    cond,
+                    rough,
+                    geometry.EFFECTIVE_EARTH_RADIUS_M,
+                )
+    else:
+        f, refl, psi = propagation.propagation_factor(
+            max(radar.antenna_alt_m, 0.0),
+            lk.target_alt_m,
+            lk.ground_range_m,
+            radar.frequency_hz,
+            radar.surface_eps_r,
+            radar.surface_conductivity_s_m,
+            radar.surface_rms_height_m,
+            geometry.EFFECTIVE_EARTH_RADIUS_M,
+        )
     gain_db = 40.0 * np.log10(np.maximum(f, 1e-10))
     err = propagation.multipath_elevation_error_rad(refl, psi, radar.beamwidth_el_rad)
     return gain_db, err
+
+
+def clutter_to_noise(radar: RadarModel, lk: Look) -> NDArray:
+    """Per-pulse clutter-to-noise ratio (linear, before Doppler processing) in the resolution
+    cell of each looked-at target: the surface point at the target's apparent slant range on
+    the 4/3 earth, its sigma0 (NRL sea model or constant gamma) times the cell area, through
+    the radar equation and the two-way Gaussian elevation pattern between the target and that
+    point (main beam only). Zero beyond the antenna's surface horizon and in free space."""
+    out = np.zeros(lk.index.size)
+    if not radar.clutter or lk.index.size == 0:
+        return out
+    a_e = geometry.EFFECTIVE_EARTH_RADIUS_M
+    h = max(radar.antenna_alt_m, 0.0)
+    r = lk.apparent_range_m
+    near = np.flatnonzero(r < np.sqrt(2.0 * a_e * h + h * h))
+    if near.size == 0:
+        return out
+    rn = r[near]
+    psi, el_s, central, vis = clutter.surface_geometry(rn, h, a_e)
+    land = _land_under(radar, lk)
+    s0_db = np.where(
+        land[near],
+        clutter.constant_gamma_sigma0_db(psi, radar.land_gamma_db),
+        clutter.nrl_sea_sigma0_db(psi, radar.frequency_hz, radar.sea_state, "H"),
+    )
+    area = clutter.cell_area_m2(radar.range_resolution_m, radar.beamwidth_az_rad, psi, central, a_e)
+    ht = np.maximum(lk.target_alt_m[near], 0.0)
+    sin_el_t = ((a_e + ht) ** 2 - (a_e + h) ** 2 - rn * rn) / (2.0 * (a_e + h) * rn)
+    el_t = np.arcsin(np.clip(sin_el_t, -1.0, 1.0))
+    cnr_db = radar.snr_constant_db + s0_db + 10.0 * np.log10(area) - 40.0 * np.log10(rn)
+    pattern = clutter.two_way_pattern(el_t - el_s, radar.beamwidth_el_rad)
+    out[near] = np.where(vis, 10.0 ** (cnr_db / 10.0) * pattern, 0.0)
+    return out
+
+
+def _land_under(radar: RadarModel, lk: Look) -> NDArray[np.bool_]:
+    """Land under each looked-at target's ground point: the surface setting, or the land mask
+    grid (surface 'mask')."""
+    if radar.surface == "mask" and radar.land_grid is not None:
+        return landmask.is_land(radar.land_grid, lk.azimuth_rad, lk.ground_range_m)
+    return np.full(lk.index.size, radar.surface == "land")
+
+
+def doppler_gain(radar: RadarModel, radial_speed_mps: ArrayLike) -> NDArray:
+    """Signal power gain of the radar's Doppler processing at each radial speed (m/s):
+    the staggered three-pulse canceller's response (mti), the clutter notch (pulse_doppler),
+    or 1 (none). Clutter attenuation is ``radar.clutter_attenuation``."""
+    v = np.asarray(radial_speed_mps, dtype=float)
+    if radar.doppler_processing == "mti":
+        lam = SPEED_OF_LIGHT_MPS / radar.frequency_hz
+        return clutter.mti_velocity_response(v, lam, radar.prf_hz)
+    if radar.doppler_processing == "pulse_doppler":
+        return clutter.doppler_notch_response(
+            v, radar.min_detectable_velocity_mps, max(radar.clutter_attenuation, 1.0)
+        )
+    return np.ones(v.shape)
+
+
+def interference(
+    radar: RadarModel, lk: Look, pos_m: NDArray, vel_mps: NDArray
+) -> tuple[NDArray, NDArray, NDArray]:
+    """Per looked-at target: (two-way propagation gain 40 log F dB, multipath elevation error
+    rad, signal power gain of the Doppler processing over the interference-to-noise ratio
+    ``1 + CNR / attenuation``, linear). The per-pulse signal-to-clutter-plus-noise ratio is the
+    free-space SNR x 10^(gain_db/10) x that factor; the detector's CFAR threshold is set on the
+    noise plus residual clutter, so Pfa is kept (clutter as Gaussian noise)."""
+    f4_db, el_err = propagation_loss(radar, lk)
+    m = lk.index.size
+    if radar.doppler_processing == "none" and not radar.clutter:
+        return f4_db, el_err, np.ones(m)
+    gain = np.ones(m)
+    if radar.doppler_processing != "none" and m:
+        los = pos_m[lk.index] - radar.antenna_pos_m
+        rdot = np.sum(los * vel_mps[lk.index], axis=1) / np.maximum(lk.range_m, 1e-9)
+        gain = doppler_gain(radar, rdot)
+    cnr = clutter_to_noise(radar, lk)
+    return f4_db, el_err, gain / (1.0 + cnr / radar.clutter_attenuation)
 
 
 def observe(
@@ -350,9 +522,11 @@ def observe(
     rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
     fluct = fluctuation_factor(sw, radar.n_pulses, rng, size=idx.size)
     snr_db = snr_db_at(radar.snr_constant_db, lk.apparent_range_m, rcs * fluct)  # per pulse
-    if radar.multipath:
-        f4_db, el_err = propagation_loss(radar, lk)
-        snr_db = snr_db + f4_db
+    el_err = None
+    if radar.multipath or radar.clutter or radar.doppler_processing != "none":
+        vel_all = np.asarray(vel_mps, dtype=float).reshape(-1, 3)
+        f4_db, el_err, factor = interference(radar, lk, pos, vel_all)
+        snr_db = snr_db + f4_db + 10.0 * np.log10(np.maximum(factor, 1e-30))
         el = el + el_err  # the surface image pulls the monopulse elevation
     power = 10.0 ** (snr_db / 10.0)
 
@@ -371,7 +545,8 @@ def observe(
         vel = np.asarray(vel_mps, dtype=float).reshape(-1, 3)[target]
         los = pos[target] - radar.antenna_pos_m
         rr = np.sum(los * vel, axis=1) / r[best]  # Ṙ = (p - s)·v / |p - s|
-    plots = _noisy_plots(radar, t_s, rng, snr * n_p, r_c, az_c, el_c, rr, ids[target])
+    bias = None if el_err is None else el_err[best]
+    plots = _noisy_plots(radar, t_s, rng, snr * n_p, r_c, az_c, el_c, rr, ids[target], bias)
     if not false_alarms:
         return plots
     return Detections.concat([plots, _false_alarm_plots(radar, t_s, rng, arcs)])
@@ -403,12 +578,18 @@ def _noisy_plots(
     elevation_rad: NDArray,
     range_rate_mps: NDArray,
     truth_id: NDArray,
+    elevation_bias_rad: NDArray | None = None,
 ) -> Detections:
-    """Add SNR-dependent Gaussian errors (module ``measure``) to true plot positions."""
+    """Add SNR-dependent Gaussian errors (module ``measure``) to true plot positions. The
+    reported elevation sigma includes the multipath error ``elevation_bias_rad`` (already in
+    the plot's elevation) in root sum of squares, so the tracker weighs low plots less."""
     m = range_m.size
     s_r = measure.sigma_thermal(radar.range_resolution_m, snr_look, radar.sigma_range_floor_m)
     s_az = measure.sigma_angle_rad(radar.beamwidth_az_rad, snr_look, radar.sigma_angle_floor_rad)
     s_el = measure.sigma_angle_rad(radar.beamwidth_el_rad, snr_look, radar.sigma_angle_floor_rad)
+    e_el = s_el
+    if elevation_bias_rad is not None:
+        s_el = np.hypot(s_el, elevation_bias_rad)
     e = rng.standard_normal((4 if radar.measures_range_rate else 3, m))
     rr = range_rate_mps
     s_rr = np.full(m, np.nan)
@@ -419,7 +600,7 @@ def _noisy_plots(
         time_s=np.full(m, float(t_s)),
         range_m=np.abs(range_m + e[0] * s_r),
         azimuth_rad=np.mod(azimuth_rad + e[1] * s_az, 2 * np.pi),
-        elevation_rad=elevation_rad + e[2] * s_el,
+        elevation_rad=elevation_rad + e[2] * e_el,
         range_rate_mps=rr,
         snr_db=10.0 * np.log10(snr_look),
         truth_id=truth_id.astype(np.int64),
@@ -481,6 +662,9 @@ __all__ = [
     "Detections",
     "Look",
     "RadarModel",
+    "clutter_to_noise",
+    "doppler_gain",
+    "interference",
     "look",
     "observe",
     "propagation_loss",

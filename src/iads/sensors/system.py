@@ -52,6 +52,12 @@ class RadarSystem:
     ) -> RadarSystem:
         """The system of ``world.radars[radar_index]``, publishing on ``bus``."""
         rec = world.radars[radar_index]
+        env = world.scenario.settings.environment
+        grid = None
+        if env.surface == "mask":
+            from iads.sensors.landmask import land_grid
+
+            grid = land_grid(world.origin, rec.site_pos_m)
         model = RadarModel.from_type(
             rec.type,
             rec.site_pos_m,
@@ -59,7 +65,8 @@ class RadarSystem:
             sensor_id=int(rec.index),
             origin_alt_m=float(world.origin.alt_m),
             antenna_pos_m=rec.pos_m,
-            environment=world.scenario.settings.environment,
+            environment=env,
+            land_grid=grid,
         )
         if getattr(world, "terrain", None) is not None:
             model = replace(model, terrain=world.terrain)

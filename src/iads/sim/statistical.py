@@ -59,7 +59,7 @@ from iads.messages import Detections, Looks, TrackReports
 from iads.sensors import measure
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import TWO_PI
-from iads.sensors.radar import RadarModel, look, square_law_sum
+from iads.sensors.radar import RadarModel, interference, look, square_law_sum
 from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.models import cv_process_noise, cv_transition
@@ -387,8 +387,8 @@ def draw_detections(
     """One look of ``model`` at targets ``pos_m``, ``vel_mps`` (N, 3) (true ENU) with front,
     side and rear mean RCS (m^2) and Swerling cases (N,): the visible targets (``radar.look``),
     which of them are detected (M,) bool and their per-pulse SNR (M,) linear. The radar's own
-    chain: aspect RCS, fluctuation, radar equation, square-law statistic against its threshold
-    (every target resolved)."""
+    chain: aspect RCS, fluctuation, radar equation, propagation factor, clutter and Doppler
+    processing, square-law statistic against its threshold (every target resolved)."""
     lk = look(model, pos_m, arcs)
     idx = lk.index
     if idx.size == 0:
@@ -397,6 +397,10 @@ def draw_detections(
     rcs = aspect_rcs_m2(rcs_m2[0][idx], rcs_m2[1][idx], rcs_m2[2][idx], aspect)
     fluct = fluctuation_factor(np.asarray(swerling)[idx], model.n_pulses, rng, size=idx.size)
     snr = 10.0 ** (snr_db_at(model.snr_constant_db, lk.apparent_range_m, rcs * fluct) / 10)
+    if model.multipath or model.clutter or model.doppler_processing != "none":
+        # the full radar's propagation factor, clutter and Doppler processing (radar.observe)
+        f4_db, _, factor = interference(model, lk, pos_m, vel_mps)
+        snr = snr * 10.0 ** (f4_db / 10.0) * factor
     hit = square_law_sum(model.n_pulses, snr, rng) > model.threshold
     return lk, hit, snr
 
