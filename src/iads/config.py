@@ -269,6 +269,12 @@ class C2Settings(Frozen):
         "deciding on one target withdraws (null: the slowest status link into the post, "
         "latency + update period, plus the slowest decision period in the network)",
     )
+    hold_dual_designations: bool = Field(
+        True,
+        description="hold a track of another source within the status gate of a track the "
+        "post already engages (a dual designation the shared picture did not fuse); false: "
+        "each track number is a target of its own (measured cost in README, Finding)",
+    )
     threat_evaluation: ThreatEvaluationSettings = Field(
         default_factory=ThreatEvaluationSettings, description="threat evaluation weights"
     )

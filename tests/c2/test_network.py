@@ -214,3 +214,26 @@ class _Pic:
 
     def __len__(self):
         return self.track_number.size
+
+
+def test_a_remote_number_for_a_target_already_engaged_is_held():
+    """A dual designation (own track 0 and unit 3's track 1 of one drone, 300 m apart, the
+    shared picture not fusing them): while track 0 is engaged, track 1 is held; unit 3's
+    track 2 far away and own track 3 near track 0 (the own tracker keeps them apart) are
+    not; the engaged track itself is not flagged."""
+    from iads.c2.command_post import STATUS_GATE_MIN_M, duplicates_of
+
+    pos = np.array([[0.0, 0, 500], [300.0, 0, 500], [5_000.0, 0, 500], [200.0, 0, 500]])
+    std = np.array([50.0, 50.0, 50.0, 50.0])
+    src = np.array([1, 3, 3, 1])
+    held = np.array([True, False, False, False])
+    assert duplicates_of(pos, std, src, held).tolist() == [False, True, False, False]
+    # the gate grows with the tracks' sigmas: a 2 km-sigma remote track 3 km away is the same
+    pos[1, 0], std[1] = 3_000.0, 2_000.0
+    assert duplicates_of(pos, std, src, held)[1]
+    # and has a floor: 50 m sigmas still match within STATUS_GATE_MIN_M
+    pos[1, 0], std[1] = STATUS_GATE_MIN_M - 1.0, 50.0
+    assert duplicates_of(pos, std, src, held)[1]
+    pos[1, 0] = STATUS_GATE_MIN_M + 1.0
+    assert not duplicates_of(pos, std, src, held)[1]
+    assert not duplicates_of(pos, std, src, np.zeros(4, bool)).any()

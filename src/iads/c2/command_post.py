@@ -167,9 +167,12 @@ class CommandPost:
     hold_s: float = 0.0
     """Coordinated networks: orders wait at least this long (s) before launch."""
     deconflicted: int = 0
+    """Rounds withdrawn before launch because another unit engaged the target first."""
     handovers: int = 0
     """Rounds handed from a track the picture lost to the track now carrying their target."""
-    """Rounds withdrawn before launch because another unit engaged the target first."""
+    duplicates_held: int = 0
+    """Decisions in which a track was held back as another source's number for a target this
+    post engages (``duplicates_of``), counted per track and decision."""
     _heard_s: float = -np.inf
     identifier: Identifier | None = None
     """Identification (None: off; every track is unknown and may be engaged)."""
@@ -540,6 +543,11 @@ class CommandPost:
         engaged = np.isin(pic.track_number, c.track_number[live])
         over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
         recent = np.isin(pic.track_number, c.track_number[over])
+        if self.settings.hold_dual_designations:
+            held = engaged | recent
+            dup = duplicates_of(pic.pos_m, pic.position_std_m, pic.source_unit, held)
+            self.duplicates_held += int(np.count_nonzero(dup))
+            engaged = engaged | dup
         first = np.array([self.first_seen_s[int(n)] for n in pic.track_number])
         ok = doctrine.eligible(
             t_s,
@@ -713,6 +721,7 @@ class CommandPost:
             "remote_engagements": self.remote_engagements,
             "deconflicted": self.deconflicted,
             "handovers": self.handovers,
+            "duplicates_held": self.duplicates_held,
             "autonomous_from_s": self.autonomous_from_s,
             "destroyed": int(self.destroyed),
         }
@@ -737,6 +746,29 @@ def status_matches(
     d = np.linalg.norm(pos_m[:, None, :] - there[None, :, :], axis=-1)
     gate = STATUS_GATE_SIGMAS * np.hypot(position_std_m[:, None], status.position_std_m[None, :])
     return d <= np.maximum(gate, STATUS_GATE_MIN_M)
+
+
+def duplicates_of(
+    pos_m: np.ndarray, position_std_m: np.ndarray, source_unit: np.ndarray, held: np.ndarray
+) -> np.ndarray:
+    """(T,) tracks of one picture that are another source's number for an object this post
+    already engages: within the status gate (``STATUS_GATE_SIGMAS`` combined sigmas, at least
+    ``STATUS_GATE_MIN_M``) of a ``held`` track (engaged or in its look time) reported by a
+    different source unit. The shared picture's correlation can leave an own and a remote
+    track of one drone apart (a dual designation); without this check the post fires at the
+    second number while its round at the first is still flying. Tracks of one source are
+    never merged here: that source's own tracker keeps them apart. ``pos_m`` (T, 3) ENU m at
+    one time, ``position_std_m`` (T,) m."""
+    out = np.zeros(source_unit.size, bool)
+    h = np.flatnonzero(held)
+    if h.size == 0:
+        return out
+    d = np.linalg.norm(pos_m[:, None, :] - pos_m[None, h, :], axis=-1)
+    gate = STATUS_GATE_SIGMAS * np.hypot(position_std_m[:, None], position_std_m[None, h])
+    other = source_unit[:, None] != source_unit[None, h]
+    out = (other & (d <= np.maximum(gate, STATUS_GATE_MIN_M))).any(axis=1)
+    out[h] = False
+    return out
 
 
 def _fresh(latest: dict[int, Any], t_s: float) -> dict[int, Any]:
@@ -803,5 +835,6 @@ __all__ = [
     "STATUS_GATE_SIGMAS",
     "CommandPost",
     "Commitments",
+    "duplicates_of",
     "status_matches",
 ]
