@@ -70,6 +70,50 @@ def test_table_pip_matches_closed_form():
             np.testing.assert_allclose(icpt.pip_m[w, j], tp[j] + tv[j] * icpt.t_s[w, j])
 
 
+def decelerating_table(v0_mps=1_200.0, decay_m=60_000.0):
+    """A synthetic table of an interceptor slowing as exp(-s / decay) along the straight path
+    s: tof = decay (exp(s / decay) - 1) / v0, curved in range and height like a real one."""
+    g = np.linspace(0.0, 150_000.0, 61)
+    h = np.linspace(0.0, 30_000.0, 13)
+    gg, hh = np.meshgrid(g, h, indexing="ij")
+    path = np.hypot(gg, hh)
+    tof = decay_m * np.expm1(path / decay_m) / v0_mps
+    return FlyoutTable(g, h, tof, v0_mps * np.exp(-path / decay_m))
+
+
+def test_table_pip_matches_an_independent_root_finder():
+    # the refined root of tof(PIP(t)) = t on a coarse, curved table, against SciPy's brentq on
+    # the same interpolated equation in the bracket of its first sign change (1e-10 s)
+    tab = decelerating_table()
+    rng = np.random.default_rng(np.random.SeedSequence(23))
+    lp = np.column_stack([rng.uniform(-5e3, 5e3, (2, 2)), np.zeros(2)])
+    tp = np.column_stack([rng.uniform(-90e3, 90e3, (40, 2)), rng.uniform(50.0, 2e4, 40)])
+    tv = np.column_stack([rng.normal(0, 300, (40, 2)), rng.normal(0, 20, 40)])
+    t_max = 300.0
+    icpt = predicted_intercept(lp, tp, tv, tab, t_max_s=t_max)
+    grid = np.linspace(0.0, t_max, 64)
+    checked = 0
+    for w in range(2):
+        for j in range(40):
+
+            def f(t, w=w, j=j):
+                pip = tp[j] + tv[j] * t
+                d = pip - lp[w]
+                rel = max(fo.altitude_m(pip) - fo.altitude_m(lp[w]), 0.0)
+                return float(tab.tof(np.hypot(d[0], d[1]), rel)) - t
+
+            vals = np.array([f(t) for t in grid])
+            cross = np.flatnonzero((vals[:-1] > 0) & (vals[1:] <= 0))
+            if cross.size == 0:
+                assert np.isnan(icpt.t_s[w, j])
+                continue
+            a, b = grid[cross[0]], grid[cross[0] + 1]
+            expect = brentq(f, a, b, xtol=1e-10) if vals[cross[0] + 1] < 0 else b
+            assert icpt.t_s[w, j] == pytest.approx(expect, abs=1e-3)
+            checked += 1
+    assert checked > 20
+
+
 def test_fast_table_against_full_model(interceptors):
     it = interceptors["AMRAAM-class"]
     tab = build_table(it, np.linspace(500, 40_000, 17), np.linspace(0, 16_000, 5))
