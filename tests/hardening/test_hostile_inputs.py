@@ -164,3 +164,23 @@ def test_battery_with_no_threats_runs(tmp_path: Path, monkeypatch, capsys):
         cli.main()
     assert info.value.code in (0, None), capsys.readouterr().err
     assert (out / "results.duckdb").is_file()
+
+
+def test_tick_limit_and_repeated_names_name_their_field(tmp_path: Path):
+    """A bound over two fields is reported at ``tick_s`` (its line), repeated names at the
+    list that repeats them, not at the top level of the file."""
+    from iads.errors import InputErrors
+
+    text = BASE.read_text()
+    f = tmp_path / "s.yaml"
+    f.write_text(text.replace("tick_s: 0.5", "tick_s: 1.0e-6"))
+    line = text.splitlines().index("tick_s: 0.5") + 1
+    with pytest.raises(InputError, match=r"limit is 2,000,000") as info:
+        load_scenario(f)
+    assert (info.value.field, info.value.line) == ("tick_s", line)
+    data = yaml.safe_load(text)
+    data["assets"].append(dict(data["assets"][0]))
+    f.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(InputErrors, match="asset names must be unique") as info:
+        load_scenario(f)
+    assert info.value.field == "assets"
