@@ -184,3 +184,33 @@ def test_tick_limit_and_repeated_names_name_their_field(tmp_path: Path):
     with pytest.raises(InputErrors, match="asset names must be unique") as info:
         load_scenario(f)
     assert info.value.field == "assets"
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_files_anywhere_is_the_explicit_flag(tmp_path: Path, monkeypatch, capsys, command: str):
+    """A catalog file outside the scenario's folder is refused unless the user says
+    ``--files-anywhere``; the flag lets the file be read (and its types be used)."""
+    import sys
+
+    from iads import cli
+
+    data = yaml.safe_load(BASE.read_text())
+    data.update(duration_s=10, tick_s=1.0)
+    (tmp_path / "outside.yaml").write_text("radars: {}\n")
+    data["catalog_files"] = [str(tmp_path / "outside.yaml")]
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    f = sub / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    extra = ["--out", str(tmp_path / "run"), "-q"] if command == "run" else []
+
+    def cli_code(*flags: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["iads", command, str(f), *extra, *flags])
+        with pytest.raises(SystemExit) as info:
+            cli.main()
+        return info.value.code if isinstance(info.value.code, int) else 0
+
+    assert cli_code() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "catalog_files[0]: must be a path relative" in err
+    assert cli_code("--files-anywhere") == 0, capsys.readouterr().err
