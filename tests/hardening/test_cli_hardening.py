@@ -87,7 +87,13 @@ def test_debris_of_killed_writers_is_swept(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in out.iterdir()) == sorted(["results.duckdb", live.name])
 
 
-def test_sigterm_unwinds_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [(signal.SIGTERM, 128 + signal.SIGTERM, "interrupted: stopped by SIGTERM\n"),
+     (signal.SIGINT, 130, "interrupted\n")],
+    ids=["SIGTERM", "ctrl-c"],
+)  # fmt: skip
+def test_signals_unwind_and_leave_nothing(tmp_path, sig, code, said):
     f = _scenario(tmp_path)
     data = yaml.safe_load(f.read_text())
     data.update(duration_s=3000, tick_s=0.5)
@@ -101,10 +107,10 @@ def test_sigterm_unwinds_and_leaves_nothing(tmp_path):
         env=env,
     )
     time.sleep(4.0)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    assert err == "interrupted: stopped by SIGTERM\n"
+    assert proc.returncode == code, err
+    assert err == said
     assert not out.exists()
 
 
