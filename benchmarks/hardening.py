@@ -4,8 +4,8 @@ Each file runs in its own process under a memory cap (``resource.setrlimit(RLIMI
 4 GiB by default) with a timeout (30 s): ``*.yaml`` as ``iads run FILE --out DIR -q`` (and
 ``iads results DIR`` when the run succeeds), ``*.csv``/``*.parquet`` as
 ``iads track FILE --out DIR/tracks.csv -q``. A file passes when the exit code is 0 or 2, stderr
-holds no traceback and no warning, exit 2 comes with ``error:`` lines only, and exit 2 leaves
-nothing behind in the output folder.
+holds no traceback and no warning, exit 2 comes with ``error:`` lines only, each naming the
+file, and exit 2 leaves nothing behind in the output folder.
 
 Then it times ``iads validate`` of a scenario with ``--assets`` (40,000) assets, once valid
 and once with every raid aimed at an unknown asset, in a child process (CPU from
@@ -37,6 +37,7 @@ class Outcome:
     code: int | None
     seconds: float
     problem: str
+    stderr: str = ""
 
 
 def _limit(mem_bytes: int):
@@ -60,7 +61,7 @@ def _iads(args: list[str], mem_bytes: int, timeout_s: float, cwd: str):
     )
 
 
-def _problem(proc: subprocess.CompletedProcess, out: Path) -> str:
+def _problem(proc: subprocess.CompletedProcess, out: Path, name: str = "") -> str:
     err = proc.stderr
     if proc.returncode not in (0, 2):
         return f"exit {proc.returncode}: {err.strip()[-200:]}"
@@ -72,6 +73,8 @@ def _problem(proc: subprocess.CompletedProcess, out: Path) -> str:
         lines = err.splitlines()
         if not lines or any(not ln.startswith("error: ") for ln in lines):
             return f"stderr is not only error: lines: {err[:200]!r}"
+        if name and any(name not in ln for ln in lines):
+            return f"an error line does not name {name}: {err[:200]!r}"
         if out.exists() and any(out.rglob("*")):
             return f"left behind: {sorted(p.name for p in out.rglob('*'))}"
     return ""
@@ -90,7 +93,8 @@ def check_file(path: Path, mem_gib: float = 4.0, timeout_s: float = 30.0) -> Out
             out.mkdir()
         try:
             proc = _iads(args, mem, timeout_s, tmp)
-            problem = _problem(proc, out)
+            stderr = proc.stderr
+            problem = _problem(proc, out, path.name)
             if not problem and proc.returncode == 0 and args[0] == "run":
                 shown = _iads(["results", str(out)], mem, timeout_s, tmp)
                 problem = _problem(shown, out) or (
@@ -98,11 +102,11 @@ def check_file(path: Path, mem_gib: float = 4.0, timeout_s: float = 30.0) -> Out
                 )
             code = proc.returncode
         except subprocess.TimeoutExpired:
-            code, problem = None, f"timeout after {timeout_s:g} s"
+            code, problem, stderr = None, f"timeout after {timeout_s:g} s", ""
         if not problem:
             debris = [p.name for p in Path(tmp).rglob("*") if ".tmp-" in p.name]
             problem = f"temporary files left: {debris}" if debris else ""
-    return Outcome(path.name, code, time.monotonic() - start, problem)
+    return Outcome(path.name, code, time.monotonic() - start, problem, stderr)
 
 
 def big_scenario(path: Path, n_assets: int, bad_targets: bool = False) -> None:

@@ -87,7 +87,13 @@ def test_debris_of_killed_writers_is_swept(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in out.iterdir()) == sorted(["results.duckdb", live.name])
 
 
-def test_sigterm_unwinds_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [(signal.SIGTERM, 128 + signal.SIGTERM, "interrupted: stopped by SIGTERM\n"),
+     (signal.SIGINT, 130, "interrupted\n")],
+    ids=["SIGTERM", "ctrl-c"],
+)  # fmt: skip
+def test_signals_unwind_and_leave_nothing(tmp_path, sig, code, said):
     f = _scenario(tmp_path)
     data = yaml.safe_load(f.read_text())
     data.update(duration_s=3000, tick_s=0.5)
@@ -101,10 +107,10 @@ def test_sigterm_unwinds_and_leaves_nothing(tmp_path):
         env=env,
     )
     time.sleep(4.0)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    assert err == "interrupted: stopped by SIGTERM\n"
+    assert proc.returncode == code, err
+    assert err == said
     assert not out.exists()
 
 
@@ -237,3 +243,51 @@ def test_output_onto_a_fifo_or_device_is_refused_and_kept(tmp_path, monkeypatch,
     assert code == 2 and "iads writes only new or regular files" in err, err
     assert out.is_fifo() if target == "fifo" else Path("/dev/null").is_char_device()
     assert [p.name for p in tmp_path.iterdir()] == ["tracks.csv"]
+
+
+@pytest.fixture(scope="module")
+def good_run(tmp_path_factory) -> Path:
+    """One stored run, copied by each test that damages it."""
+    tmp = tmp_path_factory.mktemp("good")
+    out = tmp / "run"
+    argv = sys.argv
+    sys.argv = ["iads", "run", str(_scenario(tmp)), "--out", str(out), "-q"]
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.main()
+    finally:
+        sys.argv = argv
+    assert info.value.code in (0, None)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("sql", "words"),
+    [
+        (["DROP TABLE events", "CREATE TABLE events (x VARCHAR)", "INSERT INTO events VALUES ('[/]')"],
+         "table 'events', column 'time_s' is missing"),
+        (["DELETE FROM threats"], "table 'paths' names threat"),
+        (["ALTER TABLE paths ALTER x_m TYPE VARCHAR", "UPDATE paths SET x_m = 'nan[/]'"],
+         "table 'paths', column 'x_m' must hold numbers"),
+        (["UPDATE paths SET threat_id = NULL"], "table 'paths', column 'threat_id' must hold whole"),
+        (["DROP TABLE engagements"], "no table 'engagements'"),
+    ],
+    ids=["retyped", "threats-emptied", "text-in-numbers", "null-ids", "dropped"],
+)  # fmt: skip
+def test_report_on_a_damaged_store_is_one_line(good_run, tmp_path, monkeypatch, capsys, sql, words):
+    """A store is untrusted: tables retyped, emptied or disagreeing with each other are refused
+    by name before any figure is drawn (they were KeyErrors, exit 1, halfway through a figure)."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(good_run, run)
+    _store(run / "results.duckdb", sql)
+    report = tmp_path / "report.html"
+    code, _, err = _cli(monkeypatch, capsys, "report", run, "--out", report)
+    assert code == 2, err
+    assert (
+        err.count("\n") == 1
+        and err.startswith(f"error: {run / 'results.duckdb'}: ")
+        and words in err
+    )
+    assert not report.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["run"]

@@ -164,3 +164,53 @@ def test_battery_with_no_threats_runs(tmp_path: Path, monkeypatch, capsys):
         cli.main()
     assert info.value.code in (0, None), capsys.readouterr().err
     assert (out / "results.duckdb").is_file()
+
+
+def test_tick_limit_and_repeated_names_name_their_field(tmp_path: Path):
+    """A bound over two fields is reported at ``tick_s`` (its line), repeated names at the
+    list that repeats them, not at the top level of the file."""
+    from iads.errors import InputErrors
+
+    text = BASE.read_text()
+    f = tmp_path / "s.yaml"
+    f.write_text(text.replace("tick_s: 0.5", "tick_s: 1.0e-6"))
+    line = text.splitlines().index("tick_s: 0.5") + 1
+    with pytest.raises(InputError, match=r"limit is 2,000,000") as info:
+        load_scenario(f)
+    assert (info.value.field, info.value.line) == ("tick_s", line)
+    data = yaml.safe_load(text)
+    data["assets"].append(dict(data["assets"][0]))
+    f.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(InputErrors, match="asset names must be unique") as info:
+        load_scenario(f)
+    assert info.value.field == "assets"
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_files_anywhere_is_the_explicit_flag(tmp_path: Path, monkeypatch, capsys, command: str):
+    """A catalog file outside the scenario's folder is refused unless the user says
+    ``--files-anywhere``; the flag lets the file be read (and its types be used)."""
+    import sys
+
+    from iads import cli
+
+    data = yaml.safe_load(BASE.read_text())
+    data.update(duration_s=10, tick_s=1.0)
+    (tmp_path / "outside.yaml").write_text("radars: {}\n")
+    data["catalog_files"] = [str(tmp_path / "outside.yaml")]
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    f = sub / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    extra = ["--out", str(tmp_path / "run"), "-q"] if command == "run" else []
+
+    def cli_code(*flags: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["iads", command, str(f), *extra, *flags])
+        with pytest.raises(SystemExit) as info:
+            cli.main()
+        return info.value.code if isinstance(info.value.code, int) else 0
+
+    assert cli_code() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "catalog_files[0]: must be a path relative" in err
+    assert cli_code("--files-anywhere") == 0, capsys.readouterr().err

@@ -121,6 +121,28 @@ def test_bad_file_names_the_column(tmp_path: Path, text: str, field: str) -> Non
     assert field in str(info.value) and str(f) in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "shown"),
+    [
+        ("timestamp", "1e300", "1e+297 s"),
+        ("time_s", "-2e10", "-2e+10 s"),
+        ("time", "9.3e15", "9.3e+12 s"),
+    ],
+)
+def test_time_beyond_the_limit_names_column_and_row(tmp_path: Path, column, value, shown) -> None:
+    """A stray huge time was read, then made a 300-digit scan count in ``iads observe``."""
+    f = tmp_path / "f.csv"
+    f.write_text(
+        f"{column},icao24,latitude,longitude,altitude,groundspeed,track\n"
+        f"1533101250,abc,47,8,10000,200,90\n{value},abc,47,8.01,10000,200,90\n"
+    )
+    with pytest.raises(InputError) as info:
+        read_adsb(f)
+    text = str(info.value)
+    assert f"{column}: value at data row 2 is {shown}" in text and "limit of 1e+10 s" in text
+    assert str(f) in text and "\n" not in text
+
+
 # ---------------------------------------------------------------- cleaning and bad data
 
 HEADER = "icao24,callsign,timestamp,latitude,longitude,altitude,groundspeed,track\n"

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import typer
 
+from iads.commands import FILES_ANYWHERE_HELP
+
 DB_FILE = "coverage.duckdb"
 HTML_FILE = "coverage.html"
 
@@ -403,6 +405,7 @@ def write_html(
 
 def coverage(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    files_anywhere: bool = typer.Option(False, "--files-anywhere", help=FILES_ANYWHERE_HELP),
     rcs_m2: float = typer.Option(1.0, "--rcs-m2", help="Target RCS (m^2)."),
     pd: float = typer.Option(0.9, "--pd", help="Detection probability that counts as covered."),
     bands_m: str = typer.Option(
@@ -434,7 +437,7 @@ def coverage(
     bands = _parse_bands(bands_m)
     out_dir = out if out is not None else Path("runs") / scenario.stem
     check_out_dir(out_dir, DB_FILE, overwrite=True, what="a coverage store")  # before any work
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, catalog_anywhere=files_anywhere)
     if not sc.batteries and not sc.sensors:
         raise InputError(
             "no radars to cover: the scenario has no batteries and no sensors",

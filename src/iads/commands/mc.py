@@ -6,12 +6,17 @@ from pathlib import Path
 
 import typer
 
+from iads.commands import FILES_ANYWHERE_HELP
+
 SCHEDULER_HELP = "Dask scheduler address (tcp://HOST:PORT): run on that cluster instead."
 FIDELITY_HELP = "Model fidelity: 'full', or 'fast' (time-of-flight interceptor tables)."
 
 
-def common_checks(scenario: Path, out: Path | None, default: str) -> tuple[object, Path]:
-    """Load the scenario and pick the output directory (shared with ``iads sweep``)."""
+def common_checks(
+    scenario: Path, out: Path | None, default: str, files_anywhere: bool = False
+) -> tuple[object, Path]:
+    """Load the scenario (``--files-anywhere``: its files may lie outside its folder) and pick
+    the output directory (shared with ``iads sweep``)."""
     from iads.errors import InputError
     from iads.io.files import check_out_dir
     from iads.io.study_store import STUDY_FILE
@@ -22,7 +27,7 @@ def common_checks(scenario: Path, out: Path | None, default: str) -> tuple[objec
     check_out_dir(out_dir, STUDY_FILE, overwrite=True, what="a study")
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, catalog_anywhere=files_anywhere)
     return sc, out_dir
 
 
@@ -65,6 +70,7 @@ def finish(out_dir: Path, as_json: bool, quiet: bool) -> None:
 
 def mc(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    files_anywhere: bool = typer.Option(False, "--files-anywhere", help=FILES_ANYWHERE_HELP),
     runs: int = typer.Option(..., "--runs", min=1, help="Replications."),
     seed: int = typer.Option(
         None, "--seed", min=0, max=2**63 - 1, help="Study seed (default: the scenario's)."
@@ -83,7 +89,7 @@ def mc(
     confidence intervals; each finished replication is stored at once."""
     from iads.analysis.study import mc_spec
 
-    sc, out_dir = common_checks(scenario, out, "mc")
+    sc, out_dir = common_checks(scenario, out, "mc", files_anywhere)
     run_and_finish(
         mc_spec(sc, runs, seed, fidelity),
         out_dir,

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import typer
 
+from iads.commands import FILES_ANYWHERE_HELP
+
 
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    files_anywhere: bool = typer.Option(False, "--files-anywhere", help=FILES_ANYWHERE_HELP),
     seed: int = typer.Option(
         None, "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's)."
     ),
@@ -70,7 +73,7 @@ def run(
         interop.check()
     if not scenario.is_file():
         raise InputError("file not found", file=str(scenario))
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, catalog_anywhere=files_anywhere)
     with progress(
         BarColumn(),
         TextColumn("{task.completed:,.0f} / {task.total:,.0f} s simulated"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from iads.commands import FILES_ANYWHERE_HELP
 from iads.commands.mc import FIDELITY_HELP, SCHEDULER_HELP
 from iads.errors import printable
 
@@ -17,6 +18,7 @@ VARY_HELP = (
 
 def sweep(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    files_anywhere: bool = typer.Option(False, "--files-anywhere", help=FILES_ANYWHERE_HELP),
     vary: list[str] = typer.Option(..., "--vary", help=VARY_HELP),
     runs: int = typer.Option(..., "--runs", min=1, help="Replications per grid point."),
     seed: int = typer.Option(
@@ -40,7 +42,7 @@ def sweep(
     from iads.analysis.study import sweep_spec
     from iads.commands.mc import common_checks, run_and_finish
 
-    sc, out_dir = common_checks(scenario, out, "sweep")
+    sc, out_dir = common_checks(scenario, out, "sweep", files_anywhere)
     run_and_finish(
         sweep_spec(sc, vary, runs, seed, fidelity),
         out_dir,

@@ -8,11 +8,13 @@ from typing import Any
 
 import typer
 
+from iads.commands import FILES_ANYWHERE_HELP
 from iads.errors import InputError, error_lines, printable
 
 
 def validate(
     files: list[Path] = typer.Argument(..., help="Scenario YAML files to check."),
+    files_anywhere: bool = typer.Option(False, "--files-anywhere", help=FILES_ANYWHERE_HELP),
 ) -> None:
     """Check scenario files: print OK per file, or every error with file, YAML path and line."""
     import sys
@@ -22,7 +24,7 @@ def validate(
     bad = 0
     for path in files:
         try:
-            sc = load_scenario(path)
+            sc = load_scenario(path, catalog_anywhere=files_anywhere)
         except InputError as exc:
             bad += 1
             sys.stderr.write("".join(f"error: {line}\n" for line in error_lines(exc)))

@@ -154,11 +154,67 @@ def _scenario(run: dict[str, Any], scenario_file: Path | None) -> tuple[Any, str
         return None, "the stored scenario no longer validates (give --scenario FILE)"
 
 
-def run_data(tables: dict[str, Columns], path: Path, scenario_file: Path | None = None) -> RunData:
-    """A run's tables from ``read_store``; InputError naming ``path`` if one is missing."""
-    for name in ("runs", "summary", "threats", "events", "paths", "engagements"):
+NUMBER, TEXT, ID = "number", "text", "id"
+REPORT_COLUMNS: dict[str, dict[str, str]] = {
+    "runs": {"run_id": TEXT},
+    "summary": {"key": TEXT, "value": NUMBER, "text": TEXT},
+    "threats": {
+        "threat_id": ID, "name": TEXT, "target": TEXT, "outcome": TEXT,
+        "launch_time_s": NUMBER, "planned_arrival_s": NUMBER, "first_detect_s": NUMBER,
+        "first_track_s": NUMBER, "interceptors": NUMBER, "outcome_time_s": NUMBER,
+    },
+    "events": {"time_s": NUMBER, "kind": TEXT, "entity_id": ID, "x_m": NUMBER, "y_m": NUMBER},
+    "paths": {"threat_id": ID, "time_s": NUMBER, "x_m": NUMBER, "y_m": NUMBER, "z_m": NUMBER},
+    "engagements": {"time_s": NUMBER, "threat_id": ID, "interceptor_id": ID},
+    "batteries": {"battery": TEXT},
+    "interceptor_paths": {"interceptor_id": ID, "time_s": NUMBER, "x_m": NUMBER, "y_m": NUMBER},
+}  # fmt: skip
+"""Columns the report reads from each table, and what they must hold: numbers, text, or ids
+(finite whole numbers). ``batteries`` and ``interceptor_paths`` may be absent (older stores);
+columns read only when present (``raid``, ``alt_m``, ``cost_usd`` ...) are not listed."""
+OPTIONAL_TABLES = ("batteries", "interceptor_paths")
+
+
+def check_run_tables(tables: dict[str, Columns], path: Path) -> None:
+    """Raise InputError naming ``path``, the table and the column when a store's tables are not
+    what iads writes: a table or column missing, text in a number column, an id that is not a
+    whole number, a threat path or engagement naming a threat the ``threats`` table lacks. A
+    store is untrusted input: the report must not meet a KeyError halfway through a figure."""
+    for name, columns in REPORT_COLUMNS.items():
         if name not in tables:
+            if name in OPTIONAL_TABLES:
+                continue
             raise InputError(f"not an iads results store (no table {name!r})", file=str(path))
+        table = tables[name]
+        sizes = {len(v) for v in table.values()}
+        for col, kind in columns.items():
+            where = f"table {name!r}, column {col!r}"
+            if col not in table:
+                raise InputError(f"not an iads results store ({where} is missing)", file=str(path))
+            v = table[col]
+            if kind == TEXT:
+                continue
+            if v.dtype.kind not in "fiub":
+                raise InputError(f"{where} must hold numbers, not {v.dtype}", file=str(path))
+            if kind == ID and v.size and not (np.isfinite(v).all() and (v == np.round(v)).all()):
+                raise InputError(f"{where} must hold whole numbers (ids)", file=str(path))
+        if len(sizes) > 1:  # not reached for a DuckDB table; a last guard
+            raise InputError(f"table {name!r} has columns of different lengths", file=str(path))
+    known = set(np.asarray(tables["threats"]["threat_id"]).astype(np.int64).tolist())
+    for name in ("paths",):
+        ids = np.unique(np.asarray(tables[name]["threat_id"]).astype(np.int64))
+        unknown = [int(i) for i in ids if int(i) not in known]
+        if unknown:
+            raise InputError(
+                f"table {name!r} names threat {unknown[0]} that table 'threats' does not have",
+                file=str(path),
+            )
+
+
+def run_data(tables: dict[str, Columns], path: Path, scenario_file: Path | None = None) -> RunData:
+    """A run's tables from ``read_store``; InputError naming ``path`` if one is missing or not
+    what iads writes (``check_run_tables``)."""
+    check_run_tables(tables, path)
     runs = tables["runs"]
     if len(runs.get("run_id", ())) == 0:
         raise InputError("not an iads results store (table 'runs' is empty)", file=str(path))
@@ -214,11 +270,13 @@ def load(
 
 
 __all__ = [
+    "REPORT_COLUMNS",
     "RESULT_COLUMNS",
     "STORE_FILES",
     "STUDY_TABLE",
     "RunData",
     "StudyData",
+    "check_run_tables",
     "find_store",
     "load",
     "read_store",

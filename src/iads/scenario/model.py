@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from iads.config import RunConfig
 from iads.scenario.campaign import Campaign
@@ -450,32 +450,48 @@ class Scenario(Frozen):
         "every field optional",
     )
 
-    @model_validator(mode="after")
-    def _names_unique(self) -> Scenario:
-        radars = [r for b in self.batteries for r in b.radars]
-        launchers = [sl for b in self.batteries for sl in b.launchers]
-        for label, items in (
-            ("asset", self.assets),
-            ("battery", self.batteries),
-            ("radar", radars),
-            ("launcher", launchers),
-            ("threat", self.threats),
-            ("raid", self.raids),
-            ("traffic", self.traffic),
-        ):
-            counts = Counter(i.name for i in items)  # linear: 40,000 assets in milliseconds
-            dupes = sorted(n for n, k in counts.items() if k > 1)
-            if dupes:
-                shown = ", ".join(dupes[:10]) + (
-                    f" and {len(dupes) - 10:,} more" if len(dupes) > 10 else ""
-                )
-                raise ValueError(f"{label} names must be unique; repeated: {shown}")
-        if self.tick_s > self.duration_s:
-            raise ValueError("tick_s must not exceed duration_s")
-        ticks = self.duration_s / self.tick_s
+    @field_validator("tick_s")
+    @classmethod
+    def _ticks_bounded(cls, tick_s: float, info: ValidationInfo) -> float:
+        """At most ``MAX_TICKS`` ticks: the error names ``tick_s`` at its line."""
+        duration_s = info.data.get("duration_s")
+        if duration_s is None:  # duration_s is itself invalid (its own error)
+            return tick_s
+        if tick_s > duration_s:
+            raise ValueError(f"must not exceed duration_s ({duration_s:g} s)")
+        ticks = duration_s / tick_s
         if ticks > MAX_TICKS:
             raise ValueError(
                 f"duration_s / tick_s is {ticks:,.0f} ticks; the limit is {MAX_TICKS:,} "
                 "(a longer tick_s or a shorter duration_s)"
             )
-        return self
+        return tick_s
+
+    @field_validator("assets", "threats", "raids", "traffic")
+    @classmethod
+    def _names_unique(cls, items: list, info: ValidationInfo) -> list:
+        """Names unique within the list: the error names the list (``assets``) at its line."""
+        label = {"assets": "asset", "threats": "threat", "raids": "raid", "traffic": "traffic"}
+        _unique(label[info.field_name or ""], items)
+        return items
+
+    @field_validator("batteries")
+    @classmethod
+    def _battery_names_unique(cls, batteries: list[Battery]) -> list[Battery]:
+        """Battery names, and radar and launcher names across all batteries, unique."""
+        _unique("battery", batteries)
+        _unique("radar", [r for b in batteries for r in b.radars])
+        _unique("launcher", [sl for b in batteries for sl in b.launchers])
+        return batteries
+
+
+def _unique(label: str, items: list) -> None:
+    """Raise ``ValueError`` listing (up to ten) names that ``items`` repeat; linear: 40,000
+    assets in milliseconds."""
+    counts = Counter(i.name for i in items)
+    dupes = sorted(n for n, k in counts.items() if k > 1)
+    if dupes:
+        shown = ", ".join(dupes[:10]) + (
+            f" and {len(dupes) - 10:,} more" if len(dupes) > 10 else ""
+        )
+        raise ValueError(f"{label} names must be unique; repeated: {shown}")

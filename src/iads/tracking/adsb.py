@@ -46,6 +46,7 @@ __all__ = [
     "FT_M",
     "KT_MPS",
     "MAX_IMPLIED_SPEED_MPS",
+    "MAX_TIME_S",
     "UNITS",
     "FlightSegment",
     "adsb_truth",
@@ -61,6 +62,10 @@ UNITS = ("published", "si")
 EPOCH_MS_ABOVE = 1e11
 """A numeric timestamp above this is epoch milliseconds, else epoch seconds: 1e11 s is the
 year 5138, 1e11 ms is March 1973, before any ADS-B."""
+MAX_TIME_S = 1e10
+"""Largest report time in magnitude (s, epoch seconds or ``time_s``), the limit of the plot
+files (``iads.io.plots.MAX_TIME_S``): the year 2286; beyond 9.2e9 s nanosecond times overflow
+64 bits, and a stray 1e300 would make every later span and scan count meaningless."""
 MAX_IMPLIED_SPEED_MPS = 1_000.0
 """Fastest speed (m/s, about Mach 3) implied by two successive reports of one aircraft that is
 accepted; a faster one is a corrupt position (a lone spike is dropped, anything else refused)."""
@@ -138,12 +143,27 @@ def _epoch(x: np.ndarray) -> np.ndarray:
 
 
 def _seconds(cols: dict[str, np.ndarray], file: str) -> np.ndarray:
-    """Report times (s): ``time_s`` as given, or ``timestamp`` / ``time`` from the epoch."""
-    if "time_s" in cols:
-        return _floats(cols["time_s"], "time_s", file)
-    name = next((n for n in ("timestamp", "time") if n in cols), None)
+    """Report times (s): ``time_s`` as given, or ``timestamp`` / ``time`` from the epoch;
+    InputError naming column and row for a time beyond ``MAX_TIME_S`` in magnitude."""
+    name = next((n for n in ("time_s", "timestamp", "time") if n in cols), None)
     if name is None:
         raise InputError("missing column time_s, timestamp or time", file=file, field="timestamp")
+    out = _raw_seconds(cols, name, file)
+    far = np.abs(out) > MAX_TIME_S  # NaN compares False: a missing time is cleaned later
+    if far.any():
+        row = int(np.flatnonzero(far)[0])
+        raise InputError(
+            f"value at data row {row + 1} is {out[row]:.6g} s, beyond the limit of "
+            f"{MAX_TIME_S:g} s in magnitude (epoch seconds or milliseconds)",
+            file=file,
+            field=name,
+        )
+    return out
+
+
+def _raw_seconds(cols: dict[str, np.ndarray], name: str, file: str) -> np.ndarray:
+    if name == "time_s":
+        return _floats(cols["time_s"], "time_s", file)
     raw = np.asarray(cols[name])
     if raw.dtype.kind == "M":
         ns = raw.astype("datetime64[ns]")
