@@ -1,6 +1,7 @@
 """``iads report`` in a real browser: headless Chromium (Playwright) opens the page from disk.
 
-Checks: no console error or page error, no request beyond the file itself, every figure drawn
+Checks: no console error or page error, no request beyond the file itself, the page's
+'rendered' marker (set once every figure has drawn) counting every figure, each figure drawn
 with data, and dragging the replay slider changes the time shown and the threat positions.
 A screenshot is kept under the test's tmp directory (``report.png``), never committed.
 Chromium is required in CI (``CI`` set; .ci/run installs it); elsewhere the test skips.
@@ -51,9 +52,10 @@ def test_report_renders_offline_and_the_replay_slider_moves_time(browser_exe, re
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri())
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length")
+        page.wait_for_function("window.IADS_RENDERED_MS !== undefined")  # the page's marker
         ids = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].map(d => d.id)")
         assert {"map", "replay", "timeline", "expenditure", "vertical"} <= set(ids)
+        assert page.get_attribute("body", "data-rendered") == str(len(ids))  # all drawn
         for fid in ids:  # every figure has traces with points, and drew them
             n = page.evaluate(
                 f"document.getElementById('{fid}')._fullData.reduce((s, t) => s + "
@@ -116,10 +118,8 @@ def test_study_report_draws_its_curve_and_bars_offline(browser_exe, tmp_path):
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("request", lambda r: requests.append(r.url))
         page.goto(page_file.as_uri())
-        page.wait_for_function(
-            "[...document.querySelectorAll('.js-plotly-plot')].length === 3 && "
-            "[...document.querySelectorAll('.js-plotly-plot')].every(d => d.querySelector('.main-svg'))"
-        )
+        page.wait_for_function("window.IADS_RENDERED_MS !== undefined")  # the page's marker
+        assert page.get_attribute("body", "data-rendered") == "3"  # every figure drawn
         # saturation: 3 raid sizes, a band (filled) and a mean line per panel; bars per size
         assert page.locator("#saturation g.trace").count() == 4
         assert page.locator("#saturation path.js-fill").count() == 2

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from iads.errors import InputError
+from iads.io.small_csv import SMALL_CSV_BYTES, parse_small_csv, small_csv_text
 
 __all__ = [
     "DETECTION_COLUMNS",
@@ -109,14 +110,19 @@ def _batches(p: Path, kind: str):
 
 def read_table(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Read a CSV or Parquet file into a dict of NumPy columns (no validation of content),
-    batch by batch, refusing more than ``MAX_ROWS`` rows."""
-    import pyarrow as pa
-
-    from iads.io.files import check_regular
+    batch by batch, refusing more than ``MAX_ROWS`` rows. A small plain all-numeric CSV is
+    parsed without importing pyarrow (``iads.io.small_csv``: the same columns)."""
+    from iads.io.files import check_regular, read_regular
 
     p = Path(path)
     kind = file_kind(p)
-    check_regular(p, MAX_FILE_BYTES, what=f"{kind} file")
+    size = check_regular(p, MAX_FILE_BYTES, what=f"{kind} file")
+    if kind == "csv" and size <= SMALL_CSV_BYTES:
+        small = parse_small_csv(read_regular(p, MAX_FILE_BYTES, what="csv file"), MAX_ROWS)
+        if small is not None:
+            return small
+    import pyarrow as pa
+
     parts: dict[str, list[np.ndarray]] = {}
     rows = 0
     try:
@@ -345,14 +351,18 @@ def _reject_duplicates(time_s: np.ndarray, ids: np.ndarray, id_name: str, file: 
 
 
 def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray]) -> None:
-    """Write columns to CSV or Parquet (by extension), atomically (temp file + os.replace)."""
-    import pyarrow as pa
-
+    """Write columns to CSV or Parquet (by extension), atomically (temp file + os.replace).
+    Small all-numeric CSV is written without importing pyarrow (``iads.io.small_csv``)."""
     p = Path(path)
     kind = file_kind(p)
-    table = pa.Table.from_arrays(
-        [_arrow_array(np.asarray(v)) for v in columns.values()], names=list(columns)
-    )
+    text = small_csv_text(columns) if kind == "csv" else None
+    table = None
+    if text is None:
+        import pyarrow as pa
+
+        table = pa.Table.from_arrays(
+            [_arrow_array(np.asarray(v)) for v in columns.values()], names=list(columns)
+        )
     directory = p.parent if str(p.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"directory {str(directory)!r} does not exist", file=str(p))
@@ -362,7 +372,9 @@ def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray])
 
     try:
         with atomic_path(p, make_dirs=False) as tmp:
-            if kind == "csv":
+            if text is not None:
+                tmp.write_text(text, encoding="utf-8")
+            elif kind == "csv":
                 import pyarrow.csv as pacsv
 
                 pacsv.write_csv(table, tmp)

@@ -25,6 +25,20 @@ BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
 """The trace types the basic bundle draws; a figure with any other gets the full bundle."""
 MAX_FATE_ROWS = 2_000
 """Most rows of the per-threat table in the page (the store keeps every threat)."""
+DRAWN_JS = "window.IADS_DRAWN=(window.IADS_DRAWN||0)+1;if(window.iadsCheck)window.iadsCheck();"
+"""Run by each figure once plotly.js has drawn it (``to_html``'s post_script): counts it."""
+RENDERED_JS = (
+    "(function(){var n=document.querySelectorAll('.plotly-graph-div').length;"
+    "function check(){if((window.IADS_DRAWN||0)<n)return;window.iadsCheck=null;"
+    "requestAnimationFrame(function(){setTimeout(function(){"
+    "window.IADS_RENDERED_MS=performance.now();"
+    "document.body.setAttribute('data-rendered',String(n));},0);});}"
+    "window.iadsCheck=check;check();})();"
+)
+"""The page's last script: once every figure has drawn (``DRAWN_JS``) and the frame holding
+them has been painted, ``window.IADS_RENDERED_MS`` is set (ms from navigation start) and
+``body[data-rendered]`` (the figure count): the 'rendered' marker tests and benchmarks wait
+for."""
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;
@@ -224,7 +238,7 @@ def figure_div(fig: Figure) -> str:
     """A figure as a ``<div>`` and its drawing script (plotly.js not included)."""
     return fig.to_html(
         full_html=False, include_plotlyjs=False, div_id=fig.id, config=PLOT_CONFIG,
-        auto_play=False,
+        auto_play=False, post_script=DRAWN_JS,
     )  # fmt: skip
 
 
@@ -263,7 +277,8 @@ def render(
         f"<title>{_esc(title)}</title><style>{CSS}</style>"
         f"<script type='text/javascript'>{js}</script></head><body>"
         f"<header><h1>{_esc(title)}</h1>{sub}<p>iads {__version__}, report written {stamp}</p>"
-        f"<nav>{nav}</nav></header><main>{sections}</main></body></html>"
+        f"<nav>{nav}</nav></header><main>{sections}</main>"
+        f"<script type='text/javascript'>{RENDERED_JS}</script></body></html>"
     )
 
 
@@ -277,8 +292,10 @@ def write_atomic(path: Path, text: str) -> Path:
 
 
 __all__ = [
+    "DRAWN_JS",
     "Figure",
     "PLOT_CONFIG",
+    "RENDERED_JS",
     "expenditure_html",
     "fate_html",
     "figure_div",
