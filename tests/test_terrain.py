@@ -198,3 +198,81 @@ def test_bad_terrain_entries_get_one_line_naming_the_field(tmp_path):
         assert res.returncode == 2, (name, res.stderr)
         assert len(lines) == 1 and lines[0].startswith("error:"), (name, res.stderr)
         assert "terrain.file" in lines[0], (name, res.stderr)
+
+
+def test_masking_height_matches_the_ridge_closed_form_and_the_smooth_earth_horizon():
+    """``masking_height_m`` (the coverage maps' terrain test) against two closed forms on the
+    4/3 earth (k a): (1) behind a flat-topped ridge of height H whose near edge is at e, the
+    lowest visible target at ground distance g is on the ray grazing that edge,
+    h1 + (H - h1 + e (g - e) / (2 k a)) g / e (the edge is a grid and sample point here, so
+    the match is exact to rounding); (2) over sea-level ground the lowest visible height is
+    (g / sqrt(2 k a) - sqrt(h1))^2 beyond the antenna's own horizon, i.e. the radar horizon
+    sqrt(2 k a h1) + sqrt(2 k a h2) (Skolnik 2001, sec. 8.2), and 0 inside it. The run's
+    path-profile test (``clears``) agrees either side of the ridge's shadow line."""
+    d1, h1, ridge = 20_000.0, 10.0, 300.0
+    terrain = _ridge_terrain(d1, ridge)
+    ka = EFFECTIVE_EARTH_RADIUS_M
+    e = d1 - RIDGE_HALF_WIDTH_M
+    g = np.array([25_000.0, 40_000.0, 55_000.0])
+    shadow = h1 + (ridge - h1 + e * (g - e) / (2 * ka)) * g / e
+    got = terrain.masking_height_m(np.zeros(2), h1, np.array([np.pi / 2]), g, ka)[0]
+    np.testing.assert_allclose(got, shadow, atol=0.01)
+    # in front of the ridge nothing is masked by it (ground at 0 within the antenna horizon)
+    near = terrain.masking_height_m(np.zeros(2), h1, np.array([np.pi / 2]), np.array([5e3]), ka)
+    assert near[0, 0] <= 0.0
+    # the run's per-ray test on the same ground: 2 m above the shadow line seen, 2 m below not
+    for k, d in enumerate(g):
+        h2 = np.array([shadow[k] + 2.0, shadow[k] - 2.0])
+        ok = terrain.clears(np.zeros(2), h1, np.tile([d, 0.0], (2, 1)), np.full(2, d), h2, ka)
+        assert ok.tolist() == [True, False], d
+    # sea-level ground out to 60 km: the smooth-earth radar horizon
+    flat = LocalTerrain(terrain.east_m, terrain.north_m, np.zeros_like(terrain.height_m))
+    g = np.array([5_000.0, 20_000.0, 35_000.0, 50_000.0])
+    got = flat.masking_height_m(np.zeros(2), h1, np.array([np.pi / 2]), g, ka)[0]
+    own = np.sqrt(2 * ka * h1)  # 13.0 km
+    want = np.where(g > own, (g / np.sqrt(2 * ka) - np.sqrt(h1)) ** 2, 0.0)
+    np.testing.assert_allclose(got[g > own], want[g > own], rtol=1e-3)
+    assert np.all(got[g <= own] <= 1e-9)
+
+
+def test_coverage_footprint_is_masked_by_the_scenario_terrain(tmp_path):
+    """``iads coverage`` on the hill scenario: at 100 m the Sentinel-class footprint ends
+    before the 600 m hill 11 km east (behind it the lowest visible height is kilometres) and is
+    the smooth earth's elsewhere (west: 39.5 km, where a 1 m^2 target falls below Pd 0.9, inside
+    the 49.5 km radar horizon of the 4 m antenna to 100 m); the edge toward the hill is where
+    the run's own line-of-sight test flips."""
+    from iads.commands.coverage import _sites, compute
+    from iads.sensors.geometry import radar_horizon_m
+    from iads.sensors.radar import look
+
+    hill, flat = _scenario(tmp_path, True), _scenario(tmp_path, False)
+    _, f_hill = compute(hill, 1.0, 0.9, [100.0])
+    _, f_flat = compute(flat, 1.0, 0.9, [100.0])
+    az = f_hill["azimuth_deg"]
+    east, west = np.argmin(np.abs(az - 90.5)), np.argmin(np.abs(az - 270.5))
+    edge = f_hill["detect_max_range_m"][east]
+    assert 5_000.0 < edge < 11_000.0, edge
+    assert f_flat["detect_max_range_m"][east] > 35_000.0
+    assert f_hill["detect_max_range_m"][west] == f_flat["detect_max_range_m"][west]
+    assert f_flat["detect_max_range_m"][west] < float(radar_horizon_m(4.0, 100.0))
+    # the run's look (terrain on the radar model) sees half a cell inside the edge, not 2 km on
+    from dataclasses import replace
+
+    from iads.geo import Origin
+    from iads.sensors.geometry import surface_to_enu
+    from iads.terrain import load_grid
+
+    model = _sites(hill)[0]["model"]
+    model = replace(
+        model, terrain=local_terrain(load_grid(hill.terrain.file), Origin.of(hill.origin))
+    )
+    site = model.site_pos_m
+    a = np.radians(az[east])
+    pts = np.vstack(
+        [
+            surface_to_enu(r, a, 100.0) + np.array([site[0], site[1], 0.0])
+            for r in (edge - 500.0, edge + 2e3)
+        ]
+    )
+    seen = look(model, pts, [(0.0, 2 * np.pi)]).index.tolist()
+    assert seen == [0], seen

@@ -43,6 +43,10 @@ MAX_LOCAL_CELLS = 2048
 PROFILE_SAMPLES_MAX = 512
 """Most points sampled along one ray for the line-of-sight test: rays are sampled at the
 grid's spacing up to this many points, so features narrower than range / 512 may be missed."""
+RADIAL_SAMPLES_MAX = 8192
+"""Most points sampled along one azimuth for ``LocalTerrain.masking_height_m`` (coverage
+maps): the radial is sampled at the grid's spacing out to the grid's far edge, coarser if that
+needs more points."""
 
 
 class TerrainError(ValueError):
@@ -218,6 +222,48 @@ class LocalTerrain:
             h1 + (h2 - h1) * f - f * (1.0 - f) * ground_m[:, None] ** 2 / (2.0 * effective_radius_m)
         )
         return np.all(ground < ray, axis=1)
+
+    def masking_height_m(
+        self,
+        antenna_en_m: NDArray,
+        antenna_alt_m: float,
+        azimuth_rad: NDArray,
+        ground_m: NDArray,
+        effective_radius_m: float,
+    ) -> NDArray[np.float64]:
+        """(A, G) lowest target height above the sphere (m) whose ray from the antenna
+        (east/north ``antenna_en_m`` (2,), height ``antenna_alt_m`` above the sphere) clears
+        the terrain, at ground distances ``ground_m`` (G,) along azimuths ``azimuth_rad`` (A,)
+        (radians clockwise from north); -inf where no terrain lies between.
+
+        The path-profile test of ``clears`` solved for the target height: the ray to height
+        h2 at distance g clears terrain t(x) at every x < g iff
+        h2 > h1 + g max_{x<g} s(x) + g^2 / (2 k a), with s(x) = (t(x) - h1) / x - x / (2 k a),
+        so one running maximum along each radial serves every distance on it. The radial is
+        sampled at the grid's spacing (at most ``RADIAL_SAMPLES_MAX`` points) out to the grid's
+        farthest corner; beyond the grid the ground is sea level, whose masking is the smooth
+        earth's radar horizon (tested separately by the caller)."""
+        az = np.asarray(azimuth_rad, dtype=float).ravel()
+        g = np.asarray(ground_m, dtype=float).ravel()
+        out = np.full((az.size, g.size), -np.inf)
+        corners_e = self.east_m[[0, -1, 0, -1]] - antenna_en_m[0]
+        corners_n = self.north_m[[0, 0, -1, -1]] - antenna_en_m[1]
+        x_max = min(float(np.hypot(corners_e, corners_n).max()), float(g.max(initial=0.0)))
+        if az.size == 0 or x_max <= 0.0:
+            return out
+        step = max(self.cell_m, x_max / RADIAL_SAMPLES_MAX)
+        x = np.arange(1, int(np.ceil(x_max / step)) + 1) * step  # (N,) sample distances
+        e = antenna_en_m[0] + np.sin(az)[:, None] * x[None, :]
+        n = antenna_en_m[1] + np.cos(az)[:, None] * x[None, :]
+        h1, ka2 = float(antenna_alt_m), 2.0 * effective_radius_m
+        s = (self.at(e, n) - h1) / x - x / ka2  # (A, N) tangent slope of each terrain point
+        s_max = np.maximum.accumulate(s, axis=1)
+        j = np.searchsorted(x, g, side="left") - 1  # the last sample strictly before g
+        has = j >= 0
+        jj = np.clip(j, 0, x.size - 1)
+        h_min = h1 + g * s_max[:, jj] + g * g / ka2
+        out[:, has] = h_min[:, has]
+        return out
 
 
 def local_terrain(grid: ElevationGrid, origin) -> LocalTerrain:

@@ -115,14 +115,26 @@ def site_table(sc: Any) -> dict[str, np.ndarray]:
 
 
 def compute(
-    sc: Any, rcs_m2: float, pd: float, bands_m: list[float], swerling: int = 1
+    sc: Any,
+    rcs_m2: float,
+    pd: float,
+    bands_m: list[float],
+    swerling: int = 1,
+    use_terrain: bool = True,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The two result tables (columns) for scenario ``sc``."""
+    """The two result tables (columns) for scenario ``sc``. With a scenario ``terrain`` file
+    (and ``use_terrain``) the footprints are masked by it as the radars are in a run; the
+    vertical diagram stays on the smooth earth (it has no azimuth)."""
     from iads.geo import Origin, enu_to_geodetic
     from iads.sensors.coverage import footprint, vertical_coverage
     from iads.sensors.detection import required_snr_db
 
     origin = Origin.of(sc.origin)
+    terrain = None
+    if use_terrain and getattr(sc, "terrain", None) is not None:
+        from iads.terrain import load_grid, local_terrain
+
+        terrain = local_terrain(load_grid(sc.terrain.file), origin)
     vert: dict[str, list] = {k: [] for k in ("radar", "battery", "type", "role")}
     foot: dict[str, list] = {k: [] for k in ("radar", "battery")}
     vcols: dict[str, list[np.ndarray]] = {}
@@ -148,7 +160,9 @@ def compute(
         )
         need = float(required_snr_db(pd, m.pfa, m.n_pulses, swerling))
         for band in bands_m:
-            fp = footprint(m, band, rcs_m2, pd, swerling, s["envelopes"], required_db=need)
+            fp = footprint(
+                m, band, rcs_m2, pd, swerling, s["envelopes"], required_db=need, terrain=terrain
+            )
             a = fp.azimuth_rad.size
             foot["radar"] += [s["radar"]] * a
             foot["battery"] += [s["battery"]] * a
@@ -448,6 +462,8 @@ def coverage(
     sites = site_table(sc)
     path = write_store(out_dir, {"vertical_coverage": vtab, "footprint": ftab, "sites": sites})
     title = f"{sc.name}: coverage of a {rcs_m2:g} m² target at Pd {pd:g} (Swerling {swerling})"
+    if sc.terrain is not None:
+        title += "; footprints masked by the scenario terrain"
     html = None if no_html else write_html(out_dir, title, vtab, ftab, sites)
 
     table = Table(

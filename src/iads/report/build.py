@@ -65,7 +65,7 @@ def run_blocks(
     if cov is not None:
         figs.append(
             Figure("vertical", "Vertical coverage", "Where each radar covers the target named in "
-                   "the title (flat terrain, no lobing: docs/sensors.md), with each raid's median "
+                   "the title (smooth earth, no lobing: docs/sensors.md), with each raid's median "
                    "flight altitude.", rf.vertical_figure(cov, run))
         )  # fmt: skip
     else:

@@ -91,8 +91,15 @@ def coverage_of(
         rcs, swerling, label = rcs_m2, 1, f"{rcs_m2:g} m² Swerling 1"
     if not sc.batteries:
         return None
-    vtab, ftab = compute(sc, rcs, COVERAGE_PD, list(bands_m), swerling)
-    return Coverage(vtab, ftab, site_table(sc), rcs, swerling, f"{label} at Pd {COVERAGE_PD:g}")
+    label = f"{label} at Pd {COVERAGE_PD:g}"
+    try:
+        vtab, ftab = compute(sc, rcs, COVERAGE_PD, list(bands_m), swerling)
+        if sc.terrain is not None:
+            label += ", footprints masked by the scenario terrain"
+    except (OSError, ValueError):  # the run's terrain file moved or changed since the run
+        vtab, ftab = compute(sc, rcs, COVERAGE_PD, list(bands_m), swerling, use_terrain=False)
+        label += ", smooth earth (the scenario's terrain file is not readable now)"
+    return Coverage(vtab, ftab, site_table(sc), rcs, swerling, label)
 
 
 def _by_id(table: Columns, key: str) -> dict[int, np.ndarray]:

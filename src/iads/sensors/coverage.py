@@ -11,19 +11,24 @@ envelope (slant range and altitude limits around a launcher), given as plain num
 - ``vertical_coverage``: the classic vertical coverage diagram, for each altitude the
   shortest and longest covered slant range (flat terrain, so independent of azimuth).
 - ``footprint``: the horizontal footprint at one altitude on a polar grid (default 1° × 1 km),
-  as a boolean grid and as the covered interval [min, max] of ground range per azimuth.
+  as a boolean grid and as the covered interval [min, max] of ground range per azimuth. With
+  ``terrain`` (``iads.terrain.LocalTerrain``) a cell is also masked where the terrain rises
+  above the ray to it (the path-profile test the radars use in a run, solved for the lowest
+  visible height along each radial: ``LocalTerrain.masking_height_m``).
 - ``guides_interceptors``: only a radar that can guide missiles (``max_guided_missiles > 0``)
   has an engagement footprint; an acquisition radar only cues.
 - ``footprint_outline`` and ``vertical_outline``: closed polygons to draw them (a sector
   footprint is a wedge closed back to the site, not an open arc).
 
-No lobing, antenna elevation pattern, terrain masking or clutter is modelled (docs/sensors.md).
+No lobing, antenna elevation pattern or clutter is modelled, and the vertical diagram is on the
+smooth earth (docs/sensors.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -163,10 +168,14 @@ def footprint(
     azimuth_step_deg: float = 1.0,
     range_step_m: float = 1000.0,
     required_db: float | None = None,
+    terrain: Any = None,
 ) -> Footprint:
-    """Detection (and engagement, if ``envelope`` is given) footprint at ``altitude_m``.
+    """Detection (and engagement, if ``envelope`` is given) footprint at ``altitude_m``
+    (m above sea level, the sphere).
 
-    Several envelopes (launchers of a battery) engage where any of them reaches.
+    Several envelopes (launchers of a battery) engage where any of them reaches. ``terrain``
+    (``iads.terrain.LocalTerrain`` in the scenario frame; None: the smooth earth) masks the
+    cells whose ray it blocks.
 
     Grid: azimuth cells of ``azimuth_step_deg`` and ground-range cells of ``range_step_m``
     out to the instrumented range, evaluated at cell centres.
@@ -181,6 +190,15 @@ def footprint(
     radial, _ = covered(radar, g, altitude_m, rcs_m2, need)
     sector = geometry.in_sector(az, radar.boresight_rad, radar.sector_width_rad)
     detect = sector[:, None] & radial[None, :]
+    if terrain is not None:
+        lowest = terrain.masking_height_m(
+            radar.antenna_pos_m[:2],
+            radar.antenna_alt_m,
+            az,
+            g,
+            geometry.EFFECTIVE_EARTH_RADIUS_M,
+        )
+        detect &= altitude_m > lowest
     envelopes = [envelope] if isinstance(envelope, EngagementEnvelope) else list(envelope or [])
     engage = np.zeros_like(detect)
     if envelopes:
