@@ -84,3 +84,13 @@ def test_every_source_cites_a_reference_and_a_confidence(section, name, item):
         if body.startswith("derived"):
             how = re.sub(r"^derived( from| by|:)?", "", body).split("confidence")[0]
             assert len(how.strip(" ;:,")) > 10, f"{section}.{name}.{field}: no derivation"
+
+
+def test_radar_antenna_heights_are_deployed_mast_options():
+    """Issue 11 item 8: a catalog radar's antenna height is one of the deployments it is known
+    in (own vehicle, mast or tower: ``antenna_mast_options_m``, each sourced), so the default
+    is an as-deployed height and a site picks another option with an override."""
+    for name, radar in CATALOG.radars.items():
+        assert radar.antenna_mast_options_m, f"{name}: no mast options"
+        assert radar.antenna_height_m in radar.antenna_mast_options_m, name
+        assert "antenna_mast_options_m" in radar.sources, name
