@@ -276,3 +276,46 @@ def test_coverage_footprint_is_masked_by_the_scenario_terrain(tmp_path):
     )
     seen = look(model, pts, [(0.0, 2 * np.pi)]).index.tolist()
     assert seen == [0], seen
+
+
+def test_shipped_synthetic_terrain_and_its_example(monkeypatch, tmp_path):
+    """``examples/data/hills.tif`` is what ``examples/data/make_hills.py`` writes (a 500 m
+    ridge 13.2 km east with a pass 6 km north, a 700 m hill 9 km west), and
+    ``examples/hills.yaml`` on it: at 100 m the coverage footprint stops before the ridge's
+    crest, reaches past it through the pass, stops before the hill and is the smooth earth's
+    39.5 km over the sea to the south; in a run the terrain-following cruise missiles are first
+    seen coming over the crest (inside 15 km), against beyond 20 km with the terrain removed."""
+    import importlib.util
+    from pathlib import Path
+
+    from iads.commands.coverage import compute
+    from iads.scenario.load import load_scenario
+    from iads.sim.run import run_scenario
+
+    root = Path(__file__).parents[1] / "examples"
+    spec = importlib.util.spec_from_file_location("make_hills", root / "data" / "make_hills.py")
+    make_hills = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_hills)
+    shipped, made = read_geotiff(root / "data" / "hills.tif"), make_hills.grid()
+    np.testing.assert_allclose(shipped.lat_deg, made.lat_deg, atol=1e-9)
+    np.testing.assert_allclose(shipped.lon_deg, made.lon_deg, atol=1e-9)
+    np.testing.assert_array_equal(shipped.height_m, made.height_m)  # float32 both
+    assert shipped.height_m.max() == pytest.approx(700.0, abs=1.0)
+
+    sc = load_scenario(root / "hills.yaml")
+    _, fp = compute(sc, 1.0, 0.9, [100.0])
+    az, edge = fp["azimuth_deg"], fp["detect_max_range_m"]
+
+    def at(a: float) -> float:
+        return float(edge[np.argmin(np.abs(az - a))])
+
+    assert at(90.5) < 13_200.0  # the crest, 13.2 km east
+    assert max(at(a) for a in np.arange(60.5, 70.0)) > 20_000.0  # through the pass
+    assert at(270.5) < 9_000.0  # the hill, 9 km west
+    assert at(180.5) == 39_500.0  # sea: the 1 m^2 Pd 0.9 range of the smooth earth
+
+    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
+    hills = run_scenario(sc, engagement="fast")
+    flat = run_scenario(sc.model_copy(update={"terrain": None}), engagement="fast")
+    assert np.all(hills.threats["first_detect_range_m"] < 15_000.0)
+    assert np.all(flat.threats["first_detect_range_m"] > 20_000.0)

@@ -89,7 +89,8 @@ class SensorSettings(Frozen):
 class EnvironmentSettings(Frozen):
     """The surface under the radars: propagation (multipath, diffraction) and clutter
     (``iads.sensors.propagation``, ``iads.sensors.clutter``). One surface for the whole
-    scenario (no terrain map yet)."""
+    scenario, or land or sea per point (``mask``); a scenario terrain file masks the line of
+    sight but does not set the surface (a smooth surface at sea level under every path)."""
 
     surface: Literal["sea", "land", "mask"] = Field(
         "sea",
