@@ -48,6 +48,18 @@ def test_every_figure_has_a_source(section, name, item):
     assert item.description
 
 
+LABELS = {"description", "sources", "kind", "role", "band"}
+"""Fields that name or classify an entry (``band`` restates the sourced ``frequency_hz``)."""
+
+
+@pytest.mark.parametrize("section,name,item", ENTRIES, ids=[f"{s}:{n}" for s, n, _ in ENTRIES])
+def test_every_modelling_choice_has_a_source(section, name, item):
+    """Not only the numbers: a type's guidance (which seeker error law it gets), a radar's scan
+    (rotating or sector) and what a launcher fires are figures too (issue 11 item 8)."""
+    missing = sorted(set(item.model_fields_set) - LABELS - set(item.sources))
+    assert not missing, f"{section}.{name}: fields without a source: {missing}"
+
+
 def test_launchers_fire_known_interceptors():
     for name, launcher in CATALOG.launchers.items():
         for interceptor in launcher.interceptors:
