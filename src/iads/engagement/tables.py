@@ -158,12 +158,19 @@ def _cache_dir() -> Path | None:
 
 
 def table_for(itype: InterceptorType) -> FlyoutTable:
-    """The default table of ``itype``: from memory, else the disk cache (``table_key``: the
-    type and the fly-out model's source), else built (a few seconds) and saved atomically."""
+    """The default table of ``itype``: from memory, else the tables shipped in the package for
+    the built-in types (``iads.engagement.ship_tables``), else the disk cache (``table_key``:
+    the type and the fly-out model's source), else built (about 20 s) and saved atomically."""
     key = table_key(itype)
     tab = _CACHE.get(key)
     if tab is not None:
         return tab
+    shipped = Path(__file__).with_name("shipped_tables") / f"{key}.npz"
+    if shipped.is_file():
+        tab = _load(shipped, remove_damaged=False)
+        if tab is not None:
+            _CACHE[key] = tab
+            return tab
     folder = _cache_dir()
     file = folder / f"{key}.npz" if folder is not None else None
     if file is not None and file.exists():
@@ -176,7 +183,7 @@ def table_for(itype: InterceptorType) -> FlyoutTable:
     return tab
 
 
-def _load(file: Path) -> FlyoutTable | None:
+def _load(file: Path, remove_damaged: bool = True) -> FlyoutTable | None:
     """The table cached in ``file``, or None (and the file removed) if it is damaged: empty,
     truncated, not an ``.npz``, wrong arrays, shapes or values. A damaged cache is rebuilt,
     never fatal."""
@@ -192,10 +199,11 @@ def _load(file: Path) -> FlyoutTable | None:
             return tab
     except Exception:  # any damage (EOFError, BadZipFile, KeyError, ValueError ...): rebuild
         pass
-    try:
-        file.unlink()
-    except OSError:
-        pass
+    if remove_damaged:
+        try:
+            file.unlink()
+        except OSError:
+            pass
     return None
 
 
