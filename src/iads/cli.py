@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from iads import __version__
-from iads.errors import InputError, Interrupted, error_lines, printable
+from iads.errors import InputError, Interrupted, duckdb_interrupted, error_lines, printable
 
 _APP: Any = None
 
@@ -275,6 +275,8 @@ def main(argv: list[str] | None = None) -> None:
 def _internal(exc: Exception) -> None:
     import os
 
+    if duckdb_interrupted(exc):
+        _interrupted("", 130)
     if os.environ.get("IADS_DEBUG"):
         raise exc
     _fail([internal_error_line(exc)], INTERNAL_ERROR_EXIT)

@@ -7,6 +7,7 @@ one line and never drives the terminal.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -99,3 +100,17 @@ class InputErrors(InputError):
 def error_lines(exc: InputError) -> list[str]:
     """The one-line messages of ``exc`` (several for :class:`InputErrors`), escaped."""
     return exc.lines() if isinstance(exc, InputErrors) else [exc.one_line()]
+
+
+def duckdb_interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB's form of Ctrl-C: a query running when SIGINT arrived raises
+    ``InterruptException`` or a bare ``RuntimeError("Query interrupted")``, not
+    KeyboardInterrupt (store writes hold SIGINT back; reads do not). False if DuckDB is not
+    loaded (never imported for the test)."""
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None:
+        return False
+    kind = getattr(duckdb, "InterruptException", ())
+    return isinstance(exc, kind) or (
+        type(exc) is RuntimeError and str(exc).strip() == "Query interrupted"
+    )

@@ -41,7 +41,7 @@ def test_a_damaged_shipped_table_is_left_in_place_and_the_table_built(tmp_path, 
     (fake_pkg / "shipped_tables").mkdir(parents=True)
     bad = fake_pkg / "shipped_tables" / f"{tables.table_key(itype)}.npz"
     bad.write_bytes(b"not a table")
-    monkeypatch.setattr(tables, "__file__", str(fake_pkg / "tables.py"))
+    monkeypatch.setattr(tables, "SHIPPED_DIR", fake_pkg / "shipped_tables")
     monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(tables, "_CACHE", {})
     built = tables.FlyoutTable(

@@ -128,6 +128,7 @@ def test_damaged_flyout_cache_is_rebuilt(tmp_path, monkeypatch):
 
     monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(tables, "_CACHE", {})
+    monkeypatch.setattr(tables, "SHIPPED_DIR", tmp_path / "no_shipped_tables")  # the disk cache
     itype = builtin_catalog().interceptors["AMRAAM-class"]
     good = tables.FlyoutTable(
         np.array([0.0, 1.0]), np.array([0.0, 1.0]), np.full((2, 2), 9.0), np.full((2, 2), 1.0)
@@ -291,3 +292,45 @@ def test_report_on_a_damaged_store_is_one_line(good_run, tmp_path, monkeypatch, 
         and words in err
     )
     assert not report.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_duckdb_interrupted_query_is_ctrl_c_not_a_bug(capsys):
+    """Ctrl-C during a DuckDB read surfaces as DuckDB's RuntimeError("Query interrupted"): it is
+    an interruption (exit 130, "interrupted"), not an internal error (exit 1)."""
+    import duckdb  # noqa: F401  (loaded, as in any command that reads a store)
+
+    from iads import cli
+
+    with pytest.raises(SystemExit) as stop:
+        cli._internal(RuntimeError("Query interrupted"))
+    assert stop.value.code == 130
+    assert capsys.readouterr().err == "interrupted\n"
+    with pytest.raises(SystemExit) as stop:
+        cli._internal(RuntimeError("Query failed"))
+    assert stop.value.code == cli.INTERNAL_ERROR_EXIT
+
+
+def test_study_interrupted_in_a_duckdb_read_says_how_to_resume(tmp_path, monkeypatch):
+    """Ctrl-C while the study reads its store (DuckDB's "Query interrupted") is the study's
+    interruption, with the resume hint and exit 130; any other RuntimeError stays a bug."""
+    import types
+
+    import duckdb  # noqa: F401
+
+    import iads.analysis.study as study
+    from iads.commands import _study
+    from iads.errors import Interrupted
+
+    spec = types.SimpleNamespace(total=4, base=types.SimpleNamespace(name="study"))
+    for message, expected in (("Query interrupted", Interrupted), ("other", RuntimeError)):
+
+        def fail(*_a, message=message, **_k):
+            raise RuntimeError(message)
+
+        monkeypatch.setattr(study, "run_study", fail)
+        with pytest.raises(expected) as info:
+            _study.run_with_progress(
+                spec, tmp_path, workers=1, scheduler=None, resume=False, quiet=True, command="mc"
+            )
+        if expected is Interrupted:
+            assert info.value.code == 130 and "--resume" in info.value.message

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from iads.errors import printable
+from iads.errors import duckdb_interrupted, printable
 
 PROGRESS_LOG_S = 10.0
 """Without a terminal, a progress line goes to stderr at most this often (and at the ends)."""
@@ -103,7 +103,9 @@ def run_with_progress(
             return run_study(
                 spec, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress
             )
-    except (KeyboardInterrupt, Interrupted) as exc:
+    except (KeyboardInterrupt, Interrupted, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and not duckdb_interrupted(exc):
+            raise
         code = exc.code if isinstance(exc, Interrupted) else 130
         raise Interrupted(
             f"{state['done']} of {state['total']} replications are stored in {out}; "

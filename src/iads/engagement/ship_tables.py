@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SHIPPED_DIR = Path(__file__).with_name("shipped_tables")
-"""Folder of the shipped tables (package data, read only at run time)."""
+from iads.engagement.tables import SHIPPED_DIR
 
 
 def write_shipped_tables(folder: Path = SHIPPED_DIR) -> list[Path]:

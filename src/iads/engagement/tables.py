@@ -110,7 +110,13 @@ def build_table(
     return FlyoutTable(ground, alt, tof, speed)
 
 
+_TABLE_CODE = (build_table, grid_for)
+"""The table code the fingerprint hashes, bound at import: a test that replaces
+``build_table`` must not change the key of the real model."""
 _CACHE: dict[str, FlyoutTable] = {}
+SHIPPED_DIR = Path(__file__).with_name("shipped_tables")
+"""The built-in types' tables shipped in the package (read only; ``iads.engagement.ship_tables``
+writes them)."""
 TABLE_VERSION = "4"
 """Format version of the cached tables. The model itself needs no manual bump: the disk key
 holds a hash of its source (``model_fingerprint``)."""
@@ -127,7 +133,7 @@ def model_fingerprint() -> str:
     from iads.engagement import atmosphere, seeker
 
     h = hashlib.sha256()
-    for obj in (fo, seeker, atmosphere, build_table, grid_for):
+    for obj in (fo, seeker, atmosphere, *_TABLE_CODE):
         try:
             text = inspect.getsource(obj)
         except (OSError, TypeError):  # no source (frozen install): its name and file only
@@ -165,7 +171,7 @@ def table_for(itype: InterceptorType) -> FlyoutTable:
     tab = _CACHE.get(key)
     if tab is not None:
         return tab
-    shipped = Path(__file__).with_name("shipped_tables") / f"{key}.npz"
+    shipped = SHIPPED_DIR / f"{key}.npz"
     if shipped.is_file():
         tab = _load(shipped, remove_damaged=False)
         if tab is not None:
