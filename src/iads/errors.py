@@ -106,7 +106,7 @@ def duckdb_interrupted(exc: BaseException) -> bool:
     """Whether ``exc`` is DuckDB's form of Ctrl-C: a query running when SIGINT arrived raises
     ``InterruptException`` or a bare ``RuntimeError("Query interrupted")``, not
     KeyboardInterrupt (store writes hold SIGINT back; reads do not). False if DuckDB is not
-    loaded (never imported for the test)."""
+    loaded: the check never imports it."""
     duckdb = sys.modules.get("duckdb")
     if duckdb is None:
         return False

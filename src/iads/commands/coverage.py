@@ -131,7 +131,7 @@ def compute(
 
     origin = Origin.of(sc.origin)
     terrain = None
-    if use_terrain and getattr(sc, "terrain", None) is not None:
+    if use_terrain and sc.terrain is not None:
         from iads.terrain import load_grid, local_terrain
 
         terrain = local_terrain(load_grid(sc.terrain.file), origin)

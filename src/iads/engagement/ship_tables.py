@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iads.engagement.tables import SHIPPED_DIR
+from iads.engagement.tables import SHIPPED_DIR, _save, build_table, table_key
+from iads.scenario.load import builtin_catalog
 
 
 def write_shipped_tables(folder: Path = SHIPPED_DIR) -> list[Path]:
-    """Build every built-in interceptor type's default table into ``folder`` (removing tables
-    of older keys); return the files written."""
-    from iads.engagement.tables import _save, build_table, table_key
-    from iads.scenario.load import builtin_catalog
-
+    """Build into ``folder`` the default table of every built-in interceptor type that has no
+    current file there, and remove the files of older keys; return every type's file."""
     folder.mkdir(parents=True, exist_ok=True)
     types = builtin_catalog().interceptors
     keep = {f"{table_key(it)}.npz" for it in types.values()}

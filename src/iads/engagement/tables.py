@@ -173,26 +173,24 @@ def table_for(itype: InterceptorType) -> FlyoutTable:
         return tab
     shipped = SHIPPED_DIR / f"{key}.npz"
     if shipped.is_file():
-        tab = _load(shipped, remove_damaged=False)
-        if tab is not None:
-            _CACHE[key] = tab
-            return tab
-    folder = _cache_dir()
-    file = folder / f"{key}.npz" if folder is not None else None
-    if file is not None and file.exists():
-        tab = _load(file)
+        tab = _load(shipped, remove_damaged=False)  # the package is never written
     if tab is None:
-        tab = build_table(itype)
-        if file is not None:
-            _save(file, tab)
+        folder = _cache_dir()
+        file = folder / f"{key}.npz" if folder is not None else None
+        if file is not None and file.exists():
+            tab = _load(file)
+        if tab is None:
+            tab = build_table(itype)
+            if file is not None:
+                _save(file, tab)
     _CACHE[key] = tab
     return tab
 
 
 def _load(file: Path, remove_damaged: bool = True) -> FlyoutTable | None:
-    """The table cached in ``file``, or None (and the file removed) if it is damaged: empty,
-    truncated, not an ``.npz``, wrong arrays, shapes or values. A damaged cache is rebuilt,
-    never fatal."""
+    """The table cached in ``file``, or None if it is damaged (empty, truncated, not an
+    ``.npz``, wrong arrays, shapes or values; the file is then removed if ``remove_damaged``).
+    A damaged table is rebuilt, never fatal."""
     try:
         with np.load(file, allow_pickle=False) as z:
             tab = FlyoutTable(

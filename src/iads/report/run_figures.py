@@ -75,6 +75,7 @@ def coverage_of(
     ``rcs_m2`` is given (then Swerling 1). None when the scenario is not known."""
     from iads.commands.coverage import compute, site_table
     from iads.scenario.load import threat_type
+    from iads.terrain import TerrainError
 
     sc = run.scenario
     if sc is None:
@@ -96,7 +97,7 @@ def coverage_of(
         vtab, ftab = compute(sc, rcs, COVERAGE_PD, list(bands_m), swerling)
         if sc.terrain is not None:
             label += ", footprints masked by the scenario terrain"
-    except (OSError, ValueError):  # the run's terrain file moved or changed since the run
+    except (OSError, TerrainError):  # the run's terrain file moved or changed since the run
         vtab, ftab = compute(sc, rcs, COVERAGE_PD, list(bands_m), swerling, use_terrain=False)
         label += ", smooth earth (the scenario's terrain file is not readable now)"
     return Coverage(vtab, ftab, site_table(sc), rcs, swerling, label)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -38,6 +38,9 @@ from iads.sensors import geometry
 from iads.sensors.detection import required_snr_db
 from iads.sensors.radar import RadarModel, visible
 from iads.sensors.radar_equation import snr_db_at
+
+if TYPE_CHECKING:
+    from iads.terrain import LocalTerrain
 
 DEFAULT_ALTITUDES_M = np.unique(
     np.concatenate([np.arange(0.0, 1000.0, 25.0), np.arange(1000.0, 30_001.0, 250.0)])
@@ -168,7 +171,7 @@ def footprint(
     azimuth_step_deg: float = 1.0,
     range_step_m: float = 1000.0,
     required_db: float | None = None,
-    terrain: Any = None,
+    terrain: LocalTerrain | None = None,
 ) -> Footprint:
     """Detection (and engagement, if ``envelope`` is given) footprint at ``altitude_m``
     (m above sea level, the sphere).
