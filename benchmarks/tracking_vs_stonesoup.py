@@ -30,6 +30,7 @@ plots a scan, every scan (track starts included).
     python benchmarks/tracking_vs_stonesoup.py --quick          # fewer seeds and scans
     python benchmarks/tracking_vs_stonesoup.py --tune           # re-choose Stone Soup's settings
     python benchmarks/tracking_vs_stonesoup.py --adsb flights.csv
+    python benchmarks/tracking_vs_stonesoup.py --whole-process-only   # that section alone
 
 iads runs exactly what ``iads track`` runs with its defaults (IMM CV/CT, GNN, track-score
 confirmation; ``--pd`` and ``--clutter-per-scan`` given as the scenario's). Stone Soup runs
@@ -554,12 +555,25 @@ def main() -> None:
     ap.add_argument(
         "--long-scans", type=int, default=0, help="also time the whole process at this many scans"
     )
+    ap.add_argument(
+        "--whole-process-only",
+        action="store_true",
+        help="only the whole-process section (and --long-scans): no accuracy table, no 2,000",
+    )
     args = ap.parse_args()
     n_scans = args.scans or (12 if args.quick else 25)
     if args.tune:
         tune(n_scans)
         return
     ss_config = stonesoup_settings(**STONESOUP_TUNED)
+    if args.whole_process_only:  # the same file the full run times: first unseen seed
+        whole_process(
+            synthetic_case(100, n_scans, UNSEEN_SEEDS[0], "unseen"), args.repeats, ss_config
+        )
+        if args.long_scans:
+            long_case = synthetic_case(100, args.long_scans, UNSEEN_SEEDS[0], "unseen")
+            whole_process(long_case, args.repeats, ss_config)
+        return
     print(
         f"Synthetic: 100 targets, {n_scans} scans of 4 s, Pd 0.9, 20 clutter/scan, noise 50 m / "
         "0.2 deg / 0.2 deg, 30% turning at 2-4 g. Real: ADS-B flights through the same sensor "

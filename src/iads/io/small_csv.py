@@ -28,8 +28,8 @@ SMALL_CSV_BYTES = 2 << 20
 (streamed in blocks, multithreaded) pays for its import."""
 _NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _NAME = re.compile(r'"?([A-Za-z_][A-Za-z0-9_.\[\]=-]*)"?')
-_INTEGER = re.compile(r"-?\d+")
-_SHORT_INTEGER = re.compile(r"-?\d{1,18}")
+_NOT_INTEGER = re.compile(r"[.eE]")
+_LONG_INTEGER = re.compile(r"\d{19}")
 
 
 def parse_small_csv(data: bytes, max_rows: int) -> dict[str, np.ndarray] | None:
@@ -58,19 +58,20 @@ def parse_small_csv(data: bytes, max_rows: int) -> dict[str, np.ndarray] | None:
     row = _NUMBER + (f"(?:,{_NUMBER}){{{k - 1}}}" if k > 1 else "")
     if re.fullmatch(f"(?:{row}\n)+", body) is None:
         return None
-    cells = np.array(body.replace("\n", ",").split(",")[:-1]).reshape(-1, k)
-    if cells.shape[0] > max_rows:
+    cells = body.replace("\n", ",").split(",")
+    cells.pop()  # after the last newline
+    if len(cells) // k > max_rows:
         return None
     out: dict[str, np.ndarray] = {}
     for j, name in enumerate(names):
-        col = cells[:, j]
-        texts = col.tolist()
-        if all(_INTEGER.fullmatch(c) for c in texts):
-            if not all(_SHORT_INTEGER.fullmatch(c) for c in texts):
+        texts = cells[j::k]
+        joined = ",".join(texts)  # every cell is a plain number (the match above):
+        if _NOT_INTEGER.search(joined) is None:  # an integer unless it has . e or E
+            if _LONG_INTEGER.search(joined) is not None:
                 return None  # 19 digits or more: int64, uint64 or float is pyarrow's call
-            out[name] = col.astype(np.int64)
-        else:
-            out[name] = col.astype(np.float64)
+            out[name] = np.array(list(map(int, texts)), dtype=np.int64)
+        else:  # float() rounds correctly, as pyarrow's parser does
+            out[name] = np.array(list(map(float, texts)), dtype=np.float64)
     return out
 
 
@@ -85,12 +86,26 @@ def small_csv_text(columns: Mapping[str, np.ndarray]) -> str | None:
         return None
     if any(not _NAME.fullmatch(name) or '"' in name for name in columns):
         return None
-    texts = [
-        [str(v) for v in a.tolist()] if a.dtype.kind in "iu" else [_float(v) for v in a.tolist()]
-        for a in arrays
-    ]
+    texts = [list(map(str, a.tolist())) if a.dtype.kind in "iu" else _floats(a) for a in arrays]
     head = ",".join(f'"{name}"' for name in columns)
     return head + "\n" + "".join(",".join(r) + "\n" for r in zip(*texts, strict=True))
+
+
+def _floats(a: np.ndarray) -> list[str]:
+    """:func:`_float` of every value of ``a``, the common case (a fraction, finite) at C speed:
+    ``repr``, patched at the cells :func:`_float` writes otherwise (a column of whole
+    numbers, as ``time_s``, as integers)."""
+    values = a.tolist()
+    with np.errstate(invalid="ignore"):
+        other = ~np.isfinite(a) | ((np.abs(a) < 1e10) & (a == np.trunc(a)))
+    if not other.any():
+        return list(map(repr, values))
+    if other.all() and np.isfinite(a).all() and not np.signbit(a[a == 0]).any():
+        return list(map(str, a.astype(np.int64).tolist()))  # whole numbers, no -0
+    texts = list(map(repr, values))
+    for i in np.flatnonzero(other).tolist():
+        texts[i] = _float(values[i])
+    return texts
 
 
 def _float(v: float) -> str:
