@@ -254,10 +254,18 @@ def main(argv: list[str] | None = None) -> None:
         import warnings
 
         warnings.simplefilter("ignore")  # NumPy/SciPy warnings are not for the user's terminal
+    import gc
+
     try:
-        fast = _fast_call(argv)
+        gc.disable()  # start-up: no collection passes over the modules being loaded
+        try:
+            fast = _fast_call(argv)
+        finally:
+            gc.freeze()  # the loaded modules: never traversed by a collection again
+            gc.enable()
         if fast is not None:
             fast[0](**fast[1])
+            gc.freeze()  # exit: the interpreter's final collections skip what is left
             sys.exit(0)
     except InputError as exc:
         _fail(error_lines(exc), 2)
