@@ -355,7 +355,8 @@ def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None
     (0.3-0.5 s: gate quantile, clusters, assignment and the plot search are the tracker's
     own), nor Typer and Pydantic (its option conversion: the command's plain arguments are
     parsed without them), nor Rich without a progress bar, nor numpy.ma (``np.unique`` and
-    ``np.median`` import it), nor plotting or Stone Soup."""
+    ``np.median`` import it), nor plotting or Stone Soup, nor pyarrow (a small CSV is read and
+    written by ``iads.io.small_csv``), nor numpy.typing (annotations only)."""
     code = (
         "import sys, json\n"
         "from iads.cli import main\n"
@@ -363,7 +364,7 @@ def test_track_imports_nothing_it_does_not_use(tmp_path: Path, scenario) -> None
         f"{str(tmp_path / 't.csv')!r}, '-q']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ('pandas', 'scipy', 'typer', 'pydantic', 'rich', 'numpy.ma', 'matplotlib',\n"
-        "         'plotly', 'stonesoup', 'duckdb', 'dask')\n"
+        "         'plotly', 'stonesoup', 'duckdb', 'dask', 'pyarrow', 'numpy.typing')\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -28,12 +28,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from iads.tracking.kalman import innovation_polar, nis
 from iads.tracking.measurement import AZIMUTH, ELEVATION, RANGE, polar_measure, polar_residual
+
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
+    IntArray = NDArray[np.int64]
+
+    Array = NDArray[np.float64]
+
 
 __all__ = [
     "Gate",
@@ -50,8 +58,6 @@ __all__ = [
     "plots_to_enu",
 ]
 
-IntArray = NDArray[np.int64]
-Array = NDArray[np.float64]
 
 #: Largest cluster (number of tracks) enumerated exactly by :func:`jpda`.
 JPDA_EXACT_MAX_TRACKS = 6

@@ -18,9 +18,9 @@ coordinated-turn model §11.7.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from iads.tracking.kalman import (
     ekf_update_polar,
@@ -43,7 +43,12 @@ from iads.tracking.models import (
 )
 from iads.tracking.ukf import ukf_predict_ct
 
-Array = NDArray[np.float64]
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
+    Array = NDArray[np.float64]
+
+
 MODE_KINDS = ("cv", "ct")
 
 

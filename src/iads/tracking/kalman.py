@@ -10,12 +10,16 @@ semi-definite under round-off and for any gain.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from iads.tracking.measurement import polar_jacobian, polar_measure, polar_residual
 
-Array = NDArray[np.float64]
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
+    Array = NDArray[np.float64]
 
 
 def _t(A: Array) -> Array:

@@ -17,11 +17,15 @@ and never mutates its argument. Conventions (Blackman & Popoli 1999, ยง9.2 and ย
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from iads.tracking.measurement import polar_to_cartesian
+
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
 
 __all__ = [
     "CONFIRMED",

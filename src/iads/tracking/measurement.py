@@ -13,8 +13,13 @@ function broadcasts over leading axes and returns new arrays.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
 
 RANGE, AZIMUTH, ELEVATION, RANGE_RATE = 0, 1, 2, 3
 TWO_PI = 2.0 * np.pi

@@ -17,8 +17,13 @@ Part I: dynamic models", IEEE TAES 39(4), 2003 (coordinated-turn models).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
 
 # Named state layout (index constants, never bare tuples elsewhere).
 POS = slice(0, 3)

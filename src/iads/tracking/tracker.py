@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from iads.tracking import association as assoc
 from iads.tracking import management as mgmt
@@ -32,6 +32,10 @@ from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_to_cartesian
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.ukf import ukf_update_polar
+
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
 
 __all__ = [
     "Plots",

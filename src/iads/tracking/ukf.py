@@ -19,16 +19,19 @@ Shapes: ``x`` (..., n), ``P`` (..., n, n); leading axes broadcast as in :mod:`ia
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from iads.tracking.kalman import nis as _nis
 from iads.tracking.kalman import symmetrise
 from iads.tracking.measurement import polar_measure, polar_residual
 from iads.tracking.models import ct_predict
 
-Array = NDArray[np.float64]
+if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
+    from numpy.typing import ArrayLike, NDArray
+
+    Array = NDArray[np.float64]
 
 
 def sigma_weights(
