@@ -236,6 +236,9 @@ def _fast_call(argv: list[str] | None) -> tuple[Any, dict[str, object]] | None:
     return None if kwargs is None else (func, kwargs)
 
 
+_GC_FROZEN = False  # set by the first main() call of the process
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: the one place where errors reach the terminal.
 
@@ -256,16 +259,24 @@ def main(argv: list[str] | None = None) -> None:
         warnings.simplefilter("ignore")  # NumPy/SciPy warnings are not for the user's terminal
     import gc
 
+    global _GC_FROZEN
+    # Only the first call of a process freezes: a frozen object is never collected, so a
+    # program calling main() many times (the tests) would keep each call's cyclic garbage.
+    freeze = not _GC_FROZEN
+    _GC_FROZEN = True
     try:
-        gc.disable()  # start-up: no collection passes over the modules being loaded
+        if freeze:
+            gc.disable()  # start-up: no collection passes over the modules being loaded
         try:
             fast = _fast_call(argv)
         finally:
-            gc.freeze()  # the loaded modules: never traversed by a collection again
-            gc.enable()
+            if freeze:
+                gc.freeze()  # the loaded modules: never traversed by a collection again
+                gc.enable()
         if fast is not None:
             fast[0](**fast[1])
-            gc.freeze()  # exit: the interpreter's final collections skip what is left
+            if freeze:
+                gc.freeze()  # exit: the interpreter's final collections skip what is left
             sys.exit(0)
     except InputError as exc:
         _fail(error_lines(exc), 2)
