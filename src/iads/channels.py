@@ -112,6 +112,14 @@ class Channel:
             self.rows_sent += n
             self._queue.append((t_s + self.latency_s, batch))
 
+    def next_delivery_s(self) -> float:
+        """When ``receive`` next has something to do (s): the first queued batch's delivery
+        time, or the next transmission of batches waiting for the period (inf: nothing)."""
+        t = self._queue[0][0] if self._queue else np.inf
+        if self._pending and self.up:
+            t = min(t, self._next_tx_s)
+        return float(t)
+
     def receive(self, t_s: float) -> list[Any]:
         """Batches delivered by ``t_s`` (s), in the order sent (removed from the link).
         A periodic link also transmits what waited for its period."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -81,3 +82,125 @@ def test_event_log_columns_sorted_by_time_and_broadcast():
     assert len(log) == 3
     empty = EventLog().columns()
     assert empty["time_s"].shape == (0,) and empty["entity_id"].dtype == np.int64
+
+
+@dataclass
+class Lazy(Recorder):
+    due: list[float] = field(default_factory=list)
+
+    def next_due_s(self, world, t_s):
+        return min(self.due, default=float("inf"))  # work waits until a step does it
+
+    def step(self, world, t_s, dt_s):
+        super().step(world, t_s, dt_s)
+        self.due = [d for d in self.due if d > t_s + 1e-9]
+
+
+@dataclass
+class Follower(Recorder):
+    follows_clock: bool = True
+    ends: list[float] = field(default_factory=list)
+
+    def next_due_s(self, world, t_s):
+        return min((e for e in self.ends if e > t_s), default=float("inf"))
+
+
+def test_idle_ticks_are_skipped_and_the_followers_stepped_through_the_gap():
+    runs = {}
+    for skip in (False, True):
+        lazy = Lazy("lazy", 0.0, due=[0.35, 0.37, 1.2])
+        one = Recorder("one", 1.0)
+        motion = Follower("motion", 0.0, ends=[0.84])
+        end = Engine([one, lazy, motion], tick_s=0.1, duration_s=2.0, skip_idle=skip).run(
+            FakeWorld()
+        )
+        runs[skip] = (end, one.calls, [t for t, _ in lazy.calls], motion)
+    (end0, one0, lazy0, motion0), (end1, one1, lazy1, motion1) = runs[False], runs[True]
+    assert end1 == end0 and one1 == one0
+    assert lazy1 == [0.4, 1.2]  # the first tick at or after each due time (0.35 and 0.37)
+    assert lazy0 == lazy1
+    steps = [t for t, _ in motion1.calls]
+    # ticks run: 0 and 10 (one), 4 and 12 (lazy), 8 (its step must cover the route end at
+    # 0.84); the follower takes the steps of the two ticks before each next one run
+    assert steps == [0.2, 0.3, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.8, 1.9]
+    assert len(motion1.calls) < len(motion0.calls) == 20
+
+
+def test_skipping_is_off_when_a_period_zero_system_cannot_say_when_it_is_due():
+    every = Recorder("every", 0.0)
+    motion = Follower("motion", 0.0)
+    Engine([every, motion], tick_s=0.1, duration_s=1.0).run(FakeWorld())
+    assert len(every.calls) == len(motion.calls) == 10
+
+
+def _tables(run):
+    out = {f"events.{k}": v for k, v in run.events.items()}
+    for name, table in run.tables.items():
+        out.update({f"{name}.{k}": np.asarray(v) for k, v in table.items()})
+    out.update({f"threats.{k}": np.asarray(v) for k, v in run.threats.items()})
+    out.update({f"engagements.{k}": np.asarray(v) for k, v in run.engagements.items()})
+    return out
+
+
+def _same(a, b) -> list[str]:
+    bad = [k for k in a.keys() ^ b.keys()]
+    for k in a.keys() & b.keys():
+        x, y = a[k], b[k]
+        if x.dtype == object or y.dtype == object:
+            ok = x.shape == y.shape and list(x.ravel()) == list(y.ravel())
+        else:
+            ok = x.shape == y.shape and np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+        if not ok:
+            bad.append(k)
+    return bad
+
+
+def _networked_with_events(tmp_path):
+    from tests.c2.test_network import LINKS, _two_batteries
+
+    return _two_batteries(
+        tmp_path,
+        {"mode": "networked", "coordination": True, "links": LINKS},
+        [
+            {"time_s": 31.3, "kind": "link_lost", "link": "N1 -> N2"},
+            {"time_s": 47.05, "kind": "radar_off", "unit": "N2 radar"},
+            {"time_s": 58.0, "kind": "radar_on", "unit": "N2 radar"},
+            {"time_s": 75.0, "kind": "battery_destroyed", "unit": "N1"},
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "case", ["small-full", "small-fast", "networked-events-full", "networked-events-fast"]
+)
+def test_a_run_is_the_same_with_and_without_skipping_idle_ticks(case, tmp_path, monkeypatch):
+    """Bit for bit: every event, table, threat and engagement column and the end time."""
+    import functools
+
+    import iads.sim.run as run_module
+    from iads.scenario.load import load_scenario
+
+    monkeypatch.setenv("IADS_CACHE_DIR", str(tmp_path / "cache"))
+    name, fidelity = case.rsplit("-", 1)
+    root = Path(__file__).parents[2]
+    sc = (
+        load_scenario(root / "examples" / "small.yaml")
+        if name == "small"
+        else _networked_with_events(tmp_path)
+    )
+    gaps = []
+
+    class Counting(Engine):
+        def _next_tick(self, world, k, *args):
+            nxt = super()._next_tick(world, k, *args)
+            gaps.append(nxt - k)
+            return nxt
+
+    runs = []
+    for skip in (False, True):
+        monkeypatch.setattr(run_module, "Engine", functools.partial(Counting, skip_idle=skip))
+        runs.append(run_module.run_scenario(sc, seed=3, fidelity=fidelity))
+    assert max(gaps) >= 5  # it did skip (ticks of 0.1 s, nothing due for 0.5 s or more)
+    assert runs[0].end_time_s == runs[1].end_time_s
+    assert len(runs[0].events["time_s"]) > 0
+    assert _same(_tables(runs[0]), _tables(runs[1])) == []

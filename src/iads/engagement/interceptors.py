@@ -216,13 +216,26 @@ class InterceptorSystem:
     name: str = "interceptors"
     period_s: float = 0.0
     mode: str = "full"
-    _prev_vel: np.ndarray | None = None
+
+    def next_due_s(self, world: Any, t_s: float) -> float:
+        """Now while a round flies; else the next message's delivery or the next queued
+        launch (s; inf: nothing to do). The engine skips the ticks before."""
+        store = world.interceptors
+        t = self.inbox.next_delivery_s()
+        if store is None or len(store) == 0:
+            return t
+        waiting = ~store.done
+        if np.any(waiting & store.launched):
+            return t_s
+        if waiting.any():
+            t = min(t, float(store.launch_time_s[waiting].min()))
+        return t
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         store = store_of(world)
         self._read_inbox(store, t_s)
         th = world.threats
-        acc = self._threat_accel(th.vel_mps, dt_s)
+        acc = self._threat_accel(th, dt_s)
         self._launch_due(world, store, t_s)
         live = np.flatnonzero(~store.done & store.launched)
         if live.size == 0:
@@ -461,15 +474,14 @@ class InterceptorSystem:
                 )
         return out
 
-    def _threat_accel(self, vel: np.ndarray, dt_s: float) -> np.ndarray:
-        """Threat accelerations (N, 3) by finite difference of the truth velocities."""
-        v = np.nan_to_num(vel)
-        if self._prev_vel is None or self._prev_vel.shape != v.shape:
-            acc = np.zeros_like(v)
-        else:
-            acc = (v - self._prev_vel) / dt_s
-        self._prev_vel = v.copy()
-        return acc
+    @staticmethod
+    def _threat_accel(th: Any, dt_s: float) -> np.ndarray:
+        """Threat accelerations (N, 3) by finite difference of the truth velocities over the
+        last tick (``vel_prev_mps``, kept by the motion system; zero before it has run)."""
+        v = np.nan_to_num(th.vel_mps)
+        if th.vel_prev_mps is None:
+            return np.zeros_like(v)
+        return (v - np.nan_to_num(th.vel_prev_mps)) / dt_s
 
     def _resolve(self, world, store, ids, miss_m, t_cpa_s, pos_cpa_m) -> None:
         """Closest approach to the acquired object: draw kills, report detonations."""

@@ -47,6 +47,11 @@ class Degradation:
     def __post_init__(self) -> None:
         self.events = sorted(self.events, key=lambda e: e.time_s)
 
+    def next_due_s(self, world: Any, t_s: float) -> float:
+        """The time of the next event not yet applied (s; inf when none is left)."""
+        del world, t_s
+        return self.events[self._next].time_s if self._next < len(self.events) else np.inf
+
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         del dt_s
         while self._next < len(self.events) and self.events[self._next].time_s <= t_s + 1e-9:

@@ -22,6 +22,13 @@ class System(Protocol):
     ``period_s`` is how often it acts (0 means every tick); it acts at t = 0, period, 2 period...
     rounded to the tick. ``step`` mutates the world's arrays for its own part only and appends
     events to ``world.log``.
+
+    Two optional members let the engine skip ticks in which nothing would happen (results
+    unchanged, see ``Engine``): a period-0 system with ``next_due_s(world, t_s)`` (the earliest
+    time, s, at or after ``t_s`` at which it has work; its ``step`` does nothing before) is
+    stepped only from then; a system with ``follows_clock = True`` (motion: it only advances
+    the truth to the next tick) must come last and is stepped at every tick the engine runs,
+    and its ``next_due_s`` is the earliest time its step must cover (a route's end).
     """
 
     name: str
@@ -91,18 +98,27 @@ def ticks_per_period(period_s: float, tick_s: float) -> int:
     return max(1, int(round(period_s / tick_s))) if period_s > 0 else 1
 
 
+EPS_S = 1e-9
+"""Tolerance of "due at t" (s): a time within it of a tick is due at that tick."""
+
+
 @dataclass
 class Engine:
     """Runs ``systems`` in order every tick for ``duration_s``; each acts when due.
 
     ``stop`` (optional) is asked after every tick whether the run can end early (for example
-    when every threat has been resolved).
+    when every threat has been resolved). With ``skip_idle`` (default) the engine jumps over
+    ticks in which no system is due (see ``System``): the clock-following systems at the end
+    are stepped through the gap as if every tick had run (their last two steps at the ticks
+    before the next one run), so a run gives the same results either way; skipping is off if
+    any period-0 system has no ``next_due_s`` or a clock follower is not at the end.
     """
 
     systems: Sequence[System]
     tick_s: float
     duration_s: float
     stop: Callable[[Any, float], bool] | None = None
+    skip_idle: bool = True
 
     def __post_init__(self) -> None:
         if not self.tick_s > 0:
@@ -120,30 +136,86 @@ class Engine:
         it first. ``progress(t_s)`` is called about 200 times over the run.
         """
         n_ticks = self.n_ticks
-        every = [ticks_per_period(s.period_s, self.tick_s) for s in self.systems]
+        tick = self.tick_s
+        every = [ticks_per_period(s.period_s, tick) for s in self.systems]
+        follows = [bool(getattr(s, "follows_clock", False)) for s in self.systems]
+        n_lead = len(self.systems) - sum(follows)
+        idle = [
+            s.period_s <= 0 and hasattr(s, "next_due_s") and not f
+            for s, f in zip(self.systems, follows, strict=True)
+        ]
+        skip = (
+            self.skip_idle
+            and not any(follows[:n_lead])
+            and all(
+                s.period_s > 0 or i
+                for s, i, f in zip(self.systems, idle, follows, strict=True)
+                if not f
+            )
+        )
+        lead = list(zip(self.systems[:n_lead], every[:n_lead], idle[:n_lead], strict=True))
+        followers = self.systems[n_lead:]
         report = max(1, n_ticks // 200)
         has_clock = hasattr(world, "t_s")
-        done = 0
-        for k in range(n_ticks):
-            t_s = k * self.tick_s
+        done, k = 0, 0
+        while k < n_ticks:
+            t_s = k * tick
             if has_clock:
                 world.t_s = t_s
-            for system, m in zip(self.systems, every, strict=True):
-                if k % m == 0:
-                    system.step(world, t_s, m * self.tick_s)
+            for system, m, lazy in lead:
+                if lazy:
+                    if system.next_due_s(world, t_s) <= t_s + EPS_S:
+                        system.step(world, t_s, tick)
+                elif k % m == 0:
+                    system.step(world, t_s, m * tick)
+            k_next = self._next_tick(world, k, n_ticks, lead, followers) if skip else k + 1
+            for system in followers:
+                if k_next - k >= 2:  # through the gap: the steps of ticks k_next - 2, - 1
+                    system.step(world, (k_next - 2) * tick, tick)
+                system.step(world, (k_next - 1) * tick, tick)
             done = k + 1
-            if progress is not None and k % report == 0:
+            if progress is not None and (k // report != (k_next - 1) // report or k % report == 0):
                 progress(t_s)
             if self.stop is not None and self.stop(world, t_s):
                 break
-        t_end = done * self.tick_s
+            done = k = k_next
+        t_end = done * tick
         if has_clock:
             world.t_s = t_end
         if progress is not None:
             progress(t_end)
         return t_end
 
+    def _next_tick(self, world: Any, k: int, n_ticks: int, lead: list, followers) -> int:
+        """The next tick after ``k`` at which some system is due (at most ``n_ticks``)."""
+        tick, t_s = self.tick_s, k * self.tick_s
+        nxt = n_ticks
+        for system, m, lazy in lead:
+            if lazy:
+                nxt = min(nxt, _first_tick(system.next_due_s(world, t_s), tick, k + 1, 0.0))
+            else:
+                nxt = min(nxt, (k // m + 1) * m)
+            if nxt == k + 1:
+                return nxt
+        for system in followers:  # the tick whose step covers its next event must run
+            due = getattr(system, "next_due_s", None)
+            if due is not None:
+                nxt = min(nxt, _first_tick(due(world, t_s), tick, k + 1, tick))
+        return nxt
+
     @property
     def n_ticks(self) -> int:
         """Ticks in a full run: ``floor(duration_s / tick_s)`` (0 if the duration is 0)."""
         return int(math.floor(self.duration_s / self.tick_s + 1e-9))
+
+
+def _first_tick(t_due_s: float, tick_s: float, k_min: int, reach_s: float) -> int:
+    """The first tick j >= ``k_min`` with ``t_due_s <= j tick_s + reach_s (+ EPS_S for a
+    due time, reach 0)``, the comparison the systems make (inf: never, a large number)."""
+    if not math.isfinite(t_due_s):
+        return 2**62
+    slack = EPS_S if reach_s == 0.0 else 0.0
+    j = max(k_min, math.ceil((t_due_s - reach_s - slack) / tick_s) - 1)
+    while j * tick_s + reach_s + slack < t_due_s:
+        j += 1
+    return j

@@ -27,6 +27,8 @@ class MotionSystem:
     end_asset: np.ndarray
     name: str = "motion"
     period_s: float = 0.0
+    follows_clock: bool = True
+    """It only moves the truth on: the engine steps it at every tick it runs (``Engine``)."""
     state: MotionState = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -35,10 +37,24 @@ class MotionSystem:
     def place(self, world: World, t_s: float) -> None:
         """Put every threat where it is at ``t_s`` (used once, at the start)."""
         self._advance(world, t_s)
+        world.threats.vel_prev_mps = world.threats.vel_mps.copy()
 
     def step(self, world: World, t_s: float, dt_s: float) -> None:
-        """Advance all threats from ``t_s`` to ``t_s + dt_s``."""
+        """Advance all threats from ``t_s`` to ``t_s + dt_s`` (the velocities at ``t_s`` kept
+        as ``vel_prev_mps``)."""
+        th = world.threats
+        if th.vel_prev_mps is None:
+            th.vel_prev_mps = th.vel_mps.copy()
+        else:
+            th.vel_prev_mps[:] = th.vel_mps
         self._advance(world, t_s + dt_s)
+
+    def next_due_s(self, world: World, t_s: float) -> float:
+        """The earliest end of an unresolved threat's route (s): the step covering it must
+        run (it sets the threat reached or expired, which may end the run)."""
+        del t_s
+        open_ = ~world.threats.resolved
+        return float(self.trajectories.end_time_s[open_].min()) if open_.any() else np.inf
 
     def _advance(self, world: World, t_s: float) -> None:
         th = world.threats

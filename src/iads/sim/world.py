@@ -64,6 +64,9 @@ class ThreatState:
     swerling: np.ndarray
     cost_usd: np.ndarray
     max_lateral_accel_mps2: np.ndarray
+    vel_prev_mps: np.ndarray | None = None
+    """(N, 3) the truth velocities one tick before ``World.t_s`` (m/s; the motion system keeps
+    them; None before it has run): the end game's finite-difference threat acceleration."""
     allegiance: np.ndarray | None = None
     """(N,) int8 allegiance code (``iads.messages``) of the truth: ``HOSTILE`` for threats,
     ``NEUTRAL`` / ``FRIENDLY`` for traffic (None: all hostile). Scoring only."""
