@@ -305,3 +305,31 @@ def test_look_agrees_with_visible_on_the_4_3_earth(offset_m, origin_alt_m):
     assert 1000 < expected.size < n
     np.testing.assert_array_equal(lk.index, expected)
     np.testing.assert_allclose(lk.apparent_range_m, r_app[expected], rtol=1e-9)
+
+
+def test_points_of_many_looks_are_seen_as_by_each_look_alone():
+    """``look`` with ``points_in_arcs`` over a batch of looks of a rotating radar equals
+    ``look`` of each look on its own points (indices, geometry)."""
+    from iads.sensors.radar import points_in_arcs
+
+    radar = _radar()
+    rng = np.random.default_rng(3)
+    n_look, n = 12, 200
+    pos = surface_to_enu(
+        rng.uniform(1e3, 320e3, (n_look, n)),
+        rng.uniform(0, 2 * np.pi, (n_look, n)),
+        rng.uniform(0, 12e3, (n_look, n)),
+    )
+    step = 0.7
+    arcs = [radar.swept_arcs(k * step, step) for k in range(n_look)]
+    batch = look(radar, pos.reshape(-1, 3), None, points_in_arcs(radar, pos, arcs).ravel())
+    idx, rng_m, az = [], [], []
+    for k in range(n_look):
+        one = look(radar, pos[k], arcs[k])
+        idx.append(one.index + k * n)
+        rng_m.append(one.range_m)
+        az.append(one.azimuth_rad)
+    np.testing.assert_array_equal(batch.index, np.concatenate(idx))
+    np.testing.assert_array_equal(batch.range_m, np.concatenate(rng_m))
+    np.testing.assert_array_equal(batch.azimuth_rad, np.concatenate(az))
+    assert 0 < batch.index.size < n_look * n

@@ -158,3 +158,32 @@ def test_detection_draws_have_the_exact_swerling_pd(swerling):
     pd = float(detection_probability(snr_db, model.pfa, model.n_pulses, swerling))
     assert 0.2 < pd < 0.95
     assert stats.binomtest(int(hit.sum()), n, pd).pvalue > 1e-3, (hit.mean(), pd)
+
+
+def test_detections_drawn_ahead_stop_at_a_kill_and_start_at_launch():
+    """Detections are drawn 30 frames ahead on the truth paths; a threat killed (or arrived)
+    within them has no plot after it, and none before its launch."""
+    from iads.sim.run import simulate
+
+    plots: list[tuple[float, int]] = []
+
+    def attach(world, defense):
+        for r in range(len(world.radars)):
+            defense.bus.subscribe(
+                f"plots/{r}",
+                lambda t, d: plots.extend(zip(d.time_s.tolist(), d.truth_id.tolist())),
+            )
+        return []
+
+    sc = load_scenario(EXAMPLES / "small.yaml")
+    world, _, end_s = simulate(sc, seed=4, fidelity="fast", attach=attach)
+    events = world.log.columns()
+    over = {}
+    for kind in ("kill", "reach", "expire"):
+        sel = events["kind"] == kind
+        for t, i in zip(events["time_s"][sel], events["entity_id"][sel], strict=True):
+            over[int(i)] = min(over.get(int(i), np.inf), float(t))
+    assert any(events["kind"] == "kill") and plots
+    launch = world.threats.launch_time_s
+    for t, i in plots:  # the outcome's time is within the tick that set it
+        assert launch[i] - 1e-9 <= t <= over.get(i, end_s) + sc.tick_s, (t, i)

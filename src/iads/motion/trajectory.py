@@ -179,6 +179,21 @@ class Trajectories:
         t = np.clip(np.asarray(t_s, dtype=float), tt[0], tt[-1])
         return np.column_stack([np.interp(t, tt, self.pos_m[lo:hi, k]) for k in range(3)])
 
+    def states_at(self, rows: np.ndarray, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and velocities (L, R, 3) ENU (m, m/s) of threats ``rows`` (R,) at times
+        ``t_s`` (L,), on the segment each time falls in (as the per-tick kernel: before its
+        launch a threat's first segment is extended back, after its end it stays at the end)."""
+        t = np.asarray(t_s, dtype=float)
+        pos = np.empty((t.size, len(rows), 3))
+        vel = np.empty((t.size, len(rows), 3))
+        for c, i in enumerate(rows):
+            lo, hi = int(self.first[i]), int(self.last[i]) + 1
+            j = lo + np.clip(np.searchsorted(self.t_s[lo:hi], t, side="right") - 1, 0, hi - lo - 1)
+            v = self.vel_mps[j]
+            pos[:, c] = self.pos_m[j] + v * (t - self.t_s[j])[:, None]
+            vel[:, c] = v
+        return pos, vel
+
 
 @dataclass(frozen=True)
 class SegmentTable:

@@ -286,6 +286,16 @@ def _in_arcs(east_m: NDArray, north_m: NDArray, arcs: list[tuple[float, float]])
     return mask
 
 
+def points_in_arcs(
+    radar: RadarModel, pos_m: NDArray, arcs: list[list[tuple[float, float]]]
+) -> NDArray[np.bool_]:
+    """(L, N) bool: which of the points ``pos_m`` (L, N, 3) true ENU (m) lie in the arcs the
+    beam swept in each of L looks (``arcs[l]``, as ``RadarModel.swept_arcs``)."""
+    de = pos_m[..., 0] - radar.antenna_pos_m[0]
+    dn = pos_m[..., 1] - radar.antenna_pos_m[1]
+    return np.stack([_in_arcs(de[k], dn[k], a) for k, a in enumerate(arcs)]).reshape(de.shape)
+
+
 @dataclass(frozen=True)
 class Look:
     """Targets a radar sees in one step (deterministic geometry), all (M,):
@@ -304,13 +314,20 @@ class Look:
     """Height above the spherical earth (m)."""
 
 
-def look(radar: RadarModel, pos_m: ArrayLike, arcs: list[tuple[float, float]]) -> Look:
+def look(
+    radar: RadarModel,
+    pos_m: ArrayLike,
+    arcs: list[tuple[float, float]] | None,
+    in_arcs: NDArray[np.bool_] | None = None,
+) -> Look:
     """Targets (positions (N, 3) true ENU, m) inside the swept ``arcs`` that the radar can
-    see (``visible`` on the 4/3 effective earth), with their measured geometry."""
+    see (``visible`` on the 4/3 effective earth), with their measured geometry. ``in_arcs``
+    (N,) bool replaces ``arcs`` when the caller has told which points the beam swept (points
+    of several looks at once, each against its own look's arcs: ``points_in_arcs``)."""
     pos = np.asarray(pos_m, dtype=float).reshape(-1, 3)
     ant = radar.antenna_pos_m
     de, dn = pos[:, 0] - ant[0], pos[:, 1] - ant[1]
-    idx = np.flatnonzero(_in_arcs(de, dn, arcs))
+    idx = np.flatnonzero(_in_arcs(de, dn, arcs) if in_arcs is None else in_arcs)
     de, dn, du = de[idx], dn[idx], pos[idx, 2] - ant[2]
     horiz = np.hypot(de, dn)
     r = np.hypot(horiz, du)
@@ -667,6 +684,7 @@ __all__ = [
     "interference",
     "look",
     "observe",
+    "points_in_arcs",
     "propagation_loss",
     "range_rate_sigma_mps",
     "square_law_sum",

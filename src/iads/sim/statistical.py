@@ -59,7 +59,7 @@ from iads.messages import Detections, Looks, TrackReports
 from iads.sensors import measure
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import TWO_PI
-from iads.sensors.radar import RadarModel, interference, look, square_law_sum
+from iads.sensors.radar import RadarModel, interference, look, points_in_arcs, square_law_sum
 from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.models import cv_process_noise, cv_transition
@@ -77,6 +77,48 @@ class Sightings:
     row: np.ndarray
     error: np.ndarray
     P: np.ndarray
+
+
+DRAW_AHEAD_FRAMES = 30
+"""Frames of a radar's detections drawn at once (``StatisticalTracker._draw_ahead``): the
+per-call cost of the radar model is paid once per 30 frames. It sets only the order of the
+draws in the random stream, not their distribution."""
+
+
+@dataclass
+class _Draws:
+    """A radar's detections drawn ahead for the frames ``t0_s + k period_s`` (s), k <
+    ``len(looks)``, by ``model``: one entry per detection, in frame order (``offsets`` (F + 1,)
+    bound each frame's entries), ``row`` the threat, ``time_s`` the look's time, the measured
+    geometry (m, rad), ``snr_look`` (linear, over the look's pulses), ``sigma`` (E, 3) the
+    thermal position noise (m, along range and across in azimuth and elevation), the state
+    ``error`` (E, 6) and covariance ``P`` (E, 6, 6) drawn for it, ``score`` its sum of
+    position variances (m^2); ``looks`` the looks of each frame."""
+
+    model: RadarModel
+    t0_s: float
+    period_s: float
+    offsets: np.ndarray
+    looks: list[Looks]
+    row: np.ndarray
+    time_s: np.ndarray
+    range_m: np.ndarray
+    azimuth_rad: np.ndarray
+    elevation_rad: np.ndarray
+    snr_look: np.ndarray
+    sigma: np.ndarray
+    error: np.ndarray
+    P: np.ndarray
+    score: np.ndarray
+
+    def frame_of(self, t_s: float, model: RadarModel) -> int | None:
+        """The frame drawn for ``t_s`` (s) by the same ``model``, or None (draw anew)."""
+        if model is not self.model:
+            return None
+        f = int(round((t_s - self.t0_s) / self.period_s))
+        if not 0 <= f < len(self.looks) or abs(self.t0_s + f * self.period_s - t_s) > 1e-6:
+            return None
+        return f
 
 
 def _frame_axes(los_m: np.ndarray) -> np.ndarray:
@@ -140,6 +182,7 @@ class StatisticalTracker:
     _expires_s: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _next_id: int = 1
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
+    _draws: dict[int, _Draws] = field(default_factory=dict, repr=False)
     identity_of: Any = None
     """The unit's command post's own identities stamped on the reports (``TrackerSystem``)."""
 
@@ -157,51 +200,65 @@ class StatisticalTracker:
     # --- sensing --------------------------------------------------------------------------
 
     def _observe(self, world: Any, t_s: float, sid: int) -> tuple[Sightings, Looks, np.ndarray]:
-        """One frame of radar ``sid``: its detections, the looks it made, the sigma sums."""
+        """One frame of radar ``sid``: its detections of the threats in flight, the looks it
+        made and each detection's sum of position variances (from the draws made ahead)."""
         rs = self.radars[sid]
         rs.move_to(t_s)
+        self.models[sid] = rs.model
+        d = self._draws.get(sid)
+        f = None if d is None else d.frame_of(t_s, rs.model)
+        if f is None:
+            d = self._draw_ahead(world, sid, t_s)
+            self._draws[sid] = d
+            f = 0
+        lo, hi = int(d.offsets[f]), int(d.offsets[f + 1])
+        sel = lo + np.flatnonzero(world.threats.active[d.row[lo:hi]])  # killed, arrived: gone
+        if sel.size:
+            self._publish_plots(sid, t_s, d, sel, world.threats.id)
+        return Sightings(d.row[sel], d.error[sel], d.P[sel]), d.looks[f], d.score[sel]
+
+    def _draw_ahead(self, world: Any, sid: int, t_s: float) -> _Draws:
+        """Radar ``sid``'s detections of every threat that may fly in the next
+        ``DRAW_AHEAD_FRAMES`` frames from ``t_s`` (s), drawn at once on the threats' truth paths
+        at each look's time (one frame for an airborne radar, whose antenna moves, or a world
+        without paths, where the threats in flight are extrapolated over the frame)."""
+        rs, th, traj = self.radars[sid], world.threats, world.trajectories
         model = rs.model
-        self.models[sid] = model
         step = self.radar_step_s.get(sid, self.period_s)
         n_sub = max(1, int(round(self.period_s / step)))
-        th = world.threats
-        rows_all = np.flatnonzero(th.active)
-        found: list[Sightings] = []
-        score: list[np.ndarray] = []
-        looks: list[Looks] = []
-        for k in range(n_sub):
-            t_k = t_s + k * step
-            arcs = model.swept_arcs(t_k, step)
-            looks.append(_looks(sid, t_k, step, arcs))
-            if rows_all.size == 0:
-                continue
-            pos = th.pos_m[rows_all] + th.vel_mps[rows_all] * (t_k - t_s)
-            seen, s = self._detect(world, model, rows_all, pos, arcs, t_k, sid)
-            found.append(seen)
-            score.append(s)
-        return (
-            _concat(found),
-            Looks.concat(looks),
-            np.concatenate(score) if score else np.empty(0),
-        )
-
-    def _detect(self, world, model: RadarModel, rows, pos, arcs, t_s: float, sid: int):
-        th = world.threats
+        n_f = 1 if rs.platform is not None or traj is None else DRAW_AHEAD_FRAMES
+        frame_t = t_s + np.arange(n_f) * self.period_s
+        t_look = (frame_t[:, None] + np.arange(n_sub)[None, :] * step).ravel()
+        arcs = [model.swept_arcs(float(t), step) for t in t_look]
+        looks = [
+            Looks.concat([_looks(sid, float(t_look[k]), step, arcs[k]) for k in ks])
+            for ks in np.arange(t_look.size).reshape(n_f, n_sub)
+        ]
+        if traj is None:
+            rows = np.flatnonzero(th.active)
+            dt = (t_look - t_s)[:, None, None]
+            pos = th.pos_m[rows][None] + th.vel_mps[rows][None] * dt
+            vel = np.broadcast_to(th.vel_mps[rows][None], pos.shape)
+        else:
+            t_end = float(t_look[-1]) + step
+            rows = np.flatnonzero(
+                ~th.resolved & (traj.start_time_s <= t_end) & (traj.end_time_s >= t_s)
+            )
+            pos, vel = traj.states_at(rows, t_look)
+        n_l, n_r = t_look.size, rows.size
+        row = np.tile(rows, n_l)
         lk, hit, snr = draw_detections(
             model,
-            pos,
-            th.vel_mps[rows],
-            (th.rcs_front_m2[rows], th.rcs_side_m2[rows], th.rcs_rear_m2[rows]),
-            th.swerling[rows],
-            arcs,
+            pos.reshape(-1, 3),
+            vel.reshape(-1, 3),
+            (th.rcs_front_m2[row], th.rcs_side_m2[row], th.rcs_rear_m2[row]),
+            th.swerling[row],
+            None,
             self.rng,
+            in_arcs=points_in_arcs(model, pos, arcs).ravel(),
         )
-        if not hit.any():
-            return _concat([]), np.empty(0)
-        idx = lk.index
-        r = rows[idx]
-        r, rng_m = r[hit], lk.range_m[hit]
-        snr_look = snr[hit] * model.n_pulses
+        idx = lk.index[hit]
+        rng_m, snr_look = lk.range_m[hit], snr[hit] * model.n_pulses
         sigma = np.stack(
             [
                 measure.sigma_thermal(
@@ -218,31 +275,47 @@ class StatisticalTracker:
             ],
             axis=1,
         )
-        self._publish_plots(sid, t_s, lk, hit, th.id[r], snr_look, sigma)
-        revisit = np.full(r.size, max(model.scan_period_s, self.period_s))
-        axes = _frame_axes(pos[idx][hit] - model.antenna_pos_m)
+        revisit = np.full(idx.size, max(model.scan_period_s, self.period_s))
+        axes = _frame_axes(pos.reshape(-1, 3)[idx] - model.antenna_pos_m)
         err, P = draw_track_error(sigma, axes, revisit, self.settings.tracker.q_mps2, self.rng)
-        return Sightings(r, err, P), np.sum(sigma**2, axis=1)
+        look_of = idx // max(n_r, 1)
+        return _Draws(
+            model=model,
+            t0_s=t_s,
+            period_s=self.period_s,
+            offsets=np.searchsorted(look_of // n_sub, np.arange(n_f + 1)),
+            looks=looks,
+            row=row[idx],
+            time_s=t_look[look_of],
+            range_m=rng_m,
+            azimuth_rad=lk.azimuth_rad[hit],
+            elevation_rad=lk.elevation_rad[hit],
+            snr_look=snr_look,
+            sigma=sigma,
+            error=err,
+            P=P,
+            score=np.sum(sigma**2, axis=1),
+        )
 
-    def _publish_plots(self, sid, t_s, lk, hit, truth_id, snr_look, sigma) -> None:
+    def _publish_plots(self, sid: int, t_s: float, d: _Draws, sel: np.ndarray, ids) -> None:
         """Plots with the true geometry, for the Scoring recorder only (truth labels)."""
-        m = int(hit.sum())
-        rng_m = lk.range_m[hit]
+        m = sel.size
+        rng_m = d.range_m[sel]
         self.bus.publish(
             f"plots/{sid}",
             t_s,
             Detections(
-                time_s=np.full(m, float(t_s)),
+                time_s=d.time_s[sel],
                 range_m=rng_m,
-                azimuth_rad=lk.azimuth_rad[hit],
-                elevation_rad=lk.elevation_rad[hit],
+                azimuth_rad=d.azimuth_rad[sel],
+                elevation_rad=d.elevation_rad[sel],
                 range_rate_mps=np.full(m, np.nan),
-                snr_db=10.0 * np.log10(snr_look),
-                truth_id=truth_id.astype(np.int64),
+                snr_db=10.0 * np.log10(d.snr_look[sel]),
+                truth_id=ids[d.row[sel]].astype(np.int64),
                 sensor_id=np.full(m, sid, dtype=np.int64),
-                sigma_range_m=sigma[:, 0],
-                sigma_azimuth_rad=sigma[:, 1] / rng_m,
-                sigma_elevation_rad=sigma[:, 2] / rng_m,
+                sigma_range_m=d.sigma[sel, 0],
+                sigma_azimuth_rad=d.sigma[sel, 1] / rng_m,
+                sigma_elevation_rad=d.sigma[sel, 2] / rng_m,
             ),
         )
 
@@ -268,7 +341,7 @@ class StatisticalTracker:
     def _manage(self, world: Any, t_s: float, seen: Sightings, looks: Looks) -> None:
         tr, tk = self._t, self.settings.tracker
         th = world.threats
-        est = self._predicted(t_s)[0]
+        est = self._predicted(t_s, cov=False)[0]
         live_real = tr["truth_row"] >= 0
         hit = live_real & np.isin(tr["truth_row"], seen.row)
         looked = (looked_at(self.models, looks, est[:, :3]) if len(looks) else hit) | hit
@@ -342,13 +415,20 @@ class StatisticalTracker:
             self._add(np.full(n, -1), x, P, t_s, confirmed=True, expires_s=t_s + life)
             self.false_tracks_started += n
 
-    def _predicted(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
-        """States and covariances of every held track predicted to ``t_s`` (CV model)."""
-        dt = t_s - self._t_upd
+    def _predicted(
+        self, t_s: float, rows: np.ndarray | None = None, cov: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """States (and, if ``cov``, covariances) of the held tracks ``rows`` (default all)
+        predicted to ``t_s`` (s) with the CV model: x = F x, P = F P F' + Q."""
+        sel = slice(None) if rows is None else rows
+        dt = t_s - self._t_upd[sel]
+        x = self._x[sel].copy()
+        x[:, :3] += x[:, 3:] * dt[:, None]
+        if not cov:
+            return x, None
         F = cv_transition(dt)
-        x = np.einsum("kij,kj->ki", F, self._x)  # x = F x
-        P = F @ self._P @ np.swapaxes(F, 1, 2) + cv_process_noise(dt, self.settings.tracker.q_mps2)
-        return x, P  # P = F P F' + Q
+        P = F @ self._P[sel] @ np.swapaxes(F, 1, 2)
+        return x, P + cv_process_noise(dt, self.settings.tracker.q_mps2)
 
     def _reports(self, t_s: float) -> TrackReports:
         tr = self._t
@@ -361,14 +441,14 @@ class StatisticalTracker:
         sel = sel[keep]
         numbers = tr["number"][sel] + base
         self._reported = numbers
-        x, P = self._predicted(t_s)
+        x, P = self._predicted(t_s, sel)
         k = sel.size
         return TrackReports(
             time_s=np.full(k, float(t_s)),
             source_unit=np.full(k, self.unit, dtype=np.int64),
             track_number=numbers.astype(np.int64),
-            x=x[sel],
-            P=P[sel],
+            x=x,
+            P=P,
             quality=np.bitwise_count(tr["hits"][sel]).astype(float),
             identity=_identities(self.identity_of, numbers),
             t_confirmed_s=tr["t_confirmed_s"][sel].copy(),
@@ -381,15 +461,18 @@ def draw_detections(
     vel_mps: np.ndarray,
     rcs_m2: tuple[np.ndarray, np.ndarray, np.ndarray],
     swerling: np.ndarray,
-    arcs: list[tuple[float, float]],
+    arcs: list[tuple[float, float]] | None,
     rng: np.random.Generator,
+    in_arcs: np.ndarray | None = None,
 ):
     """One look of ``model`` at targets ``pos_m``, ``vel_mps`` (N, 3) (true ENU) with front,
     side and rear mean RCS (m^2) and Swerling cases (N,): the visible targets (``radar.look``),
     which of them are detected (M,) bool and their per-pulse SNR (M,) linear. The radar's own
     chain: aspect RCS, fluctuation, radar equation, propagation factor, clutter and Doppler
-    processing, square-law statistic against its threshold (every target resolved)."""
-    lk = look(model, pos_m, arcs)
+    processing, square-law statistic against its threshold (every target resolved).
+    ``in_arcs`` (N,) bool instead of ``arcs``: the points of many looks at once, each already
+    told whether its look's beam swept it (``radar.points_in_arcs``)."""
+    lk = look(model, pos_m, arcs, in_arcs)
     idx = lk.index
     if idx.size == 0:
         return lk, np.zeros(0, dtype=bool), np.zeros(0)
