@@ -343,7 +343,10 @@ class StatisticalTracker:
         th = world.threats
         est = self._predicted(t_s, cov=False)[0]
         live_real = tr["truth_row"] >= 0
-        hit = live_real & np.isin(tr["truth_row"], seen.row)
+        slot = np.full(len(th), -1, dtype=np.int64)  # threat row -> its sighting
+        slot[seen.row] = np.arange(seen.row.size)
+        k_of = np.where(live_real, slot[np.maximum(tr["truth_row"], 0)], -1)
+        hit = k_of >= 0
         looked = (looked_at(self.models, looks, est[:, :3]) if len(looks) else hit) | hit
         looked &= live_real  # false tracks are never scored: they live their drawn life
         tr["hits"] = np.where(looked, (tr["hits"] << np.uint32(1)) | hit, tr["hits"]).astype(
@@ -352,9 +355,8 @@ class StatisticalTracker:
         tr["n_scans"] = tr["n_scans"] + looked
         tr["misses"] = np.where(looked, np.where(hit, 0, tr["misses"] + 1), tr["misses"])
         if hit.any():
-            pos = {int(r): k for k, r in enumerate(seen.row)}
             rows = np.flatnonzero(hit)
-            k = np.array([pos[int(tr["truth_row"][i])] for i in rows])
+            k = k_of[rows]
             truth = np.concatenate([th.pos_m[seen.row[k]], th.vel_mps[seen.row[k]]], axis=1)
             self._x[rows] = truth + seen.error[k]
             self._P[rows] = seen.P[k]
@@ -368,10 +370,14 @@ class StatisticalTracker:
         )
         lost = tr["confirmed"] & (tr["misses"] >= tk.delete_misses)
         expired = (tr["truth_row"] < 0) & (self._expires_s <= t_s)
-        self._keep(~(hopeless | lost | expired))
-        fresh = seen.row[~np.isin(seen.row, tr["truth_row"])]
-        if fresh.size:
-            k = np.flatnonzero(np.isin(seen.row, fresh))
+        gone = hopeless | lost | expired
+        if gone.any():
+            self._keep(~gone)
+        held = np.zeros(len(th), dtype=bool)
+        held[tr["truth_row"][tr["truth_row"] >= 0]] = True
+        k = np.flatnonzero(~held[seen.row])
+        if k.size:
+            fresh = seen.row[k]
             truth = np.concatenate([th.pos_m[fresh], th.vel_mps[fresh]], axis=1)
             self._add(fresh, truth + seen.error[k], seen.P[k], t_s, confirmed=False)
 
