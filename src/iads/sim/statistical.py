@@ -9,7 +9,10 @@ frame (``tracker.period_s``) it:
    (``radar.look``: 4/3-earth horizon, range and elevation limits, sector), aspect RCS,
    Swerling fluctuation (``rcs.fluctuation_factor``), the radar equation and the exact
    square-law detector statistic against the radar's threshold (``radar.square_law_sum``). So
-   the per-look Pd is the full model's. No plot positions, no false-alarm plots;
+   the per-look Pd is the full model's. No plot positions, no false-alarm plots. The looks
+   are drawn ``DRAW_AHEAD_FRAMES`` frames at a time on the threats' truth paths
+   (``Trajectories.states_at``, the motion kernel's segments) and a frame keeps those of the
+   threats still in flight then (one frame at a time for an airborne radar);
 2. keeps at most one track per threat, with the full tracker's management rules and run
    settings: a tentative track starts on a detection, a frame counts a hit or a miss only when
    a look swept over the track's position (``tracking.system.looked_at``), confirmation at
