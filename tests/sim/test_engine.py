@@ -121,8 +121,9 @@ def test_idle_ticks_are_skipped_and_the_followers_stepped_through_the_gap():
     assert lazy0 == lazy1
     steps = [t for t, _ in motion1.calls]
     # ticks run: 0 and 10 (one), 4 and 12 (lazy), 8 (its step must cover the route end at
-    # 0.84); the follower takes the steps of the two ticks before each next one run
-    assert steps == [0.2, 0.3, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.8, 1.9]
+    # 0.84); the follower takes the step of each tick run and those of the two ticks before
+    # the next one run
+    assert steps == [0.0, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.8, 1.9]
     assert len(motion1.calls) < len(motion0.calls) == 20
 
 
@@ -131,6 +132,50 @@ def test_skipping_is_off_when_a_period_zero_system_cannot_say_when_it_is_due():
     motion = Follower("motion", 0.0)
     Engine([every, motion], tick_s=0.1, duration_s=1.0).run(FakeWorld())
     assert len(every.calls) == len(motion.calls) == 10
+
+
+def test_a_follower_not_at_the_end_is_stepped_every_tick_and_the_others_keep_their_period():
+    motion, one = Follower("motion", 0.0), Recorder("one", 1.0)
+    Engine([motion, one], tick_s=0.1, duration_s=2.0).run(FakeWorld())
+    assert one.calls == [(0.0, 1.0), (1.0, 1.0)]
+    assert len(motion.calls) == 20
+
+
+def test_a_stop_that_changes_at_a_tick_run_ends_the_run_in_the_same_state():
+    @dataclass
+    class Flag(Recorder):
+        hit: bool = False
+
+        def step(self, world, t_s, dt_s):
+            super().step(world, t_s, dt_s)
+            self.hit = t_s >= 1.5 - 1e-9
+
+    out = []
+    for skip in (False, True):
+        flag, motion = Flag("flag", 0.5), Follower("motion", 0.0)
+        end = Engine(
+            [flag, motion],
+            tick_s=0.1,
+            duration_s=5.0,
+            stop=lambda w, t, f=flag: f.hit,
+            skip_idle=skip,
+        ).run(FakeWorld())
+        out.append((end, motion.calls[-1]))
+    assert out[0] == out[1] == (pytest.approx(1.6), (1.5, 0.1))
+
+
+@dataclass
+class Snapshots:
+    """A read-only recorder: the truth positions and the velocities one tick back."""
+
+    name: str
+    period_s: float
+    rows: list = field(default_factory=list)
+
+    def step(self, world, t_s, dt_s):
+        th = world.threats
+        prev = np.full_like(th.vel_mps, np.nan) if th.vel_prev_mps is None else th.vel_prev_mps
+        self.rows.append(np.concatenate([th.pos_m, th.vel_mps, prev], axis=1))
 
 
 def _tables(run):
@@ -196,10 +241,15 @@ def test_a_run_is_the_same_with_and_without_skipping_idle_ticks(case, tmp_path, 
             gaps.append(nxt - k)
             return nxt
 
-    runs = []
+    runs, snaps = [], []
     for skip in (False, True):
         monkeypatch.setattr(run_module, "Engine", functools.partial(Counting, skip_idle=skip))
-        runs.append(run_module.run_scenario(sc, seed=3, fidelity=fidelity))
+        snap = Snapshots("snapshots", 0.7)
+        runs.append(
+            run_module.run_scenario(sc, seed=3, fidelity=fidelity, attach=lambda w, d, s=snap: [s])
+        )
+        snaps.append(snap.rows)
+    np.testing.assert_array_equal(snaps[0], snaps[1])  # the truth as the systems saw it
     assert max(gaps) >= 5  # it did skip (ticks of 0.1 s, nothing due for 0.5 s or more)
     assert runs[0].end_time_s == runs[1].end_time_s
     assert len(runs[0].events["time_s"]) > 0

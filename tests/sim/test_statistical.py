@@ -162,7 +162,8 @@ def test_detection_draws_have_the_exact_swerling_pd(swerling):
 
 def test_detections_drawn_ahead_stop_at_a_kill_and_start_at_launch():
     """Detections are drawn 30 frames ahead on the truth paths; a threat killed (or arrived)
-    within them has no plot after it, and none before its launch."""
+    within them has no plot after it, and none before its launch (one look a frame here: with
+    several, the later looks of a frame may follow a kill within that frame)."""
     from iads.sim.run import simulate
 
     plots: list[tuple[float, int]] = []
@@ -187,3 +188,80 @@ def test_detections_drawn_ahead_stop_at_a_kill_and_start_at_launch():
     launch = world.threats.launch_time_s
     for t, i in plots:  # the outcome's time is within the tick that set it
         assert launch[i] - 1e-9 <= t <= over.get(i, end_s) + sc.tick_s, (t, i)
+
+
+def test_draws_ahead_keep_each_frame_with_sub_looks_an_airborne_sensor_and_a_radar_off(
+    tmp_path, monkeypatch
+):
+    """Frames of 2 s with radar steps of 1 s (two looks a frame), an airborne sensor (drawn
+    one frame at a time), a radar off from 21 s to 37 s and launches over 120 s: every entry
+    of a frame is at one of that frame's look times, at the range of the truth path then, and
+    a frame keeps only threats in flight."""
+    import yaml
+
+    import iads.sim.statistical as st
+    from iads.sim.run import simulate
+
+    doc = yaml.safe_load((EXAMPLES / "small.yaml").read_text())
+    for raid in doc["raids"]:
+        raid["launch_window_s"], raid["count"] = [0, 120], 6
+    doc["sensors"] = [
+        {
+            "name": "AEW",
+            "type": "91N6E-class",
+            "route": [
+                {"lat_deg": -47.30, "lon_deg": -32.30, "alt_m": 9000, "speed_mps": 200},
+                {"lat_deg": -47.30, "lon_deg": -31.90, "alt_m": 9000, "speed_mps": 200},
+            ],
+        }
+    ]
+    doc.setdefault("settings", {}).setdefault("tracker", {})["period_s"] = 2.0
+    path = tmp_path / "check.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    sc = load_scenario(path)
+    problems, draws, kept = [], [], []
+    draw, observe = st.StatisticalTracker._draw_ahead, st.StatisticalTracker._observe
+
+    def checked_draw(self, world, sid, t_s):
+        d = draw(self, world, sid, t_s)
+        draws.append((len(d.looks), self.radars[sid].platform is not None))
+        for f in range(len(d.looks)):
+            lo, hi = int(d.offsets[f]), int(d.offsets[f + 1])
+            times = np.unique(d.looks[f].time_s)
+            if times.size != 2 or abs(times[0] - (t_s + f * self.period_s)) > 1e-9:
+                problems.append(("looks of the frame", sid, t_s, f, times))
+            if not np.all(np.isin(d.time_s[lo:hi], times)):
+                problems.append(("entry outside its frame", sid, t_s, f))
+            for e in range(lo, hi):
+                p, _ = world.trajectories.states_at(d.row[e : e + 1], d.time_s[e : e + 1])
+                r = np.linalg.norm(p[0, 0] - d.model.antenna_pos_m)
+                if abs(r - d.range_m[e]) > 1e-6 * r:
+                    problems.append(("range", sid, t_s, f, r, d.range_m[e]))
+        return d
+
+    def checked_observe(self, world, t_s, sid):
+        seen, looks, score = observe(self, world, t_s, sid)
+        kept.append(seen.row.size)
+        if not np.all(world.threats.active[seen.row]):
+            problems.append(("not in flight", sid, t_s))
+        if len(looks) and abs(looks.time_s.min() - t_s) > 1e-9:
+            problems.append(("looks of another frame", sid, t_s))
+        return seen, looks, score
+
+    monkeypatch.setattr(st.StatisticalTracker, "_draw_ahead", checked_draw)
+    monkeypatch.setattr(st.StatisticalTracker, "_observe", checked_observe)
+
+    class Toggle:  # radar 0 off at 21 s, on again at 37 s
+        name, period_s = "toggle", 1.0
+
+        def __init__(self, defense):
+            self.defense = defense
+
+        def step(self, world, t_s, dt_s):
+            if abs(t_s - 21.0) < 1e-6 or abs(t_s - 37.0) < 1e-6:
+                self.defense.radars[0].on = t_s > 30.0
+
+    simulate(sc, seed=5, fidelity="fast", attach=lambda w, d: [Toggle(d)])
+    assert problems == []
+    assert any(air for _, air in draws) and any(n == st.DRAW_AHEAD_FRAMES for n, _ in draws)
+    assert sum(kept) > 0

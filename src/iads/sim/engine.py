@@ -109,9 +109,12 @@ class Engine:
     ``stop`` (optional) is asked after every tick whether the run can end early (for example
     when every threat has been resolved). With ``skip_idle`` (default) the engine jumps over
     ticks in which no system is due (see ``System``): the clock-following systems at the end
-    are stepped through the gap as if every tick had run (their last two steps at the ticks
-    before the next one run), so a run gives the same results either way; skipping is off if
-    any period-0 system has no ``next_due_s`` or a clock follower is not at the end.
+    are stepped through the gap as if every tick had run (the step of the tick that ran, then
+    those of the two ticks before the next one), so a run gives the same results either way.
+    Skipping is off if a period-0 system has no ``next_due_s``; a clock follower that is not
+    at the end is an ordinary period-0 system (stepped every tick). With skipping, ``stop`` is
+    asked only after the ticks that run: it must depend on what changes there (as
+    ``World.finished`` does), not on the clock alone.
     """
 
     systems: Sequence[System]
@@ -137,24 +140,20 @@ class Engine:
         """
         n_ticks = self.n_ticks
         tick = self.tick_s
-        every = [ticks_per_period(s.period_s, tick) for s in self.systems]
-        follows = [bool(getattr(s, "follows_clock", False)) for s in self.systems]
-        n_lead = len(self.systems) - sum(follows)
-        idle = [
-            s.period_s <= 0 and hasattr(s, "next_due_s") and not f
-            for s, f in zip(self.systems, follows, strict=True)
-        ]
-        skip = (
-            self.skip_idle
-            and not any(follows[:n_lead])
-            and all(
-                s.period_s > 0 or i
-                for s, i, f in zip(self.systems, idle, follows, strict=True)
-                if not f
+        systems = list(self.systems)
+        n_lead = len(systems)
+        while n_lead and systems[n_lead - 1].period_s <= 0 and _follows(systems[n_lead - 1]):
+            n_lead -= 1
+        followers = systems[n_lead:]
+        lead = [
+            (
+                s,
+                ticks_per_period(s.period_s, tick),
+                s.period_s <= 0 and hasattr(s, "next_due_s") and not _follows(s),
             )
-        )
-        lead = list(zip(self.systems[:n_lead], every[:n_lead], idle[:n_lead], strict=True))
-        followers = self.systems[n_lead:]
+            for s in systems[:n_lead]
+        ]
+        skip = self.skip_idle and all(s.period_s > 0 or lazy for s, _, lazy in lead)
         report = max(1, n_ticks // 200)
         has_clock = hasattr(world, "t_s")
         done, k = 0, 0
@@ -168,16 +167,19 @@ class Engine:
                         system.step(world, t_s, tick)
                 elif k % m == 0:
                     system.step(world, t_s, m * tick)
-            k_next = self._next_tick(world, k, n_ticks, lead, followers) if skip else k + 1
             for system in followers:
-                if k_next - k >= 2:  # through the gap: the steps of ticks k_next - 2, - 1
-                    system.step(world, (k_next - 2) * tick, tick)
-                system.step(world, (k_next - 1) * tick, tick)
+                system.step(world, t_s, tick)
             done = k + 1
+            k_next = self._next_tick(world, k, n_ticks, lead, followers) if skip else k + 1
             if progress is not None and (k // report != (k_next - 1) // report or k % report == 0):
                 progress(t_s)
             if self.stop is not None and self.stop(world, t_s):
                 break
+            if k_next - k >= 2:  # through the gap: the steps of ticks k_next - 2 and k_next - 1
+                for system in followers:
+                    if k_next - k >= 3:
+                        system.step(world, (k_next - 2) * tick, tick)
+                    system.step(world, (k_next - 1) * tick, tick)
             done = k = k_next
         t_end = done * tick
         if has_clock:
@@ -207,6 +209,10 @@ class Engine:
     def n_ticks(self) -> int:
         """Ticks in a full run: ``floor(duration_s / tick_s)`` (0 if the duration is 0)."""
         return int(math.floor(self.duration_s / self.tick_s + 1e-9))
+
+
+def _follows(system: Any) -> bool:
+    return bool(getattr(system, "follows_clock", False))
 
 
 def _first_tick(t_due_s: float, tick_s: float, k_min: int, reach_s: float) -> int:

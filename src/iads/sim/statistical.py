@@ -12,7 +12,9 @@ frame (``tracker.period_s``) it:
    the per-look Pd is the full model's. No plot positions, no false-alarm plots. The looks
    are drawn ``DRAW_AHEAD_FRAMES`` frames at a time on the threats' truth paths
    (``Trajectories.states_at``, the motion kernel's segments) and a frame keeps those of the
-   threats still in flight then (one frame at a time for an airborne radar);
+   threats still in flight then (one frame at a time for an airborne radar). A frame is
+   processed at its start, so when a radar looks several times a frame (its step shorter than
+   the frame) its later looks may still see a threat killed within that frame;
 2. keeps at most one track per threat, with the full tracker's management rules and run
    settings: a tentative track starts on a detection, a frame counts a hit or a miss only when
    a look swept over the track's position (``tracking.system.looked_at``), confirmation at
