@@ -172,7 +172,7 @@ def test_detections_drawn_ahead_stop_at_a_kill_and_start_at_launch():
         for r in range(len(world.radars)):
             defense.bus.subscribe(
                 f"plots/{r}",
-                lambda t, d: plots.extend(zip(d.time_s.tolist(), d.truth_id.tolist())),
+                lambda t, d: plots.extend(zip(d.time_s.tolist(), d.truth_id.tolist(), strict=True)),
             )
         return []
 
