@@ -699,12 +699,13 @@ class CommandPost:
                 )
                 limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
                 ok = feasible(icpt, itype, t_limit_s=limit)
-                ok &= any_radar_covers(self.fire_radars, icpt.pip_m, self.origin_alt_m)
-                agil = np.tile(agility_mps2, dl.size)[None, :]
-                cls = np.tile(target_class, dl.size)[None, :]
-                p = planned_kill_probability(itype, icpt.speed_mps, agil, icpt.alt_m, cls)
-                p = np.where(ok, p, 0.0)
-                pk[rows] = p.reshape(dl.size, n_t)[which]
+                if ok.any():
+                    ok &= any_radar_covers(self.fire_radars, icpt.pip_m, self.origin_alt_m)
+                if ok.any():  # most batches have no pair left: their Pk stays 0
+                    agil = np.tile(agility_mps2, dl.size)[None, :]
+                    cls = np.tile(target_class, dl.size)[None, :]
+                    p = planned_kill_probability(itype, icpt.speed_mps, agil, icpt.alt_m, cls)
+                    pk[rows] = np.where(ok, p, 0.0).reshape(dl.size, n_t)[which]
                 pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
                 tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]
         return pk, pips, tofs
