@@ -171,3 +171,14 @@ def test_swept_arc_from_east_north_matches_azimuth_test():
         for start, sweep in swept_arc(k * 0.1, 0.1, 4.0):
             hits += in_swept_arc_en(e, n, start, sweep)
     assert np.all(hits == 1)
+
+
+def test_height_from_coordinates_is_height_above_earth_bit_for_bit():
+    from iads.sensors.geometry import height_above_earth_enu_m, height_above_earth_m
+
+    rng = np.random.default_rng(np.random.SeedSequence(1012))
+    p = rng.uniform(-3e5, 3e5, (200, 3)) * [1.0, 1.0, 0.1]
+    for origin in (0.0, 1234.5):
+        want = height_above_earth_m(p, origin)
+        got = height_above_earth_enu_m(p[:, 0], p[:, 1], p[:, 2], origin)
+        assert got.tobytes() == want.tobytes()

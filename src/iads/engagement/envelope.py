@@ -49,6 +49,7 @@ from iads.engagement.flyout import G_MPS2, altitude_m
 from iads.engagement.kill import expected_kill_probability
 from iads.engagement.tables import FlyoutTable
 from iads.scenario.equipment import InterceptorType
+from iads.sensors.geometry import height_above_earth_enu_m
 
 
 def intercept_time_constant_speed(
@@ -75,17 +76,6 @@ def intercept_time_constant_speed(
     t = np.where(np.abs(a) < 1e-12, np.where(lin > 0, lin, np.inf), np.minimum(r1, r2))
     t = np.where(disc >= 0, t, np.inf)
     return np.where(np.isfinite(t), t, np.nan)
-
-
-def _ground_alt(
-    launcher_pos_m: np.ndarray, pip_m: np.ndarray, origin_alt_m: float = 0.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ground range from the launcher (m) and height above the launcher (m, >= 0: a point
-    below a launcher on a hill is looked up as level with it) of PIPs (..., 3)."""
-    d = pip_m - launcher_pos_m
-    alt_pip = altitude_m(pip_m, origin_alt_m)
-    rel = np.maximum(alt_pip - altitude_m(launcher_pos_m, origin_alt_m), 0.0)
-    return np.hypot(d[..., 0], d[..., 1]), rel
 
 
 @dataclass(frozen=True)
@@ -121,12 +111,16 @@ def predicted_intercept(
     tp = np.asarray(tgt_pos_m, dtype=float).reshape(1, -1, 3)
     tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
     launcher_alt = altitude_m(lp, origin_alt_m)
+    # per coordinate, so no (..., 3) array is built per evaluation (the same numbers)
+    lx, ly = lp[..., 0], lp[..., 1]  # (W, 1)
+    px0, py0, pz0 = tp[..., 0], tp[..., 1], tp[..., 2]  # (1, T)
+    vx, vy, vz = tv[..., 0], tv[..., 1], tv[..., 2]
 
     def g(t: np.ndarray) -> np.ndarray:
-        pip = tp + tv * t[..., None]
-        d = pip - lp
-        rel = np.maximum(altitude_m(pip, origin_alt_m) - launcher_alt, 0.0)
-        return table.tof(np.hypot(d[..., 0], d[..., 1]), rel) - t
+        x, y = px0 + vx * t, py0 + vy * t
+        alt = height_above_earth_enu_m(x, y, pz0 + vz * t, origin_alt_m)
+        rel = np.maximum(alt - launcher_alt, 0.0)
+        return table.tof(np.hypot(x - lx, y - ly), rel) - t
 
     ts = np.linspace(0.0, t_max_s, n_scan)
     shape = (lp.shape[0], tp.shape[1])
@@ -138,23 +132,29 @@ def predicted_intercept(
     g_lo = np.take_along_axis(vals, k[None], axis=0)[0]
     g_hi = np.take_along_axis(vals, k[None] + 1, axis=0)[0]
     g_lo, g_hi = np.where(has, g_lo, 1.0), np.where(has, g_hi, -1.0)
-    side = np.zeros(shape, np.int8)  # which end moved last (Illinois halves the other's g)
+    moved_up = None  # which end moved last (Illinois halves the other's g), None: neither
     for _ in range(n_refine):
         # g_lo > 0 >= g_hi: the secant point lies in [lo, hi]
         x = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
         gx = g(x)
-        gx = np.where(np.isfinite(gx), gx, -1.0)  # a NaN inside the bracket: shrink from above
+        gx[~np.isfinite(gx)] = -1.0  # a NaN inside the bracket: shrink from above
         up = gx > 0
-        g_hi = np.where(up & (side == 1), 0.5 * g_hi, g_hi)
-        g_lo = np.where(~up & (side == -1), 0.5 * g_lo, g_lo)
-        lo, g_lo = np.where(up, x, lo), np.where(up, gx, g_lo)
-        hi, g_hi = np.where(up, hi, x), np.where(up, g_hi, gx)
-        side = np.where(up, 1, -1).astype(np.int8)
+        down = ~up
+        if moved_up is not None:
+            np.multiply(g_hi, 0.5, out=g_hi, where=up & moved_up)
+            np.multiply(g_lo, 0.5, out=g_lo, where=down & ~moved_up)
+        np.copyto(lo, x, where=up)
+        np.copyto(g_lo, gx, where=up)
+        np.copyto(hi, x, where=down)
+        np.copyto(g_hi, gx, where=down)
+        moved_up = up
     t = np.where(has, (lo * g_hi - hi * g_lo) / (g_hi - g_lo), np.nan)
-    pip = tp + tv * np.nan_to_num(t)[..., None]
-    ground, rel_alt = _ground_alt(lp, pip, origin_alt_m)
-    speed = table.speed(ground, rel_alt)
-    alt = altitude_m(pip, origin_alt_m)
+    t_pip = np.nan_to_num(t)
+    x, y, z = px0 + vx * t_pip, py0 + vy * t_pip, pz0 + vz * t_pip
+    pip = np.stack([x, y, z], axis=-1)  # = tp + tv t, coordinate by coordinate
+    alt = height_above_earth_enu_m(x, y, z, origin_alt_m)
+    ground = np.hypot(x - lx, y - ly)
+    speed = table.speed(ground, np.maximum(alt - launcher_alt, 0.0))
     pip = np.where(has[..., None], pip, np.nan)
     return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
 

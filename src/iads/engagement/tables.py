@@ -42,21 +42,30 @@ class FlyoutTable:
     tof_s: np.ndarray
     speed_mps: np.ndarray
 
+    @functools.cached_property
+    def _cell_widths(self) -> tuple[np.ndarray, np.ndarray]:
+        """Widths (m) of the ground-range and altitude cells, (R - 1,) and (H - 1,)."""
+        return np.diff(self.ground_m), np.diff(self.alt_m)
+
     def _interp(self, values: np.ndarray, ground_m: np.ndarray, alt_m: np.ndarray) -> np.ndarray:
+        """Bilinear interpolation of ``values`` (R, H) at ground range and altitude (m); NaN
+        outside the grid. The corners are read from the flattened grid (one index for all
+        four), the arithmetic is the plain bilinear formula in a fixed order."""
         g = np.asarray(ground_m, dtype=float)
         h = np.asarray(alt_m, dtype=float)
-        gi = np.clip(np.searchsorted(self.ground_m, g) - 1, 0, self.ground_m.size - 2)
-        hi = np.clip(np.searchsorted(self.alt_m, h) - 1, 0, self.alt_m.size - 2)
-        g0, g1 = self.ground_m[gi], self.ground_m[gi + 1]
-        h0, h1 = self.alt_m[hi], self.alt_m[hi + 1]
-        u = (g - g0) / (g1 - g0)
-        w = (h - h0) / (h1 - h0)
-        out = (
-            values[gi, hi] * (1 - u) * (1 - w)
-            + values[gi + 1, hi] * u * (1 - w)
-            + values[gi, hi + 1] * (1 - u) * w
-            + values[gi + 1, hi + 1] * u * w
-        )
+        n_g, n_h = self.ground_m.size, self.alt_m.size
+        gi = np.minimum(np.maximum(np.searchsorted(self.ground_m, g) - 1, 0), n_g - 2)
+        hi = np.minimum(np.maximum(np.searchsorted(self.alt_m, h) - 1, 0), n_h - 2)
+        dg, dh = self._cell_widths
+        u = (g - self.ground_m.take(gi)) / dg.take(gi)
+        w = (h - self.alt_m.take(hi)) / dh.take(hi)
+        flat = values.ravel()
+        k = gi * n_h + hi
+        u1, w1 = 1 - u, 1 - w
+        out = flat.take(k) * u1 * w1
+        out += flat.take(k + n_h) * u * w1
+        out += flat.take(k + 1) * u1 * w
+        out += flat.take(k + (n_h + 1)) * u * w
         outside = (
             (g < self.ground_m[0])
             | (g > self.ground_m[-1])

@@ -92,8 +92,20 @@ def height_above_earth_m(
     (rho^2 - Re^2) / (rho + Re) with rho^2 - Re^2 = x^2 + y^2 + u^2 + 2 Re u, u = z + origin
     height. Broadcasts over leading axes."""
     p = np.asarray(pos_m, dtype=float)
-    u = p[..., 2] + origin_alt_m
-    s = p[..., 0] ** 2 + p[..., 1] ** 2 + u * u
+    return height_above_earth_enu_m(p[..., 0], p[..., 1], p[..., 2], origin_alt_m, earth_radius_m)
+
+
+def height_above_earth_enu_m(
+    east_m: ArrayLike,
+    north_m: ArrayLike,
+    up_m: ArrayLike,
+    origin_alt_m: float = 0.0,
+    earth_radius_m: float = EARTH_RADIUS_M,
+) -> NDArray[np.float64]:
+    """``height_above_earth_m`` (m) of the ENU points given by their coordinates (m), which
+    broadcast: the same numbers, without stacking (..., 3) arrays."""
+    u = np.asarray(up_m, dtype=float) + origin_alt_m
+    s = np.asarray(east_m, dtype=float) ** 2 + np.asarray(north_m, dtype=float) ** 2 + u * u
     rho = np.sqrt(s + 2.0 * earth_radius_m * u + earth_radius_m**2)
     return (s + 2.0 * earth_radius_m * u) / (rho + earth_radius_m)
 
@@ -261,6 +273,7 @@ __all__ = [
     "K_FACTOR",
     "beam_azimuth_rad",
     "earth_centre_m",
+    "height_above_earth_enu_m",
     "height_above_earth_m",
     "height_and_ground_range",
     "range_azimuth_elevation",
