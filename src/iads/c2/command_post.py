@@ -53,7 +53,7 @@ from iads.engagement.battery import (
     weapon_rows,
 )
 from iads.engagement.envelope import feasible, planned_kill_probability, predicted_intercept
-from iads.engagement.tables import table_for
+from iads.engagement.tables import FlyoutTable, table_for
 from iads.messages import (
     COMPLETE,
     ENGAGING,
@@ -184,6 +184,8 @@ class CommandPost:
     """Identity from this post's own evidence by track number (what its reports share)."""
     _shared: tuple[np.ndarray, np.ndarray] | None = None
     """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
+    _tables: dict[str, FlyoutTable] = field(default_factory=dict)
+    """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
 
     @classmethod
     def from_world(
@@ -594,6 +596,8 @@ class CommandPost:
             unit, kind, delay, pic.pos_m[sel], pic.vel_mps[sel], tmax, agility, target_class
         )
         pk[pk < cp.min_kill_probability] = 0.0
+        if not (pk > 0).any():  # nothing can be engaged: the plan would fire no round
+            return
         if cp.weapon_choice == "cost":
             cost = np.array([self.itypes[self.bank.type_names[k]].cost_usd for k in kind])
             pk = doctrine.cheapest_adequate(pk, cost, cp.cost_pk_tolerance)
@@ -686,14 +690,18 @@ class CommandPost:
         for s in np.unique(site):
             for k in np.unique(kind[site == s]):
                 rows = np.flatnonzero((site == s) & (kind == k))
-                itype = self.itypes[self.bank.type_names[k]]
+                name = self.bank.type_names[k]
+                itype = self.itypes[name]
+                table = self._tables.get(name)
+                if table is None:
+                    table = self._tables[name] = table_for(itype)
                 lp = self.bank.pos_m[unit[rows[0]]][None, :]
                 dl, which = np.unique(delay_s[rows], return_inverse=True)
                 icpt = predicted_intercept(  # one batch over (delay, target)
                     lp,
                     (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3),
                     np.tile(vel, (dl.size, 1)),
-                    table_for(itype),
+                    table,
                     itype.max_time_of_flight_s,
                     origin_alt_m=self.origin_alt_m,
                 )
