@@ -94,3 +94,17 @@ def test_partial_salvos():
     u, k = weapon_rows(b, 0.0, per_unit=4)
     np.testing.assert_array_equal(k, [0, 0, 0, 1])
     np.testing.assert_array_equal(_salvo_groups(u, k, 4), [0, 0, 0, 1])
+
+
+def test_reloads_return_the_bank_itself_when_nothing_changes():
+    b = bank(count=2, load={"A": 2}, reload=100.0, reloads=0)
+    assert update_reloads(b, 1.0) is b  # full tubes
+    b, _ = fire(b, np.array([0, 0]), np.array([0, 0]), 0.0)
+    assert update_reloads(b, 5.0) is b  # unit 0 empty, but no reserve to reload from
+    b = bank(count=1, load={"A": 2}, reload=100.0, reloads=1)
+    b, _ = fire(b, np.array([0, 0]), np.array([0, 0]), 0.0)
+    started = update_reloads(b, 5.0)
+    assert started is not b and started.reload_done_s[0] == pytest.approx(105.0)
+    assert update_reloads(started, 50.0) is started  # under way, not yet due
+    done = update_reloads(started, 105.0)
+    assert done.rounds[0, 0] == 2 and b.rounds[0, 0] == 0  # the input untouched

@@ -93,7 +93,16 @@ def stocked_bank(bank: LauncherBank, stock: dict[str, int]) -> LauncherBank:
 
 
 def update_reloads(bank: LauncherBank, t_s: float) -> LauncherBank:
-    """Finish reloads that are due and start reloads of empty units while the reserve lasts."""
+    """Finish reloads that are due and start reloads of empty units while the reserve lasts.
+    ``bank`` itself when nothing changes (it is never modified in place)."""
+    due = np.isfinite(bank.reload_done_s) & (bank.reload_done_s <= t_s)
+    if not due.any():
+        empty = (bank.rounds.sum(axis=1) == 0) & np.isnan(bank.reload_done_s)
+        if (
+            not empty.any()
+            or not (np.minimum(bank.loadout[empty], bank.reserve[None, :]).sum(axis=1) > 0).any()
+        ):
+            return bank
     rounds = bank.rounds.copy()
     reserve = bank.reserve.copy()
     done_s = bank.reload_done_s.copy()
