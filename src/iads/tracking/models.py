@@ -68,11 +68,12 @@ def cv_process_noise(dt_s: ArrayLike, q_mps2: ArrayLike) -> NDArray[np.float64]:
     q = np.asarray(q_mps2, dtype=float) ** 2
     dt, q = np.broadcast_arrays(dt, q)
     Q = np.zeros(dt.shape + (N_CV, N_CV))
+    pp, pv, vv = q * dt**3 / 3.0, q * dt**2 / 2.0, q * dt  # per axis, computed once
     for i in range(3):
-        Q[..., i, i] = q * dt**3 / 3.0
-        Q[..., i, i + 3] = q * dt**2 / 2.0
-        Q[..., i + 3, i] = q * dt**2 / 2.0
-        Q[..., i + 3, i + 3] = q * dt
+        Q[..., i, i] = pp
+        Q[..., i, i + 3] = pv
+        Q[..., i + 3, i] = pv
+        Q[..., i + 3, i + 3] = vv
     return Q
 
 
