@@ -188,7 +188,7 @@ def _tables(run):
 
 
 def _same(a, b) -> list[str]:
-    bad = [k for k in a.keys() ^ b.keys()]
+    bad = sorted(a.keys() ^ b.keys())
     for k in a.keys() & b.keys():
         x, y = a[k], b[k]
         if x.dtype == object or y.dtype == object:

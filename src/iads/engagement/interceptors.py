@@ -235,7 +235,6 @@ class InterceptorSystem:
         store = store_of(world)
         self._read_inbox(store, t_s)
         th = world.threats
-        acc = self._threat_accel(th, dt_s)
         self._launch_due(world, store, t_s)
         live = np.flatnonzero(~store.done & store.launched)
         if live.size == 0:
@@ -248,6 +247,7 @@ class InterceptorSystem:
         live = live[~gone]
         if live.size == 0:
             return
+        acc = self._threat_accel(th, dt_s)  # only when a round flies
         if self.mode == "fast":
             self._step_fast(world, store, live, t_s, dt_s, acc)
             return

@@ -194,7 +194,8 @@ class Engine:
         nxt = n_ticks
         for system, m, lazy in lead:
             if lazy:
-                nxt = min(nxt, _first_tick(system.next_due_s(world, t_s), tick, k + 1, 0.0))
+                due_s = system.next_due_s(world, t_s)  # stepped at t when due <= t + EPS_S
+                nxt = min(nxt, _first_tick(due_s, tick, k + 1, slack_s=EPS_S))
             else:
                 nxt = min(nxt, (k // m + 1) * m)
             if nxt == k + 1:
@@ -202,7 +203,7 @@ class Engine:
         for system in followers:  # the tick whose step covers its next event must run
             due = getattr(system, "next_due_s", None)
             if due is not None:
-                nxt = min(nxt, _first_tick(due(world, t_s), tick, k + 1, tick))
+                nxt = min(nxt, _first_tick(due(world, t_s), tick, k + 1, reach_s=tick))
         return nxt
 
     @property
@@ -215,13 +216,15 @@ def _follows(system: Any) -> bool:
     return bool(getattr(system, "follows_clock", False))
 
 
-def _first_tick(t_due_s: float, tick_s: float, k_min: int, reach_s: float) -> int:
-    """The first tick j >= ``k_min`` with ``t_due_s <= j tick_s + reach_s (+ EPS_S for a
-    due time, reach 0)``, the comparison the systems make (inf: never, a large number)."""
+def _first_tick(
+    t_due_s: float, tick_s: float, k_min: int, reach_s: float = 0.0, slack_s: float = 0.0
+) -> int:
+    """The first tick j >= ``k_min`` with ``t_due_s <= j tick_s + reach_s + slack_s``, the very
+    float comparison the systems make: a due time (slack ``EPS_S``) or the end of a follower's
+    step (reach one tick). ``2**62`` (never) for an infinite ``t_due_s``."""
     if not math.isfinite(t_due_s):
         return 2**62
-    slack = EPS_S if reach_s == 0.0 else 0.0
-    j = max(k_min, math.ceil((t_due_s - reach_s - slack) / tick_s) - 1)
-    while j * tick_s + reach_s + slack < t_due_s:
+    j = max(k_min, math.ceil((t_due_s - reach_s - slack_s) / tick_s) - 1)
+    while j * tick_s + reach_s + slack_s < t_due_s:
         j += 1
     return j

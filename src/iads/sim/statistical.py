@@ -126,6 +126,26 @@ class _Draws:
         return f
 
 
+def _position_sigma_m(model: RadarModel, range_m: np.ndarray, snr_look: np.ndarray) -> np.ndarray:
+    """(D, 3) thermal position noise (m) of looks at ``range_m`` (D,) with SNR ``snr_look``
+    (D,; linear, over the look's pulses): along the line of sight, and across it in azimuth and
+    in elevation (``sensors.measure``, as the plot-level radar)."""
+    return np.stack(
+        [
+            measure.sigma_thermal(model.range_resolution_m, snr_look, model.sigma_range_floor_m),
+            range_m
+            * measure.sigma_angle_rad(
+                model.beamwidth_az_rad, snr_look, model.sigma_angle_floor_rad
+            ),
+            range_m
+            * measure.sigma_angle_rad(
+                model.beamwidth_el_rad, snr_look, model.sigma_angle_floor_rad
+            ),
+        ],
+        axis=1,
+    )
+
+
 def _frame_axes(los_m: np.ndarray) -> np.ndarray:
     """(D, 3, 3) rotations whose columns are the unit vectors along the line of sight, across
     it horizontally and across it in elevation (ENU)."""
@@ -264,22 +284,7 @@ class StatisticalTracker:
         )
         idx = lk.index[hit]
         rng_m, snr_look = lk.range_m[hit], snr[hit] * model.n_pulses
-        sigma = np.stack(
-            [
-                measure.sigma_thermal(
-                    model.range_resolution_m, snr_look, model.sigma_range_floor_m
-                ),
-                rng_m
-                * measure.sigma_angle_rad(
-                    model.beamwidth_az_rad, snr_look, model.sigma_angle_floor_rad
-                ),
-                rng_m
-                * measure.sigma_angle_rad(
-                    model.beamwidth_el_rad, snr_look, model.sigma_angle_floor_rad
-                ),
-            ],
-            axis=1,
-        )
+        sigma = _position_sigma_m(model, rng_m, snr_look)
         revisit = np.full(idx.size, max(model.scan_period_s, self.period_s))
         axes = _frame_axes(pos.reshape(-1, 3)[idx] - model.antenna_pos_m)
         err, P = draw_track_error(sigma, axes, revisit, self.settings.tracker.q_mps2, self.rng)
@@ -550,14 +555,7 @@ def _false_states(model: RadarModel, n: int, fig: Any, settings: RunConfig, rng)
     speed = np.minimum(rng.exponential(fig.speed_mps, n), settings.tracker.max_speed_mps)
     vel = d * speed[:, None]
     snr = np.full(n, float(model.threshold))  # at the detection threshold
-    sigma = np.stack(
-        [
-            measure.sigma_thermal(model.range_resolution_m, snr, model.sigma_range_floor_m),
-            r * measure.sigma_angle_rad(model.beamwidth_az_rad, snr, model.sigma_angle_floor_rad),
-            r * measure.sigma_angle_rad(model.beamwidth_el_rad, snr, model.sigma_angle_floor_rad),
-        ],
-        axis=1,
-    )
+    sigma = _position_sigma_m(model, r, snr)
     revisit = np.full(n, model.scan_period_s)
     _, P = draw_track_error(
         sigma, _frame_axes(pos - model.antenna_pos_m), revisit, settings.tracker.q_mps2, rng

@@ -234,9 +234,10 @@ def imm_innovation_polar(
     return innovation_polar(xc, Pc, z, R, sensor_pos_m, range_rate)
 
 
-def _mode_probabilities(mu_pred: Array, loglik: list[Array]) -> Array:
-    """mu_j = Lambda_j c_j / sum_i Lambda_i c_i, computed in the log domain."""
-    logpost = np.log(np.maximum(mu_pred, np.finfo(float).tiny)) + np.stack(loglik, axis=-1)
+def _mode_probabilities(mu_pred: Array, loglik: Array) -> Array:
+    """mu_j = Lambda_j c_j / sum_i Lambda_i c_i, computed in the log domain; ``loglik``
+    (..., r) the log-likelihood of each mode."""
+    logpost = np.log(np.maximum(mu_pred, np.finfo(float).tiny)) + loglik
     logpost -= logpost.max(axis=-1, keepdims=True)
     mu = np.exp(logpost)
     return mu / mu.sum(axis=-1, keepdims=True)
@@ -301,7 +302,7 @@ def imm_update_modes_polar(
         range_rate,
     )
     loglik = _log_gaussian(nis_j, S_j)  # (N, r)
-    mu = _mode_probabilities(mu_pred, [loglik[..., j] for j in range(x.shape[-2])])
+    mu = _mode_probabilities(mu_pred, loglik)
     return mu, xs, Ps
 
 
@@ -330,5 +331,5 @@ def imm_update(
         Ps.append(Pj)
     xc, Pc = imm_combine(mu_pred, x, P)
     nu_c = z - (H @ xc[..., None])[..., 0]
-    mu = _mode_probabilities(mu_pred, loglik)
+    mu = _mode_probabilities(mu_pred, np.stack(loglik, axis=-1))
     return mu, np.stack(xs, axis=-2), np.stack(Ps, axis=-3), nis(nu_c, H @ Pc @ Ht + R)
