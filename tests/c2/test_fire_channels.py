@@ -1,10 +1,11 @@
-"""Radar coverage for fire control: range, sector and the 4/3-earth radar horizon."""
+"""Radar coverage for fire control: range, sector and the 4/3-earth radar horizon; the
+sector screen of a PIP's segment."""
 
 from types import SimpleNamespace
 
 import numpy as np
 
-from iads.c2.fire_channels import radar_covers
+from iads.c2.fire_channels import radar_covers, sector_may_cover
 from iads.scenario.load import builtin_catalog
 from iads.sensors.geometry import surface_to_enu
 
@@ -36,3 +37,32 @@ def test_range_and_sector():
     )
     pts = np.array([[20e3, 0.0, 3e3], [-20e3, 0.0, 3e3], [60e3, 0.0, 3e3], [20e3, 19e3, 3e3]])
     np.testing.assert_array_equal(radar_covers(r, pts), [True, False, False, True])
+
+
+def test_sector_screen_never_rules_out_a_covered_point():
+    # segments at random around a 90-degree sector radar (and one of 200 degrees, which the
+    # screen never rules out): where any of 400 points along a segment is covered, the screen
+    # must let it through; it must rule out most segments wholly behind the radar
+    rng = np.random.default_rng(7)
+    for width, boresight in ((90.0, 135.0), (200.0, 10.0)):
+        r = radar(
+            boresight_deg=boresight,
+            scan="sector",
+            sector_width_deg=width,
+            instrumented_range_m=80e3,
+            min_elevation_deg=-5.0,
+        )
+        start = np.column_stack([rng.uniform(-60e3, 60e3, (2000, 2)), np.full(2000, 2e3)])
+        end = start + np.column_stack([rng.uniform(-30e3, 30e3, (2000, 2)), np.zeros(2000)])
+        s = np.linspace(0.0, 1.0, 400)[:, None, None]
+        covered = radar_covers(r, start[None] + s * (end - start)[None]).any(axis=0)
+        may = sector_may_cover([r], start, end, 0.0)
+        assert covered.sum() > 300
+        assert not (covered & ~may).any()
+        if width < 180.0:
+            assert (~may).sum() > 0.5 * (~covered).sum()  # it screens, not only passes
+        else:
+            assert may.all()
+    rot = radar(instrumented_range_m=80e3)  # rotating: every azimuth is scanned
+    assert sector_may_cover([rot], start, end, 0.0).all()
+    assert not sector_may_cover([], start, end, 0.0).any()  # no radar covers nothing

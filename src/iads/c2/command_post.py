@@ -34,6 +34,7 @@ from iads.c2.fire_channels import (
     any_radar_covers,
     channel_limits,
     channels_used,
+    sector_may_cover,
 )
 from iads.c2.fire_plan import plan_fire
 from iads.c2.identification import Identifier
@@ -52,7 +53,12 @@ from iads.engagement.battery import (
     update_reloads,
     weapon_rows,
 )
-from iads.engagement.envelope import feasible, planned_kill_probability, predicted_intercept
+from iads.engagement.envelope import (
+    Intercept,
+    feasible,
+    planned_kill_probability,
+    predicted_intercept,
+)
 from iads.engagement.tables import FlyoutTable, table_for
 from iads.messages import (
     COMPLETE,
@@ -697,13 +703,20 @@ class CommandPost:
                     table = self._tables[name] = table_for(itype)
                 lp = self.bank.pos_m[unit[rows[0]]][None, :]
                 dl, which = np.unique(delay_s[rows], return_inverse=True)
-                icpt = predicted_intercept(  # one batch over (delay, target)
-                    lp,
-                    (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3),
-                    np.tile(vel, (dl.size, 1)),
-                    table,
-                    itype.max_time_of_flight_s,
-                    origin_alt_m=self.origin_alt_m,
+                start = (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3)
+                v = np.tile(vel, (dl.size, 1))
+                # the PIP lies on start + v t, t in [0, max time of flight]: pairs whose whole
+                # segment is outside every fire-control radar's sector cannot be covered
+                cand = sector_may_cover(
+                    self.fire_radars,
+                    start,
+                    start + v * itype.max_time_of_flight_s,
+                    self.origin_alt_m,
+                )
+                if not cand.any():  # Pk 0 and no PIP for the whole batch
+                    continue
+                icpt = _intercept_of(  # one batch over (delay, target)
+                    lp, start, v, cand, table, itype.max_time_of_flight_s, self.origin_alt_m
                 )
                 limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
                 ok = feasible(icpt, itype, t_limit_s=limit)
@@ -734,6 +747,25 @@ class CommandPost:
             "autonomous_from_s": self.autonomous_from_s,
             "destroyed": int(self.destroyed),
         }
+
+
+def _intercept_of(lp, start, vel, cand, table, t_max_s, origin_alt_m) -> Intercept:
+    """``predicted_intercept`` from launcher ``lp`` (1, 3) against the targets ``start``,
+    ``vel`` (P, 3) where ``cand`` (P,) holds, NaN (no PIP) elsewhere: (1, P) arrays."""
+    if cand.all():
+        return predicted_intercept(lp, start, vel, table, t_max_s, origin_alt_m=origin_alt_m)
+    idx = np.flatnonzero(cand)
+    sub = predicted_intercept(lp, start[idx], vel[idx], table, t_max_s, origin_alt_m=origin_alt_m)
+    n = cand.size
+
+    def spread(a: np.ndarray) -> np.ndarray:
+        out = np.full((1, n, *a.shape[2:]), np.nan)
+        out[:, idx] = a
+        return out
+
+    return Intercept(
+        *(spread(a) for a in (sub.t_s, sub.pip_m, sub.ground_m, sub.alt_m, sub.speed_mps))
+    )
 
 
 STATUS_GATE_SIGMAS = 3.0

@@ -60,6 +60,38 @@ def any_radar_covers(radars: list[Any], pip_m: np.ndarray, origin_alt_m: float) 
     return ok & finite
 
 
+SECTOR_SCREEN_MARGIN_M = 1.0
+"""Margin (m) by which both ends of a segment must lie beyond one edge of a radar's sector for
+``sector_may_cover`` to rule the segment out (float rounding of points on it is far below)."""
+
+
+def sector_may_cover(
+    radars: list[Any], start_m: np.ndarray, end_m: np.ndarray, origin_alt_m: float
+) -> np.ndarray:
+    """(P,) bool: False only where no point of the segment from ``start_m`` to ``end_m``
+    ((P, 3) ENU, m) lies in the azimuth arcs some radar of ``radars`` scans (the arcs
+    ``radar_covers`` tests). A screen, conservative by construction: an arc of sweep under pi
+    is the intersection of two half-planes through the antenna, each test linear in the
+    point's east/north offset, so a segment whose two ends both lie beyond one of them (by
+    ``SECTOR_SCREEN_MARGIN_M``) has no point in that arc. Wider arcs are never ruled out."""
+    may = np.zeros(start_m.shape[0], bool)
+    for rec in radars:
+        model = _radar_model(rec, origin_alt_m)
+        ant = model.antenna_pos_m
+        e0, n0 = start_m[:, 0] - ant[0], start_m[:, 1] - ant[1]
+        e1, n1 = end_m[:, 0] - ant[0], end_m[:, 1] - ant[1]
+        for start, sweep in model.swept_arcs(0.0, model.scan_period_s):
+            if sweep >= np.pi:
+                return np.ones(start_m.shape[0], bool)
+            c, s = np.cos(start), np.sin(start)
+            ce, se = np.cos(start + sweep), np.sin(start + sweep)
+            m = -SECTOR_SCREEN_MARGIN_M
+            before_start = (e0 * c - n0 * s < m) & (e1 * c - n1 * s < m)
+            after_end = (n0 * se - e0 * ce < m) & (n1 * se - e1 * ce < m)
+            may |= ~(before_start | after_end)
+    return may
+
+
 def channel_limits(radars: list[Any]) -> tuple[list[Any], np.ndarray, np.ndarray]:
     """The fire-control radars of a battery (those that guide missiles; all its radars,
     unlimited, when none is declared) with their missile and target channels (Rf,) each."""
