@@ -126,7 +126,7 @@ class InterceptorParams:
 
     def take(self, idx: np.ndarray) -> InterceptorParams:
         """The rows ``idx`` (index array or boolean mask)."""
-        return InterceptorParams(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+        return InterceptorParams(**{k: getattr(self, k)[idx] for k in _PARAM_NAMES})
 
     @staticmethod
     def concat(parts: Sequence[InterceptorParams]) -> InterceptorParams:
@@ -140,6 +140,9 @@ class InterceptorParams:
 
     def __len__(self) -> int:
         return int(self.launch_mass_kg.shape[0])
+
+
+_PARAM_NAMES = tuple(f.name for f in fields(InterceptorParams))
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,11 @@ def drag_coefficient(params: InterceptorParams, mach: np.ndarray, burning: np.nd
     return params.drag_coefficient * shape + np.where(burning, 0.0, base)
 
 
+def _norm(a: np.ndarray) -> np.ndarray:
+    """|a| over the last axis: ``np.linalg.norm(a, axis=-1)``'s own sum, without its checks."""
+    return np.sqrt(np.add.reduce(a * a, axis=-1))
+
+
 def _density(h_m: np.ndarray) -> np.ndarray:
     """US76 density (kg/m^3) by log-linear interpolation on a 100 m grid (error < 0.05 %)."""
     return np.exp(np.interp(h_m, _RHO_GRID_M, _LOG_RHO))
@@ -234,48 +242,66 @@ def thrust_and_mass(
     params: InterceptorParams, t_flight_s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Thrust (N,) in newtons and mass (N,) in kg at time since launch ``t_flight_s`` (N,)."""
-    t = np.asarray(t_flight_s, dtype=float)
+    return _thrust_and_mass(params, _Derived.of(params), np.asarray(t_flight_s, dtype=float))
+
+
+def _thrust_and_mass(
+    params: InterceptorParams, d: _Derived, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``thrust_and_mass`` with the rows' burnout time and total impulse precomputed."""
     tb, ts = params.boost_time_s, params.sustain_time_s
     fb, fs = params.boost_thrust_n, params.sustain_thrust_n
     in_boost = t < tb
-    in_sustain = (~in_boost) & (t < tb + ts)
+    in_sustain = (~in_boost) & (t < d.burnout_s)
     thrust = np.where(in_boost, fb, np.where(in_sustain, fs, 0.0))
-    impulse_total = fb * tb + fs * ts
-    impulse_done = fb * np.minimum(t, tb) + fs * np.clip(t - tb, 0.0, ts)
-    frac = np.divide(impulse_done, impulse_total, out=np.ones_like(t), where=impulse_total > 0)
+    impulse_done = fb * np.minimum(t, tb) + fs * np.minimum(np.maximum(t - tb, 0.0), ts)
+    frac = np.divide(impulse_done, d.impulse_n_s, out=np.ones_like(t), where=d.has_impulse)
     return thrust, params.launch_mass_kg - params.propellant_mass_kg * frac
 
 
 def zem_command(
     rel_pos_m: np.ndarray,
     rel_vel_mps: np.ndarray,
-    tgt_acc_mps2: np.ndarray,
-    nav_constant: np.ndarray,
+    tgt_acc_mps2: np.ndarray | None,
+    nav_constant: np.ndarray | float,
 ) -> np.ndarray:
     """(Augmented) proportional navigation in ZEM form: a_c = N ZEM_perp / t_go^2, (N, 3).
 
     ``rel_pos_m`` = target - interceptor, ``rel_vel_mps`` likewise, ``tgt_acc_mps2`` the
-    target's acceleration (zeros give true PN). Zarchan ch. 8, eqs. 8.1-8.7.
+    target's acceleration (zeros or None give true PN); ``nav_constant`` (N,) or one number.
+    Zarchan ch. 8, eqs. 8.1-8.7.
     """
-    r = np.linalg.norm(rel_pos_m, axis=-1)
+    r = _norm(rel_pos_m)
     r_safe = np.maximum(r, 1e-6)
-    closing = -np.sum(rel_pos_m * rel_vel_mps, axis=-1) / r_safe  # V_c
+    closing = -np.add.reduce(rel_pos_m * rel_vel_mps, axis=-1) / r_safe  # V_c
     t_go = r_safe / np.maximum(closing, 1.0)
-    zem = rel_pos_m + rel_vel_mps * t_go[:, None] + 0.5 * tgt_acc_mps2 * (t_go**2)[:, None]
+    t_go2 = (t_go**2)[:, None]
+    zem = rel_pos_m + rel_vel_mps * t_go[:, None]
+    if tgt_acc_mps2 is not None:
+        zem = zem + 0.5 * tgt_acc_mps2 * t_go2
     los = rel_pos_m / r_safe[:, None]
-    zem_perp = zem - np.sum(zem * los, axis=-1)[:, None] * los
-    return nav_constant[:, None] * zem_perp / (t_go**2)[:, None]
+    zem_perp = zem - np.add.reduce(zem * los, axis=-1)[:, None] * los
+    if np.ndim(nav_constant):
+        return nav_constant[:, None] * zem_perp / t_go2
+    return nav_constant * zem_perp / t_go2
+
+
+_G_UP = np.array([0.0, 0.0, G_MPS2])
 
 
 def lateral_limit(
-    cmd_mps2: np.ndarray, vel_mps: np.ndarray, max_lateral_mps2: np.ndarray
+    cmd_mps2: np.ndarray,
+    vel_mps: np.ndarray,
+    max_lateral_mps2: np.ndarray,
+    speed_mps: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Command + gravity compensation, projected perpendicular to the velocity, capped (N, 3)."""
-    speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
+    """Command + gravity compensation, projected perpendicular to the velocity, capped (N, 3).
+    ``speed_mps``: max(|v|, 1e-6) if already known."""
+    speed = np.maximum(_norm(vel_mps), 1e-6) if speed_mps is None else speed_mps
     v_hat = vel_mps / speed[:, None]
-    want = cmd_mps2 + np.array([0.0, 0.0, G_MPS2])  # cancel gravity's lateral part
-    lat = want - np.sum(want * v_hat, axis=-1)[:, None] * v_hat
-    mag = np.linalg.norm(lat, axis=-1)
+    want = cmd_mps2 + _G_UP  # cancel gravity's lateral part
+    lat = want - np.add.reduce(want * v_hat, axis=-1)[:, None] * v_hat
+    mag = _norm(lat)
     scale = np.minimum(1.0, max_lateral_mps2 / np.maximum(mag, 1e-12))
     return lat * scale[:, None]
 
@@ -299,17 +325,24 @@ def available_lateral_accel(
     """
     q = 0.5 * rho_kgpm3 * speed_mps**2
     aero = q * params.reference_area_m2 * params.normal_force_coefficient_max
-    lift = (aero + thrust_n * np.sin(params.max_angle_of_attack_rad)) / mass_kg
+    return _available(params, np.sin(params.max_angle_of_attack_rad), aero, thrust_n, mass_kg)
+
+
+def _available(params, sin_aoa, aero, thrust_n, mass_kg) -> np.ndarray:
+    """``available_lateral_accel`` (N,) from the normal force at the trim limit ``aero`` (N)
+    and sin(``max_angle_of_attack_rad``)."""
+    lift = (aero + thrust_n * sin_aoa) / mass_kg
     return np.minimum(params.max_lateral_accel_mps2, lift)
 
 
-def _perp(lat: np.ndarray, vel: np.ndarray) -> np.ndarray:
+def _perp(lat: np.ndarray, vel: np.ndarray, vv: np.ndarray | None = None) -> np.ndarray:
     """``lat`` (N, 3) turned perpendicular to ``vel`` keeping its magnitude (a lateral
-    acceleration stays lateral while the velocity turns within a substep)."""
-    speed2 = np.maximum(np.sum(vel * vel, axis=-1), 1e-12)
-    p = lat - (np.sum(lat * vel, axis=-1) / speed2)[:, None] * vel
-    mag0 = np.linalg.norm(lat, axis=-1)
-    mag1 = np.linalg.norm(p, axis=-1)
+    acceleration stays lateral while the velocity turns within a substep); ``vv`` (N,) is
+    |vel|^2 if already known."""
+    speed2 = np.maximum(np.add.reduce(vel * vel, axis=-1) if vv is None else vv, 1e-12)
+    p = lat - (np.add.reduce(lat * vel, axis=-1) / speed2)[:, None] * vel
+    mag0 = _norm(lat)
+    mag1 = _norm(p)
     return p * np.divide(mag0, mag1, out=np.ones_like(mag0), where=mag1 > 1e-12)[:, None]
 
 
@@ -332,17 +365,76 @@ def acceleration(
     alpha and turns the thrust off the velocity: along-track loss (N sin alpha +
     T (1 - cos alpha)) / m.
     """
-    thrust, mass = thrust_and_mass(params, t_flight_s)
-    speed = np.maximum(np.linalg.norm(vel_mps, axis=-1), 1e-6)
-    h = altitude_m(pos_m, origin_alt_m)
-    rho = _density(h)
-    mach = speed / np.interp(h, _RHO_GRID_M, _SOUND_MPS)
-    q_s = 0.5 * rho * speed**2 * params.reference_area_m2
+    pt = _Point.at(pos_m, vel_mps, np.asarray(t_flight_s, float), params, None, origin_alt_m)
+    return _acceleration(pt, vel_mps, lat_mps2, params)
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """Per-row constants of the fly-out derived from ``InterceptorParams`` (computed once a
+    call of ``advance``, with the same operations as where they are used)."""
+
+    burnout_s: np.ndarray
+    """boost_time_s + sustain_time_s (s)."""
+    impulse_n_s: np.ndarray
+    """Total impulse (N s)."""
+    has_impulse: np.ndarray
+    sin_aoa: np.ndarray
+    """sin(max_angle_of_attack_rad)."""
+
+    @classmethod
+    def of(cls, p: InterceptorParams) -> _Derived:
+        impulse = p.boost_thrust_n * p.boost_time_s + p.sustain_thrust_n * p.sustain_time_s
+        return cls(
+            p.boost_time_s + p.sustain_time_s,
+            impulse,
+            impulse > 0,
+            np.sin(p.max_angle_of_attack_rad),
+        )
+
+    def take(self, idx: np.ndarray) -> _Derived:
+        return _Derived(
+            self.burnout_s[idx], self.impulse_n_s[idx], self.has_impulse[idx], self.sin_aoa[idx]
+        )
+
+
+@dataclass(frozen=True)
+class _Point:
+    """What guidance and the forces share at one state (N,) each: |v|^2, max(|v|, 1e-6),
+    thrust (N), mass (kg), height above sea level (m), density (kg/m^3), q S (N) and the
+    normal force at the trim limit q S CN_max (N)."""
+
+    vv: np.ndarray
+    speed: np.ndarray
+    thrust: np.ndarray
+    mass: np.ndarray
+    h: np.ndarray
+    rho: np.ndarray
+    q_s: np.ndarray
+    aero: np.ndarray
+
+    @classmethod
+    def at(cls, x, v, t, pr: InterceptorParams, d: _Derived | None, origin_alt_m) -> _Point:
+        d = _Derived.of(pr) if d is None else d
+        vv = np.add.reduce(v * v, axis=-1)
+        speed = np.maximum(np.sqrt(vv), 1e-6)
+        thrust, mass = _thrust_and_mass(pr, d, t)
+        h = altitude_m(x, origin_alt_m)
+        rho = _density(h)
+        q_s = 0.5 * rho * speed**2 * pr.reference_area_m2
+        return cls(vv, speed, thrust, mass, h, rho, q_s, q_s * pr.normal_force_coefficient_max)
+
+
+def _acceleration(pt: _Point, vel_mps, lat_mps2, params: InterceptorParams) -> np.ndarray:
+    """``acceleration`` at the shared quantities ``pt`` of (pos, vel, t)."""
+    speed, thrust, mass = pt.speed, pt.thrust, pt.mass
+    mach = speed / np.interp(pt.h, _RHO_GRID_M, _SOUND_MPS)
+    q_s = pt.q_s
     burning = thrust > 0.0
     drag = q_s * drag_coefficient(params, mach, burning)  # D = q S Cd(M)
-    lat = _perp(lat_mps2, vel_mps)
-    per_rad = q_s * params.normal_force_coefficient_max / params.max_angle_of_attack_rad
-    alpha = np.linalg.norm(lat, axis=-1) * mass / np.maximum(per_rad + thrust, 1e-9)
+    lat = _perp(lat_mps2, vel_mps, pt.vv)
+    per_rad = pt.aero / params.max_angle_of_attack_rad  # q S CN_max / alpha_max
+    alpha = _norm(lat) * mass / np.maximum(per_rad + thrust, 1e-9)
     alpha = np.minimum(alpha, params.max_angle_of_attack_rad)
     induced = per_rad * alpha * np.sin(alpha) + thrust * (1.0 - np.cos(alpha))
     along = (thrust - drag - induced) / mass
@@ -388,31 +480,52 @@ def _command(
     params: InterceptorParams,
     a_avail: np.ndarray,
     t_flight: np.ndarray,
+    speed: np.ndarray | None = None,
+    burnout_s: np.ndarray | None = None,
 ) -> np.ndarray:
     """Guidance command (N, 3): midcourse on the estimate (lofted), terminal APN on truth;
     far off the line of sight (turnover) blended smoothly into a turn toward it at the
-    available lateral acceleration ``a_avail`` (N,)."""
-    terminal = np.linalg.norm(tgt_pos - pos, axis=-1) < params.terminal_range_m
-    rel_est = est_pos - pos
-    ground = np.hypot(rel_est[:, 0], rel_est[:, 1])
-    loft = params.loft_gain * np.maximum(ground - params.terminal_range_m, 0.0)
-    rel_mid = rel_est + np.column_stack([np.zeros((len(pos), 2)), loft])
-    cmd_mid = zem_command(
-        rel_mid, est_vel - vel, np.zeros_like(pos), np.full(len(pos), MIDCOURSE_N)
-    )
-    cmd_term = zem_command(tgt_pos - pos, tgt_vel - vel, tgt_acc, params.navigation_constant)
-    cmd = np.where(terminal[:, None], cmd_term, cmd_mid)
-    los = np.where(terminal[:, None], tgt_pos - pos, rel_mid)
-    los_hat = los / np.maximum(np.linalg.norm(los, axis=-1), 1e-6)[:, None]
-    speed = np.maximum(np.linalg.norm(vel, axis=-1), 1e-6)
-    cos_off = np.sum(los_hat * vel, axis=-1) / speed
+    available lateral acceleration ``a_avail`` (N,). ``speed`` (max(|v|, 1e-6)) and
+    ``burnout_s`` (boost + sustain time) if already known.
+
+    Each law is evaluated only if some row flies it (rows are independent); without a
+    turning row the command is the guidance law's, which differs from the blend with weight
+    0 at most in the sign of a zero, which ``lateral_limit``'s gravity term clears."""
+    rel_t = tgt_pos - pos
+    terminal = _norm(rel_t) < params.terminal_range_m
+    n_term = np.count_nonzero(terminal)
+    if n_term < terminal.size:  # midcourse rows
+        rel_est = est_pos - pos
+        ground = np.hypot(rel_est[:, 0], rel_est[:, 1])
+        loft = params.loft_gain * np.maximum(ground - params.terminal_range_m, 0.0)
+        up = np.zeros_like(rel_est)
+        up[:, 2] = loft
+        rel_mid = rel_est + up
+        cmd_mid = zem_command(rel_mid, est_vel - vel, None, MIDCOURSE_N)
+    if n_term == terminal.size:
+        cmd, los = zem_command(rel_t, tgt_vel - vel, tgt_acc, params.navigation_constant), rel_t
+    elif n_term == 0:
+        cmd, los = cmd_mid, rel_mid
+    else:
+        cmd_term = zem_command(rel_t, tgt_vel - vel, tgt_acc, params.navigation_constant)
+        cmd = np.where(terminal[:, None], cmd_term, cmd_mid)
+        los = np.where(terminal[:, None], rel_t, rel_mid)
+    if burnout_s is None:
+        burnout_s = params.boost_time_s + params.sustain_time_s
+    burning = t_flight < burnout_s  # a step ends there
+    turning = params.vertical_launch & burning
+    if not turning.any():
+        return cmd
+    los_hat = los / np.maximum(_norm(los), 1e-6)[:, None]
+    if speed is None:
+        speed = np.maximum(_norm(vel), 1e-6)
+    cos_off = np.add.reduce(los_hat * vel, axis=-1) / speed
     c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
-    w = np.clip((c0 - cos_off) / (c0 - c1), 0.0, 1.0)
+    w = np.minimum(np.maximum((c0 - cos_off) / (c0 - c1), 0.0), 1.0)
     w = w * w * (3.0 - 2.0 * w)  # smoothstep: no switch between the two laws
-    burning = t_flight < params.boost_time_s + params.sustain_time_s  # a step ends there
-    w = np.where(params.vertical_launch & burning, w, 0.0)
+    w = np.where(turning, w, 0.0)
     turn = los_hat - (cos_off / speed)[:, None] * vel
-    turn *= (a_avail / np.maximum(np.linalg.norm(turn, axis=-1), 1e-9))[:, None]
+    turn *= (a_avail / np.maximum(_norm(turn), 1e-9))[:, None]
     return w[:, None] * turn + (1.0 - w)[:, None] * cmd
 
 
@@ -432,11 +545,13 @@ def _hermite_min(
     return d[k, cols], s[k, 0, 0] * hh[0, :, 0]
 
 
-def _next_phase_s(params: InterceptorParams, t_flight_s: np.ndarray) -> np.ndarray:
+def _next_phase_s(
+    params: InterceptorParams, t_flight_s: np.ndarray, burnout_s: np.ndarray | None = None
+) -> np.ndarray:
     """Time of flight (s) of each interceptor's next thrust change (boost end, burnout), inf
     after burnout: substeps end there, so no step straddles a thrust discontinuity."""
     tb = params.boost_time_s
-    te = tb + params.sustain_time_s
+    te = tb + params.sustain_time_s if burnout_s is None else burnout_s
     eps = 1e-9
     return np.where(t_flight_s < tb - eps, tb, np.where(t_flight_s < te - eps, te, np.inf))
 
@@ -452,12 +567,16 @@ def _lateral_demand(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The guidance command made lateral and capped at the available acceleration, (N, 3),
     and that available acceleration (N,) (m/s^2)."""
-    speed = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
-    thrust, mass = thrust_and_mass(pr, t)
-    rho = _density(altitude_m(x, origin_alt_m))
-    a_av = available_lateral_accel(pr, speed, rho, thrust, mass)
-    cmd = _command(x, v, tgt[0], tgt[1], tgt[2], est[0], est[1], pr, a_av, t)
-    return lateral_limit(cmd, v, a_av), a_av
+    d = _Derived.of(pr)
+    pt = _Point.at(x, v, t, pr, d, origin_alt_m)
+    return _demand(pt, x, v, t, tgt, est, pr, d)
+
+
+def _demand(pt: _Point, x, v, t, tgt, est, pr: InterceptorParams, d: _Derived):
+    """``_lateral_demand`` at the shared quantities ``pt`` of (x, v, t)."""
+    a_av = _available(pr, d.sin_aoa, pt.aero, pt.thrust, pt.mass)
+    cmd = _command(x, v, tgt[0], tgt[1], tgt[2], est[0], est[1], pr, a_av, t, pt.speed, d.burnout_s)
+    return lateral_limit(cmd, v, a_av, pt.speed), a_av
 
 
 def _substep(
@@ -469,6 +588,7 @@ def _substep(
     remaining_s: np.ndarray,
     steps: tuple[float, float],
     origin_alt_m: float,
+    d: _Derived | None = None,
 ) -> tuple[np.ndarray, ...]:
     """One Heun (RK2) substep of each interceptor, its own length h (N,): the fine or coarse
     step by the distance to closest approach, cut to the turn bound, the next thrust change
@@ -478,30 +598,34 @@ def _substep(
     substep converges at second order. ``tgt_at(tau)`` / ``est_at(tau)`` give the target as
     guidance sees it (position, velocity, acceleration: the seeker's estimate, or the truth
     for an ideal seeker) and the track estimate (position, velocity) at time ``tau`` (N,)
-    into the call. Returns x1, v1, t1, lateral, h."""
+    into the call; ``d`` the rows' ``_Derived`` constants. Returns x1, v1, t1, lateral, h."""
     x, v, t, al = state
+    d = _Derived.of(pr) if d is None else d
     h_coarse, h_fine = steps
     tgt0 = tgt_at(tau)
     rel = tgt0[0] - x
-    dist = np.linalg.norm(rel, axis=-1)
-    closing = -np.sum(rel * (tgt0[1] - v), axis=-1) / np.maximum(dist, 1e-6)
+    dist = _norm(rel)
+    closing = -np.add.reduce(rel * (tgt0[1] - v), axis=-1) / np.maximum(dist, 1e-6)
     near = dist < (1.0 + h_coarse) * np.maximum(closing, 0.0) + 1_000.0
-    want0, a_av = _lateral_demand(x, v, t, tgt0, est_at(tau), pr, origin_alt_m)
-    speed = np.maximum(np.linalg.norm(v, axis=-1), 1e-6)
+    pt0 = _Point.at(x, v, t, pr, d, origin_alt_m)
+    want0, a_av = _demand(pt0, x, v, t, tgt0, est_at(tau), pr, d)
     h = np.where(near, h_fine, h_coarse)
-    h = np.minimum(h, TURN_STEP_RAD * speed / np.maximum(a_av, 1e-9))
-    nxt = _next_phase_s(pr, t)
+    h = np.minimum(h, TURN_STEP_RAD * pt0.speed / np.maximum(a_av, 1e-9))
+    nxt = _next_phase_s(pr, t, d.burnout_s)
     h = np.minimum(h, np.maximum(nxt - t, 1e-6))
     h = np.where(remaining_s - h < 1e-6, remaining_s, np.minimum(h, remaining_s))
     hc = h[:, None]
-    k0 = (want0 - al) / pr.autopilot_time_constant_s[:, None]  # autopilot lag
-    a0 = acceleration(x, v, t, al, pr, origin_alt_m)  # Heun: predictor
+    lag = pr.autopilot_time_constant_s[:, None]
+    k0 = (want0 - al) / lag  # autopilot lag
+    a0 = _acceleration(pt0, v, al, pr)  # Heun: predictor
     xp, vp, alp = x + hc * v, v + hc * a0, al + hc * k0
-    tgt1 = tgt_at(tau + h)
+    tau1 = tau + h
+    tgt1 = tgt_at(tau1)
     t1 = t + h - 1e-9  # the step's end as its own phase sees it (thrust's left limit)
-    want1, _ = _lateral_demand(xp, vp, t1, tgt1, est_at(tau + h), pr, origin_alt_m)
-    k1 = (want1 - alp) / pr.autopilot_time_constant_s[:, None]
-    a1 = acceleration(xp, vp, t1, alp, pr, origin_alt_m)
+    pt1 = _Point.at(xp, vp, t1, pr, d, origin_alt_m)
+    want1, _ = _demand(pt1, xp, vp, t1, tgt1, est_at(tau1), pr, d)
+    k1 = (want1 - alp) / lag
+    a1 = _acceleration(pt1, vp, alp, pr)
     x1 = x + 0.5 * hc * (v + vp)
     v1 = v + 0.5 * hc * (a0 + a1)
     al1 = _perp(al + 0.5 * hc * (k0 + k1), v1)
@@ -524,24 +648,24 @@ def _measure(
     update it. In place on ``seek``."""
     tp, _ = truth
     rel = tp - x
-    r = np.linalg.norm(rel, axis=-1)
+    r = _norm(rel)
     rows = np.flatnonzero(seek.on | (r < pr.terminal_range_m))
     if rows.size == 0:
         return
-    p = pr.take(rows)
-    r_it = np.linalg.norm(tp[rows] - illum[rows], axis=-1)
+    code = pr.guidance_code[rows]
+    r_it = _norm(tp[rows] - illum[rows])
     ang = sk.angle_noise_rad(
-        p.guidance_code,
+        code,
         r[rows],
         r_it,
-        p.terminal_range_m,
-        p.max_range_m,
-        p.seeker_beamwidth_rad,
-        p.seeker_noise_rad,
+        pr.terminal_range_m[rows],
+        pr.max_range_m[rows],
+        pr.seeker_beamwidth_rad[rows],
+        pr.seeker_noise_rad[rows],
     )
-    sigma = sk.position_noise_m(p.guidance_code, ang, r[rows], r_it)
+    sigma = sk.position_noise_m(code, ang, r[rows], r_it)
     # samples at the seeker rate averaged over the last substep: one measurement
-    var_rx = sigma**2 * np.minimum(1.0, 1.0 / (p.seeker_rate_hz * seek.h_last_s[rows]))
+    var_rx = sigma**2 * np.minimum(1.0, 1.0 / (pr.seeker_rate_hz[rows] * seek.h_last_s[rows]))
     los = rel[rows] / np.maximum(r[rows], 1e-6)[:, None]
     noise = rng.normal(0.0, 1.0, (rows.size, 3)) * np.sqrt(var_rx)[:, None]
     z = tp[rows] + sk.cross_los(noise + seek.glint_m[rows], los)
@@ -581,7 +705,8 @@ def _integrate(
     t_cpa = np.full(n, np.nan)
     pos_cpa = np.full((n, 3), np.nan)
     live = np.arange(n) if dt_s > 1e-12 else np.arange(0)
-    pr = params.take(live)
+    pr = params if live.size == n else params.take(live)  # rows are not written to
+    d = _Derived.of(pr)
     x, v, t, al = pos[live], vel[live], tf[live], alat[live]
     tau = np.zeros(live.size)
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
@@ -602,10 +727,15 @@ def _integrate(
             _measure(seek, x, (tp, tv), e_v, illum, glint_s, pr, rng)
 
             def seen_at(tau_s: np.ndarray, s=seek, tau0=tau, truth=tgt_at) -> tuple:
+                n_on = np.count_nonzero(s.on)
+                if n_on == 0:
+                    return truth(tau_s)
                 c = (tau_s - tau0)[:, None]
+                ep = s.pos_m + s.vel_mps * c + 0.5 * s.acc_mps2 * c**2
+                if n_on == s.on.size:
+                    return ep, s.vel_mps + s.acc_mps2 * c, s.acc_mps2.copy()
                 on = s.on[:, None]
                 tr = truth(tau_s)
-                ep = s.pos_m + s.vel_mps * c + 0.5 * s.acc_mps2 * c**2
                 return (
                     np.where(on, ep, tr[0]),
                     np.where(on, s.vel_mps + s.acc_mps2 * c, tr[1]),
@@ -613,7 +743,7 @@ def _integrate(
                 )
 
         x1, v1, t1, al1, h = _substep(
-            (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m
+            (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m, d
         )
         if seek is not None:
             on = np.flatnonzero(seek.on)
@@ -640,8 +770,8 @@ def _integrate(
             outcome[idx], miss[idx], t_cpa[idx] = CPA, m, tau[passed] + tc
             pos_cpa[idx] = x[passed] + v[passed] * tc[:, None]
         x, v, t, al, tau = x1, v1, t1, al1, tau + h
-        speed = np.linalg.norm(v, axis=-1)
-        burnt = t > pr.boost_time_s + pr.sustain_time_s
+        speed = _norm(v)
+        burnt = t > d.burnout_s
         fail = np.where(
             altitude_m(x, origin_alt_m) < ground_m - 1.0,
             GROUND,
@@ -660,7 +790,7 @@ def _integrate(
                 seek_all.put(live, seek)
             keep = ~stop
             live = live[keep]
-            pr = pr.take(keep)
+            pr, d = pr.take(keep), d.take(keep)
             x, v, t, al, tau = x[keep], v[keep], t[keep], al[keep], tau[keep]
             p_t, v_t, a_t, e_p, e_v = (a[keep] for a in (p_t, v_t, a_t, e_p, e_v))
             illum, glint_s = illum[keep], glint_s[keep]

@@ -135,12 +135,20 @@ class SeekerState:
         )
 
     def take(self, idx: np.ndarray) -> SeekerState:
-        return SeekerState(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+        return SeekerState(
+            self.on[idx],
+            self.pos_m[idx],
+            self.vel_mps[idx],
+            self.acc_mps2[idx],
+            self.cov[idx],
+            self.glint_m[idx],
+            self.h_last_s[idx],
+        )
 
     def put(self, idx: np.ndarray, other: SeekerState) -> None:
         """Write ``other``'s rows into rows ``idx`` (arrays are updated in place)."""
-        for f in fields(self):
-            getattr(self, f.name)[idx] = getattr(other, f.name)
+        for name in _SEEKER_FIELDS:
+            getattr(self, name)[idx] = getattr(other, name)
 
     @staticmethod
     def concat(parts: Sequence[SeekerState]) -> SeekerState:
@@ -150,6 +158,9 @@ class SeekerState:
                 for f in fields(SeekerState)
             }
         )
+
+
+_SEEKER_FIELDS = tuple(f.name for f in fields(SeekerState))
 
 
 def transition(h: np.ndarray) -> np.ndarray:
