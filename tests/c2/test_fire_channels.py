@@ -44,7 +44,7 @@ def test_sector_screen_never_rules_out_a_covered_point():
     # screen never rules out): where any of 400 points along a segment is covered, the screen
     # must let it through; it must rule out most segments wholly behind the radar
     rng = np.random.default_rng(7)
-    for width, boresight in ((90.0, 135.0), (200.0, 10.0)):
+    for width, boresight in ((90.0, 135.0), (60.0, 10.0), (200.0, 10.0)):  # 10: across north
         r = radar(
             boresight_deg=boresight,
             scan="sector",

@@ -150,10 +150,12 @@ def allocate_radars(
 
 
 __all__ = [
+    "SECTOR_SCREEN_MARGIN_M",
     "UNLIMITED",
     "allocate_radars",
     "any_radar_covers",
     "channel_limits",
     "channels_used",
     "radar_covers",
+    "sector_may_cover",
 ]
