@@ -365,14 +365,15 @@ def acceleration(
     alpha and turns the thrust off the velocity: along-track loss (N sin alpha +
     T (1 - cos alpha)) / m.
     """
-    pt = _Point.at(pos_m, vel_mps, np.asarray(t_flight_s, float), params, None, origin_alt_m)
+    t = np.asarray(t_flight_s, float)
+    pt = _Point.at(pos_m, vel_mps, t, params, _Derived.of(params), origin_alt_m)
     return _acceleration(pt, vel_mps, lat_mps2, params)
 
 
 @dataclass(frozen=True)
 class _Derived:
-    """Per-row constants of the fly-out derived from ``InterceptorParams`` (computed once a
-    call of ``advance``, with the same operations as where they are used)."""
+    """Per-row constants of the fly-out derived from ``InterceptorParams`` (computed once per
+    integration call, with the same operations as where they are used)."""
 
     burnout_s: np.ndarray
     """boost_time_s + sustain_time_s (s)."""
@@ -414,8 +415,7 @@ class _Point:
     aero: np.ndarray
 
     @classmethod
-    def at(cls, x, v, t, pr: InterceptorParams, d: _Derived | None, origin_alt_m) -> _Point:
-        d = _Derived.of(pr) if d is None else d
+    def at(cls, x, v, t, pr: InterceptorParams, d: _Derived, origin_alt_m) -> _Point:
         vv = np.add.reduce(v * v, axis=-1)
         speed = np.maximum(np.sqrt(vv), 1e-6)
         thrust, mass = _thrust_and_mass(pr, d, t)
@@ -480,13 +480,13 @@ def _command(
     params: InterceptorParams,
     a_avail: np.ndarray,
     t_flight: np.ndarray,
-    speed: np.ndarray | None = None,
-    burnout_s: np.ndarray | None = None,
+    speed: np.ndarray,
+    burnout_s: np.ndarray,
 ) -> np.ndarray:
     """Guidance command (N, 3): midcourse on the estimate (lofted), terminal APN on truth;
     far off the line of sight (turnover) blended smoothly into a turn toward it at the
-    available lateral acceleration ``a_avail`` (N,). ``speed`` (max(|v|, 1e-6)) and
-    ``burnout_s`` (boost + sustain time) if already known.
+    available lateral acceleration ``a_avail`` (N,); ``speed`` max(|v|, 1e-6) (m/s) and
+    ``burnout_s`` boost + sustain time (s) of each row.
 
     Each law is evaluated only if some row flies it (rows are independent); without a
     turning row the command is the guidance law's, which differs from the blend with weight
@@ -510,15 +510,11 @@ def _command(
         cmd_term = zem_command(rel_t, tgt_vel - vel, tgt_acc, params.navigation_constant)
         cmd = np.where(terminal[:, None], cmd_term, cmd_mid)
         los = np.where(terminal[:, None], rel_t, rel_mid)
-    if burnout_s is None:
-        burnout_s = params.boost_time_s + params.sustain_time_s
     burning = t_flight < burnout_s  # a step ends there
     turning = params.vertical_launch & burning
     if not turning.any():
         return cmd
     los_hat = los / np.maximum(_norm(los), 1e-6)[:, None]
-    if speed is None:
-        speed = np.maximum(_norm(vel), 1e-6)
     cos_off = np.add.reduce(los_hat * vel, axis=-1) / speed
     c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
     w = np.minimum(np.maximum((c0 - cos_off) / (c0 - c1), 0.0), 1.0)
@@ -546,34 +542,21 @@ def _hermite_min(
 
 
 def _next_phase_s(
-    params: InterceptorParams, t_flight_s: np.ndarray, burnout_s: np.ndarray | None = None
+    params: InterceptorParams, t_flight_s: np.ndarray, burnout_s: np.ndarray
 ) -> np.ndarray:
-    """Time of flight (s) of each interceptor's next thrust change (boost end, burnout), inf
-    after burnout: substeps end there, so no step straddles a thrust discontinuity."""
-    tb = params.boost_time_s
-    te = tb + params.sustain_time_s if burnout_s is None else burnout_s
-    eps = 1e-9
-    return np.where(t_flight_s < tb - eps, tb, np.where(t_flight_s < te - eps, te, np.inf))
-
-
-def _lateral_demand(
-    x: np.ndarray,
-    v: np.ndarray,
-    t: np.ndarray,
-    tgt: tuple[np.ndarray, np.ndarray, np.ndarray],
-    est: tuple[np.ndarray, np.ndarray],
-    pr: InterceptorParams,
-    origin_alt_m: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The guidance command made lateral and capped at the available acceleration, (N, 3),
-    and that available acceleration (N,) (m/s^2)."""
-    d = _Derived.of(pr)
-    pt = _Point.at(x, v, t, pr, d, origin_alt_m)
-    return _demand(pt, x, v, t, tgt, est, pr, d)
+    """Time of flight (s) of each interceptor's next thrust change (boost end, burnout at
+    ``burnout_s``, boost + sustain time), inf after burnout: substeps end there, so no step
+    straddles a thrust discontinuity."""
+    tb, eps = params.boost_time_s, 1e-9
+    return np.where(
+        t_flight_s < tb - eps, tb, np.where(t_flight_s < burnout_s - eps, burnout_s, np.inf)
+    )
 
 
 def _demand(pt: _Point, x, v, t, tgt, est, pr: InterceptorParams, d: _Derived):
-    """``_lateral_demand`` at the shared quantities ``pt`` of (x, v, t)."""
+    """The guidance command made lateral and capped at the available acceleration, (N, 3),
+    and that available acceleration (N,) (m/s^2), at the shared quantities ``pt`` of
+    (x, v, t)."""
     a_av = _available(pr, d.sin_aoa, pt.aero, pt.thrust, pt.mass)
     cmd = _command(x, v, tgt[0], tgt[1], tgt[2], est[0], est[1], pr, a_av, t, pt.speed, d.burnout_s)
     return lateral_limit(cmd, v, a_av, pt.speed), a_av
@@ -588,7 +571,7 @@ def _substep(
     remaining_s: np.ndarray,
     steps: tuple[float, float],
     origin_alt_m: float,
-    d: _Derived | None = None,
+    d: _Derived,
 ) -> tuple[np.ndarray, ...]:
     """One Heun (RK2) substep of each interceptor, its own length h (N,): the fine or coarse
     step by the distance to closest approach, cut to the turn bound, the next thrust change
@@ -600,7 +583,6 @@ def _substep(
     for an ideal seeker) and the track estimate (position, velocity) at time ``tau`` (N,)
     into the call; ``d`` the rows' ``_Derived`` constants. Returns x1, v1, t1, lateral, h."""
     x, v, t, al = state
-    d = _Derived.of(pr) if d is None else d
     h_coarse, h_fine = steps
     tgt0 = tgt_at(tau)
     rel = tgt0[0] - x
