@@ -750,8 +750,9 @@ class CommandPost:
 
 
 def _intercept_of(lp, start, vel, cand, table, t_max_s, origin_alt_m) -> Intercept:
-    """``predicted_intercept`` from launcher ``lp`` (1, 3) against the targets ``start``,
-    ``vel`` (P, 3) where ``cand`` (P,) holds, NaN (no PIP) elsewhere: (1, P) arrays, ``pip_m`` (1, P, 3)."""
+    """``predicted_intercept`` from launcher ``lp`` (1, 3) ENU m against the targets at
+    ``start`` (P, 3) m moving at ``vel`` (P, 3) m/s, where ``cand`` (P,) holds, NaN (no PIP)
+    elsewhere: (1, P) arrays, ``pip_m`` (1, P, 3)."""
     if cand.all():
         return predicted_intercept(lp, start, vel, table, t_max_s, origin_alt_m=origin_alt_m)
     idx = np.flatnonzero(cand)
