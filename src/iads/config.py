@@ -383,6 +383,14 @@ class RunConfig(Frozen):
     scoring: ScoringSettings = Field(
         default_factory=ScoringSettings, description="scoring tracks against truth (analysis)"
     )
+    stop_when_spent: bool = Field(
+        True,
+        description="once no round is in the air and no battery can launch again before the "
+        "last threat's route ends, stop sensing, tracking and fire control and run the threats "
+        "to their ends alone: kills, leaks, rounds and fate reasons as a full run, but no "
+        "detections, tracks or identifications after that time; false for tracking studies "
+        "that want the whole air picture",
+    )
 
 
 __all__ = [

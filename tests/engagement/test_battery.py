@@ -7,6 +7,7 @@ from iads.c2.fire_plan import plan_fire
 from iads.engagement.battery import (
     fire,
     make_bank,
+    next_ready_s,
     update_reloads,
     weapon_rows,
 )
@@ -108,3 +109,15 @@ def test_reloads_return_the_bank_itself_when_nothing_changes():
     assert update_reloads(started, 50.0) is started  # under way, not yet due
     done = update_reloads(started, 105.0)
     assert done.rounds[0, 0] == 2 and b.rounds[0, 0] == 0  # the input untouched
+
+
+def test_next_ready_s_is_now_while_rounds_or_a_reload_can_start_else_the_first_reload_due():
+    b = bank(count=2, load={"A": 1}, reload=600.0, reloads=1)  # 2 units of 1, reserve 2
+    assert next_ready_s(b, 5.0) == 5.0
+    b, _ = fire(b, np.array([0, 1]), np.array([0, 0]), 10.0)
+    assert next_ready_s(b, 11.0) == 11.0  # empty, reserve left: the next update starts a reload
+    b = update_reloads(b, 12.0)
+    assert next_ready_s(b, 13.0) == pytest.approx(612.0)
+    b = update_reloads(b, 612.0)  # both reloaded, the reserve spent
+    b, _ = fire(b, np.array([0, 1]), np.array([0, 0]), 620.0)
+    assert next_ready_s(update_reloads(b, 621.0), 621.0) == np.inf

@@ -62,6 +62,19 @@ def test_stop_ends_the_run_early_and_progress_is_reported():
     assert seen[-1] == pytest.approx(2.5)
 
 
+def test_a_run_stopped_and_resumed_at_first_tick_steps_as_one_uninterrupted_run():
+    whole = [Recorder("every", 0.0), Recorder("half", 0.5)]
+    Engine(whole, tick_s=0.1, duration_s=3.0).run(FakeWorld())
+    parts = [Recorder("every", 0.0), Recorder("half", 0.5)]
+    world = FakeWorld()
+    t_s = Engine(parts, 0.1, 3.0, stop=lambda w, t: t >= 1.2 - 1e-9).run(world)
+    assert t_s == pytest.approx(1.3)
+    end = Engine(parts, 0.1, 3.0).run(world, first_tick=round(t_s / 0.1))
+    assert end == pytest.approx(3.0) and world.t_s == pytest.approx(3.0)
+    for a, b in zip(whole, parts, strict=True):
+        assert a.calls == b.calls
+
+
 def test_clock_does_not_drift_over_many_ticks():
     rec = Recorder("r", 60.0)
     Engine([rec], tick_s=0.1, duration_s=3600.0).run(FakeWorld())

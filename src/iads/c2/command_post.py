@@ -48,6 +48,7 @@ from iads.engagement.battery import (
     LauncherBank,
     fire,
     make_bank,
+    next_ready_s,
     return_rounds,
     stocked_bank,
     update_reloads,
@@ -730,6 +731,17 @@ class CommandPost:
                 pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
                 tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]
         return pk, pips, tofs
+
+    def earliest_fire_s(self, t_s: float) -> float:
+        """The earliest time (s) from ``t_s`` at which this post might launch a round: ``t_s``
+        while a round of its is queued or in the air (it may come back) or a launcher holds
+        or can start loading one, else the first reload under way to finish; inf when it is
+        destroyed or spent for good. A bound for the run's bookkeeping, never a decision."""
+        if self.destroyed:
+            return np.inf
+        if not self.commitments.done.all():
+            return t_s
+        return next_ready_s(self.bank, t_s)
 
     def report(self) -> dict[str, Any]:
         """This battery's account: rounds left and fired, reloads, when it ran dry."""

@@ -47,6 +47,18 @@ def _t(value: Any) -> str:
     return "-" if math.isnan(x) else f"{x:.1f}"
 
 
+def spent_note(totals: dict[str, Any]) -> str:
+    """A line saying when the run stopped its spent defense's sensing ("" if it did not)."""
+    t = totals.get("defense_spent_s")
+    if t is None or not math.isfinite(float(t)):
+        return ""
+    return (
+        f"the defense was spent at {float(t):.0f} s (no battery could launch again before the "
+        "last arrival): its sensing stopped then, so detected and tracked count what it saw "
+        "before (settings: stop_when_spent: false senses to the end)"
+    )
+
+
 def render_summary(
     console: Any,
     run: dict[str, Any],
@@ -99,6 +111,9 @@ def render_summary(
     early = ends_early(totals, threats)
     if early:
         console.print(f"note: {early}")
+    spent = spent_note(totals)
+    if spent:
+        console.print(f"note: {spent}")
     why = fate_counts(threats)
     if why:
         console.print(

@@ -92,6 +92,20 @@ def stocked_bank(bank: LauncherBank, stock: dict[str, int]) -> LauncherBank:
     return replace(bank, rounds=rounds, reserve=reserve)
 
 
+def next_ready_s(bank: LauncherBank, t_s: float) -> float:
+    """The earliest time (s) from ``t_s`` at which ``bank`` may hold a ready round: ``t_s``
+    when a unit has rounds or an empty unit can still start a reload from the reserve (the
+    next ``update_reloads`` starts it), else the first reload under way to finish (inf: none,
+    the bank is spent for good unless rounds come back)."""
+    if bank.rounds.any():
+        return t_s
+    idle = np.isnan(bank.reload_done_s)
+    if (np.minimum(bank.loadout[idle], bank.reserve[None, :]).sum(axis=1) > 0).any():
+        return t_s
+    busy = bank.reload_done_s[~idle]
+    return float(busy.min()) if busy.size else np.inf
+
+
 def update_reloads(bank: LauncherBank, t_s: float) -> LauncherBank:
     """Finish reloads that are due and start reloads of empty units while the reserve lasts.
     ``bank`` itself when nothing changes (it is never modified in place)."""

@@ -24,7 +24,9 @@ def money(usd: Any) -> str:
 
 
 def seconds(value: Any, digits: int = 1) -> str:
-    """A time in seconds with ``digits`` decimals, ``-`` if unknown."""
+    """A time in seconds with ``digits`` decimals, ``-`` if unknown (None or NaN)."""
+    if value is None:
+        return "-"
     try:
         x = float(value)
     except (TypeError, ValueError):

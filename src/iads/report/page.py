@@ -128,6 +128,7 @@ SUMMARY_LABELS = (
     ("leaked_asset_value", "value of assets reached", "f"),
     ("last_arrival_s", "last arrival (s)", "s"),
     ("end_time_s", "simulated time (s)", "s"),
+    ("defense_spent_s", "defense spent, sensing stopped (s)", "s"),
 )
 """Summary keys shown at the top of a run report: key, label, format."""
 

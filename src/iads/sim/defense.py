@@ -68,6 +68,26 @@ class Defense:
     """Records interceptor paths for the results (``iads.sim.recorder``), set by the run."""
     readiness: dict[str, np.ndarray] = field(default_factory=dict)
     """Which units work in this replication (``iads.sim.readiness``)."""
+    spent_s: float = float("nan")
+    """When the run found the defense spent (``spent``) and stopped it (NaN: never)."""
+
+    def spent(self, world: Any, t_s: float) -> bool:
+        """True when no round is in the air or queued and no command post can launch before
+        every threat still to come has ended its route (or the run its duration): nothing
+        the defense does from ``t_s`` on can change a threat's fate. The run's bookkeeping
+        (it reads the truth's route ends), never a decision. False without command posts."""
+        if not self.command_posts:
+            return False
+        store = getattr(world, "interceptors", None)
+        if store is not None and store.busy():
+            return False
+        open_ = ~world.threats.resolved
+        if world.trajectories is None or not open_.any():
+            return False
+        horizon_s = min(
+            float(world.trajectories.end_time_s[open_].max()), float(world.scenario.duration_s)
+        )
+        return all(cp.earliest_fire_s(t_s) >= horizon_s for cp in self.command_posts)
 
 
 def _trackers(world: Any, settings: RunConfig, bus: Bus, defense: Defense, frame_s: float):

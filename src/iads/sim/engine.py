@@ -129,14 +129,20 @@ class Engine:
         if not self.duration_s >= 0:
             raise ValueError(f"duration_s must be zero or more, got {self.duration_s}")
 
-    def run(self, world: Any, progress: Callable[[float], None] | None = None) -> float:
+    def run(
+        self,
+        world: Any,
+        progress: Callable[[float], None] | None = None,
+        first_tick: int = 0,
+    ) -> float:
         """Advance ``world`` to the end; return the time reached (s).
 
         Tick k starts at ``t = k tick_s``: the engine sets ``world.t_s = t`` (if the world has
         that attribute), then calls each due system's ``step(world, t, its period)`` in order.
         The run covers ``floor(duration_s / tick_s)`` ticks, so it reaches ``duration_s`` (less
         than a tick short if the duration is not a whole number of ticks) unless ``stop`` ends
-        it first. ``progress(t_s)`` is called about 200 times over the run.
+        it first. ``progress(t_s)`` is called about 200 times over the run. ``first_tick``
+        resumes a run another engine stopped (``world`` as it left it, at that tick).
         """
         n_ticks = self.n_ticks
         tick = self.tick_s
@@ -156,7 +162,7 @@ class Engine:
         skip = self.skip_idle and all(s.period_s > 0 or lazy for s, _, lazy in lead)
         report = max(1, n_ticks // 200)
         has_clock = hasattr(world, "t_s")
-        done, k = 0, 0
+        done = k = max(0, int(first_tick))
         while k < n_ticks:
             t_s = k * tick
             if has_clock:

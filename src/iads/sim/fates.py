@@ -19,7 +19,10 @@ the batteries' accounts, and never feeds a decision. Codes (``FATE_REASONS``), p
 The blocking cause of "tracked but never engaged" is judged at each sampled point of its path
 where a battery could reach it after the reaction time; the commonest cause wins, and any
 moment with no cause gives ``not_engaged``. The first track time is the run's (any unit's,
-scoring), not per battery: a standalone battery may not have held that track.
+scoring), not per battery: a standalone battery may not have held that track. When the run
+stopped sensing because the defense was spent (``RunConfig.stop_when_spent``), a threat not
+tracked by then is judged from that time on as if tracked then: what it met was an empty
+magazine (or no envelope), whatever its radars would have seen later.
 """
 
 from __future__ import annotations
@@ -150,9 +153,11 @@ class _Battery:
         return None
 
 
-def _not_engaged(world, batteries, i, first_track_s, path) -> tuple[str, str]:
-    """Reason code and text for a tracked threat no round was fired at."""
+def _not_engaged(world, batteries, i, first_track_s, path, since=None) -> tuple[str, str]:
+    """Reason code and text for a tracked threat no round was fired at, judged from
+    ``first_track_s`` on; ``since`` opens the text (default "tracked from <time> s")."""
     t, xy, alt = path
+    since = f"tracked from {first_track_s:.0f} s" if since is None else since
     later = t >= first_track_s
     causes: dict[str, int] = {}
     reachable = False
@@ -168,20 +173,19 @@ def _not_engaged(world, batteries, i, first_track_s, path) -> tuple[str, str]:
             why = bat.blocker(float(ts))
             if why is None:
                 return "not_engaged", (
-                    f"tracked from {first_track_s:.0f} s and in {bat.name}'s reach with rounds "
+                    f"{since} and in {bat.name}'s reach with rounds "
                     f"and channels free at {ts:.0f} s, never engaged (planned Pk under the "
                     "minimum, radar cover, or other targets first)"
                 )
             causes[why] = causes.get(why, 0) + 1
     if not reachable:
         return "out_of_envelope", (
-            f"tracked from {first_track_s:.0f} s, never inside any battery's envelope "
+            f"{since}, never inside any battery's envelope "
             "(interceptor range and altitude) while tracked"
         )
     if not causes:
         return "tracked_too_late", (
-            f"tracked from {first_track_s:.0f} s, out of every envelope before a command "
-            "post's reaction time had passed"
+            f"{since}, out of every envelope before a command post's reaction time had passed"
         )
     why = max(causes, key=lambda k: (causes[k], -_BLOCKERS.index(k)))
     text = {
@@ -190,7 +194,7 @@ def _not_engaged(world, batteries, i, first_track_s, path) -> tuple[str, str]:
         "reserve_held": "the rounds left were held back as the magazine reserve",
         "no_fire_channel": "every fire-control channel was busy guiding other rounds",
     }[why]
-    return why, f"tracked from {first_track_s:.0f} s, never engaged: {text}"
+    return why, f"{since}, never engaged: {text}"
 
 
 def fate_reasons(
@@ -199,9 +203,12 @@ def fate_reasons(
     engagements: Columns,
     paths: Columns,
     accounts: Columns | None = None,
+    spent_s: float = np.nan,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(code, text) per threat row of ``threats``: why it met its fate (module docstring).
-    ``accounts`` is the run's ``batteries`` table (rounds held), when the defense ran."""
+    ``accounts`` is the run's ``batteries`` table (rounds held), when the defense ran;
+    ``spent_s`` when the run stopped sensing because no battery could launch again before the
+    last arrival (NaN: it did not)."""
     n = len(threats["threat_id"])
     code = np.full(n, "", dtype=object)
     text = np.full(n, "", dtype=object)
@@ -246,21 +253,30 @@ def fate_reasons(
                 c, why = "engaged_missed", f"{len(res)} shot(s), all missed{close}"
         elif not str(threats["target"][i]):
             c, why = "passing", "heading for no asset, not engaged"
+        elif not np.isfinite(trk) and spent_s < float(threats["outcome_time_s"][i]):
+            since = f"not tracked by {spent_s:.0f} s, when the defense was spent"
+            path = _path_of(paths, order, starts, i)
+            c, why = _not_engaged(world, batteries, i, spent_s, path, since)
         elif not np.isfinite(det):
             c, why = "never_detected", "never detected"
         elif not np.isfinite(trk):
             c, why = "detected_not_tracked", f"detected at {det:.0f} s, never tracked"
         else:
-            sel = order[starts[i] : starts[i + 1]]  # paths name threats by row
-            path = (
-                np.asarray(paths["time_s"], float)[sel],
-                np.column_stack([np.asarray(paths["x_m"], float)[sel],
-                                 np.asarray(paths["y_m"], float)[sel]]),
-                np.asarray(paths["alt_m"], float)[sel],
-            )  # fmt: skip
-            c, why = _not_engaged(world, batteries, i, trk, path)
+            c, why = _not_engaged(world, batteries, i, trk, _path_of(paths, order, starts, i))
         code[i], text[i] = c, f"{where}: {why}"
     return code, text
+
+
+def _path_of(paths: Columns, order: np.ndarray, starts: np.ndarray, i: int) -> tuple:
+    """Threat row ``i``'s sampled path: (time (P,) s, ENU east/north (P, 2) m, altitude (P,)
+    m); ``order`` sorts the path rows by threat, ``starts`` bounds each threat's rows."""
+    sel = order[starts[i] : starts[i + 1]]  # paths name threats by row
+    return (
+        np.asarray(paths["time_s"], float)[sel],
+        np.column_stack([np.asarray(paths["x_m"], float)[sel],
+                         np.asarray(paths["y_m"], float)[sel]]),
+        np.asarray(paths["alt_m"], float)[sel],
+    )  # fmt: skip
 
 
 __all__ = ["FATE_REASONS", "fate_reasons"]

@@ -212,8 +212,31 @@ def simulate(
         systems.insert(0, defense.path_recorder)
     if attach is not None:
         systems[0:0] = list(attach(world, defense))
-    engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=lambda w, _t: w.finished())
-    return Simulation(world, defense, engine.run(world, progress))
+    if defense is None or not settings.stop_when_spent:
+        engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=_finished)
+        return Simulation(world, defense, engine.run(world, progress))
+
+    def stop(w: World, t_s: float) -> bool:
+        if w.finished():
+            return True
+        if defense.spent(w, t_s):
+            defense.spent_s = t_s
+            return True
+        return False
+
+    engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=stop)
+    t_s = engine.run(world, progress)
+    if np.isnan(defense.spent_s):
+        return Simulation(world, defense, t_s)
+    # spent: the threats fly on alone (scenario events still applied, for the tables)
+    rest = [s for s in systems if s is defense.degradation or s.name == "motion"]
+    engine = Engine(rest, scenario.tick_s, scenario.duration_s, stop=_finished)
+    first = int(round(t_s / scenario.tick_s))
+    return Simulation(world, defense, engine.run(world, progress, first_tick=first))
+
+
+def _finished(world: World, _t_s: float) -> bool:
+    return world.finished()
 
 
 def run_scenario(
@@ -258,9 +281,11 @@ def run_scenario(
     summary["end_time_s"] = end_time_s
     summary["defended"] = defended
     summary["engagement_mode"] = scenario.settings.engagement if defended else "none"
+    spent_s = defense.spent_s if defense is not None else np.nan
+    summary["defense_spent_s"] = spent_s
     tables = defense_tables(world, defense)
     threats["fate_reason"], threats["reason"] = fate_reasons(
-        world, threats, engagements, paths, tables.get("batteries")
+        world, threats, engagements, paths, tables.get("batteries"), spent_s
     )
     if defense is not None and defense.path_recorder is not None:
         ipaths = defense.path_recorder.table(events)

@@ -1,0 +1,128 @@
+"""Stopping a spent defense (``RunConfig.stop_when_spent``): the run with it must reach the
+same kills, leaks, rounds and fate reasons as the run that senses to the end."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from iads.commands.results import spent_note
+from iads.scenario import load_scenario
+from iads.scenario.model import Scenario
+from iads.sim.run import run_scenario
+
+SITE = {"lat_deg": -47.445, "lon_deg": -32.075, "alt_m": 40}
+
+
+def _scenario(tmp_path, reload_time_s: float) -> Scenario:
+    """One battery with two rounds in its tubes and one reload, against a raid at 0-10 s and
+    a second one launched at 400-410 s, both from 25 km at sea."""
+
+    def raid(name: str, window: list[float]) -> dict:
+        return {
+            "name": name,
+            "type": "subsonic-cruise-missile",
+            "count": 3,
+            "target": "Vesna Air Base",
+            "axis": {"bearing_deg": 135, "spread_deg": 20, "distance_m": 25_000},
+            "launch_window_s": window,
+            "profile": {"kind": "sea_skimming", "altitude_m": 15},
+        }
+
+    doc = {
+        "name": "spent",
+        "origin": {"lat_deg": -47.45, "lon_deg": -32.05, "alt_m": 0},
+        "duration_s": 900,
+        "tick_s": 0.1,
+        "seed": 3,
+        "assets": [
+            {
+                "name": "Vesna Air Base",
+                "position": {"lat_deg": -47.42, "lon_deg": -32.15, "alt_m": 20},
+                "radius_m": 800,
+            }
+        ],
+        "batteries": [
+            {
+                "name": "Aurel-1",
+                "command_post": {"doctrine": "shoot_look_shoot", "salvo_size": 2},
+                "radars": [
+                    {"name": "acq", "type": "91N6E-class", "position": SITE},
+                    {"name": "eng", "type": "92N6E-class", "position": SITE, "boresight_deg": 120},
+                ],  # fmt: skip
+                "launchers": [
+                    {
+                        "name": "L",
+                        "type": "5P85-class",
+                        "overrides": {"reload_time_s": reload_time_s},
+                        "position": SITE,
+                        "count": 1,
+                        "loadout": {"48N6-class": 2},
+                    }
+                ],
+            }
+        ],
+        "raids": [raid("A", [0, 10]), raid("B", [400, 410])],
+    }
+    path = tmp_path / f"spent_{reload_time_s:.0f}.yaml"
+    path.write_text(json.dumps(doc))  # JSON is YAML
+    return load_scenario(path)
+
+
+def _runs(tmp_path, reload_time_s: float):
+    sc = _scenario(tmp_path, reload_time_s)
+    return [
+        run_scenario(
+            sc, fidelity="fast", settings=sc.settings.model_copy(update={"stop_when_spent": f})
+        )
+        for f in (False, True)
+    ]
+
+
+def _same_outcomes(full, cut) -> None:
+    for k in full.engagements:
+        np.testing.assert_array_equal(full.engagements[k], cut.engagements[k], err_msg=k)
+    for k in ("outcome", "outcome_time_s", "interceptors", "fate_reason"):
+        assert np.asarray(full.threats[k]).tolist() == np.asarray(cut.threats[k]).tolist(), k
+    for k in ("kills", "leakers", "interceptors_spent", "unresolved"):
+        assert full.summary[k] == cut.summary[k], k
+    assert full.end_time_s == cut.end_time_s
+    for k, v in full.tables["batteries"].items():
+        np.testing.assert_array_equal(v, cut.tables["batteries"][k], err_msg=k)
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory):
+    return _runs(tmp_path_factory.mktemp("slow"), 3600.0)
+
+
+def test_a_defense_that_cannot_reload_in_time_stops_sensing_with_the_same_outcomes(slow):
+    full, cut = slow
+    assert np.isnan(full.summary["defense_spent_s"])
+    spent_s = cut.summary["defense_spent_s"]
+    assert spent_s < 400.0  # spent before raid B was launched
+    assert spent_s >= np.nanmax(full.engagements["outcome_time_s"])  # after the last round
+    _same_outcomes(full, cut)
+    # raid B met an empty magazine, and was tracked in the run that sensed to the end
+    b = np.asarray(full.threats["launch_time_s"]) >= 400.0
+    assert set(np.asarray(full.threats["fate_reason"])[b]) == {"magazine_empty"}
+    assert np.isfinite(np.asarray(full.threats["first_track_s"])[b]).all()
+    # ... and neither detected nor tracked in the run that stopped
+    ev_t, ev_k = cut.events["time_s"], cut.events["kind"]
+    assert not np.any((ev_t > spent_s) & np.isin(ev_k, ["detect", "track", "engage"]))
+    assert np.isnan(np.asarray(cut.threats["first_track_s"])[b]).all()
+    assert cut.summary["tracked"] < full.summary["tracked"]
+    # the run summary says so, and only when it happened
+    assert f"spent at {spent_s:.0f} s" in spent_note(cut.summary)
+    assert spent_note(full.summary) == "" and spent_note({"defense_spent_s": None}) == ""
+
+
+def test_a_reload_due_before_the_last_arrival_keeps_the_defense_running(tmp_path):
+    full, cut = _runs(tmp_path, 150.0)
+    b = np.asarray(full.engagements["launch_time_s"]) >= 400.0
+    assert b.any()  # the reloaded rounds were fired at raid B
+    _same_outcomes(full, cut)
+    spent_s = cut.summary["defense_spent_s"]
+    assert np.isnan(spent_s) or spent_s >= np.nanmax(full.engagements["outcome_time_s"])
