@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from iads.engagement.interceptors import lateral_accel_mps2
+from iads.engagement.interceptors import InterceptorSystem, lateral_accel_mps2
 from iads.scenario.load import builtin_catalog, load_scenario
 from iads.sim.run import simulate
 
@@ -16,7 +16,16 @@ SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 
 def _fighters(tmp_path_factory, mode):
     """20 fighters (88 m/s^2 capability) cruising straight at 6 km against small.yaml's
-    S-300-class battery (6 launchers, 12 missile channels), seed 1."""
+    S-300-class battery (6 launchers, 12 missile channels), seed 1: (intercepts, kills,
+    median miss m)."""
+    world = _fighters_world(tmp_path_factory, mode)
+    ev = world.log.columns()
+    miss = ev["value"][ev["kind"] == "intercept"]
+    return miss.size, int(np.count_nonzero(ev["kind"] == "kill")), float(np.median(miss))
+
+
+def _fighters_world(tmp_path_factory, mode):
+    """The world after ``_fighters``'s run."""
     folder = tmp_path_factory.mktemp(f"fighters_{mode}")
     mp = pytest.MonkeyPatch()
     mp.setenv("IADS_CACHE_DIR", str(folder / "cache"))
@@ -41,9 +50,7 @@ def _fighters(tmp_path_factory, mode):
     sc = load_scenario(path)
     world, _, _ = simulate(sc, engagement=mode)
     mp.undo()
-    ev = world.log.columns()
-    miss = ev["value"][ev["kind"] == "intercept"]
-    return miss.size, int(np.count_nonzero(ev["kind"] == "kill")), float(np.median(miss))
+    return world
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +86,23 @@ def test_lateral_acceleration_is_across_the_velocity():
     vel = np.array([[200.0, 0.0, 0.0], [0.0, 100.0, 0.0], [0.0, 0.0, 0.0]])
     acc = np.array([[30.0, 40.0, 0.0], [5.0, -9.0, 12.0], [1.0, 1.0, 1.0]])
     np.testing.assert_allclose(lateral_accel_mps2(acc, vel), [40.0, 13.0, 0.0])
+
+
+def test_fast_rounds_skipped_before_their_terminal_phase_start_it_at_the_same_tick(
+    tmp_path_factory, monkeypatch
+):
+    """The fast mode's rounds are not stepped before their terminal phase may start; the
+    reference steps them every tick while they fly (as before): the same terminal starts,
+    outcomes and events. The fighters' rounds fly 10 s and more before it starts."""
+    with monkeypatch.context() as mp:
+        mp.setattr(InterceptorSystem, "_next_terminal_s", lambda self, store, live, t_s: t_s)
+        ref = _fighters_world(tmp_path_factory, "fast")
+    new = _fighters_world(tmp_path_factory, "fast")
+    a, b = ref.interceptors, new.interceptors
+    started = a.term_time_s - a.launch_time_s
+    assert np.nanmax(started) > 5.0  # terminal phases that begin well after launch
+    np.testing.assert_array_equal(a.term_time_s, b.term_time_s)
+    np.testing.assert_array_equal(a.outcome_time_s, b.outcome_time_s)
+    ea, eb = ref.log.columns(), new.log.columns()
+    for k in ea:
+        np.testing.assert_array_equal(ea[k], eb[k], err_msg=k)

@@ -229,7 +229,8 @@ def _networked_with_events(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "case", ["small-full", "small-fast", "networked-events-full", "networked-events-fast"]
+    "case",
+    ["small-full", "small-fast", "networked-events-full", "networked-events-fast"],
 )
 def test_a_run_is_the_same_with_and_without_skipping_idle_ticks(case, tmp_path, monkeypatch):
     """Bit for bit: every event, table, threat and engagement column and the end time."""
@@ -242,9 +243,9 @@ def test_a_run_is_the_same_with_and_without_skipping_idle_ticks(case, tmp_path, 
     name, fidelity = case.rsplit("-", 1)
     root = Path(__file__).parents[2]
     sc = (
-        load_scenario(root / "examples" / "small.yaml")
-        if name == "small"
-        else _networked_with_events(tmp_path)
+        _networked_with_events(tmp_path)
+        if name == "networked-events"
+        else load_scenario(root / "examples" / f"{name}.yaml")
     )
     gaps = []
 
@@ -254,15 +255,27 @@ def test_a_run_is_the_same_with_and_without_skipping_idle_ticks(case, tmp_path, 
             gaps.append(nxt - k)
             return nxt
 
-    runs, snaps = [], []
+    runs, snaps, worlds = [], [], []
+
+    def attach(world, _defense, snap):
+        worlds.append(world)
+        return [snap]
+
     for skip in (False, True):
         monkeypatch.setattr(run_module, "Engine", functools.partial(Counting, skip_idle=skip))
         snap = Snapshots("snapshots", 0.7)
         runs.append(
-            run_module.run_scenario(sc, seed=3, fidelity=fidelity, attach=lambda w, d, s=snap: [s])
+            run_module.run_scenario(
+                sc, seed=3, fidelity=fidelity, attach=functools.partial(attach, snap=snap)
+            )
         )
         snaps.append(snap.rows)
     np.testing.assert_array_equal(snaps[0], snaps[1])  # the truth as the systems saw it
+    # the rounds' own record: when each began its terminal phase (fast) and ended
+    a, b = (w.interceptors for w in worlds)
+    np.testing.assert_array_equal(a.term_time_s, b.term_time_s)
+    np.testing.assert_array_equal(a.outcome_time_s, b.outcome_time_s)
+    assert len(a) > 0
     assert max(gaps) >= 5  # it did skip (ticks of 0.1 s, nothing due for 0.5 s or more)
     assert runs[0].end_time_s == runs[1].end_time_s
     assert len(runs[0].events["time_s"]) > 0

@@ -216,22 +216,42 @@ class InterceptorSystem:
     name: str = "interceptors"
     period_s: float = 0.0
     mode: str = "full"
+    _dt_s: float = float("inf")
+    """The step of the last call (s): the engine's tick."""
 
     def next_due_s(self, world: Any, t_s: float) -> float:
-        """Now while a round flies; else the next message's delivery or the next queued
-        launch (s; inf: nothing to do). The engine skips the ticks before."""
+        """Now while a round flies (fast mode: once its terminal phase may start); else the
+        next message's delivery or the next queued launch (s; inf: nothing to do). The
+        engine skips the ticks before."""
         store = world.interceptors
         t = self.inbox.next_delivery_s()
         if store is None or len(store) == 0:
             return t
         waiting = ~store.done
-        if np.any(waiting & store.launched):
-            return t_s
-        if waiting.any():
-            t = min(t, float(store.launch_time_s[waiting].min()))
+        flying = waiting & store.launched
+        if flying.any():
+            if self.mode != "fast":
+                return t_s
+            t = min(t, self._next_terminal_s(store, np.flatnonzero(flying), t_s))
+        queued = waiting & ~store.launched
+        if queued.any():
+            t = min(t, float(store.launch_time_s[queued].min()))
         return t
 
+    def _next_terminal_s(self, store: InterceptorStore, live: np.ndarray, t_s: float) -> float:
+        """Fast mode: before its terminal phase a round in the air does nothing a tick (it
+        is at its aim point at ``arrive_s``, no target locked); the earliest tick at which a
+        round's terminal phase may start (s; ``t_s`` once one has, it then homes every
+        tick). The step's own test (``_step_fast``) decides; this only never comes later."""
+        if np.isfinite(store.term_time_s[live]).any() or not np.isfinite(self._dt_s):
+            return t_s
+        params = store.params.take(live)
+        closing = np.linalg.norm(store.est_vel_mps[live], axis=-1) + 1_000.0
+        start_s = store.arrive_s[live] - params.terminal_range_m / closing - self._dt_s
+        return max(t_s, float(start_s.min()) - 1e-6)
+
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
+        self._dt_s = dt_s
         store = store_of(world)
         self._read_inbox(store, t_s)
         th = world.threats
