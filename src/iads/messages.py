@@ -16,6 +16,7 @@ the event log only: no decision reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Self
 
 import numpy as np
@@ -69,11 +70,17 @@ def _empty(shape: tuple[int, ...] = (), dtype: Any = float) -> Any:
     return empty_column(dtype, shape)
 
 
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    """The field names of dataclass ``cls``, in order (``fields`` rebuilds them per call)."""
+    return tuple(f.name for f in fields(cls))
+
+
 class Batch:
     """Base of the message types: a frozen dataclass of equal-length array columns."""
 
     def __len__(self) -> int:
-        return int(getattr(self, fields(self)[0].name).shape[0])
+        return int(getattr(self, _names(type(self))[0]).shape[0])
 
     @classmethod
     def empty(cls) -> Self:
@@ -88,17 +95,15 @@ class Batch:
             return cls()
         if len(parts) == 1:
             return parts[0]
-        return cls(
-            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
-        )
+        return cls(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in _names(cls)})
 
     def select(self, mask: ArrayLike) -> Self:
         """The rows where ``mask`` (bool or index array) selects."""
-        return type(self)(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
+        return type(self)(**{n: getattr(self, n)[mask] for n in _names(type(self))})
 
     def columns(self) -> dict[str, NDArray]:
         """Every field as a column."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {n: getattr(self, n) for n in _names(type(self))}
 
 
 @dataclass(frozen=True)
