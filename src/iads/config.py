@@ -388,8 +388,9 @@ class RunConfig(Frozen):
         description="once no round is in the air and no battery can launch again before the "
         "last threat's route ends, stop sensing, tracking and fire control and run the threats "
         "to their ends alone: kills, leaks, rounds and fate reasons as a full run, but no "
-        "detections, tracks or identifications after that time; false for tracking studies "
-        "that want the whole air picture",
+        "detections, tracks, identifications or link traffic after that time (the links table "
+        "and a post's autonomous_from_s cover the run until then); false for tracking and "
+        "network studies that want the whole air picture",
     )
 
 

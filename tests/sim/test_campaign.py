@@ -92,6 +92,10 @@ def test_a_battery_without_resupply_runs_dry_and_the_leaks_grow(tmp_path):
     assert np.all(w["interceptors_spent"][after] == 0)
     assert np.all(w["kills"][after] == 0)
     assert np.all(w["leakers"][after] >= w["leakers"][0])
+    # a wave begun with empty tubes is spent at once (s from the wave's start); a time within
+    # one wave is no campaign figure, so the summary leaves it out
+    assert np.all(w["defense_spent_s"][after] == 0.0)
+    assert np.isnan(res.summary["defense_spent_s"])
 
 
 def test_a_lost_battery_is_out_until_repaired_and_returns_empty(tmp_path):

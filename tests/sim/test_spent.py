@@ -16,9 +16,9 @@ from iads.sim.run import run_scenario
 SITE = {"lat_deg": -47.445, "lon_deg": -32.075, "alt_m": 40}
 
 
-def _scenario(tmp_path, reload_time_s: float) -> Scenario:
+def _scenario(tmp_path, reload_time_s: float, events=()) -> Scenario:
     """One battery with two rounds in its tubes and one reload, against a raid at 0-10 s and
-    a second one launched at 400-410 s, both from 25 km at sea."""
+    a second one launched at 400-410 s, both from 25 km at sea; scenario ``events``."""
 
     def raid(name: str, window: list[float]) -> dict:
         return {
@@ -65,17 +65,21 @@ def _scenario(tmp_path, reload_time_s: float) -> Scenario:
             }
         ],
         "raids": [raid("A", [0, 10]), raid("B", [400, 410])],
+        "events": list(events),
     }
-    path = tmp_path / f"spent_{reload_time_s:.0f}.yaml"
+    path = tmp_path / f"spent_{reload_time_s:.0f}_{len(events)}.yaml"
     path.write_text(json.dumps(doc))  # JSON is YAML
     return load_scenario(path)
 
 
-def _runs(tmp_path, reload_time_s: float):
-    sc = _scenario(tmp_path, reload_time_s)
+def _runs(tmp_path, reload_time_s: float, events=(), attach=None):
+    sc = _scenario(tmp_path, reload_time_s, events)
     return [
         run_scenario(
-            sc, fidelity="fast", settings=sc.settings.model_copy(update={"stop_when_spent": f})
+            sc,
+            fidelity="fast",
+            settings=sc.settings.model_copy(update={"stop_when_spent": f}),
+            attach=attach,
         )
         for f in (False, True)
     ]
@@ -84,7 +88,7 @@ def _runs(tmp_path, reload_time_s: float):
 def _same_outcomes(full, cut) -> None:
     for k in full.engagements:
         np.testing.assert_array_equal(full.engagements[k], cut.engagements[k], err_msg=k)
-    for k in ("outcome", "outcome_time_s", "interceptors", "fate_reason"):
+    for k in ("outcome", "outcome_time_s", "interceptors", "fate_reason", "reason"):
         assert np.asarray(full.threats[k]).tolist() == np.asarray(cut.threats[k]).tolist(), k
     for k in ("kills", "leakers", "interceptors_spent", "unresolved"):
         assert full.summary[k] == cut.summary[k], k
@@ -126,3 +130,46 @@ def test_a_reload_due_before_the_last_arrival_keeps_the_defense_running(tmp_path
     _same_outcomes(full, cut)
     spent_s = cut.summary["defense_spent_s"]
     assert np.isnan(spent_s) or spent_s >= np.nanmax(full.engagements["outcome_time_s"])
+
+
+def test_a_threat_the_full_run_never_sees_gets_the_same_fate_either_way(tmp_path):
+    """Both radars off at 380 s, after the defense is spent and before raid B: the run that
+    senses to the end never detects raid B, the run that stops never looks. Both judge it
+    from the time the defense was spent (its launch, later): an empty magazine."""
+    off = [{"time_s": 380.0, "kind": "radar_off", "unit": r} for r in ("acq", "eng")]
+    full, cut = _runs(tmp_path, 3600.0, off)
+    b = np.asarray(full.threats["launch_time_s"]) >= 400.0
+    assert np.isnan(np.asarray(full.threats["first_detect_s"])[b]).all()  # never seen
+    _same_outcomes(full, cut)
+    assert set(np.asarray(full.threats["fate_reason"])[b]) == {"magazine_empty"}
+    reasons = np.asarray(full.threats["reason"])[b]
+    assert all("after the defense was spent" in r for r in reasons), reasons
+    # the run that sensed to the end noted the same time, without stopping at it
+    assert np.isnan(full.summary["defense_spent_s"]) and cut.summary["defense_spent_s"] < 380
+
+
+class _Clock:
+    """A read-only recorder attached to the run: the times it was stepped at."""
+
+    name = "clock"
+    period_s = 1.0
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def step(self, _world, t_s: float, _dt_s: float) -> None:
+        self.times.append(round(t_s, 6))
+
+
+def test_attached_recorders_are_stepped_to_the_end_after_the_defense_is_spent(tmp_path):
+    clocks: list[_Clock] = []
+
+    def attach(_world, _defense):
+        clocks.append(_Clock())
+        return [clocks[-1]]
+
+    full, cut = _runs(tmp_path, 3600.0, attach=attach)
+    assert cut.summary["defense_spent_s"] < 400.0
+    assert clocks[1].times == clocks[0].times  # every second to the end, in both runs
+    assert clocks[0].times[-1] >= full.end_time_s - 1.0
+    _same_outcomes(full, cut)

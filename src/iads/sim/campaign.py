@@ -12,7 +12,8 @@ while out; it returns empty and is refilled by the resupply of the interval befo
 Readiness is drawn per wave from each wave's seed.
 
 Outputs: the waves' threats, engagements and other tables with a ``wave`` column; a
-``campaign_waves`` table (a row a wave: figures of that raid and batteries out) and a
+``campaign_waves`` table (a row a wave: figures of that raid, batteries out and when the
+defense was spent in it, s from the wave's start) and a
 ``stocks`` table (a row per wave, battery and interceptor type: stock at the start, fired,
 left, delivered before the next wave); the summary adds up the waves (ratios and medians
 recomputed over the whole campaign) and says the first wave after which a battery's stock was
@@ -148,6 +149,7 @@ def run_campaign(scenario: Scenario, seed: int | None = None, **run_kwargs: Any)
                 "interceptors_spent": s["interceptors_spent"],
                 "rounds_at_false_tracks": s["rounds_at_false_tracks"],
                 "batteries_out": len(out),
+                "defense_spent_s": float(s.get("defense_spent_s", float("nan"))),
             }
         )
     return _assemble(runs, wave_rows, stock_rows, seed, time.perf_counter() - start)
@@ -219,6 +221,8 @@ def _summary(waves: list[dict[str, Any]], threats: Columns, engagements: Columns
         d = d[np.isfinite(d)]
         out["detect_to_engage_s"] = float(np.median(d)) if d.size else float("nan")
     out["end_time_s"] = float(sum(float(w.get("end_time_s", 0.0)) for w in waves))
+    if "defense_spent_s" in out:  # a time within one wave: per wave in campaign_waves
+        out["defense_spent_s"] = float("nan")
     out["waves"] = len(waves)
     out["first_empty_wave"] = _first_empty_wave(st)
     return out

@@ -69,7 +69,8 @@ class Defense:
     readiness: dict[str, np.ndarray] = field(default_factory=dict)
     """Which units work in this replication (``iads.sim.readiness``)."""
     spent_s: float = float("nan")
-    """When the run found the defense spent (``spent``) and stopped it (NaN: never)."""
+    """When the run first found the defense spent (``spent``; NaN: never), whether or not it
+    stopped sensing then (``RunConfig.stop_when_spent``)."""
 
     def spent(self, world: Any, t_s: float) -> bool:
         """True when no round is in the air or queued and no command post can launch before

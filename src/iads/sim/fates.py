@@ -19,10 +19,12 @@ the batteries' accounts, and never feeds a decision. Codes (``FATE_REASONS``), p
 The blocking cause of "tracked but never engaged" is judged at each sampled point of its path
 where a battery could reach it after the reaction time; the commonest cause wins, and any
 moment with no cause gives ``not_engaged``. The first track time is the run's (any unit's,
-scoring), not per battery: a standalone battery may not have held that track. When the run
-stopped sensing because the defense was spent (``RunConfig.stop_when_spent``), a threat not
-tracked by then is judged from that time on as if tracked then: what it met was an empty
-magazine (or no envelope), whatever its radars would have seen later.
+scoring), not per battery: a standalone battery may not have held that track. Once the
+defense is spent (no round in the air and no battery able to launch again before the last
+arrival: ``Defense.spent``), a threat not tracked by then is judged from then (or its launch, if
+later) as if tracked then: what it met was an empty magazine (or no envelope), whatever its
+radars saw later. So the codes are the same whether the run stops sensing then or not
+(``RunConfig.stop_when_spent``).
 """
 
 from __future__ import annotations
@@ -207,8 +209,8 @@ def fate_reasons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(code, text) per threat row of ``threats``: why it met its fate (module docstring).
     ``accounts`` is the run's ``batteries`` table (rounds held), when the defense ran;
-    ``spent_s`` when the run stopped sensing because no battery could launch again before the
-    last arrival (NaN: it did not)."""
+    ``spent_s`` when the defense was found spent: no round in the air, no battery able to
+    launch again before the last arrival (NaN: never)."""
     n = len(threats["threat_id"])
     code = np.full(n, "", dtype=object)
     text = np.full(n, "", dtype=object)
@@ -253,10 +255,16 @@ def fate_reasons(
                 c, why = "engaged_missed", f"{len(res)} shot(s), all missed{close}"
         elif not str(threats["target"][i]):
             c, why = "passing", "heading for no asset, not engaged"
-        elif not np.isfinite(trk) and spent_s < float(threats["outcome_time_s"][i]):
-            since = f"not tracked by {spent_s:.0f} s, when the defense was spent"
+        elif not trk <= spent_s and spent_s < float(threats["outcome_time_s"][i]):
+            # not tracked when the defense was spent (tracked later or never: the same)
+            launch_s = float(threats["launch_time_s"][i])
+            if launch_s > spent_s:
+                since = f"launched at {launch_s:.0f} s, after the defense was spent at "
+                since += f"{spent_s:.0f} s"
+            else:
+                since = f"not tracked by {spent_s:.0f} s, when the defense was spent"
             path = _path_of(paths, order, starts, i)
-            c, why = _not_engaged(world, batteries, i, spent_s, path, since)
+            c, why = _not_engaged(world, batteries, i, max(spent_s, launch_s), path, since)
         elif not np.isfinite(det):
             c, why = "never_detected", "never detected"
         elif not np.isfinite(trk):

@@ -210,26 +210,28 @@ def simulate(
     if defense is not None:  # first: it sees the world at t, before anything acts
         defense.path_recorder = InterceptorPathRecorder(PATH_SAMPLE_S)
         systems.insert(0, defense.path_recorder)
-    if attach is not None:
-        systems[0:0] = list(attach(world, defense))
-    if defense is None or not settings.stop_when_spent:
+    attached = list(attach(world, defense)) if attach is not None else []
+    systems[0:0] = attached
+    if defense is None:
         engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=_finished)
         return Simulation(world, defense, engine.run(world, progress))
 
     def stop(w: World, t_s: float) -> bool:
         if w.finished():
             return True
-        if defense.spent(w, t_s):
-            defense.spent_s = t_s
-            return True
+        if np.isnan(defense.spent_s) and defense.spent(w, t_s):
+            defense.spent_s = t_s  # noted either way: the fates are judged from it
+            return settings.stop_when_spent
         return False
 
     engine = Engine(systems, scenario.tick_s, scenario.duration_s, stop=stop)
     t_s = engine.run(world, progress)
-    if np.isnan(defense.spent_s):
+    if np.isnan(defense.spent_s) or not settings.stop_when_spent:
         return Simulation(world, defense, t_s)
-    # spent: the threats fly on alone (scenario events still applied, for the tables)
-    rest = [s for s in systems if s is defense.degradation or s.name == "motion"]
+    # spent: the threats fly on alone, scenario events still applied (for the tables) and the
+    # attached recorders and the interceptor path recorder still stepped
+    keep = {id(s) for s in attached} | {id(defense.degradation), id(defense.path_recorder)}
+    rest = [s for s in systems if id(s) in keep or getattr(s, "name", "") == "motion"]
     engine = Engine(rest, scenario.tick_s, scenario.duration_s, stop=_finished)
     first = int(round(t_s / scenario.tick_s))
     return Simulation(world, defense, engine.run(world, progress, first_tick=first))
@@ -282,7 +284,8 @@ def run_scenario(
     summary["defended"] = defended
     summary["engagement_mode"] = scenario.settings.engagement if defended else "none"
     spent_s = defense.spent_s if defense is not None else np.nan
-    summary["defense_spent_s"] = spent_s
+    stopped = defense is not None and scenario.settings.stop_when_spent
+    summary["defense_spent_s"] = spent_s if stopped else np.nan  # when sensing stopped
     tables = defense_tables(world, defense)
     threats["fate_reason"], threats["reason"] = fate_reasons(
         world, threats, engagements, paths, tables.get("batteries"), spent_s
