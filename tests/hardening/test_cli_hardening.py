@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -100,15 +101,29 @@ def test_signals_unwind_and_leave_nothing(tmp_path, sig, code, said):
     f.write_text(yaml.safe_dump(data))
     out = tmp_path / "run"
     env = {**os.environ, "PYTHONPATH": str(Path(cli.__file__).parents[1])}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "iads.cli", "run", str(f), "--out", str(out), "-q"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    time.sleep(4.0)
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    # The run is paced to the wall clock (a DIS stream with --realtime) and the signal sent
+    # once its first PDU has arrived: a fixed sleep raced the run's own end (5 s in all) and
+    # on a fast machine hit the interpreter's shutdown instead.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as rx:
+        rx.bind(("127.0.0.1", 0))
+        rx.settimeout(60)
+        dis = f"127.0.0.1:{rx.getsockname()[1]}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "iads.cli", "run", str(f), "--out", str(out), "-q"]
+            + ["--dis", dis, "--realtime"],
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            rx.recv(65536)
+        except TimeoutError:
+            proc.kill()
+            pytest.fail(f"no DIS PDU within 60 s: {proc.communicate()[1]}")
+        time.sleep(0.5)
+        assert proc.poll() is None, "the paced run ended before the signal"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
     assert err == said
     assert not out.exists()
