@@ -69,3 +69,15 @@ def test_only_the_first_main_call_of_a_process_freezes_the_gc():
     # Later calls freeze nothing (a call that froze again would add thousands of objects,
     # 19,000 on the first repeat when measured); the count may move by an object or two.
     assert max(counts) - counts[0] < 100
+
+
+def test_a_run_does_not_import_scipy_stats():
+    # scipy.stats costs 0.5 s or more of every worker's start-up; only Swerling 0 and 4 need it
+    small = str(Path(__file__).parents[1] / "examples" / "small.yaml")
+    code = (
+        "import sys; from iads.scenario import load_scenario; from iads.sim.run import "
+        f"run_scenario; run_scenario(load_scenario({small!r}), seed=1, fidelity='fast'); "
+        "print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

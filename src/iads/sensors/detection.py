@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
 SWERLING_CASES = (0, 1, 2, 3, 4)
 
@@ -63,6 +63,8 @@ def _upper_gamma(a: NDArray, x: NDArray) -> NDArray:
 
 def _pd_swerling0(snr: NDArray, t: NDArray, n: NDArray) -> NDArray:
     # Pd = Q_N(sqrt(2NS), sqrt(2T)) = ncx2.sf(2T; 2N, 2NS)   (Richards eq. 6.49)
+    from scipy import stats  # here, not at the top: importing it costs 0.5 s or more
+
     return stats.ncx2.sf(2.0 * t, 2.0 * n, 2.0 * n * snr)
 
 
@@ -97,6 +99,8 @@ def _pd_swerling4(snr: NDArray, t: NDArray, n: NDArray) -> NDArray:
     b = 1.0 + snr / 2.0
     n_max = int(np.max(n)) if n.size else 1
     k = np.arange(n_max + 1, dtype=float).reshape((-1,) + (1,) * n.ndim)
+    from scipy import stats  # here, not at the top: importing it costs 0.5 s or more
+
     weights = stats.binom.pmf(k, n, 1.0 / b)  # zero for k > N
     shape = np.maximum(2.0 * n - k, 1.0)
     return np.sum(weights * special.gammaincc(shape, t / b), axis=0)
