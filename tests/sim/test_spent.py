@@ -123,6 +123,20 @@ def test_a_defense_that_cannot_reload_in_time_stops_sensing_with_the_same_outcom
     assert spent_note(full.summary) == "" and spent_note({"defense_spent_s": None}) == ""
 
 
+def test_the_spent_time_survives_the_results_store(slow, tmp_path):
+    from iads.io.store import read_summary, write_results
+
+    full, cut = slow
+    for name, res in (("full", full), ("cut", cut)):
+        write_results(res, tmp_path / name)
+    spent_s = read_summary(tmp_path / "cut")["totals"]["defense_spent_s"]
+    assert spent_s == pytest.approx(cut.summary["defense_spent_s"], abs=1e-9)
+    # never spent: stored as NULL, read back as NaN (not 0, not -1)
+    never = read_summary(tmp_path / "full")["totals"]["defense_spent_s"]
+    assert isinstance(never, float) and np.isnan(never)
+    assert spent_note(read_summary(tmp_path / "cut")["totals"]) == spent_note(cut.summary)
+
+
 def test_a_reload_due_before_the_last_arrival_keeps_the_defense_running(tmp_path):
     full, cut = _runs(tmp_path, 150.0)
     b = np.asarray(full.engagements["launch_time_s"]) >= 400.0
