@@ -14,7 +14,8 @@ workers, the DuckDB store, the summary) and prints, side by side:
   runs in this warm process, 2 workers pay the forkserver's imports and each worker's first-run
   overhead: start-up is not treated alike there, so it is shown, not used alone), and the
   steady state, 2 x the median replication time with 1 worker over that with 2 (how much the
-  two workers slow each other on the machine's cores, start-up excluded).
+  two workers slow each other on the machine's cores, start-up excluded), beside the same
+  ratio for a pure-Python loop that touches no memory (the machine's own ceiling).
 
 Fidelities: ``full`` (plot-level radars, full tracker, fly-out) and ``fast`` (statistical
 sensing and tracking, ``iads.sim.statistical``, and time-of-flight tables).
@@ -78,9 +79,35 @@ for _ in range(3):
 later = sorted(times[1:])[0]
 print(json.dumps({"import_s": t1 - t0, "first_s": times[0], "later_s": later}))
 """
+_SPIN = """
+import statistics, time
+def spin():
+    t = time.perf_counter(); x = 0
+    for i in range(10_000_000):
+        x += i ^ (i >> 3)
+    return time.perf_counter() - t
+print(statistics.median(spin() for _ in range(3)))
+"""
+"""A pure-Python loop with no memory traffic: the control for the steady-state speed-up."""
+
 STARTUP_CHANGES = [*QUICK_CHANGES[:-1], ("duration_s", 60)]
 """Start-up is measured on a 60 s cut of the shortened example (the overhead does not depend on
 the scenario's length; the runs after the first must be short to see it)."""
+
+
+def spin_scaling() -> float:
+    """2 x the median loop time of one process alone over that of two run at once: how well the
+    machine's cores scale on work that touches no memory (2.0 when they do not share)."""
+
+    def run(n: int) -> list[float]:
+        procs = [
+            subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True)
+            for _ in range(n)
+        ]
+        return [float(p.communicate()[0]) for p in procs]
+
+    alone = run(1)[0]
+    return 2.0 * alone / statistics.median(run(2))
 
 
 def scenario(quick: bool):
@@ -192,6 +219,10 @@ def main() -> None:
     print("2 workers over 1: whole process, in-process study, steady state (2 x rep time ratio)")
     for fidelity, proc, rate, steady in speedups:
         print(f"  {fidelity:4s}: {proc:.2f}x, {rate:.2f}x, {steady:.2f}x")
+    print(
+        f"  control, a pure-Python loop (no memory traffic): {spin_scaling():.2f}x; a steady "
+        "state below it is the workers contending for cache and memory"
+    )
     print(f"load average at the end {os.getloadavg()[0]:.2f} (1 min): figures are only as")
     print("good as the machine is quiet; a busy machine cuts the 2-worker speed-up most")
     print()
