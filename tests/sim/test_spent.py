@@ -16,9 +16,10 @@ from iads.sim.run import run_scenario
 SITE = {"lat_deg": -47.445, "lon_deg": -32.075, "alt_m": 40}
 
 
-def _scenario(tmp_path, reload_time_s: float, events=()) -> Scenario:
+def _scenario(tmp_path, reload_time_s: float, events=(), post=None) -> Scenario:
     """One battery with two rounds in its tubes and one reload, against a raid at 0-10 s and
-    a second one launched at 400-410 s, both from 25 km at sea; scenario ``events``."""
+    a second one launched at 400-410 s, both from 25 km at sea; scenario ``events``; ``post``:
+    command-post fields changed."""
 
     def raid(name: str, window: list[float]) -> dict:
         return {
@@ -47,7 +48,7 @@ def _scenario(tmp_path, reload_time_s: float, events=()) -> Scenario:
         "batteries": [
             {
                 "name": "Aurel-1",
-                "command_post": {"doctrine": "shoot_look_shoot", "salvo_size": 2},
+                "command_post": {"doctrine": "shoot_look_shoot", "salvo_size": 2, **(post or {})},
                 "radars": [
                     {"name": "acq", "type": "91N6E-class", "position": SITE},
                     {"name": "eng", "type": "92N6E-class", "position": SITE, "boresight_deg": 120},
@@ -67,13 +68,13 @@ def _scenario(tmp_path, reload_time_s: float, events=()) -> Scenario:
         "raids": [raid("A", [0, 10]), raid("B", [400, 410])],
         "events": list(events),
     }
-    path = tmp_path / f"spent_{reload_time_s:.0f}_{len(events)}.yaml"
+    path = tmp_path / f"spent_{reload_time_s:.0f}_{len(events)}_{len(post or {})}.yaml"
     path.write_text(json.dumps(doc))  # JSON is YAML
     return load_scenario(path)
 
 
-def _runs(tmp_path, reload_time_s: float, events=(), attach=None):
-    sc = _scenario(tmp_path, reload_time_s, events)
+def _runs(tmp_path, reload_time_s: float, events=(), attach=None, post=None):
+    sc = _scenario(tmp_path, reload_time_s, events, post)
     return [
         run_scenario(
             sc,
@@ -160,6 +161,29 @@ def test_a_threat_the_full_run_never_sees_gets_the_same_fate_either_way(tmp_path
     assert all("after the defense was spent" in r for r in reasons), reasons
     # the run that sensed to the end noted the same time, without stopping at it
     assert np.isnan(full.summary["defense_spent_s"]) and cut.summary["defense_spent_s"] < 380
+
+
+def test_a_destroyed_battery_is_spent_though_its_tubes_are_full(tmp_path):
+    """Reloads in time (150 s) keep the defense running, but the battery destroyed at 200 s
+    can never launch again: the run is spent from then, and the outcomes do not change."""
+    kill = [{"time_s": 200.0, "kind": "battery_destroyed", "unit": "Aurel-1"}]
+    full, cut = _runs(tmp_path, 150.0, kill)
+    spent_s = cut.summary["defense_spent_s"]
+    assert 200.0 <= spent_s < 202.0
+    assert not np.any(np.asarray(full.engagements["launch_time_s"]) >= 200.0)
+    _same_outcomes(full, cut)
+
+
+def test_a_command_post_down_for_the_replication_is_spent_from_the_start(tmp_path):
+    """A post that is down (readiness) never decides and nothing repairs it: though its tubes
+    hold rounds, the defense is spent at the first tick, and the outcomes do not change."""
+    full, cut = _runs(tmp_path, 150.0, post={"availability": 0.0})
+    assert full.summary["interceptors_spent"] == 0
+    assert full.summary["tracked"] > 0  # the run that senses to the end tracks the raids
+    assert cut.summary["defense_spent_s"] == 0.0
+    assert cut.summary["tracked"] == 0
+    assert "never_tracked" not in set(np.asarray(cut.threats["fate_reason"]).tolist())
+    _same_outcomes(full, cut)
 
 
 class _Clock:
