@@ -24,8 +24,8 @@ def _fighters(tmp_path_factory, mode):
     return miss.size, int(np.count_nonzero(ev["kind"] == "kill")), float(np.median(miss))
 
 
-def _fighters_world(tmp_path_factory, mode):
-    """The world after ``_fighters``'s run."""
+def _fighters_world(tmp_path_factory, mode, profile=None):
+    """The world after ``_fighters``'s run (``profile``: the raid's, instead of a cruise)."""
     folder = tmp_path_factory.mktemp(f"fighters_{mode}")
     mp = pytest.MonkeyPatch()
     mp.setenv("IADS_CACHE_DIR", str(folder / "cache"))
@@ -38,7 +38,7 @@ def _fighters_world(tmp_path_factory, mode):
             "target": "Vesna Air Base",
             "axis": {"bearing_deg": 135, "spread_deg": 40, "distance_m": 90_000},
             "launch_window_s": [0, 60],
-            "profile": {"kind": "cruise", "altitude_m": 6_000},
+            "profile": profile or {"kind": "cruise", "altitude_m": 6_000},
         }
     ]
     bat = data["batteries"][0]
@@ -88,16 +88,26 @@ def test_lateral_acceleration_is_across_the_velocity():
     np.testing.assert_allclose(lateral_accel_mps2(acc, vel), [40.0, 13.0, 0.0])
 
 
+DIVE = {"kind": "dive", "altitude_m": 6_000, "dive_range_m": 45_000}
+"""The fighters dive from 6 km over their last 45 km: they manoeuvre while the rounds fly."""
+
+
+@pytest.mark.parametrize("profile", [None, DIVE], ids=["straight", "diving"])
 def test_fast_rounds_skipped_before_their_terminal_phase_start_it_at_the_same_tick(
-    tmp_path_factory, monkeypatch
+    tmp_path_factory, monkeypatch, profile
 ):
     """The fast mode's rounds are not stepped before their terminal phase may start; the
     reference steps them every tick while they fly (as before): the same terminal starts,
     outcomes and events. The fighters' rounds fly 10 s and more before it starts."""
     with monkeypatch.context() as mp:
         mp.setattr(InterceptorSystem, "_next_terminal_s", lambda self, store, live, t_s: t_s)
-        ref = _fighters_world(tmp_path_factory, "fast")
-    new = _fighters_world(tmp_path_factory, "fast")
+        ref = _fighters_world(tmp_path_factory, "fast", profile)
+    new = _fighters_world(tmp_path_factory, "fast", profile)
+    if profile is not None:  # the targets turned down while rounds flew at them
+        ev = new.log.columns()
+        hit = ev["kind"] == "intercept"
+        assert np.count_nonzero(hit) >= 6
+        assert np.max(ev["z_m"][hit]) < 5_950.0  # every one met below the cruise height: diving
     a, b = ref.interceptors, new.interceptors
     started = a.term_time_s - a.launch_time_s
     assert np.nanmax(started) > 5.0  # terminal phases that begin well after launch
