@@ -125,7 +125,9 @@ def test_a_defense_that_cannot_reload_in_time_stops_sensing_with_the_same_outcom
 
 
 def test_the_spent_time_survives_the_results_store(slow, tmp_path):
-    from iads.io.store import read_summary, write_results
+    import duckdb
+
+    from iads.io.store import RESULTS_FILE, read_summary, write_results
 
     full, cut = slow
     for name, res in (("full", full), ("cut", cut)):
@@ -135,7 +137,16 @@ def test_the_spent_time_survives_the_results_store(slow, tmp_path):
     # never spent: stored as NULL, read back as NaN (not 0, not -1)
     never = read_summary(tmp_path / "full")["totals"]["defense_spent_s"]
     assert isinstance(never, float) and np.isnan(never)
+    con = duckdb.connect(str(tmp_path / "full" / RESULTS_FILE), read_only=True)
+    try:
+        (stored,) = con.execute(
+            "SELECT value FROM summary WHERE key = 'defense_spent_s'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert stored is None  # SQL NULL in the file itself
     assert spent_note(read_summary(tmp_path / "cut")["totals"]) == spent_note(cut.summary)
+    assert spent_note(read_summary(tmp_path / "full")["totals"]) == ""
 
 
 def test_a_reload_due_before_the_last_arrival_keeps_the_defense_running(tmp_path):

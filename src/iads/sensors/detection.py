@@ -95,12 +95,12 @@ def _pd_swerling3(snr: NDArray, t: NDArray, n: NDArray) -> NDArray:
 
 
 def _pd_swerling4(snr: NDArray, t: NDArray, n: NDArray) -> NDArray:
+    from scipy import stats  # here, not at the top: importing it costs 0.5 s or more
+
     # Laplace transform (1+s)^N / (1+sB)^2N = sum_k Binom(k; N, 1/B) (1+sB)^-(2N-k)
     b = 1.0 + snr / 2.0
     n_max = int(np.max(n)) if n.size else 1
     k = np.arange(n_max + 1, dtype=float).reshape((-1,) + (1,) * n.ndim)
-    from scipy import stats  # here, not at the top: importing it costs 0.5 s or more
-
     weights = stats.binom.pmf(k, n, 1.0 / b)  # zero for k > N
     shape = np.maximum(2.0 * n - k, 1.0)
     return np.sum(weights * special.gammaincc(shape, t / b), axis=0)
