@@ -80,6 +80,7 @@ from iads.messages import (
     empty_column,
 )
 from iads.scenario.equipment import TARGET_CLASS, InterceptorType
+from iads.vectors import norm
 
 ORDER_ID_STRIDE = 1_000_000
 """Order ids are ``battery * ORDER_ID_STRIDE + k``: unique in a run."""
@@ -491,7 +492,10 @@ class CommandPost:
 
     def _publish_status(self, pic: Picture, t_s: float) -> None:
         """What this post engages now (tracks with rounds committed) and what completed
-        within the look time."""
+        within the look time (nothing to build when no link listens)."""
+        topic = f"status/{self.battery}"
+        if self.bus.subscribers(topic) == 0:
+            return
         c = self.commitments
         look = self.settings.look_time_s
         live = ~c.done & ~c.withdrawn
@@ -508,7 +512,7 @@ class CommandPost:
         j = np.searchsorted(tracks, pic.track_number[k])
         counts, since = counts_all[j], since_all[j]
         self.bus.publish(
-            f"status/{self.battery}",
+            topic,
             t_s,
             EngagementStatus(
                 time_s=np.full(n, t_s),
@@ -797,7 +801,7 @@ def status_matches(
     ``STATUS_GATE_SIGMAS`` combined sigmas, at least ``STATUS_GATE_MIN_M``."""
     dt = t_s - status.time_s
     there = status.pos_m + status.vel_mps * dt[:, None]
-    d = np.linalg.norm(pos_m[:, None, :] - there[None, :, :], axis=-1)
+    d = norm(pos_m[:, None, :] - there[None, :, :])
     gate = STATUS_GATE_SIGMAS * np.hypot(position_std_m[:, None], status.position_std_m[None, :])
     return d <= np.maximum(gate, STATUS_GATE_MIN_M)
 
@@ -817,7 +821,7 @@ def duplicates_of(
     h = np.flatnonzero(held)
     if h.size == 0:
         return out
-    d = np.linalg.norm(pos_m[:, None, :] - pos_m[None, h, :], axis=-1)
+    d = norm(pos_m[:, None, :] - pos_m[None, h, :])
     gate = STATUS_GATE_SIGMAS * np.hypot(position_std_m[:, None], position_std_m[None, h])
     other = source_unit[:, None] != source_unit[None, h]
     out = (other & (d <= np.maximum(gate, STATUS_GATE_MIN_M))).any(axis=1)

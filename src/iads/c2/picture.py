@@ -12,6 +12,7 @@ import numpy as np
 
 from iads.messages import TrackReports
 from iads.sensors.geometry import earth_centre_m
+from iads.vectors import norm
 
 
 def level_if_indistinguishable(
@@ -36,7 +37,7 @@ def level_if_indistinguishable(
     pos = np.asarray(pos_m, dtype=float)
     vel = np.array(vel_mps, dtype=float)
     up = pos - earth_centre_m(origin_alt_m)
-    up /= np.linalg.norm(up, axis=-1, keepdims=True)
+    up /= norm(up, keepdims=True)
     climb = np.sum(vel * up, axis=-1)
     var = np.einsum("...i,...ij,...j->...", up, np.asarray(vel_cov_m2ps2, dtype=float), up)
     level = np.abs(climb) < n_sigma * np.sqrt(np.maximum(var, 0.0))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iads.config import ThreatEvaluationSettings
+from iads.vectors import norm
 
 KINDS = ("aircraft", "cruise_missile", "drone", "glide_vehicle")
 """Threat kinds, as in ``ThreatType.kind``; the type estimate is an index into this tuple."""
@@ -63,7 +64,7 @@ def closest_approach(
     vv = np.sum(rel_vel_mps * rel_vel_mps, axis=-1)
     rv = np.sum(rel_pos_m * rel_vel_mps, axis=-1)
     t = np.where(vv > 0, np.maximum(-rv / np.where(vv > 0, vv, 1.0), 0.0), 0.0)
-    d = np.linalg.norm(rel_pos_m + rel_vel_mps * t[..., None], axis=-1)
+    d = norm(rel_pos_m + rel_vel_mps * t[..., None])
     return t, d
 
 
@@ -149,9 +150,7 @@ def evaluate(
     t_cpa, d_cpa = closest_approach(rel, vel)
     t_in = time_to_radius(rel, vel, radius[None, :])
     t_go = np.where(np.isfinite(t_in), t_in, t_cpa)
-    kind = classify(
-        np.linalg.norm(v, axis=-1), p[:, 2] if altitude_m is None else altitude_m, rcs_m2
-    )
+    kind = classify(norm(v), p[:, 2] if altitude_m is None else altitude_m, rcs_m2)
     closeness = np.exp(-((np.maximum(d_cpa - radius[None, :], 0.0) / miss_scale_m) ** 2))
     score = value[None, :] * closeness * urgency_s / (urgency_s + t_go)  # (T, A)
     if a.shape[0] == 0:

@@ -39,6 +39,7 @@ from iads.messages import (
     empty_column,
 )
 from iads.scenario.equipment import TARGET_CLASS, InterceptorType
+from iads.vectors import finite_or_zero, norm
 
 GLINT_DEFAULT_LENGTH_M = 5.0
 """Target length (m) for glint when the threat type gives no ``length_m``."""
@@ -162,11 +163,11 @@ class InterceptorStore:
 def lateral_accel_mps2(acc_mps2: np.ndarray, vel_mps: np.ndarray) -> np.ndarray:
     """(N,) magnitude of the acceleration (N, 3) across the velocity (N, 3) (m/s^2): the
     manoeuvre part (speed changes along the path are not). Zero where the velocity is 0."""
-    a = np.nan_to_num(np.asarray(acc_mps2, dtype=float))
-    v = np.nan_to_num(np.asarray(vel_mps, dtype=float))
-    speed = np.linalg.norm(v, axis=-1, keepdims=True)
+    a = finite_or_zero(np.asarray(acc_mps2, dtype=float))
+    v = finite_or_zero(np.asarray(vel_mps, dtype=float))
+    speed = norm(v, keepdims=True)
     u = np.divide(v, speed, out=np.zeros_like(v), where=speed > 0)
-    lat = np.linalg.norm(a - np.sum(a * u, axis=-1, keepdims=True) * u, axis=-1)
+    lat = norm(a - np.sum(a * u, axis=-1, keepdims=True) * u)
     return np.where(speed[..., 0] > 0, lat, 0.0)
 
 
@@ -182,7 +183,7 @@ def acquire(
     rows = np.flatnonzero(flying)
     if rows.size == 0 or aim_pos_m.shape[0] == 0:
         return out
-    d = np.linalg.norm(aim_pos_m[:, None, :] - threat_pos_m[rows][None, :, :], axis=-1)
+    d = norm(aim_pos_m[:, None, :] - threat_pos_m[rows][None, :, :])
     near = np.argmin(d, axis=1)
     ok = d[np.arange(d.shape[0]), near] <= basket_m
     out[ok] = rows[near[ok]]
@@ -246,7 +247,7 @@ class InterceptorSystem:
         if np.isfinite(store.term_time_s[live]).any() or not np.isfinite(self._dt_s):
             return t_s
         params = store.params.take(live)
-        closing = np.linalg.norm(store.est_vel_mps[live], axis=-1) + 1_000.0
+        closing = norm(store.est_vel_mps[live]) + 1_000.0
         start_s = store.arrive_s[live] - params.terminal_range_m / closing - self._dt_s
         return max(t_s, float(start_s.min()) - 1e-6)
 
@@ -396,10 +397,7 @@ class InterceptorSystem:
         if searching.size == 0:
             return
         aim = store.aim_at(searching, t_s)
-        near = (
-            np.linalg.norm(aim - store.state.pos_m[searching], axis=-1)
-            < store.params.terminal_range_m[searching]
-        )
+        near = norm(aim - store.state.pos_m[searching]) < store.params.terminal_range_m[searching]
         rows = searching[near]
         if rows.size:
             th = world.threats
@@ -418,7 +416,7 @@ class InterceptorSystem:
     ) -> None:
         th = world.threats
         params = store.params.take(live)
-        closing = np.linalg.norm(store.est_vel_mps[live], axis=-1) + 1_000.0
+        closing = norm(store.est_vel_mps[live]) + 1_000.0
         t_term = params.terminal_range_m / closing
         start = live[
             (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_time_s[live])
@@ -457,7 +455,7 @@ class InterceptorSystem:
         truth = th.pos_m[tgt] + th.vel_mps[tgt] * tau[:, None]
         t_pred = store.arrive_s[ids] - store.term_time_s[ids]
         pred = store.term_pos_m[ids] + store.term_vel_mps[ids] * t_pred[:, None]
-        deviation = np.linalg.norm(truth - pred, axis=-1)
+        deviation = norm(truth - pred)
         t_h = np.maximum(t_pred, 0.0)
         divert = 0.5 * (p.max_lateral_accel_mps2 / 3.0) * t_h**2
         # the target's shown manoeuvre, not its type's capability
@@ -498,10 +496,10 @@ class InterceptorSystem:
     def _threat_accel(th: Any, dt_s: float) -> np.ndarray:
         """Threat accelerations (N, 3) by finite difference of the truth velocities over the
         last tick (``vel_prev_mps``, kept by the motion system; zero before it has run)."""
-        v = np.nan_to_num(th.vel_mps)
+        v = finite_or_zero(th.vel_mps)
         if th.vel_prev_mps is None:
             return np.zeros_like(v)
-        return (v - np.nan_to_num(th.vel_prev_mps)) / dt_s
+        return (v - finite_or_zero(th.vel_prev_mps)) / dt_s
 
     def _resolve(self, world, store, ids, miss_m, t_cpa_s, pos_cpa_m) -> None:
         """Closest approach to the acquired object: draw kills, report detonations."""

@@ -24,6 +24,7 @@ from scipy.optimize import linear_sum_assignment
 
 from iads.config import ScoringSettings
 from iads.messages import Detections, TrackReports
+from iads.vectors import norm
 
 
 def match_truth(
@@ -34,7 +35,7 @@ def match_truth(
     out = np.full(track_pos_m.shape[0], -1, dtype=np.int64)
     if track_pos_m.shape[0] == 0 or truth_pos_m.shape[0] == 0:
         return out
-    d = np.linalg.norm(track_pos_m[:, None, :] - truth_pos_m[None, :, :], axis=-1)
+    d = norm(track_pos_m[:, None, :] - truth_pos_m[None, :, :])
     gate = np.maximum(gate_m, 5.0 * track_std_m)[:, None]
     cost = np.where(d <= gate, d, 1e12)
     rows, cols = linear_sum_assignment(cost)

@@ -70,6 +70,7 @@ from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.steady_state import posterior_cv
 from iads.tracking.system import TRACK_ID_STRIDE, _identities, looked_at
+from iads.vectors import norm
 
 _COLUMNS = ("number", "truth_row", "hits", "n_scans", "misses", "confirmed", "t_confirmed_s")
 
@@ -149,10 +150,10 @@ def _position_sigma_m(model: RadarModel, range_m: np.ndarray, snr_look: np.ndarr
 def _frame_axes(los_m: np.ndarray) -> np.ndarray:
     """(D, 3, 3) rotations whose columns are the unit vectors along the line of sight, across
     it horizontally and across it in elevation (ENU)."""
-    u = los_m / np.linalg.norm(los_m, axis=1, keepdims=True)
+    u = los_m / norm(los_m, keepdims=True)
     h = np.stack([u[:, 1], -u[:, 0], np.zeros(len(u))], axis=1)
-    norm = np.linalg.norm(h, axis=1, keepdims=True)
-    h = np.where(norm > 1e-9, h / np.maximum(norm, 1e-12), np.array([1.0, 0.0, 0.0]))
+    length = norm(h, keepdims=True)
+    h = np.where(length > 1e-9, h / np.maximum(length, 1e-12), np.array([1.0, 0.0, 0.0]))
     return np.stack([u, h, np.cross(u, h)], axis=2)
 
 
@@ -551,7 +552,7 @@ def _false_states(model: RadarModel, n: int, fig: Any, settings: RunConfig, rng)
     los = np.stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)], axis=1)
     pos = model.antenna_pos_m + r[:, None] * los
     d = rng.standard_normal((n, 3))
-    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    d /= norm(d, keepdims=True)
     speed = np.minimum(rng.exponential(fig.speed_mps, n), settings.tracker.max_speed_mps)
     vel = d * speed[:, None]
     snr = np.full(n, float(model.threshold))  # at the detection threshold

@@ -1,0 +1,28 @@
+import numpy as np
+import pytest
+
+from iads.vectors import finite_or_zero, norm
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (1, 3), (7, 3), (4, 5, 3), (6, 2), (3,)])
+def test_norm_is_numpys_bit_for_bit(shape):
+    rng = np.random.default_rng(7)
+    a = rng.normal(0.0, 1e4, shape) * rng.choice([1e-6, 1.0, 1e3], shape)
+    for keep in (False, True):
+        ref = np.linalg.norm(a, axis=-1, keepdims=keep)
+        got = norm(a, keepdims=keep)
+        assert got.shape == ref.shape
+        assert np.array_equal(got, ref)  # equal, not close: results must not move
+
+
+def test_norm_propagates_nan_like_numpy():
+    a = np.array([[3.0, 4.0, 0.0], [np.nan, 1.0, 1.0], [np.inf, 0.0, 0.0]])
+    assert np.array_equal(norm(a), np.linalg.norm(a, axis=-1), equal_nan=True)
+
+
+def test_finite_or_zero_is_nan_to_num():
+    a = np.array([[1.0, np.nan, -0.0], [np.inf, -np.inf, 2.5]])
+    assert np.array_equal(finite_or_zero(a), np.nan_to_num(a))
+    clean = np.array([[1.0, -2.0, 0.0]])
+    assert finite_or_zero(clean) is clean  # no copy when nothing is to be replaced
+    assert np.array_equal(finite_or_zero(np.zeros((0, 3))), np.zeros((0, 3)))
