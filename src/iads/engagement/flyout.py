@@ -660,6 +660,91 @@ def _measure(
         seek.put(old, sk.update(seek.take(old), z[~new], r_var[~new]))
 
 
+USE_COMPILED = True
+"""Fly with the compiled substep (``flyout_kernel``) when numba is there; False: the NumPy
+``_substep`` (the reference; tests switch it)."""
+
+
+def _compiled_substep():
+    """The compiled substep, or None (``USE_COMPILED`` off or numba missing); imported on
+    first use, so a run without fly-out never imports numba."""
+    if not USE_COMPILED:
+        return None
+    from iads.engagement.flyout_kernel import substep_rows
+
+    return substep_rows
+
+
+def _kernel_params(pr: InterceptorParams, d: _Derived) -> np.ndarray:
+    from iads.engagement.flyout_kernel import pack_params
+
+    return pack_params(pr, d)
+
+
+def _kernel_consts(steps: tuple[float, float], origin_alt_m: float) -> np.ndarray:
+    """The compiled substep's constants, in the order ``flyout_kernel._substep_rows`` reads."""
+    c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
+    return np.array(
+        [*steps, origin_alt_m, EARTH_RADIUS_M, G_MPS2, MIDCOURSE_N, c0, c1, TURN_STEP_RAD]
+    )
+
+
+def _seen_quadratic(truth: tuple, seek: sk.SeekerState | None, tau: np.ndarray) -> tuple:
+    """The target as guidance sees it over the substep, as ``seen_at`` in ``_integrate``:
+    (position, velocity, acceleration, base time) with the state at ``tau`` (s) equal to
+    p + v c + a c^2 / 2, c = tau - base: a locked seeker's estimate from now, else the truth
+    from the call's start."""
+    p_t, v_t, a_t = truth
+    if seek is None or not seek.on.any():
+        return p_t, v_t, a_t, np.zeros(tau.size)
+    if seek.on.all():
+        return seek.pos_m, seek.vel_mps, seek.acc_mps2, tau
+    on = seek.on[:, None]
+    return (
+        np.where(on, seek.pos_m, p_t),
+        np.where(on, seek.vel_mps, v_t),
+        np.where(on, seek.acc_mps2, a_t),
+        np.where(seek.on, tau, 0.0),
+    )
+
+
+def _views(truth: tuple, est: tuple, seek: sk.SeekerState | None, tau0: np.ndarray) -> tuple:
+    """``_substep``'s ``tgt_at`` and ``est_at`` (the NumPy path): the target as guidance sees
+    it at ``tau`` (N,) s into the call (a locked seeker's estimate predicted from ``tau0``,
+    else the truth, moving with constant acceleration from the call's start) and the track
+    estimate (constant velocity)."""
+    p_t, v_t, a_t = truth
+    e_p, e_v = est
+
+    def tgt_at(tau_s: np.ndarray) -> tuple:
+        c = tau_s[:, None]
+        return p_t + v_t * c + 0.5 * a_t * c**2, v_t + a_t * c, a_t
+
+    def est_at(tau_s: np.ndarray) -> tuple:
+        return e_p + e_v * tau_s[:, None], e_v
+
+    if seek is None:
+        return tgt_at, est_at
+
+    def seen_at(tau_s: np.ndarray) -> tuple:
+        n_on = np.count_nonzero(seek.on)
+        if n_on == 0:
+            return tgt_at(tau_s)
+        c = (tau_s - tau0)[:, None]
+        ep = seek.pos_m + seek.vel_mps * c + 0.5 * seek.acc_mps2 * c**2
+        if n_on == seek.on.size:
+            return ep, seek.vel_mps + seek.acc_mps2 * c, seek.acc_mps2.copy()
+        on = seek.on[:, None]
+        tr = tgt_at(tau_s)
+        return (
+            np.where(on, ep, tr[0]),
+            np.where(on, seek.vel_mps + seek.acc_mps2 * c, tr[1]),
+            np.where(on, seek.acc_mps2, tr[2]),
+        )
+
+    return seen_at, est_at
+
+
 def _integrate(
     state: FlyoutState,
     params: InterceptorParams,
@@ -694,39 +779,28 @@ def _integrate(
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
     illum, glint_s = (a[live] for a in seeker_inputs)
     seek = None if seek_all is None else seek_all.take(live)
+    compiled = _compiled_substep()
+    if compiled is not None:
+        packed = _kernel_params(pr, d)
+        consts = _kernel_consts(steps, origin_alt_m)
     while live.size:
-
-        def tgt_at(tau_s: np.ndarray, p_t=p_t, v_t=v_t, a_t=a_t) -> tuple:
-            c = tau_s[:, None]
-            return p_t + v_t * c + 0.5 * a_t * c**2, v_t + a_t * c, a_t
-
-        def est_at(tau_s: np.ndarray, e_p=e_p, e_v=e_v) -> tuple:
-            return e_p + e_v * tau_s[:, None], e_v
-
-        tp, tv, _ = tgt_at(tau)
-        seen_at = tgt_at
+        c = tau[:, None]
+        tp, tv = p_t + v_t * c + 0.5 * a_t * c**2, v_t + a_t * c
         if seek is not None:
             _measure(seek, x, (tp, tv), e_v, illum, glint_s, pr, rng)
-
-            def seen_at(tau_s: np.ndarray, s=seek, tau0=tau, truth=tgt_at) -> tuple:
-                n_on = np.count_nonzero(s.on)
-                if n_on == 0:
-                    return truth(tau_s)
-                c = (tau_s - tau0)[:, None]
-                ep = s.pos_m + s.vel_mps * c + 0.5 * s.acc_mps2 * c**2
-                if n_on == s.on.size:
-                    return ep, s.vel_mps + s.acc_mps2 * c, s.acc_mps2.copy()
-                on = s.on[:, None]
-                tr = truth(tau_s)
-                return (
-                    np.where(on, ep, tr[0]),
-                    np.where(on, s.vel_mps + s.acc_mps2 * c, tr[1]),
-                    np.where(on, s.acc_mps2, tr[2]),
-                )
-
-        x1, v1, t1, al1, h = _substep(
-            (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m, d
-        )
+        if compiled is None:
+            seen_at, est_at = _views((p_t, v_t, a_t), (e_p, e_v), seek, tau)
+            x1, v1, t1, al1, h = _substep(
+                (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m, d
+            )
+        else:
+            seen = _seen_quadratic((p_t, v_t, a_t), seek, tau)
+            x1, v1, al1 = np.empty_like(x), np.empty_like(v), np.empty_like(al)
+            t1, h = np.empty_like(t), np.empty_like(t)
+            compiled(
+                x, v, t, al, tau, dt_s - tau, *seen, e_p, e_v, packed, consts,
+                _RHO_GRID_M, _LOG_RHO, _SOUND_MPS, DRAG_MACH, DRAG_SHAPE, x1, v1, t1, al1, h,
+            )  # fmt: skip
         if seek is not None:
             on = np.flatnonzero(seek.on)
             if on.size:
@@ -773,6 +847,8 @@ def _integrate(
             keep = ~stop
             live = live[keep]
             pr, d = pr.take(keep), d.take(keep)
+            if compiled is not None:
+                packed = packed[keep]
             x, v, t, al, tau = x[keep], v[keep], t[keep], al[keep], tau[keep]
             p_t, v_t, a_t, e_p, e_v = (a[keep] for a in (p_t, v_t, a_t, e_p, e_v))
             illum, glint_s = illum[keep], glint_s[keep]

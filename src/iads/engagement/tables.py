@@ -134,15 +134,16 @@ holds a hash of its source (``model_fingerprint``)."""
 @functools.lru_cache(maxsize=1)
 def model_fingerprint() -> str:
     """SHA-256 of what a table depends on besides the interceptor type: the source of the
-    fly-out model (``flyout``, and the ``seeker`` and ``atmosphere`` it reads), of ``build_table`` and
+    fly-out model (``flyout``, its compiled substep ``flyout_kernel``, and the ``seeker`` and
+    ``atmosphere`` it reads), of ``build_table`` and
     ``grid_for``, and the table constants (``TABLE_DT_S``, ``TABLE_VERSION``; the substep
     constants are in ``flyout``'s source). Any edit to the model changes it, so a changed
     model never reads tables cached by an older one. Cached for the life of the process
     (``model_fingerprint.cache_clear()`` after patching)."""
-    from iads.engagement import atmosphere, seeker
+    from iads.engagement import atmosphere, flyout_kernel, seeker
 
     h = hashlib.sha256()
-    for obj in (fo, seeker, atmosphere, *_TABLE_CODE):
+    for obj in (fo, flyout_kernel, seeker, atmosphere, *_TABLE_CODE):
         try:
             text = inspect.getsource(obj)
         except (OSError, TypeError):  # no source (frozen install): its name and file only
