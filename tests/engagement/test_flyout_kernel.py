@@ -109,15 +109,22 @@ def _weave(t_s, pos, vel):
 def _flights(interceptors, seekers: bool):
     rng = np.random.default_rng(4)
     names = sorted(interceptors)
-    n = 2 * len(names)
-    pr = fo.InterceptorParams.from_types([interceptors[names[i % len(names)]] for i in range(n)])
+    types = [interceptors[names[i % len(names)]] for i in range(2 * len(names))]
+    types += [  # command guidance (the ground radar's error), and a round that times out
+        interceptors["48N6-class"].model_copy(update={"guidance": "command"}),
+        interceptors["PAC-3-MSE-class"].model_copy(update={"max_time_of_flight_s": 6.0}),
+    ]
+    n = len(types)
+    pr = fo.InterceptorParams.from_types(types)
     tp = np.column_stack(
         [rng.uniform(-30e3, 30e3, n), rng.uniform(10e3, 50e3, n), rng.uniform(30.0, 12e3, n)]
     )
     tv = np.column_stack([rng.uniform(-200, 200, n), rng.uniform(-300, -150, n), np.zeros(n)])
     kw = {}
     if seekers:
+        illuminators = rng.uniform(-2e3, 2e3, (n, 3)) * [1.0, 1.0, 0.0]
         kw = {"rng": np.random.default_rng(9), "glint_sigma_m": np.full(n, 1.5)}
+        kw["illuminator_pos_m"] = illuminators
     return fo.fly(np.zeros((n, 3)), pr, tp, tv, tgt_accel_fn=_weave, origin_alt_m=20.0, **kw)
 
 
@@ -128,6 +135,8 @@ def test_whole_flights_match_the_numpy_fly_out(interceptors, monkeypatch, seeker
     reference = _flights(interceptors, seekers)
     assert np.array_equal(compiled.outcome, reference.outcome)
     assert np.count_nonzero(reference.outcome == fo.CPA) >= 6
+    assert fo.TIMEOUT in reference.outcome and fo.TOO_SLOW in reference.outcome
+    assert reference.outcome[-2] == fo.CPA  # the command-guided round
     for a, b in ((compiled.miss_m, reference.miss_m), (compiled.tof_s, reference.tof_s)):
         assert np.array_equal(np.isnan(a), np.isnan(b))
         assert np.nanmax(np.abs(a - b)) < 1e-6

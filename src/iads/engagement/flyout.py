@@ -525,12 +525,16 @@ def _command(
     return w[:, None] * turn + (1.0 - w)[:, None] * cmd
 
 
+_HERMITE_S = np.linspace(0.0, 1.0, 65)
+"""Where ``_hermite_min`` samples the substep (fractions of it)."""
+
+
 def _hermite_min(
     r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: np.ndarray, n: int = 65
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minimum |r(tau)| over [0, h] (h (M,)) of the cubic Hermite through (r0, v0), (r1, v1):
     (miss, tau)."""
-    s = np.linspace(0.0, 1.0, n)[:, None, None]
+    s = (_HERMITE_S if n == _HERMITE_S.size else np.linspace(0.0, 1.0, n))[:, None, None]
     hh = np.asarray(h, float).reshape(1, -1, 1)
     h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
     h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
@@ -675,17 +679,53 @@ def _compiled_substep():
     return substep_rows
 
 
+def _compiled_step():
+    """The compiled loop pass (``flyout_kernel.step_rows``), or None, as ``_compiled_substep``."""
+    if not USE_COMPILED:
+        return None
+    from iads.engagement.flyout_kernel import step_rows
+
+    return step_rows
+
+
 def _kernel_params(pr: InterceptorParams, d: _Derived) -> np.ndarray:
     from iads.engagement.flyout_kernel import pack_params
 
     return pack_params(pr, d)
 
 
-def _kernel_consts(steps: tuple[float, float], origin_alt_m: float) -> np.ndarray:
-    """The compiled substep's constants, in the order ``flyout_kernel._substep_rows`` reads."""
+def _kernel_consts(
+    steps: tuple[float, float], origin_alt_m: float, dt_s: float = 0.0, ground_m: float = 0.0
+) -> np.ndarray:
+    """The compiled kernels' constants, in the order ``flyout_kernel`` reads them."""
     c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
+    codes = sk.GUIDANCE_CODES
     return np.array(
-        [*steps, origin_alt_m, EARTH_RADIUS_M, G_MPS2, MIDCOURSE_N, c0, c1, TURN_STEP_RAD]
+        [
+            *steps,
+            origin_alt_m,
+            EARTH_RADIUS_M,
+            G_MPS2,
+            MIDCOURSE_N,
+            c0,
+            c1,
+            TURN_STEP_RAD,
+            sk.ACQUISITION_SNR,
+            sk.MONOPULSE_SLOPE,
+            codes["command"],
+            codes["active"],
+            sk.INITIAL_VELOCITY_STD_MPS,
+            sk.INITIAL_ACCELERATION_STD_MPS2,
+            sk.JERK_PSD_M2PS5,
+            sk.GLINT_CORRELATION_S,
+            dt_s,
+            ARMING_TIME_S,
+            ground_m,
+            GROUND,
+            TIMEOUT,
+            TOO_SLOW,
+        ],
+        dtype=float,
     )
 
 
@@ -745,6 +785,63 @@ def _views(truth: tuple, est: tuple, seek: sk.SeekerState | None, tau0: np.ndarr
     return seen_at, est_at
 
 
+def _pass_numpy(
+    state, tau, truth, est, seek, seeker_inputs, pr, d, rng, dt_s, steps, origin_alt_m, ground_m
+) -> tuple:
+    """One pass of ``_integrate``'s loop with NumPy (``flyout_kernel._step_rows`` compiled):
+    seekers measure, every row takes its substep, locked seekers are predicted and their glint
+    stepped, then closest approach in the substep and the failure checks. Returns x1, v1, t1,
+    lateral, h, passed (N,) bool, fail (N,) outcome codes, (t_cpa s into the call, miss m,
+    position at closest approach) with NaN where not passed."""
+    x, v, t, al = state
+    p_t, v_t, a_t = truth
+    e_p, e_v = est
+    illum, glint_s = seeker_inputs
+    c = tau[:, None]
+    tp, tv = p_t + v_t * c + 0.5 * a_t * c**2, v_t + a_t * c
+    if seek is not None:
+        _measure(seek, x, (tp, tv), e_v, illum, glint_s, pr, rng)
+    seen_at, est_at = _views(truth, est, seek, tau)
+    x1, v1, t1, al1, h = _substep(
+        (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m, d
+    )
+    if seek is not None:
+        on = np.flatnonzero(seek.on)
+        if on.size:
+            moved = sk.predict(seek.take(on), h[on])
+            moved = sk.SeekerState(
+                moved.on,
+                moved.pos_m,
+                moved.vel_mps,
+                moved.acc_mps2,
+                moved.cov,
+                sk.glint_step(seek.glint_m[on], glint_s[on], h[on], rng),
+                moved.h_last_s,
+            )
+            seek.put(on, moved)
+    hc = h[:, None]
+    tp1, tv1 = tp + tv * hc + 0.5 * a_t * hc**2, tv + a_t * hc
+    r0, w0, r1, w1 = tp - x, tv - v, tp1 - x1, tv1 - v1
+    passed = (np.sum(r0 * w0, -1) < 0) & (np.sum(r1 * w1, -1) >= 0)
+    passed &= t >= ARMING_TIME_S  # the fuze is not armed before
+    cpa = (np.full(t.size, np.nan), np.full(t.size, np.nan), np.full((t.size, 3), np.nan))
+    if passed.any():
+        m, tc = _hermite_min(r0[passed], w0[passed], r1[passed], w1[passed], h[passed])
+        cpa[0][passed], cpa[1][passed] = tau[passed] + tc, m
+        cpa[2][passed] = x[passed] + v[passed] * tc[:, None]
+    burnt = t1 > d.burnout_s
+    fail = np.where(
+        altitude_m(x1, origin_alt_m) < ground_m - 1.0,
+        GROUND,
+        np.where(
+            t1 > pr.max_time_of_flight_s,
+            TIMEOUT,
+            np.where(burnt & (_norm(v1) < pr.min_speed_mps), TOO_SLOW, FLYING),
+        ),
+    ).astype(np.int8)
+    return x1, v1, t1, al1, h, passed, fail, cpa
+
+
 def _integrate(
     state: FlyoutState,
     params: InterceptorParams,
@@ -779,64 +876,42 @@ def _integrate(
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
     illum, glint_s = (a[live] for a in seeker_inputs)
     seek = None if seek_all is None else seek_all.take(live)
-    compiled = _compiled_substep()
+    compiled = _compiled_step()
     if compiled is not None:
         packed = _kernel_params(pr, d)
-        consts = _kernel_consts(steps, origin_alt_m)
+        consts = _kernel_consts(steps, origin_alt_m, dt_s, ground_m)
     while live.size:
-        c = tau[:, None]
-        tp, tv = p_t + v_t * c + 0.5 * a_t * c**2, v_t + a_t * c
-        if seek is not None:
-            _measure(seek, x, (tp, tv), e_v, illum, glint_s, pr, rng)
         if compiled is None:
-            seen_at, est_at = _views((p_t, v_t, a_t), (e_p, e_v), seek, tau)
-            x1, v1, t1, al1, h = _substep(
-                (x, v, t, al), seen_at, est_at, pr, tau, dt_s - tau, steps, origin_alt_m, d
-            )
+            x1, v1, t1, al1, h, passed, fail, cpa = _pass_numpy(
+                (x, v, t, al), tau, (p_t, v_t, a_t), (e_p, e_v), seek, (illum, glint_s), pr, d,
+                rng, dt_s, steps, origin_alt_m, ground_m,
+            )  # fmt: skip
         else:
-            seen = _seen_quadratic((p_t, v_t, a_t), seek, tau)
+            m = x.shape[0]
+            if seek is not None:
+                c = tau[:, None]
+                tp = p_t + v_t * c + 0.5 * a_t * c**2
+                meas = seek.on | (_norm(tp - x) < pr.terminal_range_m)
+                k = int(np.count_nonzero(meas))
+                noise = rng.normal(0.0, 1.0, (2, k, 3)) if k else np.empty((2, 0, 3))
+                s = seek
+            else:
+                meas, noise, s = np.zeros(m, bool), np.empty((2, 0, 3)), sk.SeekerState.empty(0)
             x1, v1, al1 = np.empty_like(x), np.empty_like(v), np.empty_like(al)
             t1, h = np.empty_like(t), np.empty_like(t)
+            passed, fail = np.empty(m, bool), np.empty(m, np.int8)
+            cpa = (np.empty(m), np.empty(m), np.empty((m, 3)))  # t_cpa, miss, pos_cpa
             compiled(
-                x, v, t, al, tau, dt_s - tau, *seen, e_p, e_v, packed, consts,
-                _RHO_GRID_M, _LOG_RHO, _SOUND_MPS, DRAG_MACH, DRAG_SHAPE, x1, v1, t1, al1, h,
+                x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_s, packed, consts,
+                _RHO_GRID_M, _LOG_RHO, _SOUND_MPS, DRAG_MACH, DRAG_SHAPE, _HERMITE_S,
+                seek is not None, meas, noise, s.on, s.pos_m, s.vel_mps, s.acc_mps2, s.cov,
+                s.glint_m, s.h_last_s, x1, v1, t1, al1, h, passed, *cpa, fail,
             )  # fmt: skip
-        if seek is not None:
-            on = np.flatnonzero(seek.on)
-            if on.size:
-                moved = sk.predict(seek.take(on), h[on])
-                moved = sk.SeekerState(
-                    moved.on,
-                    moved.pos_m,
-                    moved.vel_mps,
-                    moved.acc_mps2,
-                    moved.cov,
-                    sk.glint_step(seek.glint_m[on], glint_s[on], h[on], rng),
-                    moved.h_last_s,
-                )
-                seek.put(on, moved)
-        hc = h[:, None]
-        tp1, tv1 = tp + tv * hc + 0.5 * a_t * hc**2, tv + a_t * hc
-        r0, w0, r1, w1 = tp - x, tv - v, tp1 - x1, tv1 - v1
-        passed = (np.sum(r0 * w0, -1) < 0) & (np.sum(r1 * w1, -1) >= 0)
-        passed &= t >= ARMING_TIME_S  # the fuze is not armed before
         if passed.any():
-            m, tc = _hermite_min(r0[passed], w0[passed], r1[passed], w1[passed], h[passed])
             idx = live[passed]
-            outcome[idx], miss[idx], t_cpa[idx] = CPA, m, tau[passed] + tc
-            pos_cpa[idx] = x[passed] + v[passed] * tc[:, None]
+            outcome[idx], t_cpa[idx], miss[idx] = CPA, cpa[0][passed], cpa[1][passed]
+            pos_cpa[idx] = cpa[2][passed]
         x, v, t, al, tau = x1, v1, t1, al1, tau + h
-        speed = _norm(v)
-        burnt = t > d.burnout_s
-        fail = np.where(
-            altitude_m(x, origin_alt_m) < ground_m - 1.0,
-            GROUND,
-            np.where(
-                t > pr.max_time_of_flight_s,
-                TIMEOUT,
-                np.where(burnt & (speed < pr.min_speed_mps), TOO_SLOW, FLYING),
-            ),
-        ).astype(np.int8)
         newly = (fail != FLYING) & ~passed
         outcome[live[newly]] = fail[newly]
         stop = passed | newly | (tau >= dt_s - 1e-9)

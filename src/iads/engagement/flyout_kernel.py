@@ -46,6 +46,13 @@ PARAM_COLUMNS = (
     "impulse_n_s",
     "has_impulse",
     "sin_aoa",
+    "guidance_code",
+    "max_range_m",
+    "seeker_beamwidth_rad",
+    "seeker_noise_rad",
+    "seeker_rate_hz",
+    "max_time_of_flight_s",
+    "min_speed_mps",
 )
 (
     _M0,
@@ -68,6 +75,13 @@ PARAM_COLUMNS = (
     _IMPULSE,
     _HAS_IMPULSE,
     _SIN_AOA,
+    _CODE,
+    _RMAX,
+    _BEAM,
+    _FLOOR,
+    _RATE,
+    _TMAX,
+    _VMIN,
 ) = range(len(PARAM_COLUMNS))
 
 
@@ -211,13 +225,12 @@ def _accel(v, al, p, pt, g, grid, sound, dmach, dshape, out):  # pragma: no cove
     out[2] -= g
 
 
-def _substep_rows(
-    x, v, t, al, tau, remaining, seen_p, seen_v, seen_a, seen_base, est_p, est_v, params,
-    consts, grid, log_rho, sound, dmach, dshape, x1, v1, t1, al1, h_out,
+def _substep_row(
+    xi, vi, ti, ali, tau_i, rem, sp, sv, ta, base, est_p, ev, p, consts, grid, log_rho, sound,
+    dmach, dshape, x1, v1, al1,
 ):  # fmt: skip  # pragma: no cover - compiled
-    """Every row's substep into x1, v1, t1, al1, h_out. ``consts`` = [h_coarse, h_fine,
-    origin_alt_m, earth_radius_m, g, midcourse_n, cos(turnover start), cos(turnover full),
-    turn_step_rad, eps_phase]."""
+    """One row's substep (``flyout._substep``): the target seen as the quadratic (sp, sv, ta)
+    from ``base``, the estimate ``est_p + ev tau``; x1, v1, al1 (3,) written; returns (t1, h)."""
     h_coarse, h_fine, origin_alt, earth_r, g = consts[0], consts[1], consts[2], consts[3], consts[4]
     mid_n, c0, c1, turn_step = consts[5], consts[6], consts[7], consts[8]
     pt0 = np.empty(7)
@@ -234,59 +247,252 @@ def _substep_rows(
     vp = np.empty(3)
     alp = np.empty(3)
     acc_new = np.empty(3)
+    rel = np.empty(3)
+    c = tau_i - base
+    for k in range(3):
+        tp[k] = sp[k] + sv[k] * c + 0.5 * ta[k] * c**2
+        tv[k] = sv[k] + ta[k] * c
+        ep[k] = est_p[k] + ev[k] * tau_i
+        rel[k] = tp[k] - xi[k]
+    dist = math.sqrt(rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2])
+    dot = rel[0] * (tv[0] - vi[0]) + rel[1] * (tv[1] - vi[1]) + rel[2] * (tv[2] - vi[2])
+    closing = -dot / max(dist, 1e-6)
+    near = dist < (1.0 + h_coarse) * max(closing, 0.0) + 1_000.0
+    _point(xi, vi, ti, p, origin_alt, earth_r, grid, log_rho, pt0)
+    a_av = _demand(xi, vi, ti, tp, tv, ta, ep, ev, p, pt0, g, mid_n, c0, c1, want0)
+    h = h_fine if near else h_coarse
+    h = min(h, turn_step * pt0[1] / max(a_av, 1e-9))
+    eps = 1e-9
+    if ti < p[_TB] - eps:
+        nxt = p[_TB]
+    elif ti < p[_BURNOUT] - eps:
+        nxt = p[_BURNOUT]
+    else:
+        nxt = math.inf
+    h = min(h, max(nxt - ti, 1e-6))
+    h = rem if rem - h < 1e-6 else min(h, rem)
+    lag = p[_LAG]
+    _accel(vi, ali, p, pt0, g, grid, sound, dmach, dshape, a0)
+    for k in range(3):
+        k0[k] = (want0[k] - ali[k]) / lag
+        xp[k] = xi[k] + h * vi[k]
+        vp[k] = vi[k] + h * a0[k]
+        alp[k] = ali[k] + h * k0[k]
+    c = tau_i + h - base
+    for k in range(3):
+        tp[k] = sp[k] + sv[k] * c + 0.5 * ta[k] * c**2
+        tv[k] = sv[k] + ta[k] * c
+        ep[k] = est_p[k] + ev[k] * (tau_i + h)
+    tt = ti + h - 1e-9  # the step's end as its own phase sees it
+    _point(xp, vp, tt, p, origin_alt, earth_r, grid, log_rho, pt1)
+    _demand(xp, vp, tt, tp, tv, ta, ep, ev, p, pt1, g, mid_n, c0, c1, want1)
+    _accel(vp, alp, p, pt1, g, grid, sound, dmach, dshape, a1)
+    for k in range(3):
+        x1[k] = xi[k] + 0.5 * h * (vi[k] + vp[k])
+        v1[k] = vi[k] + 0.5 * h * (a0[k] + a1[k])
+        acc_new[k] = ali[k] + 0.5 * h * (k0[k] + (want1[k] - alp[k]) / lag)
+    _perp(acc_new, v1, v1[0] ** 2 + v1[1] ** 2 + v1[2] ** 2, al1)
+    t1 = nxt if abs(ti + h - nxt) < 1e-6 else ti + h
+    return t1, h
+
+
+def _substep_rows(
+    x, v, t, al, tau, remaining, seen_p, seen_v, seen_a, seen_base, est_p, est_v, params,
+    consts, grid, log_rho, sound, dmach, dshape, x1, v1, t1, al1, h_out,
+):  # fmt: skip  # pragma: no cover - compiled
+    """Every row's substep into x1, v1, t1, al1, h_out (``_substep_row``). ``consts`` =
+    ``flyout._kernel_consts``: [h_coarse, h_fine, origin_alt_m, earth_radius_m, g,
+    midcourse_n, cos(turnover start), cos(turnover full), turn_step_rad, ...]."""
+    for i in range(x.shape[0]):
+        t1[i], h_out[i] = _substep_row(
+            x[i], v[i], t[i], al[i], tau[i], remaining[i], seen_p[i], seen_v[i], seen_a[i],
+            seen_base[i], est_p[i], est_v[i], params[i], consts, grid, log_rho, sound, dmach,
+            dshape, x1[i], v1[i], al1[i],
+        )  # fmt: skip
+
+
+def _measure_row(i, tp, x, e_v, illum, glint_sigma, p, consts, w, on, pos, vel, acc, cov, glint,
+                 h_last):  # fmt: skip  # pragma: no cover - compiled
+    """``flyout._measure`` of row i: the seeker measures the true target ``tp`` (3,) with the
+    standard normals ``w`` (3,); the first measurement locks and seeds the filter
+    (``seeker.start``), later ones update it (``seeker.update``). In place."""
+    acq_snr, slope, code_cmd, code_active = consts[9], consts[10], consts[11], consts[12]
+    rel = np.empty(3)
+    for k in range(3):
+        rel[k] = tp[k] - x[k]
+    r = math.sqrt(rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2])
+    d0, d1, d2 = tp[0] - illum[0], tp[1] - illum[1], tp[2] - illum[2]
+    r_it = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
+    code = p[_CODE]
+    ratio = p[_TERM] / max(r, 1.0)
+    if code == code_active:
+        snr = acq_snr * ratio**4
+    else:
+        snr = acq_snr * ratio**2 * (p[_RMAX] / max(r_it, 1.0)) ** 2
+    thermal = 0.0 if code == code_cmd else p[_BEAM] / (slope * math.sqrt(2.0 * snr))
+    sigma = math.hypot(thermal, p[_FLOOR]) * (r_it if code == code_cmd else r)
+    var_rx = sigma**2 * min(1.0, 1.0 / (p[_RATE] * h_last[i]))
+    r_safe = max(r, 1e-6)
+    nz = np.empty(3)
+    los = np.empty(3)
+    for k in range(3):
+        los[k] = rel[k] / r_safe
+        nz[k] = w[k] * math.sqrt(var_rx) + glint[i, k]
+    along = nz[0] * los[0] + nz[1] * los[1] + nz[2] * los[2]
+    r_var = var_rx + glint_sigma[i] ** 2
+    if not on[i]:  # lock: position measured, velocity from the track
+        on[i] = True
+        for k in range(3):
+            pos[i, k] = tp[k] + (nz[k] - along * los[k])
+            vel[i, k] = e_v[k]
+            acc[i, k] = 0.0
+            for m in range(3):
+                cov[i, k, m] = 0.0
+        cov[i, 0, 0] = r_var
+        cov[i, 1, 1] = consts[13] ** 2
+        cov[i, 2, 2] = consts[14] ** 2
+        return
+    c = cov[i]
+    s_inn = c[0, 0] + r_var
+    g = np.empty(3)
+    c0 = np.empty(3)
+    for k in range(3):
+        g[k] = c[k, 0] / s_inn
+        c0[k] = c[0, k]
+    for k in range(3):
+        innov = tp[k] + (nz[k] - along * los[k]) - pos[i, k]
+        pos[i, k] = pos[i, k] + g[0] * innov
+        vel[i, k] = vel[i, k] + g[1] * innov
+        acc[i, k] = acc[i, k] + g[2] * innov
+    new = np.empty((3, 3))
+    for k in range(3):
+        for m in range(3):
+            new[k, m] = c[k, m] - g[k] * c0[m]
+    for k in range(3):
+        for m in range(3):
+            c[k, m] = 0.5 * (new[k, m] + new[m, k])
+
+
+def _predict_row(i, h, gsig, w, consts, pos, vel, acc, cov, glint, h_last):  # pragma: no cover
+    """``seeker.predict`` and ``seeker.glint_step`` of row i over h (s), with the standard
+    normals ``w`` (3,) for the glint. In place."""
+    psd, corr = consts[15], consts[16]
+    for k in range(3):
+        pos[i, k] = pos[i, k] + vel[i, k] * h + 0.5 * acc[i, k] * h**2
+        vel[i, k] = vel[i, k] + acc[i, k] * h
+    f = np.eye(3)
+    f[0, 1] = h
+    f[0, 2] = 0.5 * h**2
+    f[1, 2] = h
+    fc = np.zeros((3, 3))
+    for k in range(3):
+        for m in range(3):
+            for n in range(3):
+                fc[k, m] += f[k, n] * cov[i, n, m]
+    q = np.empty((3, 3))
+    q[0, 0] = h**5 / 20
+    q[0, 1] = q[1, 0] = h**4 / 8
+    q[0, 2] = q[2, 0] = h**3 / 6
+    q[1, 1] = h**3 / 3
+    q[1, 2] = q[2, 1] = h**2 / 2
+    q[2, 2] = h
+    for k in range(3):
+        for m in range(3):
+            acc_km = 0.0
+            for n in range(3):
+                acc_km += fc[k, n] * f[m, n]
+            cov[i, k, m] = acc_km + psd * q[k, m]
+    h_last[i] = h
+    phi = math.exp(-h / corr)
+    for k in range(3):
+        glint[i, k] = phi * glint[i, k] + math.sqrt(1.0 - phi**2) * gsig * w[k]
+
+
+def _step_rows(
+    x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_sigma, params, consts, grid,
+    log_rho, sound, dmach, dshape, herm_s, seeker, meas, noise, on, s_pos, s_vel, s_acc,
+    s_cov, s_glint, s_h, x1, v1, t1, al1, h_out, passed, t_cpa, miss, pos_cpa, fail,
+):  # fmt: skip  # pragma: no cover - compiled
+    """One pass of ``flyout._integrate``'s loop for every row: seekers measure (rows
+    ``meas``, ``noise[0]`` their standard normals in row order), the substep
+    (``_substep_row``), the locked seekers predicted and their glint stepped (``noise[1]``),
+    then closest approach in the substep (``passed``, ``t_cpa`` s into the call, ``miss`` m,
+    ``pos_cpa``) and the failure checks (``fail``: ``flyout`` outcome codes). ``consts`` as
+    ``flyout._kernel_consts``."""
+    dt_s, arming, ground = consts[17], consts[18], consts[19]
+    origin_alt, earth_r = consts[2], consts[3]
+    code_ground, code_timeout, code_slow = int(consts[20]), int(consts[21]), int(consts[22])
+    code_flying = 0
+    tp = np.empty(3)
+    tv = np.empty(3)
+    r0 = np.empty(3)
+    w0 = np.empty(3)
+    r1 = np.empty(3)
+    w1 = np.empty(3)
+    rs = np.empty(3)
+    j = 0
     for i in range(x.shape[0]):
         p = params[i]
-        xi, vi, ti, ali, ta = x[i], v[i], t[i], al[i], seen_a[i]
-        c = tau[i] - seen_base[i]
+        c = tau[i]
         for k in range(3):
-            tp[k] = seen_p[i, k] + seen_v[i, k] * c + 0.5 * ta[k] * c**2
-            tv[k] = seen_v[i, k] + ta[k] * c
-            ep[k] = est_p[i, k] + est_v[i, k] * tau[i]
-        rel = np.empty(3)
-        for k in range(3):
-            rel[k] = tp[k] - xi[k]
-        dist = math.sqrt(rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2])
-        dot = rel[0] * (tv[0] - vi[0]) + rel[1] * (tv[1] - vi[1]) + rel[2] * (tv[2] - vi[2])
-        closing = -dot / max(dist, 1e-6)
-        near = dist < (1.0 + h_coarse) * max(closing, 0.0) + 1_000.0
-        _point(xi, vi, ti, p, origin_alt, earth_r, grid, log_rho, pt0)
-        a_av = _demand(xi, vi, ti, tp, tv, ta, ep, est_v[i], p, pt0, g, mid_n, c0, c1, want0)
-        h = h_fine if near else h_coarse
-        h = min(h, turn_step * pt0[1] / max(a_av, 1e-9))
-        eps = 1e-9
-        if ti < p[_TB] - eps:
-            nxt = p[_TB]
-        elif ti < p[_BURNOUT] - eps:
-            nxt = p[_BURNOUT]
+            tp[k] = p_t[i, k] + v_t[i, k] * c + 0.5 * a_t[i, k] * c**2
+            tv[k] = v_t[i, k] + a_t[i, k] * c
+        measured = seeker and meas[i]
+        if measured:
+            _measure_row(
+                i, tp, x[i], e_v[i], illum[i], glint_sigma, p, consts, noise[0, j], on, s_pos,
+                s_vel, s_acc, s_cov, s_glint, s_h,
+            )  # fmt: skip
+        if seeker and on[i]:
+            sp, sv, sa, base = s_pos[i], s_vel[i], s_acc[i], tau[i]
         else:
-            nxt = math.inf
-        h = min(h, max(nxt - ti, 1e-6))
-        rem = remaining[i]
-        h = rem if rem - h < 1e-6 else min(h, rem)
-        lag = p[_LAG]
-        _accel(vi, ali, p, pt0, g, grid, sound, dmach, dshape, a0)
-        for k in range(3):
-            k0[k] = (want0[k] - ali[k]) / lag
-            xp[k] = xi[k] + h * vi[k]
-            vp[k] = vi[k] + h * a0[k]
-            alp[k] = ali[k] + h * k0[k]
-        c = tau[i] + h - seen_base[i]
-        for k in range(3):
-            tp[k] = seen_p[i, k] + seen_v[i, k] * c + 0.5 * ta[k] * c**2
-            tv[k] = seen_v[i, k] + ta[k] * c
-            ep[k] = est_p[i, k] + est_v[i, k] * (tau[i] + h)
-        tt = ti + h - 1e-9  # the step's end as its own phase sees it
-        _point(xp, vp, tt, p, origin_alt, earth_r, grid, log_rho, pt1)
-        _demand(xp, vp, tt, tp, tv, ta, ep, est_v[i], p, pt1, g, mid_n, c0, c1, want1)
-        _accel(vp, alp, p, pt1, g, grid, sound, dmach, dshape, a1)
-        for k in range(3):
-            x1[i, k] = xi[k] + 0.5 * h * (vi[k] + vp[k])
-            v1[i, k] = vi[k] + 0.5 * h * (a0[k] + a1[k])
-            acc_new[k] = ali[k] + 0.5 * h * (k0[k] + (want1[k] - alp[k]) / lag)
-        vv1 = v1[i, 0] ** 2 + v1[i, 1] ** 2 + v1[i, 2] ** 2
-        _perp(acc_new, v1[i], vv1, al1[i])
-        t1[i] = nxt if abs(ti + h - nxt) < 1e-6 else ti + h
+            sp, sv, sa, base = p_t[i], v_t[i], a_t[i], 0.0
+        t1[i], h = _substep_row(
+            x[i], v[i], t[i], al[i], tau[i], dt_s - tau[i], sp, sv, sa, base, e_p[i], e_v[i],
+            p, consts, grid, log_rho, sound, dmach, dshape, x1[i], v1[i], al1[i],
+        )  # fmt: skip
         h_out[i] = h
+        if measured:
+            _predict_row(
+                i, h, glint_sigma[i], noise[1, j], consts, s_pos, s_vel, s_acc, s_cov, s_glint,
+                s_h,
+            )  # fmt: skip
+            j += 1
+        for k in range(3):
+            r0[k] = tp[k] - x[i, k]
+            w0[k] = tv[k] - v[i, k]
+            r1[k] = tp[k] + tv[k] * h + 0.5 * a_t[i, k] * h**2 - x1[i, k]
+            w1[k] = tv[k] + a_t[i, k] * h - v1[i, k]
+        dot0 = r0[0] * w0[0] + r0[1] * w0[1] + r0[2] * w0[2]
+        dot1 = r1[0] * w1[0] + r1[1] * w1[1] + r1[2] * w1[2]
+        passed[i] = dot0 < 0 and dot1 >= 0 and t[i] >= arming
+        if passed[i]:  # miss: the minimum of the cubic Hermite of the relative position
+            best, s_best = math.inf, 0.0
+            for s in herm_s:
+                h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+                h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+                for k in range(3):
+                    rs[k] = h00 * r0[k] + h10 * h * w0[k] + h01 * r1[k] + h11 * h * w1[k]
+                d = math.sqrt(rs[0] * rs[0] + rs[1] * rs[1] + rs[2] * rs[2])
+                if d < best:
+                    best, s_best = d, s
+            tc = s_best * h
+            miss[i], t_cpa[i] = best, tau[i] + tc
+            for k in range(3):
+                pos_cpa[i, k] = x[i, k] + v[i, k] * tc
+        xe = x1[i]
+        u = xe[2] + origin_alt
+        sq = xe[0] ** 2 + xe[1] ** 2 + u * u
+        alt = (sq + 2.0 * earth_r * u) / (math.sqrt(sq + 2.0 * earth_r * u + earth_r**2) + earth_r)
+        speed = math.sqrt(v1[i, 0] ** 2 + v1[i, 1] ** 2 + v1[i, 2] ** 2)
+        if alt < ground - 1.0:
+            fail[i] = code_ground
+        elif t1[i] > p[_TMAX]:
+            fail[i] = code_timeout
+        elif t1[i] > p[_BURNOUT] and speed < p[_VMIN]:
+            fail[i] = code_slow
+        else:
+            fail[i] = code_flying
 
 
 if njit is not None:
@@ -296,9 +502,13 @@ if njit is not None:
     _demand = _jit(_demand)
     _perp = _jit(_perp)
     _accel = _jit(_accel)
+    _substep_row = _jit(_substep_row)
+    _measure_row = _jit(_measure_row)
+    _predict_row = _jit(_predict_row)
     substep_rows = _jit(_substep_rows)
+    step_rows = _jit(_step_rows)
 else:  # pragma: no cover
-    substep_rows = None
+    substep_rows = step_rows = None
 
 
-__all__ = ["PARAM_COLUMNS", "pack_params", "substep_rows"]
+__all__ = ["PARAM_COLUMNS", "pack_params", "step_rows", "substep_rows"]

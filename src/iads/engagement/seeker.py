@@ -60,6 +60,8 @@ that can change its acceleration by about 3 g in a second (Zarchan ch. 9 picks P
 the expected target manoeuvre). A design figure of the filter, not of the target."""
 INITIAL_VELOCITY_STD_MPS = 50.0
 """Velocity sigma at acquisition: the uplinked track velocity seeds the filter."""
+INITIAL_ACCELERATION_STD_MPS2 = 30.0
+"""Acceleration sigma at acquisition (the filter starts with zero acceleration)."""
 
 GUIDANCE_CODES = {"command": 0, "semi_active": 1, "track_via_missile": 2, "active": 3}
 
@@ -223,7 +225,7 @@ def start(
     cov = np.zeros((rows.size, 3, 3))
     cov[:, 0, 0] = r_var_m2
     cov[:, 1, 1] = INITIAL_VELOCITY_STD_MPS**2
-    cov[:, 2, 2] = 30.0**2
+    cov[:, 2, 2] = INITIAL_ACCELERATION_STD_MPS2**2
     s.cov[rows] = cov
 
 
@@ -245,6 +247,8 @@ __all__ = [
     "ACQUISITION_SNR",
     "GLINT_CORRELATION_S",
     "GUIDANCE_CODES",
+    "INITIAL_ACCELERATION_STD_MPS2",
+    "INITIAL_VELOCITY_STD_MPS",
     "JERK_PSD_M2PS5",
     "MONOPULSE_SLOPE",
     "SeekerState",
