@@ -1,6 +1,6 @@
-"""The compiled fly-out substep against the NumPy one (the reference, itself checked against
-closed forms and converged references in test_flyout*.py): one substep in every branch of the
-model, and whole flights with and without seekers."""
+"""The compiled fly-out pass against the NumPy one (the reference, itself checked against closed
+forms and converged references in test_flyout*.py): one pass in every branch of the model, and
+whole flights with and without seekers."""
 
 import numpy as np
 import pytest
@@ -19,6 +19,8 @@ def _rows(interceptors, n, rng):
     launchers in their turnover, targets near and far (terminal and midcourse guidance)."""
     names = sorted(interceptors)
     types = [interceptors[names[i % len(names)]] for i in range(n)]
+    unpowered = {"boost_thrust_n": 0.0, "sustain_thrust_n": 0.0}  # no impulse: mass stays
+    types[7::50] = [t.model_copy(update=unpowered) for t in types[7::50]]
     pr = fo.InterceptorParams.from_types(types)
     burnout = pr.boost_time_s + pr.sustain_time_s
     pick = rng.integers(0, 5, n)
@@ -62,42 +64,69 @@ def _seekers(n, truth, rng, share_on):
     return s
 
 
-@pytest.mark.parametrize("share_on", [0.0, 0.5, 1.0])
-def test_one_substep_equals_the_numpy_substep_in_every_branch(interceptors, share_on):
+def _copy(seek):
+    return None if seek is None else seek.take(np.arange(seek.on.size))
+
+
+@pytest.mark.parametrize("share_on", [None, 0.0, 0.5, 1.0])
+def test_one_pass_equals_the_numpy_pass_in_every_branch(interceptors, share_on):
+    """share_on: no seekers (an ideal seeker), or seekers of which that share is locked."""
     rng = np.random.default_rng(11)
-    n = 600
+    n, dt_s = 600, 0.1
     pr, state, truth, est = _rows(interceptors, n, rng)
     tau = rng.uniform(0.0, 0.09, n)
-    remaining = 0.1 - tau
-    seek = _seekers(n, truth, rng, share_on) if share_on else None
+    # a substep less than 1e-6 s short of the call's end is stretched to it
+    tau[:40] = dt_s - np.where(np.arange(40) % 2, fo.H_FINE_S, fo.H_COARSE_S) - 5e-7
+    seek = None if share_on is None else _seekers(n, truth, rng, share_on)
+    inputs = (rng.uniform(-3e3, 3e3, (n, 3)), rng.uniform(0.0, 3.0, n))  # illuminators, glint
     d = fo._Derived.of(pr)
-    steps = (fo.H_COARSE_S, fo.H_FINE_S)
-    origin_alt_m = 35.0
-    want = fo._substep(
-        state, *fo._views(truth, est, seek, tau), pr, tau, remaining, steps, origin_alt_m, d
-    )
-    x, v, t, al = state
-    got = [np.empty_like(x), np.empty_like(v), np.empty_like(t), np.empty_like(al)]
-    got.append(np.empty_like(t))
-    fo._compiled_substep()(
-        x, v, t, al, tau, remaining, *fo._seen_quadratic(truth, seek, tau), *est,
-        fo._kernel_params(pr, d), fo._kernel_consts(steps, origin_alt_m),
-        fo._RHO_GRID_M, fo._LOG_RHO, fo._SOUND_MPS, fo.DRAG_MACH, fo.DRAG_SHAPE, *got,
+    steps, origin_alt_m, ground_m = (fo.H_COARSE_S, fo.H_FINE_S), 35.0, 0.0
+    seek_np, seek_c = _copy(seek), _copy(seek)
+    want = fo._pass_numpy(
+        state, tau, truth, est, seek_np, inputs, pr, d, np.random.default_rng(2), dt_s, steps,
+        origin_alt_m, ground_m,
     )  # fmt: skip
-    for name, w, g in zip(("x", "v", "t", "lateral", "h"), want, got, strict=True):
-        scale = np.max(np.abs(w)) + 1.0
-        assert np.max(np.abs(g - w)) <= 1e-11 * scale, name
+    kernel = (
+        fo._compiled_step(),
+        fo._kernel_params(pr, d),
+        fo._kernel_consts(steps, origin_alt_m, dt_s, ground_m),
+    )
+    got = fo._pass_compiled(
+        kernel, state, tau, truth, est, seek_c, inputs, pr, np.random.default_rng(2)
+    )
+    names = ("x", "v", "t", "lateral", "h", "passed", "fail")
+    for name, w, g in zip(names, want[:7], got[:7], strict=True):
+        if w.dtype.kind in "bi":
+            assert np.array_equal(w, g), name
+        else:
+            assert np.max(np.abs(g - w)) <= 1e-11 * (np.max(np.abs(w)) + 1.0), name
+    for name, w, g in zip(("t_cpa", "miss", "pos_cpa"), want[7], got[7], strict=True):
+        assert np.array_equal(np.isnan(w), np.isnan(g)), name
+        assert np.nanmax(np.abs(g - w), initial=0.0) <= 1e-9 * (np.nanmax(np.abs(w)) + 1.0), name
+    if seek is not None:
+        assert np.array_equal(seek_np.on, seek_c.on)
+        for f in ("pos_m", "vel_mps", "acc_mps2", "cov", "glint_m", "h_last_s"):
+            w, g = getattr(seek_np, f), getattr(seek_c, f)
+            assert np.max(np.abs(g - w)) <= 1e-9 * (np.max(np.abs(w)) + 1.0), f
+        if share_on < 1.0:
+            assert np.any(seek_np.on & ~seek.on), "no seeker locked in the pass"
+        if share_on:
+            assert np.any(seek.on), "no locked seeker updated"
     # the cases the rows were drawn for all occur
     h = want[4]
     burnout = pr.boost_time_s + pr.sustain_time_s
     assert np.any(h == fo.H_FINE_S) and np.any(h == fo.H_COARSE_S)
-    assert np.any(np.isclose(want[2], pr.boost_time_s, atol=0)), "no step ended on boost end"
-    assert np.any(np.isclose(want[2], burnout, atol=0)), "no step ended at burnout"
-    assert np.any(np.isclose(h, remaining, atol=0)), "no step ended with the call"
+    assert np.any(want[2] == pr.boost_time_s), "no step ended on boost end"
+    assert np.any(want[2] == burnout), "no step ended at burnout"
+    assert np.any(h == dt_s - tau), "no step ended with the call"
+    assert np.any((h == dt_s - tau) & (h > fo.H_COARSE_S)), "no step stretched to the call's end"
+    assert np.any(~d.has_impulse), "no unpowered round"
+    assert np.any(want[5]), "no closest approach"
+    assert set(np.unique(want[6])) >= {fo.FLYING, fo.TOO_SLOW}
     seen = fo._views(truth, est, seek, tau)[0](tau)[0]
-    dist = np.linalg.norm(seen - x, axis=1)
+    dist = np.linalg.norm(seen - state[0], axis=1)
     assert np.any(dist < pr.terminal_range_m) and np.any(dist > pr.terminal_range_m)
-    assert np.any(pr.vertical_launch & (t < burnout)), "no vertical launcher turning over"
+    assert np.any(pr.vertical_launch & (state[2] < burnout)), "no vertical launcher turning"
 
 
 def _weave(t_s, pos, vel):
@@ -143,5 +172,5 @@ def test_whole_flights_match_the_numpy_fly_out(interceptors, monkeypatch, seeker
     assert np.max(np.abs(compiled.max_speed_mps - reference.max_speed_mps)) < 1e-6
 
 
-def test_the_switch_selects_the_numpy_substep(numpy_substep):
-    assert fo._compiled_substep() is None
+def test_the_switch_selects_the_numpy_pass(numpy_substep):
+    assert fo._compiled_step() is None

@@ -669,18 +669,9 @@ USE_COMPILED = True
 ``_substep`` (the reference; tests switch it)."""
 
 
-def _compiled_substep():
-    """The compiled substep, or None (``USE_COMPILED`` off or numba missing); imported on
-    first use, so a run without fly-out never imports numba."""
-    if not USE_COMPILED:
-        return None
-    from iads.engagement.flyout_kernel import substep_rows
-
-    return substep_rows
-
-
 def _compiled_step():
-    """The compiled loop pass (``flyout_kernel.step_rows``), or None, as ``_compiled_substep``."""
+    """The compiled loop pass (``flyout_kernel.step_rows``), or None (``USE_COMPILED`` off or
+    numba missing); imported on first use, so a run without fly-out never loads it."""
     if not USE_COMPILED:
         return None
     from iads.engagement.flyout_kernel import step_rows
@@ -726,25 +717,6 @@ def _kernel_consts(
             TOO_SLOW,
         ],
         dtype=float,
-    )
-
-
-def _seen_quadratic(truth: tuple, seek: sk.SeekerState | None, tau: np.ndarray) -> tuple:
-    """The target as guidance sees it over the substep, as ``seen_at`` in ``_integrate``:
-    (position, velocity, acceleration, base time) with the state at ``tau`` (s) equal to
-    p + v c + a c^2 / 2, c = tau - base: a locked seeker's estimate from now, else the truth
-    from the call's start."""
-    p_t, v_t, a_t = truth
-    if seek is None or not seek.on.any():
-        return p_t, v_t, a_t, np.zeros(tau.size)
-    if seek.on.all():
-        return seek.pos_m, seek.vel_mps, seek.acc_mps2, tau
-    on = seek.on[:, None]
-    return (
-        np.where(on, seek.pos_m, p_t),
-        np.where(on, seek.vel_mps, v_t),
-        np.where(on, seek.acc_mps2, a_t),
-        np.where(seek.on, tau, 0.0),
     )
 
 
@@ -842,6 +814,35 @@ def _pass_numpy(
     return x1, v1, t1, al1, h, passed, fail, cpa
 
 
+def _pass_compiled(kernel, state, tau, truth, est, seek, seeker_inputs, pr, rng) -> tuple:
+    """``_pass_numpy`` compiled: ``kernel`` = (``flyout_kernel.step_rows``, the rows' packed
+    constants, ``_kernel_consts``). The seekers' measurement and glint normals are drawn from
+    ``rng`` in one call: the numbers ``_pass_numpy`` draws in two. Same returns."""
+    step, packed, consts = kernel
+    x, v, t, al = state
+    p_t, v_t, a_t = truth
+    m = x.shape[0]
+    if seek is not None:
+        c = tau[:, None]
+        meas = seek.on | (_norm(p_t + v_t * c + 0.5 * a_t * c**2 - x) < pr.terminal_range_m)
+        k = int(np.count_nonzero(meas))
+        noise = rng.normal(0.0, 1.0, (2, k, 3)) if k else np.empty((2, 0, 3))
+        s = seek
+    else:
+        meas, noise, s = np.zeros(m, bool), np.empty((2, 0, 3)), sk.SeekerState.empty(0)
+    x1, v1, al1 = np.empty_like(x), np.empty_like(v), np.empty_like(al)
+    t1, h = np.empty_like(t), np.empty_like(t)
+    passed, fail = np.empty(m, bool), np.empty(m, np.int8)
+    cpa = (np.full(m, np.nan), np.full(m, np.nan), np.full((m, 3), np.nan))
+    step(
+        x, v, t, al, tau, p_t, v_t, a_t, *est, *seeker_inputs, packed, consts, _RHO_GRID_M,
+        _LOG_RHO, _SOUND_MPS, DRAG_MACH, DRAG_SHAPE, _HERMITE_S, seek is not None, meas, noise,
+        s.on, s.pos_m, s.vel_mps, s.acc_mps2, s.cov, s.glint_m, s.h_last_s, x1, v1, t1, al1, h,
+        passed, *cpa, fail,
+    )  # fmt: skip
+    return x1, v1, t1, al1, h, passed, fail, cpa
+
+
 def _integrate(
     state: FlyoutState,
     params: InterceptorParams,
@@ -887,25 +888,9 @@ def _integrate(
                 rng, dt_s, steps, origin_alt_m, ground_m,
             )  # fmt: skip
         else:
-            m = x.shape[0]
-            if seek is not None:
-                c = tau[:, None]
-                tp = p_t + v_t * c + 0.5 * a_t * c**2
-                meas = seek.on | (_norm(tp - x) < pr.terminal_range_m)
-                k = int(np.count_nonzero(meas))
-                noise = rng.normal(0.0, 1.0, (2, k, 3)) if k else np.empty((2, 0, 3))
-                s = seek
-            else:
-                meas, noise, s = np.zeros(m, bool), np.empty((2, 0, 3)), sk.SeekerState.empty(0)
-            x1, v1, al1 = np.empty_like(x), np.empty_like(v), np.empty_like(al)
-            t1, h = np.empty_like(t), np.empty_like(t)
-            passed, fail = np.empty(m, bool), np.empty(m, np.int8)
-            cpa = (np.empty(m), np.empty(m), np.empty((m, 3)))  # t_cpa, miss, pos_cpa
-            compiled(
-                x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_s, packed, consts,
-                _RHO_GRID_M, _LOG_RHO, _SOUND_MPS, DRAG_MACH, DRAG_SHAPE, _HERMITE_S,
-                seek is not None, meas, noise, s.on, s.pos_m, s.vel_mps, s.acc_mps2, s.cov,
-                s.glint_m, s.h_last_s, x1, v1, t1, al1, h, passed, *cpa, fail,
+            x1, v1, t1, al1, h, passed, fail, cpa = _pass_compiled(
+                (compiled, packed, consts), (x, v, t, al), tau, (p_t, v_t, a_t), (e_p, e_v),
+                seek, (illum, glint_s), pr, rng,
             )  # fmt: skip
         if passed.any():
             idx = live[passed]

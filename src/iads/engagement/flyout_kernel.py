@@ -1,17 +1,20 @@
-"""One Heun substep of the interceptor fly-out, compiled (numba, cached on disk).
+"""One pass of the interceptor fly-out's loop, compiled (numba, cached on disk).
 
-The same model as ``flyout._substep`` (its NumPy form, the reference the tests compare against
-and the fallback without numba), written row by row: the fly-out steps a few rows (1.3 on
-average in the reference example) through many substeps, so the NumPy form pays its per-call
-cost about 200 times a substep. Every formula is the one documented in ``flyout`` (guidance
-``_command`` / ``zem_command`` / ``lateral_limit``, forces ``_acceleration``, thrust and mass
-``_thrust_and_mass``, the step choice of ``_substep``); read them there. Results agree with the
-NumPy form to rounding (``exp`` and ``hypot`` are the C library's, not NumPy's), not bit for bit.
+The same model as ``flyout._pass_numpy`` (its NumPy form: the reference the tests compare
+against, and the fallback without numba), written row by row: the fly-out steps a few rows (1.3
+on average in the reference example) through many substeps, so the NumPy form pays its per-call
+cost on every one of its many small array operations. A pass (``step_rows``) is, per row: the
+seeker measures (``flyout._measure``, ``seeker.start`` / ``seeker.update``), the Heun substep
+(``flyout._substep``: guidance ``_command`` / ``zem_command`` / ``lateral_limit``, forces
+``_acceleration``, thrust and mass ``_thrust_and_mass``, the step choice), the seeker predicted
+and its glint stepped (``seeker.predict``, ``seeker.glint_step``), closest approach inside the
+substep (``flyout._hermite_min``) and the failure checks. Every formula is the one documented
+there; read them there. The random normals come in from NumPy's generator. Results agree with
+the NumPy form to rounding (``exp`` and ``hypot`` are the C library's, not NumPy's), not bit
+for bit.
 
-Inputs are flat arrays, one row per interceptor: the state, the target as guidance sees it as a
-quadratic in the time into the call (``seen_*``: at ``tau`` it is ``p + v c + a c^2 / 2``,
-``c = tau - seen_base``), the track estimate (``est_p + est_v tau``) and the constants packed
-by ``pack_params`` (columns ``PARAM_COLUMNS``).
+Inputs are flat arrays, one row per interceptor; the constants of the rows are packed by
+``pack_params`` (columns ``PARAM_COLUMNS``), the model's by ``flyout._kernel_consts``.
 """
 
 from __future__ import annotations
@@ -296,21 +299,6 @@ def _substep_row(
     return t1, h
 
 
-def _substep_rows(
-    x, v, t, al, tau, remaining, seen_p, seen_v, seen_a, seen_base, est_p, est_v, params,
-    consts, grid, log_rho, sound, dmach, dshape, x1, v1, t1, al1, h_out,
-):  # fmt: skip  # pragma: no cover - compiled
-    """Every row's substep into x1, v1, t1, al1, h_out (``_substep_row``). ``consts`` =
-    ``flyout._kernel_consts``: [h_coarse, h_fine, origin_alt_m, earth_radius_m, g,
-    midcourse_n, cos(turnover start), cos(turnover full), turn_step_rad, ...]."""
-    for i in range(x.shape[0]):
-        t1[i], h_out[i] = _substep_row(
-            x[i], v[i], t[i], al[i], tau[i], remaining[i], seen_p[i], seen_v[i], seen_a[i],
-            seen_base[i], est_p[i], est_v[i], params[i], consts, grid, log_rho, sound, dmach,
-            dshape, x1[i], v1[i], al1[i],
-        )  # fmt: skip
-
-
 def _measure_row(i, tp, x, e_v, illum, glint_sigma, p, consts, w, on, pos, vel, acc, cov, glint,
                  h_last):  # fmt: skip  # pragma: no cover - compiled
     """``flyout._measure`` of row i: the seeker measures the true target ``tp`` (3,) with the
@@ -505,10 +493,9 @@ if njit is not None:
     _substep_row = _jit(_substep_row)
     _measure_row = _jit(_measure_row)
     _predict_row = _jit(_predict_row)
-    substep_rows = _jit(_substep_rows)
     step_rows = _jit(_step_rows)
 else:  # pragma: no cover
-    substep_rows = step_rows = None
+    step_rows = None
 
 
-__all__ = ["PARAM_COLUMNS", "pack_params", "step_rows", "substep_rows"]
+__all__ = ["PARAM_COLUMNS", "pack_params", "step_rows"]

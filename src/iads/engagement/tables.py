@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import inspect
 import os
 from dataclasses import dataclass
@@ -131,23 +132,39 @@ TABLE_VERSION = "4"
 holds a hash of its source (``model_fingerprint``)."""
 
 
+def _source(obj: object) -> str:
+    """The source of a module or function; its name and file where there is none (frozen)."""
+    try:
+        return inspect.getsource(obj)
+    except (OSError, TypeError):
+        return f"{getattr(obj, '__name__', obj)}:{getattr(obj, '__file__', '')}"
+
+
+def _module_text(name: str) -> str:
+    """A module's source read from its file without importing it (``flyout_kernel``'s import
+    would load numba); its name where there is no file."""
+    spec = importlib.util.find_spec(name)
+    try:
+        return Path(spec.origin).read_text(encoding="utf-8")
+    except (OSError, TypeError, AttributeError):
+        return name
+
+
 @functools.lru_cache(maxsize=1)
 def model_fingerprint() -> str:
     """SHA-256 of what a table depends on besides the interceptor type: the source of the
-    fly-out model (``flyout``, its compiled substep ``flyout_kernel``, and the ``seeker`` and
-    ``atmosphere`` it reads), of ``build_table`` and
-    ``grid_for``, and the table constants (``TABLE_DT_S``, ``TABLE_VERSION``; the substep
-    constants are in ``flyout``'s source). Any edit to the model changes it, so a changed
-    model never reads tables cached by an older one. Cached for the life of the process
-    (``model_fingerprint.cache_clear()`` after patching)."""
-    from iads.engagement import atmosphere, flyout_kernel, seeker
+    fly-out model (``flyout``, its compiled loop ``flyout_kernel``, and the ``seeker`` and
+    ``atmosphere`` it reads), of ``build_table`` and ``grid_for``, and the table constants
+    (``TABLE_DT_S``, ``TABLE_VERSION``; the substep constants are in ``flyout``'s source).
+    Any edit to the model changes it, so a changed model never reads tables cached by an
+    older one. Cached for the life of the process (``model_fingerprint.cache_clear()`` after
+    patching)."""
+    from iads.engagement import atmosphere, seeker
 
     h = hashlib.sha256()
-    for obj in (fo, flyout_kernel, seeker, atmosphere, *_TABLE_CODE):
-        try:
-            text = inspect.getsource(obj)
-        except (OSError, TypeError):  # no source (frozen install): its name and file only
-            text = f"{getattr(obj, '__name__', obj)}:{getattr(obj, '__file__', '')}"
+    texts = [_source(fo), _module_text("iads.engagement.flyout_kernel")]
+    texts += [_source(obj) for obj in (seeker, atmosphere, *_TABLE_CODE)]
+    for text in texts:
         h.update(text.encode())
         h.update(b"\0")
     consts = (TABLE_VERSION, TABLE_DT_S)
