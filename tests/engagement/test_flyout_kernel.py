@@ -87,8 +87,8 @@ def test_one_pass_equals_the_numpy_pass_in_every_branch(interceptors, share_on):
         origin_alt_m, ground_m,
     )  # fmt: skip
     kernel = (
-        fo._compiled_step(),
-        fo._kernel_params(pr, d),
+        fo._kernel().step_rows,
+        fo._kernel().pack_params(pr, d),
         fo._kernel_consts(steps, origin_alt_m, dt_s, ground_m),
     )
     got = fo._pass_compiled(
@@ -173,4 +173,4 @@ def test_whole_flights_match_the_numpy_fly_out(interceptors, monkeypatch, seeker
 
 
 def test_the_switch_selects_the_numpy_pass(numpy_substep):
-    assert fo._compiled_step() is None
+    assert fo._kernel() is None

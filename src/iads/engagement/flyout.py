@@ -46,6 +46,7 @@ from iads.engagement.atmosphere import density_kgpm3, speed_of_sound_mps
 from iads.scenario.equipment import InterceptorType
 from iads.sensors.geometry import EARTH_RADIUS_M as EARTH_RADIUS_M  # re-exported
 from iads.sensors.geometry import height_above_earth_m
+from iads.vectors import norm
 
 G_MPS2 = 9.80665
 H_COARSE_S = 0.05
@@ -222,11 +223,6 @@ def drag_coefficient(params: InterceptorParams, mach: np.ndarray, burning: np.nd
     return params.drag_coefficient * shape + np.where(burning, 0.0, base)
 
 
-def _norm(a: np.ndarray) -> np.ndarray:
-    """|a| over the last axis: ``np.linalg.norm(a, axis=-1)``'s own sum, without its checks."""
-    return np.sqrt(np.add.reduce(a * a, axis=-1))
-
-
 def _density(h_m: np.ndarray) -> np.ndarray:
     """US76 density (kg/m^3) by log-linear interpolation on a 100 m grid (error < 0.05 %)."""
     return np.exp(np.interp(h_m, _RHO_GRID_M, _LOG_RHO))
@@ -271,7 +267,7 @@ def zem_command(
     target's acceleration (zeros or None give true PN); ``nav_constant`` (N,) or one number.
     Zarchan ch. 8, eqs. 8.1-8.7.
     """
-    r = _norm(rel_pos_m)
+    r = norm(rel_pos_m)
     r_safe = np.maximum(r, 1e-6)
     closing = -np.add.reduce(rel_pos_m * rel_vel_mps, axis=-1) / r_safe  # V_c
     t_go = r_safe / np.maximum(closing, 1.0)
@@ -297,11 +293,11 @@ def lateral_limit(
 ) -> np.ndarray:
     """Command + gravity compensation, projected perpendicular to the velocity, capped (N, 3).
     ``speed_mps``: max(|v|, 1e-6) if already known."""
-    speed = np.maximum(_norm(vel_mps), 1e-6) if speed_mps is None else speed_mps
+    speed = np.maximum(norm(vel_mps), 1e-6) if speed_mps is None else speed_mps
     v_hat = vel_mps / speed[:, None]
     want = cmd_mps2 + _G_UP  # cancel gravity's lateral part
     lat = want - np.add.reduce(want * v_hat, axis=-1)[:, None] * v_hat
-    mag = _norm(lat)
+    mag = norm(lat)
     scale = np.minimum(1.0, max_lateral_mps2 / np.maximum(mag, 1e-12))
     return lat * scale[:, None]
 
@@ -341,8 +337,8 @@ def _perp(lat: np.ndarray, vel: np.ndarray, vv: np.ndarray | None = None) -> np.
     |vel|^2 if already known."""
     speed2 = np.maximum(np.add.reduce(vel * vel, axis=-1) if vv is None else vv, 1e-12)
     p = lat - (np.add.reduce(lat * vel, axis=-1) / speed2)[:, None] * vel
-    mag0 = _norm(lat)
-    mag1 = _norm(p)
+    mag0 = norm(lat)
+    mag1 = norm(p)
     return p * np.divide(mag0, mag1, out=np.ones_like(mag0), where=mag1 > 1e-12)[:, None]
 
 
@@ -434,7 +430,7 @@ def _acceleration(pt: _Point, vel_mps, lat_mps2, params: InterceptorParams) -> n
     drag = q_s * drag_coefficient(params, mach, burning)  # D = q S Cd(M)
     lat = _perp(lat_mps2, vel_mps, pt.vv)
     per_rad = pt.aero / params.max_angle_of_attack_rad  # q S CN_max / alpha_max
-    alpha = _norm(lat) * mass / np.maximum(per_rad + thrust, 1e-9)
+    alpha = norm(lat) * mass / np.maximum(per_rad + thrust, 1e-9)
     alpha = np.minimum(alpha, params.max_angle_of_attack_rad)
     induced = per_rad * alpha * np.sin(alpha) + thrust * (1.0 - np.cos(alpha))
     along = (thrust - drag - induced) / mass
@@ -492,7 +488,7 @@ def _command(
     turning row the command is the guidance law's, which differs from the blend with weight
     0 at most in the sign of a zero, which ``lateral_limit``'s gravity term clears."""
     rel_t = tgt_pos - pos
-    terminal = _norm(rel_t) < params.terminal_range_m
+    terminal = norm(rel_t) < params.terminal_range_m
     n_term = np.count_nonzero(terminal)
     if n_term < terminal.size:  # midcourse rows
         rel_est = est_pos - pos
@@ -514,14 +510,14 @@ def _command(
     turning = params.vertical_launch & burning
     if not turning.any():
         return cmd
-    los_hat = los / np.maximum(_norm(los), 1e-6)[:, None]
+    los_hat = los / np.maximum(norm(los), 1e-6)[:, None]
     cos_off = np.add.reduce(los_hat * vel, axis=-1) / speed
     c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
     w = np.minimum(np.maximum((c0 - cos_off) / (c0 - c1), 0.0), 1.0)
     w = w * w * (3.0 - 2.0 * w)  # smoothstep: no switch between the two laws
     w = np.where(turning, w, 0.0)
     turn = los_hat - (cos_off / speed)[:, None] * vel
-    turn *= (a_avail / np.maximum(_norm(turn), 1e-9))[:, None]
+    turn *= (a_avail / np.maximum(norm(turn), 1e-9))[:, None]
     return w[:, None] * turn + (1.0 - w)[:, None] * cmd
 
 
@@ -530,11 +526,11 @@ _HERMITE_S = np.linspace(0.0, 1.0, 65)
 
 
 def _hermite_min(
-    r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: np.ndarray, n: int = 65
+    r0: np.ndarray, v0: np.ndarray, r1: np.ndarray, v1: np.ndarray, h: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minimum |r(tau)| over [0, h] (h (M,)) of the cubic Hermite through (r0, v0), (r1, v1):
     (miss, tau)."""
-    s = (_HERMITE_S if n == _HERMITE_S.size else np.linspace(0.0, 1.0, n))[:, None, None]
+    s = _HERMITE_S[:, None, None]
     hh = np.asarray(h, float).reshape(1, -1, 1)
     h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
     h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
@@ -590,7 +586,7 @@ def _substep(
     h_coarse, h_fine = steps
     tgt0 = tgt_at(tau)
     rel = tgt0[0] - x
-    dist = _norm(rel)
+    dist = norm(rel)
     closing = -np.add.reduce(rel * (tgt0[1] - v), axis=-1) / np.maximum(dist, 1e-6)
     near = dist < (1.0 + h_coarse) * np.maximum(closing, 0.0) + 1_000.0
     pt0 = _Point.at(x, v, t, pr, d, origin_alt_m)
@@ -634,12 +630,12 @@ def _measure(
     update it. In place on ``seek``."""
     tp, _ = truth
     rel = tp - x
-    r = _norm(rel)
+    r = norm(rel)
     rows = np.flatnonzero(seek.on | (r < pr.terminal_range_m))
     if rows.size == 0:
         return
     code = pr.guidance_code[rows]
-    r_it = _norm(tp[rows] - illum[rows])
+    r_it = norm(tp[rows] - illum[rows])
     ang = sk.angle_noise_rad(
         code,
         r[rows],
@@ -665,28 +661,22 @@ def _measure(
 
 
 USE_COMPILED = True
-"""Fly with the compiled substep (``flyout_kernel``) when numba is there; False: the NumPy
-``_substep`` (the reference; tests switch it)."""
+"""Fly with the compiled loop pass (``flyout_kernel``) when numba is there; False: the NumPy
+``_pass_numpy`` (the reference; tests switch it)."""
 
 
-def _compiled_step():
-    """The compiled loop pass (``flyout_kernel.step_rows``), or None (``USE_COMPILED`` off or
-    numba missing); imported on first use, so a run without fly-out never loads it."""
+def _kernel():
+    """The ``flyout_kernel`` module, or None (``USE_COMPILED`` off or numba missing); imported
+    on first use, so a run without fly-out never loads it."""
     if not USE_COMPILED:
         return None
-    from iads.engagement.flyout_kernel import step_rows
+    from iads.engagement import flyout_kernel
 
-    return step_rows
-
-
-def _kernel_params(pr: InterceptorParams, d: _Derived) -> np.ndarray:
-    from iads.engagement.flyout_kernel import pack_params
-
-    return pack_params(pr, d)
+    return flyout_kernel if flyout_kernel.step_rows is not None else None
 
 
 def _kernel_consts(
-    steps: tuple[float, float], origin_alt_m: float, dt_s: float = 0.0, ground_m: float = 0.0
+    steps: tuple[float, float], origin_alt_m: float, dt_s: float, ground_m: float
 ) -> np.ndarray:
     """The compiled kernels' constants, in the order ``flyout_kernel`` reads them."""
     c0, c1 = np.cos(TURNOVER_START_RAD), np.cos(TURNOVER_FULL_RAD)
@@ -808,7 +798,7 @@ def _pass_numpy(
         np.where(
             t1 > pr.max_time_of_flight_s,
             TIMEOUT,
-            np.where(burnt & (_norm(v1) < pr.min_speed_mps), TOO_SLOW, FLYING),
+            np.where(burnt & (norm(v1) < pr.min_speed_mps), TOO_SLOW, FLYING),
         ),
     ).astype(np.int8)
     return x1, v1, t1, al1, h, passed, fail, cpa
@@ -824,7 +814,7 @@ def _pass_compiled(kernel, state, tau, truth, est, seek, seeker_inputs, pr, rng)
     m = x.shape[0]
     if seek is not None:
         c = tau[:, None]
-        meas = seek.on | (_norm(p_t + v_t * c + 0.5 * a_t * c**2 - x) < pr.terminal_range_m)
+        meas = seek.on | (norm(p_t + v_t * c + 0.5 * a_t * c**2 - x) < pr.terminal_range_m)
         k = int(np.count_nonzero(meas))
         noise = rng.normal(0.0, 1.0, (2, k, 3)) if k else np.empty((2, 0, 3))
         s = seek
@@ -877,9 +867,10 @@ def _integrate(
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
     illum, glint_s = (a[live] for a in seeker_inputs)
     seek = None if seek_all is None else seek_all.take(live)
-    compiled = _compiled_step()
+    kernel = _kernel()
+    compiled = None if kernel is None else kernel.step_rows
     if compiled is not None:
-        packed = _kernel_params(pr, d)
+        packed = kernel.pack_params(pr, d)
         consts = _kernel_consts(steps, origin_alt_m, dt_s, ground_m)
     while live.size:
         if compiled is None:

@@ -101,6 +101,15 @@ def pack_params(params, derived) -> np.ndarray:
     return np.ascontiguousarray(np.column_stack(cols).astype(float))
 
 
+def _height(x, origin_alt_m, earth_r_m):  # pragma: no cover - compiled
+    """``sensors.geometry.height_above_earth_m`` (m) of one ENU point (3,)."""
+    u = x[2] + origin_alt_m
+    s = x[0] ** 2 + x[1] ** 2 + u * u
+    return (s + 2.0 * earth_r_m * u) / (
+        math.sqrt(s + 2.0 * earth_r_m * u + earth_r_m**2) + earth_r_m
+    )
+
+
 def _point(x, v, t, p, origin_alt_m, earth_r_m, grid, log_rho, out):  # pragma: no cover
     """Shared quantities at a state: out = [vv, speed, thrust, mass, h, q_s, aero]."""
     vv = v[0] * v[0] + v[1] * v[1] + v[2] * v[2]
@@ -115,10 +124,7 @@ def _point(x, v, t, p, origin_alt_m, earth_r_m, grid, log_rho, out):  # pragma: 
     impulse_done = fb * min(t, tb) + fs * min(max(t - tb, 0.0), p[_TS])
     frac = impulse_done / p[_IMPULSE] if p[_HAS_IMPULSE] != 0.0 else 1.0
     mass = p[_M0] - p[_MP] * frac
-    u = x[2] + origin_alt_m
-    s = x[0] ** 2 + x[1] ** 2 + u * u
-    rho_e = math.sqrt(s + 2.0 * earth_r_m * u + earth_r_m**2)
-    h = (s + 2.0 * earth_r_m * u) / (rho_e + earth_r_m)
+    h = _height(x, origin_alt_m, earth_r_m)
     rho = math.exp(np.interp(h, grid, log_rho))
     q_s = 0.5 * rho * speed**2 * p[_S]
     out[0], out[1], out[2], out[3], out[4] = vv, speed, thrust, mass, h
@@ -410,7 +416,7 @@ def _step_rows(
     dt_s, arming, ground = consts[17], consts[18], consts[19]
     origin_alt, earth_r = consts[2], consts[3]
     code_ground, code_timeout, code_slow = int(consts[20]), int(consts[21]), int(consts[22])
-    code_flying = 0
+    code_flying = 0  # flyout.FLYING
     tp = np.empty(3)
     tv = np.empty(3)
     r0 = np.empty(3)
@@ -468,10 +474,7 @@ def _step_rows(
             miss[i], t_cpa[i] = best, tau[i] + tc
             for k in range(3):
                 pos_cpa[i, k] = x[i, k] + v[i, k] * tc
-        xe = x1[i]
-        u = xe[2] + origin_alt
-        sq = xe[0] ** 2 + xe[1] ** 2 + u * u
-        alt = (sq + 2.0 * earth_r * u) / (math.sqrt(sq + 2.0 * earth_r * u + earth_r**2) + earth_r)
+        alt = _height(x1[i], origin_alt, earth_r)
         speed = math.sqrt(v1[i, 0] ** 2 + v1[i, 1] ** 2 + v1[i, 2] ** 2)
         if alt < ground - 1.0:
             fail[i] = code_ground
@@ -485,6 +488,7 @@ def _step_rows(
 
 if njit is not None:
     _jit = njit(cache=True, nogil=True)
+    _height = _jit(_height)
     _point = _jit(_point)
     _zem = _jit(_zem)
     _demand = _jit(_demand)
