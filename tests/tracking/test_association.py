@@ -26,6 +26,12 @@ from iads.tracking.measurement import polar_measure, polar_noise_cov
 from .conftest import make_rng, random_spd
 
 
+@pytest.fixture(params=[False, True], ids=["numpy", "compiled"])
+def compiled(request) -> bool:
+    """Both forms of the gate: the NumPy reference and the compiled kernel."""
+    return request.param
+
+
 def _scene(seed: int, n_tracks: int, n_plots: int, spread_m: float, range_rate: bool = False):
     rng = make_rng(41, seed)
     centre = np.array([30e3, 40e3, 5e3])
@@ -46,10 +52,10 @@ def _scene(seed: int, n_tracks: int, n_plots: int, spread_m: float, range_rate: 
 
 @pytest.mark.parametrize("range_rate", [False, True])
 @pytest.mark.parametrize("seed", range(4))
-def test_spatial_gate_equals_all_pairs(seed: int, range_rate: bool) -> None:
+def test_spatial_gate_equals_all_pairs(seed: int, range_rate: bool, compiled: bool) -> None:
     x, P, z, R, sensor = _scene(seed, 40, 60, 3000.0, range_rate)
     gate_d2 = 16.0
-    g = gate(x, P, z, R, sensor, gate_d2, range_rate)
+    g = gate(x, P, z, R, sensor, gate_d2, range_rate, compiled)
     ti, pj = np.meshgrid(np.arange(40), np.arange(60), indexing="ij")
     ti, pj = ti.ravel(), pj.ravel()
     nu, S, _ = innovation_polar(x[ti], P[ti], z[pj], R[pj], sensor, range_rate)
@@ -268,7 +274,7 @@ def test_pda_update_with_certain_plot_is_the_ekf_update() -> None:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_spatial_gate_equals_all_pairs_around_the_radar(seed: int) -> None:
+def test_spatial_gate_equals_all_pairs_around_the_radar(seed: int, compiled: bool) -> None:
     """Tracks and plots on every side of the radar: azimuths across north (the wrap at
     0 / 2 pi) and tracks so close that their azimuth bound spans every direction."""
     rng = make_rng(43, seed)
@@ -285,7 +291,7 @@ def test_spatial_gate_equals_all_pairs_around_the_radar(seed: int) -> None:
     z = polar_measure(states, sensor)
     R = polar_noise_cov(50.0, np.deg2rad(0.5), np.deg2rad(0.5))
     gate_d2 = 16.0
-    g = gate(x, P, z, R, sensor, gate_d2)
+    g = gate(x, P, z, R, sensor, gate_d2, compiled=compiled)
     ti, pj = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(m), indexing="ij"))
     nu, S, _ = innovation_polar(x[ti], P[ti], z[pj], R, sensor)
     ok = nis(nu, S) <= gate_d2

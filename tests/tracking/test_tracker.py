@@ -265,3 +265,17 @@ def test_two_radars_on_one_site_are_two_sensors() -> None:
     tp, op = _last_scan(truth, out)
     g = gospa(tp, op, c=2000.0)
     assert (g.n_missed, g.n_false) == (0, 0)
+
+
+@pytest.mark.parametrize("filt", ["imm", "ekf"])
+def test_compiled_gate_gives_the_numpy_gates_tracks(filt: str) -> None:
+    """The whole tracker with the compiled gate and with the NumPy gate, on a cluttered
+    scenario: the same tracks (ids, rows) with states equal to rounding."""
+    p = SurveillanceParams(n_targets=12, n_scans=25, clutter_per_scan=60)
+    _, _, _, ref = _run(p, 13, filter=filt)
+    _, _, _, got = _run(p, 13, filter=filt, compiled_gate=True)
+    assert len(ref["track_id"]) > 200
+    np.testing.assert_array_equal(got["track_id"], ref["track_id"])
+    np.testing.assert_array_equal(got["time_s"], ref["time_s"])
+    for c in ("x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps"):
+        np.testing.assert_allclose(got[c], ref[c], rtol=1e-7, atol=1e-6, err_msg=c)

@@ -63,7 +63,8 @@ class TrackerConfig:
     plot from an established one. ``tentative_delete_misses`` (optional) also drops a tentative
     track after that many consecutive misses; with ``confirm_n`` large this gives the rule "M
     hits before K misses in a row" (Stone Soup's ``MultiMeasurementInitiator`` with an
-    ``UpdateTimeStepsDeleter(K)``).
+    ``UpdateTimeStepsDeleter(K)``). ``compiled_gate``: gate with the numba kernel (the same
+    pairs, values equal to rounding; see ``association.gate``), for long runs with many tracks.
     """
 
     filter: str = "imm"
@@ -87,6 +88,7 @@ class TrackerConfig:
     confirmation: str = "score"
     false_track_probability: float = 1e-2
     true_track_rejection: float = 0.05
+    compiled_gate: bool = False
 
     def __post_init__(self) -> None:
         checks = [
@@ -483,7 +485,14 @@ def tracker_update(
         group = plots.take(rows)
         table = state.table
         g = assoc.gate(
-            table.x, table.P, group.z, group.R, sensor, config.gate_d2, config.range_rate
+            table.x,
+            table.P,
+            group.z,
+            group.R,
+            sensor,
+            config.gate_d2,
+            config.range_rate,
+            config.compiled_gate,
         )
         if config.association == "jpda":
             table, h, used = _jpda_update(table, group, g, config)
