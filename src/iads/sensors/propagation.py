@@ -65,19 +65,30 @@ def reflection_geometry(
     ``sin xi = 2 a_e d (h1 - h2) / p^3``.
     """
     h2 = np.asarray(h2_m, dtype=float)
-    d = np.maximum(np.asarray(d_m, dtype=float), 1e-3)
-    p = (2.0 / np.sqrt(3.0)) * np.sqrt(a_e_m * (h1_m + h2) + 0.25 * d * d)
-    xi = np.arcsin(np.clip(2.0 * a_e_m * d * (h1_m - h2) / p**3, -1.0, 1.0))
-    d1 = np.clip(0.5 * d + p * np.sin(xi / 3.0), 0.0, d)
-    d2 = d - d1
-    h1p = h1_m - d1 * d1 / (2.0 * a_e_m)
-    h2p = h2 - d2 * d2 / (2.0 * a_e_m)
+    d, d1, d2, h1p, h2p = _specular(h1_m, h2, np.asarray(d_m, dtype=float), a_e_m)
     ok = (h1p > 0) & (h2p > 0) & (d1 > 0)
     psi = np.where(ok, np.arctan2(np.maximum(h1p, 0.0), np.maximum(d1, 1e-9)), 0.0)
     delta = np.where(ok, 2.0 * h1p * h2p / d, 0.0)
     sin_psi = np.maximum(np.sin(psi), 1e-12)
     div = np.where(ok, 1.0 / np.sqrt(1.0 + 2.0 * d1 * d2 / (a_e_m * d * sin_psi)), 0.0)
     return d1, psi, delta, div
+
+
+def _specular(h1_m: float, h2: NDArray, d_m: NDArray, a_e_m: float):
+    """Kerr's reflection point (see :func:`reflection_geometry`): (d clamped to >= 1 mm, d1,
+    d2, h1', h2'), heights above the tangent plane at the reflection point (m)."""
+    d = np.maximum(d_m, 1e-3)
+    p = (2.0 / np.sqrt(3.0)) * np.sqrt(a_e_m * (h1_m + h2) + 0.25 * d * d)
+    xi = np.arcsin(np.clip(2.0 * a_e_m * d * (h1_m - h2) / p**3, -1.0, 1.0))
+    d1 = np.clip(0.5 * d + p * np.sin(xi / 3.0), 0.0, d)
+    d2 = d - d1
+    return d, d1, d2, h1_m - d1 * d1 / (2.0 * a_e_m), h2 - d2 * d2 / (2.0 * a_e_m)
+
+
+def _path_difference(h1_m: float, h2: NDArray, d_m: NDArray, a_e_m: float) -> NDArray:
+    """The path difference of :func:`reflection_geometry` alone (m), for the bisection."""
+    d, d1, _, h1p, h2p = _specular(h1_m, h2, d_m, a_e_m)
+    return np.where((h1p > 0) & (h2p > 0) & (d1 > 0), 2.0 * h1p * h2p / d, 0.0)
 
 
 def interference_factor(
@@ -176,25 +187,23 @@ def propagation_factor(
     idx = np.flatnonzero(low)
     hl, dl = h2[idx], d[idx]
     horizon = np.sqrt(2 * a_e_m * h1_m + h1_m**2) + np.sqrt(2 * a_e_m * hl + hl**2)
-    # d_opt: where delta = limit (delta decreases with d); bisection on [0, min(d, horizon)]
-    lo, hi = np.zeros_like(dl), np.minimum(dl, horizon)
-    for _ in range(24):  # brackets d_opt to 6e-8 of the horizon range
-        mid = 0.5 * (lo + hi)
-        _, _, dm, _ = reflection_geometry(h1_m, hl, mid, a_e_m)
-        above = dm >= limit
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    d_opt = lo
-    f_opt_db = 20.0 * np.log10(
-        np.maximum(interference_factor(h1_m, hl, d_opt, lam, eps, rms_height_m, a_e_m)[0], 1e-6)
-    )
-    f_hor_db = p526_diffraction_db(h1_m, hl, horizon, frequency_hz, eps_r, conductivity_s_m)
     beyond = dl >= horizon
-    w = np.clip((dl - d_opt) / np.maximum(horizon - d_opt, 1e-9), 0.0, 1.0)
-    f_db = np.where(
-        beyond,
-        p526_diffraction_db(h1_m, hl, dl, frequency_hz, eps_r, conductivity_s_m),
-        f_opt_db + w * (f_hor_db - f_opt_db),
-    )
+    f_db = p526_diffraction_db(h1_m, hl, dl, frequency_hz, eps_r, conductivity_s_m)
+    inside = np.flatnonzero(~beyond)  # the interpolated ones; beyond: diffraction alone
+    if inside.size:
+        hi_, di, hor = hl[inside], dl[inside], horizon[inside]
+        # d_opt: where delta = limit (delta decreases with d); bisection on [0, min(d, horizon)]
+        lo, hi = np.zeros_like(di), np.minimum(di, hor)
+        for _ in range(24):  # brackets d_opt to 6e-8 of the horizon range
+            mid = 0.5 * (lo + hi)
+            above = _path_difference(h1_m, hi_, mid, a_e_m) >= limit
+            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+        d_opt = lo
+        f_opt = interference_factor(h1_m, hi_, d_opt, lam, eps, rms_height_m, a_e_m)[0]
+        f_opt_db = 20.0 * np.log10(np.maximum(f_opt, 1e-6))
+        f_hor_db = p526_diffraction_db(h1_m, hi_, hor, frequency_hz, eps_r, conductivity_s_m)
+        w = np.clip((di - d_opt) / np.maximum(hor - d_opt, 1e-9), 0.0, 1.0)
+        f_db[inside] = f_opt_db + w * (f_hor_db - f_opt_db)
     f[idx] = 10.0 ** (f_db / 20.0)
     return f, x, psi
 
