@@ -268,12 +268,12 @@ def test_two_radars_on_one_site_are_two_sensors() -> None:
 
 
 @pytest.mark.parametrize("filt", ["imm", "ekf"])
-def test_compiled_gate_gives_the_numpy_gates_tracks(filt: str) -> None:
+def test_compiled_kernels_give_the_numpy_tracks(filt: str) -> None:
     """The whole tracker with the compiled gate and with the NumPy gate, on a cluttered
     scenario: the same tracks (ids, rows) with states equal to rounding."""
     p = SurveillanceParams(n_targets=12, n_scans=25, clutter_per_scan=60)
     _, _, _, ref = _run(p, 13, filter=filt)
-    _, _, _, got = _run(p, 13, filter=filt, compiled_gate=True)
+    _, _, _, got = _run(p, 13, filter=filt, compiled=True)
     assert len(ref["track_id"]) > 200
     np.testing.assert_array_equal(got["track_id"], ref["track_id"])
     np.testing.assert_array_equal(got["time_s"], ref["time_s"])

@@ -159,17 +159,25 @@ def _weighted_sum(w: Array, P: Array) -> Array:
     return flat.reshape(flat.shape[:-1] + (n, n))
 
 
-def _predict_mode(
-    kind: str, q: float, q_omega: float, x: Array, P: Array, dt: Array, params: ImmParams
-) -> tuple[Array, Array]:
+def _mode_noise(kind: str, q: float, q_omega: float, dt: Array, params: ImmParams) -> Array:
+    """Process noise of one mode over ``dt`` (..., 7, 7): CV (its turn rate held at 0 with
+    ``cv_omega_var_rad2ps2``) or CT."""
     if kind == "cv":
-        F = np.zeros(dt.shape + (N_CT, N_CT))
-        F[..., :N_CV, :N_CV] = cv_transition(dt)  # omega row stays 0: omega reset to 0
         Q = np.zeros(dt.shape + (N_CT, N_CT))
         Q[..., :N_CV, :N_CV] = cv_process_noise(dt, q)
         Q[..., OMEGA, OMEGA] = params.cv_omega_var_rad2ps2
+        return Q
+    return ct_process_noise(dt, q, q_omega)
+
+
+def _predict_mode(
+    kind: str, q: float, q_omega: float, x: Array, P: Array, dt: Array, params: ImmParams
+) -> tuple[Array, Array]:
+    Q = _mode_noise(kind, q, q_omega, dt, params)
+    if kind == "cv":
+        F = np.zeros(dt.shape + (N_CT, N_CT))
+        F[..., :N_CV, :N_CV] = cv_transition(dt)  # omega row stays 0: omega reset to 0
         return kf_predict(x, P, F, Q)
-    Q = ct_process_noise(dt, q, q_omega)
     if params.ct_filter == "ukf":
         return ukf_predict_ct(x, P, dt, Q)
     F = ct_jacobian(x, dt)
@@ -201,6 +209,50 @@ def imm_predict(
         xs.append(xj)
         Ps.append(Pj)
     return c, np.stack(xs, axis=-2), np.stack(Ps, axis=-3)
+
+
+def imm_predict_combine(
+    mu: ArrayLike,
+    x: ArrayLike,
+    P: ArrayLike,
+    dt_s: float,
+    params: ImmParams = ImmParams(),
+    compiled: bool = False,
+) -> tuple[Array, Array, Array, Array, Array]:
+    """:func:`imm_predict` over one step ``dt_s`` (s, scalar), then :func:`imm_combine` of the
+    prediction: ``(mu_pred, x (N, r, 7), P, x_est (N, 7), P_est (N, 7, 7))``.
+
+    ``compiled``: by the numba kernel (:mod:`iads.tracking.imm_kernel`), same values to
+    rounding; it runs EKF-predicted CT modes only (``ct_filter="ekf"``), otherwise and without
+    numba this NumPy form runs."""
+    kernel = _kernel() if compiled and params.ct_filter == "ekf" else None
+    if kernel is None:
+        c, mx, mP = imm_predict(mu, x, P, dt_s, params)
+        return c, mx, mP, *imm_combine(c, mx, mP)
+    dt = np.asarray(float(dt_s))
+    Qs = np.stack(
+        [
+            _mode_noise(kind, params.q_mps2[j], params.q_omega_radps2[j], dt, params)
+            for j, kind in enumerate(params.kinds)
+        ]
+    )
+    kinds = np.array([kernel.KIND_CV if k == "cv" else kernel.KIND_CT for k in params.kinds])
+    return kernel.imm_predict_combine(
+        np.ascontiguousarray(mu, dtype=float),
+        np.ascontiguousarray(x, dtype=float),
+        np.ascontiguousarray(P, dtype=float),
+        np.ascontiguousarray(params.transition(dt)),
+        kinds,
+        Qs,
+        float(dt_s),
+    )
+
+
+def _kernel():
+    """The ``imm_kernel`` module, or None without numba; imported on first use."""
+    from iads.tracking import imm_kernel
+
+    return imm_kernel if imm_kernel.imm_predict_combine is not None else None
 
 
 def imm_combine(mu: ArrayLike, x: ArrayLike, P: ArrayLike) -> tuple[Array, Array]:

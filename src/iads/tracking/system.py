@@ -58,8 +58,8 @@ def tracker_config(settings: TrackerSettings, models: list[RadarModel], capacity
     """The ``TrackerConfig`` of a unit's tracker: the run settings, the clutter density of its
     densest radar, a tentative pool ``tentative_pool_factor`` times its capacity, and a
     covariance-growth limit that lets one-point tracks of a slow rotator live between looks
-    (they grow about 1 km (1 sigma) per second of revisit), and the compiled gate (a run gates
-    hundreds of tentative tracks a scan, twice a frame)."""
+    (they grow about 1 km (1 sigma) per second of revisit), and the compiled kernels (a run gates
+    and predicts hundreds of tentative tracks a frame)."""
     return TrackerConfig(
         filter=settings.filter,
         association=settings.association,
@@ -74,7 +74,7 @@ def tracker_config(settings: TrackerSettings, models: list[RadarModel], capacity
         max_speed_mps=settings.max_speed_mps,
         max_position_std_m=max(5_000.0, 1_000.0 * max(m.scan_period_s for m in models)),
         range_rate=any(m.measures_range_rate for m in models),
-        compiled_gate=True,
+        compiled=True,
     )
 
 

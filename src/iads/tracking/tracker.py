@@ -25,7 +25,7 @@ from iads.tracking.imm import (
     ImmParams,
     imm_combine,
     imm_init,
-    imm_predict,
+    imm_predict_combine,
     imm_update_modes_polar,
 )
 from iads.tracking.kalman import ekf_update_polar, kf_predict
@@ -63,8 +63,9 @@ class TrackerConfig:
     plot from an established one. ``tentative_delete_misses`` (optional) also drops a tentative
     track after that many consecutive misses; with ``confirm_n`` large this gives the rule "M
     hits before K misses in a row" (Stone Soup's ``MultiMeasurementInitiator`` with an
-    ``UpdateTimeStepsDeleter(K)``). ``compiled_gate``: gate with the numba kernel (the same
-    pairs, values equal to rounding; see ``association.gate``), for long runs with many tracks.
+    ``UpdateTimeStepsDeleter(K)``). ``compiled``: gate and predict (IMM) with the numba
+    kernels (``association.gate``, ``imm.imm_predict_combine``: values equal to rounding), for
+    long runs with many tracks.
     """
 
     filter: str = "imm"
@@ -88,7 +89,7 @@ class TrackerConfig:
     confirmation: str = "score"
     false_track_probability: float = 1e-2
     true_track_rejection: float = 0.05
-    compiled_gate: bool = False
+    compiled: bool = False
 
     def __post_init__(self) -> None:
         checks = [
@@ -209,8 +210,11 @@ def _with_modes(
 
 def _imm_predict(table: mgmt.TrackTable, dt_s: float, config: TrackerConfig) -> mgmt.TrackTable:
     e = table.extra
-    mu, mx, mP = imm_predict(e["mu"], e["mode_x"], e["mode_P"], dt_s, config.imm)
-    return _with_modes(table, mu, mx, mP)
+    mu, mx, mP, x7, P7 = imm_predict_combine(
+        e["mu"], e["mode_x"], e["mode_P"], dt_s, config.imm, config.compiled
+    )
+    extra = {"mu": mu, "mode_x": mx, "mode_P": mP}
+    return replace(table, x=x7[:, :6], P=P7[:, :6, :6], extra=extra)
 
 
 def _imm_update(
@@ -492,7 +496,7 @@ def tracker_update(
             sensor,
             config.gate_d2,
             config.range_rate,
-            config.compiled_gate,
+            config.compiled,
         )
         if config.association == "jpda":
             table, h, used = _jpda_update(table, group, g, config)
