@@ -174,8 +174,8 @@ class TrackerSystem:
             late = det.time_s < self.state.t_s - 1e-9
             self.late_plots += int(late.sum())
             det = det.select(~late)
-        n_before_ids = self.state.table.track_id.copy()
-        hit_ids: list[np.ndarray] = []
+        n_before = len(self.state.table)
+        hits: list[np.ndarray] = []  # tracker_update only appends rows: masks over a prefix
         if len(det):
             det = det.select(np.argsort(det.time_s, kind="stable"))
             times = det.time_s
@@ -187,14 +187,12 @@ class TrackerSystem:
                     antenna[sid] = orbit.position_at(float(times[s]))
                 plots = _plots(det.select(slice(s, e)), antenna, self.config.range_rate)
                 self.state, hit = tracker_update(self.config, self.state, float(times[s]), plots)
-                hit_ids.append(self.state.table.track_id[hit])
+                hits.append(hit)
         table = self.state.table
-        hit = (
-            np.isin(table.track_id, np.concatenate(hit_ids))
-            if hit_ids
-            else np.zeros(len(table), dtype=bool)
-        )
-        existed = np.isin(table.track_id, n_before_ids)
+        hit = np.zeros(len(table), dtype=bool)
+        for h in hits:
+            hit[: h.size] |= h
+        existed = np.arange(len(table)) < n_before
         models = self.models
         if self.platforms:  # where the airborne sensors are now
             models = {

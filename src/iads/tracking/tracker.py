@@ -457,6 +457,10 @@ def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     if len(plots) == 0:
         return
     if plots.sensor_id is not None:  # the sensor is the id, whatever its position
+        first = plots.sensor_id[0]
+        if np.all(plots.sensor_id == first):  # the usual case: one radar's plots
+            yield plots.sensor_pos_m[0], np.arange(len(plots))
+            return
         ids, inverse = np.unique(plots.sensor_id, return_inverse=True)
         inverse = inverse.ravel()
         for k in range(ids.size):
@@ -475,7 +479,7 @@ def tracker_update(
     """Predict every track to ``t_s`` (s), associate and update with ``plots``, and start
     tentative tracks from the plots left over; no hit/miss bookkeeping (see
     :func:`tracker_manage`). Returns the new state and a hit mask over its table's rows (rows
-    created here count as hit)."""
+    created here count as hit). Rows are only appended: the rows before keep their index."""
     ops = FILTERS[config.filter]
     if state.t_s is not None and t_s < state.t_s:
         raise ValueError(f"scans must come in time order: {t_s} s after {state.t_s} s")
