@@ -31,6 +31,36 @@ except ImportError:  # pragma: no cover
 _TWO_PI = 2.0 * math.pi
 
 
+def polar_model(x, sensor, m, zhat, H):
+    """Predicted plot ``zhat`` (m,) (range, azimuth in [0, 2 pi), elevation[, range rate]) and
+    its Jacobian ``H`` (m, n) of one state ``x`` (n,) seen from ``sensor`` (3,), written in
+    place (``measurement.polar_measure`` and ``polar_jacobian``); the entries that are always 0
+    are not written: the caller zeroes ``H``."""
+    dx, dy, dz = x[0] - sensor[0], x[1] - sensor[1], x[2] - sensor[2]
+    rho_h = math.hypot(dx, dy)
+    r_h = math.hypot(rho_h, dz)
+    az = math.atan2(dx, dy) % _TWO_PI
+    if az >= _TWO_PI:
+        az = 0.0
+    zhat[0], zhat[1], zhat[2] = r_h, az, math.atan2(dz, rho_h)
+    rho2 = dx * dx + dy * dy
+    rho = math.sqrt(rho2)
+    r2 = rho2 + dz * dz
+    r = math.sqrt(r2)
+    H[0, 0], H[0, 1], H[0, 2] = dx / r, dy / r, dz / r
+    H[1, 0], H[1, 1] = dy / rho2, -dx / rho2
+    H[2, 0], H[2, 1] = -dz * dx / (r2 * rho), -dz * dy / (r2 * rho)
+    H[2, 2] = rho / r2
+    if m == 4:
+        vx, vy, vz = x[3], x[4], x[5]
+        zhat[3] = (dx * vx + dy * vy + dz * vz) / r_h
+        rdot = (dx * vx + dy * vy + dz * vz) / r
+        H[3, 0] = (vx - rdot * dx / r) / r
+        H[3, 1] = (vy - rdot * dy / r) / r
+        H[3, 2] = (vz - rdot * dz / r) / r
+        H[3, 3], H[3, 4], H[3, 5] = dx / r, dy / r, dz / r
+
+
 def _track_terms(x, P, sensor, r_diag_max, gate_d2, m):
     """Per track: predicted plot ``zhat`` (N, m), Jacobian ``H`` (N, m, n), ``H P H'`` (N, m, m)
     and the component bounds ``sqrt(g (H P H' + diag(r_diag_max))_kk)`` (N, m)."""
@@ -41,29 +71,7 @@ def _track_terms(x, P, sensor, r_diag_max, gate_d2, m):
     sd = np.empty((n_t, m))
     HP = np.empty((m, n))
     for i in range(n_t):
-        dx, dy, dz = x[i, 0] - sensor[0], x[i, 1] - sensor[1], x[i, 2] - sensor[2]
-        rho_h = math.hypot(dx, dy)
-        r_h = math.hypot(rho_h, dz)
-        az = math.atan2(dx, dy) % _TWO_PI
-        if az >= _TWO_PI:
-            az = 0.0
-        zhat[i, 0], zhat[i, 1], zhat[i, 2] = r_h, az, math.atan2(dz, rho_h)
-        rho2 = dx * dx + dy * dy
-        rho = math.sqrt(rho2)
-        r2 = rho2 + dz * dz
-        r = math.sqrt(r2)
-        H[i, 0, 0], H[i, 0, 1], H[i, 0, 2] = dx / r, dy / r, dz / r
-        H[i, 1, 0], H[i, 1, 1] = dy / rho2, -dx / rho2
-        H[i, 2, 0], H[i, 2, 1] = -dz * dx / (r2 * rho), -dz * dy / (r2 * rho)
-        H[i, 2, 2] = rho / r2
-        if m == 4:
-            vx, vy, vz = x[i, 3], x[i, 4], x[i, 5]
-            zhat[i, 3] = (dx * vx + dy * vy + dz * vz) / r_h
-            rdot = (dx * vx + dy * vy + dz * vz) / r
-            H[i, 3, 0] = (vx - rdot * dx / r) / r
-            H[i, 3, 1] = (vy - rdot * dy / r) / r
-            H[i, 3, 2] = (vz - rdot * dz / r) / r
-            H[i, 3, 3], H[i, 3, 4], H[i, 3, 5] = dx / r, dy / r, dz / r
+        polar_model(x[i], sensor, m, zhat[i], H[i])
         for a in range(m):
             for b in range(n):
                 acc = 0.0
@@ -186,6 +194,7 @@ def _grow(a, cap):
 
 if njit is not None:
     _jit = njit(cache=True, nogil=True)
+    polar_model = _jit(polar_model)
     _track_terms = _jit(_track_terms)
     _solve_small = _jit(_solve_small)
     _grow = _jit(_grow)

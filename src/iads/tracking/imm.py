@@ -335,14 +335,28 @@ def imm_update_modes_polar(
     R: ArrayLike,
     sensor_pos_m: ArrayLike,
     range_rate: bool = False,
+    compiled: bool = False,
 ) -> tuple[Array, Array, Array]:
     """:func:`imm_update_polar` without the combined NIS (the tracker does not use it):
-    ``(mu (N, r), x (N, r, 7), P (N, r, 7, 7))``, the same numbers."""
+    ``(mu (N, r), x (N, r, 7), P (N, r, 7, 7))``, the same numbers. ``compiled``: by the numba
+    kernel (:mod:`iads.tracking.imm_kernel`), the same numbers to rounding."""
     mu_pred = np.asarray(mu_pred, dtype=float)
     x = np.asarray(x, dtype=float)
     P = np.asarray(P, dtype=float)
     R = np.asarray(R, dtype=float)
     s = np.asarray(sensor_pos_m, dtype=float)
+    kernel = _kernel() if compiled else None
+    if kernel is not None:
+        n, m = mu_pred.shape[0], 4 if range_rate else 3
+        z = np.asarray(z, dtype=float)
+        return kernel.imm_update_modes(
+            np.ascontiguousarray(mu_pred),
+            np.ascontiguousarray(x),
+            np.ascontiguousarray(P),
+            np.ascontiguousarray(np.broadcast_to(z[..., :m], (n, m))),
+            np.ascontiguousarray(np.broadcast_to(R[..., :m, :m], (n, m, m))),
+            np.ascontiguousarray(np.broadcast_to(s, (n, 3))),
+        )
     # every mode in one batched EKF update: the mode axis is one more leading axis, along
     # which the plot, its noise and its sensor broadcast (half the NumPy calls of a loop)
     xs, Ps, nis_j, S_j = ekf_update_polar(

@@ -63,9 +63,9 @@ class TrackerConfig:
     plot from an established one. ``tentative_delete_misses`` (optional) also drops a tentative
     track after that many consecutive misses; with ``confirm_n`` large this gives the rule "M
     hits before K misses in a row" (Stone Soup's ``MultiMeasurementInitiator`` with an
-    ``UpdateTimeStepsDeleter(K)``). ``compiled``: gate and predict (IMM) with the numba
-    kernels (``association.gate``, ``imm.imm_predict_combine``: values equal to rounding), for
-    long runs with many tracks.
+    ``UpdateTimeStepsDeleter(K)``). ``compiled``: gate, predict and update (IMM) with the
+    numba kernels (``association.gate``, ``imm.imm_predict_combine``,
+    ``imm.imm_update_modes_polar``: values equal to rounding), for long runs with many tracks.
     """
 
     filter: str = "imm"
@@ -229,7 +229,14 @@ def _imm_update(
         return table
     e = table.extra
     mu_i, mx_i, mP_i = imm_update_modes_polar(
-        e["mu"][ti], e["mode_x"][ti], e["mode_P"][ti], z, R, sensor, config.range_rate
+        e["mu"][ti],
+        e["mode_x"][ti],
+        e["mode_P"][ti],
+        z,
+        R,
+        sensor,
+        config.range_rate,
+        config.compiled,
     )
     mu, mx, mP = e["mu"].copy(), e["mode_x"].copy(), e["mode_P"].copy()
     mu[ti], mx[ti], mP[ti] = mu_i, mx_i, mP_i
