@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from iads.vectors import finite_or_zero, norm
+from iads.vectors import SMALL_ISIN_PAIRS, finite_or_zero, isin, norm
 
 
 @pytest.mark.parametrize("shape", [(0, 3), (1, 3), (7, 3), (4, 5, 3), (6, 2), (3,)])
@@ -26,3 +26,14 @@ def test_finite_or_zero_is_nan_to_num():
     clean = np.array([[1.0, -2.0, 0.0]])
     assert finite_or_zero(clean) is clean  # no copy when nothing is to be replaced
     assert np.array_equal(finite_or_zero(np.zeros((0, 3))), np.zeros((0, 3)))
+
+
+@pytest.mark.parametrize("n_values, n_pool", [(0, 0), (0, 4), (5, 0), (40, 12), (1, 1), (200, 100)])
+def test_isin_is_numpys(n_values, n_pool):
+    rng = np.random.default_rng(n_values + 7 * n_pool)
+    values = rng.integers(0, 60, n_values)
+    pool = rng.integers(0, 60, n_pool)
+    got = isin(values, pool)
+    assert got.dtype == bool and got.shape == values.shape
+    assert np.array_equal(got, np.isin(values, pool))
+    assert (n_values * n_pool > SMALL_ISIN_PAIRS) == (n_values == 200)  # both paths covered

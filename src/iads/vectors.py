@@ -14,10 +14,24 @@ def norm(a: np.ndarray, keepdims: bool = False) -> np.ndarray:
     return np.sqrt(np.add.reduce(a * a, axis=-1, keepdims=keepdims))
 
 
+SMALL_ISIN_PAIRS = 4096
+"""Above this many (value, pool) pairs ``isin`` hands over to ``np.isin``."""
+
+
+def isin(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin(values, pool)`` for 1-D arrays of a few dozen ids (the same booleans), by one
+    broadcast comparison: ``np.isin``'s own checks cost more than that on a few rows."""
+    if values.size * pool.size > SMALL_ISIN_PAIRS:
+        return np.isin(values, pool)
+    if pool.size == 0:
+        return np.zeros(values.shape, bool)
+    return (values[:, None] == pool[None, :]).any(axis=1)
+
+
 def finite_or_zero(a: np.ndarray) -> np.ndarray:
     """``a`` with NaN as 0 and infinities as the largest finite values (``np.nan_to_num``);
     ``a`` itself when every value is finite already (callers must not write to the result)."""
     return a if np.isfinite(a).all() else np.nan_to_num(a)
 
 
-__all__ = ["finite_or_zero", "norm"]
+__all__ = ["finite_or_zero", "isin", "norm"]

@@ -228,3 +228,24 @@ def test_engagement_table_says_who_fired_what(run, run_salvo):
         assert set(eng["radar"]) == {"N1 radar"}
         # the engage event is logged when the round leaves
         np.testing.assert_allclose(eng["launch_time_s"], eng["time_s"])
+
+
+def test_site_kind_rows_and_unique_inverse_are_numpys():
+    from iads.c2.command_post import _site_kind_rows, _unique_inverse
+
+    rng = np.random.default_rng(3)
+    site, kind = rng.integers(0, 3, 12), rng.integers(0, 2, 12)
+    got = _site_kind_rows(site.tolist(), kind.tolist())
+    ref = [
+        (np.flatnonzero((site == s) & (kind == k)), int(k))
+        for s in np.unique(site)
+        for k in np.unique(kind[site == s])
+    ]
+    assert len(got) == len(ref)
+    for (rows, k), (rows_ref, k_ref) in zip(got, ref, strict=True):
+        assert k == k_ref and np.array_equal(rows, rows_ref)
+    delay = np.array([4.0, 0.0, 2.5, 0.0, 4.0, 7.25])
+    dl, which = _unique_inverse(delay.tolist())
+    dl_ref, which_ref = np.unique(delay, return_inverse=True)
+    assert np.array_equal(dl, dl_ref) and np.array_equal(which, which_ref)
+    assert np.array_equal(dl[which], delay)

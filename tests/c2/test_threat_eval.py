@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from iads.c2.threat_eval import (
     KINDS,
+    _approach,
     classify,
     closest_approach,
     evaluate,
@@ -90,3 +91,21 @@ def test_batched_equals_looped():
         one = evaluate(pos[i : i + 1], vel[i : i + 1], assets, radius, value)
         np.testing.assert_allclose(one.priority, ev.priority[i : i + 1], rtol=1e-12)
         np.testing.assert_allclose(one.d_cpa_m, ev.d_cpa_m[i : i + 1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_approach_is_closest_approach_and_time_to_radius_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    pos, vel = rng.uniform(-5e4, 5e4, (30, 3)), rng.normal(0, 300, (30, 3))
+    vel[::7] = 0.0  # standing still: no CPA time, no entry
+    assets, radius = rng.uniform(-1e4, 1e4, (3, 3)), rng.uniform(100, 2e4, 3)
+    pos[1] = assets[0]  # inside a radius
+    rel = pos[:, None, :] - assets[None, :, :]
+    wide = np.broadcast_to(vel[:, None, :], rel.shape)
+    t_ref, d_ref = closest_approach(rel, wide)
+    in_ref = time_to_radius(rel, wide, radius[None, :])
+    t, d, t_in = _approach(rel, vel, radius)
+    for got, ref in ((t, t_ref), (d, d_ref), (t_in, in_ref)):
+        assert got.shape == ref.shape
+        assert np.array_equal(got.view(np.int64), ref.view(np.int64))  # NaNs too
+    assert np.isfinite(t_in).any() and np.isnan(t_in).any()

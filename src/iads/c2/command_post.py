@@ -80,7 +80,7 @@ from iads.messages import (
     empty_column,
 )
 from iads.scenario.equipment import TARGET_CLASS, InterceptorType
-from iads.vectors import norm
+from iads.vectors import isin, norm
 
 ORDER_ID_STRIDE = 1_000_000
 """Order ids are ``battery * ORDER_ID_STRIDE + k``: unique in a run."""
@@ -274,7 +274,7 @@ class CommandPost:
             reports = self.shared.build(reports, _fresh(self._remote, t_s), t_s)
         if self._assessed_killed and len(reports):
             reports = reports.select(
-                ~np.isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
+                ~isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
             )
         self._shared = (reports.track_number, reports.identity)
         te = self.settings.threat_evaluation
@@ -394,7 +394,7 @@ class CommandPost:
         live = ~c.done
         if not live.any():
             return
-        held = np.isin(c.track_number, pic.track_number)
+        held = isin(c.track_number, pic.track_number)
         gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
         self._withdraw(gone, t_s)
         rows = np.flatnonzero(live & held & ~c.withdrawn)
@@ -553,15 +553,16 @@ class CommandPost:
         c = self.commitments
         look = self.settings.look_time_s
         live = ~c.done
-        engaged = np.isin(pic.track_number, c.track_number[live])
+        engaged = isin(pic.track_number, c.track_number[live])
         over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
-        recent = np.isin(pic.track_number, c.track_number[over])
+        recent = isin(pic.track_number, c.track_number[over])
         if self.settings.hold_dual_designations:
             held = engaged | recent
             dup = duplicates_of(pic.pos_m, pic.position_std_m, pic.source_unit, held)
             self.duplicates_held += int(np.count_nonzero(dup))
             engaged = engaged | dup
-        first = np.array([self.first_seen_s[int(n)] for n in pic.track_number])
+        seen = self.first_seen_s
+        first = np.array([seen[n] for n in pic.track_number.tolist()], dtype=float)
         ok = doctrine.eligible(
             t_s,
             first,
@@ -697,43 +698,47 @@ class CommandPost:
         pk = np.zeros((n_r, n_t))
         pips = np.full((n_r, n_t, 3), np.nan)
         tofs = np.full((n_r, n_t), np.nan)
-        site = self.bank.site[unit]
-        for s in np.unique(site):
-            for k in np.unique(kind[site == s]):
-                rows = np.flatnonzero((site == s) & (kind == k))
-                name = self.bank.type_names[k]
-                itype = self.itypes[name]
-                table = self._tables.get(name)
-                if table is None:
-                    table = self._tables[name] = table_for(itype)
-                lp = self.bank.pos_m[unit[rows[0]]][None, :]
-                dl, which = np.unique(delay_s[rows], return_inverse=True)
-                start = (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3)
-                v = np.tile(vel, (dl.size, 1))
-                # the PIP lies on start + v t, t in [0, max time of flight]: pairs whose whole
-                # segment is outside every fire-control radar's sector cannot be covered
-                cand = sector_may_cover(
-                    self.fire_radars,
-                    start,
-                    start + v * itype.max_time_of_flight_s,
-                    self.origin_alt_m,
-                )
-                if not cand.any():  # Pk 0 and no PIP for the whole batch
-                    continue
-                icpt = _intercept_of(  # one batch over (delay, target)
-                    lp, start, v, cand, table, itype.max_time_of_flight_s, self.origin_alt_m
-                )
-                limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
-                ok = feasible(icpt, itype, t_limit_s=limit)
-                if ok.any():
-                    ok &= any_radar_covers(self.fire_radars, icpt.pip_m, self.origin_alt_m)
-                if ok.any():  # most batches have no pair left: their Pk stays 0
-                    agil = np.tile(agility_mps2, dl.size)[None, :]
-                    cls = np.tile(target_class, dl.size)[None, :]
-                    p = planned_kill_probability(itype, icpt.speed_mps, agil, icpt.alt_m, cls)
-                    pk[rows] = np.where(ok, p, 0.0).reshape(dl.size, n_t)[which]
-                pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
-                tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]
+        batches = []
+        for rows, k in _site_kind_rows(self.bank.site[unit].tolist(), kind.tolist()):
+            name = self.bank.type_names[k]
+            itype = self.itypes[name]
+            dl, which = _unique_inverse(delay_s[rows].tolist())
+            start = (pos[None] + vel[None] * dl[:, None, None]).reshape(-1, 3)
+            v = np.tile(vel, (dl.size, 1))
+            batches.append((rows, name, itype, dl, which, start, v))
+        if not batches:
+            return pk, pips, tofs
+        # the PIP lies on start + v t, t in [0, max time of flight]: pairs whose whole segment
+        # is outside every fire-control radar's sector cannot be covered (one screen for all)
+        may = sector_may_cover(
+            self.fire_radars,
+            np.concatenate([b[5] for b in batches]),
+            np.concatenate([b[5] + b[6] * b[2].max_time_of_flight_s for b in batches]),
+            self.origin_alt_m,
+        )
+        at = 0
+        for rows, name, itype, dl, which, start, v in batches:
+            cand, at = may[at : at + start.shape[0]], at + start.shape[0]
+            if not cand.any():  # Pk 0 and no PIP for the whole batch
+                continue
+            table = self._tables.get(name)
+            if table is None:
+                table = self._tables[name] = table_for(itype)
+            lp = self.bank.pos_m[unit[rows[0]]][None, :]
+            icpt = _intercept_of(  # one batch over (delay, target)
+                lp, start, v, cand, table, itype.max_time_of_flight_s, self.origin_alt_m
+            )
+            limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
+            ok = feasible(icpt, itype, t_limit_s=limit)
+            if ok.any():
+                ok &= any_radar_covers(self.fire_radars, icpt.pip_m, self.origin_alt_m)
+            if ok.any():  # most batches have no pair left: their Pk stays 0
+                agil = np.tile(agility_mps2, dl.size)[None, :]
+                cls = np.tile(target_class, dl.size)[None, :]
+                p = planned_kill_probability(itype, icpt.speed_mps, agil, icpt.alt_m, cls)
+                pk[rows] = np.where(ok, p, 0.0).reshape(dl.size, n_t)[which]
+            pips[rows] = icpt.pip_m.reshape(dl.size, n_t, 3)[which]
+            tofs[rows] = icpt.t_s.reshape(dl.size, n_t)[which]
         return pk, pips, tofs
 
     def earliest_fire_s(self, t_s: float) -> float:
@@ -850,6 +855,23 @@ def _deadline(ev: Any, sel: np.ndarray, n_assets: int) -> np.ndarray:
     t_in = ev.time_to_asset_s[sel]
     out = np.fmax(np.where(np.isfinite(t_in), t_in, np.nan), t_cpa)
     return np.where(ev.asset[sel] >= 0, out, np.inf)
+
+
+def _site_kind_rows(site: list[int], kind: list[int]) -> list[tuple[np.ndarray, int]]:
+    """The candidate rounds (rows) of each (launcher site, interceptor type), in order of site
+    then type, with the type index: ``np.unique`` per site and type without its cost."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for r, key in enumerate(zip(site, kind, strict=True)):
+        groups.setdefault(key, []).append(r)
+    return [(np.array(groups[key], dtype=np.int64), key[1]) for key in sorted(groups)]
+
+
+def _unique_inverse(values: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for a few floats (no NaN): the sorted
+    distinct values and the index of each value among them."""
+    distinct = sorted(set(values))
+    at = {v: i for i, v in enumerate(distinct)}
+    return np.array(distinct, dtype=float), np.array([at[v] for v in values], dtype=np.int64)
 
 
 def _salvo_groups(unit: np.ndarray, kind: np.ndarray, size: int) -> np.ndarray:

@@ -76,20 +76,42 @@ def sector_may_cover(
     ``SECTOR_SCREEN_MARGIN_M``) has no point in that arc. Wider arcs are never ruled out."""
     may = np.zeros(start_m.shape[0], bool)
     for rec in radars:
-        model = _radar_model(rec, origin_alt_m)
-        ant = model.antenna_pos_m
+        ant, arcs = _screen_terms(rec, origin_alt_m)
+        if arcs is None:
+            return np.ones(start_m.shape[0], bool)
         e0, n0 = start_m[:, 0] - ant[0], start_m[:, 1] - ant[1]
         e1, n1 = end_m[:, 0] - ant[0], end_m[:, 1] - ant[1]
-        for start, sweep in model.swept_arcs(0.0, model.scan_period_s):
-            if sweep >= np.pi:
-                return np.ones(start_m.shape[0], bool)
-            c, s = np.cos(start), np.sin(start)
-            ce, se = np.cos(start + sweep), np.sin(start + sweep)
-            m = -SECTOR_SCREEN_MARGIN_M
+        m = -SECTOR_SCREEN_MARGIN_M
+        for c, s, ce, se in arcs:
             before_start = (e0 * c - n0 * s < m) & (e1 * c - n1 * s < m)
             after_end = (n0 * se - e0 * ce < m) & (n1 * se - e1 * ce < m)
             may |= ~(before_start | after_end)
     return may
+
+
+_SCREENS: dict[tuple[int, float], tuple[Any, Any, Any]] = {}
+
+
+def _screen_terms(rec: Any, origin_alt_m: float) -> tuple[np.ndarray, list[tuple] | None]:
+    """Radar record ``rec``'s antenna position (3,) ENU m and, per scanned arc, the cosine and
+    sine of its start and end azimuths (None: an arc of sweep pi or more, never ruled out);
+    cached per record and origin height, as ``_radar_model``."""
+    model = _radar_model(rec, origin_alt_m)
+    key = (id(rec), float(origin_alt_m))
+    hit = _SCREENS.get(key)
+    if hit is None or hit[0] is not model:
+        if len(_SCREENS) > 256:
+            _SCREENS.clear()
+        arcs: list[tuple] | None = []
+        for start, sweep in model.swept_arcs(0.0, model.scan_period_s):
+            if sweep >= np.pi:
+                arcs = None
+                break
+            arcs.append(
+                (np.cos(start), np.sin(start), np.cos(start + sweep), np.sin(start + sweep))
+            )
+        hit = _SCREENS[key] = (model, model.antenna_pos_m, arcs)
+    return hit[1], hit[2]
 
 
 def channel_limits(radars: list[Any]) -> tuple[list[Any], np.ndarray, np.ndarray]:

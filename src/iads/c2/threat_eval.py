@@ -86,6 +86,29 @@ def time_to_radius(
     return np.where(rr <= r2, 0.0, t)
 
 
+def _approach(
+    rel_pos_m: np.ndarray, vel_mps: np.ndarray, radius_m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``closest_approach`` and ``time_to_radius`` of T tracks against A assets at once, bit
+    for bit: ``rel_pos_m`` (T, A, 3) m, the tracks' ``vel_mps`` (T, 3) m/s, ``radius_m`` (A,)
+    m; returns the CPA time (s) and distance (m) and the entry time (s, NaN: never), (T, A).
+    The sums shared by the two are made once (the per-call cost, not the arithmetic, is what
+    a decision of a few dozen tracks pays)."""
+    vel = vel_mps[:, None, :]
+    vv = np.sum(vel_mps * vel_mps, axis=-1)[:, None]
+    rv = np.sum(rel_pos_m * vel, axis=-1)
+    moving = vv > 0
+    safe_vv = np.where(moving, vv, 1.0)
+    t_cpa = np.where(moving, np.maximum(-rv / safe_vv, 0.0), 0.0)
+    d_cpa = norm(rel_pos_m + vel * t_cpa[..., None])
+    rr = np.sum(rel_pos_m * rel_pos_m, axis=-1)
+    r2 = radius_m[None, :] ** 2
+    disc = rv**2 - vv * (rr - r2)
+    t_first = (-rv - np.sqrt(np.maximum(disc, 0.0))) / safe_vv
+    t_in = np.where((disc >= 0) & moving & (t_first >= 0), t_first, np.nan)
+    return t_cpa, d_cpa, np.where(rr <= r2, 0.0, t_in)
+
+
 def classify(
     speed_mps: np.ndarray, altitude_m: np.ndarray, rcs_m2: np.ndarray | None = None
 ) -> np.ndarray:
@@ -146,9 +169,7 @@ def evaluate(
     radius = np.asarray(asset_radius_m, dtype=float)
     value = np.asarray(asset_value, dtype=float)
     rel = p[:, None, :] - a[None, :, :]
-    vel = np.broadcast_to(v[:, None, :], rel.shape)
-    t_cpa, d_cpa = closest_approach(rel, vel)
-    t_in = time_to_radius(rel, vel, radius[None, :])
+    t_cpa, d_cpa, t_in = _approach(rel, v, radius)
     t_go = np.where(np.isfinite(t_in), t_in, t_cpa)
     kind = classify(norm(v), p[:, 2] if altitude_m is None else altitude_m, rcs_m2)
     closeness = np.exp(-((np.maximum(d_cpa - radius[None, :], 0.0) / miss_scale_m) ** 2))

@@ -136,11 +136,15 @@ def weapon_rows(bank: LauncherBank, t_s: float, per_unit: int) -> tuple[np.ndarr
     """Candidate rounds for one decision: (unit (R,), type (R,)), at most ``per_unit`` per unit
     (``per_unit`` launches at ``launch_interval_s`` spacing), only units able to fire now."""
     units, types = [], []
-    ready = bank.next_fire_s <= t_s + 1e-9
-    for u in np.flatnonzero(ready):
+    ready = (bank.next_fire_s <= t_s + 1e-9).tolist()
+    for u, held in enumerate(bank.rounds.tolist()):
+        if not ready[u]:
+            continue
         left = per_unit
-        for k in np.flatnonzero(bank.rounds[u] > 0):
-            n = int(min(left, bank.rounds[u, k]))
+        for k, count in enumerate(held):
+            if count <= 0:
+                continue
+            n = int(min(left, count))
             units += [u] * n
             types += [k] * n
             left -= n

@@ -37,7 +37,15 @@ def match_truth(
         return out
     d = norm(track_pos_m[:, None, :] - truth_pos_m[None, :, :])
     gate = np.maximum(gate_m, 5.0 * track_std_m)[:, None]
-    cost = np.where(d <= gate, d, 1e12)
+    inside = d <= gate
+    per_track, per_truth = inside.sum(axis=1), inside.sum(axis=0)
+    if per_track.max() <= 1 and per_truth.max() <= 1:
+        # the gated pairs share no track and no truth: every optimal assignment takes them all
+        # (any other pair costs 1e12), so they are the assignment, without solving it
+        rows = np.flatnonzero(per_track)
+        out[rows] = np.argmax(inside[rows], axis=1)
+        return out
+    cost = np.where(inside, d, 1e12)
     rows, cols = linear_sum_assignment(cost)
     ok = cost[rows, cols] < 1e12
     out[rows[ok]] = cols[ok]

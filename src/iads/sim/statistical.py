@@ -70,7 +70,7 @@ from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.steady_state import posterior_cv
 from iads.tracking.system import TRACK_ID_STRIDE, _identities, looked_at
-from iads.vectors import norm
+from iads.vectors import isin, norm
 
 _COLUMNS = ("number", "truth_row", "hits", "n_scans", "misses", "confirmed", "t_confirmed_s")
 
@@ -451,7 +451,7 @@ class StatisticalTracker:
         tr = self._t
         sel = np.flatnonzero(tr["confirmed"])
         base = self.unit * TRACK_ID_STRIDE
-        held = np.isin(tr["number"][sel] + base, self._reported)
+        held = isin(tr["number"][sel] + base, self._reported)
         keep = select_within_capacity(
             tr["number"][sel], self.capacity, -tr["t_confirmed_s"][sel], held
         )
