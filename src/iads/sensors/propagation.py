@@ -163,11 +163,15 @@ def propagation_factor(
     conductivity_s_m: float,
     rms_height_m: float,
     a_e_m: float,
+    compiled: bool = False,
 ) -> tuple[NDArray, NDArray[np.complex128], NDArray]:
     """One-way pattern propagation factor F (field ratio) from a radar at ``h1_m`` to targets
     at heights ``h2_m`` (m above the surface) and ground distances ``d_m`` (m), over the
     4/3 earth of radius ``a_e_m``; and (for the elevation error) the reflected ray's complex
-    relative amplitude (0 outside the optical region) and the grazing angle (rad)."""
+    relative amplitude (0 outside the optical region) and the grazing angle (rad).
+    ``compiled``: the optical-limit bisection by the numba kernel
+    (:mod:`iads.sensors.propagation_kernel`; NumPy without numba): the same midpoints, for
+    many calls on a few targets each (a simulation's radars)."""
     h2, d = np.broadcast_arrays(
         np.atleast_1d(np.maximum(np.asarray(h2_m, dtype=float), 0.0)),
         np.atleast_1d(np.asarray(d_m, dtype=float)),
@@ -193,12 +197,7 @@ def propagation_factor(
     if inside.size:
         hi_, di, hor = hl[inside], dl[inside], horizon[inside]
         # d_opt: where delta = limit (delta decreases with d); bisection on [0, min(d, horizon)]
-        lo, hi = np.zeros_like(di), np.minimum(di, hor)
-        for _ in range(24):  # brackets d_opt to 6e-8 of the horizon range
-            mid = 0.5 * (lo + hi)
-            above = _path_difference(h1_m, hi_, mid, a_e_m) >= limit
-            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-        d_opt = lo
+        d_opt = _optical_limit_range(h1_m, hi_, np.minimum(di, hor), a_e_m, limit, compiled)
         f_opt = interference_factor(h1_m, hi_, d_opt, lam, eps, rms_height_m, a_e_m)[0]
         f_opt_db = 20.0 * np.log10(np.maximum(f_opt, 1e-6))
         f_hor_db = p526_diffraction_db(h1_m, hi_, hor, frequency_hz, eps_r, conductivity_s_m)
@@ -206,6 +205,35 @@ def propagation_factor(
         f_db[inside] = f_opt_db + w * (f_hor_db - f_opt_db)
     f[idx] = 10.0 ** (f_db / 20.0)
     return f, x, psi
+
+
+BISECTION_STEPS = 24
+"""Halvings of the bracket on the optical-limit range: 6e-8 of the horizon range."""
+
+
+def _optical_limit_range(
+    h1_m: float, h2: NDArray, upper_m: NDArray, a_e_m: float, limit_m: float, compiled: bool
+) -> NDArray:
+    """The ground range (m) in ``[0, upper_m]`` where the path difference falls to
+    ``limit_m`` (it decreases with range), by bisection: the bracket's lower end."""
+    kernel = _kernel() if compiled else None
+    if kernel is not None:
+        h2 = np.ascontiguousarray(h2, dtype=float)
+        upper = np.ascontiguousarray(upper_m, dtype=float)
+        return kernel(float(h1_m), h2, upper, float(a_e_m), float(limit_m), BISECTION_STEPS)
+    lo, hi = np.zeros_like(upper_m), upper_m
+    for _ in range(BISECTION_STEPS):
+        mid = 0.5 * (lo + hi)
+        above = _path_difference(h1_m, h2, mid, a_e_m) >= limit_m
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return lo
+
+
+def _kernel():
+    """The compiled bisection, or None without numba; imported on first use."""
+    from iads.sensors import propagation_kernel
+
+    return propagation_kernel.bisect_optical_limit
 
 
 def multipath_elevation_error_rad(

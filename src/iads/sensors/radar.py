@@ -102,6 +102,10 @@ class RadarModel:
     land_eps_r: float = 15.0
     land_conductivity_s_m: float = 1e-3
     land_rms_height_m: float = 1.0
+    compiled: bool = False
+    """Compute the propagation factor's optical-limit bisection with numba
+    (``propagation_factor(..., compiled=True)``: the same midpoints); set by the simulation's
+    radar systems, which call it thousands of times on a few targets."""
 
     @classmethod
     def from_type(
@@ -408,6 +412,7 @@ def propagation_loss(radar: RadarModel, lk: Look) -> tuple[NDArray, NDArray]:
                     cond,
                     rough,
                     geometry.EFFECTIVE_EARTH_RADIUS_M,
+                    radar.compiled,
                 )
     else:
         f, refl, psi = propagation.propagation_factor(
@@ -419,6 +424,7 @@ def propagation_loss(radar: RadarModel, lk: Look) -> tuple[NDArray, NDArray]:
             radar.surface_conductivity_s_m,
             radar.surface_rms_height_m,
             geometry.EFFECTIVE_EARTH_RADIUS_M,
+            radar.compiled,
         )
     gain_db = 40.0 * np.log10(np.maximum(f, 1e-10))
     err = propagation.multipath_elevation_error_rad(refl, psi, radar.beamwidth_el_rad)

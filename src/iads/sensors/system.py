@@ -68,6 +68,7 @@ class RadarSystem:
             environment=env,
             land_grid=grid,
         )
+        model = replace(model, compiled=True)  # thousands of small propagation calls a run
         if getattr(world, "terrain", None) is not None:
             model = replace(model, terrain=world.terrain)
         platform = getattr(rec, "orbit", None)
