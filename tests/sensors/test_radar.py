@@ -333,3 +333,27 @@ def test_points_of_many_looks_are_seen_as_by_each_look_alone():
     np.testing.assert_array_equal(batch.range_m, np.concatenate(rng_m))
     np.testing.assert_array_equal(batch.azimuth_rad, np.concatenate(az))
     assert 0 < batch.index.size < n_look * n
+
+
+def test_search_beams_are_the_measure_beams_shared_read_only():
+    """The model's beams are ``measure.search_beams`` of its parameters, computed once (the
+    same arrays each frame) and read-only, so no caller can change another frame's beams."""
+    from dataclasses import replace
+
+    from iads.sensors import measure
+
+    m = _radar()
+    beams = m.search_beams()
+    want = measure.search_beams(
+        (m.min_range_m, m.instrumented_range_m),
+        m.range_resolution_m,
+        (m.min_elevation_rad, m.max_elevation_rad),
+        m.beamwidth_el_rad,
+        m.search_ceiling_m,
+    )
+    for got, ref in zip(beams, want, strict=True):
+        np.testing.assert_array_equal(got, ref)
+        assert not got.flags.writeable
+    assert all(a is b for a, b in zip(m.search_beams(), beams, strict=True))
+    higher = replace(m, max_elevation_rad=m.max_elevation_rad + 0.3).search_beams()
+    assert higher[0].size > beams[0].size  # other parameters, other beams

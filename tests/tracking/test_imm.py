@@ -20,7 +20,7 @@ from iads.tracking.imm import (
 )
 from iads.tracking.kalman import ekf_update_polar, innovation_polar, kf_predict
 from iads.tracking.measurement import polar_measure, polar_noise_cov
-from iads.tracking.models import ct_predict, cv_process_noise, cv_transition
+from iads.tracking.models import ct_predict, cv_process_noise, cv_transition, state6_to_7
 
 from .conftest import make_rng, random_spd, random_targets
 
@@ -302,3 +302,24 @@ def test_linear_imm_matches_filterpy_imm_estimator():
         np.testing.assert_allclose(Pc[0], ref.P, rtol=1e-9, atol=1e-9)
         mu_high.append(mu[0, 1])
     assert max(mu_high) > 0.9 and mu_high[-1] < 0.2  # the data did exercise the switching
+
+
+@pytest.mark.parametrize("lead", [(5,), (), (2, 3)])
+def test_imm_init_is_each_mode_augmented(lead: tuple[int, ...]) -> None:
+    """Every mode starts from the CV estimate augmented by ``state6_to_7`` with turn rate 0
+    and its mode's turn-rate variance; the mode probabilities are ``mu0``."""
+    params = ImmParams(kinds=("cv", "ct", "ct"), q_mps2=(0.5, 2.0, 6.0),
+                       q_omega_radps2=(0.0, 0.03, 0.1), sojourn_s=(90.0, 20.0, 8.0),
+                       mu0=(0.8, 0.1, 0.1))  # fmt: skip
+    rng = np.random.default_rng(11)
+    x6 = rng.normal(size=lead + (6,)) * 1e3
+    P6 = random_spd(rng, 6, lead, 100.0)
+    mu, x, P = imm_init(x6, P6, params)
+    assert mu.shape == lead + (3,) and np.array_equal(
+        mu[..., :], np.broadcast_to(params.mu0, mu.shape)
+    )
+    for j, kind in enumerate(params.kinds):
+        var = params.cv_omega_var_rad2ps2 if kind == "cv" else params.omega_var0_rad2ps2
+        x7, P7 = state6_to_7(x6, P6, 0.0, var)
+        np.testing.assert_array_equal(x[..., j, :], x7)
+        np.testing.assert_array_equal(P[..., j, :, :], P7)

@@ -14,6 +14,7 @@ Marginally this is the exact Swerling Pd of ``detection.detection_probability`` 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,8 +189,9 @@ class RadarModel:
         return detection_range_m(self.snr_constant_db, rcs_m2, need)
 
     def search_beams(self) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-        """The elevation beams searched each frame (``measure.search_beams``)."""
-        return measure.search_beams(
+        """The elevation beams searched each frame (``measure.search_beams``; read-only
+        arrays, computed once for each set of parameters)."""
+        return _search_beams(
             (self.min_range_m, self.instrumented_range_m),
             self.range_resolution_m,
             (self.min_elevation_rad, self.max_elevation_rad),
@@ -201,6 +203,16 @@ class RadarModel:
         """Resolution cells searched per radian of azimuth swept (range cells of every
         elevation beam, up to the search ceiling, / θ_az)."""
         return float(self.search_beams()[3].sum() / self.beamwidth_az_rad)
+
+
+@functools.lru_cache(maxsize=256)
+def _search_beams(*args: Any) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """``measure.search_beams(*args)`` with its arrays read-only: one radar's beams are the
+    same every frame."""
+    beams = measure.search_beams(*args)
+    for a in beams:
+        a.setflags(write=False)
+    return beams
 
 
 def _surface(env: EnvironmentSettings | None) -> dict:

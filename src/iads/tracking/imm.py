@@ -39,7 +39,6 @@ from iads.tracking.models import (
     ct_process_noise,
     cv_process_noise,
     cv_transition,
-    state6_to_7,
 )
 from iads.tracking.ukf import ukf_predict_ct
 
@@ -113,14 +112,18 @@ def imm_init(
 ) -> tuple[Array, Array, Array]:
     """IMM state from CV estimates x6 (N, 6), P6 (N, 6, 6): (mu (N, r), x (N, r, 7), P)."""
     x6 = np.asarray(x6, dtype=float)
-    xs, Ps = [], []
-    for kind in params.kinds:
-        var = params.cv_omega_var_rad2ps2 if kind == "cv" else params.omega_var0_rad2ps2
-        x7, P7 = state6_to_7(x6, P6, 0.0, var)
-        xs.append(x7)
-        Ps.append(P7)
-    mu = np.broadcast_to(np.asarray(params.mu0), x6.shape[:-1] + (params.n_modes,)).copy()
-    return mu, np.stack(xs, axis=-2), np.stack(Ps, axis=-3)
+    P6 = np.asarray(P6, dtype=float)
+    lead, r = x6.shape[:-1], params.n_modes
+    x = np.zeros(lead + (r, N_CT))  # each mode: state6_to_7 with turn rate 0
+    x[..., :N_CV] = x6[..., None, :]
+    P = np.zeros(lead + (r, N_CT, N_CT))
+    P[..., :N_CV, :N_CV] = P6[..., None, :, :]
+    P[..., OMEGA, OMEGA] = [
+        params.cv_omega_var_rad2ps2 if kind == "cv" else params.omega_var0_rad2ps2
+        for kind in params.kinds
+    ]
+    mu = np.broadcast_to(np.asarray(params.mu0), lead + (r,)).copy()
+    return mu, x, P
 
 
 def imm_mix(
