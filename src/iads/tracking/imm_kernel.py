@@ -83,28 +83,38 @@ def _ct_step(x, dt, x_new, F):
     F[4, 3], F[4, 4], F[4, 6] = s, c, dt * (c * vx - s * vy)
 
 
-def _fpf(F, P, Q, out, tmp):
-    """``out = sym(F P F' + Q)`` (7, 7), skipping the zeros of ``F``."""
+def _nonzeros(F, nnz, cols):
+    """Row by row, the columns where ``F`` (7, 7) is not 0, in increasing order: ``nnz`` (7,)
+    counts, ``cols`` (7, 7) the columns."""
+    for a in range(7):
+        k = 0
+        for b in range(7):
+            if F[a, b] != 0.0:
+                cols[a, k] = b
+                k += 1
+        nnz[a] = k
+
+
+def _fpf(F, P, Q, out, tmp, nnz, cols):
+    """``out = sym(F P F' + Q)`` (7, 7), summing over the nonzeros of ``F`` only
+    (``_nonzeros``: the same terms in the same order as a dense loop skipping zeros)."""
     for a in range(7):
         for b in range(7):
             acc = 0.0
-            for k in range(7):
-                f = F[a, k]
-                if f != 0.0:
-                    acc += f * P[k, b]
+            for q in range(nnz[a]):
+                k = cols[a, q]
+                acc += F[a, k] * P[k, b]
             tmp[a, b] = acc
     for a in range(7):
         for b in range(a, 7):
             acc = 0.0
-            for k in range(7):
-                f = F[b, k]
-                if f != 0.0:
-                    acc += tmp[a, k] * f
+            for q in range(nnz[b]):
+                k = cols[b, q]
+                acc += tmp[a, k] * F[b, k]
             acc2 = 0.0
-            for k in range(7):
-                f = F[a, k]
-                if f != 0.0:
-                    acc2 += tmp[b, k] * f
+            for q in range(nnz[a]):
+                k = cols[a, q]
+                acc2 += tmp[b, k] * F[a, k]
             v = 0.5 * ((acc + Q[a, b]) + (acc2 + Q[b, a]))
             out[a, b] = v
             out[b, a] = v
@@ -129,6 +139,9 @@ def _imm_predict_combine(mu, x, P, trans, kinds, Qs, dt):
     tmp = np.empty((7, 7))
     F_cv = np.empty((7, 7))
     _transition_cv(dt, F_cv)
+    nnz_cv, cols_cv = np.empty(7, np.int64), np.empty((7, 7), np.int64)
+    _nonzeros(F_cv, nnz_cv, cols_cv)
+    nnz, cols = np.empty(7, np.int64), np.empty((7, 7), np.int64)
     for t in range(n_t):
         for j in range(r):  # interaction: c_j and mu_i|j
             cj = 0.0
@@ -162,16 +175,15 @@ def _imm_predict_combine(mu, x, P, trans, kinds, Qs, dt):
                     P0[a, b] = v
                     P0[b, a] = v
             if kinds[j] == KIND_CV:
-                for a in range(7):
-                    for b in range(7):
-                        F[a, b] = F_cv[a, b]
                 for a in range(3):
                     x_out[t, j, a] = x0[a] + dt * x0[a + 3]
                     x_out[t, j, a + 3] = x0[a + 3]
                 x_out[t, j, 6] = 0.0
+                _fpf(F_cv, P0, Qs[j], P_out[t, j], tmp, nnz_cv, cols_cv)
             else:
                 _ct_step(x0, dt, x_out[t, j], F)
-            _fpf(F, P0, Qs[j], P_out[t, j], tmp)
+                _nonzeros(F, nnz, cols)
+                _fpf(F, P0, Qs[j], P_out[t, j], tmp, nnz, cols)
         for a in range(7):  # output: the moment-matched estimate
             acc = 0.0
             for j in range(r):
@@ -348,6 +360,7 @@ if njit is not None:
     _jit = njit(cache=True, nogil=True)
     _transition_cv = _jit(_transition_cv)
     _ct_step = _jit(_ct_step)
+    _nonzeros = _jit(_nonzeros)
     _fpf = _jit(_fpf)
     imm_predict_combine = _jit(_imm_predict_combine)
     _invert_small = _jit(_invert_small)
