@@ -279,3 +279,26 @@ def test_compiled_kernels_give_the_numpy_tracks(filt: str) -> None:
     np.testing.assert_array_equal(got["time_s"], ref["time_s"])
     for c in ("x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps"):
         np.testing.assert_allclose(got[c], ref[c], rtol=1e-7, atol=1e-6, err_msg=c)
+
+
+def test_sensor_groups_follow_np_unique() -> None:
+    """A scan's plots split by sensor id in ``np.unique`` order (each sensor's rows in plot
+    order, its position from its first plot); one id is one group of every row."""
+    from iads.tracking.tracker import Plots, _sensor_groups
+
+    rng = np.random.default_rng(5)
+    sid = rng.choice([7, 3, 12], size=40)
+    pos = np.array([[0.0, 0.0, 10.0], [5e3, 0.0, 20.0], [0.0, 9e3, 30.0]])[sid % 3]
+    z = np.column_stack(
+        [rng.uniform(1e3, 5e4, 40), rng.uniform(0, 6.2, 40), rng.uniform(0, 0.3, 40)]
+    )
+    plots = Plots(z=z, R=np.broadcast_to(np.eye(3), (40, 3, 3)), sensor_pos_m=pos, sensor_id=sid)
+    groups = list(_sensor_groups(plots))
+    ids, inverse = np.unique(sid, return_inverse=True)
+    assert len(groups) == ids.size
+    for k, (sensor, rows) in enumerate(groups):
+        np.testing.assert_array_equal(rows, np.flatnonzero(inverse == k))
+        np.testing.assert_array_equal(sensor, pos[rows[0]])
+    one = Plots(z=z, R=plots.R, sensor_pos_m=pos, sensor_id=np.full(40, 3))
+    [(sensor, rows)] = list(_sensor_groups(one))
+    np.testing.assert_array_equal(rows, np.arange(40))

@@ -675,6 +675,13 @@ def _kernel():
     return flyout_kernel if flyout_kernel.step_rows is not None else None
 
 
+def packed_params(params: InterceptorParams) -> np.ndarray | None:
+    """``params`` packed for the compiled loop (``flyout_kernel.pack_params``), or None when
+    the loop runs in NumPy."""
+    kernel = _kernel()
+    return None if kernel is None else kernel.pack_params(params, _Derived.of(params))
+
+
 def _kernel_consts(
     steps: tuple[float, float], origin_alt_m: float, dt_s: float, ground_m: float
 ) -> np.ndarray:
@@ -844,11 +851,13 @@ def _integrate(
     ground_m: float = 0.0,
     origin_alt_m: float = 0.0,
     seeker_inputs: tuple[np.ndarray, np.ndarray] | None = None,
+    packed_params: np.ndarray | None = None,
 ) -> AdvanceResult:
     """Integrate every interceptor over [0, dt] in substeps of its own length (``_substep``);
     stop each one at its event. With ``rng``, seekers measure (``_measure``) at the start of
     each substep and guidance flies on their estimates; ``seeker_inputs`` = (illuminator
-    positions (N, 3), glint sigmas (N,))."""
+    positions (N, 3), glint sigmas (N,)); ``packed_params``: ``packed_params(params)``, if the
+    caller keeps it."""
     n = len(state)
     pos, vel, tf = state.pos_m.copy(), state.vel_mps.copy(), state.t_flight_s.copy()
     alat = state.acc_lat_mps2.copy()
@@ -861,7 +870,6 @@ def _integrate(
     pos_cpa = np.full((n, 3), np.nan)
     live = np.arange(n) if dt_s > 1e-12 else np.arange(0)
     pr = params if live.size == n else params.take(live)  # rows are not written to
-    d = _Derived.of(pr)
     x, v, t, al = pos[live], vel[live], tf[live], alat[live]
     tau = np.zeros(live.size)
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
@@ -870,8 +878,14 @@ def _integrate(
     kernel = _kernel()
     compiled = None if kernel is None else kernel.step_rows
     if compiled is not None:
-        packed = kernel.pack_params(pr, d)
+        if packed_params is None or live.size != n:
+            packed = kernel.pack_params(pr, _Derived.of(pr))
+        else:
+            packed = packed_params
         consts = _kernel_consts(steps, origin_alt_m, dt_s, ground_m)
+        d = None  # the NumPy pass's constants: not needed
+    else:
+        d = _Derived.of(pr)
     while live.size:
         if compiled is None:
             x1, v1, t1, al1, h, passed, fail, cpa = _pass_numpy(
@@ -897,9 +911,11 @@ def _integrate(
                 seek_all.put(live, seek)
             keep = ~stop
             live = live[keep]
-            pr, d = pr.take(keep), d.take(keep)
+            pr = pr.take(keep)
             if compiled is not None:
                 packed = packed[keep]
+            else:
+                d = d.take(keep)
             x, v, t, al, tau = x[keep], v[keep], t[keep], al[keep], tau[keep]
             p_t, v_t, a_t, e_p, e_v = (a[keep] for a in (p_t, v_t, a_t, e_p, e_v))
             illum, glint_s = illum[keep], glint_s[keep]
@@ -926,6 +942,7 @@ def advance(
     origin_alt_m: float = 0.0,
     illuminator_pos_m: np.ndarray | None = None,
     glint_sigma_m: np.ndarray | None = None,
+    packed_params: np.ndarray | None = None,
 ) -> AdvanceResult:
     """Fly N interceptors for ``dt_s`` against their targets; stop each at its first event.
 
@@ -940,8 +957,9 @@ def advance(
     on its filter's estimate; without, it sees the truth (an ideal seeker). ``origin_alt_m`` is the height of the scenario origin above
     the spherical earth (sea level): heights for drag and the ground are ``altitude_m(pos,
     origin_alt_m)``. ``ground_m`` is the ground's height above that sphere (m, default 0: sea
-    level; an interceptor more than 1 m below it has hit the ground).
-    Arguments are not modified.
+    level; an interceptor more than 1 m below it has hit the ground). ``packed_params``
+    (optional): ``packed_params(params)`` kept by the caller, so that a long flight does not
+    pack the same rows every step. Arguments are not modified.
     """
     n = len(state)
     a_t = np.zeros((n, 3)) if tgt_acc_mps2 is None else np.asarray(tgt_acc_mps2, float)
@@ -960,6 +978,7 @@ def advance(
         ground_m,
         origin_alt_m,
         (np.broadcast_to(illum, (n, 3)), np.broadcast_to(glint, (n,))),
+        packed_params,
     )
 
 

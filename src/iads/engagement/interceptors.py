@@ -92,9 +92,21 @@ class InterceptorStore:
         )
     )
     params: fo.InterceptorParams | None = None
+    _flying: tuple | None = field(default=None, repr=False, compare=False)
+    """The last ``flying_params``: (rows as bytes, their parameters, packed for the kernel)."""
 
     def __len__(self) -> int:
         return int(self.order_id.shape[0])
+
+    def flying_params(self, rows: np.ndarray) -> tuple[fo.InterceptorParams, np.ndarray | None]:
+        """The parameters of ``rows`` and the same packed for the compiled fly-out
+        (``fo.packed_params``; None without numba). The rows in flight change only at launches
+        and ends, so the last answer is kept and given again for the same rows."""
+        key = rows.tobytes()
+        if self._flying is None or self._flying[0] != key:
+            params = self.params.take(rows)
+            self._flying = (key, params, fo.packed_params(params))
+        return self._flying[1], self._flying[2]
 
     def type_id(self, itype: InterceptorType) -> int:
         for i, t in enumerate(self.types):
@@ -148,6 +160,7 @@ class InterceptorStore:
         self.params = (
             params if self.params is None else fo.InterceptorParams.concat([self.params, params])
         )
+        self._flying = None  # new rows: the parameters of any rows are taken anew
         return ids
 
     def busy(self) -> bool:
@@ -279,9 +292,10 @@ class InterceptorSystem:
         t_pos = np.where(locked[:, None], th.pos_m[np.maximum(tgt, 0)], aim)
         t_vel = np.where(locked[:, None], th.vel_mps[np.maximum(tgt, 0)], store.est_vel_mps[live])
         t_acc = np.where(locked[:, None], acc[np.maximum(tgt, 0)], 0.0)
+        params, packed = store.flying_params(live)
         r = fo.advance(
             store.state.take(live),
-            store.params.take(live),
+            params,
             t_pos,
             t_vel,
             t_acc,
@@ -292,6 +306,7 @@ class InterceptorSystem:
             origin_alt_m=self.origin_alt_m,
             illuminator_pos_m=self._illuminators(world, store, live),
             glint_sigma_m=np.where(locked, self._glint_sigma_m(th, tgt), 0.0),
+            packed_params=packed,
         )
         st = store.state
         st.pos_m[live], st.vel_mps[live] = r.state.pos_m, r.state.vel_mps

@@ -468,10 +468,8 @@ def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         if np.all(plots.sensor_id == first):  # the usual case: one radar's plots
             yield plots.sensor_pos_m[0], np.arange(len(plots))
             return
-        ids, inverse = np.unique(plots.sensor_id, return_inverse=True)
-        inverse = inverse.ravel()
-        for k in range(ids.size):
-            rows = np.flatnonzero(inverse == k)
+        for sid in sorted(set(plots.sensor_id.tolist())):  # np.unique's order, a few ids
+            rows = np.flatnonzero(plots.sensor_id == sid)
             yield plots.sensor_pos_m[rows[0]], rows
         return
     sensors, inverse = np.unique(plots.sensor_pos_m, axis=0, return_inverse=True)
