@@ -288,7 +288,9 @@ def test_sensor_groups_follow_np_unique() -> None:
 
     rng = np.random.default_rng(5)
     sid = rng.choice([7, 3, 12], size=40)
-    pos = np.array([[0.0, 0.0, 10.0], [5e3, 0.0, 20.0], [0.0, 9e3, 30.0]])[sid % 3]
+    pos = np.array([[0.0, 0.0, 10.0], [5e3, 0.0, 20.0], [0.0, 9e3, 30.0]])[
+        np.searchsorted([3, 7, 12], sid)
+    ]
     z = np.column_stack(
         [rng.uniform(1e3, 5e4, 40), rng.uniform(0, 6.2, 40), rng.uniform(0, 0.3, 40)]
     )
@@ -302,3 +304,14 @@ def test_sensor_groups_follow_np_unique() -> None:
     one = Plots(z=z, R=plots.R, sensor_pos_m=pos, sensor_id=np.full(40, 3))
     [(sensor, rows)] = list(_sensor_groups(one))
     np.testing.assert_array_equal(rows, np.arange(40))
+    by_pos = Plots(z=z, R=plots.R, sensor_pos_m=pos)  # no ids: one sensor per position
+    groups = list(_sensor_groups(by_pos))
+    sensors, inverse = np.unique(pos, axis=0, return_inverse=True)
+    assert len(groups) == sensors.shape[0] == 3
+    for k, (sensor, rows) in enumerate(groups):
+        np.testing.assert_array_equal(rows, np.flatnonzero(inverse.ravel() == k))
+        np.testing.assert_array_equal(sensor, sensors[k])
+    same = Plots(z=z, R=plots.R, sensor_pos_m=np.broadcast_to(pos[0], pos.shape))
+    [(sensor, rows)] = list(_sensor_groups(same))
+    np.testing.assert_array_equal(rows, np.arange(40))
+    np.testing.assert_array_equal(sensor, pos[0])

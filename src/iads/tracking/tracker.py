@@ -472,10 +472,13 @@ def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
             rows = np.flatnonzero(plots.sensor_id == sid)
             yield plots.sensor_pos_m[rows[0]], rows
         return
-    sensors, inverse = np.unique(plots.sensor_pos_m, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    for k in range(sensors.shape[0]):
-        yield sensors[k], np.flatnonzero(inverse == k)
+    pos = plots.sensor_pos_m
+    if np.all(pos == pos[0]):
+        yield pos[0], np.arange(len(plots))
+        return
+    for key in sorted(set(map(tuple, pos.tolist()))):  # np.unique(axis=0)'s order
+        rows = np.flatnonzero(np.all(pos == key, axis=1))
+        yield pos[rows[0]], rows
 
 
 def tracker_update(
