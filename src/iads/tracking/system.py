@@ -35,6 +35,7 @@ from iads.tracking.tracker import (
     tracker_manage,
     tracker_update,
 )
+from iads.vectors import isin
 
 TRACK_ID_STRIDE = 1_000_000_000
 """Published track numbers are ``unit * TRACK_ID_STRIDE + id``: unique across a run's units
@@ -111,8 +112,8 @@ def looked_at(models: dict[int, RadarModel], looks: Looks, pos_m: np.ndarray) ->
     seen = np.zeros(pos_m.shape[0], dtype=bool)
     if pos_m.shape[0] == 0:
         return seen
-    for sid in np.unique(looks.sensor_id):
-        m = models[int(sid)]
+    for sid in sorted(set(looks.sensor_id.tolist())):  # a few radars: np.unique's order
+        m = models[sid]
         rng, az, _ = range_azimuth_elevation(pos_m, m.antenna_pos_m)
         in_range = (rng >= m.min_range_m) & (rng <= m.instrumented_range_m)
         rows = np.flatnonzero(looks.sensor_id == sid)
@@ -209,7 +210,7 @@ class TrackerSystem:
         table = self.state.table
         sel = np.flatnonzero(table.confirmed)
         base = self.unit * TRACK_ID_STRIDE
-        held = np.isin(table.track_id[sel] + base, self._reported)
+        held = isin(table.track_id[sel] + base, self._reported)
         keep = select_within_capacity(
             table.track_id[sel], self.capacity, -table.t_confirmed_s[sel], held
         )
