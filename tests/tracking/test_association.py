@@ -354,3 +354,35 @@ def test_sparse_assignment_equals_scipy() -> None:
         assert all(mask[i, j] for i, j in enumerate(got) if j >= 0)
         value = sum(C[i, j] for i, j in enumerate(got) if j >= 0)
         assert value == pytest.approx(M[rows, cols].sum(), abs=1e-9)
+
+
+@pytest.mark.parametrize("shared", ["none", "plots", "tracks"])
+@pytest.mark.parametrize("seed", range(6))
+def test_gnn_without_shared_plots_or_tracks_is_the_cluster_solution(seed: int, shared: str) -> None:
+    """Scans where no plot (or no track) is in two gated pairs take gnn's shortcut (each
+    track's cheapest plot, or each plot's cheapest track): the same assignment as the
+    cluster-by-cluster solution, and as cheap as brute force."""
+    from iads.tracking.association import _gnn_clusters
+
+    rng = make_rng(45, seed)
+    n_tracks, n_plots = 6, 6
+    if shared == "tracks":  # a track may have several plots; every plot in one pair
+        pj = rng.permutation(n_plots)[: rng.integers(2, n_plots + 1)]
+        ti = rng.integers(0, n_tracks, pj.size)
+    elif shared == "plots":  # a plot may gate several tracks; every track in one pair
+        ti = rng.permutation(n_tracks)[: rng.integers(2, n_tracks + 1)]
+        pj = rng.integers(0, n_plots, ti.size)
+    else:
+        k = rng.integers(2, n_tracks + 1)
+        ti, pj = rng.permutation(n_tracks)[:k], rng.permutation(n_plots)[:k]
+    cost = rng.normal(-2.0, 3.0, ti.size)
+    cost[: ti.size // 2] = np.round(cost[: ti.size // 2])  # some ties
+    got = gnn(n_tracks, n_plots, ti, pj, cost)
+    useful = cost < 0
+    want = _gnn_clusters(
+        n_tracks, n_plots, ti[useful], pj[useful], cost[useful], np.full(n_tracks, -1)
+    )
+    np.testing.assert_array_equal(got, want)
+    pairs = {(int(a), int(b)): float(c) for a, b, c in zip(ti, pj, cost, strict=True)}
+    total = sum(pairs[(i, int(j))] for i, j in enumerate(got) if j >= 0)
+    assert total == pytest.approx(_brute_force(n_tracks, n_plots, pairs), abs=1e-9)

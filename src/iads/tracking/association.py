@@ -416,6 +416,27 @@ def gnn(
     ti, pj, c = ti[useful], pj[useful], c[useful]
     if ti.size == 0:
         return out
+    if np.bincount(pj).max() == 1:  # no plot shared: every cluster is one track
+        return _cheapest(ti, ti, pj, c, out)
+    if np.bincount(ti).max() == 1:  # no track with two plots: every cluster is one plot
+        return _cheapest(pj, ti, pj, c, out)
+    return _gnn_clusters(n_tracks, n_plots, ti, pj, c, out)
+
+
+def _cheapest(key: IntArray, ti: IntArray, pj: IntArray, c: Array, out: IntArray) -> IntArray:
+    """``out`` with the cheapest pair of each ``key`` taken (ties: the first pair)."""
+    order = np.lexsort((c, key))
+    ks, ts, ps = key[order], ti[order], pj[order]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    out[ts[first]] = ps[first]
+    return out
+
+
+def _gnn_clusters(
+    n_tracks: int, n_plots: int, ti: IntArray, pj: IntArray, c: Array, out: IntArray
+) -> IntArray:
+    """:func:`gnn` of the useful pairs by clusters (every case; ``gnn`` takes the two where
+    no plot or no track is shared without labelling clusters)."""
     t_lab, p_lab = clusters(n_tracks, n_plots, ti, pj)
     lab = t_lab[ti]
     n_t = np.bincount(t_lab)
@@ -426,10 +447,7 @@ def gnn(
     per_cluster = (n_p[lab] == 1) & ~per_track
     for simple, key in ((per_track, ti), (per_cluster, lab)):
         if np.any(simple):  # the cheapest pair of each track / of each cluster
-            order = np.lexsort((c[simple], key[simple]))
-            ks, ts, ps = key[simple][order], ti[simple][order], pj[simple][order]
-            first = np.r_[True, ks[1:] != ks[:-1]]
-            out[ts[first]] = ps[first]
+            _cheapest(key[simple], ti[simple], pj[simple], c[simple], out)
     simple = per_track | per_cluster
     hard = ~simple
     if np.any(hard):
