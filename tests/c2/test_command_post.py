@@ -249,3 +249,38 @@ def test_site_kind_rows_and_unique_inverse_are_numpys():
     dl_ref, which_ref = np.unique(delay, return_inverse=True)
     assert np.array_equal(dl, dl_ref) and np.array_equal(which, which_ref)
     assert np.array_equal(dl[which], delay)
+
+
+def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch):
+    # the reference example: wherever the screen before the threat evaluation says no round
+    # can reach, the full Pk matrix of every candidate round against every track is all 0
+    # (no deadline, no manoeuvre: the most any round could plan); it must screen most of the
+    # decisions (the raid is far out for most of the run) and pass some
+    from iads.c2 import command_post as cp_module
+    from iads.c2.command_post import CommandPost
+    from iads.scenario.equipment import TARGET_CLASS
+    from iads.sim.run import run_scenario
+
+    original = CommandPost._any_within_reach
+    said = {True: 0, False: 0}
+
+    def checked(self, unit, kind, delay, pos, vel):
+        out = original(self, unit, kind, delay, pos, vel)
+        said[out] += 1
+        if not out:
+            n = pos.shape[0]
+            cls = np.array([next(iter(TARGET_CLASS.values()))] * n, dtype=object)
+            with monkeypatch.context() as m:  # the matrix without either screen
+                m.setattr(cp_module, "may_reach", lambda lp, s, e, r: np.ones(s.shape[:-1], bool))
+                m.setattr(cp_module, "sector_may_cover", lambda r, s, e, h: np.ones(len(s), bool))
+                pk, _, _ = self._pk_matrix(
+                    unit, kind, delay, pos, vel, np.full(n, np.inf), 0.0, cls
+                )
+            assert not (pk > 0).any()
+        return out
+
+    monkeypatch.setattr(CommandPost, "_any_within_reach", checked)
+    sc = load_scenario("examples/coastal_city.yaml")
+    result = run_scenario(sc, seed=1, fidelity="fast")
+    assert said[False] > 500 and said[True] > 50
+    assert result.summary["interceptors_spent"] > 0

@@ -8,6 +8,7 @@ from iads.engagement import flyout as fo
 from iads.engagement.envelope import (
     feasible,
     intercept_time_constant_speed,
+    may_reach,
     planned_kill_probability,
     predicted_intercept,
 )
@@ -177,3 +178,38 @@ def test_planned_pk_falls_with_target_agility(interceptors):
     cm = planned_kill_probability(it, 1000.0, 0.0, None, "cruise_missile")
     r_cm = it.lethal_radius_for("cruise_missile")
     assert float(cm) == pytest.approx(it.reliability * r_cm**2 / (r_cm**2 + 2 * sig**2))
+
+
+def test_reach_screen_against_sampled_segments():
+    # the nearest ground range of a segment to the launcher, against 2,001 points along it:
+    # within the range, the screen must pass the segment; beyond it by 50 m, rule it out
+    rng = np.random.default_rng(np.random.SeedSequence(31))
+    lp = rng.uniform(-5e3, 5e3, (3000, 3))
+    start = rng.uniform(-120e3, 120e3, (3000, 3))
+    end = start + rng.uniform(-60e3, 60e3, (3000, 3))
+    end[:50] = start[:50]  # points, not segments
+    r_max = rng.uniform(20e3, 90e3, 3000)
+    u = np.linspace(0.0, 1.0, 2001)[:, None, None]
+    pts = start[None] + u * (end - start)[None]
+    nearest = np.hypot(pts[..., 0] - lp[:, 0], pts[..., 1] - lp[:, 1]).min(axis=0)
+    may = may_reach(lp, start, end, r_max)
+    assert (nearest <= r_max).sum() > 500 and (nearest > r_max + 50.0).sum() > 500
+    assert may[nearest <= r_max].all()
+    assert not may[nearest > r_max + 50.0].any()
+    assert may_reach(lp[:1], np.full((1, 3), np.nan), start[:1], 1e3).all()  # NaN: kept
+
+
+def test_reach_screen_never_rules_out_a_feasible_intercept(interceptors):
+    # PIPs of a real interceptor type against random constant-velocity targets: every
+    # feasible pair lies on a segment (position .. position + v t_max) the screen passes
+    it = interceptors["PAC-2-GEM-T-class"]
+    tab = constant_speed_table(1_000.0, max_ground_m=400_000.0)
+    rng = np.random.default_rng(np.random.SeedSequence(32))
+    tp = np.column_stack([rng.uniform(-250e3, 250e3, (4000, 2)), rng.uniform(100.0, 20e3, 4000)])
+    tv = np.column_stack([rng.uniform(-700, 700, (4000, 2)), rng.uniform(-50, 50, 4000)])
+    t_max = it.max_time_of_flight_s
+    icpt = predicted_intercept(np.zeros((1, 3)), tp, tv, tab, t_max_s=t_max)
+    ok = feasible(icpt, it)[0]
+    may = may_reach(np.zeros(3), tp, tp + tv * t_max, it.max_range_m)
+    assert ok.sum() > 200 and (~may).sum() > 1000  # both sides are exercised
+    assert not (ok & ~may).any()

@@ -57,6 +57,7 @@ from iads.engagement.battery import (
 from iads.engagement.envelope import (
     Intercept,
     feasible,
+    may_reach,
     planned_kill_probability,
     predicted_intercept,
 )
@@ -194,6 +195,9 @@ class CommandPost:
     """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
     """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
+    _type_reach: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Per bank type index the type's longest flight (s) and ground range (m), keyed by the
+    bank's type-name list (``_any_within_reach``)."""
 
     @classmethod
     def from_world(
@@ -576,6 +580,21 @@ class CommandPost:
             ok &= ~pic.remote
         if self.identifier is not None and self._identity is not None and self.roe is not None:
             ok &= doctrine.identity_allows(self._identity, self.roe)
+        if not ok.any():
+            return
+        per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
+        unit, kind = weapon_rows(self.bank, t_s, per_unit=per_target)
+        budget = doctrine.rounds_available(
+            int(self.bank.rounds.sum() + self.bank.reserve.sum()), cp.magazine_reserve
+        )
+        unit, kind = unit[:budget], kind[:budget]
+        if unit.size == 0:
+            return
+        delay = _row_delays(self.bank, unit)
+        if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
+            delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
+        if not self._any_within_reach(unit, kind, delay, pic.pos_m[ok], pic.vel_mps[ok]):
+            return  # every Pk would be 0 (the screen of _pk_matrix, before the evaluation)
         a = self.assets
         height = fo.altitude_m(pic.pos_m, self.origin_alt_m)  # above sea level, for the type
         te = self.settings.threat_evaluation
@@ -590,19 +609,8 @@ class CommandPost:
         if not ok.any():
             return
         sel = np.flatnonzero(ok)
-        per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
-        unit, kind = weapon_rows(self.bank, t_s, per_unit=per_target)
-        budget = doctrine.rounds_available(
-            int(self.bank.rounds.sum() + self.bank.reserve.sum()), cp.magazine_reserve
-        )
-        unit, kind = unit[:budget], kind[:budget]
-        if unit.size == 0:
-            return
         tmax = _deadline(ev, sel, len(a))
         agility = kind_manoeuvre_mps2(te)[ev.kind[sel]]  # from the type estimate
-        delay = _row_delays(self.bank, unit)
-        if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
-            delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
         target_class = np.array([TARGET_CLASS[KINDS[k]] for k in ev.kind[sel]], dtype=object)
         pk, pips, tofs = self._pk_matrix(
             unit, kind, delay, pic.pos_m[sel], pic.vel_mps[sel], tmax, agility, target_class
@@ -689,6 +697,35 @@ class CommandPost:
         self.remote_engagements += int(np.count_nonzero(pic.remote[track]))
         self.bus.publish(f"orders/{self.battery}", t_s, orders)
 
+    def _any_within_reach(self, unit, kind, delay_s, pos, vel) -> bool:
+        """Whether some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
+        feasible PIP against some track at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s:
+        ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
+        sectors) on the segments it screens, all rounds at once. False: every Pk is 0."""
+        reach = self._type_reach.get(id(self.bank.type_names))
+        if reach is None:
+            types = [self.itypes[n] for n in self.bank.type_names]
+            reach = (
+                np.array([t.max_time_of_flight_s for t in types], dtype=float),
+                np.array([t.max_range_m for t in types], dtype=float),
+            )
+            self._type_reach = {id(self.bank.type_names): reach}
+        t_max, r_max = reach[0][kind][:, None, None], reach[1][kind]
+        lp = self.bank.pos_m[unit]  # (R, 3)
+        start = pos[None] + vel[None] * delay_s[:, None, None]  # (R, T, 3)
+        end = start + vel[None] * t_max
+        n = start.shape[0] * start.shape[1]
+        near = may_reach(lp[:, None, :], start, end, r_max[:, None]).ravel()
+        if not near.any():
+            return False
+        may = sector_may_cover(
+            self.fire_radars,
+            start.reshape(n, 3)[near],
+            end.reshape(n, 3)[near],
+            self.origin_alt_m,
+        )
+        return bool(may.any())
+
     def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2, target_class):
         """Planned Pk (R, T), PIPs (R, T, 3) and times of flight from launch (R, T) of
         candidate rounds against tracks; round r leaves ``delay_s[r]`` after now, so its PIP
@@ -719,12 +756,15 @@ class CommandPost:
         at = 0
         for rows, name, itype, dl, which, start, v in batches:
             cand, at = may[at : at + start.shape[0]], at + start.shape[0]
+            lp = self.bank.pos_m[unit[rows[0]]][None, :]
+            if cand.any():  # and the segment within the type's ground range of the site
+                end = start + v * itype.max_time_of_flight_s
+                cand = cand & may_reach(lp[0], start, end, itype.max_range_m)
             if not cand.any():  # Pk 0 and no PIP for the whole batch
                 continue
             table = self._tables.get(name)
             if table is None:
                 table = self._tables[name] = table_for(itype)
-            lp = self.bank.pos_m[unit[rows[0]]][None, :]
             icpt = _intercept_of(  # one batch over (delay, target)
                 lp, start, v, cand, table, itype.max_time_of_flight_s, self.origin_alt_m
             )

@@ -159,6 +159,36 @@ def predicted_intercept(
     return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
 
 
+REACH_SCREEN_MARGIN_M = 1.0
+"""Margin (m) beyond the interceptor's maximum ground range by which a segment must stay away
+from the launcher for ``may_reach`` to rule it out (float rounding of points on it is far
+below)."""
+
+
+def may_reach(
+    launcher_pos_m: np.ndarray,
+    start_m: np.ndarray,
+    end_m: np.ndarray,
+    max_range_m: float | np.ndarray,
+) -> np.ndarray:
+    """(...) bool: False only where every point of the segment from ``start_m`` to ``end_m``
+    ((..., 3) ENU, m) lies farther than ``max_range_m`` (+ ``REACH_SCREEN_MARGIN_M``) from the
+    launcher at ``launcher_pos_m`` ((..., 3), broadcast) in ground range (the horizontal ENU
+    distance ``predicted_intercept`` gives as ``ground_m``); ``max_range_m`` broadcasts over
+    the leading axes. A PIP on such a segment fails ``feasible``'s maximum range, so the screen
+    never rules out a feasible pair."""
+    lp = np.asarray(launcher_pos_m, dtype=float)
+    ax, ay = start_m[..., 0] - lp[..., 0], start_m[..., 1] - lp[..., 1]
+    dx, dy = end_m[..., 0] - start_m[..., 0], end_m[..., 1] - start_m[..., 1]
+    dd = dx * dx + dy * dy
+    # the segment's point nearest the launcher: start + u (end - start), u in [0, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.where(dd > 0.0, np.clip(-(ax * dx + ay * dy) / dd, 0.0, 1.0), 0.0)
+    ex, ey = ax + u * dx, ay + u * dy
+    reach = np.asarray(max_range_m, dtype=float) + REACH_SCREEN_MARGIN_M
+    return ~(ex * ex + ey * ey > reach * reach)  # NaN kept: never ruled out
+
+
 def feasible(
     icpt: Intercept,
     itype: InterceptorType,
