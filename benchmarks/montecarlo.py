@@ -98,9 +98,10 @@ STARTUP_CHANGES = [*QUICK_CHANGES[:-1], ("duration_s", 60)]
 the scenario's length; the runs after the first must be short to see it)."""
 
 
-def spin_scaling() -> float:
+def spin_scaling() -> tuple[float, float]:
     """2 x the median loop time of one process alone over that of two run at once: how well the
-    machine's cores scale on cache-resident work (2.0 when they do not share)."""
+    machine's cores scale on cache-resident work (2.0 when they do not share); and the loop time
+    alone (s), the machine's single-core speed, to set figures of two machines side by side."""
 
     def run(n: int) -> list[float]:
         procs = [
@@ -110,7 +111,7 @@ def spin_scaling() -> float:
         return [float(p.communicate()[0]) for p in procs]
 
     alone = run(1)[0]
-    return 2.0 * alone / statistics.median(run(2))
+    return 2.0 * alone / statistics.median(run(2)), alone
 
 
 def scenario(quick: bool):
@@ -236,9 +237,14 @@ def main() -> None:
     print("2 workers over 1: whole process, in-process study, steady state (2 x rep time ratio)")
     for fidelity, proc, rate, steady in speedups:
         print(f"  {fidelity:4s}: {proc:.2f}x, {rate:.2f}x, {steady:.2f}x")
+    scaling, alone_s = spin_scaling()
     print(
-        f"  control, a cache-resident pure-Python loop: {spin_scaling():.2f}x; a steady state "
+        f"  control, a cache-resident pure-Python loop: {scaling:.2f}x; a steady state "
         "below it is lost in the workers (shared cache and memory, the parent's store writes)"
+    )
+    print(
+        f"machine speed: the control loop alone takes {alone_s:.2f} s (median of 3); figures "
+        "of two machines compare in proportion to it"
     )
     print(f"load average at the end {os.getloadavg()[0]:.2f} (1 min): figures are only as")
     print("good as the machine is quiet; a busy machine cuts the 2-worker speed-up most")

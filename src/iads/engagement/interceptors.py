@@ -259,9 +259,8 @@ class InterceptorSystem:
         tick). The step's own test (``_step_fast``) decides; this only never comes later."""
         if np.isfinite(store.term_time_s[live]).any() or not np.isfinite(self._dt_s):
             return t_s
-        params = store.params.take(live)
         closing = norm(store.est_vel_mps[live]) + 1_000.0
-        start_s = store.arrive_s[live] - params.terminal_range_m / closing - self._dt_s
+        start_s = store.arrive_s[live] - store.params.terminal_range_m[live] / closing - self._dt_s
         return max(t_s, float(start_s.min()) - 1e-6)
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
@@ -430,9 +429,8 @@ class InterceptorSystem:
         acc: np.ndarray,
     ) -> None:
         th = world.threats
-        params = store.params.take(live)
         closing = norm(store.est_vel_mps[live]) + 1_000.0
-        t_term = params.terminal_range_m / closing
+        t_term = store.params.terminal_range_m[live] / closing  # one column, not take()'s 40
         start = live[
             (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_time_s[live])
         ]
