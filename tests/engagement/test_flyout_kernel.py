@@ -154,14 +154,17 @@ def _flights(interceptors, seekers: bool):
         illuminators = rng.uniform(-2e3, 2e3, (n, 3)) * [1.0, 1.0, 0.0]
         kw = {"rng": np.random.default_rng(9), "glint_sigma_m": np.full(n, 1.5)}
         kw["illuminator_pos_m"] = illuminators
-    return fo.fly(np.zeros((n, 3)), pr, tp, tv, tgt_accel_fn=_weave, origin_alt_m=20.0, **kw)
+    rec = fo.fly(np.zeros((n, 3)), pr, tp, tv, tgt_accel_fn=_weave, origin_alt_m=20.0, **kw)
+    # where the seekers' generator stands after the flights: how many normals they drew
+    return rec, (kw["rng"].integers(1 << 62) if seekers else None)
 
 
 @pytest.mark.parametrize("seekers", [False, True])
 def test_whole_flights_match_the_numpy_fly_out(interceptors, monkeypatch, seekers):
-    compiled = _flights(interceptors, seekers)
+    compiled, next_c = _flights(interceptors, seekers)
     monkeypatch.setattr(fo, "USE_COMPILED", False)
-    reference = _flights(interceptors, seekers)
+    reference, next_r = _flights(interceptors, seekers)
+    assert next_c == next_r  # the compiled loop draws the NumPy loop's numbers, no more
     assert np.array_equal(compiled.outcome, reference.outcome)
     assert np.count_nonzero(reference.outcome == fo.CPA) >= 6
     assert fo.TIMEOUT in reference.outcome and fo.TOO_SLOW in reference.outcome

@@ -661,8 +661,8 @@ def _measure(
 
 
 USE_COMPILED = True
-"""Fly with the compiled loop pass (``flyout_kernel``) when numba is there; False: the NumPy
-``_pass_numpy`` (the reference; tests switch it)."""
+"""Fly with the compiled loop (``flyout_kernel.integrate_rows``) when numba is there; False: the
+NumPy loop of ``_pass_numpy`` passes (the reference; tests switch it)."""
 
 
 def _kernel():
@@ -812,9 +812,11 @@ def _pass_numpy(
 
 
 def _pass_compiled(kernel, state, tau, truth, est, seek, seeker_inputs, pr, rng) -> tuple:
-    """``_pass_numpy`` compiled: ``kernel`` = (``flyout_kernel.step_rows``, the rows' packed
-    constants, ``_kernel_consts``). The seekers' measurement and glint normals are drawn from
-    ``rng`` in one call: the numbers ``_pass_numpy`` draws in two. Same returns."""
+    """``_pass_numpy`` compiled, one pass (the tests' pass-level check of the kernel; runs fly
+    the whole loop compiled, ``flyout_kernel.integrate_rows``): ``kernel`` =
+    (``flyout_kernel.step_rows``, the rows' packed constants, ``_kernel_consts``). The seekers'
+    measurement and glint normals are drawn from ``rng`` in one call: the numbers
+    ``_pass_numpy`` draws in two. Same returns."""
     step, packed, consts = kernel
     x, v, t, al = state
     p_t, v_t, a_t = truth
@@ -838,6 +840,12 @@ def _pass_compiled(kernel, state, tau, truth, est, seek, seeker_inputs, pr, rng)
         passed, *cpa, fail,
     )  # fmt: skip
     return x1, v1, t1, al1, h, passed, fail, cpa
+
+
+_NO_SEEKERS = sk.SeekerState.empty(0)
+"""The seeker arrays handed to the compiled loop when the seekers are ideal (never read)."""
+_NO_RNG = np.random.default_rng(0)
+"""The generator handed to the compiled loop when the seekers are ideal (never drawn from)."""
 
 
 def _integrate(
@@ -868,6 +876,23 @@ def _integrate(
     miss = np.full(n, np.nan)
     t_cpa = np.full(n, np.nan)
     pos_cpa = np.full((n, 3), np.nan)
+    kernel = _kernel()
+    if kernel is not None:  # the whole loop compiled (flyout_kernel.integrate_rows)
+        if n and dt_s > 1e-12:
+            packed = packed_params
+            if packed is None:
+                packed = kernel.pack_params(params, _Derived.of(params))
+            s = seek_all if seek_all is not None else _NO_SEEKERS
+            kernel.integrate_rows(
+                pos, vel, tf, alat,
+                *(np.ascontiguousarray(a, float) for a in (*tgt, *est, *seeker_inputs)),
+                packed, _kernel_consts(steps, origin_alt_m, dt_s, ground_m),
+                _RHO_GRID_M, _LOG_RHO, _SOUND_MPS, DRAG_MACH, DRAG_SHAPE, _HERMITE_S,
+                rng is not None, _NO_RNG if rng is None else rng, s.on, s.pos_m, s.vel_mps,
+                s.acc_mps2, s.cov, s.glint_m, s.h_last_s, outcome, t_cpa, miss, pos_cpa,
+            )  # fmt: skip
+        seek = seek_all if seek_all is not None else state.seeker
+        return AdvanceResult(FlyoutState(pos, vel, tf, alat, seek), outcome, miss, t_cpa, pos_cpa)
     live = np.arange(n) if dt_s > 1e-12 else np.arange(0)
     pr = params if live.size == n else params.take(live)  # rows are not written to
     x, v, t, al = pos[live], vel[live], tf[live], alat[live]
@@ -875,28 +900,12 @@ def _integrate(
     p_t, v_t, a_t, e_p, e_v = (a[live] for a in (*tgt, *est))
     illum, glint_s = (a[live] for a in seeker_inputs)
     seek = None if seek_all is None else seek_all.take(live)
-    kernel = _kernel()
-    compiled = None if kernel is None else kernel.step_rows
-    if compiled is not None:
-        if packed_params is None or live.size != n:
-            packed = kernel.pack_params(pr, _Derived.of(pr))
-        else:
-            packed = packed_params
-        consts = _kernel_consts(steps, origin_alt_m, dt_s, ground_m)
-        d = None  # the NumPy pass's constants: not needed
-    else:
-        d = _Derived.of(pr)
+    d = _Derived.of(pr)
     while live.size:
-        if compiled is None:
-            x1, v1, t1, al1, h, passed, fail, cpa = _pass_numpy(
-                (x, v, t, al), tau, (p_t, v_t, a_t), (e_p, e_v), seek, (illum, glint_s), pr, d,
-                rng, dt_s, steps, origin_alt_m, ground_m,
-            )  # fmt: skip
-        else:
-            x1, v1, t1, al1, h, passed, fail, cpa = _pass_compiled(
-                (compiled, packed, consts), (x, v, t, al), tau, (p_t, v_t, a_t), (e_p, e_v),
-                seek, (illum, glint_s), pr, rng,
-            )  # fmt: skip
+        x1, v1, t1, al1, h, passed, fail, cpa = _pass_numpy(
+            (x, v, t, al), tau, (p_t, v_t, a_t), (e_p, e_v), seek, (illum, glint_s), pr, d,
+            rng, dt_s, steps, origin_alt_m, ground_m,
+        )  # fmt: skip
         if passed.any():
             idx = live[passed]
             outcome[idx], t_cpa[idx], miss[idx] = CPA, cpa[0][passed], cpa[1][passed]
@@ -912,10 +921,7 @@ def _integrate(
             keep = ~stop
             live = live[keep]
             pr = pr.take(keep)
-            if compiled is not None:
-                packed = packed[keep]
-            else:
-                d = d.take(keep)
+            d = d.take(keep)
             x, v, t, al, tau = x[keep], v[keep], t[keep], al[keep], tau[keep]
             p_t, v_t, a_t, e_p, e_v = (a[keep] for a in (p_t, v_t, a_t, e_p, e_v))
             illum, glint_s = illum[keep], glint_s[keep]

@@ -1,17 +1,21 @@
-"""One pass of the interceptor fly-out's loop, compiled (numba, cached on disk).
+"""The interceptor fly-out's loop, compiled (numba, cached on disk).
 
 The same model as ``flyout._pass_numpy`` (its NumPy form: the reference the tests compare
 against, and the fallback without numba), written row by row: the fly-out steps a few rows (1.3
 on average in the reference example) through many substeps, so the NumPy form pays its per-call
-cost on every one of its many small array operations. A pass (``step_rows``) is, per row: the
-seeker measures (``flyout._measure``, ``seeker.start`` / ``seeker.update``), the Heun substep
-(``flyout._substep``: guidance ``_command`` / ``zem_command`` / ``lateral_limit``, forces
-``_acceleration``, thrust and mass ``_thrust_and_mass``, the step choice), the seeker predicted
-and its glint stepped (``seeker.predict``, ``seeker.glint_step``), closest approach inside the
-substep (``flyout._hermite_min``) and the failure checks. Every formula is the one documented
-there; read them there. The random normals come in from NumPy's generator. Results agree with
-the NumPy form to rounding (``exp`` and ``hypot`` are the C library's, not NumPy's), not bit
-for bit.
+cost on every one of its many small array operations. A pass (``_pass_row`` for one row,
+``step_rows`` for all) is, per row: the seeker measures (``flyout._measure``, ``seeker.start`` /
+``seeker.update``), the Heun substep (``flyout._substep``: guidance ``_command`` /
+``zem_command`` / ``lateral_limit``, forces ``_acceleration``, thrust and mass
+``_thrust_and_mass``, the step choice), the seeker predicted and its glint stepped
+(``seeker.predict``, ``seeker.glint_step``), closest approach inside the substep
+(``flyout._hermite_min``) and the failure checks. ``integrate_rows`` is ``flyout._integrate``'s
+whole loop: passes over the rows still flying until each has passed, failed or flown the call,
+so a call of the fly-out crosses into compiled code once, not once per pass. Every formula is
+the one documented there; read them there. The random normals are NumPy's generator's, drawn
+inside the loop (numba's ``Generator.normal``, the same numbers and the same generator state as
+NumPy's) in the order the NumPy loop draws them. Results agree with the NumPy form to rounding
+(``exp`` and ``hypot`` are the C library's, not NumPy's), not bit for bit.
 
 Inputs are flat arrays, one row per interceptor; the constants of the rows are packed by
 ``pack_params`` (columns ``PARAM_COLUMNS``), the model's by ``flyout._kernel_consts``.
@@ -402,6 +406,78 @@ def _predict_row(i, h, gsig, w, consts, pos, vel, acc, cov, glint, h_last):  # p
         glint[i, k] = phi * glint[i, k] + math.sqrt(1.0 - phi**2) * gsig * w[k]
 
 
+def _pass_row(
+    i, j, x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_sigma, params, consts, grid,
+    log_rho, sound, dmach, dshape, herm_s, seeker, measured, noise, on, s_pos, s_vel, s_acc,
+    s_cov, s_glint, s_h, x1, v1, t1, al1, h_out, passed, t_cpa, miss, pos_cpa, fail, scratch,
+):  # fmt: skip  # pragma: no cover - compiled
+    """Row ``i`` of one pass (``_step_rows``): measured (``noise[0, j]``, ``noise[1, j]`` its
+    normals) or not, the substep, the seeker's prediction, closest approach and the failure
+    checks, written to row ``i`` of the outputs; ``scratch`` (7, 3) work space."""
+    dt_s, arming, ground = consts[17], consts[18], consts[19]
+    origin_alt, earth_r = consts[2], consts[3]
+    code_ground, code_timeout, code_slow = int(consts[20]), int(consts[21]), int(consts[22])
+    code_flying = 0  # flyout.FLYING
+    tp, tv, r0, w0 = scratch[0], scratch[1], scratch[2], scratch[3]
+    r1, w1, rs = scratch[4], scratch[5], scratch[6]
+    p = params[i]
+    c = tau[i]
+    for k in range(3):
+        tp[k] = p_t[i, k] + v_t[i, k] * c + 0.5 * a_t[i, k] * c**2
+        tv[k] = v_t[i, k] + a_t[i, k] * c
+    if measured:
+        _measure_row(
+            i, tp, x[i], e_v[i], illum[i], glint_sigma, p, consts, noise[0, j], on, s_pos,
+            s_vel, s_acc, s_cov, s_glint, s_h,
+        )  # fmt: skip
+    if seeker and on[i]:
+        sp, sv, sa, base = s_pos[i], s_vel[i], s_acc[i], tau[i]
+    else:
+        sp, sv, sa, base = p_t[i], v_t[i], a_t[i], 0.0
+    t1[i], h = _substep_row(
+        x[i], v[i], t[i], al[i], tau[i], dt_s - tau[i], sp, sv, sa, base, e_p[i], e_v[i],
+        p, consts, grid, log_rho, sound, dmach, dshape, x1[i], v1[i], al1[i],
+    )  # fmt: skip
+    h_out[i] = h
+    if measured:
+        _predict_row(
+            i, h, glint_sigma[i], noise[1, j], consts, s_pos, s_vel, s_acc, s_cov, s_glint,
+            s_h,
+        )  # fmt: skip
+    for k in range(3):
+        r0[k] = tp[k] - x[i, k]
+        w0[k] = tv[k] - v[i, k]
+        r1[k] = tp[k] + tv[k] * h + 0.5 * a_t[i, k] * h**2 - x1[i, k]
+        w1[k] = tv[k] + a_t[i, k] * h - v1[i, k]
+    dot0 = r0[0] * w0[0] + r0[1] * w0[1] + r0[2] * w0[2]
+    dot1 = r1[0] * w1[0] + r1[1] * w1[1] + r1[2] * w1[2]
+    passed[i] = dot0 < 0 and dot1 >= 0 and t[i] >= arming
+    if passed[i]:  # miss: the minimum of the cubic Hermite of the relative position
+        best, s_best = math.inf, 0.0
+        for s in herm_s:
+            h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+            h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+            for k in range(3):
+                rs[k] = h00 * r0[k] + h10 * h * w0[k] + h01 * r1[k] + h11 * h * w1[k]
+            d = math.sqrt(rs[0] * rs[0] + rs[1] * rs[1] + rs[2] * rs[2])
+            if d < best:
+                best, s_best = d, s
+        tc = s_best * h
+        miss[i], t_cpa[i] = best, tau[i] + tc
+        for k in range(3):
+            pos_cpa[i, k] = x[i, k] + v[i, k] * tc
+    alt = _height(x1[i], origin_alt, earth_r)
+    speed = math.sqrt(v1[i, 0] ** 2 + v1[i, 1] ** 2 + v1[i, 2] ** 2)
+    if alt < ground - 1.0:
+        fail[i] = code_ground
+    elif t1[i] > p[_TMAX]:
+        fail[i] = code_timeout
+    elif t1[i] > p[_BURNOUT] and speed < p[_VMIN]:
+        fail[i] = code_slow
+    else:
+        fail[i] = code_flying
+
+
 def _step_rows(
     x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_sigma, params, consts, grid,
     log_rho, sound, dmach, dshape, herm_s, seeker, meas, noise, on, s_pos, s_vel, s_acc,
@@ -413,77 +489,85 @@ def _step_rows(
     then closest approach in the substep (``passed``, ``t_cpa`` s into the call, ``miss`` m,
     ``pos_cpa``) and the failure checks (``fail``: ``flyout`` outcome codes). ``consts`` as
     ``flyout._kernel_consts``."""
-    dt_s, arming, ground = consts[17], consts[18], consts[19]
-    origin_alt, earth_r = consts[2], consts[3]
-    code_ground, code_timeout, code_slow = int(consts[20]), int(consts[21]), int(consts[22])
-    code_flying = 0  # flyout.FLYING
-    tp = np.empty(3)
-    tv = np.empty(3)
-    r0 = np.empty(3)
-    w0 = np.empty(3)
-    r1 = np.empty(3)
-    w1 = np.empty(3)
-    rs = np.empty(3)
+    scratch = np.empty((7, 3))
     j = 0
     for i in range(x.shape[0]):
-        p = params[i]
-        c = tau[i]
-        for k in range(3):
-            tp[k] = p_t[i, k] + v_t[i, k] * c + 0.5 * a_t[i, k] * c**2
-            tv[k] = v_t[i, k] + a_t[i, k] * c
         measured = seeker and meas[i]
-        if measured:
-            _measure_row(
-                i, tp, x[i], e_v[i], illum[i], glint_sigma, p, consts, noise[0, j], on, s_pos,
-                s_vel, s_acc, s_cov, s_glint, s_h,
-            )  # fmt: skip
-        if seeker and on[i]:
-            sp, sv, sa, base = s_pos[i], s_vel[i], s_acc[i], tau[i]
-        else:
-            sp, sv, sa, base = p_t[i], v_t[i], a_t[i], 0.0
-        t1[i], h = _substep_row(
-            x[i], v[i], t[i], al[i], tau[i], dt_s - tau[i], sp, sv, sa, base, e_p[i], e_v[i],
-            p, consts, grid, log_rho, sound, dmach, dshape, x1[i], v1[i], al1[i],
+        _pass_row(
+            i, j, x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_sigma, params,
+            consts, grid, log_rho, sound, dmach, dshape, herm_s, seeker, measured, noise, on,
+            s_pos, s_vel, s_acc, s_cov, s_glint, s_h, x1, v1, t1, al1, h_out, passed, t_cpa,
+            miss, pos_cpa, fail, scratch,
         )  # fmt: skip
-        h_out[i] = h
         if measured:
-            _predict_row(
-                i, h, glint_sigma[i], noise[1, j], consts, s_pos, s_vel, s_acc, s_cov, s_glint,
-                s_h,
-            )  # fmt: skip
             j += 1
-        for k in range(3):
-            r0[k] = tp[k] - x[i, k]
-            w0[k] = tv[k] - v[i, k]
-            r1[k] = tp[k] + tv[k] * h + 0.5 * a_t[i, k] * h**2 - x1[i, k]
-            w1[k] = tv[k] + a_t[i, k] * h - v1[i, k]
-        dot0 = r0[0] * w0[0] + r0[1] * w0[1] + r0[2] * w0[2]
-        dot1 = r1[0] * w1[0] + r1[1] * w1[1] + r1[2] * w1[2]
-        passed[i] = dot0 < 0 and dot1 >= 0 and t[i] >= arming
-        if passed[i]:  # miss: the minimum of the cubic Hermite of the relative position
-            best, s_best = math.inf, 0.0
-            for s in herm_s:
-                h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
-                h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
-                for k in range(3):
-                    rs[k] = h00 * r0[k] + h10 * h * w0[k] + h01 * r1[k] + h11 * h * w1[k]
-                d = math.sqrt(rs[0] * rs[0] + rs[1] * rs[1] + rs[2] * rs[2])
-                if d < best:
-                    best, s_best = d, s
-            tc = s_best * h
-            miss[i], t_cpa[i] = best, tau[i] + tc
-            for k in range(3):
-                pos_cpa[i, k] = x[i, k] + v[i, k] * tc
-        alt = _height(x1[i], origin_alt, earth_r)
-        speed = math.sqrt(v1[i, 0] ** 2 + v1[i, 1] ** 2 + v1[i, 2] ** 2)
-        if alt < ground - 1.0:
-            fail[i] = code_ground
-        elif t1[i] > p[_TMAX]:
-            fail[i] = code_timeout
-        elif t1[i] > p[_BURNOUT] and speed < p[_VMIN]:
-            fail[i] = code_slow
-        else:
-            fail[i] = code_flying
+
+
+def _integrate_rows(
+    x, v, t, al, p_t, v_t, a_t, e_p, e_v, illum, glint_sigma, params, consts, grid, log_rho,
+    sound, dmach, dshape, herm_s, seeker, rng, on, s_pos, s_vel, s_acc, s_cov, s_glint, s_h,
+    outcome, t_cpa, miss, pos_cpa,
+):  # fmt: skip  # pragma: no cover - compiled
+    """``flyout._integrate``'s whole loop: passes (``_pass_row``) over the rows still flying
+    until each has passed closest approach, failed or flown the step ``consts[17]`` (s).
+    ``x``, ``v``, ``t``, ``al`` and the seekers' arrays are advanced in place; ``outcome``
+    (``flyout`` codes), ``t_cpa``, ``miss``, ``pos_cpa`` are written where a row passes or
+    fails. Each pass draws the normals of the rows whose seeker measures from ``rng`` in one
+    call of shape (2, k, 3), rows in order: the numbers of ``_pass_compiled``'s passes."""
+    dt_s = consts[17]
+    n = x.shape[0]
+    code_flying, code_cpa = 0, 1  # flyout.FLYING, flyout.CPA
+    live = np.arange(n)  # the rows still flying, in order
+    tau = np.zeros(n)
+    meas = np.zeros(n, np.bool_)
+    x1, v1, al1 = np.empty_like(x), np.empty_like(v), np.empty_like(al)
+    t1, h_out = np.empty(n), np.empty(n)
+    passed, fail = np.empty(n, np.bool_), np.empty(n, np.int8)
+    scratch = np.empty((7, 3))
+    left = n if dt_s > 1e-12 else 0
+    while left > 0:
+        k = 0
+        if seeker:
+            for q in range(left):
+                i = live[q]
+                c = tau[i]
+                d2 = 0.0
+                for m in range(3):
+                    e = p_t[i, m] + v_t[i, m] * c + 0.5 * a_t[i, m] * c**2 - x[i, m]
+                    d2 += e * e
+                meas[i] = on[i] or math.sqrt(d2) < params[i, _TERM]
+                if meas[i]:
+                    k += 1
+        noise = rng.normal(0.0, 1.0, (2, k, 3)) if k > 0 else np.empty((2, 0, 3))
+        j = 0
+        kept = 0
+        for q in range(left):
+            i = live[q]
+            measured = seeker and meas[i]
+            _pass_row(
+                i, j, x, v, t, al, tau, p_t, v_t, a_t, e_p, e_v, illum, glint_sigma, params,
+                consts, grid, log_rho, sound, dmach, dshape, herm_s, seeker, measured, noise,
+                on, s_pos, s_vel, s_acc, s_cov, s_glint, s_h, x1, v1, t1, al1, h_out, passed,
+                t_cpa, miss, pos_cpa, fail, scratch,
+            )  # fmt: skip
+            if measured:
+                j += 1
+            x[i] = x1[i]
+            v[i] = v1[i]
+            al[i] = al1[i]
+            t[i] = t1[i]
+            tau[i] = tau[i] + h_out[i]
+            stop = tau[i] >= dt_s - 1e-9
+            if passed[i]:
+                outcome[i] = code_cpa
+                stop = True
+            elif fail[i] != code_flying:
+                outcome[i] = fail[i]
+                stop = True
+            if not stop:
+                live[kept] = i
+                kept += 1
+        left = kept
 
 
 if njit is not None:
@@ -497,9 +581,11 @@ if njit is not None:
     _substep_row = _jit(_substep_row)
     _measure_row = _jit(_measure_row)
     _predict_row = _jit(_predict_row)
+    _pass_row = _jit(_pass_row)
     step_rows = _jit(_step_rows)
+    integrate_rows = _jit(_integrate_rows)
 else:  # pragma: no cover
-    step_rows = None
+    step_rows = integrate_rows = None
 
 
-__all__ = ["PARAM_COLUMNS", "pack_params", "step_rows"]
+__all__ = ["PARAM_COLUMNS", "integrate_rows", "pack_params", "step_rows"]
