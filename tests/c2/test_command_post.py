@@ -251,7 +251,8 @@ def test_site_kind_rows_and_unique_inverse_are_numpys():
     assert np.array_equal(dl[which], delay)
 
 
-def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch):
+@pytest.mark.parametrize("compiled", [True, False])
+def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, compiled):
     # the reference example: wherever the screen before the threat evaluation says no round
     # can reach, the full Pk matrix of every candidate round against every track is all 0
     # (no deadline, no manoeuvre: the most any round could plan); it must screen most of the
@@ -261,6 +262,7 @@ def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch):
     from iads.scenario.equipment import TARGET_CLASS
     from iads.sim.run import run_scenario
 
+    monkeypatch.setattr(cp_module, "USE_COMPILED_SCREEN", compiled)
     original = CommandPost._any_within_reach
     said = {True: 0, False: 0}
 

@@ -66,3 +66,41 @@ def test_sector_screen_never_rules_out_a_covered_point():
     rot = radar(instrumented_range_m=80e3)  # rotating: every azimuth is scanned
     assert sector_may_cover([rot], start, end, 0.0).all()
     assert not sector_may_cover([], start, end, 0.0).any()  # no radar covers nothing
+
+
+def test_compiled_decision_screen_answers_as_the_numpy_screens():
+    # many small random decisions (rounds at two sites against tracks, some tracks NaN, some
+    # standing still) under sector radars, a rotating radar and none: the compiled screen
+    # says what the NumPy screens say, and both answers occur
+    from iads.c2 import screen_kernel
+    from iads.c2.command_post import reach_screen_numpy
+    from iads.c2.fire_channels import SECTOR_SCREEN_MARGIN_M, sector_screen_arrays
+    from iads.engagement.envelope import REACH_SCREEN_MARGIN_M
+
+    rng = np.random.default_rng(41)
+    sector = radar(
+        boresight_deg=120.0, scan="sector", sector_width_deg=70.0, instrumented_range_m=80e3
+    )
+    narrow = radar(boresight_deg=350.0, scan="sector", sector_width_deg=40.0)
+    batteries = ([sector], [sector, narrow], [radar()], [])
+    said = {True: 0, False: 0}
+    for k in range(1200):
+        fire = batteries[k % len(batteries)]
+        n_r, n_t = int(rng.integers(1, 7)), int(rng.integers(0, 30))
+        lp = np.column_stack([rng.uniform(-5e3, 5e3, (n_r, 2)), np.zeros(n_r)])
+        delay = rng.choice([0.0, 2.0, 4.5], n_r)
+        t_max = rng.uniform(20.0, 200.0, n_r)
+        r_max = rng.uniform(10e3, 120e3, n_r)
+        pos = np.column_stack([rng.uniform(-250e3, 250e3, (n_t, 2)), rng.uniform(0, 9e3, n_t)])
+        vel = rng.uniform(-400.0, 400.0, (n_t, 3))
+        vel[rng.random(n_t) < 0.1] = 0.0
+        pos[rng.random(n_t) < 0.05] = np.nan
+        want = reach_screen_numpy(fire, 0.0, lp, delay, t_max, r_max, pos, vel)
+        ants, arcs, ends = sector_screen_arrays(fire, 0.0)
+        got = screen_kernel.any_pair_may_pass(
+            lp, delay, t_max, r_max + REACH_SCREEN_MARGIN_M, pos, vel, ants, arcs, ends,
+            SECTOR_SCREEN_MARGIN_M,
+        )  # fmt: skip
+        assert got == want, k
+        said[want] += 1
+    assert said[True] > 200 and said[False] > 200

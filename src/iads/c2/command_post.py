@@ -30,11 +30,13 @@ import numpy as np
 
 from iads.c2 import doctrine
 from iads.c2.fire_channels import (
+    SECTOR_SCREEN_MARGIN_M,
     allocate_radars,
     any_radar_covers,
     channel_limits,
     channels_used,
     sector_may_cover,
+    sector_screen_arrays,
 )
 from iads.c2.fire_plan import plan_fire
 from iads.c2.identification import Identifier
@@ -55,6 +57,7 @@ from iads.engagement.battery import (
     weapon_rows,
 )
 from iads.engagement.envelope import (
+    REACH_SCREEN_MARGIN_M,
     Intercept,
     feasible,
     may_reach,
@@ -701,7 +704,8 @@ class CommandPost:
         """Whether some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
         feasible PIP against some track at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s:
         ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
-        sectors) on the segments it screens, all rounds at once. False: every Pk is 0."""
+        sectors) on the segments it screens, all rounds at once. False: every Pk is 0.
+        Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
         reach = self._type_reach.get(id(self.bank.type_names))
         if reach is None:
             types = [self.itypes[n] for n in self.bank.type_names]
@@ -710,21 +714,28 @@ class CommandPost:
                 np.array([t.max_range_m for t in types], dtype=float),
             )
             self._type_reach = {id(self.bank.type_names): reach}
-        t_max, r_max = reach[0][kind][:, None, None], reach[1][kind]
+        t_max, r_max = reach[0][kind], reach[1][kind]
         lp = self.bank.pos_m[unit]  # (R, 3)
-        start = pos[None] + vel[None] * delay_s[:, None, None]  # (R, T, 3)
-        end = start + vel[None] * t_max
-        n = start.shape[0] * start.shape[1]
-        near = may_reach(lp[:, None, :], start, end, r_max[:, None]).ravel()
-        if not near.any():
-            return False
-        may = sector_may_cover(
-            self.fire_radars,
-            start.reshape(n, 3)[near],
-            end.reshape(n, 3)[near],
-            self.origin_alt_m,
+        kernel = _screen_kernel()
+        if kernel is None:
+            return reach_screen_numpy(
+                self.fire_radars, self.origin_alt_m, lp, delay_s, t_max, r_max, pos, vel
+            )
+        ants, arcs, ends = sector_screen_arrays(self.fire_radars, self.origin_alt_m)
+        return bool(
+            kernel.any_pair_may_pass(
+                lp,
+                np.ascontiguousarray(delay_s, float),
+                t_max,
+                r_max + REACH_SCREEN_MARGIN_M,
+                np.ascontiguousarray(pos, float),
+                np.ascontiguousarray(vel, float),
+                ants,
+                arcs,
+                ends,
+                SECTOR_SCREEN_MARGIN_M,
+            )
         )
-        return bool(may.any())
 
     def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2, target_class):
         """Planned Pk (R, T), PIPs (R, T, 3) and times of flight from launch (R, T) of
@@ -808,6 +819,48 @@ class CommandPost:
             "autonomous_from_s": self.autonomous_from_s,
             "destroyed": int(self.destroyed),
         }
+
+
+USE_COMPILED_SCREEN = True
+"""Screen decisions with the compiled ``screen_kernel`` when numba is there; False: the NumPy
+``reach_screen_numpy`` (the reference; tests switch it)."""
+
+
+def _screen_kernel():
+    """The ``screen_kernel`` module, or None (switched off or no numba); imported on first
+    use, so a run without a decision never loads it."""
+    if not USE_COMPILED_SCREEN:
+        return None
+    from iads.c2 import screen_kernel
+
+    return screen_kernel if screen_kernel.any_pair_may_pass is not None else None
+
+
+def reach_screen_numpy(
+    fire_radars: list[Any],
+    origin_alt_m: float,
+    launcher_m: np.ndarray,
+    delay_s: np.ndarray,
+    t_max_s: np.ndarray,
+    max_range_m: np.ndarray,
+    pos_m: np.ndarray,
+    vel_mps: np.ndarray,
+) -> bool:
+    """``CommandPost._any_within_reach`` in NumPy: whether some round r (launcher
+    ``launcher_m[r]`` (3,) ENU m, launch ``delay_s[r]`` s from now, longest flight
+    ``t_max_s[r]`` s, ground range ``max_range_m[r]`` m) and track j (``pos_m[j]`` m,
+    ``vel_mps[j]`` m/s) pass ``may_reach`` and ``sector_may_cover`` on the segment from the
+    track's position at launch to its position a longest flight later."""
+    start = pos_m[None] + vel_mps[None] * delay_s[:, None, None]  # (R, T, 3)
+    end = start + vel_mps[None] * t_max_s[:, None, None]
+    n = start.shape[0] * start.shape[1]
+    near = may_reach(launcher_m[:, None, :], start, end, max_range_m[:, None]).ravel()
+    if not near.any():
+        return False
+    may = sector_may_cover(
+        fire_radars, start.reshape(n, 3)[near], end.reshape(n, 3)[near], origin_alt_m
+    )
+    return bool(may.any())
 
 
 def _intercept_of(lp, start, vel, cand, table, t_max_s, origin_alt_m) -> Intercept:

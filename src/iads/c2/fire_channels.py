@@ -89,6 +89,28 @@ def sector_may_cover(
     return may
 
 
+def sector_screen_arrays(
+    radars: list[Any], origin_alt_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``sector_may_cover``'s terms as arrays for the compiled screen
+    (``screen_kernel.any_pair_may_pass``): the antennas (Q, 3) ENU m, every scanned arc's cos
+    and sin of its start and end azimuths (A, 4), and each radar's end row in it (Q,); no
+    radars and ``[-1]`` when some radar has an arc of pi or more (never ruled out)."""
+    ants, arcs, ends = [], [], []
+    for rec in radars:
+        ant, rec_arcs = _screen_terms(rec, origin_alt_m)
+        if rec_arcs is None:
+            return np.empty((0, 3)), np.empty((0, 4)), np.array([-1], dtype=np.int64)
+        ants.append(ant)
+        arcs.extend(rec_arcs)
+        ends.append(len(arcs))
+    return (
+        np.array(ants, dtype=float).reshape(-1, 3),
+        np.array(arcs, dtype=float).reshape(-1, 4),
+        np.array(ends, dtype=np.int64),
+    )
+
+
 _SCREENS: dict[tuple[int, float], tuple[Any, Any, Any]] = {}
 
 
