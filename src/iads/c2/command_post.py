@@ -198,9 +198,9 @@ class CommandPost:
     """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
     """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
-    _type_reach: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _type_reach: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Per bank type index the type's longest flight (s) and ground range (m), keyed by the
-    bank's type-name list (``_any_within_reach``)."""
+    bank's type names (``_any_within_reach``)."""
 
     @classmethod
     def from_world(
@@ -706,14 +706,14 @@ class CommandPost:
         ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
         sectors) on the segments it screens, all rounds at once. False: every Pk is 0.
         Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
-        reach = self._type_reach.get(id(self.bank.type_names))
+        reach = self._type_reach.get(self.bank.type_names)
         if reach is None:
             types = [self.itypes[n] for n in self.bank.type_names]
             reach = (
                 np.array([t.max_time_of_flight_s for t in types], dtype=float),
                 np.array([t.max_range_m for t in types], dtype=float),
             )
-            self._type_reach = {id(self.bank.type_names): reach}
+            self._type_reach = {self.bank.type_names: reach}
         t_max, r_max = reach[0][kind], reach[1][kind]
         lp = self.bank.pos_m[unit]  # (R, 3)
         kernel = _screen_kernel()
