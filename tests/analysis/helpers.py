@@ -58,3 +58,16 @@ def assert_same_study(a: Path, b: Path) -> None:
     assert sorted(ta) == sorted(tb)
     for name in ta:
         assert ta[name] == tb[name], f"table {name} differs"
+
+
+def compiled_on_arrival(_task: object) -> dict[str, int]:
+    """In a worker, before it runs anything: how many compiled signatures the fly-out and
+    motion kernels already hold (inherited from the forkserver's warm-up)."""
+    from iads.engagement import flyout_kernel
+    from iads.motion import kernel
+
+    return {
+        "flyout": len(flyout_kernel.integrate_rows.signatures),
+        "motion": len(kernel._advance_compiled.signatures),
+        "pid": os.getpid(),
+    }

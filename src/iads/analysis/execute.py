@@ -25,8 +25,10 @@ from iads.errors import InputError
 
 MAX_POOL_RESTARTS = 3
 """Local pools broken in a row, with no replication finished in between, before a study stops."""
-PRELOAD = ["iads.analysis.replicate", "iads.sim.run"]
-"""Modules the forkserver imports once, so each worker starts without paying for the imports."""
+PRELOAD = ["iads.analysis.replicate", "iads.sim.run", "iads.analysis.warm"]
+"""Modules the forkserver imports once, so each worker starts without paying for the imports;
+the last runs a short warm-up (``iads.analysis.warm``), so each starts without a first-run
+overhead either."""
 WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
@@ -59,18 +61,30 @@ def _stop_pool(pool: Any) -> None:
         proc.join(timeout=5)
 
 
-def process_pool(tasks: Sequence[Any], fn: Callable[[Any], Any], workers: int) -> Iterator[Any]:
-    """Run ``fn`` on ``workers`` local processes; survive workers that die."""
+def start_local_workers() -> Any:
+    """Start the local workers' forkserver now, if it is not running, and return its
+    multiprocessing context. The server imports ``PRELOAD`` (and warms up) in the background,
+    so a command that calls this first, before its own imports, has warm workers by the time
+    its pool starts. Idempotent."""
     import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    from iads.analysis.replicate import ignore_sigint
+    from multiprocessing import forkserver
 
     for key, value in WORKER_ENV.items():  # inherited by the forkserver when it starts
         os.environ.setdefault(key, value)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+    return ctx
+
+
+def process_pool(tasks: Sequence[Any], fn: Callable[[Any], Any], workers: int) -> Iterator[Any]:
+    """Run ``fn`` on ``workers`` local processes; survive workers that die."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    from iads.analysis.replicate import ignore_sigint
+
+    ctx = start_local_workers()
     pending = dict(enumerate(tasks))
     broken_in_a_row = 0
     while pending:
@@ -157,4 +171,5 @@ __all__ = [
     "execute",
     "process_pool",
     "serial",
+    "start_local_workers",
 ]

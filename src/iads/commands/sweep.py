@@ -39,8 +39,10 @@ def sweep(
 ) -> None:
     """Run N replications at every point of the grid of --vary values (the same seeds at each
     point) and show leak rate, kills and interceptors per point with confidence intervals."""
+    from iads.commands.mc import common_checks, run_and_finish, start_workers_early
+
+    start_workers_early(workers, scheduler, runs)
     from iads.analysis.study import sweep_spec
-    from iads.commands.mc import common_checks, run_and_finish
 
     sc, out_dir = common_checks(scenario, out, "sweep", files_anywhere)
     run_and_finish(
