@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import duckdb
@@ -9,7 +12,7 @@ import pytest
 
 from iads.analysis.replicate import run_kwargs
 from iads.analysis.seeds import replication_seed
-from iads.analysis.study import mc_spec, run_study, sweep_spec
+from iads.analysis.study import deferred_interrupt, mc_spec, run_study, sweep_spec
 from iads.errors import InputError
 from iads.io.study_store import StudyLock
 from iads.sim.run import run_scenario
@@ -107,3 +110,42 @@ def test_sweep_points_share_seeds_and_store_their_values(tiny, tmp_path):
     scol = {c: i for i, c in enumerate(summary[0])}
     leak = [r for r in summary[1:] if r[scol["metric"]] == "leak_rate"]
     assert sorted(r[scol["n"]] for r in leak) == [2, 6]  # trials = threats over the replications
+
+
+@contextmanager
+def _bystander_thread() -> Iterator[Callable[[], None]]:
+    """A thread started before SIGINT is blocked (a new thread inherits the mask), as DuckDB's
+    are; yields a function that sends SIGINT to it. Python then runs the handler on the main
+    thread, at its next bytecode."""
+    import signal
+    import threading
+
+    gate = threading.Event()
+    thread = threading.Thread(target=gate.wait, args=(10.0,))
+    thread.start()
+    try:
+        yield lambda: signal.pthread_kill(thread.ident, signal.SIGINT)
+    finally:
+        gate.set()
+        thread.join()
+
+
+def test_deferred_interrupt_holds_ctrl_c_until_the_write_is_done() -> None:
+    reached_end = False
+    with _bystander_thread() as send_sigint, pytest.raises(KeyboardInterrupt):
+        with deferred_interrupt():
+            send_sigint()
+            end = time.monotonic() + 0.2
+            while time.monotonic() < end:  # bytecode after the signal: the handler would run here
+                pass
+            reached_end = True
+    assert reached_end
+
+
+def test_deferred_interrupt_restores_the_handler_and_passes_a_quiet_block() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    with deferred_interrupt():
+        pass
+    assert signal.getsignal(signal.SIGINT) is before

@@ -183,20 +183,35 @@ def _remove_store(out: Path, created_dir: bool) -> None:
 @contextmanager
 def deferred_interrupt() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) back while the store is written: DuckDB would turn it into its own
-    error mid-transaction; held back, it arrives as KeyboardInterrupt once the write is done."""
+    error mid-transaction; held back, it arrives as KeyboardInterrupt once the write is done.
+
+    Blocking the signal on the main thread is not enough: the kernel then hands it to one of
+    DuckDB's threads, or it may have arrived just before, and Python runs its handler at the
+    next bytecode on the main thread, inside DuckDB's calls back into Python. So the handler is
+    swapped for one that only records the signal, and the previous one runs afterwards.
+    """
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[tuple[int, Any]] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    masked = hasattr(signal, "pthread_sigmask")
+    if masked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if masked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(*caught[0])
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
 
 
 def write_summary(writer: Any) -> None:
