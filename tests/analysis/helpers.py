@@ -61,12 +61,13 @@ def assert_same_study(a: Path, b: Path) -> None:
 
 
 def compiled_on_arrival(_task: object) -> dict[str, int]:
-    """In a worker, before it runs anything: how many compiled signatures the fly-out and
-    motion kernels already hold (inherited from the forkserver's warm-up)."""
+    """In a worker, before it runs anything: how many compiled signatures the fly-out,
+    motion and route-state kernels already hold (inherited from the forkserver's warm-up)."""
     from iads.engagement import flyout_kernel
-    from iads.motion import kernel
+    from iads.motion import kernel, states_kernel
 
     return {
+        "states": len(states_kernel._states_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
         "pid": os.getpid(),

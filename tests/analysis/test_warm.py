@@ -37,4 +37,4 @@ def test_workers_arrive_with_the_kernels_compiled():
     got = list(process_pool([0, 1, 2, 3], compiled_on_arrival, workers=2))
     assert len(got) == 4
     for g in got:
-        assert g["flyout"] >= 1 and g["motion"] >= 1, g
+        assert g["flyout"] >= 1 and g["motion"] >= 1 and g["states"] >= 1, g

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from iads.motion.kernel import advance, motion_state
+from iads.motion.states_kernel import states_at_compiled
 
 from .test_kernel import _random_trajectories
 
@@ -30,3 +31,19 @@ def test_states_at_matches_interpolation_and_the_kernel():
         np.testing.assert_allclose(pos[li, done], traj.pos_m[traj.last[done]], atol=1e-6)
         assert np.all(vel[li, done] == 0.0)
     assert pos.shape == vel.shape == (times.size, 60, 3)
+
+
+def test_the_compiled_states_are_the_numpy_states_bit_for_bit():
+    rng = np.random.default_rng(11)
+    traj = _random_trajectories(40, rng)
+    # times before launch, on nodes exactly, inside segments and after the ends
+    times = np.sort(np.concatenate([rng.uniform(-20.0, 120.0, 300), traj.t_s[::3]]))
+    rows = rng.permutation(40)[:25]
+    compiled = states_at_compiled(
+        traj.t_s, traj.pos_m, traj.vel_mps, traj.first, traj.last, rows, times
+    )
+    assert compiled is not None, "numba is a dependency: the compiled form must run"
+    pos, vel = compiled
+    ref_pos, ref_vel = traj.states_at_numpy(rows, times)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(vel, ref_vel)

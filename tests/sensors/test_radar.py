@@ -307,12 +307,18 @@ def test_look_agrees_with_visible_on_the_4_3_earth(offset_m, origin_alt_m):
     np.testing.assert_allclose(lk.apparent_range_m, r_app[expected], rtol=1e-9)
 
 
-def test_points_of_many_looks_are_seen_as_by_each_look_alone():
-    """``look`` with ``points_in_arcs`` over a batch of looks of a rotating radar equals
-    ``look`` of each look on its own points (indices, geometry)."""
+@pytest.mark.parametrize(
+    ("kw", "step"),
+    [({}, 0.7), ({"scan": "sector", "sector_width_deg": 120.0}, 0.7), ({}, 2.5)],
+    ids=["rotating, narrow arcs", "sector, fly-back in two arcs", "rotating, wide arcs"],
+)
+def test_points_of_many_looks_are_seen_as_by_each_look_alone(kw, step):
+    """``look`` with ``points_in_arcs`` over a batch of looks equals ``look`` of each look on
+    its own points (indices, geometry): narrow arcs at once, a sector's fly-back as two arcs of
+    one look, arcs of half a turn or more look by look."""
     from iads.sensors.radar import points_in_arcs
 
-    radar = _radar()
+    radar = _radar(**kw)
     rng = np.random.default_rng(3)
     n_look, n = 12, 200
     pos = surface_to_enu(
@@ -320,8 +326,9 @@ def test_points_of_many_looks_are_seen_as_by_each_look_alone():
         rng.uniform(0, 2 * np.pi, (n_look, n)),
         rng.uniform(0, 12e3, (n_look, n)),
     )
-    step = 0.7
     arcs = [radar.swept_arcs(k * step, step) for k in range(n_look)]
+    if "scan" in kw:
+        assert any(len(a) == 2 for a in arcs)
     batch = look(radar, pos.reshape(-1, 3), None, points_in_arcs(radar, pos, arcs).ravel())
     idx, rng_m, az = [], [], []
     for k in range(n_look):

@@ -182,7 +182,18 @@ class Trajectories:
     def states_at(self, rows: np.ndarray, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions and velocities (L, R, 3) ENU (m, m/s) of threats ``rows`` (R,) at times
         ``t_s`` (L,), on the segment each time falls in (as the per-tick kernel: before its
-        launch a threat's first segment is extended back, after its end it stays at the end)."""
+        launch a threat's first segment is extended back, after its end it stays at the end).
+        Compiled (``motion.states_kernel``) when numba is present; ``states_at_numpy`` is the
+        same in NumPy."""
+        from iads.motion.states_kernel import states_at_compiled
+
+        out = states_at_compiled(
+            self.t_s, self.pos_m, self.vel_mps, self.first, self.last, rows, t_s
+        )
+        return self.states_at_numpy(rows, t_s) if out is None else out
+
+    def states_at_numpy(self, rows: np.ndarray, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``states_at`` with NumPy array operations: the reference and the fallback."""
         t = np.asarray(t_s, dtype=float)
         pos = np.empty((t.size, len(rows), 3))
         vel = np.empty((t.size, len(rows), 3))

@@ -309,7 +309,19 @@ def points_in_arcs(
     beam swept in each of L looks (``arcs[l]``, as ``RadarModel.swept_arcs``)."""
     de = pos_m[..., 0] - radar.antenna_pos_m[0]
     dn = pos_m[..., 1] - radar.antenna_pos_m[1]
-    return np.stack([_in_arcs(de[k], dn[k], a) for k, a in enumerate(arcs)]).reshape(de.shape)
+    flat = [(k, start, sweep) for k, per in enumerate(arcs) for start, sweep in per]
+    if not all(arcs) or any(not 0.0 <= sweep < np.pi for _, _, sweep in flat):
+        return np.stack([_in_arcs(de[k], dn[k], a) for k, a in enumerate(arcs)]).reshape(de.shape)
+    # every arc narrow: ``in_swept_arc_en``'s two products per bound, for all arcs at once
+    # (the same scalar cosines and sines, so the same booleans), then OR-ed per look
+    k = np.array([f[0] for f in flat])
+    start = np.array([f[1] for f in flat])
+    end = start + np.array([f[2] for f in flat])
+    e, n = de.reshape(len(arcs), -1)[k], dn.reshape(len(arcs), -1)[k]
+    after_start = e * np.cos(start)[:, None] - n * np.sin(start)[:, None] >= 0.0
+    before_end = n * np.sin(end)[:, None] - e * np.cos(end)[:, None] > 0.0
+    first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    return np.logical_or.reduceat(after_start & before_end, first, axis=0).reshape(de.shape)
 
 
 @dataclass(frozen=True)

@@ -256,10 +256,7 @@ class StatisticalTracker:
         frame_t = t_s + np.arange(n_f) * self.period_s
         t_look = (frame_t[:, None] + np.arange(n_sub)[None, :] * step).ravel()
         arcs = [model.swept_arcs(float(t), step) for t in t_look]
-        looks = [
-            Looks.concat([_looks(sid, float(t_look[k]), step, arcs[k]) for k in ks])
-            for ks in np.arange(t_look.size).reshape(n_f, n_sub)
-        ]
+        looks = _frame_looks(sid, t_look, step, arcs, n_sub)
         if traj is None:
             rows = np.flatnonzero(th.active)
             dt = (t_look - t_s)[:, None, None]
@@ -505,15 +502,26 @@ def draw_detections(
     return lk, hit, snr
 
 
-def _looks(sid: int, t_s: float, step_s: float, arcs: list[tuple[float, float]]) -> Looks:
-    k = len(arcs)
-    return Looks(
-        time_s=np.full(k, float(t_s)),
-        duration_s=np.full(k, float(step_s)),
-        sensor_id=np.full(k, sid, dtype=np.int64),
-        start_rad=np.array([a for a, _ in arcs], dtype=float),
-        sweep_rad=np.array([w for _, w in arcs], dtype=float),
-    )
+def _frame_looks(
+    sid: int, t_look: np.ndarray, step_s: float, arcs: list[list[tuple[float, float]]], n_sub: int
+) -> list[Looks]:
+    """The ``Looks`` of each frame: look k at ``t_look[k]`` (s) swept ``arcs[k]``; ``n_sub``
+    consecutive looks a frame (one row per arc, in look order)."""
+    look = np.repeat(np.arange(len(arcs)), [len(a) for a in arcs])
+    time_s = t_look[look]
+    start = np.array([a for per in arcs for a, _ in per], dtype=float)
+    sweep = np.array([w for per in arcs for _, w in per], dtype=float)
+    bounds = np.searchsorted(look // n_sub, np.arange(len(arcs) // n_sub + 1)).tolist()
+    return [
+        Looks(
+            time_s=time_s[lo:hi],
+            duration_s=np.full(hi - lo, float(step_s)),
+            sensor_id=np.full(hi - lo, sid, dtype=np.int64),
+            start_rad=start[lo:hi],
+            sweep_rad=sweep[lo:hi],
+        )
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 def _concat(parts: list[Sightings]) -> Sightings:
