@@ -34,3 +34,76 @@ def test_match_truth_is_the_optimal_assignment(spread_m):
         inside = d <= np.maximum(1_000.0, 5.0 * std)[:, None]
         shortcut += inside.sum(axis=1).max() <= 1 and inside.sum(axis=0).max() <= 1
     assert 0 < shortcut < 40  # both paths were taken
+
+
+class _Threats:
+    def __init__(self, pos_m):
+        self.pos_m = np.asarray(pos_m, dtype=float)
+        self.active = np.ones(len(self.pos_m), dtype=bool)
+        self.id = np.arange(len(self.pos_m))
+
+    def __len__(self):
+        return len(self.pos_m)
+
+
+class _World:
+    def __init__(self, pos_m):
+        self.threats = _Threats(pos_m)
+        self.events = []
+        self.log = self
+
+    def record(self, kind, t_s, ids, **kw):
+        self.events.append((kind, t_s, list(ids)))
+
+
+def test_track_labels_follow_the_reported_frames():
+    # label_at(n, t) is the label of track n's last reported frame at or before t (its first
+    # label before then): checked against the recorded tracks table, frame by frame, through
+    # label switches, a track missing frames and coming back under another label, and an
+    # empty frame
+    from iads.config import ScoringSettings
+    from iads.messages import TrackReports
+    from iads.sim.scoring import Scoring
+
+    truth = np.array([[0.0, 0.0, 1e3], [50e3, 0.0, 1e3], [0.0, 50e3, 1e3]])
+    world = _World(truth)
+    scoring = Scoring(world, ScoringSettings(), unit_radars={}, scan_period_s={})
+    far = np.array([90e3, 90e3, 1e3])  # matches no threat: label -1
+    frames = [
+        {5: truth[0], 6: truth[1]},
+        {5: truth[1]},
+        {5: truth[1], 6: truth[2], 7: far},
+        {},
+        {5: truth[0], 7: truth[2]},
+        {5: truth[0], 6: far, 7: truth[2]},
+    ]
+    for t, frame in enumerate(frames):
+        numbers = np.array(sorted(frame, reverse=True), dtype=np.int64)  # not in order
+        x = np.zeros((numbers.size, 6))
+        if numbers.size:
+            x[:, :3] = [frame[n] for n in numbers.tolist()]
+        scoring.on_tracks(
+            float(t),
+            TrackReports(
+                time_s=np.full(numbers.size, float(t)),
+                source_unit=np.zeros(numbers.size, dtype=np.int64),
+                track_number=numbers,
+                x=x,
+                P=np.broadcast_to(np.eye(6) * 100.0, (numbers.size, 6, 6)).copy(),
+                quality=np.ones(numbers.size),
+                identity=np.zeros(numbers.size, dtype=np.int8),
+                t_confirmed_s=np.zeros(numbers.size),
+            ),
+        )
+    tab = scoring.history
+    cols = (tab["time_s"].tolist(), tab["track_id"].tolist(), tab["truth_id"].tolist())
+    rows = list(zip(*cols, strict=True))
+    assert len(rows) == sum(len(f) for f in frames)
+    for n in (5, 6, 7):
+        mine = [(t, tid) for t, tn, tid in rows if tn == n]
+        for t in np.arange(-0.5, len(frames) + 0.5, 0.5):
+            before = [tid for tt, tid in mine if tt <= t + 1e-9]
+            expected = before[-1] if before else mine[0][1]
+            assert scoring.label_at(n, float(t)) == expected, (n, t)
+    assert scoring.label_at(5, 1.0) == 1 and scoring.label_at(6, 2.0) == 2
+    assert scoring.label_at(7, 2.0) == -1 and scoring.label_at(7, 5.0) == 2

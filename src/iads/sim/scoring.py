@@ -142,6 +142,8 @@ class Scoring:
         self._tracked = np.zeros(n, dtype=bool)
         self.history = TrackHistory()
         self._labels: dict[int, list[tuple[float, int]]] = {}
+        self._last_frame: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        """Unit -> its last reports' track numbers (sorted) and their labels."""
 
     def subscribe(self, bus: Any) -> None:
         """Listen to every radar's plots and every unit's track reports."""
@@ -210,10 +212,17 @@ class Scoring:
                 pos_m=reports.x[rows, :3],
                 value=reports.position_std_m[rows],
             )
-        for n, tid in zip(reports.track_number.tolist(), truth.tolist(), strict=True):
+        numbers = reports.track_number
+        prev_n, prev_tid = self._last_frame.get(u, (np.empty(0, np.int64), np.empty(0, np.int64)))
+        at = np.minimum(np.searchsorted(prev_n, numbers), max(prev_n.size - 1, 0))
+        same = (prev_n[at] == numbers) & (prev_tid[at] == truth) if prev_n.size else numbers < 0
+        # a track reported last frame with the same label has that label last in its history
+        for n, tid in zip(numbers[~same].tolist(), truth[~same].tolist(), strict=True):
             hist = self._labels.setdefault(n, [])
             if not hist or hist[-1][1] != tid:
                 hist.append((float(t_s), tid))
+        order = np.argsort(numbers)
+        self._last_frame[u] = (numbers[order], truth[order])
         self.history.append(reports, truth)
 
     def label_at(self, track_number: int, t_s: float) -> int:

@@ -24,7 +24,7 @@ from iads.channels import Bus, Channel
 from iads.config import TrackerSettings
 from iads.messages import UNKNOWN, Detections, Looks, TrackReports
 from iads.sensors.capacity import select_within_capacity
-from iads.sensors.geometry import in_swept_arc, range_azimuth_elevation
+from iads.sensors.geometry import TWO_PI, range_azimuth_elevation
 from iads.sensors.radar import FALSE_ALARM_RANGE_RATE_SPAN_MPS, RadarModel
 from iads.sensors.system import model_at
 from iads.tracking.tracker import (
@@ -116,9 +116,14 @@ def looked_at(models: dict[int, RadarModel], looks: Looks, pos_m: np.ndarray) ->
         m = models[sid]
         rng, az, _ = range_azimuth_elevation(pos_m, m.antenna_pos_m)
         in_range = (rng >= m.min_range_m) & (rng <= m.instrumented_range_m)
-        rows = np.flatnonzero(looks.sensor_id == sid)
-        for start, sweep in zip(looks.start_rad[rows], looks.sweep_rad[rows], strict=True):
-            seen |= in_range & in_swept_arc(az, float(start), float(sweep))
+        rows = looks.sensor_id == sid
+        start, sweep = looks.start_rad[rows], looks.sweep_rad[rows]
+        if np.any(sweep >= TWO_PI):  # a full turn: every azimuth
+            seen |= in_range
+            continue
+        # ``in_swept_arc`` of every look at once: [start, start + sweep) clockwise
+        swept = np.mod(az[None, :] - start[:, None], TWO_PI) < sweep[:, None]
+        seen |= in_range & swept.any(axis=0)
     return seen
 
 
