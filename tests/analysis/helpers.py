@@ -62,12 +62,18 @@ def assert_same_study(a: Path, b: Path) -> None:
 
 def compiled_on_arrival(_task: object) -> dict[str, int]:
     """In a worker, before it runs anything: how many compiled signatures the fly-out,
-    motion and route-state kernels already hold (inherited from the forkserver's warm-up)."""
+    motion, route-state and fast-tracker kernels already hold (inherited from the forkserver's
+    warm-up)."""
     from iads.engagement import flyout_kernel
     from iads.motion import kernel, states_kernel
+    from iads.sim import statistical_kernel
+    from iads.tracking import cv_kernel, looks_kernel
 
     return {
         "states": len(states_kernel._states_compiled.signatures),
+        "manage": len(statistical_kernel._manage_compiled.signatures),
+        "predict": len(cv_kernel._predict_compiled.signatures),
+        "looks": len(looks_kernel._swept_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
         "pid": os.getpid(),

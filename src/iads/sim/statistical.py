@@ -67,7 +67,6 @@ from iads.sensors.geometry import TWO_PI
 from iads.sensors.radar import RadarModel, interference, look, points_in_arcs, square_law_sum
 from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
-from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.steady_state import posterior_cv
 from iads.tracking.system import TRACK_ID_STRIDE, _identities, looked_at
 from iads.vectors import isin, norm
@@ -347,47 +346,40 @@ class StatisticalTracker:
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
     def _manage(self, world: Any, t_s: float, seen: Sightings, looks: Looks) -> None:
+        from iads.sim.statistical_kernel import manage_frame  # numba: loaded on first use
+
         tr, tk = self._t, self.settings.tracker
         th = world.threats
-        est = self._predicted(t_s, cov=False)[0]
-        live_real = tr["truth_row"] >= 0
-        slot = np.full(len(th), -1, dtype=np.int64)  # threat row -> its sighting
-        slot[seen.row] = np.arange(seen.row.size)
-        k_of = np.where(live_real, slot[np.maximum(tr["truth_row"], 0)], -1)
-        hit = k_of >= 0
-        looked = (looked_at(self.models, looks, est[:, :3]) if len(looks) else hit) | hit
-        looked &= live_real  # false tracks are never scored: they live their drawn life
-        tr["hits"] = np.where(looked, (tr["hits"] << np.uint32(1)) | hit, tr["hits"]).astype(
-            np.uint32
+        if len(looks) and len(self._x):
+            est = self._x[:, :3] + self._x[:, 3:] * (t_s - self._t_upd)[:, None]  # CV
+            looked = looked_at(self.models, looks, est)
+        else:
+            looked = np.zeros(len(self._x), dtype=bool)
+        k_of, gone, fresh = manage_frame(
+            tr,
+            seen.row,
+            len(th),
+            looked,
+            self._expires_s,
+            t_s,
+            tk.confirm_m,
+            tk.confirm_n,
+            tk.delete_misses,
         )
-        tr["n_scans"] = tr["n_scans"] + looked
-        tr["misses"] = np.where(looked, np.where(hit, 0, tr["misses"] + 1), tr["misses"])
-        if hit.any():
-            rows = np.flatnonzero(hit)
+        rows = np.flatnonzero(k_of >= 0)
+        if rows.size:
             k = k_of[rows]
             truth = np.concatenate([th.pos_m[seen.row[k]], th.vel_mps[seen.row[k]]], axis=1)
             self._x[rows] = truth + seen.error[k]
             self._P[rows] = seen.P[k]
             self._t_upd[rows] = t_s
-        window = np.bitwise_count(tr["hits"] & np.uint32((1 << tk.confirm_n) - 1))
-        new = ~tr["confirmed"] & (window >= tk.confirm_m)
-        tr["confirmed"] = tr["confirmed"] | new
-        tr["t_confirmed_s"] = np.where(new, t_s, tr["t_confirmed_s"])
-        hopeless = ~tr["confirmed"] & (
-            window + np.maximum(tk.confirm_n - tr["n_scans"], 0) < tk.confirm_m
-        )
-        lost = tr["confirmed"] & (tr["misses"] >= tk.delete_misses)
-        expired = (tr["truth_row"] < 0) & (self._expires_s <= t_s)
-        gone = hopeless | lost | expired
         if gone.any():
             self._keep(~gone)
-        held = np.zeros(len(th), dtype=bool)
-        held[tr["truth_row"][tr["truth_row"] >= 0]] = True
-        k = np.flatnonzero(~held[seen.row])
+        k = np.flatnonzero(fresh)
         if k.size:
-            fresh = seen.row[k]
-            truth = np.concatenate([th.pos_m[fresh], th.vel_mps[fresh]], axis=1)
-            self._add(fresh, truth + seen.error[k], seen.P[k], t_s, confirmed=False)
+            new = seen.row[k]
+            truth = np.concatenate([th.pos_m[new], th.vel_mps[new]], axis=1)
+            self._add(new, truth + seen.error[k], seen.P[k], t_s, confirmed=False)
 
     def _keep(self, mask: np.ndarray) -> None:
         for c in _COLUMNS:
@@ -429,20 +421,14 @@ class StatisticalTracker:
             self._add(np.full(n, -1), x, P, t_s, confirmed=True, expires_s=t_s + life)
             self.false_tracks_started += n
 
-    def _predicted(
-        self, t_s: float, rows: np.ndarray | None = None, cov: bool = True
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """States (and, if ``cov``, covariances) of the held tracks ``rows`` (default all)
-        predicted to ``t_s`` (s) with the CV model: x = F x, P = F P F' + Q."""
-        sel = slice(None) if rows is None else rows
-        dt = t_s - self._t_upd[sel]
-        x = self._x[sel].copy()
-        x[:, :3] += x[:, 3:] * dt[:, None]
-        if not cov:
-            return x, None
-        F = cv_transition(dt)
-        P = F @ self._P[sel] @ np.swapaxes(F, 1, 2)
-        return x, P + cv_process_noise(dt, self.settings.tracker.q_mps2)
+    def _predicted(self, t_s: float, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """States and covariances of the held tracks ``rows`` predicted to ``t_s`` (s) with the
+        CV model: x = F x, P = F P F' + Q (``tracking.cv_kernel``)."""
+        from iads.tracking.cv_kernel import cv_predict_rows  # numba: loaded on first use
+
+        return cv_predict_rows(
+            self._x, self._P, self._t_upd, rows, t_s, self.settings.tracker.q_mps2
+        )
 
     def _reports(self, t_s: float) -> TrackReports:
         tr = self._t

@@ -107,18 +107,30 @@ def _plots(det: Detections, antenna_m: dict[int, np.ndarray], range_rate: bool =
     return Plots.from_polar(det.range_m, det.azimuth_rad, det.elevation_rad, R, sensor, rr)
 
 
-def looked_at(models: dict[int, RadarModel], looks: Looks, pos_m: np.ndarray) -> np.ndarray:
-    """(K,) bool: some look swept over ``pos_m`` (K, 3) within its radar's range limits."""
+def looked_at(
+    models: dict[int, RadarModel], looks: Looks, pos_m: np.ndarray, compiled: bool = True
+) -> np.ndarray:
+    """(K,) bool: some look swept over ``pos_m`` (K, 3) within its radar's range limits.
+    Compiled (``tracking.looks_kernel``) when numba is present; ``compiled=False`` runs the
+    NumPy form (the reference)."""
     seen = np.zeros(pos_m.shape[0], dtype=bool)
     if pos_m.shape[0] == 0:
         return seen
+    mark_swept = None
+    if compiled:
+        from iads.tracking.looks_kernel import mark_swept  # numba: loaded on first use
     for sid in sorted(set(looks.sensor_id.tolist())):  # a few radars: np.unique's order
         m = models[sid]
-        rng, az, _ = range_azimuth_elevation(pos_m, m.antenna_pos_m)
-        in_range = (rng >= m.min_range_m) & (rng <= m.instrumented_range_m)
         rows = looks.sensor_id == sid
         start, sweep = looks.start_rad[rows], looks.sweep_rad[rows]
-        if np.any(sweep >= TWO_PI):  # a full turn: every azimuth
+        full = bool(np.any(sweep >= TWO_PI))  # a full turn: every azimuth
+        if not full and mark_swept is not None:
+            lo, hi = m.min_range_m, m.instrumented_range_m
+            if mark_swept(pos_m, m.antenna_pos_m, lo, hi, start, sweep, seen):
+                continue
+        rng, az, _ = range_azimuth_elevation(pos_m, m.antenna_pos_m)
+        in_range = (rng >= m.min_range_m) & (rng <= m.instrumented_range_m)
+        if full:
             seen |= in_range
             continue
         # ``in_swept_arc`` of every look at once: [start, start + sweep) clockwise
@@ -207,7 +219,7 @@ class TrackerSystem:
                 else m
                 for sid, m in models.items()
             }
-        looked = looked_at(models, looks, table.x[:, :3]) | hit
+        looked = looked_at(models, looks, table.x[:, :3], self.config.compiled) | hit
         self.state = tracker_manage(self.config, self.state, t_s, hit, existed & looked)
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
