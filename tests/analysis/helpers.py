@@ -66,7 +66,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
     warm-up)."""
     from iads.engagement import flyout_kernel
     from iads.motion import kernel, states_kernel
-    from iads.sim import statistical_kernel
+    from iads.sim import scoring_kernel, statistical_kernel
     from iads.tracking import cv_kernel, looks_kernel
 
     return {
@@ -74,6 +74,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "manage": len(statistical_kernel._manage_compiled.signatures),
         "predict": len(cv_kernel._predict_compiled.signatures),
         "looks": len(looks_kernel._swept_compiled.signatures),
+        "scoring": len(scoring_kernel._gate_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
         "pid": os.getpid(),

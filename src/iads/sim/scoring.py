@@ -28,24 +28,38 @@ from iads.vectors import norm
 
 
 def match_truth(
-    track_pos_m: np.ndarray, track_std_m: np.ndarray, truth_pos_m: np.ndarray, gate_m: float
+    track_pos_m: np.ndarray,
+    track_std_m: np.ndarray,
+    truth_pos_m: np.ndarray,
+    gate_m: float,
+    compiled: bool = True,
 ) -> np.ndarray:
     """For each track (K, 3) the row of its truth in ``truth_pos_m`` (T, 3) or -1: optimal
-    one-to-one assignment on distance, pairs farther than max(``gate_m``, 5 sigma) refused."""
+    one-to-one assignment on distance, pairs farther than max(``gate_m``, 5 sigma) refused.
+    The distances and gate compiled (``sim.scoring_kernel``) unless ``compiled=False``."""
     out = np.full(track_pos_m.shape[0], -1, dtype=np.int64)
     if track_pos_m.shape[0] == 0 or truth_pos_m.shape[0] == 0:
         return out
-    d = norm(track_pos_m[:, None, :] - truth_pos_m[None, :, :])
-    gate = np.maximum(gate_m, 5.0 * track_std_m)[:, None]
-    inside = d <= gate
-    per_track, per_truth = inside.sum(axis=1), inside.sum(axis=0)
+    gated = None
+    if compiled:
+        from iads.sim.scoring_kernel import gate_costs  # numba: loaded on first use
+
+        gated = gate_costs(track_pos_m, track_std_m, truth_pos_m, gate_m)
+    if gated is None:
+        d = norm(track_pos_m[:, None, :] - truth_pos_m[None, :, :])
+        gate = np.maximum(gate_m, 5.0 * track_std_m)[:, None]
+        inside = d <= gate
+        per_track, per_truth = inside.sum(axis=1), inside.sum(axis=0)
+        first = np.where(per_track > 0, np.argmax(inside, axis=1), -1)
+        cost = None
+    else:
+        cost, per_track, per_truth, first = gated
     if per_track.max() <= 1 and per_truth.max() <= 1:
         # the gated pairs share no track and no truth: every optimal assignment takes them all
         # (any other pair costs 1e12), so they are the assignment, without solving it
-        rows = np.flatnonzero(per_track)
-        out[rows] = np.argmax(inside[rows], axis=1)
-        return out
-    cost = np.where(inside, d, 1e12)
+        return first
+    if cost is None:
+        cost = np.where(inside, d, 1e12)
     rows, cols = linear_sum_assignment(cost)
     ok = cost[rows, cols] < 1e12
     out[rows[ok]] = cols[ok]
