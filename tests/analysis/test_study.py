@@ -130,14 +130,26 @@ def _bystander_thread() -> Iterator[Callable[[], None]]:
         thread.join()
 
 
+def _spin(seconds: float = 0.2) -> None:
+    """Run bytecode for ``seconds``: a SIGINT sent just before has its handler run here."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def _blocked() -> set:
+    """The signals this thread has blocked."""
+    import signal
+
+    return signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
 def test_deferred_interrupt_holds_ctrl_c_until_the_write_is_done() -> None:
     reached_end = False
     with _bystander_thread() as send_sigint, pytest.raises(KeyboardInterrupt):
         with deferred_interrupt():
             send_sigint()
-            end = time.monotonic() + 0.2
-            while time.monotonic() < end:  # bytecode after the signal: the handler would run here
-                pass
+            _spin()  # bytecode after the signal: the handler would run here
             reached_end = True
     assert reached_end
 
@@ -145,7 +157,143 @@ def test_deferred_interrupt_holds_ctrl_c_until_the_write_is_done() -> None:
 def test_deferred_interrupt_restores_the_handler_and_passes_a_quiet_block() -> None:
     import signal
 
-    before = signal.getsignal(signal.SIGINT)
+    before, mask = signal.getsignal(signal.SIGINT), _blocked()
     with deferred_interrupt():
-        pass
+        assert signal.SIGINT in _blocked()
     assert signal.getsignal(signal.SIGINT) is before
+    assert _blocked() == mask
+
+
+def test_deferred_interrupt_raises_ctrl_c_from_a_failed_body() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    with _bystander_thread() as send_sigint, pytest.raises(KeyboardInterrupt) as info:
+        with deferred_interrupt():
+            send_sigint()
+            _spin()
+            raise ValueError("the write failed")
+    assert isinstance(info.value.__cause__, ValueError)  # the body's error is not lost
+    assert signal.getsignal(signal.SIGINT) is before
+    assert signal.SIGINT not in _blocked()
+
+
+def test_deferred_interrupt_passes_a_failed_body_s_error_without_ctrl_c() -> None:
+    import signal
+
+    before, mask = signal.getsignal(signal.SIGINT), _blocked()
+    with pytest.raises(ValueError, match="the write failed"):
+        with deferred_interrupt():
+            raise ValueError("the write failed")
+    assert signal.getsignal(signal.SIGINT) is before
+    assert _blocked() == mask
+
+
+def test_deferred_interrupt_drops_ctrl_c_if_it_was_ignored() -> None:
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _bystander_thread() as send_sigint:
+            with deferred_interrupt():
+                send_sigint()
+                _spin()
+            _spin()
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_deferred_interrupt_nested_raises_once_at_the_outer_end() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    after_inner = False
+    with _bystander_thread() as send_sigint, pytest.raises(KeyboardInterrupt):
+        with deferred_interrupt():
+            with deferred_interrupt():
+                send_sigint()
+                _spin()
+            assert signal.SIGINT in _blocked()  # the inner block left the outer's mask
+            after_inner = True
+    assert after_inner
+    assert signal.getsignal(signal.SIGINT) is before
+    assert signal.SIGINT not in _blocked()
+
+
+def test_deferred_interrupt_keeps_a_caller_s_blocked_sigint_blocked() -> None:
+    import signal
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with deferred_interrupt():
+            pass
+        assert signal.SIGINT in _blocked()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def test_deferred_interrupt_leaves_a_handler_set_from_c(monkeypatch) -> None:
+    """``signal.getsignal`` and ``signal.signal`` say None for a handler set from C (an
+    embedding program's); it cannot be put back from Python, so it is not swapped."""
+    import signal
+
+    set_from_python = []
+
+    def set_handler(signum, handler):
+        set_from_python.append(handler)
+        signal_signal(signum, handler)  # raises TypeError for None, as the real one does
+
+    signal_signal = signal.signal
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(signal, "getsignal", lambda signum: None)
+    monkeypatch.setattr(signal, "signal", set_handler)
+    with deferred_interrupt():
+        assert signal.SIGINT in _blocked()
+    monkeypatch.undo()
+    assert set_from_python == []
+    assert signal.getsignal(signal.SIGINT) is before
+    assert signal.SIGINT not in _blocked()
+
+
+def test_deferred_interrupt_restores_the_handler_if_blocking_fails(monkeypatch) -> None:
+    import signal
+
+    def fail(how, mask):
+        raise OSError("pthread_sigmask failed")
+
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(signal, "pthread_sigmask", fail)
+    with pytest.raises(OSError, match="pthread_sigmask failed"):
+        with deferred_interrupt():
+            pass
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_ctrl_c_during_a_write_counts_the_replication_it_stored(tiny, tmp_path, monkeypatch):
+    """The count given to ``progress`` (the CLI's "N of M replications are stored") includes
+    the replication whose write a Ctrl-C interrupted: it was stored."""
+    from iads.io.study_store import StudyWriter
+
+    append = StudyWriter.append
+    seen: list[int] = []
+    out = tmp_path / "study"
+    with _bystander_thread() as send_sigint:
+
+        def interrupted_append(self, rows):
+            if len(seen) == 2:  # the start and the first replication reported: Ctrl-C now
+                send_sigint()
+                _spin()
+            return append(self, rows)
+
+        monkeypatch.setattr(StudyWriter, "append", interrupted_append)
+        with pytest.raises(KeyboardInterrupt):
+            run_study(
+                mc_spec(tiny, RUNS, fidelity="fast"),
+                out,
+                workers=1,
+                progress=lambda done, total: seen.append(done),
+            )
+    monkeypatch.undo()
+    assert len(store_tables(out)["replications"]) - 1 == 2
+    assert seen == [0, 1, 2]

@@ -162,6 +162,7 @@ def test_ctrl_c_then_resume_continues_from_the_store(baseline, tmp_path):
     assert "interrupted:" in rest and "--resume" in rest and "Traceback" not in rest
     done = len(store_tables(out)["replications"]) - 1
     assert 1 <= done < runs
+    assert f"{done} of {runs} replications are stored" in rest  # what is there, not one fewer
     resumed = cli(*args, "--resume", "--quiet", "--workers", "1")  # workers are not the study's
     assert resumed.returncode == 0, resumed.stderr
     tables = store_tables(out)

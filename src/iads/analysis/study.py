@@ -188,7 +188,10 @@ def deferred_interrupt() -> Iterator[None]:
     Blocking the signal on the main thread is not enough: the kernel then hands it to one of
     DuckDB's threads, or it may have arrived just before, and Python runs its handler at the
     next bytecode on the main thread, inside DuckDB's calls back into Python. So the handler is
-    swapped for one that only records the signal, and the previous one runs afterwards.
+    swapped for one that only records the signal, and the previous one runs afterwards (SIG_IGN:
+    nothing; a handler set from C, which Python cannot put back, is not swapped). If the body
+    raised as well, the KeyboardInterrupt is chained from its exception. The mask is put back
+    as it was (a caller's blocked SIGINT stays blocked).
     """
     import signal
     import threading
@@ -197,21 +200,43 @@ def deferred_interrupt() -> Iterator[None]:
         yield
         return
     caught: list[tuple[int, Any]] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
-    masked = hasattr(signal, "pthread_sigmask")
-    if masked:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.getsignal(signal.SIGINT)
+    swap = previous is not None  # None: set from C, and Python cannot put it back
+    mask: set[signal.Signals] | None = None
+    failed: BaseException | None = None
     try:
+        if swap:
+            signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+        if hasattr(signal, "pthread_sigmask"):
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
+    except BaseException as exc:
+        failed = exc
+        raise
     finally:
-        if masked:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        if callable(previous):
-            previous(*caught[0])
-        elif previous != signal.SIG_IGN:
-            raise KeyboardInterrupt
+        try:
+            if mask is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        finally:
+            if swap:
+                signal.signal(signal.SIGINT, previous)
+        if caught:
+            try:
+                _run_handler(previous, caught[0])
+            except BaseException as interrupt:
+                if failed is None:
+                    raise
+                raise interrupt from failed
+
+
+def _run_handler(handler: Any, caught: tuple[int, Any]) -> None:
+    """Do what SIGINT's ``handler`` would have done with ``caught`` (signal number, frame)."""
+    import signal
+
+    if callable(handler):
+        handler(*caught)
+    elif handler != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def write_summary(writer: Any) -> None:
@@ -286,13 +311,12 @@ def run_study(
             results = execute(tasks, replicate, workers=workers, scheduler=scheduler)
             try:
                 for rows in results:
-                    with deferred_interrupt():
-                        stored = writer.append(rows)
-                    if stored:
-                        count += 1
-                        ran += 1
-                    if progress:
-                        progress(count, total)
+                    with deferred_interrupt():  # a Ctrl-C here is raised after the count
+                        if writer.append(rows):
+                            count += 1
+                            ran += 1
+                        if progress:
+                            progress(count, total)
             finally:
                 results.close()
             with deferred_interrupt():
