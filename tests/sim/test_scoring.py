@@ -56,11 +56,12 @@ class _World:
         self.events.append((kind, t_s, list(ids)))
 
 
-def test_track_labels_follow_the_reported_frames():
+@pytest.mark.parametrize("shift", [0, -10])
+def test_track_labels_follow_the_reported_frames(shift):
     # label_at(n, t) is the label of track n's last reported frame at or before t (its first
     # label before then): checked against the recorded tracks table, frame by frame, through
     # label switches, a track missing frames and coming back under another label, and an
-    # empty frame
+    # empty frame; the track numbers are shifted by ``shift`` (negative ones are labelled too)
     from iads.config import ScoringSettings
     from iads.messages import TrackReports
     from iads.sim.scoring import Scoring
@@ -78,10 +79,11 @@ def test_track_labels_follow_the_reported_frames():
         {5: truth[0], 6: far, 7: truth[2]},
     ]
     for t, frame in enumerate(frames):
-        numbers = np.array(sorted(frame, reverse=True), dtype=np.int64)  # not in order
+        keys = sorted(frame, reverse=True)  # not in order
+        numbers = np.array(keys, dtype=np.int64) + shift
         x = np.zeros((numbers.size, 6))
         if numbers.size:
-            x[:, :3] = [frame[n] for n in numbers.tolist()]
+            x[:, :3] = [frame[n] for n in keys]
         scoring.on_tracks(
             float(t),
             TrackReports(
@@ -99,11 +101,12 @@ def test_track_labels_follow_the_reported_frames():
     cols = (tab["time_s"].tolist(), tab["track_id"].tolist(), tab["truth_id"].tolist())
     rows = list(zip(*cols, strict=True))
     assert len(rows) == sum(len(f) for f in frames)
-    for n in (5, 6, 7):
+    for n in (5 + shift, 6 + shift, 7 + shift):
         mine = [(t, tid) for t, tn, tid in rows if tn == n]
         for t in np.arange(-0.5, len(frames) + 0.5, 0.5):
             before = [tid for tt, tid in mine if tt <= t + 1e-9]
             expected = before[-1] if before else mine[0][1]
             assert scoring.label_at(n, float(t)) == expected, (n, t)
-    assert scoring.label_at(5, 1.0) == 1 and scoring.label_at(6, 2.0) == 2
-    assert scoring.label_at(7, 2.0) == -1 and scoring.label_at(7, 5.0) == 2
+    assert scoring.label_at(5 + shift, 1.0) == 1 and scoring.label_at(6 + shift, 2.0) == 2
+    assert scoring.label_at(7 + shift, 2.0) == -1 and scoring.label_at(7 + shift, 5.0) == 2
+    assert scoring.label_at(5 + shift, 0.0) == 0  # labelled from the unit's first frame

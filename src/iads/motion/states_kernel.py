@@ -5,8 +5,9 @@ fast fidelity's detections drawn ahead, ``sim.statistical``). Its NumPy form loo
 threats, a ``searchsorted`` and half a dozen array calls each: about 0.8 ms a call for 64
 threats, a third of the draw. This kernel does the same per (time, threat): a binary search
 of the threat's node times (the last node at or before the time, clipped to the route as
-``searchsorted(side="right") - 1``) and ``p = p_j + v_j (t - t_j)`` with the same operations in
-the same order, so every number is the NumPy form's, bit for bit (a test compares them).
+``searchsorted(side="right") - 1``, a NaN time after every node as there) and
+``p = p_j + v_j (t - t_j)`` with the same operations in the same order, so every number is the
+NumPy form's, bit for bit (a test compares them).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ def _states_loop(node_t, node_pos, node_vel, first, last, rows, t, pos, vel):  #
         hi = last[i] + 1
         for k in range(t.shape[0]):
             tk = t[k]
-            a, b = lo, hi  # first node with time > tk, in [lo, hi]
+            # first node with time > tk, in [lo, hi]; a NaN tk is after every node, as NumPy's
+            # searchsorted sorts NaN last (j = hi - 1 there too): hence "not >", not "<="
+            a, b = lo, hi
             while a < b:
                 m = (a + b) // 2
-                if node_t[m] <= tk:
+                if not node_t[m] > tk:
                     a = m + 1
                 else:
                     b = m

@@ -229,7 +229,9 @@ class Scoring:
         numbers = reports.track_number
         prev_n, prev_tid = self._last_frame.get(u, (np.empty(0, np.int64), np.empty(0, np.int64)))
         at = np.minimum(np.searchsorted(prev_n, numbers), max(prev_n.size - 1, 0))
-        same = (prev_n[at] == numbers) & (prev_tid[at] == truth) if prev_n.size else numbers < 0
+        same = np.zeros(numbers.size, dtype=bool)  # the unit's first frame: none labelled yet
+        if prev_n.size:
+            same = (prev_n[at] == numbers) & (prev_tid[at] == truth)
         # a track reported last frame with the same label has that label last in its history
         for n, tid in zip(numbers[~same].tolist(), truth[~same].tolist(), strict=True):
             hist = self._labels.setdefault(n, [])
