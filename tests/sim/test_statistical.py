@@ -224,10 +224,10 @@ def test_draws_ahead_keep_each_frame_with_sub_looks_an_airborne_sensor_and_a_rad
 
     def checked_draw(self, world, sid, t_s):
         d = draw(self, world, sid, t_s)
-        draws.append((len(d.looks), self.radars[sid].platform is not None))
-        for f in range(len(d.looks)):
+        draws.append((d.n_frames, self.radars[sid].platform is not None))
+        for f in range(d.n_frames):
             lo, hi = int(d.offsets[f]), int(d.offsets[f + 1])
-            times = np.unique(d.looks[f].time_s)
+            times = np.unique(d.arcs(f).time_s)
             if times.size != 2 or abs(times[0] - (t_s + f * self.period_s)) > 1e-9:
                 problems.append(("looks of the frame", sid, t_s, f, times))
             if not np.all(np.isin(d.time_s[lo:hi], times)):
@@ -240,13 +240,15 @@ def test_draws_ahead_keep_each_frame_with_sub_looks_an_airborne_sensor_and_a_rad
         return d
 
     def checked_observe(self, world, t_s, sid):
-        seen, looks, score = observe(self, world, t_s, sid)
+        seen, arcs, score = observe(self, world, t_s, sid)
         kept.append(seen.row.size)
         if not np.all(world.threats.active[seen.row]):
             problems.append(("not in flight", sid, t_s))
-        if len(looks) and abs(looks.time_s.min() - t_s) > 1e-9:
+        if arcs.time_s.size and abs(arcs.time_s.min() - t_s) > 1e-9:
             problems.append(("looks of another frame", sid, t_s))
-        return seen, looks, score
+        if arcs.model is not self.radars[sid].model:
+            problems.append(("arcs of another model", sid, t_s))
+        return seen, arcs, score
 
     monkeypatch.setattr(st.StatisticalTracker, "_draw_ahead", checked_draw)
     monkeypatch.setattr(st.StatisticalTracker, "_observe", checked_observe)
@@ -265,3 +267,27 @@ def test_draws_ahead_keep_each_frame_with_sub_looks_an_airborne_sensor_and_a_rad
     assert problems == []
     assert any(air for _, air in draws) and any(n == st.DRAW_AHEAD_FRAMES for n, _ in draws)
     assert sum(kept) > 0
+
+
+def test_looked_at_without_numba_marks_the_same_tracks(monkeypatch):
+    """``_mark_looked``'s NumPy fallback (``looked_at``) and the compiled arc test agree,
+    through a partial arc, an arc across north and a full turn."""
+    import iads.sim.statistical as st
+    from iads.scenario.equipment import RadarType
+    from iads.sensors.radar import RadarModel
+    from iads.tracking import looks_kernel
+
+    rtype = RadarType(ref_range_m=100e3, instrumented_range_m=150e3, min_range_m=5e3)
+    m1 = RadarModel.from_type(rtype, [0.0, 0.0, 0.0], sensor_id=2)
+    m2 = RadarModel.from_type(rtype, [40e3, 0.0, 0.0], sensor_id=5)
+    swept = [
+        st.FrameArcs(m1, np.zeros(2), np.array([6.0, 1.0]), np.array([0.6, 0.3])),
+        st.FrameArcs(m2, np.zeros(1), np.array([2.0]), np.array([2 * np.pi])),
+    ]
+    pos = np.random.default_rng(3).uniform(-2e5, 2e5, (300, 3)) * [1.0, 1.0, 0.02]
+    fast = np.zeros(300, dtype=bool)
+    st._mark_looked(swept, pos, fast)
+    monkeypatch.setattr(looks_kernel, "_swept_compiled", None)
+    slow = np.zeros(300, dtype=bool)
+    st._mark_looked(swept, pos, slow)
+    assert np.array_equal(fast, slow) and 30 < fast.sum() < 270

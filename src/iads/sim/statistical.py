@@ -54,7 +54,7 @@ loss), and the dependence of false tracks on the real targets around them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -90,21 +90,36 @@ per-call cost of the radar model is paid once per 30 frames. It sets only the or
 draws in the random stream, not their distribution."""
 
 
+class FrameArcs(NamedTuple):
+    """The arcs a radar's beam swept in one frame: ``model`` the radar, ``time_s`` (A,) the
+    start of each arc's look (s), ``start_rad`` and ``sweep_rad`` (A,) each arc ``[start,
+    start + sweep)`` clockwise from north (a sweep of 2 pi: every azimuth)."""
+
+    model: RadarModel
+    time_s: np.ndarray
+    start_rad: np.ndarray
+    sweep_rad: np.ndarray
+
+
 @dataclass
 class _Draws:
     """A radar's detections drawn ahead for the frames ``t0_s + k period_s`` (s), k <
-    ``len(looks)``, by ``model``: one entry per detection, in frame order (``offsets`` (F + 1,)
+    ``n_frames``, by ``model``: one entry per detection, in frame order (``offsets`` (F + 1,)
     bound each frame's entries), ``row`` the threat, ``time_s`` the look's time, the measured
     geometry (m, rad), ``snr_look`` (linear, over the look's pulses), ``sigma`` (E, 3) the
     thermal position noise (m, along range and across in azimuth and elevation), the state
     ``error`` (E, 6) and covariance ``P`` (E, 6, 6) drawn for it, ``score`` its sum of
-    position variances (m^2); ``looks`` the looks of each frame."""
+    position variances (m^2); the arcs the looks swept, ``arc_time_s``, ``arc_start_rad``,
+    ``arc_sweep_rad`` (A,) (``FrameArcs``), frame f's in ``arc_offsets[f]:arc_offsets[f + 1]``."""
 
     model: RadarModel
     t0_s: float
     period_s: float
     offsets: np.ndarray
-    looks: list[Looks]
+    arc_offsets: list[int]
+    arc_time_s: np.ndarray
+    arc_start_rad: np.ndarray
+    arc_sweep_rad: np.ndarray
     row: np.ndarray
     time_s: np.ndarray
     range_m: np.ndarray
@@ -121,9 +136,24 @@ class _Draws:
         if model is not self.model:
             return None
         f = int(round((t_s - self.t0_s) / self.period_s))
-        if not 0 <= f < len(self.looks) or abs(self.t0_s + f * self.period_s - t_s) > 1e-6:
+        if not 0 <= f < self.n_frames or abs(self.t0_s + f * self.period_s - t_s) > 1e-6:
             return None
         return f
+
+    @property
+    def n_frames(self) -> int:
+        """Frames drawn."""
+        return len(self.arc_offsets) - 1
+
+    def arcs(self, f: int) -> FrameArcs:
+        """The arcs swept in frame ``f`` (views)."""
+        lo, hi = self.arc_offsets[f], self.arc_offsets[f + 1]
+        return FrameArcs(
+            self.model,
+            self.arc_time_s[lo:hi],
+            self.arc_start_rad[lo:hi],
+            self.arc_sweep_rad[lo:hi],
+        )
 
 
 def _position_sigma_m(model: RadarModel, range_m: np.ndarray, snr_look: np.ndarray) -> np.ndarray:
@@ -224,9 +254,10 @@ class StatisticalTracker:
 
     # --- sensing --------------------------------------------------------------------------
 
-    def _observe(self, world: Any, t_s: float, sid: int) -> tuple[Sightings, Looks, np.ndarray]:
-        """One frame of radar ``sid``: its detections of the threats in flight, the looks it
-        made and each detection's sum of position variances (from the draws made ahead)."""
+    def _observe(self, world: Any, t_s: float, sid: int) -> tuple[Sightings, FrameArcs, np.ndarray]:
+        """One frame of radar ``sid``: its detections of the threats in flight, the arcs its
+        looks swept and each detection's sum of position variances (from the draws made
+        ahead)."""
         rs = self.radars[sid]
         rs.move_to(t_s)
         self.models[sid] = rs.model
@@ -240,7 +271,7 @@ class StatisticalTracker:
         sel = lo + np.flatnonzero(world.threats.active[d.row[lo:hi]])  # killed, arrived: gone
         if sel.size:
             self._publish_plots(sid, t_s, d, sel, world.threats.id)
-        return Sightings(d.row[sel], d.error[sel], d.P[sel]), d.looks[f], d.score[sel]
+        return Sightings(d.row[sel], d.error[sel], d.P[sel]), d.arcs(f), d.score[sel]
 
     def _draw_ahead(self, world: Any, sid: int, t_s: float) -> _Draws:
         """Radar ``sid``'s detections of every threat that may fly in the next
@@ -255,7 +286,6 @@ class StatisticalTracker:
         frame_t = t_s + np.arange(n_f) * self.period_s
         t_look = (frame_t[:, None] + np.arange(n_sub)[None, :] * step).ravel()
         arcs = [model.swept_arcs(float(t), step) for t in t_look]
-        looks = _frame_looks(sid, t_look, step, arcs, n_sub)
         if traj is None:
             rows = np.flatnonzero(th.active)
             dt = (t_look - t_s)[:, None, None]
@@ -291,7 +321,7 @@ class StatisticalTracker:
             t0_s=t_s,
             period_s=self.period_s,
             offsets=np.searchsorted(look_of // n_sub, np.arange(n_f + 1)),
-            looks=looks,
+            **_frame_arcs(t_look, arcs, n_sub),
             row=row[idx],
             time_s=t_look[look_of],
             range_m=rng_m,
@@ -333,28 +363,27 @@ class StatisticalTracker:
         del dt_s
         for link in self.links:  # plots over links: drawn here from the sending radar instead
             link.receive(t_s)
-        parts, looks, scores = [], [], []
+        parts, swept, scores = [], [], []
         for sid in list(self.models):
             if sid in self.radars and self.radars[sid].on:
-                seen, lk, s = self._observe(world, t_s, sid)
+                seen, arcs, s = self._observe(world, t_s, sid)
                 parts.append(seen)
-                looks.append(lk)
+                swept.append(arcs)
                 scores.append(s)
         seen = _best(_concat(parts), np.concatenate(scores) if scores else np.empty(0))
-        self._manage(world, t_s, seen, Looks.concat(looks))
+        self._manage(world, t_s, seen, swept)
         self._start_false_tracks(t_s)
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
-    def _manage(self, world: Any, t_s: float, seen: Sightings, looks: Looks) -> None:
+    def _manage(self, world: Any, t_s: float, seen: Sightings, swept: list[FrameArcs]) -> None:
         from iads.sim.statistical_kernel import manage_frame  # numba: loaded on first use
 
         tr, tk = self._t, self.settings.tracker
         th = world.threats
-        if len(looks) and len(self._x):
+        looked = np.zeros(len(self._x), dtype=bool)
+        if len(self._x):
             est = self._x[:, :3] + self._x[:, 3:] * (t_s - self._t_upd)[:, None]  # CV
-            looked = looked_at(self.models, looks, est)
-        else:
-            looked = np.zeros(len(self._x), dtype=bool)
+            _mark_looked(swept, est, looked)
         k_of, gone, fresh = manage_frame(
             tr,
             seen.row,
@@ -488,26 +517,35 @@ def draw_detections(
     return lk, hit, snr
 
 
-def _frame_looks(
-    sid: int, t_look: np.ndarray, step_s: float, arcs: list[list[tuple[float, float]]], n_sub: int
-) -> list[Looks]:
-    """The ``Looks`` of each frame: look k at ``t_look[k]`` (s) swept ``arcs[k]``; ``n_sub``
+def _frame_arcs(
+    t_look: np.ndarray, arcs: list[list[tuple[float, float]]], n_sub: int
+) -> dict[str, Any]:
+    """The ``_Draws`` arc fields: look k at ``t_look[k]`` (s) swept ``arcs[k]``, ``n_sub``
     consecutive looks a frame (one row per arc, in look order)."""
     look = np.repeat(np.arange(len(arcs)), [len(a) for a in arcs])
-    time_s = t_look[look]
-    start = np.array([a for per in arcs for a, _ in per], dtype=float)
-    sweep = np.array([w for per in arcs for _, w in per], dtype=float)
-    bounds = np.searchsorted(look // n_sub, np.arange(len(arcs) // n_sub + 1)).tolist()
-    return [
-        Looks(
-            time_s=time_s[lo:hi],
-            duration_s=np.full(hi - lo, float(step_s)),
-            sensor_id=np.full(hi - lo, sid, dtype=np.int64),
-            start_rad=start[lo:hi],
-            sweep_rad=sweep[lo:hi],
-        )
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    return {
+        "arc_offsets": np.searchsorted(look // n_sub, np.arange(len(arcs) // n_sub + 1)).tolist(),
+        "arc_time_s": t_look[look],
+        "arc_start_rad": np.array([a for per in arcs for a, _ in per], dtype=float),
+        "arc_sweep_rad": np.array([w for per in arcs for _, w in per], dtype=float),
+    }
+
+
+def _mark_looked(swept: list[FrameArcs], pos_m: np.ndarray, looked: np.ndarray) -> None:
+    """Set ``looked`` (K,) where some arc of ``swept`` covered ``pos_m`` (K, 3) ENU within its
+    radar's range limits (``tracking.system.looked_at``; compiled, its NumPy form without
+    numba)."""
+    from iads.tracking.looks_kernel import mark_swept  # numba: loaded on first use
+
+    for m, time_s, start, sweep in swept:
+        if start.size == 0:
+            continue
+        lo, hi = m.min_range_m, m.instrumented_range_m
+        if not mark_swept(pos_m, m.antenna_pos_m, lo, hi, start, sweep, looked):
+            n = start.size
+            sid = np.full(n, m.sensor_id, dtype=np.int64)
+            looks = Looks(time_s, np.zeros(n), sid, start, sweep)
+            looked |= looked_at({m.sensor_id: m}, looks, pos_m, compiled=False)
 
 
 def _concat(parts: list[Sightings]) -> Sightings:

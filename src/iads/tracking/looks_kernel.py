@@ -32,11 +32,11 @@ def _swept_loop(pos, antenna, min_r, max_r, start, sweep, seen):  # pragma: no c
         dy = pos[k, 1] - antenna[1]
         dz = pos[k, 2] - antenna[2]
         r = math.hypot(math.hypot(dx, dy), dz)
-        if r < min_r or r > max_r:
+        if not (min_r <= r <= max_r):  # NaN: never in range
             continue
         az = math.atan2(dx, dy) % _TWO_PI
         for j in range(start.shape[0]):
-            if (az - start[j]) % _TWO_PI < sweep[j]:
+            if sweep[j] >= _TWO_PI or (az - start[j]) % _TWO_PI < sweep[j]:
                 seen[k] = True
                 break
 
@@ -55,8 +55,8 @@ def mark_swept(
 ) -> bool:
     """Set ``seen[k]`` (K,) bool, in place, where position ``pos_m[k]`` (K, 3) ENU (m) is
     within ``[min_range_m, max_range_m]`` of ``antenna_m`` (3,) and inside some arc ``[start,
-    start + sweep)`` (rad, clockwise from north; each < 2 pi); False without numba (nothing
-    done: the caller runs its NumPy form)."""
+    start + sweep)`` (rad, clockwise from north; a sweep of 2 pi or more: every azimuth);
+    False without numba (nothing done: the caller runs its NumPy form)."""
     if _swept_compiled is None:  # pragma: no cover - without numba
         return False
     _swept_compiled(

@@ -123,14 +123,13 @@ def looked_at(
         m = models[sid]
         rows = looks.sensor_id == sid
         start, sweep = looks.start_rad[rows], looks.sweep_rad[rows]
-        full = bool(np.any(sweep >= TWO_PI))  # a full turn: every azimuth
-        if not full and mark_swept is not None:
+        if mark_swept is not None:
             lo, hi = m.min_range_m, m.instrumented_range_m
             if mark_swept(pos_m, m.antenna_pos_m, lo, hi, start, sweep, seen):
                 continue
         rng, az, _ = range_azimuth_elevation(pos_m, m.antenna_pos_m)
         in_range = (rng >= m.min_range_m) & (rng <= m.instrumented_range_m)
-        if full:
+        if np.any(sweep >= TWO_PI):  # a full turn: every azimuth
             seen |= in_range
             continue
         # ``in_swept_arc`` of every look at once: [start, start + sweep) clockwise
