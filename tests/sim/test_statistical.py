@@ -240,15 +240,15 @@ def test_draws_ahead_keep_each_frame_with_sub_looks_an_airborne_sensor_and_a_rad
         return d
 
     def checked_observe(self, world, t_s, sid):
-        seen, arcs, score = observe(self, world, t_s, sid)
-        kept.append(seen.row.size)
-        if not np.all(world.threats.active[seen.row]):
+        d, sel, arcs = observe(self, world, t_s, sid)
+        kept.append(sel.size)
+        if not np.all(world.threats.active[d.row[sel]]):
             problems.append(("not in flight", sid, t_s))
         if arcs.time_s.size and abs(arcs.time_s.min() - t_s) > 1e-9:
             problems.append(("looks of another frame", sid, t_s))
         if arcs.model is not self.radars[sid].model:
             problems.append(("arcs of another model", sid, t_s))
-        return seen, arcs, score
+        return d, sel, arcs
 
     monkeypatch.setattr(st.StatisticalTracker, "_draw_ahead", checked_draw)
     monkeypatch.setattr(st.StatisticalTracker, "_observe", checked_observe)

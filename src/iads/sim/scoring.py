@@ -92,8 +92,11 @@ class TrackHistory(Mapping):
         self._chunks: list[dict[str, np.ndarray]] = []
         self._cache: dict[str, np.ndarray] | None = None
 
-    def append(self, reports: TrackReports, truth_id: np.ndarray) -> None:
-        """Add one frame of a unit's reports with their labels."""
+    def append(
+        self, reports: TrackReports, truth_id: np.ndarray, position_std_m: np.ndarray | None = None
+    ) -> None:
+        """Add one frame of a unit's reports with their labels (``position_std_m``: the
+        reports' own, if the caller has it already)."""
         if len(reports) == 0:
             return
         x = reports.x
@@ -108,7 +111,9 @@ class TrackHistory(Mapping):
                 "vx_mps": x[:, 3],
                 "vy_mps": x[:, 4],
                 "vz_mps": x[:, 5],
-                "position_std_m": reports.position_std_m,
+                "position_std_m": (
+                    reports.position_std_m if position_std_m is None else position_std_m
+                ),
                 "truth_id": truth_id,
             }
         )
@@ -207,9 +212,8 @@ class Scoring:
         last = self._last_seen_s.get(u)
         ok = th.active if last is None else th.active & (t_s - last <= window)
         flying = np.flatnonzero(ok)
-        match = match_truth(
-            reports.x[:, :3], reports.position_std_m, th.pos_m[flying], self.settings.truth_gate_m
-        )
+        std = reports.position_std_m
+        match = match_truth(reports.x[:, :3], std, th.pos_m[flying], self.settings.truth_gate_m)
         truth = np.full(len(reports), -1, dtype=np.int64)
         truth[match >= 0] = th.id[flying[match[match >= 0]]]
         new = (truth >= 0) & ~self._tracked[np.maximum(truth, 0)]
@@ -224,7 +228,7 @@ class Scoring:
                 truth[rows],
                 other_id=reports.track_number[rows],
                 pos_m=reports.x[rows, :3],
-                value=reports.position_std_m[rows],
+                value=std[rows],
             )
         numbers = reports.track_number
         prev_n, prev_tid = self._last_frame.get(u, (np.empty(0, np.int64), np.empty(0, np.int64)))
@@ -239,7 +243,7 @@ class Scoring:
                 hist.append((float(t_s), tid))
         order = np.argsort(numbers)
         self._last_frame[u] = (numbers[order], truth[order])
-        self.history.append(reports, truth)
+        self.history.append(reports, truth, std)
 
     def label_at(self, track_number: int, t_s: float) -> int:
         """The threat id track ``track_number`` followed at ``t_s`` (its last label at or

@@ -254,10 +254,9 @@ class StatisticalTracker:
 
     # --- sensing --------------------------------------------------------------------------
 
-    def _observe(self, world: Any, t_s: float, sid: int) -> tuple[Sightings, FrameArcs, np.ndarray]:
-        """One frame of radar ``sid``: its detections of the threats in flight, the arcs its
-        looks swept and each detection's sum of position variances (from the draws made
-        ahead)."""
+    def _observe(self, world: Any, t_s: float, sid: int) -> tuple[_Draws, np.ndarray, FrameArcs]:
+        """One frame of radar ``sid``: its draws, the entries of its detections of the
+        threats in flight and the arcs its looks swept (from the draws made ahead)."""
         rs = self.radars[sid]
         rs.move_to(t_s)
         self.models[sid] = rs.model
@@ -271,7 +270,7 @@ class StatisticalTracker:
         sel = lo + np.flatnonzero(world.threats.active[d.row[lo:hi]])  # killed, arrived: gone
         if sel.size:
             self._publish_plots(sid, t_s, d, sel, world.threats.id)
-        return Sightings(d.row[sel], d.error[sel], d.P[sel]), d.arcs(f), d.score[sel]
+        return d, sel, d.arcs(f)
 
     def _draw_ahead(self, world: Any, sid: int, t_s: float) -> _Draws:
         """Radar ``sid``'s detections of every threat that may fly in the next
@@ -363,15 +362,14 @@ class StatisticalTracker:
         del dt_s
         for link in self.links:  # plots over links: drawn here from the sending radar instead
             link.receive(t_s)
-        parts, swept, scores = [], [], []
+        picks, swept = [], []
         for sid in list(self.models):
             if sid in self.radars and self.radars[sid].on:
-                seen, arcs, s = self._observe(world, t_s, sid)
-                parts.append(seen)
+                d, sel, arcs = self._observe(world, t_s, sid)
+                if sel.size:
+                    picks.append((d, sel))
                 swept.append(arcs)
-                scores.append(s)
-        seen = _best(_concat(parts), np.concatenate(scores) if scores else np.empty(0))
-        self._manage(world, t_s, seen, swept)
+        self._manage(world, t_s, _best(picks), swept)
         self._start_false_tracks(t_s)
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
@@ -548,25 +546,30 @@ def _mark_looked(swept: list[FrameArcs], pos_m: np.ndarray, looked: np.ndarray) 
             looked |= looked_at({m.sensor_id: m}, looks, pos_m, compiled=False)
 
 
-def _concat(parts: list[Sightings]) -> Sightings:
-    parts = [p for p in parts if p.row.size]
-    if not parts:
+def _best(picks: list[tuple[_Draws, np.ndarray]]) -> Sightings:
+    """The frame's sightings from the entries ``sel`` of each radar's draws (radar order):
+    per threat the detection with the smallest sum of position variances (the first of
+    equals)."""
+    if not picks:
         return Sightings(np.empty(0, np.int64), np.empty((0, 6)), np.empty((0, 6, 6)))
-    return Sightings(
-        np.concatenate([p.row for p in parts]),
-        np.concatenate([p.error for p in parts]),
-        np.concatenate([p.P for p in parts]),
-    )
-
-
-def _best(seen: Sightings, score: np.ndarray) -> Sightings:
-    """Per threat the detection with the smallest sum of position variances."""
-    if seen.row.size == 0:
-        return seen
-    order = np.lexsort((score, seen.row))
-    rows = seen.row[order]
-    first = order[np.r_[True, rows[1:] != rows[:-1]]]
-    return Sightings(seen.row[first], seen.error[first], seen.P[first])
+    if len(picks) == 1:
+        d, sel = picks[0]
+        row, score = d.row[sel], d.score[sel]
+    else:
+        row = np.concatenate([d.row[sel] for d, sel in picks])
+        score = np.concatenate([d.score[sel] for d, sel in picks])
+    if row.size == 1:
+        first = np.zeros(1, dtype=np.int64)
+    else:
+        order = np.lexsort((score, row))
+        rows = row[order]
+        first = order[np.r_[True, rows[1:] != rows[:-1]]]
+    if len(picks) == 1:
+        k = sel[first]
+        return Sightings(row[first], d.error[k], d.P[k])
+    error = np.concatenate([d.error[sel] for d, sel in picks])
+    P = np.concatenate([d.P[sel] for d, sel in picks])
+    return Sightings(row[first], error[first], P[first])
 
 
 def _false_states(model: RadarModel, n: int, fig: Any, settings: RunConfig, rng) -> tuple:
