@@ -15,6 +15,7 @@ from iads.geo import (
     MEAN_EARTH_RADIUS_M,
     Origin,
     azimuth_elevation_range,
+    ecef_to_geodetic,
     enu_to_geodetic,
     geodesic_direct,
     geodesic_inverse,
@@ -42,6 +43,38 @@ def test_enu_matches_pymap3d_pointwise_and_round_trips():
     np.testing.assert_allclose(back[0], lat, atol=1e-9)
     np.testing.assert_allclose(back[1], lon, atol=1e-9)
     np.testing.assert_allclose(back[2], alt, atol=1e-4)
+
+
+def test_ecef_to_geodetic_inverts_pymap3ds_forward_transform():
+    # geodetic -> ECEF is closed form in pymap3d; the inverse (Heikkinen) must recover the
+    # point, from below sea level to 300 km, at every latitude (pymap3d's own inverse is good
+    # to about 1e-9 deg)
+    rng = np.random.default_rng(4)
+    lat = np.r_[rng.uniform(-89.99, 89.99, 5000), -90.0, 90.0, 0.0]
+    lon = np.r_[rng.uniform(-180, 180, 5000), 10.0, -170.0, 180.0]
+    alt = np.r_[rng.uniform(-500, 3e5, 5000), 0.0, 1e4, -100.0]
+    x, y, z = pymap3d.geodetic2ecef(lat, lon, alt)
+    got = ecef_to_geodetic(x, y, z)
+    np.testing.assert_allclose(got[0], lat, atol=1e-11)
+    np.testing.assert_allclose(((got[1] - lon + 180) % 360) - 180, 0.0, atol=1e-11)
+    np.testing.assert_allclose(got[2], alt, atol=1e-6)
+    ref = pymap3d.ecef2geodetic(x.copy(), y.copy(), z.copy())
+    np.testing.assert_allclose(got[0], ref[0], atol=1e-8)
+    np.testing.assert_allclose(got[2], ref[2], atol=1e-6)
+
+
+def test_enu_to_geodetic_far_from_the_origin_matches_pymap3d():
+    rng = np.random.default_rng(5)
+    enu = np.column_stack(
+        [rng.uniform(-1e6, 1e6, 2000), rng.uniform(-1e6, 1e6, 2000), rng.uniform(-1e5, 2e5, 2000)]
+    )
+    got = enu_to_geodetic(enu, ORIGIN)
+    ref = pymap3d.enu2geodetic(*(enu[:, k].copy() for k in range(3)), *vars(ORIGIN).values())
+    np.testing.assert_allclose(got[0], ref[0], atol=1e-8)
+    np.testing.assert_allclose(got[1], ref[1], atol=1e-11)
+    np.testing.assert_allclose(got[2], ref[2], atol=1e-6)
+    lat, lon, alt = enu_to_geodetic(enu[0], ORIGIN)  # one point: (1,) each
+    assert lat.shape == lon.shape == alt.shape == (1,)
 
 
 def test_inputs_are_not_mutated():

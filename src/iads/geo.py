@@ -77,11 +77,55 @@ def geodetic_to_enu(
 
 
 def enu_to_geodetic(enu_m: np.ndarray, origin: Origin) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ENU points (N, 3) or (3,) about ``origin`` to (lat_deg, lon_deg, alt_m), each (N,)."""
-    p = np.atleast_2d(_arr(enu_m))
-    lat, lon, alt = pymap3d.enu2geodetic(
-        p[:, 0].copy(), p[:, 1].copy(), p[:, 2].copy(), origin.lat_deg, origin.lon_deg, origin.alt_m
+    """ENU points (N, 3) or (3,) about ``origin`` to (lat_deg, lon_deg, alt_m), each (N,):
+    rotated to ECEF, then ``ecef_to_geodetic``."""
+    p = np.atleast_2d(np.asarray(enu_m, dtype=float))
+    x0, y0, z0 = pymap3d.geodetic2ecef(origin.lat_deg, origin.lon_deg, origin.alt_m)
+    lat0, lon0 = np.radians(origin.lat_deg), np.radians(origin.lon_deg)
+    sl, cl, so, co = np.sin(lat0), np.cos(lat0), np.sin(lon0), np.cos(lon0)
+    e, n, u = p[:, 0], p[:, 1], p[:, 2]
+    x = x0 - so * e - sl * co * n + cl * co * u
+    y = y0 + co * e - sl * so * n + cl * so * u
+    z = z0 + cl * n + sl * u
+    return ecef_to_geodetic(x, y, z)
+
+
+def ecef_to_geodetic(
+    x_m: np.ndarray, y_m: np.ndarray, z_m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ECEF points (m, arrays of one shape) to WGS-84 (lat_deg, lon_deg, alt_m), in closed
+    form: Heikkinen (1982), "Geschlossene Formeln zur Berechnung räumlicher geodätischer
+    Koordinaten aus rechtwinkligen Koordinaten", Z. Vermess. 107, as given by Zhu (1994), IEEE
+    TAES 30(3). Sub-millimetre for points from the earth's surface to orbit (checked against
+    pymap3d's ``ecef2geodetic``), without iterating; not for points within ~40 km of the
+    earth's centre."""
+    a, b = WGS84_A_M, WGS84_B_M
+    e2 = 1.0 - (b / a) ** 2
+    ep2 = (a / b) ** 2 - 1.0
+    x, y, z = (np.asarray(v, dtype=float) for v in (x_m, y_m, z_m))
+    r2 = x * x + y * y
+    r = np.sqrt(r2)
+    z2 = z * z
+    F = 54.0 * b * b * z2
+    G = r2 + (1.0 - e2) * z2 - e2 * (a * a - b * b)
+    c = e2 * e2 * F * r2 / G**3
+    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
+    k = s + 1.0 + 1.0 / s
+    P = F / (3.0 * k * k * G * G)
+    Q = np.sqrt(1.0 + 2.0 * e2 * e2 * P)
+    r0 = -(P * e2 * r) / (1.0 + Q) + np.sqrt(
+        np.maximum(
+            0.5 * a * a * (1.0 + 1.0 / Q) - P * (1.0 - e2) * z2 / (Q * (1.0 + Q)) - 0.5 * P * r2,
+            0.0,
+        )
     )
+    t = r - e2 * r0
+    U = np.sqrt(t * t + z2)
+    V = np.sqrt(t * t + (1.0 - e2) * z2)
+    z0 = b * b * z / (a * V)
+    alt = U * (1.0 - b * b / (a * V))
+    lat = np.degrees(np.arctan2(z + ep2 * z0, r))
+    lon = np.degrees(np.arctan2(y, x))
     return np.atleast_1d(lat), np.atleast_1d(lon), np.atleast_1d(alt)
 
 
@@ -208,6 +252,7 @@ __all__ = [
     "WGS84_F",
     "Origin",
     "azimuth_elevation_range",
+    "ecef_to_geodetic",
     "enu_to_geodetic",
     "geodesic_direct",
     "geodesic_inverse",
