@@ -211,7 +211,7 @@ class Scoring:
         window = self._window_s.get(u, np.inf)
         last = self._last_seen_s.get(u)
         ok = th.active if last is None else th.active & (t_s - last <= window)
-        flying = np.flatnonzero(ok)
+        flying = ok.nonzero()[0]
         std = reports.position_std_m
         match = match_truth(reports.x[:, :3], std, th.pos_m[flying], self.settings.truth_gate_m)
         truth = np.full(len(reports), -1, dtype=np.int64)

@@ -267,7 +267,7 @@ class StatisticalTracker:
             self._draws[sid] = d
             f = 0
         lo, hi = int(d.offsets[f]), int(d.offsets[f + 1])
-        sel = lo + np.flatnonzero(world.threats.active[d.row[lo:hi]])  # killed, arrived: gone
+        sel = lo + world.threats.active[d.row[lo:hi]].nonzero()[0]  # killed, arrived: gone
         if sel.size:
             self._publish_plots(sid, t_s, d, sel, world.threats.id)
         return d, sel, d.arcs(f)
@@ -393,7 +393,7 @@ class StatisticalTracker:
             tk.confirm_n,
             tk.delete_misses,
         )
-        rows = np.flatnonzero(k_of >= 0)
+        rows = (k_of >= 0).nonzero()[0]
         if rows.size:
             k = k_of[rows]
             truth = np.concatenate([th.pos_m[seen.row[k]], th.vel_mps[seen.row[k]]], axis=1)
@@ -402,7 +402,7 @@ class StatisticalTracker:
             self._t_upd[rows] = t_s
         if gone.any():
             self._keep(~gone)
-        k = np.flatnonzero(fresh)
+        k = fresh.nonzero()[0]
         if k.size:
             new = seen.row[k]
             truth = np.concatenate([th.pos_m[new], th.vel_mps[new]], axis=1)
@@ -459,7 +459,7 @@ class StatisticalTracker:
 
     def _reports(self, t_s: float) -> TrackReports:
         tr = self._t
-        sel = np.flatnonzero(tr["confirmed"])
+        sel = tr["confirmed"].nonzero()[0]
         base = self.unit * TRACK_ID_STRIDE
         held = isin(tr["number"][sel] + base, self._reported)
         keep = select_within_capacity(
