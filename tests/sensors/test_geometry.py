@@ -23,6 +23,7 @@ from iads.sensors.geometry import (
     slant_geometry,
     surface_to_enu,
     swept_arc,
+    swept_arcs_flat,
 )
 
 
@@ -182,3 +183,20 @@ def test_height_from_coordinates_is_height_above_earth_bit_for_bit():
         want = height_above_earth_m(p, origin)
         got = height_above_earth_enu_m(p[:, 0], p[:, 1], p[:, 2], origin)
         assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("sector_deg", [360.0, 120.0, 30.0])
+@pytest.mark.parametrize("dt_s", [0.1, 0.7, 2.5, 12.0])
+def test_swept_arcs_flat_are_swept_arcs_bit_for_bit(sector_deg, dt_s):
+    rng = np.random.default_rng(int(sector_deg + 10 * dt_s))
+    period, width, bore = 6.0, np.radians(sector_deg), rng.uniform(0.0, 2 * np.pi)
+    t = np.r_[np.arange(40) * dt_s, rng.uniform(0.0, 900.0, 60)]
+    look, start, sweep = swept_arcs_flat(t, dt_s, period, width, bore)
+    ref = [
+        (k, a, w)
+        for k, x in enumerate(t)
+        for a, w in swept_arc(float(x), dt_s, period, width, bore)
+    ]
+    assert look.tolist() == [k for k, _, _ in ref]
+    assert start.tolist() == [a for _, a, _ in ref]  # == on floats: the same bits
+    assert sweep.tolist() == [w for _, _, w in ref]

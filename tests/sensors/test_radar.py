@@ -316,7 +316,7 @@ def test_points_of_many_looks_are_seen_as_by_each_look_alone(kw, step):
     """``look`` with ``points_in_arcs`` over a batch of looks equals ``look`` of each look on
     its own points (indices, geometry): narrow arcs at once, a sector's fly-back as two arcs of
     one look, arcs of half a turn or more look by look."""
-    from iads.sensors.radar import points_in_arcs
+    from iads.sensors.radar import points_in_arcs, points_in_arcs_flat
 
     radar = _radar(**kw)
     rng = np.random.default_rng(3)
@@ -330,6 +330,10 @@ def test_points_of_many_looks_are_seen_as_by_each_look_alone(kw, step):
     if "scan" in kw:
         assert any(len(a) == 2 for a in arcs)
     batch = look(radar, pos.reshape(-1, 3), None, points_in_arcs(radar, pos, arcs).ravel())
+    flat = radar.swept_arcs_flat(np.arange(n_look) * step, step)
+    np.testing.assert_array_equal(
+        points_in_arcs_flat(radar, pos, *flat), points_in_arcs(radar, pos, arcs)
+    )
     idx, rng_m, az = [], [], []
     for k in range(n_look):
         one = look(radar, pos[k], arcs[k])
@@ -340,6 +344,10 @@ def test_points_of_many_looks_are_seen_as_by_each_look_alone(kw, step):
     np.testing.assert_array_equal(batch.range_m, np.concatenate(rng_m))
     np.testing.assert_array_equal(batch.azimuth_rad, np.concatenate(az))
     assert 0 < batch.index.size < n_look * n
+    # a look without arcs sees nothing, whichever path the others take
+    none = points_in_arcs(radar, pos[:2], [arcs[0], []])
+    assert not none[1].any()
+    np.testing.assert_array_equal(none[0], points_in_arcs(radar, pos[:1], arcs[:1])[0])
 
 
 def test_search_beams_are_the_measure_beams_shared_read_only():

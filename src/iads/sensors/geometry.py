@@ -267,6 +267,47 @@ def swept_arc(
     return [(start, (right - start) % TWO_PI), (left, (end - left) % TWO_PI)]
 
 
+def swept_arcs_flat(
+    t_s: NDArray[np.float64],
+    dt_s: float,
+    scan_period_s: float,
+    sector_width_rad: float = TWO_PI,
+    boresight_rad: float = 0.0,
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """``swept_arc`` of many looks, each ``[t_s[k], t_s[k] + dt_s)`` (s), as flat arrays: the
+    look of each arc (in look order), its start and its sweep (rad). The same arithmetic as
+    ``swept_arc`` element by element (Python's rounding to 1 ns, the same NumPy operations),
+    so the arcs are its arcs bit for bit."""
+    t = np.asarray(t_s, dtype=float)
+    n = t.size
+    if dt_s >= scan_period_s:
+        if sector_width_rad >= TWO_PI:
+            return np.arange(n), np.zeros(n), np.full(n, TWO_PI)
+        lo = boresight_rad - 0.5 * sector_width_rad
+        return np.arange(n), np.full(n, lo), np.full(n, float(sector_width_rad))
+    t0 = np.array([round(x, 9) for x in t.tolist()])
+    t1 = np.array([round(x + dt_s, 9) for x in t.tolist()])
+    start = beam_azimuth_rad(t0, scan_period_s, sector_width_rad, boresight_rad)
+    end = beam_azimuth_rad(t1, scan_period_s, sector_width_rad, boresight_rad)
+    one = np.mod(end - start, TWO_PI)
+    if sector_width_rad >= TWO_PI:
+        return np.arange(n), start, one
+    split = np.floor(t1 / scan_period_s) != np.floor(t0 / scan_period_s)
+    if not split.any():
+        return np.arange(n), start, one
+    left = (boresight_rad - 0.5 * sector_width_rad) % TWO_PI
+    right = (boresight_rad + 0.5 * sector_width_rad) % TWO_PI
+    look = np.repeat(np.arange(n), np.where(split, 2, 1))
+    first = np.r_[0, np.cumsum(np.where(split, 2, 1))[:-1]]  # each look's first arc
+    arc_start = start[look].copy()
+    arc_sweep = one[look].copy()
+    k = first[split]
+    arc_sweep[k] = np.mod(right - start[split], TWO_PI)
+    arc_start[k + 1] = left
+    arc_sweep[k + 1] = np.mod(end[split] - left, TWO_PI)
+    return look, arc_start, arc_sweep
+
+
 __all__ = [
     "EARTH_RADIUS_M",
     "EFFECTIVE_EARTH_RADIUS_M",
@@ -285,5 +326,6 @@ __all__ = [
     "slant_geometry",
     "surface_to_enu",
     "swept_arc",
+    "swept_arcs_flat",
     "wrap_pi",
 ]

@@ -182,6 +182,15 @@ class RadarModel:
             t_s, dt_s, self.scan_period_s, self.sector_width_rad, self.boresight_rad
         )
 
+    def swept_arcs_flat(
+        self, t_s: NDArray[np.float64], dt_s: float
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+        """``swept_arcs`` of the looks ``[t_s[k], t_s[k] + dt_s)`` as flat arrays (the look
+        of each arc, its start, its sweep: ``geometry.swept_arcs_flat``)."""
+        return geometry.swept_arcs_flat(
+            t_s, dt_s, self.scan_period_s, self.sector_width_rad, self.boresight_rad
+        )
+
     def detection_range_m(self, rcs_m2: ArrayLike = 1.0, pd: float = 0.9, swerling: int = 1):
         """Free-space range (m) at which a target of ``rcs_m2`` is detected with ``pd`` in one
         look (exact Swerling Pd; horizon, elevation and instrumented limits not applied)."""
@@ -307,20 +316,36 @@ def points_in_arcs(
 ) -> NDArray[np.bool_]:
     """(L, N) bool: which of the points ``pos_m`` (L, N, 3) true ENU (m) lie in the arcs the
     beam swept in each of L looks (``arcs[l]``, as ``RadarModel.swept_arcs``)."""
+    flat = [(k, start, sweep) for k, per in enumerate(arcs) for start, sweep in per]
+    look = np.array([f[0] for f in flat], dtype=np.intp)
+    start = np.array([f[1] for f in flat], dtype=float)
+    sweep = np.array([f[2] for f in flat], dtype=float)
+    return points_in_arcs_flat(radar, pos_m, look, start, sweep)
+
+
+def points_in_arcs_flat(
+    radar: RadarModel, pos_m: NDArray, look: NDArray, start_rad: NDArray, sweep_rad: NDArray
+) -> NDArray[np.bool_]:
+    """``points_in_arcs`` with the arcs as flat arrays (``geometry.swept_arcs_flat``): arc j
+    of look ``look[j]`` (in look order, every look with at least one arc) swept
+    ``[start_rad[j], start_rad[j] + sweep_rad[j])``."""
     de = pos_m[..., 0] - radar.antenna_pos_m[0]
     dn = pos_m[..., 1] - radar.antenna_pos_m[1]
-    flat = [(k, start, sweep) for k, per in enumerate(arcs) for start, sweep in per]
-    if not all(arcs) or any(not 0.0 <= sweep < np.pi for _, _, sweep in flat):
-        return np.stack([_in_arcs(de[k], dn[k], a) for k, a in enumerate(arcs)]).reshape(de.shape)
+    n_looks = de.shape[0]
+    e, n = de.reshape(n_looks, -1), dn.reshape(n_looks, -1)
+    first = np.r_[True, look[1:] != look[:-1]].nonzero()[0] if look.size else look
+    narrow = np.all((sweep_rad >= 0.0) & (sweep_rad < np.pi))
+    if not narrow or first.size != n_looks:  # a wide arc, or a look without arcs
+        mask = np.zeros(e.shape, dtype=bool)
+        for k, a, w in zip(look.tolist(), start_rad.tolist(), sweep_rad.tolist(), strict=True):
+            mask[k] |= geometry.in_swept_arc_en(e[k], n[k], a, w)
+        return mask.reshape(de.shape)
     # every arc narrow: ``in_swept_arc_en``'s two products per bound, for all arcs at once
     # (the same scalar cosines and sines, so the same booleans), then OR-ed per look
-    k = np.array([f[0] for f in flat])
-    start = np.array([f[1] for f in flat])
-    end = start + np.array([f[2] for f in flat])
-    e, n = de.reshape(len(arcs), -1)[k], dn.reshape(len(arcs), -1)[k]
-    after_start = e * np.cos(start)[:, None] - n * np.sin(start)[:, None] >= 0.0
+    end = start_rad + sweep_rad
+    e, n = e[look], n[look]
+    after_start = e * np.cos(start_rad)[:, None] - n * np.sin(start_rad)[:, None] >= 0.0
     before_end = n * np.sin(end)[:, None] - e * np.cos(end)[:, None] > 0.0
-    first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     return np.logical_or.reduceat(after_start & before_end, first, axis=0).reshape(de.shape)
 
 
@@ -715,6 +740,7 @@ __all__ = [
     "look",
     "observe",
     "points_in_arcs",
+    "points_in_arcs_flat",
     "propagation_loss",
     "range_rate_sigma_mps",
     "square_law_sum",

@@ -64,7 +64,13 @@ from iads.messages import Detections, Looks, TrackReports
 from iads.sensors import measure
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import TWO_PI
-from iads.sensors.radar import RadarModel, interference, look, points_in_arcs, square_law_sum
+from iads.sensors.radar import (
+    RadarModel,
+    interference,
+    look,
+    points_in_arcs_flat,
+    square_law_sum,
+)
 from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.steady_state import posterior_cv
@@ -284,7 +290,7 @@ class StatisticalTracker:
         n_f = 1 if rs.platform is not None or traj is None else DRAW_AHEAD_FRAMES
         frame_t = t_s + np.arange(n_f) * self.period_s
         t_look = (frame_t[:, None] + np.arange(n_sub)[None, :] * step).ravel()
-        arcs = [model.swept_arcs(float(t), step) for t in t_look]
+        arc_look, arc_start, arc_sweep = model.swept_arcs_flat(t_look, step)
         if traj is None:
             rows = np.flatnonzero(th.active)
             dt = (t_look - t_s)[:, None, None]
@@ -306,7 +312,7 @@ class StatisticalTracker:
             th.swerling[row],
             None,
             self.rng,
-            in_arcs=points_in_arcs(model, pos, arcs).ravel(),
+            in_arcs=points_in_arcs_flat(model, pos, arc_look, arc_start, arc_sweep).ravel(),
         )
         idx = lk.index[hit]
         rng_m, snr_look = lk.range_m[hit], snr[hit] * model.n_pulses
@@ -320,7 +326,7 @@ class StatisticalTracker:
             t0_s=t_s,
             period_s=self.period_s,
             offsets=np.searchsorted(look_of // n_sub, np.arange(n_f + 1)),
-            **_frame_arcs(t_look, arcs, n_sub),
+            **_frame_arcs(t_look, arc_look, arc_start, arc_sweep, n_sub),
             row=row[idx],
             time_s=t_look[look_of],
             range_m=rng_m,
@@ -516,16 +522,17 @@ def draw_detections(
 
 
 def _frame_arcs(
-    t_look: np.ndarray, arcs: list[list[tuple[float, float]]], n_sub: int
+    t_look: np.ndarray, look: np.ndarray, start: np.ndarray, sweep: np.ndarray, n_sub: int
 ) -> dict[str, Any]:
-    """The ``_Draws`` arc fields: look k at ``t_look[k]`` (s) swept ``arcs[k]``, ``n_sub``
-    consecutive looks a frame (one row per arc, in look order)."""
-    look = np.repeat(np.arange(len(arcs)), [len(a) for a in arcs])
+    """The ``_Draws`` arc fields: look k at ``t_look[k]`` (s) swept the arcs j with
+    ``look[j] == k`` (in look order, ``geometry.swept_arcs_flat``), ``n_sub`` consecutive
+    looks a frame."""
+    n_frames = t_look.size // n_sub
     return {
-        "arc_offsets": np.searchsorted(look // n_sub, np.arange(len(arcs) // n_sub + 1)).tolist(),
+        "arc_offsets": np.searchsorted(look // n_sub, np.arange(n_frames + 1)).tolist(),
         "arc_time_s": t_look[look],
-        "arc_start_rad": np.array([a for per in arcs for a, _ in per], dtype=float),
-        "arc_sweep_rad": np.array([w for per in arcs for _, w in per], dtype=float),
+        "arc_start_rad": start,
+        "arc_sweep_rad": sweep,
     }
 
 
