@@ -291,3 +291,35 @@ def test_looked_at_without_numba_marks_the_same_tracks(monkeypatch):
     slow = np.zeros(300, dtype=bool)
     st._mark_looked(swept, pos, slow)
     assert np.array_equal(fast, slow) and 30 < fast.sum() < 270
+
+
+def test_reports_keep_held_tracks_then_the_earliest_confirmed_within_capacity():
+    """Capacity 2: of four confirmed tracks the two confirmed first are reported; a track
+    confirmed earlier still, later, does not displace a reported one; tentative tracks and
+    tracks within capacity are all reported as held."""
+    from iads.channels import Bus
+    from iads.config import RunConfig
+    from iads.sim.statistical import StatisticalTracker
+    from iads.tracking.system import TRACK_ID_STRIDE
+
+    st = StatisticalTracker(
+        unit=1,
+        radars={},
+        models={},
+        settings=RunConfig(),
+        capacity=2,
+        name="t",
+        bus=Bus(),
+        rng=np.random.default_rng(0),
+    )
+    x, P = np.zeros((1, 6)), np.eye(6)[None]
+    for t_conf in (5.0, 3.0, 4.0, 9.0):  # numbers 1..4
+        st._add(np.array([-1]), x, P, t_conf, confirmed=True)
+    st._add(np.array([7]), x, P, 1.0, confirmed=False)  # tentative: never reported
+    base = TRACK_ID_STRIDE
+    first = st._reports(10.0)
+    assert sorted(first.track_number.tolist()) == [base + 2, base + 3]
+    st._add(np.array([-1]), x, P, 0.5, confirmed=True)  # number 6, confirmed earliest
+    assert sorted(st._reports(11.0).track_number.tolist()) == [base + 2, base + 3]
+    st.capacity = 10
+    assert sorted(st._reports(12.0).track_number.tolist()) == [base + n for n in (1, 2, 3, 4, 6)]

@@ -467,11 +467,12 @@ class StatisticalTracker:
         tr = self._t
         sel = tr["confirmed"].nonzero()[0]
         base = self.unit * TRACK_ID_STRIDE
-        held = isin(tr["number"][sel] + base, self._reported)
-        keep = select_within_capacity(
-            tr["number"][sel], self.capacity, -tr["t_confirmed_s"][sel], held
-        )
-        sel = sel[keep]
+        if sel.size > self.capacity:  # within capacity every confirmed track is reported
+            held = isin(tr["number"][sel] + base, self._reported)
+            keep = select_within_capacity(
+                tr["number"][sel], self.capacity, -tr["t_confirmed_s"][sel], held
+            )
+            sel = sel[keep]
         numbers = tr["number"][sel] + base
         self._reported = numbers
         x, P = self._predicted(t_s, sel)
