@@ -100,7 +100,7 @@ def test_fast_rounds_skipped_before_their_terminal_phase_start_it_at_the_same_ti
     reference steps them every tick while they fly (as before): the same terminal starts,
     outcomes and events. The fighters' rounds fly 10 s and more before it starts."""
     with monkeypatch.context() as mp:
-        mp.setattr(InterceptorSystem, "_next_terminal_s", lambda self, store, live, t_s: t_s)
+        mp.setattr(InterceptorSystem, "_terminal_s", lambda self, store, live: -np.inf)
         ref = _fighters_world(tmp_path_factory, "fast", profile)
     new = _fighters_world(tmp_path_factory, "fast", profile)
     if profile is not None:  # the targets turned down while rounds flew at them

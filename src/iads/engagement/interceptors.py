@@ -27,6 +27,7 @@ import numpy as np
 from iads.channels import Bus, Channel
 from iads.config import EndGameSettings
 from iads.engagement import flyout as fo
+from iads.engagement.homing_kernel import record_homing
 from iads.engagement.kill import draw_kills
 from iads.messages import (
     FLYING,
@@ -233,56 +234,86 @@ class InterceptorSystem:
     _dt_s: float = float("inf")
     """The step of the last call (s): the engine's tick."""
 
+    _due: tuple | None = field(default=None, repr=False, compare=False)
+    """``next_due_s``'s part from the store, kept from its last call: (the store, its length,
+    the summary ``_store_due``). ``step`` drops it: the store changes only in ``step``."""
+
     def next_due_s(self, world: Any, t_s: float) -> float:
         """Now while a round flies (fast mode: once its terminal phase may start); else the
         next message's delivery or the next queued launch (s; inf: nothing to do). The
-        engine skips the ticks before."""
+        engine skips the ticks before.
+
+        The engine asks before and after each step, and again at the next tick it runs; the
+        store's part is the same each time until ``step`` runs again (only ``step`` writes
+        the store, and the part does not depend on ``t_s``, see ``_store_due``), so it is
+        kept and only the inbox (written by others) is asked anew."""
         store = world.interceptors
         t = self.inbox.next_delivery_s()
         if store is None or len(store) == 0:
             return t
-        waiting = ~store.done
-        flying = waiting & store.launched
-        if flying.any():
-            if self.mode != "fast":
-                return t_s
-            t = min(t, self._next_terminal_s(store, np.flatnonzero(flying), t_s))
-        queued = waiting & ~store.launched
-        if queued.any():
-            t = min(t, float(store.launch_time_s[queued].min()))
+        due = self._due
+        if due is None or due[0] is not store or due[1] != len(store):
+            due = self._due = (store, len(store), self._store_due(store))
+        now, start_s, launch_s = due[2]
+        if now:
+            return t_s
+        if start_s is not None:
+            t = min(t, max(t_s, start_s))
+        if launch_s is not None:
+            t = min(t, launch_s)
         return t
 
-    def _next_terminal_s(self, store: InterceptorStore, live: np.ndarray, t_s: float) -> float:
+    def _store_due(self, store: InterceptorStore) -> tuple[bool, float | None, float | None]:
+        """The store's part of ``next_due_s``, free of the clock: (True: a round flies in the
+        full mode, due every tick; the fast mode's earliest terminal start, ``_terminal_s``,
+        None: nothing flies; the earliest queued launch (s), None: none queued)."""
+        waiting = ~store.done
+        flying = waiting & store.launched
+        start_s = None
+        if flying.any():
+            if self.mode != "fast":
+                return True, None, None
+            start_s = self._terminal_s(store, np.flatnonzero(flying))
+        queued = waiting & ~store.launched
+        launch_s = float(store.launch_time_s[queued].min()) if queued.any() else None
+        return False, start_s, launch_s
+
+    def _terminal_s(self, store: InterceptorStore, live: np.ndarray) -> float:
         """Fast mode: before its terminal phase a round in the air does nothing a tick (it
         is at its aim point at ``arrive_s``, no target locked); the earliest tick at which a
-        round's terminal phase may start (s; ``t_s`` once one has, it then homes every
-        tick). The step's own test (``_step_fast``) decides; this only never comes later."""
+        round's terminal phase may start (s; -inf once one has, it then homes every tick:
+        ``next_due_s`` takes the later of it and now). The step's own test (``_step_fast``)
+        decides; this only never comes later."""
         if np.isfinite(store.term_time_s[live]).any() or not np.isfinite(self._dt_s):
-            return t_s
+            return -np.inf
         closing = norm(store.est_vel_mps[live]) + 1_000.0
         start_s = store.arrive_s[live] - store.params.terminal_range_m[live] / closing - self._dt_s
-        return max(t_s, float(start_s.min()) - 1e-6)
+        return float(start_s.min()) - 1e-6
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         self._dt_s = dt_s
+        self._due = None  # the store changes below
         store = store_of(world)
         self._read_inbox(store, t_s)
+        if len(store) == 0:
+            return
         th = world.threats
         self._launch_due(world, store, t_s)
-        live = np.flatnonzero(~store.done & store.launched)
+        live = np.flatnonzero(store.launched & ~store.done)
         if live.size == 0:
             return
-        locked = store.target[live] >= 0
-        gone = np.zeros(live.size, bool)
-        gone[locked] = th.status[store.target[live[locked]]] != FLYING
-        if gone.any():  # its object died or arrived first
-            self._finish(world, store, live[gone], t_s, None)
-        live = live[~gone]
-        if live.size == 0:
-            return
-        acc = self._threat_accel(th, dt_s)  # only when a round flies
+        tgt = store.target[live]
+        locked = tgt >= 0
+        if locked.any():
+            gone = np.zeros(live.size, bool)
+            gone[locked] = th.status[tgt[locked]] != FLYING
+            if gone.any():  # its object died or arrived first
+                self._finish(world, store, live[gone], t_s, None)
+                live = live[~gone]
+                if live.size == 0:
+                    return
         if self.mode == "fast":
-            self._step_fast(world, store, live, t_s, dt_s, acc)
+            self._step_fast(world, store, live, t_s, dt_s)
             return
         self._acquire_in_terminal(world, store, live, t_s)
         tgt = store.target[live]
@@ -290,7 +321,7 @@ class InterceptorSystem:
         aim = store.aim_at(live, t_s)
         t_pos = np.where(locked[:, None], th.pos_m[np.maximum(tgt, 0)], aim)
         t_vel = np.where(locked[:, None], th.vel_mps[np.maximum(tgt, 0)], store.est_vel_mps[live])
-        t_acc = np.where(locked[:, None], acc[np.maximum(tgt, 0)], 0.0)
+        t_acc = np.where(locked[:, None], self._threat_accel(th, dt_s, np.maximum(tgt, 0)), 0.0)
         params, packed = store.flying_params(live)
         r = fo.advance(
             store.state.take(live),
@@ -420,39 +451,35 @@ class InterceptorSystem:
             )
 
     def _step_fast(
-        self,
-        world: Any,
-        store: InterceptorStore,
-        live: np.ndarray,
-        t_s: float,
-        dt_s: float,
-        acc: np.ndarray,
+        self, world: Any, store: InterceptorStore, live: np.ndarray, t_s: float, dt_s: float
     ) -> None:
+        """Fast mode, the rounds ``live`` in the air: terminal phases that begin (acquisition
+        and the prediction to correct from), the homing rounds' record of their target's
+        manoeuvre, and the rounds at their aim point resolved. Each is computed on its own
+        rows only (row by row the same arithmetic, so the same bits as on all rows)."""
         th = world.threats
-        closing = norm(store.est_vel_mps[live]) + 1_000.0
-        t_term = store.params.terminal_range_m[live] / closing  # one column, not take()'s 40
-        start = live[
-            (store.arrive_s[live] - t_term <= t_s + dt_s) & np.isnan(store.term_time_s[live])
-        ]
-        if start.size:  # terminal homing begins: acquire, and the prediction to correct from
-            found = acquire(
-                store.aim_at(start, t_s),
-                self._basket_m(store, start),
-                th.pos_m,
-                th.status == FLYING,
-            )
-            store.target[start] = found
-            store.term_time_s[start] = t_s
-            ok = start[found >= 0]
-            store.term_pos_m[ok] = th.pos_m[store.target[ok]]
-            store.term_vel_mps[ok] = th.vel_mps[store.target[ok]]
-        homing = live[store.target[live] >= 0]
-        if homing.size:  # the largest lateral acceleration the target shows while homing
-            tgt_h = store.target[homing]
-            store.term_accel_mps2[homing] = np.maximum(
-                store.term_accel_mps2[homing], lateral_accel_mps2(acc[tgt_h], th.vel_mps[tgt_h])
-            )
-        due = (store.arrive_s[live] < t_s + dt_s) & np.isfinite(store.term_time_s[live])
+        term_s = store.term_time_s[live]
+        pre = np.isnan(term_s)
+        if pre.any():  # rounds whose terminal homing may begin now
+            cand = live[pre]
+            closing = norm(store.est_vel_mps[cand]) + 1_000.0
+            t_term = store.params.terminal_range_m[cand] / closing  # one column, not take()'s 40
+            start = cand[store.arrive_s[cand] - t_term <= t_s + dt_s]
+            if start.size:  # terminal homing begins: acquire, and the prediction to correct from
+                found = acquire(
+                    store.aim_at(start, t_s),
+                    self._basket_m(store, start),
+                    th.pos_m,
+                    th.status == FLYING,
+                )
+                store.target[start] = found
+                store.term_time_s[start] = t_s
+                ok = start[found >= 0]
+                store.term_pos_m[ok] = th.pos_m[store.target[ok]]
+                store.term_vel_mps[ok] = th.vel_mps[store.target[ok]]
+                term_s = store.term_time_s[live]
+        self._record_homing(th, store, live, dt_s)
+        due = (store.arrive_s[live] < t_s + dt_s) & np.isfinite(term_s)
         if not due.any():
             return
         ids = live[due]
@@ -482,6 +509,25 @@ class InterceptorSystem:
         miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
         self._resolve(world, store, ids, miss, t_s + tau, truth)
 
+    def _record_homing(
+        self, th: Any, store: InterceptorStore, live: np.ndarray, dt_s: float, compiled=True
+    ) -> None:
+        """Fast mode: each homing round of ``live`` (target locked) keeps the largest lateral
+        acceleration its target shows while it homes (``term_accel_mps2``, m/s^2), from the
+        threats' accelerations over the last tick (``dt_s``, s). Compiled when numba is there
+        (``homing_kernel``, the same bits); ``compiled=False``: the NumPy form."""
+        if compiled and record_homing(
+            live, store.target, th.vel_mps, th.vel_prev_mps, dt_s, store.term_accel_mps2
+        ):
+            return
+        homing = live[store.target[live] >= 0]
+        if homing.size:
+            tgt = store.target[homing]
+            store.term_accel_mps2[homing] = np.maximum(
+                store.term_accel_mps2[homing],
+                lateral_accel_mps2(self._threat_accel(th, dt_s, tgt), th.vel_mps[tgt]),
+            )
+
     def _illuminators(self, world: Any, store: InterceptorStore, rows: np.ndarray) -> np.ndarray:
         """(n, 3) the fire-control radar of each round (its illuminator), at the launcher
         when it has none."""
@@ -506,13 +552,16 @@ class InterceptorSystem:
         return out
 
     @staticmethod
-    def _threat_accel(th: Any, dt_s: float) -> np.ndarray:
-        """Threat accelerations (N, 3) by finite difference of the truth velocities over the
-        last tick (``vel_prev_mps``, kept by the motion system; zero before it has run)."""
-        v = finite_or_zero(th.vel_mps)
+    def _threat_accel(th: Any, dt_s: float, rows: np.ndarray | None = None) -> np.ndarray:
+        """Threat accelerations (N, 3), or of ``rows`` only (n, 3), by finite difference of
+        the truth velocities over the last tick (``vel_prev_mps``, kept by the motion system;
+        zero before it has run). Element by element, so a row's is the same either way."""
+        v = th.vel_mps if rows is None else th.vel_mps[rows]
+        v = finite_or_zero(v)
         if th.vel_prev_mps is None:
             return np.zeros_like(v)
-        return (v - finite_or_zero(th.vel_prev_mps)) / dt_s
+        prev = th.vel_prev_mps if rows is None else th.vel_prev_mps[rows]
+        return (v - finite_or_zero(prev)) / dt_s
 
     def _resolve(self, world, store, ids, miss_m, t_cpa_s, pos_cpa_m) -> None:
         """Closest approach to the acquired object: draw kills, report detonations."""
