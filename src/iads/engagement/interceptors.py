@@ -166,7 +166,7 @@ class InterceptorStore:
 
     def busy(self) -> bool:
         """True while any round is in the air or waiting on its launcher."""
-        return bool(np.any(~self.done))
+        return not self.done.all()
 
     def aim_at(self, rows: np.ndarray, t_s: float) -> np.ndarray:
         """(n, 3) the aim estimate of ``rows`` extrapolated to ``t_s`` (constant velocity)."""

@@ -32,9 +32,9 @@ class InterceptorPathRecorder:
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         store = getattr(world, "interceptors", None)
-        if store is None or not hasattr(store, "launched") or len(store) == 0:
-            return
-        live = np.flatnonzero(store.launched & ~store.done)
+        if store is None or not hasattr(store, "launched") or store.done.all():
+            return  # nothing ordered, or every round ended: none in the air
+        live = (store.launched & ~store.done).nonzero()[0]
         if live.size == 0:
             return
         self._ids.append(live.astype(np.int64))

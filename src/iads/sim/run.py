@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -219,7 +220,7 @@ def simulate(
     def stop(w: World, t_s: float) -> bool:
         if w.finished():
             return True
-        if np.isnan(defense.spent_s) and defense.spent(w, t_s):
+        if math.isnan(defense.spent_s) and defense.spent(w, t_s):
             defense.spent_s = t_s  # noted either way: the fates are judged from it
             return settings.stop_when_spent
         return False

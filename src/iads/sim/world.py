@@ -208,7 +208,7 @@ class World:
 
     def finished(self) -> bool:
         """True when every threat is resolved and no interceptor is in the air or queued."""
-        if not bool(np.all(self.threats.resolved)):
+        if not self.threats.resolved.all():
             return False
         return self.interceptors is None or not self.interceptors.busy()
 
