@@ -19,6 +19,7 @@ drawn from the miss distance with the firing battery's random stream. Outcomes g
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -269,22 +270,21 @@ class InterceptorSystem:
         None: nothing flies; the earliest queued launch (s), None: none queued)."""
         waiting = ~store.done
         flying = waiting & store.launched
-        start_s = None
-        if flying.any():
-            if self.mode != "fast":
-                return True, None, None
-            start_s = self._terminal_s(store, np.flatnonzero(flying))
         queued = waiting & ~store.launched
         launch_s = float(store.launch_time_s[queued].min()) if queued.any() else None
-        return False, start_s, launch_s
+        if not flying.any():
+            return False, None, launch_s
+        if self.mode != "fast":
+            return True, None, launch_s
+        return False, self._terminal_s(store, flying), launch_s
 
     def _terminal_s(self, store: InterceptorStore, live: np.ndarray) -> float:
-        """Fast mode: before its terminal phase a round in the air does nothing a tick (it
-        is at its aim point at ``arrive_s``, no target locked); the earliest tick at which a
-        round's terminal phase may start (s; -inf once one has, it then homes every tick:
-        ``next_due_s`` takes the later of it and now). The step's own test (``_step_fast``)
-        decides; this only never comes later."""
-        if np.isfinite(store.term_time_s[live]).any() or not np.isfinite(self._dt_s):
+        """Fast mode: before its terminal phase a round in the air (``live``: rows, or a mask
+        over the store) does nothing a tick (it is at its aim point at ``arrive_s``, no
+        target locked); the earliest tick at which a round's terminal phase may start (s;
+        -inf once one has, it then homes every tick: ``next_due_s`` takes the later of it
+        and now). The step's own test (``_step_fast``) decides; this only never comes later."""
+        if not math.isfinite(self._dt_s) or np.isfinite(store.term_time_s[live]).any():
             return -np.inf
         closing = norm(store.est_vel_mps[live]) + 1_000.0
         start_s = store.arrive_s[live] - store.params.terminal_range_m[live] / closing - self._dt_s
@@ -292,22 +292,24 @@ class InterceptorSystem:
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         self._dt_s = dt_s
-        self._due = None  # the store changes below
+        kept, self._due = self._due, None  # the store changes below
         store = store_of(world)
         self._read_inbox(store, t_s)
         if len(store) == 0:
             return
         th = world.threats
-        self._launch_due(world, store, t_s)
-        live = np.flatnonzero(store.launched & ~store.done)
+        if not self._none_to_launch(kept, store, t_s):
+            self._launch_due(world, store, t_s)
+        live = (store.launched & ~store.done).nonzero()[0]
         if live.size == 0:
             return
         tgt = store.target[live]
         locked = tgt >= 0
         if locked.any():
-            gone = np.zeros(live.size, bool)
-            gone[locked] = th.status[tgt[locked]] != FLYING
-            if gone.any():  # its object died or arrived first
+            ended = th.status[tgt[locked]] != FLYING
+            if ended.any():  # its object died or arrived first
+                gone = np.zeros(live.size, bool)
+                gone[locked] = ended
                 self._finish(world, store, live[gone], t_s, None)
                 live = live[~gone]
                 if live.size == 0:
@@ -410,6 +412,17 @@ class InterceptorSystem:
                     cancelled=np.full(sel.size, cancelled),
                 ),
             )
+
+    @staticmethod
+    def _none_to_launch(kept: tuple | None, store: InterceptorStore, t_s: float) -> bool:
+        """True when ``next_due_s``'s kept part (``kept``, from before this step) shows that
+        no queued round can launch at ``t_s``: its earliest queued launch was later (or none
+        was queued) and no round was added since (same length: a cancel or a launch only
+        takes rounds off the queue, and launch times are never written again)."""
+        if kept is None or kept[0] is not store or kept[1] != len(store):
+            return False
+        launch_s = kept[2][2]
+        return launch_s is None or launch_s > t_s + 1e-9
 
     def _launch_due(self, world: Any, store: InterceptorStore, t_s: float) -> None:
         """Rounds whose launch time has come leave (``engage`` event at the launch time;
