@@ -294,11 +294,13 @@ class InterceptorSystem:
         self._dt_s = dt_s
         kept, self._due = self._due, None  # the store changes below
         store = store_of(world)
-        self._read_inbox(store, t_s)
+        read = self._read_inbox(store, t_s)
         if len(store) == 0:
             return
         th = world.threats
-        if not self._none_to_launch(kept, store, t_s):
+        # nothing read and nothing launched: the queue is as ``kept`` saw it
+        same_queue = read == 0 and self._none_to_launch(kept, store, t_s)
+        if not same_queue:
             self._launch_due(world, store, t_s)
         live = (store.launched & ~store.done).nonzero()[0]
         if live.size == 0:
@@ -315,7 +317,9 @@ class InterceptorSystem:
                 if live.size == 0:
                     return
         if self.mode == "fast":
-            self._step_fast(world, store, live, t_s, dt_s)
+            homes = self._step_fast(world, store, live, t_s, dt_s)
+            if homes and same_queue:  # the store's part of next_due_s, as a fresh look finds it
+                self._due = (store, len(store), (False, -math.inf, kept[2][2]))
             return
         self._acquire_in_terminal(world, store, live, t_s)
         tgt = store.target[live]
@@ -358,8 +362,10 @@ class InterceptorSystem:
 
     # --- messages ------------------------------------------------------------------------
 
-    def _read_inbox(self, store: InterceptorStore, t_s: float) -> None:
-        for msg in self.inbox.receive(t_s):
+    def _read_inbox(self, store: InterceptorStore, t_s: float) -> int:
+        """Orders, midcourse updates and cancels delivered by ``t_s``; returns how many."""
+        batches = self.inbox.receive(t_s)
+        for msg in batches:
             if isinstance(msg, FireOrders):
                 for name in np.unique(msg.interceptor_type):
                     part = msg.select(msg.interceptor_type == name)
@@ -368,6 +374,7 @@ class InterceptorSystem:
                 self._uplink(store, msg)
             elif isinstance(msg, Cancels):
                 self._cancel(store, msg, t_s)
+        return len(batches)
 
     @staticmethod
     def _uplink(store: InterceptorStore, up: Uplinks) -> None:
@@ -465,11 +472,14 @@ class InterceptorSystem:
 
     def _step_fast(
         self, world: Any, store: InterceptorStore, live: np.ndarray, t_s: float, dt_s: float
-    ) -> None:
+    ) -> bool:
         """Fast mode, the rounds ``live`` in the air: terminal phases that begin (acquisition
         and the prediction to correct from), the homing rounds' record of their target's
         manoeuvre, and the rounds at their aim point resolved. Each is computed on its own
-        rows only (row by row the same arithmetic, so the same bits as on all rows)."""
+        rows only (row by row the same arithmetic, so the same bits as on all rows).
+
+        Returns True when every round of ``live`` flies on and one is in its terminal phase:
+        then ``_store_due`` would find the terminal start -inf (the caller keeps that)."""
         th = world.threats
         term_s = store.term_time_s[live]
         pre = np.isnan(term_s)
@@ -492,16 +502,17 @@ class InterceptorSystem:
                 store.term_vel_mps[ok] = th.vel_mps[store.target[ok]]
                 term_s = store.term_time_s[live]
         self._record_homing(th, store, live, dt_s)
-        due = (store.arrive_s[live] < t_s + dt_s) & np.isfinite(term_s)
+        homing = np.isfinite(term_s)
+        due = (store.arrive_s[live] < t_s + dt_s) & homing
         if not due.any():
-            return
+            return bool(homing.any())
         ids = live[due]
         lost = ids[store.target[ids] < 0]
         if lost.size:  # nothing in the basket: the round flies out its aim point
             self._finish(world, store, lost, float(np.max(store.arrive_s[lost])), None)
         ids = ids[store.target[ids] >= 0]
         if ids.size == 0:
-            return
+            return False
         p = store.params.take(ids)
         tgt = store.target[ids]
         tau = np.clip(store.arrive_s[ids] - t_s, 0.0, dt_s)
@@ -521,6 +532,7 @@ class InterceptorSystem:
             err[sel] = rng.normal(0.0, 1.0, (sel.size, 2)) * sigma[sel, None]
         miss = np.hypot(np.maximum(deviation - divert, 0.0) + err[:, 0], err[:, 1])
         self._resolve(world, store, ids, miss, t_s + tau, truth)
+        return False
 
     def _record_homing(
         self, th: Any, store: InterceptorStore, live: np.ndarray, dt_s: float, compiled=True
