@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from iads.sim.engine import Engine, EventLog
+from iads.sim.engine import EPS_S, Engine, EventLog, _first_tick
 
 
 @dataclass
@@ -280,3 +281,41 @@ def test_a_run_is_the_same_with_and_without_skipping_idle_ticks(case, tmp_path, 
     assert runs[0].end_time_s == runs[1].end_time_s
     assert len(runs[0].events["time_s"]) > 0
     assert _same(_tables(runs[0]), _tables(runs[1])) == []
+
+
+def _first_tick_by_search(t_due_s, tick_s, k_min, reach_s=0.0, slack_s=0.0):
+    """``engine._first_tick`` without its shortcut for a time due already: the search."""
+    if not math.isfinite(t_due_s):
+        return 2**62
+    j = max(k_min, math.ceil((t_due_s - reach_s - slack_s) / tick_s) - 1)
+    while j * tick_s + reach_s + slack_s < t_due_s:
+        j += 1
+    return j
+
+
+def test_first_tick_shortcut_gives_the_searchs_tick():
+    """Due times on, just off and far from tick boundaries (and before ``k_min``), with the
+    engine's reaches and slacks: the shortcut's tick is the search's."""
+    rng = np.random.default_rng(7)
+    ulp = np.nextafter
+    cases = 0
+    for tick in (0.1, 0.05, 1.0, 0.3, 1 / 3):
+        for _ in range(400):
+            k_min = int(rng.integers(0, 200_000))
+            for reach, slack in ((0.0, EPS_S), (tick, 0.0), (0.0, 0.0)):
+                edge = k_min * tick + reach + slack
+                for t_due in (
+                    edge,
+                    ulp(edge, np.inf),
+                    ulp(edge, -np.inf),
+                    edge - tick * rng.uniform(0, 3),
+                    edge + tick * rng.uniform(0, 3),
+                    k_min * tick,
+                    -np.inf,
+                    np.inf,
+                ):
+                    got = _first_tick(float(t_due), tick, k_min, reach_s=reach, slack_s=slack)
+                    want = _first_tick_by_search(float(t_due), tick, k_min, reach, slack)
+                    assert got == want, (t_due, tick, k_min, reach, slack)
+                    cases += got == k_min
+    assert cases > 1000  # the shortcut answered often

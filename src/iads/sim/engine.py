@@ -227,9 +227,15 @@ def _first_tick(
 ) -> int:
     """The first tick j >= ``k_min`` with ``t_due_s <= j tick_s + reach_s + slack_s``, the very
     float comparison the systems make: a due time (slack ``EPS_S``) or the end of a follower's
-    step (reach one tick). ``2**62`` (never) for an infinite ``t_due_s``."""
+    step (reach one tick). ``2**62`` (never) for an infinite ``t_due_s``.
+
+    Due by ``k_min`` already (a round homing, asked every tick): ``k_min``, the very test the
+    loop below makes first, without the division (the start it computes is then at most
+    ``k_min``, the due time lying within rounding of ``k_min`` ticks or before)."""
     if not math.isfinite(t_due_s):
         return 2**62
+    if t_due_s <= k_min * tick_s + reach_s + slack_s:
+        return k_min
     j = max(k_min, math.ceil((t_due_s - reach_s - slack_s) / tick_s) - 1)
     while j * tick_s + reach_s + slack_s < t_due_s:
         j += 1
