@@ -201,6 +201,12 @@ class CommandPost:
     _type_reach: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Per bank type index the type's longest flight (s) and ground range (m), keyed by the
     bank's type names (``_any_within_reach``)."""
+    _rounds: tuple[LauncherBank, tuple, tuple[np.ndarray, ...]] | None = None
+    """(bank, key, rounds) of the last ``_candidate_rounds``."""
+    _reach_rows: tuple[Any, ...] | None = None
+    """(bank, unit, kind, terms) of the last ``_reach_terms``."""
+    _screen: tuple[tuple[Any, ...], tuple[np.ndarray, ...]] | None = None
+    """(fire-control radars, their ``sector_screen_arrays``) of the last ``_screen_arrays``."""
 
     @classmethod
     def from_world(
@@ -586,14 +592,9 @@ class CommandPost:
         if not ok.any():
             return
         per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
-        unit, kind = weapon_rows(self.bank, t_s, per_unit=per_target)
-        budget = doctrine.rounds_available(
-            int(self.bank.rounds.sum() + self.bank.reserve.sum()), cp.magazine_reserve
-        )
-        unit, kind = unit[:budget], kind[:budget]
+        unit, kind, delay = self._candidate_rounds(t_s, per_target)
         if unit.size == 0:
             return
-        delay = _row_delays(self.bank, unit)
         if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
             delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
         if not self._any_within_reach(unit, kind, delay, pic.pos_m[ok], pic.vel_mps[ok]):
@@ -700,12 +701,35 @@ class CommandPost:
         self.remote_engagements += int(np.count_nonzero(pic.remote[track]))
         self.bus.publish(f"orders/{self.battery}", t_s, orders)
 
-    def _any_within_reach(self, unit, kind, delay_s, pos, vel) -> bool:
-        """Whether some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
-        feasible PIP against some track at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s:
-        ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
-        sectors) on the segments it screens, all rounds at once. False: every Pk is 0.
-        Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
+    def _candidate_rounds(
+        self, t_s: float, per_target: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rounds a decision at ``t_s`` (s) may commit: unit (R,), type (R,) (``weapon_rows``
+        within the magazine budget) and launch delay (R,) s (``_row_delays``), not to be
+        written (unit and type read-only; the delay stays writable so the compiled screen sees
+        the array type it was compiled for). They change only with the bank (never modified in
+        place: a change is a new bank) and the units ready to fire, so they are kept for the
+        last bank and ready set."""
+        bank, reserve = self.bank, self.command_post.magazine_reserve
+        key = (per_target, reserve, (bank.next_fire_s <= t_s + 1e-9).tobytes())
+        hit = self._rounds
+        if hit is not None and hit[0] is bank and hit[1] == key:
+            return hit[2]
+        unit, kind = weapon_rows(bank, t_s, per_unit=per_target)
+        budget = doctrine.rounds_available(int(bank.rounds.sum() + bank.reserve.sum()), reserve)
+        rounds = (unit[:budget], kind[:budget], _row_delays(bank, unit[:budget]))
+        rounds[0].setflags(write=False)
+        rounds[1].setflags(write=False)
+        self._rounds = (bank, key, rounds)
+        return rounds
+
+    def _reach_terms(self, unit: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per candidate round its launcher (R, 3) ENU m, its type's longest flight (R,) s and
+        ground range (R,) m; kept for the last (bank, ``unit``, ``kind``) arrays (those of
+        ``_candidate_rounds``, read-only)."""
+        hit = self._reach_rows
+        if hit is not None and hit[0] is self.bank and hit[1] is unit and hit[2] is kind:
+            return hit[3]
         reach = self._type_reach.get(self.bank.type_names)
         if reach is None:
             types = [self.itypes[n] for n in self.bank.type_names]
@@ -714,14 +738,37 @@ class CommandPost:
                 np.array([t.max_range_m for t in types], dtype=float),
             )
             self._type_reach = {self.bank.type_names: reach}
-        t_max, r_max = reach[0][kind], reach[1][kind]
-        lp = self.bank.pos_m[unit]  # (R, 3)
+        terms = (self.bank.pos_m[unit], reach[0][kind], reach[1][kind])
+        self._reach_rows = (self.bank, unit, kind, terms)
+        return terms
+
+    def _screen_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``sector_screen_arrays`` of this post's fire-control radars, kept while the list
+        holds the same records."""
+        radars = tuple(self.fire_radars)
+        hit = self._screen
+        if (
+            hit is None
+            or len(hit[0]) != len(radars)
+            or any(a is not b for a, b in zip(hit[0], radars, strict=True))
+        ):
+            arrays = sector_screen_arrays(self.fire_radars, self.origin_alt_m)
+            hit = self._screen = (radars, arrays)
+        return hit[1]
+
+    def _any_within_reach(self, unit, kind, delay_s, pos, vel) -> bool:
+        """Whether some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
+        feasible PIP against some track at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s:
+        ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
+        sectors) on the segments it screens, all rounds at once. False: every Pk is 0.
+        Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
+        lp, t_max, r_max = self._reach_terms(unit, kind)  # (R, 3), (R,), (R,)
         kernel = _screen_kernel()
         if kernel is None:
             return reach_screen_numpy(
                 self.fire_radars, self.origin_alt_m, lp, delay_s, t_max, r_max, pos, vel
             )
-        ants, arcs, ends = sector_screen_arrays(self.fire_radars, self.origin_alt_m)
+        ants, arcs, ends = self._screen_arrays()
         return bool(
             kernel.any_pair_may_pass(
                 lp,
@@ -829,11 +876,18 @@ USE_COMPILED_SCREEN = True
 def _screen_kernel():
     """The ``screen_kernel`` module, or None (switched off or no numba); imported on first
     use, so a run without a decision never loads it."""
+    global _SCREEN_KERNEL
     if not USE_COMPILED_SCREEN:
         return None
-    from iads.c2 import screen_kernel
+    if _SCREEN_KERNEL is None:
+        from iads.c2 import screen_kernel
 
-    return screen_kernel if screen_kernel.any_pair_may_pass is not None else None
+        _SCREEN_KERNEL = screen_kernel if screen_kernel.any_pair_may_pass is not None else False
+    return _SCREEN_KERNEL or None
+
+
+_SCREEN_KERNEL: Any = None
+"""``screen_kernel`` once imported (False: no numba; None: not imported yet)."""
 
 
 def reach_screen_numpy(
