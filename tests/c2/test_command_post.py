@@ -286,3 +286,47 @@ def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, c
     result = run_scenario(sc, seed=1, fidelity="fast")
     assert said[False] > 500 and said[True] > 50
     assert result.summary["interceptors_spent"] > 0
+
+
+def test_cached_candidate_rounds_reach_and_screen_change_no_decision(monkeypatch):
+    """The command post keeps its candidate rounds, their reach terms and the sector-screen
+    arrays while bank, ready units and radars are unchanged: a run with every cache emptied
+    before each use makes the very same events, threats and engagements."""
+    from pathlib import Path
+
+    from iads.c2.command_post import CommandPost
+    from iads.scenario import load_scenario
+    from iads.sim.run import run_scenario
+
+    sc = load_scenario(Path(__file__).parents[2] / "examples" / "layered_defense.yaml")
+    cached = run_scenario(sc, seed=2, fidelity="fast")
+    rounds, reach, screen = (
+        CommandPost._candidate_rounds,
+        CommandPost._reach_terms,
+        CommandPost._screen_arrays,
+    )
+
+    def fresh_rounds(self, *a, **k):
+        self._rounds, self._reach_rows = None, None
+        return rounds(self, *a, **k)
+
+    def fresh_screen(self, *a, **k):
+        self._screen = None
+        return screen(self, *a, **k)
+
+    monkeypatch.setattr(CommandPost, "_candidate_rounds", fresh_rounds)
+    monkeypatch.setattr(CommandPost, "_screen_arrays", fresh_screen)
+
+    def fresh_reach(self, *a, **k):
+        self._reach_rows = None
+        return reach(self, *a, **k)
+
+    monkeypatch.setattr(CommandPost, "_reach_terms", fresh_reach)
+    plain = run_scenario(sc, seed=2, fidelity="fast")
+    assert plain.summary["interceptors_spent"] > 0
+    for table in ("events", "threats", "engagements"):
+        a, b = getattr(cached, table), getattr(plain, table)
+        for col in a:
+            x, y = np.asarray(a[col]), np.asarray(b[col])
+            same = np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+            assert same, (table, col)
