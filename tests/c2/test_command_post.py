@@ -284,7 +284,8 @@ def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, c
     monkeypatch.setattr(CommandPost, "_any_within_reach", checked)
     sc = load_scenario("examples/coastal_city.yaml")
     result = run_scenario(sc, seed=1, fidelity="fast")
-    assert said[False] > 500 and said[True] > 50
+    # screened: about 1,100 decisions a run; passed: 25 to 85 over seeds 1-4, by the draws
+    assert said[False] > 500 and said[True] > 10
     assert result.summary["interceptors_spent"] > 0
 
 

@@ -161,7 +161,7 @@ def test_detection_draws_have_the_exact_swerling_pd(swerling):
 
 
 def test_detections_drawn_ahead_stop_at_a_kill_and_start_at_launch():
-    """Detections are drawn 30 frames ahead on the truth paths; a threat killed (or arrived)
+    """Detections are drawn 60 frames ahead on the truth paths; a threat killed (or arrived)
     within them has no plot after it, and none before its launch (one look a frame here: with
     several, the later looks of a frame may follow a kill within that frame)."""
     from iads.sim.run import simulate
