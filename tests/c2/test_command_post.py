@@ -291,8 +291,10 @@ def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, c
 
 def test_cached_candidate_rounds_reach_and_screen_change_no_decision(monkeypatch):
     """The command post keeps its candidate rounds, their reach terms and the sector-screen
-    arrays while bank, ready units and radars are unchanged: a run with every cache emptied
-    before each use makes the very same events, threats and engagements."""
+    arrays while bank, ready units and radars are unchanged, skips reload bookkeeping until
+    the next reload is due and first-seen bookkeeping while the track numbers repeat: a run
+    with every cache emptied before each use makes the very same events, threats and
+    engagements (reloads that change the outcome: tests/sim/test_spent.py)."""
     from pathlib import Path
 
     from iads.c2.command_post import CommandPost
@@ -323,6 +325,13 @@ def test_cached_candidate_rounds_reach_and_screen_change_no_decision(monkeypatch
         return reach(self, *a, **k)
 
     monkeypatch.setattr(CommandPost, "_reach_terms", fresh_reach)
+    step = CommandPost.step
+
+    def fresh_step(self, *a, **k):
+        self._reloads_done, self._seen_numbers = (None, -np.inf), None
+        return step(self, *a, **k)
+
+    monkeypatch.setattr(CommandPost, "step", fresh_step)
     plain = run_scenario(sc, seed=2, fidelity="fast")
     assert plain.summary["interceptors_spent"] > 0
     for table in ("events", "threats", "engagements"):

@@ -196,6 +196,12 @@ class CommandPost:
     """Identity from this post's own evidence by track number (what its reports share)."""
     _shared: tuple[np.ndarray, np.ndarray] | None = None
     """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
+    _reloads_done: tuple[Any, float] = (None, -np.inf)
+    """(bank, time (s)): ``update_reloads`` has nothing to do on this very bank object
+    before this time (the first reload due; inf: none under way). A bank is never modified
+    in place, so any change (a launch, rounds back, readiness) is a new object."""
+    _seen_numbers: np.ndarray | None = None
+    """Track numbers of the last picture, all already in ``first_seen_s``."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
     """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
     _type_reach: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -263,10 +269,16 @@ class CommandPost:
         self._read_inbox(t_s)
         self._read_links(t_s)
         self._take_back()
-        self.bank = update_reloads(self.bank, t_s)
+        if self.bank is not self._reloads_done[0] or t_s >= self._reloads_done[1]:
+            self.bank = update_reloads(self.bank, t_s)
+            due = self.bank.reload_done_s[np.isfinite(self.bank.reload_done_s)]
+            self._reloads_done = (self.bank, float(due.min()) if due.size else np.inf)
         pic = self.picture(t_s)
-        for n in pic.track_number.tolist():
-            self.first_seen_s.setdefault(int(n), t_s)
+        seen = self._seen_numbers
+        if seen is None or not np.array_equal(seen, pic.track_number):
+            for n in pic.track_number.tolist():
+                self.first_seen_s.setdefault(int(n), t_s)
+            self._seen_numbers = pic.track_number.copy()
         self._identify(_world, pic, t_s)
         self._follow_tracks(pic)
         self._deconflict(pic, t_s)
