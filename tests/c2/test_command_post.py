@@ -285,7 +285,7 @@ def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, c
     sc = load_scenario("examples/coastal_city.yaml")
     result = run_scenario(sc, seed=1, fidelity="fast")
     # screened: about 1,100 decisions a run; passed: 25 to 85 over seeds 1-4, by the draws
-    assert said[False] > 500 and said[True] > 10
+    assert said[False] > 500 and said[True] > 20
     assert result.summary["interceptors_spent"] > 0
 
 

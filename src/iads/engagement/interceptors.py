@@ -49,7 +49,9 @@ GLINT_DEFAULT_LENGTH_M = 5.0
 
 @dataclass
 class InterceptorStore:
-    """Every round ordered in a run, struct-of-arrays (row = interceptor id).
+    """Every round ordered in a run, struct-of-arrays (row = interceptor id). Rows are only
+    appended and ``launch_time_s`` is never rewritten, and only ``InterceptorSystem.step``
+    writes the store: its kept due time relies on all three.
 
     Order: ``order_id``, ``battery``, ``track_number`` (the track it was fired at), ``radar``
     (fire-control radar, ``world.radars`` index), ``unit`` / ``bank_kind`` (its launcher unit
