@@ -6,6 +6,7 @@ import pytest
 from iads.c2.fire_plan import plan_fire
 from iads.engagement.battery import (
     fire,
+    first_reload_due_s,
     make_bank,
     next_ready_s,
     update_reloads,
@@ -109,6 +110,17 @@ def test_reloads_return_the_bank_itself_when_nothing_changes():
     assert update_reloads(started, 50.0) is started  # under way, not yet due
     done = update_reloads(started, 105.0)
     assert done.rounds[0, 0] == 2 and b.rounds[0, 0] == 0  # the input untouched
+
+
+def test_first_reload_due_s_is_the_earliest_reload_under_way():
+    b = bank(count=2, load={"A": 1}, reload=100.0, reloads=1)
+    assert first_reload_due_s(b) == np.inf  # none under way
+    b, _ = fire(b, np.array([0]), np.array([0]), 0.0)
+    b = update_reloads(b, 5.0)  # unit 0 reloads until 105 s
+    b, _ = fire(b, np.array([1]), np.array([0]), 20.0)
+    b = update_reloads(b, 30.0)  # unit 1 until 130 s
+    assert first_reload_due_s(b) == pytest.approx(105.0)
+    assert update_reloads(b, 104.0) is b  # nothing to do before it
 
 
 def test_next_ready_s_is_now_while_rounds_or_a_reload_can_start_else_the_first_reload_due():

@@ -49,6 +49,7 @@ from iads.engagement import flyout as fo
 from iads.engagement.battery import (
     LauncherBank,
     fire,
+    first_reload_due_s,
     make_bank,
     next_ready_s,
     return_rounds,
@@ -196,10 +197,10 @@ class CommandPost:
     """Identity from this post's own evidence by track number (what its reports share)."""
     _shared: tuple[np.ndarray, np.ndarray] | None = None
     """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
-    _reloads_done: tuple[Any, float] = (None, -np.inf)
-    """(bank, time (s)): ``update_reloads`` has nothing to do on this very bank object
-    before this time (the first reload due; inf: none under way). A bank is never modified
-    in place, so any change (a launch, rounds back, readiness) is a new object."""
+    _reloads_done: tuple[LauncherBank | None, float] = (None, -np.inf)
+    """(bank, time (s)): the bank ``update_reloads`` last returned, which it leaves as it is
+    until its first reload is due at this time. A bank is never modified in place, so any
+    change (a launch, rounds back, readiness) is a new object and is looked at afresh."""
     _seen_numbers: np.ndarray | None = None
     """Track numbers of the last picture, all already in ``first_seen_s``."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
@@ -271,8 +272,7 @@ class CommandPost:
         self._take_back()
         if self.bank is not self._reloads_done[0] or t_s >= self._reloads_done[1]:
             self.bank = update_reloads(self.bank, t_s)
-            due = self.bank.reload_done_s[np.isfinite(self.bank.reload_done_s)]
-            self._reloads_done = (self.bank, float(due.min()) if due.size else np.inf)
+            self._reloads_done = (self.bank, first_reload_due_s(self.bank))
         pic = self.picture(t_s)
         seen = self._seen_numbers
         if seen is None or not np.array_equal(seen, pic.track_number):

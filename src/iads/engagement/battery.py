@@ -102,7 +102,13 @@ def next_ready_s(bank: LauncherBank, t_s: float) -> float:
     idle = np.isnan(bank.reload_done_s)
     if (np.minimum(bank.loadout[idle], bank.reserve[None, :]).sum(axis=1) > 0).any():
         return t_s
-    busy = bank.reload_done_s[~idle]
+    return first_reload_due_s(bank)
+
+
+def first_reload_due_s(bank: LauncherBank) -> float:
+    """The time (s) the first reload under way finishes (inf: none under way): before it,
+    ``update_reloads`` leaves ``bank`` as it is unless it has an empty unit to start."""
+    busy = bank.reload_done_s[np.isfinite(bank.reload_done_s)]
     return float(busy.min()) if busy.size else np.inf
 
 
