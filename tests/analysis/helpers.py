@@ -62,9 +62,9 @@ def assert_same_study(a: Path, b: Path) -> None:
 
 def compiled_on_arrival(_task: object) -> dict[str, int]:
     """In a worker, before it runs anything: how many compiled signatures the fly-out,
-    motion, route-state and fast-tracker kernels already hold (inherited from the forkserver's
+    motion, route-state, fast-tracker, homing and intercept kernels already hold (inherited from the forkserver's
     warm-up)."""
-    from iads.engagement import flyout_kernel
+    from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
     from iads.sim import scoring_kernel, statistical_kernel
     from iads.tracking import cv_kernel, looks_kernel
@@ -77,5 +77,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "scoring": len(scoring_kernel._gate_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
+        "homing": len(homing_kernel._homing_compiled.signatures),
+        "intercept": len(intercept_kernel._intercept_compiled.signatures),
         "pid": os.getpid(),
     }

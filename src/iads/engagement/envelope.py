@@ -101,16 +101,27 @@ def predicted_intercept(
     n_scan: int = 64,
     n_refine: int = 5,
     origin_alt_m: float = 0.0,
+    compiled: bool = True,
 ) -> Intercept:
     """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table.
     ``origin_alt_m``: height of the scenario origin above sea level (m), which places the
     earth under the ENU frame for the PIP's altitude. The first sign change of g on a grid of
     ``n_scan`` times over [0, ``t_max_s``] brackets the time of flight; ``n_refine`` Illinois
-    steps refine it (module docstring)."""
+    steps refine it (module docstring). Compiled (``intercept_kernel``, the same bits) unless
+    ``compiled=False``: the NumPy form below."""
     lp = np.asarray(launcher_pos_m, dtype=float).reshape(-1, 1, 3)
     tp = np.asarray(tgt_pos_m, dtype=float).reshape(1, -1, 3)
     tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
     launcher_alt = altitude_m(lp, origin_alt_m)
+    ts = np.linspace(0.0, t_max_s, n_scan)
+    if compiled:
+        from iads.engagement.intercept_kernel import intercept_arrays  # numba: on first use
+
+        out = intercept_arrays(
+            lp[:, 0], launcher_alt[:, 0], tp[0], tv[0], table, ts, n_refine, origin_alt_m
+        )
+        if out is not None:
+            return Intercept(*out)
     # per coordinate, so no (..., 3) array is built per evaluation (the same numbers)
     lx, ly = lp[..., 0], lp[..., 1]  # (W, 1)
     px0, py0, pz0 = tp[..., 0], tp[..., 1], tp[..., 2]  # (1, T)
@@ -122,7 +133,6 @@ def predicted_intercept(
         rel = np.maximum(alt - launcher_alt, 0.0)
         return table.tof(np.hypot(x - lx, y - ly), rel) - t
 
-    ts = np.linspace(0.0, t_max_s, n_scan)
     shape = (lp.shape[0], tp.shape[1])
     vals = g(np.broadcast_to(ts[:, None, None], (n_scan, *shape)))  # (S, W, T)
     crossing = (vals[:-1] > 0) & (vals[1:] <= 0)  # NaN compares False: unreachable skipped
