@@ -116,3 +116,38 @@ def test_fast_rounds_skipped_before_their_terminal_phase_start_it_at_the_same_ti
     ea, eb = ref.log.columns(), new.log.columns()
     for k in ea:
         np.testing.assert_array_equal(ea[k], eb[k], err_msg=k)
+
+
+@pytest.mark.parametrize("profile", [None, DIVE], ids=["straight", "diving"])
+def test_quiet_homing_ticks_compiled_change_nothing(tmp_path_factory, monkeypatch, profile):
+    """The compiled quiet tick (``homing_kernel.quiet_homing_tick``) against the ordinary
+    path on every tick: the same records to the bit, terminal starts, outcomes and events;
+    and it does take most homing ticks (it is not a path never taken)."""
+    import iads.engagement.interceptors as interceptors
+
+    with monkeypatch.context() as mp:
+        mp.setattr(interceptors, "quiet_homing_tick", lambda *args: False)
+        ref = _fighters_world(tmp_path_factory, "fast", profile)
+    taken = []
+    real = interceptors.quiet_homing_tick
+
+    def counted(*args):
+        taken.append(real(*args))
+        return taken[-1]
+
+    with monkeypatch.context() as mp:
+        mp.setattr(interceptors, "quiet_homing_tick", counted)
+        new = _fighters_world(tmp_path_factory, "fast", profile)
+    assert sum(taken) > 100 and sum(taken) > 0.5 * len(taken)
+    a, b = ref.interceptors, new.interceptors
+    assert np.isfinite(a.term_accel_mps2).sum() >= 6
+    if profile is not None:
+        assert np.nanmax(a.term_accel_mps2) > 1.0  # the dive shows in the records
+    np.testing.assert_array_equal(
+        a.term_accel_mps2.view(np.int64), b.term_accel_mps2.view(np.int64)
+    )
+    np.testing.assert_array_equal(a.term_time_s, b.term_time_s)
+    np.testing.assert_array_equal(a.outcome_time_s, b.outcome_time_s)
+    ea, eb = ref.log.columns(), new.log.columns()
+    for k in ea:
+        np.testing.assert_array_equal(ea[k], eb[k], err_msg=k)

@@ -50,3 +50,66 @@ def test_compiled_homing_record_is_the_numpy_forms(seed, with_prev):
         got[compiled] = store.term_accel_mps2
     assert not np.array_equal(got[False], before, equal_nan=True) or not with_prev
     np.testing.assert_array_equal(got[True].view(np.int64), got[False].view(np.int64))
+
+
+def _quiet_case(seed: int):
+    """A store of 4 rounds, some launched, done, homing (locked or on nothing), before
+    their terminal phase (some about to begin it) or at their aim point, over 6 threats of
+    which some are no longer flying."""
+    from iads.messages import FLYING, KILLED
+
+    rng = np.random.default_rng(seed)
+    m, n, t_s, dt = 4, 6, 100.0, 0.1
+    store = InterceptorStore()
+    store.launched = rng.random(m) < 0.8
+    store.done = rng.random(m) < 0.2
+    store.target = rng.integers(-1, n, m)
+    store.term_time_s = np.where(rng.random(m) < 0.6, t_s - rng.uniform(0, 5, m), np.nan)
+    store.target[np.isnan(store.term_time_s)] = -1
+    store.arrive_s = t_s + rng.choice([-0.05, 0.05, 0.1, 0.5, 8.0, 30.0, 30.0, 40.0], m)
+    store.params = SimpleNamespace(terminal_range_m=rng.uniform(5e3, 20e3, m))
+    store.est_vel_mps = rng.normal(0, 300, (m, 3))
+    store.term_accel_mps2 = np.abs(rng.normal(0.0, 20.0, m))
+    status = np.where(rng.random(n) < 0.9, FLYING, KILLED)
+    vel = rng.normal(0, 300, (n, 3))
+    th = SimpleNamespace(status=status, vel_mps=vel, vel_prev_mps=vel + rng.normal(0, 3, (n, 3)))
+    return th, store, t_s, dt, FLYING
+
+
+def _quiet_expected(th, store, t_s, dt, flying):
+    """The ordinary path's verdict: nothing but the record happens at this tick."""
+    live = (store.launched & ~store.done).nonzero()[0]
+    if live.size == 0:
+        return False
+    tgt = store.target[live]
+    if (th.status[tgt[tgt >= 0]] != flying).any():
+        return False
+    term = store.term_time_s[live]
+    pre = np.isnan(term)
+    closing = np.sqrt(np.add.reduce(store.est_vel_mps[live] ** 2, axis=-1)) + 1_000.0
+    start = store.arrive_s[live] - store.params.terminal_range_m[live] / closing <= t_s + dt
+    homing = np.isfinite(term)
+    due = (store.arrive_s[live] < t_s + dt) & homing
+    return bool(not (pre & start).any() and not due.any() and homing.any())
+
+
+def test_quiet_homing_tick_decides_as_the_ordinary_path_and_records_its_bits():
+    verdicts, moved = [], 0
+    for seed in range(300):
+        th, store, t_s, dt, flying = _quiet_case(seed)
+        want = _quiet_expected(th, store, t_s, dt, flying)
+        before = store.term_accel_mps2.copy()
+        got = homing_kernel.quiet_homing_tick(store, th, flying, t_s, dt)
+        verdicts.append(got)
+        assert got == want, seed
+        if not got:  # nothing touched: the ordinary path runs on the store as it was
+            np.testing.assert_array_equal(store.term_accel_mps2, before)
+            continue
+        kernel = store.term_accel_mps2
+        live = (store.launched & ~store.done).nonzero()[0]
+        store.term_accel_mps2 = before.copy()
+        object.__new__(InterceptorSystem)._record_homing(th, store, live, dt, compiled=False)
+        moved += not np.array_equal(kernel, before)
+        np.testing.assert_array_equal(kernel.view(np.int64), store.term_accel_mps2.view(np.int64))
+    assert 20 < sum(verdicts) < 280  # both verdicts are exercised
+    assert moved > 10  # and records raised

@@ -28,7 +28,7 @@ import numpy as np
 from iads.channels import Bus, Channel
 from iads.config import EndGameSettings
 from iads.engagement import flyout as fo
-from iads.engagement.homing_kernel import record_homing
+from iads.engagement.homing_kernel import quiet_homing_tick, record_homing
 from iads.engagement.kill import draw_kills
 from iads.messages import (
     FLYING,
@@ -304,6 +304,11 @@ class InterceptorSystem:
         same_queue = read == 0 and self._none_to_launch(kept, store, t_s)
         if not same_queue:
             self._launch_due(world, store, t_s)
+        elif self.mode == "fast" and quiet_homing_tick(store, th, FLYING, t_s, dt_s):
+            # only the homing rounds' records moved (compiled: ``_step_fast``'s tests and
+            # record in its arithmetic); the store's part of next_due_s is as below
+            self._due = (store, len(store), (False, -math.inf, kept[2][2]))
+            return
         live = (store.launched & ~store.done).nonzero()[0]
         if live.size == 0:
             return
