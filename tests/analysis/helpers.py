@@ -62,8 +62,9 @@ def assert_same_study(a: Path, b: Path) -> None:
 
 def compiled_on_arrival(_task: object) -> dict[str, int]:
     """In a worker, before it runs anything: how many compiled signatures the fly-out,
-    motion, route-state, fast-tracker, homing and intercept kernels already hold (inherited from the forkserver's
+    motion, route-state, fast-tracker, homing, quiet-tick, intercept and picture kernels already hold (inherited from the forkserver's
     warm-up)."""
+    from iads.c2 import picture_kernel
     from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
     from iads.sim import scoring_kernel, statistical_kernel
@@ -79,5 +80,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "motion": len(kernel._advance_compiled.signatures),
         "homing": len(homing_kernel._homing_compiled.signatures),
         "intercept": len(intercept_kernel._intercept_compiled.signatures),
+        "quiet": len(homing_kernel._quiet_compiled.signatures),
+        "picture": len(picture_kernel._extrapolate_compiled.signatures),
         "pid": os.getpid(),
     }

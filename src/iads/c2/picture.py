@@ -63,24 +63,45 @@ class Picture:
 
 
 def extrapolate(
-    reports: TrackReports, t_s: float, own_unit: int, origin_alt_m: float, n_sigma: float
+    reports: TrackReports,
+    t_s: float,
+    own_unit: int,
+    origin_alt_m: float,
+    n_sigma: float,
+    compiled: bool = True,
 ) -> Picture:
     """The picture at ``t_s`` (s) from the latest ``reports``: constant velocity from each
     report's time, level flight where the climb rate is not significant, the position sigma
-    grown by the velocity sigma times the age."""
-    x = reports.x
-    vel = level_if_indistinguishable(
-        x[:, :3], x[:, 3:6], reports.P[:, 3:6, 3:6], origin_alt_m, n_sigma
-    )
-    age = (t_s - reports.time_s)[:, None]
-    vel_std = np.sqrt(np.trace(reports.P[:, 3:6, 3:6], axis1=1, axis2=2))
+    grown by the velocity sigma times the age. Compiled (``picture_kernel``, the same bits)
+    unless ``compiled=False``."""
+    out = None
+    if compiled:
+        from iads.c2.picture_kernel import extrapolate_arrays  # numba: loaded on first use
+
+        out = extrapolate_arrays(
+            reports.x,
+            reports.P,
+            reports.time_s,
+            reports.position_std_m,
+            t_s,
+            origin_alt_m,
+            n_sigma,
+        )
+    if out is None:
+        x = reports.x
+        vel = level_if_indistinguishable(
+            x[:, :3], x[:, 3:6], reports.P[:, 3:6, 3:6], origin_alt_m, n_sigma
+        )
+        age = (t_s - reports.time_s)[:, None]
+        vel_std = np.sqrt(np.trace(reports.P[:, 3:6, 3:6], axis1=1, axis2=2))
+        out = (x[:, :3] + vel * age, vel, reports.position_std_m + vel_std * age[:, 0])
     return Picture(
         t_s=float(t_s),
         track_number=reports.track_number,
         source_unit=reports.source_unit,
-        pos_m=x[:, :3] + vel * age,
-        vel_mps=vel,
-        position_std_m=reports.position_std_m + vel_std * age[:, 0],
+        pos_m=out[0],
+        vel_mps=out[1],
+        position_std_m=out[2],
         remote=reports.source_unit != own_unit,
     )
 
