@@ -16,7 +16,7 @@ the event log only: no decision reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Self
 
 import numpy as np
@@ -162,10 +162,13 @@ class TrackReports(Batch):
     identity: NDArray[np.int8] = _empty(dtype=np.int8)
     t_confirmed_s: NDArray[np.float64] = _empty()
 
-    @property
+    @cached_property
     def position_std_m(self) -> NDArray[np.float64]:
-        """(K,) sqrt(trace) of the position covariance (m)."""
-        return np.sqrt(np.trace(self.P[:, :3, :3], axis1=1, axis2=2))
+        """(K,) sqrt(trace) of the position covariance (m); computed once per batch (the
+        tracker's reports are read by the scoring and the post each frame), read-only."""
+        std = np.sqrt(np.trace(self.P[:, :3, :3], axis1=1, axis2=2))
+        std.setflags(write=False)
+        return std
 
 
 @dataclass(frozen=True)

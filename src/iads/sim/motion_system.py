@@ -30,6 +30,8 @@ class MotionSystem:
     follows_clock: bool = True
     """It only moves the truth on: the engine steps it at every tick it runs (``Engine``)."""
     state: MotionState = field(init=False, repr=False)
+    _due: tuple[bytes, float] | None = field(default=None, init=False, repr=False)
+    """``next_due_s``'s last answer and the threats' statuses it was computed from."""
 
     def __post_init__(self) -> None:
         self.state = motion_state(self.trajectories)
@@ -53,8 +55,14 @@ class MotionSystem:
         """The earliest end of an unresolved threat's route (s): the step covering it must
         run (it sets the threat reached or expired, which may end the run)."""
         del t_s
+        status = world.threats.status
+        key = status.tobytes()  # the answer changes only with a status (route ends are fixed)
+        if self._due is not None and self._due[0] == key:
+            return self._due[1]
         open_ = ~world.threats.resolved
-        return float(self.trajectories.end_time_s[open_].min()) if open_.any() else np.inf
+        due = float(self.trajectories.end_time_s[open_].min()) if open_.any() else np.inf
+        self._due = (key, due)
+        return due
 
     def _advance(self, world: World, t_s: float) -> None:
         th = world.threats

@@ -218,6 +218,8 @@ def simulate(
         return Simulation(world, defense, engine.run(world, progress))
 
     def stop(w: World, t_s: float) -> bool:
+        if w.interceptors is not None and w.interceptors.busy():
+            return False  # a round in the air or queued: neither finished nor spent
         if w.finished():
             return True
         if math.isnan(defense.spent_s) and defense.spent(w, t_s):
