@@ -340,3 +340,30 @@ def test_cached_candidate_rounds_reach_and_screen_change_no_decision(monkeypatch
             x, y = np.asarray(a[col]), np.asarray(b[col])
             same = np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
             assert same, (table, col)
+
+
+def test_reload_cache_skips_only_steps_where_nothing_is_due(monkeypatch, tmp_path):
+    """A reload due mid-run (tests/sim/test_spent.py, 150 s): at every step, after the
+    cache check, ``update_reloads`` has nothing left to do on the post's bank. The reload
+    is due at exactly a step time (the boundary is stepped on) and does complete."""
+    from iads.c2.command_post import CommandPost
+    from iads.engagement.battery import first_reload_due_s, update_reloads
+    from iads.sim.run import run_scenario
+    from tests.sim.test_spent import _scenario
+
+    picture = CommandPost.picture
+    steps: list[tuple[float, float]] = []  # (t_s, first reload due after the check)
+
+    def checked(self, t_s):
+        assert update_reloads(self.bank, t_s) is self.bank, t_s  # nothing due left undone
+        steps.append((t_s, first_reload_due_s(self.bank)))
+        return picture(self, t_s)
+
+    monkeypatch.setattr(CommandPost, "picture", checked)
+    result = run_scenario(_scenario(tmp_path, 150.0), fidelity="fast")
+    times = {t for t, _ in steps}
+    dues = {d for _, d in steps if np.isfinite(d)}
+    assert dues and dues <= times  # each reload's due time is a step time
+    done = [d for d in dues if any(t >= d and e != d for t, e in steps)]
+    assert done  # ... at which the reload finished
+    assert result.summary["interceptors_spent"] > 2  # its rounds were fired (2 in the tubes)

@@ -106,7 +106,7 @@ def test_reloads_return_the_bank_itself_when_nothing_changes():
     b = bank(count=1, load={"A": 2}, reload=100.0, reloads=1)
     b, _ = fire(b, np.array([0, 0]), np.array([0, 0]), 0.0)
     started = update_reloads(b, 5.0)
-    assert started is not b and started.reload_done_s[0] == pytest.approx(105.0)
+    assert started is not b and started.reload_done_s[0] == 105.0
     assert update_reloads(started, 50.0) is started  # under way, not yet due
     done = update_reloads(started, 105.0)
     assert done.rounds[0, 0] == 2 and b.rounds[0, 0] == 0  # the input untouched
@@ -119,8 +119,10 @@ def test_first_reload_due_s_is_the_earliest_reload_under_way():
     b = update_reloads(b, 5.0)  # unit 0 reloads until 105 s
     b, _ = fire(b, np.array([1]), np.array([0]), 20.0)
     b = update_reloads(b, 30.0)  # unit 1 until 130 s
-    assert first_reload_due_s(b) == pytest.approx(105.0)
-    assert update_reloads(b, 104.0) is b  # nothing to do before it
+    assert first_reload_due_s(b) == 105.0  # exact: the command post's cache compares with it
+    assert update_reloads(b, 105.0) is not b  # the reload is done at that very time
+    assert update_reloads(b, np.nextafter(105.0, 0.0)) is b  # and nothing to do just before
+    assert update_reloads(b, 104.0) is b
 
 
 def test_next_ready_s_is_now_while_rounds_or_a_reload_can_start_else_the_first_reload_due():

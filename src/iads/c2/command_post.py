@@ -199,8 +199,10 @@ class CommandPost:
     """(track numbers, identity codes) the picture's reports carry: own, remote, fused."""
     _reloads_done: tuple[LauncherBank | None, float] = (None, -np.inf)
     """(bank, time (s)): the bank ``update_reloads`` last returned, which it leaves as it is
-    until its first reload is due at this time. A bank is never modified in place, so any
-    change (a launch, rounds back, readiness) is a new object and is looked at afresh."""
+    until its first reload is due at this time. The time holds only for that bank, straight
+    out of ``update_reloads`` (on another, ``first_reload_due_s`` may say inf while an empty
+    unit could start a reload). A bank is never modified in place, so any change (a launch,
+    rounds back, readiness) is a new object and is looked at afresh."""
     _seen_numbers: np.ndarray | None = None
     """Track numbers of the last picture, all already in ``first_seen_s``."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
