@@ -112,6 +112,19 @@ def test_reloads_return_the_bank_itself_when_nothing_changes():
     assert done.rounds[0, 0] == 2 and b.rounds[0, 0] == 0  # the input untouched
 
 
+def test_bank_arrays_are_read_only():
+    """The command post's caches take an unchanged bank object as unchanged contents."""
+    b, _ = fire(bank(count=1), np.array([0]), np.array([0]), 0.0)  # a bank from replace
+    for name in ("rounds", "reserve", "next_fire_s", "reload_done_s", "loadout", "pos_m"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(b, name)[0] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        bank().rounds[0, 0] -= 1  # straight from make_bank
+    fresh = b.rounds.copy()
+    fresh[0, 0] = 9  # a copy is the caller's to change
+    assert b.rounds[0, 0] == 3
+
+
 def test_first_reload_due_s_is_the_earliest_reload_under_way():
     b = bank(count=2, load={"A": 1}, reload=100.0, reloads=1)
     assert first_reload_due_s(b) == np.inf  # none under way

@@ -2,7 +2,8 @@
 
 ``LauncherBank`` holds U launcher units (each unit of a launcher site is a row) x K interceptor
 types: rounds ready in the tubes, when each unit can fire next (``launch_interval_s``), reload
-state and the battery's reserve. Functions take a bank and return a new one (never mutate).
+state and the battery's reserve. Functions take a bank and return a new one (never mutate;
+its arrays are read-only).
 
 Reloads: when a unit's tubes are empty and the battery still holds reserve rounds, the unit
 reloads its original loadout (as far as the reserve allows) ``reload_time_s`` later. The reserve
@@ -18,6 +19,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+
+_ARRAYS = (
+    "site",
+    "pos_m",
+    "rounds",
+    "loadout",
+    "next_fire_s",
+    "reload_done_s",
+    "launch_interval_s",
+    "reload_time_s",
+    "reserve",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,12 @@ class LauncherBank:
     launch_interval_s: np.ndarray
     reload_time_s: np.ndarray
     reserve: np.ndarray
+
+    def __post_init__(self) -> None:
+        """Read-only arrays: the command post's caches take a bank that is the same object
+        as unchanged, so a write in place must fail loudly (change a copy, ``replace``)."""
+        for name in _ARRAYS:
+            getattr(self, name).setflags(write=False)
 
     @property
     def n_units(self) -> int:
