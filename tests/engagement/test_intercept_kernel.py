@@ -79,3 +79,15 @@ def test_kernel_shapes_for_one_launcher_and_no_target(interceptors) -> None:
     table = table_for(interceptors["48N6-class"])
     got = predicted_intercept(np.zeros(3), np.zeros((0, 3)), np.zeros((0, 3)), table, 100.0)
     assert got.t_s.shape == (1, 0) and got.pip_m.shape == (1, 0, 3)
+
+
+def test_one_velocity_for_every_target_broadcasts_as_the_numpy_form(interceptors) -> None:
+    """A single velocity (3,) for T targets: the kernel needs one a target, so the NumPy form
+    answers (it broadcasts); the compiled call must not read past the velocity."""
+    table = table_for(interceptors["48N6-class"])
+    pos = np.array([[20e3, 0.0, 500.0], [25e3, 5e3, 1e3], [30e3, -5e3, 2e3]])
+    vel = np.array([-250.0, 0.0, 0.0])
+    got = predicted_intercept(np.zeros(3), pos, vel, table, 100.0)
+    want = predicted_intercept(np.zeros(3), pos, vel, table, 100.0, compiled=False)
+    assert np.isfinite(want.t_s).all()
+    _same(got, want)

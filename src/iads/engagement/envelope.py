@@ -114,7 +114,7 @@ def predicted_intercept(
     tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
     launcher_alt = altitude_m(lp, origin_alt_m)
     ts = np.linspace(0.0, t_max_s, n_scan)
-    if compiled:
+    if compiled and tv.shape == tp.shape and n_scan >= 2:  # else the NumPy form broadcasts
         from iads.engagement.intercept_kernel import intercept_arrays  # numba: on first use
 
         out = intercept_arrays(
