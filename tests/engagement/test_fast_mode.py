@@ -140,7 +140,7 @@ def test_quiet_homing_ticks_compiled_change_nothing(tmp_path_factory, monkeypatc
         new = _fighters_world(tmp_path_factory, "fast", profile)
     assert sum(taken) > 100 and sum(taken) > 0.5 * len(taken)
     a, b = ref.interceptors, new.interceptors
-    assert np.isfinite(a.term_accel_mps2).sum() >= 6
+    assert np.isfinite(a.term_time_s).sum() >= 6  # rounds that homed, each raising a record
     if profile is not None:
         assert np.nanmax(a.term_accel_mps2) > 1.0  # the dive shows in the records
     np.testing.assert_array_equal(

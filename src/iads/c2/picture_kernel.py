@@ -30,7 +30,7 @@ def _extrapolate_loop(x, P, time_s, std, t_s, centre_z, n_sigma, pos, vel, pos_s
     # pragma: no cover - compiled
     n = x.shape[0]
     for k in range(n):
-        u0, u1, u2 = x[k, 0] - 0.0, x[k, 1] - 0.0, x[k, 2] - centre_z
+        u0, u1, u2 = x[k, 0], x[k, 1], x[k, 2] - centre_z  # the centre is (0, 0, centre_z)
         length = math.sqrt(u0 * u0 + u1 * u1 + u2 * u2)
         u0, u1, u2 = u0 / length, u1 / length, u2 / length
         v0, v1, v2 = x[k, 3], x[k, 4], x[k, 5]

@@ -88,11 +88,10 @@ def _quiet_loop(
     dt_s,
     term_accel,
 ):  # pragma: no cover - compiled
-    n_live = 0
+    homes = False  # some round in the air is in its terminal phase
     for r in range(launched.shape[0]):
         if not launched[r] or done[r]:
             continue
-        n_live += 1
         j = target[r]
         if j >= 0 and status[j] != flying:  # its object died or arrived first
             return False
@@ -104,18 +103,14 @@ def _quiet_loop(
                 return False
         elif math.isinf(tt) or arrive[r] < t_next:  # at its aim point: resolved this tick
             return False
-    if n_live == 0:
-        return False
-    homes = False
-    for r in range(launched.shape[0]):
-        if launched[r] and not done[r]:
-            homes = homes or term_time[r] == term_time[r]
+        else:
+            homes = True
     if not homes:
         return False
     for r in range(launched.shape[0]):
         if launched[r] and not done[r]:
             _record_one(r, target, vel, vel_prev, has_prev, dt_s, term_accel)
-    return homes
+    return True
 
 
 if njit is not None:

@@ -22,6 +22,7 @@ try:  # numba is optional at run time: without it the NumPy form runs
 except ImportError:  # pragma: no cover
     njit = None
 
+from iads.engagement.tables import FlyoutTable
 from iads.sensors.geometry import EARTH_RADIUS_M
 
 _BIG = float(np.finfo(np.float64).max)
@@ -75,8 +76,8 @@ def _rel_alt(x, y, z, origin_alt_m, launcher_alt):  # pragma: no cover - compile
     return rel, alt
 
 
-def _g(t, px, py, pz, vx, vy, vz, lx, ly, lalt, origin, tof, grid_g, grid_h, dg, dh):  # noqa: PLR0913
-    """g(t) = tof(PIP(t)) - t of one pair (``predicted_intercept``'s ``g``)."""  # pragma: no cover
+def _g(t, px, py, pz, vx, vy, vz, lx, ly, lalt, origin, tof, grid_g, grid_h, dg, dh):
+    """g(t) = tof(PIP(t)) - t (s) of one pair (``predicted_intercept``'s ``g``)."""
     x, y = px + vx * t, py + vy * t
     rel, _ = _rel_alt(x, y, pz + vz * t, origin, lalt)
     return _interp(tof, grid_g, grid_h, dg, dh, math.hypot(x - lx, y - ly), rel) - t
@@ -180,7 +181,7 @@ def intercept_arrays(
     launcher_alt_m: np.ndarray,
     tgt_pos_m: np.ndarray,
     tgt_vel_mps: np.ndarray,
-    table,
+    table: FlyoutTable,
     scan_times_s: np.ndarray,
     n_refine: int,
     origin_alt_m: float,
