@@ -166,7 +166,8 @@ class TrackReports(Batch):
     def position_std_m(self) -> NDArray[np.float64]:
         """(K,) sqrt(trace) of the position covariance (m); computed once per batch (the
         tracker's reports are read by the scoring and the post each frame), read-only."""
-        std = np.sqrt(np.trace(self.P[:, :3, :3], axis1=1, axis2=2))
+        P = self.P  # the diagonal summed in np.trace's order: (P00 + P11) + P22
+        std = np.sqrt(P[:, 0, 0] + P[:, 1, 1] + P[:, 2, 2])
         std.setflags(write=False)
         return std
 

@@ -62,8 +62,8 @@ def assert_same_study(a: Path, b: Path) -> None:
 
 def compiled_on_arrival(_task: object) -> dict[str, int]:
     """In a worker, before it runs anything: how many compiled signatures the fly-out,
-    motion, route-state, fast-tracker, homing, quiet-tick, intercept and picture kernels already hold (inherited from the forkserver's
-    warm-up)."""
+    motion, route-state, fast-tracker, scoring, homing, quiet-tick, intercept and picture
+    kernels already hold (inherited from the forkserver's warm-up)."""
     from iads.c2 import picture_kernel
     from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
@@ -75,7 +75,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "manage": len(statistical_kernel._manage_compiled.signatures),
         "predict": len(cv_kernel._predict_compiled.signatures),
         "looks": len(looks_kernel._swept_compiled.signatures),
-        "scoring": len(scoring_kernel._gate_compiled.signatures),
+        "scoring frame": len(scoring_kernel._frame_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
         "homing": len(homing_kernel._homing_compiled.signatures),

@@ -110,3 +110,50 @@ def test_track_labels_follow_the_reported_frames(shift):
     assert scoring.label_at(5 + shift, 1.0) == 1 and scoring.label_at(6 + shift, 2.0) == 2
     assert scoring.label_at(7 + shift, 2.0) == -1 and scoring.label_at(7 + shift, 5.0) == 2
     assert scoring.label_at(5 + shift, 0.0) == 0  # labelled from the unit's first frame
+
+
+def test_compiled_frame_screen_labels_as_the_numpy_form(monkeypatch):
+    # the recorder's labels with the compiled screen and gate (scoring_kernel.frame_gate)
+    # equal those of its NumPy form, frame by frame, with threats leaving the window and
+    # dying, overlapping gates (the solver) and a frame whose threats are all screened out
+    from iads.config import ScoringSettings
+    from iads.messages import TrackReports
+    from iads.sim import scoring_kernel
+    from iads.sim.scoring import Scoring
+
+    def labels(compiled: bool):
+        if not compiled:
+            monkeypatch.setattr(scoring_kernel, "frame_gate", lambda *a, **k: None)
+        rng = np.random.default_rng(7)
+        truth = np.cumsum(rng.uniform(500.0, 2_500.0, (25, 3)), axis=0)
+        world = _World(truth)
+        scoring = Scoring(world, ScoringSettings(), unit_radars={0: (0,)}, scan_period_s={0: 5.0})
+        for t in range(30):
+            world.threats.active[rng.integers(0, 25)] = False  # a death a frame
+            if t >= 27:  # every threat gone: the screen leaves none to match
+                world.threats.active[:] = False
+            seen = rng.random(25) < 0.5
+            scoring._last_seen_s[0][seen] = float(t)
+            k = int(rng.integers(1, 15))
+            x = np.zeros((k, 6))
+            x[:, :3] = truth[rng.integers(0, 25, k)] + rng.normal(0, 600.0, (k, 3))
+            scoring.on_tracks(
+                float(t),
+                TrackReports(
+                    time_s=np.full(k, float(t)),
+                    source_unit=np.zeros(k, dtype=np.int64),
+                    track_number=np.arange(k, dtype=np.int64),
+                    x=x,
+                    P=np.broadcast_to(np.eye(6) * rng.uniform(1e3, 1e5), (k, 6, 6)).copy(),
+                    quality=np.ones(k),
+                    identity=np.zeros(k, dtype=np.int8),
+                    t_confirmed_s=np.zeros(k),
+                ),
+            )
+        monkeypatch.undo()
+        return scoring.history["truth_id"], world.events
+
+    got, got_events = labels(True)
+    want, want_events = labels(False)
+    assert np.array_equal(got, want) and got_events == want_events
+    assert (got >= 0).sum() >= 50 and (got == -1).sum() >= 25

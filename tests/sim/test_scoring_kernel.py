@@ -41,3 +41,38 @@ def test_match_is_the_numpy_forms(seed):
     assert (got >= 0).sum() >= 10
     sparse = match_truth(tracks[:3], std[:3], truth[::6], 50.0)  # no shared gates
     assert np.array_equal(sparse, match_truth(tracks[:3], std[:3], truth[::6], 50.0, False))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_frame_gate_is_the_recorders_numpy_screen_and_gate(seed):
+    # the recorder's NumPy form: threats in flight and seen within the window, then gate_costs
+    # on those; never-seen threats (-inf), a threat seen just at the window's edge, one not in
+    # flight, a NaN sigma, and frames where every threat is screened out
+    from iads.sim.scoring_kernel import frame_gate
+
+    rng = np.random.default_rng(300 + seed)
+    n, k = int(rng.integers(1, 40)), int(rng.integers(1, 30))
+    pos = np.cumsum(rng.uniform(500, 3e3, (n, 3)), axis=0)
+    tracks = pos[rng.integers(0, n, k)] + rng.normal(0, 900, (k, 3))
+    std = rng.uniform(50, 700, k)
+    std[0] = np.nan
+    active = rng.random(n) < 0.8
+    t_s, window_s = 500.0, 30.0
+    last = t_s - rng.uniform(0, 60, n)
+    last[rng.random(n) < 0.2] = -np.inf
+    last[0] = t_s - window_s  # t - last == window: kept (<=)
+    x = np.zeros((k, 6))
+    x[:, :3] = tracks
+    for window, seen in ((window_s, last), (np.inf, np.full(n, -np.inf)), (window_s, last - 1e3)):
+        flying, cost, first, unique = frame_gate(
+            x[:, :3], std, pos, active, seen, t_s, window, 2_000.0
+        )
+        want = (active & (t_s - seen <= window)).nonzero()[0]
+        assert np.array_equal(flying, want)
+        if want.size == 0:
+            assert cost.shape == (k, 0) and (first == -1).all()
+            continue
+        c, per_track, per_truth, f = gate_costs(tracks, std, pos[want], 2_000.0)
+        assert np.array_equal(cost, c) and np.array_equal(first, f)
+        assert unique == (per_track.max() <= 1 and per_truth.max() <= 1)
+    assert active[0] == (0 in frame_gate(tracks, std, pos, active, last, t_s, window_s, 1.0)[0])

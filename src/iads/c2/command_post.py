@@ -588,6 +588,14 @@ class CommandPost:
             dup = duplicates_of(pic.pos_m, pic.position_std_m, pic.source_unit, held)
             self.duplicates_held += int(np.count_nonzero(dup))
             engaged = engaged | dup
+        per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
+        unit, kind, delay = self._candidate_rounds(t_s, per_target)
+        if unit.size == 0:
+            return
+        if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
+            delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
+        if not self._any_within_reach(unit, kind, delay, pic.pos_m, pic.vel_mps):
+            return  # no track within reach, so no eligible one (most decisions end here)
         seen = self.first_seen_s
         first = np.array([seen[n] for n in pic.track_number.tolist()], dtype=float)
         ok = doctrine.eligible(
@@ -605,12 +613,6 @@ class CommandPost:
             ok &= doctrine.identity_allows(self._identity, self.roe)
         if not ok.any():
             return
-        per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
-        unit, kind, delay = self._candidate_rounds(t_s, per_target)
-        if unit.size == 0:
-            return
-        if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
-            delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
         if not self._any_within_reach(unit, kind, delay, pic.pos_m[ok], pic.vel_mps[ok]):
             return  # every Pk would be 0 (the screen of _pk_matrix, before the evaluation)
         a = self.assets

@@ -60,6 +60,12 @@ def match_truth(
         return first
     if cost is None:
         cost = np.where(inside, d, 1e12)
+    return _solve(cost, out)
+
+
+def _solve(cost: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out`` (K,) with each track's assigned column of ``cost`` (K, T) (pairs at 1e12, the
+    refused ones, left -1): the optimal one-to-one assignment."""
     rows, cols = linear_sum_assignment(cost)
     ok = cost[rows, cols] < 1e12
     out[rows[ok]] = cols[ok]
@@ -159,6 +165,7 @@ class Scoring:
         self._radar_seen: dict[int, np.ndarray] = {}
         self._last_seen_s = {u: np.full(n, -np.inf) for u in unit_radars}
         self._tracked = np.zeros(n, dtype=bool)
+        self._never_seen = np.full(n, -np.inf)
         self.history = TrackHistory()
         self._labels: dict[int, list[tuple[float, int]]] = {}
         self._last_frame: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -208,12 +215,8 @@ class Scoring:
             return
         th = self.world.threats
         u = int(reports.source_unit[0])
-        window = self._window_s.get(u, np.inf)
-        last = self._last_seen_s.get(u)
-        ok = th.active if last is None else th.active & (t_s - last <= window)
-        flying = ok.nonzero()[0]
         std = reports.position_std_m
-        match = match_truth(reports.x[:, :3], std, th.pos_m[flying], self.settings.truth_gate_m)
+        flying, match = self._match(t_s, u, reports.x[:, :3], std)
         truth = np.full(len(reports), -1, dtype=np.int64)
         truth[match >= 0] = th.id[flying[match[match >= 0]]]
         new = (truth >= 0) & ~self._tracked[np.maximum(truth, 0)]
@@ -244,6 +247,29 @@ class Scoring:
         order = np.argsort(numbers)
         self._last_frame[u] = (numbers[order], truth[order])
         self.history.append(reports, truth, std)
+
+    def _match(self, t_s: float, u: int, pos_m: np.ndarray, std_m: np.ndarray):
+        """Unit ``u``'s threats that may be credited at ``t_s`` (rows: in flight, seen within
+        its window) and each track's row among them or -1 (``match_truth``); the screen and
+        gate in one compiled call (``scoring_kernel.frame_gate``) when numba is there."""
+        th = self.world.threats
+        window = self._window_s.get(u, np.inf)
+        last = self._last_seen_s.get(u)
+        gate_m = self.settings.truth_gate_m
+        from iads.sim.scoring_kernel import frame_gate  # numba: loaded on first use
+
+        seen = self._never_seen if last is None else last  # -inf: t - last <= inf holds
+        framed = frame_gate(pos_m, std_m, th.pos_m, th.active, seen, t_s, window, gate_m)
+        if framed is None:  # pragma: no cover - without numba
+            ok = th.active if last is None else th.active & (t_s - last <= window)
+            flying = ok.nonzero()[0]
+            return flying, match_truth(pos_m, std_m, th.pos_m[flying], gate_m, compiled=False)
+        flying, cost, first, unique = framed
+        if flying.size == 0:
+            return flying, np.full(pos_m.shape[0], -1, dtype=np.int64)
+        if unique:  # as match_truth: the gated pairs are the assignment
+            return flying, first
+        return flying, _solve(cost, np.full(pos_m.shape[0], -1, dtype=np.int64))
 
     def label_at(self, track_number: int, t_s: float) -> int:
         """The threat id track ``track_number`` followed at ``t_s`` (its last label at or

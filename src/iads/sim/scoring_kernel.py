@@ -6,6 +6,11 @@ in NumPy a broadcast difference, its norm and half a dozen reductions, about 40 
 The kernel computes each pair's distance with the same operations in the same order as
 ``vectors.norm`` (``sqrt(dx dx + dy dy + dz dz)``), so the distances, the gate's verdicts and
 the cost matrix are the NumPy form's bit for bit (a test compares them).
+
+``frame_gate`` is the scoring recorder's whole per-frame screen in one call: which threats a
+unit may be credited with (in flight and seen within its window, ``Scoring.on_tracks``), then
+the gate against those, and whether the gated pairs share no track and no truth (the match
+is then the gated pairs, without the solver).
 """
 
 from __future__ import annotations
@@ -46,6 +51,38 @@ def _gate_loop(track_pos, track_std, truth_pos, gate_m, cost, per_track, per_tru
 _gate_compiled = njit(cache=True, nogil=True)(_gate_loop) if njit is not None else None
 
 
+def _frame_loop(track_pos, track_std, th_pos, active, last_seen_s, t_s, window_s, gate_m):
+    n, k = th_pos.shape[0], track_pos.shape[0]  # pragma: no cover - compiled
+    flying = np.empty(n, dtype=np.int64)
+    f = 0
+    for j in range(n):
+        if active[j] and t_s - last_seen_s[j] <= window_s:  # Scoring.on_tracks's ``ok``
+            flying[f] = j
+            f += 1
+    flying = flying[:f].copy()
+    truth_pos = np.empty((f, 3))
+    for j in range(f):
+        truth_pos[j] = th_pos[flying[j]]
+    cost = np.empty((k, f))
+    per_track = np.zeros(k, dtype=np.int64)
+    per_truth = np.zeros(f, dtype=np.int64)
+    first = np.empty(k, dtype=np.int64)
+    _gate_inline(track_pos, track_std, truth_pos, gate_m, cost, per_track, per_truth, first)
+    unique = True
+    for i in range(k):
+        unique = unique and per_track[i] <= 1
+    for j in range(f):
+        unique = unique and per_truth[j] <= 1
+    return flying, cost, first, unique
+
+
+if njit is not None:
+    _gate_inline = njit(cache=True, nogil=True, inline="always")(_gate_loop)
+    _frame_compiled = njit(cache=True, nogil=True)(_frame_loop)
+else:  # pragma: no cover - without numba
+    _frame_compiled = None
+
+
 def gate_costs(
     track_pos_m: np.ndarray, track_std_m: np.ndarray, truth_pos_m: np.ndarray, gate_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
@@ -73,4 +110,33 @@ def gate_costs(
     return cost, per_track, per_truth, first
 
 
-__all__ = ["REFUSED", "gate_costs"]
+def frame_gate(
+    track_pos_m: np.ndarray,
+    track_std_m: np.ndarray,
+    threat_pos_m: np.ndarray,
+    active: np.ndarray,
+    last_seen_s: np.ndarray,
+    t_s: float,
+    window_s: float,
+    gate_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None:
+    """One frame of the scoring's screen: the rows ``flying`` (F,) of the threats in flight
+    (``active`` (N,) bool) last seen within ``window_s`` of ``t_s`` (``last_seen_s`` (N,), s;
+    -inf: never), the cost matrix (K, F) of tracks (K, 3) with sigmas (K,) against those
+    threats' ``threat_pos_m`` (ENU, m) as ``gate_costs``, each track's first gated threat (K,;
+    -1 none) and whether no track and no threat is in two gated pairs. None without numba."""
+    if _frame_compiled is None:  # pragma: no cover - without numba
+        return None
+    return _frame_compiled(
+        np.ascontiguousarray(track_pos_m, dtype=np.float64),
+        np.ascontiguousarray(track_std_m, dtype=np.float64),
+        np.ascontiguousarray(threat_pos_m, dtype=np.float64),
+        np.ascontiguousarray(active, dtype=np.bool_),
+        np.ascontiguousarray(last_seen_s, dtype=np.float64),
+        float(t_s),
+        float(window_s),
+        float(gate_m),
+    )
+
+
+__all__ = ["REFUSED", "frame_gate", "gate_costs"]
