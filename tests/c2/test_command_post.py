@@ -367,3 +367,26 @@ def test_reload_cache_skips_only_steps_where_nothing_is_due(monkeypatch, tmp_pat
     done = [d for d in dues if any(t >= d and e != d for t, e in steps)]
     assert done  # ... at which the reload finished
     assert result.summary["interceptors_spent"] > 2  # its rounds were fired (2 in the tubes)
+
+
+@pytest.mark.parametrize("fidelity", ["fast", "full"])
+def test_magazine_runs_dry_at_the_posts_first_step_after_its_last_round(fidelity):
+    # two rounds in stock, none in reserve, two drones: shoot-look-shoot fires both; the post
+    # notes the empty magazine at its first decision after the last order (a held-rounds
+    # count kept past the bank that changed would never see it empty)
+    from iads.analysis.warm import SCENARIO as WARM
+    from iads.scenario.load import builtin_catalog
+    from iads.scenario.model import Scenario
+    from iads.sim.run import run_scenario
+
+    d = copy.deepcopy(WARM)
+    d["batteries"][0]["stock"] = {"48N6-class": 2}
+    d["duration_s"] = 120
+    sc = Scenario.model_validate(d)
+    sc = sc.model_copy(update={"equipment": builtin_catalog().merged(sc.equipment)})
+    period = sc.batteries[0].command_post.decision_period_s
+    r = run_scenario(sc, seed=1, fidelity=fidelity)
+    b = r.tables["batteries"]
+    assert len(r.engagements["time_s"]) == 2
+    assert b["rounds_in_tubes"][0] == b["rounds_in_reserve"][0] == 0
+    assert b["magazine_empty_s"][0] == pytest.approx(r.engagements["time_s"].max() + period)

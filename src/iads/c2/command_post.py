@@ -214,8 +214,11 @@ class CommandPost:
     """(bank, key, rounds) of the last ``_candidate_rounds``."""
     _reach_rows: tuple[Any, ...] | None = None
     """(bank, unit, kind, terms) of the last ``_reach_terms``."""
-    _screen: tuple[tuple[Any, ...], tuple[np.ndarray, ...]] | None = None
-    """(fire-control radars, their ``sector_screen_arrays``) of the last ``_screen_arrays``."""
+    _screen: tuple[tuple[int, ...], tuple[np.ndarray, ...], tuple[Any, ...]] | None = None
+    """(the fire-control radars' ids, their ``sector_screen_arrays``, the radars) of the last
+    ``_screen_arrays``."""
+    _held_rounds: tuple[LauncherBank, int, int] | None = None
+    """(bank, rounds held, rounds on launchers) of the last ``_held``."""
 
     @classmethod
     def from_world(
@@ -286,10 +289,10 @@ class CommandPost:
         self._deconflict(pic, t_s)
         self._uplink_and_cancel(pic, t_s)
         self._publish_status(pic, t_s)
-        held = int(self.bank.rounds.sum() + self.bank.reserve.sum())
+        held, ready = self._held()
         if held == 0 and np.isnan(self.ran_dry_s):
             self.ran_dry_s = t_s
-        if len(pic) == 0 or self.bank.rounds.sum() == 0:
+        if len(pic) == 0 or ready == 0:
             return
         self._decide(pic, t_s)
 
@@ -758,18 +761,23 @@ class CommandPost:
         self._reach_rows = (self.bank, unit, kind, terms)
         return terms
 
+    def _held(self) -> tuple[int, int]:
+        """Rounds the battery holds (on launchers and in reserve) and those on launchers, kept
+        for the last bank (a bank is never changed in place: a change is a new bank)."""
+        hit = self._held_rounds
+        if hit is None or hit[0] is not self.bank:
+            ready = int(self.bank.rounds.sum())
+            hit = self._held_rounds = (self.bank, ready + int(self.bank.reserve.sum()), ready)
+        return hit[1], hit[2]
+
     def _screen_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``sector_screen_arrays`` of this post's fire-control radars, kept while the list
-        holds the same records."""
-        radars = tuple(self.fire_radars)
+        holds the same records (by identity: the entry keeps them, so their ids stay theirs)."""
+        ids = tuple(map(id, self.fire_radars))
         hit = self._screen
-        if (
-            hit is None
-            or len(hit[0]) != len(radars)
-            or any(a is not b for a, b in zip(hit[0], radars, strict=True))
-        ):
+        if hit is None or hit[0] != ids:
             arrays = sector_screen_arrays(self.fire_radars, self.origin_alt_m)
-            hit = self._screen = (radars, arrays)
+            hit = self._screen = (ids, arrays, tuple(self.fire_radars))
         return hit[1]
 
     def _any_within_reach(self, unit, kind, delay_s, pos, vel) -> bool:

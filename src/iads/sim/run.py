@@ -119,7 +119,8 @@ def sample_paths(
 
 def defense_tables(world: World, defense: Defense | None) -> dict[str, Columns]:
     """Tables the defense's recorders made: ``tracks`` (every unit's reported tracks per frame
-    with their scoring labels), ``batteries`` (one row per battery: rounds left and fired,
+    with their scoring labels; a read-only mapping, ``scoring.TrackHistory``, concatenated when
+    first read: a study, which keeps no tracks table, never pays for it), ``batteries`` (one row per battery: rounds left and fired,
     reloads under way, when its magazine ran dry and when it fell back to autonomous
     operation (NaN: never), orders on remote tracks), ``readiness`` (each radar, launcher and
     command post: its availability and whether it worked), ``links`` (rows each data link carried
@@ -128,7 +129,7 @@ def defense_tables(world: World, defense: Defense | None) -> dict[str, Columns]:
         return {}
     out: dict[str, Columns] = {}
     if defense.scoring is not None and len(defense.scoring.history):
-        out["tracks"] = dict(defense.scoring.history)
+        out["tracks"] = defense.scoring.history  # a mapping, concatenated when first read
     if defense.readiness and len(defense.readiness["unit"]):
         out["readiness"] = dict(defense.readiness)
     posts = {cp.battery: cp.report() for cp in defense.command_posts}
