@@ -113,8 +113,8 @@ def test_track_labels_follow_the_reported_frames(shift):
 
 
 def test_compiled_frame_screen_labels_as_the_numpy_form(monkeypatch):
-    # the recorder's labels with the compiled screen and gate (scoring_kernel.frame_gate)
-    # equal those of its NumPy form, frame by frame, with threats leaving the window and
+    # the recorder's labels with the compiled screen, gate and bookkeeping (scoring_kernel's
+    # frame_gate and frame_labels) equal those of its NumPy forms, frame by frame, with threats leaving the window and
     # dying, overlapping gates (the solver) and a frame whose threats are all screened out
     from iads.config import ScoringSettings
     from iads.messages import TrackReports
@@ -124,6 +124,7 @@ def test_compiled_frame_screen_labels_as_the_numpy_form(monkeypatch):
     def labels(compiled: bool):
         if not compiled:
             monkeypatch.setattr(scoring_kernel, "frame_gate", lambda *a, **k: None)
+            monkeypatch.setattr(scoring_kernel, "frame_labels", lambda *a, **k: None)
         rng = np.random.default_rng(7)
         truth = np.cumsum(rng.uniform(500.0, 2_500.0, (25, 3)), axis=0)
         world = _World(truth)

@@ -76,3 +76,29 @@ def test_frame_gate_is_the_recorders_numpy_screen_and_gate(seed):
         assert np.array_equal(cost, c) and np.array_equal(first, f)
         assert unique == (per_track.max() <= 1 and per_truth.max() <= 1)
     assert active[0] == (0 in frame_gate(tracks, std, pos, active, last, t_s, window_s, 1.0)[0])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_frame_labels_are_the_numpy_forms(seed):
+    # random frames: unmatched tracks, two tracks on one threat (one track event, its first
+    # row), threats tracked before, numbers absent from the last frame or relabelled, the
+    # unit's first frame (no last frame) and empty frames
+    from iads.sim.scoring import frame_labels as numpy_labels
+    from iads.sim.scoring_kernel import frame_labels
+
+    rng = np.random.default_rng(500 + seed)
+    n = 30
+    threat_id = np.arange(n, dtype=np.int64)
+    for _ in range(20):
+        k = int(rng.integers(0, 25))
+        flying = np.sort(rng.choice(n, int(rng.integers(1, n)), replace=False))
+        match = rng.integers(-1, flying.size, k)
+        tracked = rng.random(n) < 0.5
+        numbers = rng.choice(60, k, replace=False).astype(np.int64)
+        p = int(rng.integers(0, 25)) if seed % 3 else 0
+        prev_n = np.sort(rng.choice(60, p, replace=False)).astype(np.int64)
+        prev_t = rng.integers(-1, n, p)
+        args = (match, flying, threat_id, tracked, numbers, prev_n, prev_t)
+        got, want = frame_labels(*args), numpy_labels(*args)
+        for g, w in zip(got, want, strict=True):
+            assert g.dtype == w.dtype and np.array_equal(g, w)

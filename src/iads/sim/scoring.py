@@ -72,6 +72,37 @@ def _solve(cost: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+def frame_labels(
+    match: np.ndarray,
+    flying: np.ndarray,
+    threat_id: np.ndarray,
+    tracked: np.ndarray,
+    numbers: np.ndarray,
+    prev_numbers: np.ndarray,
+    prev_truth: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The recorder's bookkeeping of one unit's frame of tracks ``numbers`` (K,): each
+    track's threat id (K,; -1 none) from its row ``match`` among the threat rows ``flying``
+    (-1 none); the rows that first track a threat not ``tracked`` before (by threat id; one
+    a threat, its first row, even if two units confirm it in one frame); which tracks' labels
+    differ from the unit's last frame (``prev_numbers`` sorted, their labels ``prev_truth``;
+    all on its first); this frame's numbers sorted and their labels. Compiled in
+    ``scoring_kernel.frame_labels``."""
+    truth = np.full(numbers.size, -1, dtype=np.int64)
+    truth[match >= 0] = threat_id[flying[match[match >= 0]]]
+    new = (truth >= 0) & ~tracked[np.maximum(truth, 0)]
+    rows = np.empty(0, dtype=np.int64)
+    if new.any():
+        _, first = np.unique(truth[new], return_index=True)
+        rows = np.flatnonzero(new)[first]
+    at = np.minimum(np.searchsorted(prev_numbers, numbers), max(prev_numbers.size - 1, 0))
+    same = np.zeros(numbers.size, dtype=bool)  # the unit's first frame: none labelled yet
+    if prev_numbers.size:
+        same = (prev_numbers[at] == numbers) & (prev_truth[at] == truth)
+    order = np.argsort(numbers)
+    return truth, rows, ~same, numbers[order], truth[order]
+
+
 class TrackHistory(Mapping):
     """Every unit's reported tracks per frame as columns (the results' ``tracks`` table),
     appended per frame and concatenated only when read.
@@ -217,13 +248,14 @@ class Scoring:
         u = int(reports.source_unit[0])
         std = reports.position_std_m
         flying, match = self._match(t_s, u, reports.x[:, :3], std)
-        truth = np.full(len(reports), -1, dtype=np.int64)
-        truth[match >= 0] = th.id[flying[match[match >= 0]]]
-        new = (truth >= 0) & ~self._tracked[np.maximum(truth, 0)]
-        if new.any():
-            # one event per threat even if two units confirm it in the same frame
-            _, first = np.unique(truth[new], return_index=True)
-            rows = np.flatnonzero(new)[first]
+        numbers = reports.track_number
+        prev_n, prev_tid = self._last_frame.get(u, (np.empty(0, np.int64), np.empty(0, np.int64)))
+        from iads.sim.scoring_kernel import frame_labels as compiled_labels
+
+        args = (match, flying, th.id, self._tracked, numbers, prev_n, prev_tid)
+        labelled = compiled_labels(*args)
+        truth, rows, changed, sorted_n, sorted_tid = labelled or frame_labels(*args)
+        if rows.size:  # one event per threat even if two units confirm it in the same frame
             self._tracked[truth[rows]] = True
             self.world.log.record(
                 "track",
@@ -233,19 +265,12 @@ class Scoring:
                 pos_m=reports.x[rows, :3],
                 value=std[rows],
             )
-        numbers = reports.track_number
-        prev_n, prev_tid = self._last_frame.get(u, (np.empty(0, np.int64), np.empty(0, np.int64)))
-        at = np.minimum(np.searchsorted(prev_n, numbers), max(prev_n.size - 1, 0))
-        same = np.zeros(numbers.size, dtype=bool)  # the unit's first frame: none labelled yet
-        if prev_n.size:
-            same = (prev_n[at] == numbers) & (prev_tid[at] == truth)
         # a track reported last frame with the same label has that label last in its history
-        for n, tid in zip(numbers[~same].tolist(), truth[~same].tolist(), strict=True):
+        for n, tid in zip(numbers[changed].tolist(), truth[changed].tolist(), strict=True):
             hist = self._labels.setdefault(n, [])
             if not hist or hist[-1][1] != tid:
                 hist.append((float(t_s), tid))
-        order = np.argsort(numbers)
-        self._last_frame[u] = (numbers[order], truth[order])
+        self._last_frame[u] = (sorted_n, sorted_tid)
         self.history.append(reports, truth, std)
 
     def _match(self, t_s: float, u: int, pos_m: np.ndarray, std_m: np.ndarray):

@@ -10,7 +10,9 @@ the cost matrix are the NumPy form's bit for bit (a test compares them).
 ``frame_gate`` is the scoring recorder's whole per-frame screen in one call: which threats a
 unit may be credited with (in flight and seen within its window, ``Scoring.on_tracks``), then
 the gate against those, and whether the gated pairs share no track and no truth (the match
-is then the gated pairs, without the solver).
+is then the gated pairs, without the solver). ``frame_labels`` is the recorder's bookkeeping
+after the match (threat ids, first tracks, labels changed since the unit's last frame), its
+NumPy form ``scoring.frame_labels`` bit for bit.
 """
 
 from __future__ import annotations
@@ -76,11 +78,40 @@ def _frame_loop(track_pos, track_std, th_pos, active, last_seen_s, t_s, window_s
     return flying, cost, first, unique
 
 
+def _labels_loop(match, flying, threat_id, tracked, numbers, prev_numbers, prev_truth):
+    k, p = match.shape[0], prev_numbers.shape[0]  # pragma: no cover - compiled
+    truth = np.full(k, -1, dtype=np.int64)
+    for i in range(k):
+        if match[i] >= 0:
+            truth[i] = threat_id[flying[match[i]]]
+    new = np.empty(k, dtype=np.int64)  # first rows of threats not tracked before
+    n_new = 0
+    for i in range(k):
+        tid = truth[i]
+        if tid >= 0 and not tracked[tid]:
+            seen = False
+            for j in range(n_new):
+                seen = seen or truth[new[j]] == tid
+            if not seen:
+                new[n_new] = i
+                n_new += 1
+    new = new[:n_new]
+    new = new[np.argsort(truth[new])]  # np.unique's order: by threat id
+    changed = np.ones(k, dtype=np.bool_)
+    if p:
+        for i in range(k):
+            at = min(np.searchsorted(prev_numbers, numbers[i]), p - 1)
+            changed[i] = not (prev_numbers[at] == numbers[i] and prev_truth[at] == truth[i])
+    order = np.argsort(numbers)
+    return truth, new, changed, numbers[order], truth[order]
+
+
 if njit is not None:
     _gate_inline = njit(cache=True, nogil=True, inline="always")(_gate_loop)
     _frame_compiled = njit(cache=True, nogil=True)(_frame_loop)
+    _labels_compiled = njit(cache=True, nogil=True)(_labels_loop)
 else:  # pragma: no cover - without numba
-    _frame_compiled = None
+    _frame_compiled = _labels_compiled = None
 
 
 def gate_costs(
@@ -139,4 +170,32 @@ def frame_gate(
     )
 
 
-__all__ = ["REFUSED", "frame_gate", "gate_costs"]
+def frame_labels(
+    match: np.ndarray,
+    flying: np.ndarray,
+    threat_id: np.ndarray,
+    tracked: np.ndarray,
+    numbers: np.ndarray,
+    prev_numbers: np.ndarray,
+    prev_truth: np.ndarray,
+) -> tuple[np.ndarray, ...] | None:
+    """The scoring's bookkeeping of one unit's frame (``scoring.frame_labels``, its NumPy
+    form, bit for bit): each track's threat id (K,; -1 none) from its ``match`` among the
+    threat rows ``flying``; the rows that first track a threat not ``tracked`` before (one a
+    threat, by threat id); which tracks' labels differ from the unit's last frame
+    (``prev_numbers`` sorted, ``prev_truth``); this frame's numbers sorted and their labels.
+    None without numba."""
+    if _labels_compiled is None:  # pragma: no cover - without numba
+        return None
+    return _labels_compiled(
+        np.ascontiguousarray(match, dtype=np.int64),
+        np.ascontiguousarray(flying, dtype=np.int64),
+        np.ascontiguousarray(threat_id, dtype=np.int64),
+        np.ascontiguousarray(tracked, dtype=np.bool_),
+        np.ascontiguousarray(numbers, dtype=np.int64),
+        np.ascontiguousarray(prev_numbers, dtype=np.int64),
+        np.ascontiguousarray(prev_truth, dtype=np.int64),
+    )
+
+
+__all__ = ["REFUSED", "frame_gate", "frame_labels", "gate_costs"]
