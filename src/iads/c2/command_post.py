@@ -406,6 +406,8 @@ class CommandPost:
         """Rounds withdrawn before launch go back to their launcher units, which can fire
         again after their last launch that did leave."""
         c = self.commitments
+        if not c.cancelled.any():  # most steps: nothing was ever withdrawn
+            return
         back = np.flatnonzero(c.cancelled & ~c.returned)
         if back.size == 0:
             return
@@ -421,9 +423,9 @@ class CommandPost:
         """Midcourse updates for the tracks its rounds fly at; withdraw queued rounds whose
         track the picture no longer holds."""
         c = self.commitments
-        live = ~c.done
-        if not live.any():
+        if c.done.all():
             return
+        live = ~c.done
         held = isin(c.track_number, pic.track_number)
         gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
         self._withdraw(gone, t_s)
@@ -995,7 +997,7 @@ def duplicates_of(
     one time, ``position_std_m`` (T,) m."""
     out = np.zeros(source_unit.size, bool)
     h = np.flatnonzero(held)
-    if h.size == 0:
+    if h.size == 0 or (source_unit == source_unit[0]).all():  # one source: none to merge
         return out
     d = norm(pos_m[:, None, :] - pos_m[None, h, :])
     gate = STATUS_GATE_SIGMAS * np.hypot(position_std_m[:, None], position_std_m[None, h])
