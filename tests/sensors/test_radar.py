@@ -372,3 +372,29 @@ def test_search_beams_are_the_measure_beams_shared_read_only():
     assert all(a is b for a, b in zip(m.search_beams(), beams, strict=True))
     higher = replace(m, max_elevation_rad=m.max_elevation_rad + 0.3).search_beams()
     assert higher[0].size > beams[0].size  # other parameters, other beams
+
+
+def test_observe_takes_the_rcs_as_a_function_of_the_targets_in_the_look():
+    # the RCS given as a function is asked only for the targets in the look (sorted indices
+    # of the rows passed) and gives the plots an array of those values gives, bit for bit;
+    # with no target in the look it is not asked at all
+    radar = _radar(measures_range_rate=True)
+    pos = _ring(60, 70e3, 1500.0)
+    vel = np.ones_like(pos)
+    rcs = np.random.default_rng(3).uniform(0.05, 5.0, 60)
+    asked: list[np.ndarray] = []
+
+    def rcs_of(idx):
+        asked.append(idx.copy())
+        return rcs[idx]
+
+    arcs = [(0.2, 1.5)]
+    a = observe(radar, pos, vel, rcs, 0.0, _rng(5), arcs)
+    b = observe(radar, pos, vel, rcs_of, 0.0, _rng(5), arcs)
+    for name, col in a.columns().items():
+        np.testing.assert_array_equal(col, getattr(b, name), err_msg=name)
+    want = look(radar, pos, arcs).index
+    assert len(asked) == 1 and np.array_equal(asked[0], want) and 0 < want.size < 60
+    asked.clear()
+    observe(radar, pos[:0], vel[:0], rcs_of, 0.0, _rng(5), arcs)
+    assert asked == []

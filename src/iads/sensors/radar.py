@@ -15,6 +15,7 @@ Marginally this is the exact Swerling Pd of ``detection.detection_probability`` 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -561,7 +562,7 @@ def observe(
     radar: RadarModel,
     pos_m: ArrayLike,
     vel_mps: ArrayLike,
-    rcs_m2: ArrayLike,
+    rcs_m2: ArrayLike | Callable[[np.ndarray], np.ndarray],
     t_s: float,
     rng: np.random.Generator,
     arcs: list[tuple[float, float]] | None = None,
@@ -571,7 +572,9 @@ def observe(
     false_alarms: bool = True,
 ) -> Detections:
     """Plots of one radar step over targets at ``pos_m`` (N, 3) (true ENU, m) with
-    ``vel_mps`` (N, 3) and mean RCS ``rcs_m2`` (N,) (aspect applied: ``rcs.aspect_rcs_m2``).
+    ``vel_mps`` (N, 3) and mean RCS ``rcs_m2`` (N,) (aspect applied: ``rcs.aspect_rcs_m2``),
+    or a function of the indices (M,) of the targets in the look returning their mean RCS (M,)
+    (computed only when some target is in the look).
 
     ``arcs``: azimuth arcs swept in this step (default: the whole scan, 360° or the sector);
     ``swerling`` per target (0-4); ``truth_id`` labels (default 0..N-1). Random draws come
@@ -591,7 +594,10 @@ def observe(
         return _false_alarm_plots(radar, t_s, rng, arcs)
 
     sw = np.broadcast_to(np.asarray(swerling), (n,))[idx]
-    rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
+    if callable(rcs_m2):  # computed for the targets in the look only
+        rcs = np.asarray(rcs_m2(idx), dtype=float)
+    else:
+        rcs = np.broadcast_to(np.asarray(rcs_m2, dtype=float), (n,))[idx]
     fluct = fluctuation_factor(sw, radar.n_pulses, rng, size=idx.size)
     snr_db = snr_db_at(radar.snr_constant_db, lk.apparent_range_m, rcs * fluct)  # per pulse
     el_err = None

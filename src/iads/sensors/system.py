@@ -95,10 +95,13 @@ class RadarSystem:
         rows = np.flatnonzero(th.active)
         pos = th.pos_m[rows]
         vel = th.vel_mps[rows]
-        aspect = aspect_angle_rad(pos, vel, self.model.antenna_pos_m)
-        rcs = aspect_rcs_m2(
-            th.rcs_front_m2[rows], th.rcs_side_m2[rows], th.rcs_rear_m2[rows], aspect
-        )
+        antenna = self.model.antenna_pos_m
+
+        def rcs(idx: np.ndarray) -> np.ndarray:  # the aspect RCS of the targets in the look
+            r = rows[idx]
+            aspect = aspect_angle_rad(pos[idx], vel[idx], antenna)
+            return aspect_rcs_m2(th.rcs_front_m2[r], th.rcs_side_m2[r], th.rcs_rear_m2[r], aspect)
+
         arcs = self.model.swept_arcs(t_s, dt_s)
         plots = observe(
             self.model,
