@@ -57,14 +57,16 @@ FATE_REASONS = (
 _BLOCKERS = ("battery_destroyed", "magazine_empty", "reserve_held", "no_fire_channel")
 
 
-def _in_reach(world: Any, b: int, xy_m: np.ndarray, alt_m: np.ndarray) -> np.ndarray:
-    """(P,) bool: per point, some (launcher, loaded type) of battery ``b`` has it in range
-    and altitude at once."""
-    ok = np.zeros(xy_m.shape[0], dtype=bool)
+def _in_reach(
+    world: Any, b: int, x_m: np.ndarray, y_m: np.ndarray, alt_m: np.ndarray
+) -> np.ndarray:
+    """(P,) bool: per point (ENU east, north and altitude, m), some (launcher, loaded type)
+    of battery ``b`` has it in range and altitude at once."""
+    ok = np.zeros(x_m.shape[0], dtype=bool)
     types = world.scenario.equipment.interceptors
     for li in world.batteries[b].launchers:
         rec = world.launchers[li]
-        rng = np.hypot(xy_m[:, 0] - rec.pos_m[0], xy_m[:, 1] - rec.pos_m[1])
+        rng = np.hypot(x_m - rec.pos_m[0], y_m - rec.pos_m[1])
         for name, n in rec.loadout.items():
             it = types.get(name)
             if it is None or n <= 0:
@@ -115,10 +117,11 @@ class _Battery:
              if ev.kind == "battery_destroyed" and ev.unit == rec.name),
             default=np.inf,
         )  # fmt: skip
+        self._steps: tuple[np.ndarray, np.ndarray] | None = None
 
     def ready(self, t_s: float) -> int:
-        """Rounds in the tubes at ``t_s``: the loadout less the rounds fired, refilled from
-        the reserve ``reload_s`` after the tubes ran empty (the battery taken as one unit)."""
+        """Rounds in the tubes at time ``t_s`` (s): the loadout less the rounds fired, refilled
+        from the reserve ``reload_s`` after the tubes ran empty (the battery taken as one unit)."""
         ready, spare, reload_at = self.ready0, self.total - self.ready0, np.inf
         for t in self.launch_s:
             if t > t_s:
@@ -134,7 +137,8 @@ class _Battery:
         return ready
 
     def blocker(self, t_s: float) -> str | None:
-        """Why this battery could not fire at time ``t_s`` (a ``_BLOCKERS`` code), or None."""
+        """Why this battery could not fire at time ``t_s`` (s): a ``_BLOCKERS`` code, or None.
+        The reference for ``blockers``, which answers many times at once."""
         if t_s >= self.destroyed_s:
             return "battery_destroyed"
         fired = int(np.searchsorted(self.launch_s, t_s, side="right"))
@@ -154,32 +158,147 @@ class _Battery:
                 return "no_fire_channel"
         return None
 
+    def _exact(self) -> bool:
+        """Whether ``_step_table`` gives ``blocker`` exactly: every launch time (s) finite
+        and no round's end before its launch."""
+        t0, t1, _ = self.flight
+        return bool(np.isfinite(self.launch_s).all() and np.all(t1 >= t0))
 
-def _not_engaged(world, batteries, i, first_track_s, path, since=None) -> tuple[str, str]:
-    """Reason code and text for a tracked threat no round was fired at, judged from
-    ``first_track_s`` on; ``since`` opens the text (default "tracked from <time> s")."""
-    t, xy, alt = path
-    since = f"tracked from {first_track_s:.0f} s" if since is None else since
-    later = t >= first_track_s
+    def _step_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """(times (K,) s, codes (K + 1,)): ``blocker`` as a step function, built on first use;
+        code ``j`` (an index in ``_BLOCKERS``, -1 for None) holds from the ``j``-th time on
+        (``searchsorted(..., side="right")``), entry 0 before the first. The times are every
+        one at which an input of ``blocker`` can change, found with its own arithmetic."""
+        if self._steps is not None:
+            return self._steps
+        # rounds in the tubes: after each launch, and each reload when it lands (``ready``)
+        ready_t: list[float] = []
+        ready_v: list[int] = [self.ready0]
+        ready, spare, reload_at = self.ready0, self.total - self.ready0, np.inf
+        for t in self.launch_s.tolist():
+            if t >= reload_at:
+                take = min(self.ready0 - ready, spare)
+                ready, spare = ready + take, spare - take
+                ready_t.append(reload_at)
+                ready_v.append(ready)
+                reload_at = np.inf
+            ready -= 1
+            ready_t.append(t)
+            ready_v.append(ready)
+            if ready <= 0 and spare > 0 and not np.isfinite(reload_at):
+                reload_at = t + self.reload_s
+        if np.isfinite(reload_at):
+            ready_t.append(reload_at)
+            ready_v.append(ready + min(self.ready0 - ready, spare))
+        # fire channels, rounds up while t0 <= t < t1: all busy (``blocker``), per change
+        busy_t: list[float] = []
+        busy_v: list[bool] = [False]
+        if self.missiles is not None:
+            t0, t1, tid = self.flight
+            deltas: dict[float, list[tuple[int, Any]]] = {}
+            for a, b, k in zip(t0.tolist(), t1.tolist(), tid.tolist(), strict=True):
+                deltas.setdefault(a, []).append((1, k))
+                if np.isfinite(b):
+                    deltas.setdefault(b, []).append((-1, k))
+            up, per = 0, {}  # rounds in the air; per target, its rounds in the air
+            busy_v = [0 >= self.missiles or 0 >= self.targets]
+            for t in sorted(deltas):
+                for d, k in deltas[t]:
+                    up += d
+                    per[k] = per.get(k, 0) + d
+                    if not per[k]:
+                        del per[k]
+                busy_t.append(t)
+                busy_v.append(up >= self.missiles or len(per) >= self.targets)
+        times = np.unique(np.concatenate([self.launch_s, ready_t, busy_t, [self.destroyed_s]]))
+        times = times[np.isfinite(times)]
+        at = np.concatenate([[np.nextafter(times[0], -np.inf) if times.size else 0.0], times])
+        held = self.total - np.searchsorted(self.launch_s, at, side="right")
+        ready_at = np.asarray(ready_v)[np.searchsorted(np.asarray(ready_t, float), at, "right")]
+        busy_at = np.asarray(busy_v)[np.searchsorted(np.asarray(busy_t, float), at, "right")]
+        codes = np.select(
+            [at >= self.destroyed_s, held <= 0, held <= self.reserve, ready_at <= 0, busy_at],
+            [0, 1, 2, 1, 3],
+            -1,
+        )
+        self._steps = (times, codes)
+        return self._steps
+
+    def blockers(self, t_s: np.ndarray) -> np.ndarray:
+        """(P,) int: per time of ``t_s`` (s), ``blocker``'s answer as an index in
+        ``_BLOCKERS``, -1 for None; the same answers, read off ``_step_table``."""
+        t = np.asarray(t_s, float)
+        if not (np.isfinite(t).all() and self._exact()):
+            why = [self.blocker(x) for x in t.tolist()]
+            return np.array([-1 if w is None else _BLOCKERS.index(w) for w in why], np.int64)
+        times, codes = self._step_table()
+        return codes[np.searchsorted(times, t, side="right")]
+
+
+def _not_engaged(
+    world: Any,
+    batteries: list[_Battery],
+    paths: Columns,
+    rows: list[np.ndarray],
+    from_s: list[float],
+    since: list[str | None],
+) -> list[tuple[str, str]]:
+    """Reason code and text for each tracked threat no round was fired at: ``rows[j]`` its
+    path rows, judged from ``from_s[j]`` (s) on; ``since[j]`` opens the text (None: "tracked
+    from <time> s"). All threats at once, each as if judged alone: battery by battery, the
+    first one in reach after its reaction time with no blocker at some point decides."""
+    n = len(rows)
+    first = np.asarray(from_s, float)
+    sel = np.concatenate(rows) if n else np.empty(0, np.int64)
+    seg = np.repeat(np.arange(n), [r.size for r in rows])  # row -> threat, non-decreasing
+    t = np.asarray(paths["time_s"], float)[sel]
+    later = t >= first[seg]  # only these points are judged
+    sel, seg, t = sel[later], seg[later], t[later]
+    x, y = np.asarray(paths["x_m"], float)[sel], np.asarray(paths["y_m"], float)[sel]
+    alt = np.asarray(paths["alt_m"], float)[sel]
+    per_battery = []  # (name, in reach, ready, has a free point, its first time, causes)
+    for b, bat in enumerate(batteries):
+        ok = _in_reach(world, b, x, y, alt)
+        ready = ok & (t >= first[seg] + bat.reaction_s)
+        ts, js = t[ready], seg[ready]
+        why = bat.blockers(ts)
+        free = why < 0
+        fj, fts = js[free], ts[free]
+        lead = np.flatnonzero(np.diff(fj, prepend=-1) != 0)  # first free point per threat
+        has_free, free_s = np.zeros(n, dtype=bool), np.zeros(n)
+        has_free[fj[lead]], free_s[fj[lead]] = True, fts[lead]
+        counts = np.bincount(
+            js[~free] * len(_BLOCKERS) + why[~free], minlength=n * len(_BLOCKERS)
+        ).reshape(n, len(_BLOCKERS))
+        reach, judged = np.bincount(seg[ok], minlength=n), np.bincount(js, minlength=n)
+        per_battery.append((bat.name, reach > 0, judged > 0, has_free, free_s, counts))
+    return [
+        _judged(f"tracked from {from_s[j]:.0f} s" if since[j] is None else since[j], per_battery, j)
+        for j in range(n)
+    ]
+
+
+def _judged(since: str, per_battery: list[tuple], j: int) -> tuple[str, str]:
+    """Reason code and text for threat ``j`` from ``_not_engaged``'s per-battery answers
+    (name, in reach, ready, has a point with no blocker, the first such time s, cause counts
+    (n, 4)), battery by battery."""
     causes: dict[str, int] = {}
     reachable = False
-    for b, bat in enumerate(batteries):
-        ok = _in_reach(world, b, xy, alt) & later
-        if not ok.any():
+    for name, reach, ready, has_free, free_s, counts in per_battery:
+        if not reach[j]:
             continue
         reachable = True
-        ready = ok & (t >= first_track_s + bat.reaction_s)
-        if not ready.any():
+        if not ready[j]:
             continue
-        for ts in t[ready]:
-            why = bat.blocker(float(ts))
-            if why is None:
-                return "not_engaged", (
-                    f"{since} and in {bat.name}'s reach with rounds "
-                    f"and channels free at {ts:.0f} s, never engaged (planned Pk under the "
-                    "minimum, radar cover, or other targets first)"
-                )
-            causes[why] = causes.get(why, 0) + 1
+        if has_free[j]:
+            return "not_engaged", (
+                f"{since} and in {name}'s reach with rounds "
+                f"and channels free at {free_s[j]:.0f} s, never engaged (planned Pk under the "
+                "minimum, radar cover, or other targets first)"
+            )
+        for k, c in enumerate(counts[j].tolist()):
+            if c:
+                causes[_BLOCKERS[k]] = causes.get(_BLOCKERS[k], 0) + c
     if not reachable:
         return "out_of_envelope", (
             f"{since}, never inside any battery's envelope "
@@ -221,6 +340,7 @@ def fate_reasons(
     pid = np.asarray(paths["threat_id"])
     order = np.argsort(pid, kind="stable")
     starts = np.searchsorted(pid[order], np.arange(n + 1))
+    judged: list[tuple[int, str, float, str | None]] = []  # (row, where, from s, since)
     for i in range(n):
         tid = int(threats["threat_id"][i])
         fate = str(threats["outcome"][i])
@@ -263,28 +383,23 @@ def fate_reasons(
                 since += f"{spent_s:.0f} s"
             else:
                 since = f"not tracked by {spent_s:.0f} s, when the defense was spent"
-            path = _path_of(paths, order, starts, i)
-            c, why = _not_engaged(world, batteries, i, max(spent_s, launch_s), path, since)
+            judged.append((i, where, max(spent_s, launch_s), since))
+            continue
         elif not np.isfinite(det):
             c, why = "never_detected", "never detected"
         elif not np.isfinite(trk):
             c, why = "detected_not_tracked", f"detected at {det:.0f} s, never tracked"
         else:
-            c, why = _not_engaged(world, batteries, i, trk, _path_of(paths, order, starts, i))
+            judged.append((i, where, trk, None))
+            continue
         code[i], text[i] = c, f"{where}: {why}"
+    if judged:  # tracked, never engaged: judged together, from their paths
+        rows = [order[starts[i] : starts[i + 1]] for i, *_ in judged]  # paths name threats by row
+        whys = _not_engaged(world, batteries, paths, rows, [j[2] for j in judged],
+                            [j[3] for j in judged])  # fmt: skip
+        for (i, where, *_), (c, why) in zip(judged, whys, strict=True):
+            code[i], text[i] = c, f"{where}: {why}"
     return code, text
-
-
-def _path_of(paths: Columns, order: np.ndarray, starts: np.ndarray, i: int) -> tuple:
-    """Threat row ``i``'s sampled path: (time (P,) s, ENU east/north (P, 2) m, altitude (P,)
-    m); ``order`` sorts the path rows by threat, ``starts`` bounds each threat's rows."""
-    sel = order[starts[i] : starts[i + 1]]  # paths name threats by row
-    return (
-        np.asarray(paths["time_s"], float)[sel],
-        np.column_stack([np.asarray(paths["x_m"], float)[sel],
-                         np.asarray(paths["y_m"], float)[sel]]),
-        np.asarray(paths["alt_m"], float)[sel],
-    )  # fmt: skip
 
 
 __all__ = ["FATE_REASONS", "fate_reasons"]
