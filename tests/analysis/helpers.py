@@ -77,6 +77,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "looks": len(looks_kernel._swept_compiled.signatures),
         "scoring frame": len(scoring_kernel._frame_compiled.signatures),
         "scoring labels": len(scoring_kernel._labels_compiled.signatures),
+        "scoring sightings": len(scoring_kernel._sightings_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
         "homing": len(homing_kernel._homing_compiled.signatures),

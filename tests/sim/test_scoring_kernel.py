@@ -102,3 +102,39 @@ def test_frame_labels_are_the_numpy_forms(seed):
         got, want = frame_labels(*args), numpy_labels(*args)
         for g, w in zip(got, want, strict=True):
             assert g.dtype == w.dtype and np.array_equal(g, w)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_plot_sightings_are_the_numpy_forms(seed):
+    # the recorder's NumPy form: np.maximum.at on the unit's last-seen times (NaN wins),
+    # np.unique's first plot of each threat, only those this radar had not seen; false plots
+    # (-1), repeated threats, a NaN time, a radar without a unit, batches with no real plot
+    from iads.sim.scoring_kernel import plot_sightings
+
+    rng = np.random.default_rng(700 + seed)
+    n = 20
+    last_k, seen_k = np.full(n, -np.inf), np.zeros(n, bool)
+    last_n, seen_n = last_k.copy(), seen_k.copy()
+    for step in range(15):
+        m = int(rng.integers(0, 12))
+        ids = rng.integers(-1, n, m)
+        times = step + rng.uniform(0.0, 1.0, m)
+        if m and step == 7:
+            times[0] = np.nan
+        unit = seed % 4 != 0
+        rows, at = plot_sightings(ids, times, last_k if unit else None, seen_k)
+        real = ids >= 0
+        want_rows, want_at = np.empty(0, np.int64), np.empty(0, np.int64)
+        if real.any():
+            if unit:
+                with np.errstate(invalid="ignore"):  # the NaN time
+                    np.maximum.at(last_n, ids[real], times[real])
+            r, first = np.unique(ids[real], return_index=True)
+            new = ~seen_n[r]
+            seen_n[r[new]] = True
+            want_rows, want_at = r[new], np.flatnonzero(real)[first[new]]
+        assert np.array_equal(rows, want_rows) and np.array_equal(at, want_at)
+        assert np.array_equal(last_k, last_n, equal_nan=True) and np.array_equal(seen_k, seen_n)
+    assert seen_k.sum() >= 10
+    with pytest.raises(IndexError):
+        plot_sightings(np.array([n]), np.zeros(1), None, np.zeros(n, bool))

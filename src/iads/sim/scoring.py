@@ -218,14 +218,26 @@ class Scoring:
     def on_plots(self, radar: int, t_s: float, det: Detections) -> None:
         """Note which threats the radar saw; log first detections."""
         th = self.world.threats
-        real = det.truth_id >= 0
+        u = self._radar_unit.get(radar)
+        seen = self._radar_seen.setdefault(radar, np.zeros(len(th), dtype=bool))
+        from iads.sim.scoring_kernel import plot_sightings  # numba: loaded on first use
+
+        last = None if u is None else self._last_seen_s[u]
+        got = plot_sightings(det.truth_id, det.time_s, last, seen)  # threat ids are rows
+        if got is not None:
+            rows, at = got
+            if rows.size:
+                self.world.log.record(
+                    "detect", t_s, th.id[rows], other_id=radar, pos_m=th.pos_m[rows],
+                    value=det.snr_db[at],
+                )  # fmt: skip
+            return
+        real = det.truth_id >= 0  # pragma: no cover - without numba
         if not real.any():
             return
-        ids = det.truth_id[real]  # threat ids are rows (0..N-1)
-        u = self._radar_unit.get(radar)
+        ids = det.truth_id[real]
         if u is not None:
             np.maximum.at(self._last_seen_s[u], ids, det.time_s[real])
-        seen = self._radar_seen.setdefault(radar, np.zeros(len(th), dtype=bool))
         rows, first = np.unique(ids, return_index=True)
         new = ~seen[rows]
         if new.any():

@@ -12,7 +12,8 @@ unit may be credited with (in flight and seen within its window, ``Scoring.on_tr
 the gate against those, and whether the gated pairs share no track and no truth (the match
 is then the gated pairs, without the solver). ``frame_labels`` is the recorder's bookkeeping
 after the match (threat ids, first tracks, labels changed since the unit's last frame), its
-NumPy form ``scoring.frame_labels`` bit for bit.
+NumPy form ``scoring.frame_labels`` bit for bit; ``plot_sightings`` the recorder's note of a
+radar's plots (last time seen, first detections).
 """
 
 from __future__ import annotations
@@ -106,12 +107,39 @@ def _labels_loop(match, flying, threat_id, tracked, numbers, prev_numbers, prev_
     return truth, new, changed, numbers[order], truth[order]
 
 
+def _sightings_loop(truth_id, time_s, last_seen_s, note_seen, seen):
+    n, m = seen.shape[0], truth_id.shape[0]  # pragma: no cover - compiled
+    first = np.full(n, -1, dtype=np.int64)  # each threat's first plot this batch
+    for k in range(m):
+        i = truth_id[k]
+        if i < 0:
+            continue
+        if i >= n:
+            raise IndexError("a plot's threat id is not a threat row")
+        if note_seen:  # np.maximum.at: NaN wins
+            a, b = last_seen_s[i], time_s[k]
+            last_seen_s[i] = a if a != a else (b if b != b else (a if a >= b else b))
+        if first[i] < 0:
+            first[i] = k
+    rows = np.empty(n, dtype=np.int64)
+    at = np.empty(n, dtype=np.int64)
+    f = 0
+    for i in range(n):  # in threat order, as np.unique
+        if first[i] >= 0 and not seen[i]:
+            seen[i] = True
+            rows[f] = i
+            at[f] = first[i]
+            f += 1
+    return rows[:f].copy(), at[:f].copy()
+
+
 if njit is not None:
     _gate_inline = njit(cache=True, nogil=True, inline="always")(_gate_loop)
+    _sightings_compiled = njit(cache=True, nogil=True)(_sightings_loop)
     _frame_compiled = njit(cache=True, nogil=True)(_frame_loop)
     _labels_compiled = njit(cache=True, nogil=True)(_labels_loop)
 else:  # pragma: no cover - without numba
-    _frame_compiled = _labels_compiled = None
+    _frame_compiled = _labels_compiled = _sightings_compiled = None
 
 
 def gate_costs(
@@ -198,4 +226,25 @@ def frame_labels(
     )
 
 
-__all__ = ["REFUSED", "frame_gate", "frame_labels", "gate_costs"]
+def plot_sightings(
+    truth_id: np.ndarray, time_s: np.ndarray, last_seen_s: np.ndarray | None, seen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """One radar's plots (``truth_id`` (M,), -1 false; ``time_s`` (M,) s) noted by the
+    scoring, in place: each threat's last time seen by the unit (``last_seen_s`` (N,), the
+    latest; None: the radar has no unit) and whether this radar has seen it (``seen`` (N,)).
+    Returns the threats seen for the first time (rows, ascending) and the index of each one's
+    first plot. As ``Scoring.on_plots``'s NumPy form (``np.maximum.at``, ``np.unique``).
+    None without numba."""
+    if _sightings_compiled is None:  # pragma: no cover - without numba
+        return None
+    note = last_seen_s is not None
+    return _sightings_compiled(
+        np.ascontiguousarray(truth_id, dtype=np.int64),
+        np.ascontiguousarray(time_s, dtype=np.float64),
+        last_seen_s if note else np.empty(0),
+        note,
+        seen,
+    )
+
+
+__all__ = ["REFUSED", "frame_gate", "frame_labels", "gate_costs", "plot_sightings"]

@@ -245,6 +245,8 @@ class StatisticalTracker:
     _next_id: int = 1
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
     _draws: dict[int, _Draws] = field(default_factory=dict, repr=False)
+    _false_mean: dict[int, tuple[Any, float]] = field(default_factory=dict, repr=False)
+    """Per radar its false-track figures and mean false tracks a frame (fixed for the run)."""
     identity_of: Any = None
     """The unit's command post's own identities stamped on the reports (``TrackerSystem``)."""
 
@@ -446,8 +448,12 @@ class StatisticalTracker:
         for sid, model in self.models.items():
             if sid not in self.radars or not self.radars[sid].on:
                 continue
-            fig = st.false_tracks.get(self.radar_types.get(sid, ""), st.false_tracks_default)
-            n = int(self.rng.poisson(fig.rate_per_s * self.period_s))
+            mean = self._false_mean.get(sid)
+            if mean is None:
+                fig = st.false_tracks.get(self.radar_types.get(sid, ""), st.false_tracks_default)
+                mean = self._false_mean[sid] = (fig, fig.rate_per_s * self.period_s)
+            fig = mean[0]
+            n = int(self.rng.poisson(mean[1]))
             if n == 0:
                 continue
             x, P = _false_states(model, n, fig, self.settings, self.rng)
