@@ -37,3 +37,15 @@ def test_isin_is_numpys(n_values, n_pool):
     assert got.dtype == bool and got.shape == values.shape
     assert np.array_equal(got, np.isin(values, pool))
     assert (n_values * n_pool > SMALL_ISIN_PAIRS) == (n_values == 200)  # both paths covered
+
+
+def test_any_of_and_all_of_are_the_methods():
+    # bool, int and float arrays (NaN counts as true), empty, 2-D, all-true and all-false
+    from iads.vectors import all_of, any_of
+
+    rng = np.random.default_rng(9)
+    cases = [np.zeros(0, bool), np.zeros((0, 3)), np.ones(5, bool), np.zeros(7, bool)]
+    cases += [np.array([0.0, np.nan]), np.array([np.nan]), np.array([0, 0, 3]), np.eye(3)]
+    cases += [rng.random(int(rng.integers(1, 40))) < p for p in (0.02, 0.5, 0.98) * 5]
+    for a in cases:
+        assert any_of(a) is bool(a.any()) and all_of(a) is bool(a.all()), a

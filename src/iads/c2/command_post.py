@@ -85,7 +85,7 @@ from iads.messages import (
     empty_column,
 )
 from iads.scenario.equipment import TARGET_CLASS, InterceptorType
-from iads.vectors import isin, norm
+from iads.vectors import all_of, any_of, isin, norm
 
 ORDER_ID_STRIDE = 1_000_000
 """Order ids are ``battery * ORDER_ID_STRIDE + k``: unique in a run."""
@@ -280,7 +280,8 @@ class CommandPost:
             self._reloads_done = (self.bank, first_reload_due_s(self.bank))
         pic = self.picture(t_s)
         seen = self._seen_numbers
-        if seen is None or not np.array_equal(seen, pic.track_number):
+        tn = pic.track_number
+        if seen is None or seen.shape != tn.shape or any_of(seen != tn):  # np.array_equal's test
             for n in pic.track_number.tolist():
                 self.first_seen_s.setdefault(int(n), t_s)
             self._seen_numbers = pic.track_number.copy()
@@ -406,7 +407,7 @@ class CommandPost:
         """Rounds withdrawn before launch go back to their launcher units, which can fire
         again after their last launch that did leave."""
         c = self.commitments
-        if not c.cancelled.any():  # most steps: nothing was ever withdrawn
+        if not any_of(c.cancelled):  # most steps: nothing was ever withdrawn
             return
         back = np.flatnonzero(c.cancelled & ~c.returned)
         if back.size == 0:
@@ -423,7 +424,7 @@ class CommandPost:
         """Midcourse updates for the tracks its rounds fly at; withdraw queued rounds whose
         track the picture no longer holds."""
         c = self.commitments
-        if c.done.all():
+        if all_of(c.done):
             return
         live = ~c.done
         held = isin(c.track_number, pic.track_number)
@@ -616,7 +617,7 @@ class CommandPost:
             ok &= ~pic.remote
         if self.identifier is not None and self._identity is not None and self.roe is not None:
             ok &= doctrine.identity_allows(self._identity, self.roe)
-        if not ok.any():
+        if not any_of(ok):
             return
         if not self._any_within_reach(unit, kind, delay, pic.pos_m[ok], pic.vel_mps[ok]):
             return  # every Pk would be 0 (the screen of _pk_matrix, before the evaluation)
@@ -872,7 +873,7 @@ class CommandPost:
         destroyed or spent for good. A bound for the run's bookkeeping, never a decision."""
         if self.destroyed:
             return np.inf
-        if not self.commitments.done.all():
+        if not all_of(self.commitments.done):
             return t_s
         return next_ready_s(self.bank, t_s)
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from iads.vectors import any_of
+
 _ARRAYS = (
     "site",
     "pos_m",
@@ -116,7 +118,7 @@ def next_ready_s(bank: LauncherBank, t_s: float) -> float:
     when a unit has rounds or an empty unit can still start a reload from the reserve (the
     next ``update_reloads`` starts it), else the first reload under way to finish (inf: none,
     the bank is spent for good unless rounds come back)."""
-    if bank.rounds.any():
+    if any_of(bank.rounds):
         return t_s
     idle = np.isnan(bank.reload_done_s)
     if (np.minimum(bank.loadout[idle], bank.reserve[None, :]).sum(axis=1) > 0).any():

@@ -41,7 +41,7 @@ from iads.messages import (
     empty_column,
 )
 from iads.scenario.equipment import TARGET_CLASS, InterceptorType
-from iads.vectors import finite_or_zero, norm
+from iads.vectors import all_of, finite_or_zero, norm
 
 GLINT_DEFAULT_LENGTH_M = 5.0
 """Target length (m) for glint when the threat type gives no ``length_m``."""
@@ -169,7 +169,7 @@ class InterceptorStore:
 
     def busy(self) -> bool:
         """True while any round is in the air or waiting on its launcher."""
-        return not self.done.all()
+        return not all_of(self.done)
 
     def aim_at(self, rows: np.ndarray, t_s: float) -> np.ndarray:
         """(n, 3) the aim estimate of ``rows`` extrapolated to ``t_s`` (constant velocity)."""

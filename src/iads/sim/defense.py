@@ -39,6 +39,7 @@ from iads.sim.readiness import sample_readiness
 from iads.sim.scoring import Scoring
 from iads.sim.statistical import StatisticalTracker
 from iads.tracking.system import TrackerSystem, tracker_system
+from iads.vectors import any_of
 
 
 def radar_step_s(scan_period_s: float, tick_s: float, max_step_s: float = 1.0) -> float:
@@ -83,7 +84,7 @@ class Defense:
         if store is not None and store.busy():
             return False
         open_ = ~world.threats.resolved
-        if world.trajectories is None or not open_.any():
+        if world.trajectories is None or not any_of(open_):
             return False
         horizon_s = min(
             float(world.trajectories.end_time_s[open_].max()), float(world.scenario.duration_s)

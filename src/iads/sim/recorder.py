@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from iads.vectors import all_of
+
 END_KINDS = ("intercept", "miss", "kill")
 """Event kinds whose ``other_id`` is the interceptor and whose position is where it ended."""
 
@@ -32,7 +34,7 @@ class InterceptorPathRecorder:
 
     def step(self, world: Any, t_s: float, dt_s: float) -> None:
         store = getattr(world, "interceptors", None)
-        if store is None or not hasattr(store, "launched") or store.done.all():
+        if store is None or not hasattr(store, "launched") or all_of(store.done):
             return  # nothing ordered, or every round ended: none in the air
         live = (store.launched & ~store.done).nonzero()[0]
         if live.size == 0:

@@ -75,7 +75,7 @@ from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.steady_state import posterior_cv
 from iads.tracking.system import TRACK_ID_STRIDE, _identities, looked_at
-from iads.vectors import isin, norm
+from iads.vectors import any_of, isin, norm
 
 _COLUMNS = ("number", "truth_row", "hits", "n_scans", "misses", "confirmed", "t_confirmed_s")
 
@@ -409,7 +409,7 @@ class StatisticalTracker:
             self._x[rows] = truth + seen.error[k]
             self._P[rows] = seen.P[k]
             self._t_upd[rows] = t_s
-        if gone.any():
+        if any_of(gone):
             self._keep(~gone)
         k = fresh.nonzero()[0]
         if k.size:

@@ -30,6 +30,7 @@ from iads.scenario.equipment import LauncherType, RadarType, ThreatType
 from iads.scenario.model import CommandPost, Scenario
 from iads.sim.engine import EventLog
 from iads.sim.platforms import Orbit
+from iads.vectors import all_of
 
 if TYPE_CHECKING:
     from iads.engagement.interceptors import InterceptorStore
@@ -208,7 +209,7 @@ class World:
 
     def finished(self) -> bool:
         """True when every threat is resolved and no interceptor is in the air or queued."""
-        if not self.threats.resolved.all():
+        if not all_of(self.threats.resolved):
             return False
         return self.interceptors is None or not self.interceptors.busy()
 
