@@ -76,6 +76,16 @@ def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+def _built(cls: type, cols: dict[str, Any]) -> Any:
+    """A batch of ``cls`` holding ``cols`` (every field), as ``cls(**cols)`` makes it (the
+    message types have no ``__post_init__``) without the frozen ``__init__``'s per-field
+    ``object.__setattr__``: a select or concat on a few rows paid more for those than for
+    its arrays."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(cols)
+    return obj
+
+
 class Batch:
     """Base of the message types: a frozen dataclass of equal-length array columns."""
 
@@ -95,11 +105,12 @@ class Batch:
             return cls()
         if len(parts) == 1:
             return parts[0]
-        return cls(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in _names(cls)})
+        return _built(cls, {n: np.concatenate([getattr(p, n) for p in parts]) for n in _names(cls)})
 
     def select(self, mask: ArrayLike) -> Self:
         """The rows where ``mask`` (bool or index array) selects."""
-        return type(self)(**{n: getattr(self, n)[mask] for n in _names(type(self))})
+        cols = self.__dict__
+        return _built(type(self), {n: cols[n][mask] for n in _names(type(self))})
 
     def columns(self) -> dict[str, NDArray]:
         """Every field as a column."""

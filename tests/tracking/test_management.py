@@ -146,3 +146,31 @@ def test_record_scan_only_for_scored_tracks() -> None:
     assert out.misses.tolist() == [0, 0] and out.t_update_s.tolist() == [0.0, 4.0]
     out = mgmt.record_scan(out, [False, False], 8.0, scored=[True, False])
     assert out.hits.tolist() == [2, 3] and out.misses.tolist() == [1, 0]
+
+
+def test_evolve_is_dataclasses_replace_for_the_tracker_records():
+    # the same fields and values as dataclasses.replace, the original untouched, unknown
+    # names and score=None refused (TrackTable's __post_init__ would fill the score)
+    import dataclasses
+
+    from iads.tracking.management import evolve
+    from iads.tracking.tracker import TrackerState
+
+    t = mgmt.concat(_one_track(), _one_track())
+    for changes in ({}, {"x": t.x + 1.0}, {"score": np.arange(2.0), "extra": {"a": np.ones(2)}}):
+        got, want = evolve(t, **changes), dataclasses.replace(t, **changes)
+        assert type(got) is mgmt.TrackTable and got is not t
+        for f in dataclasses.fields(mgmt.TrackTable):
+            a, b = getattr(got, f.name), getattr(want, f.name)
+            assert (
+                (a.keys() == b.keys())
+                if isinstance(a, dict)
+                else np.array_equal(a, b, equal_nan=True)
+            )
+    assert np.array_equal(t.x, mgmt.concat(_one_track(), _one_track()).x)
+    s = TrackerState(table=t, t_s=1.0)
+    assert evolve(s, t_s=2.0) == dataclasses.replace(s, t_s=2.0)
+    with pytest.raises(TypeError):
+        evolve(t, bogus=1)
+    with pytest.raises(TypeError):
+        evolve(t, score=None)

@@ -16,8 +16,10 @@ and never mutates its argument. Conventions (Blackman & Popoli 1999, ยง9.2 and ย
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -92,6 +94,30 @@ class TrackTable:
         return np.sqrt(np.trace(self.P[:, 0:3, 0:3], axis1=1, axis2=2))
 
 
+def evolve(obj: Any, **changes: Any) -> Any:
+    """``dataclasses.replace(obj, **changes)`` for the tracker's frozen records (``TrackTable``,
+    ``TrackerState``), without the frozen ``__init__``'s per-field ``object.__setattr__``: the
+    full tracker replaces them some 20 times a frame. The same record as ``replace`` makes
+    whenever ``__post_init__`` would change nothing (``TrackTable``'s fills a ``score`` left
+    None, so ``score=None`` is refused here) and every name is a field."""
+    names = _field_names(type(obj))
+    unknown = set(changes) - names
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field {sorted(unknown)}")
+    if "score" in changes and changes["score"] is None:
+        raise TypeError("evolve: score=None (its __post_init__ fills it): build a new table")
+    new = object.__new__(type(obj))
+    own = obj.__dict__
+    new.__dict__.update({n: own[n] for n in names})  # fields only: nothing cached carries over
+    new.__dict__.update(changes)
+    return new
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
 _ROW_FIELDS = (
     "x",
     "P",
@@ -149,7 +175,7 @@ def record_scan(
     hit = np.asarray(hit, dtype=bool)
     s = np.ones(len(table), dtype=bool) if scored is None else np.asarray(scored, dtype=bool)
     shifted = ((table.hits.astype(np.uint64) << np.uint64(1)) | hit).astype(np.uint32)
-    return replace(
+    return evolve(
         table,
         hits=np.where(s, shifted, table.hits).astype(np.uint32),
         n_scans=table.n_scans + s,
@@ -166,7 +192,7 @@ def _window_hits(hits: np.ndarray, n: int) -> np.ndarray:
 def confirm(table: TrackTable, m: int, n: int, t_s: float) -> TrackTable:
     """Confirm tentative tracks with at least ``m`` hits in their last ``n`` scans."""
     new = (table.status == TENTATIVE) & (_window_hits(table.hits, n) >= m)
-    return replace(
+    return evolve(
         table,
         status=np.where(new, CONFIRMED, table.status).astype(np.int8),
         t_confirmed_s=np.where(new, t_s, table.t_confirmed_s),
@@ -188,13 +214,13 @@ def add_score(table: TrackTable, rows: ArrayLike, delta: ArrayLike) -> TrackTabl
     """Add ``delta`` (K,) to the score of rows ``rows`` (K,) (repeated rows add up)."""
     score = table.score.copy()
     np.add.at(score, np.asarray(rows, dtype=np.int64), np.asarray(delta, dtype=float))
-    return replace(table, score=score)
+    return evolve(table, score=score)
 
 
 def confirm_by_score(table: TrackTable, threshold: float, t_s: float) -> TrackTable:
     """Confirm tentative tracks whose score reached ``threshold`` (SPRT upper threshold)."""
     new = (table.status == TENTATIVE) & (table.score >= threshold)
-    return replace(
+    return evolve(
         table,
         status=np.where(new, CONFIRMED, table.status).astype(np.int8),
         t_confirmed_s=np.where(new, t_s, table.t_confirmed_s),
@@ -307,5 +333,5 @@ def initiate_two_point(
     P[:, 3:6, 0:3] = C2[j] / dt
     P[:, 3:6, 3:6] = (C1[i] + C2[j]) / dt**2
     table = _new_rows(x, P, first_id, t2_s, {})
-    table = replace(table, hits=np.full(j.size, 3, np.uint32), n_scans=np.full(j.size, 2))
+    table = evolve(table, hits=np.full(j.size, 3, np.uint32), n_scans=np.full(j.size, 2))
     return table, j

@@ -13,7 +13,7 @@ over. After all sensors, the M-of-N logic confirms tracks and the deletion rules
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -164,7 +164,7 @@ def _cv_predict(table: mgmt.TrackTable, dt_s: float, config: TrackerConfig) -> m
     F = cv_transition(dt_s)
     Q = cv_process_noise(dt_s, config.q_mps2)
     x, P = kf_predict(table.x, table.P, F, Q)  # x = F x, P = F P F' + Q
-    return replace(table, x=x, P=P)
+    return mgmt.evolve(table, x=x, P=P)
 
 
 def _polar_update(fn: Callable) -> Callable[..., mgmt.TrackTable]:
@@ -182,7 +182,7 @@ def _polar_update(fn: Callable) -> Callable[..., mgmt.TrackTable]:
         x = table.x.copy()
         P = table.P.copy()
         x[ti], P[ti] = x_new, P_new
-        return replace(table, x=x, P=P)
+        return mgmt.evolve(table, x=x, P=P)
 
     return update
 
@@ -205,7 +205,7 @@ def _with_modes(
 ) -> mgmt.TrackTable:
     x7, P7 = imm_combine(mu, mx, mP)
     extra = {"mu": mu, "mode_x": mx, "mode_P": mP}
-    return replace(table, x=x7[:, :6], P=P7[:, :6, :6], extra=extra)
+    return mgmt.evolve(table, x=x7[:, :6], P=P7[:, :6, :6], extra=extra)
 
 
 def _imm_predict(table: mgmt.TrackTable, dt_s: float, config: TrackerConfig) -> mgmt.TrackTable:
@@ -214,7 +214,7 @@ def _imm_predict(table: mgmt.TrackTable, dt_s: float, config: TrackerConfig) -> 
         e["mu"], e["mode_x"], e["mode_P"], dt_s, config.imm, config.compiled
     )
     extra = {"mu": mu, "mode_x": mx, "mode_P": mP}
-    return replace(table, x=x7[:, :6], P=P7[:, :6, :6], extra=extra)
+    return mgmt.evolve(table, x=x7[:, :6], P=P7[:, :6, :6], extra=extra)
 
 
 def _imm_update(
@@ -243,12 +243,12 @@ def _imm_update(
     x7, P7 = imm_combine(mu_i, mx_i, mP_i)  # only the updated rows change their combination
     x, P = table.x.copy(), table.P.copy()
     x[ti], P[ti] = x7[:, :6], P7[:, :6, :6]
-    return replace(table, x=x, P=P, extra={"mu": mu, "mode_x": mx, "mode_P": mP})
+    return mgmt.evolve(table, x=x, P=P, extra={"mu": mu, "mode_x": mx, "mode_P": mP})
 
 
 def _imm_adopt(table: mgmt.TrackTable, config: TrackerConfig) -> mgmt.TrackTable:
     mu, mx, mP = imm_init(table.x, table.P, config.imm)
-    return replace(table, extra={"mu": mu, "mode_x": mx, "mode_P": mP})
+    return mgmt.evolve(table, extra={"mu": mu, "mode_x": mx, "mode_P": mP})
 
 
 FILTERS: dict[str, FilterOps] = {
@@ -405,7 +405,7 @@ def _jpda_update(
     rows = np.flatnonzero(total > 0)
     table = mgmt.add_score(table, rows, np.log1p(total[rows]))
     x, P = assoc.pda_update(table.x, table.P, g, beta, beta0)
-    return replace(table, x=x, P=P), hit, used
+    return mgmt.evolve(table, x=x, P=P), hit, used
 
 
 def _initiate(
@@ -450,7 +450,7 @@ def _initiate_two_point(
         leftover[used[:room]] = False
         table = mgmt.concat(table, ops.adopt(new, config))
         next_id += len(new)
-    return replace(
+    return mgmt.evolve(
         state,
         table=table,
         next_id=next_id,
@@ -495,7 +495,7 @@ def tracker_update(
     table = _predict(ops, state.table, dt, config)
     n_before = len(table)
     hit = np.zeros(n_before, dtype=bool)
-    state = replace(state, table=table, t_s=t_s)
+    state = mgmt.evolve(state, table=table, t_s=t_s)
     leftovers: list[tuple[np.ndarray, Plots]] = []
     for sensor, rows in _sensor_groups(plots):
         group = plots.take(rows)
@@ -515,11 +515,11 @@ def tracker_update(
         else:
             table, h, used = _gnn_update(ops, table, group, sensor, g, config)
         hit |= h[:n_before]
-        state = replace(state, table=table)
+        state = mgmt.evolve(state, table=table)
         rest = group.take(np.flatnonzero(~used))
         if config.initiation == "one_point":
             new, next_id = _initiate(ops, state, rest, sensor, t_s, config)
-            state = replace(state, table=mgmt.concat(state.table, new), next_id=next_id)
+            state = mgmt.evolve(state, table=mgmt.concat(state.table, new), next_id=next_id)
         else:
             leftovers.append((sensor, rest))
     if config.initiation == "two_point":
@@ -560,7 +560,7 @@ def tracker_manage(
         config.tentative_delete_misses,
         floor,
     )
-    return replace(state, table=mgmt.select(table, ~dead))
+    return mgmt.evolve(state, table=mgmt.select(table, ~dead))
 
 
 def tracker_step(
