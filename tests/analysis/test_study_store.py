@@ -80,3 +80,31 @@ def test_one_writer_at_a_time(tmp_path):
                 pass
     with StudyLock(tmp_path):  # released on exit
         pass
+
+
+def test_cached_columns_follow_every_change_of_a_table(tmp_path):
+    # the writer keeps each table's columns and each Arrow schema's types between inserts:
+    # ints into a DOUBLE column (no change), a column added after many equal inserts, a
+    # widening after that, a rolled-back replication, and a second writer on the same store
+    seq = [dict(kills=2), dict(kills=1.5), dict(kills=3), dict(kills=4), dict(kills=5, extra=1)]
+    seq += [dict(kills=6, extra=2.5), dict(kills=7, extra=3)]
+    with StudyWriter(tmp_path) as w:
+        for rep, s in enumerate(seq):
+            assert w.append(rows(0, rep, **s))
+        bad = rows(0, 99, kills=1, late="x")
+        bad["replications"]["seed"] = np.array([{"not": "a seed"}], dtype=object)
+        with pytest.raises(Exception):  # noqa: B017 - rolled back, caches dropped
+            w.append(bad)
+        assert w.append(rows(0, 7, kills=8, extra=4))
+    with StudyWriter(tmp_path) as w:
+        assert w.append(rows(0, 8, kills=9, extra=5.5, late="y"))
+    got = fetch(tmp_path, "SELECT rep, kills, extra, late FROM replications ORDER BY rep")
+    assert got == [
+        (0, 2.0, None, None), (1, 1.5, None, None), (2, 3.0, None, None), (3, 4.0, None, None),
+        (4, 5.0, 1.0, None), (5, 6.0, 2.5, None), (6, 7.0, 3.0, None), (7, 8.0, 4.0, None),
+        (8, 9.0, 5.5, "y"),
+    ]  # fmt: skip
+    types = dict(fetch(tmp_path, "SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'replications'"))  # fmt: skip
+    assert types["kills"] == types["extra"] == "DOUBLE" and types["late"] == "VARCHAR"
+    assert fetch(tmp_path, "SELECT count(*) FROM threats") == [(18,)]

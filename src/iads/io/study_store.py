@@ -155,6 +155,8 @@ class StudyWriter:
         except duckdb.Error as exc:
             raise _db_error(self.path, exc) from None
         self._columns: dict[str, dict[str, str]] = {}
+        self._described: dict[str, tuple[Any, dict[str, str]]] = {}
+        """Per table the Arrow schema last inserted and the DuckDB types it was read as."""
 
     def close(self) -> None:
         self.con.close()
@@ -185,9 +187,13 @@ class StudyWriter:
         con = self.con
         con.register("_iads_rows", table)
         try:
-            incoming = {
-                r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM _iads_rows").fetchall()
-            }
+            seen = self._described.get(name)
+            if seen is not None and seen[0].equals(table.schema):
+                incoming = seen[1]  # the same Arrow schema: DuckDB reads it as the same types
+            else:
+                described = con.execute("DESCRIBE SELECT * FROM _iads_rows").fetchall()
+                incoming = {r[0]: r[1] for r in described}
+                self._described[name] = (table.schema, incoming)
             have = self._table_columns(name)
             if not have:
                 cols = ", ".join(f"{_q(c)} {t}" for c, t in incoming.items())
@@ -195,13 +201,17 @@ class StudyWriter:
                 con.execute(f"CREATE TABLE {_q(name)} ({cols}{key})")
                 self._columns.pop(name, None)
             else:
+                altered = False
                 for col, typ in incoming.items():
                     if col not in have:
                         con.execute(f"ALTER TABLE {_q(name)} ADD COLUMN {_q(col)} {typ}")
-                    elif have[col] != typ and typ != '"NULL"':
+                        altered = True
+                    elif have[col] != typ and typ != '"NULL"' and have[col] != "DOUBLE":
                         if {have[col], typ} <= {"BIGINT", "DOUBLE", "INTEGER"}:
                             con.execute(f"ALTER TABLE {_q(name)} ALTER {_q(col)} TYPE DOUBLE")
-                self._columns.pop(name, None)
+                            altered = True
+                if altered:  # the cached columns stay true until a table changes
+                    self._columns.pop(name, None)
             con.execute(f"INSERT INTO {_q(name)} BY NAME SELECT * FROM _iads_rows")
         finally:
             con.unregister("_iads_rows")
