@@ -156,4 +156,6 @@ def test_blockers_match_blocker(seed):
 def test_blockers_fall_back_when_the_table_does_not_hold():
     # a round "met" before its launch: the step table is not used, the answers still agree
     bat = _battery([2.0, 3.0], 1, 2, 1.0, end_s=[1.0, 9.0], tid=[0, 1], missiles=1, targets=1)
+    assert not bat._exact()
     _agree(bat, _probe_times(bat))
+    assert bat._steps is None  # answered time by time: the table was never built

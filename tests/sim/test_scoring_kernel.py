@@ -138,3 +138,20 @@ def test_plot_sightings_are_the_numpy_forms(seed):
     assert seen_k.sum() >= 10
     with pytest.raises(IndexError):
         plot_sightings(np.array([n]), np.zeros(1), None, np.zeros(n, bool))
+
+
+def test_the_kernels_refuse_arrays_that_do_not_fit():
+    # numba does not check bounds: the wrappers and kernels do, where NumPy would raise
+    from iads.sim.scoring_kernel import frame_gate, frame_labels
+
+    pos, std = np.zeros((2, 3)), np.ones(2)
+    threats = np.zeros((4, 3))
+    with pytest.raises(ValueError):
+        frame_gate(pos, std, threats, np.ones(3, bool), np.zeros(4), 0.0, 1.0, 10.0)
+    with pytest.raises(ValueError):
+        frame_gate(pos, std, threats, np.ones(4, bool), np.zeros(5), 0.0, 1.0, 10.0)
+    ids, none = np.arange(4, dtype=np.int64), np.empty(0, np.int64)
+    with pytest.raises(IndexError):  # a match past the threats in flight
+        frame_labels(np.array([3]), np.array([0, 1]), ids, np.zeros(4, bool), ids[:1], none, none)
+    with pytest.raises(IndexError):  # a threat id past the tracked flags
+        frame_labels(np.array([0]), np.array([3]), ids, np.zeros(2, bool), ids[:1], none, none)

@@ -601,7 +601,7 @@ class CommandPost:
         if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
             delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
         if not self._any_within_reach(unit, kind, delay, pic.pos_m, pic.vel_mps):
-            return  # no track within reach, so no eligible one (most decisions end here)
+            return  # no track within reach: every Pk would be 0 (most decisions end here)
         seen = self.first_seen_s
         first = np.array([seen[n] for n in pic.track_number.tolist()], dtype=float)
         ok = doctrine.eligible(

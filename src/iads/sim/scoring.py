@@ -99,7 +99,7 @@ def frame_labels(
     same = np.zeros(numbers.size, dtype=bool)  # the unit's first frame: none labelled yet
     if prev_numbers.size:
         same = (prev_numbers[at] == numbers) & (prev_truth[at] == truth)
-    order = np.argsort(numbers)
+    order = np.argsort(numbers, kind="mergesort")
     return truth, rows, ~same, numbers[order], truth[order]
 
 

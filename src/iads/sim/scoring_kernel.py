@@ -1,14 +1,15 @@
 """The distances and gate of the scoring's track-to-truth match, compiled (numba, cached).
 
 ``scoring.match_truth`` labels each reported track with the threat nearest to it, within
-max(gate, 5 sigma), every frame: a (tracks x threats) distance matrix of a few thousand pairs,
+max(gate, 5 sigma) (``gate_costs`` its compiled gate; the recorder itself now calls
+``frame_gate``, which inlines the same loop): a (tracks x threats) distance matrix of a few thousand pairs,
 in NumPy a broadcast difference, its norm and half a dozen reductions, about 40 us a frame.
 The kernel computes each pair's distance with the same operations in the same order as
 ``vectors.norm`` (``sqrt(dx dx + dy dy + dz dz)``), so the distances, the gate's verdicts and
 the cost matrix are the NumPy form's bit for bit (a test compares them).
 
 ``frame_gate`` is the scoring recorder's whole per-frame screen in one call: which threats a
-unit may be credited with (in flight and seen within its window, ``Scoring.on_tracks``), then
+unit may be credited with (in flight and seen within its window, ``Scoring._match``), then
 the gate against those, and whether the gated pairs share no track and no truth (the match
 is then the gated pairs, without the solver). ``frame_labels`` is the recorder's bookkeeping
 after the match (threat ids, first tracks, labels changed since the unit's last frame), its
@@ -59,7 +60,7 @@ def _frame_loop(track_pos, track_std, th_pos, active, last_seen_s, t_s, window_s
     flying = np.empty(n, dtype=np.int64)
     f = 0
     for j in range(n):
-        if active[j] and t_s - last_seen_s[j] <= window_s:  # Scoring.on_tracks's ``ok``
+        if active[j] and t_s - last_seen_s[j] <= window_s:  # the recorder's window screen
             flying[f] = j
             f += 1
     flying = flying[:f].copy()
@@ -84,7 +85,11 @@ def _labels_loop(match, flying, threat_id, tracked, numbers, prev_numbers, prev_
     truth = np.full(k, -1, dtype=np.int64)
     for i in range(k):
         if match[i] >= 0:
+            if match[i] >= flying.shape[0] or flying[match[i]] >= threat_id.shape[0]:
+                raise IndexError("a match outside the threats")
             truth[i] = threat_id[flying[match[i]]]
+            if truth[i] >= tracked.shape[0]:
+                raise IndexError("a threat id outside the tracked flags")
     new = np.empty(k, dtype=np.int64)  # first rows of threats not tracked before
     n_new = 0
     for i in range(k):
@@ -97,13 +102,13 @@ def _labels_loop(match, flying, threat_id, tracked, numbers, prev_numbers, prev_
                 new[n_new] = i
                 n_new += 1
     new = new[:n_new]
-    new = new[np.argsort(truth[new])]  # np.unique's order: by threat id
+    new = new[np.argsort(truth[new], kind="mergesort")]  # np.unique's order: by threat id
     changed = np.ones(k, dtype=np.bool_)
     if p:
         for i in range(k):
             at = min(np.searchsorted(prev_numbers, numbers[i]), p - 1)
             changed[i] = not (prev_numbers[at] == numbers[i] and prev_truth[at] == truth[i])
-    order = np.argsort(numbers)
+    order = np.argsort(numbers, kind="mergesort")  # stable, as the NumPy form
     return truth, new, changed, numbers[order], truth[order]
 
 
@@ -186,6 +191,13 @@ def frame_gate(
     -1 none) and whether no track and no threat is in two gated pairs. None without numba."""
     if _frame_compiled is None:  # pragma: no cover - without numba
         return None
+    n = threat_pos_m.shape[0]
+    if (
+        active.shape != (n,)
+        or last_seen_s.shape != (n,)
+        or track_std_m.shape[0] != len(track_pos_m)
+    ):
+        raise ValueError("frame_gate: threat or track arrays of different lengths")
     return _frame_compiled(
         np.ascontiguousarray(track_pos_m, dtype=np.float64),
         np.ascontiguousarray(track_std_m, dtype=np.float64),
