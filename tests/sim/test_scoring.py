@@ -158,3 +158,28 @@ def test_compiled_frame_screen_labels_as_the_numpy_form(monkeypatch):
     want, want_events = labels(False)
     assert np.array_equal(got, want) and got_events == want_events
     assert (got >= 0).sum() >= 50 and (got == -1).sum() >= 25
+
+
+def test_the_recorder_notes_plots_alike_with_either_form(monkeypatch):
+    # a run's detect events (times, threats, radars, positions, SNR) with the compiled
+    # plot_sightings and with its NumPy form, scoring.sightings
+    from iads.analysis.warm import SCENARIO
+    from iads.scenario.load import builtin_catalog
+    from iads.scenario.model import Scenario
+    from iads.sim import scoring_kernel
+    from iads.sim.run import run_scenario
+
+    sc = Scenario.model_validate(SCENARIO)
+    sc = sc.model_copy(update={"equipment": builtin_catalog().merged(sc.equipment)})
+
+    def detects():
+        ev = run_scenario(sc, seed=1, fidelity="full").events
+        keep = ev["kind"] == "detect"
+        return {k: v[keep] for k, v in ev.items()}
+
+    compiled = detects()
+    monkeypatch.setattr(scoring_kernel, "plot_sightings", lambda *a, **k: None)
+    numpy_form = detects()
+    assert compiled["time_s"].size >= 2
+    for k, v in compiled.items():
+        assert np.array_equal(v, numpy_form[k]), k

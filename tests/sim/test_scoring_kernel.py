@@ -109,6 +109,7 @@ def test_plot_sightings_are_the_numpy_forms(seed):
     # the recorder's NumPy form: np.maximum.at on the unit's last-seen times (NaN wins),
     # np.unique's first plot of each threat, only those this radar had not seen; false plots
     # (-1), repeated threats, a NaN time, a radar without a unit, batches with no real plot
+    from iads.sim.scoring import sightings
     from iads.sim.scoring_kernel import plot_sightings
 
     rng = np.random.default_rng(700 + seed)
@@ -123,16 +124,7 @@ def test_plot_sightings_are_the_numpy_forms(seed):
             times[0] = np.nan
         unit = seed % 4 != 0
         rows, at = plot_sightings(ids, times, last_k if unit else None, seen_k)
-        real = ids >= 0
-        want_rows, want_at = np.empty(0, np.int64), np.empty(0, np.int64)
-        if real.any():
-            if unit:
-                with np.errstate(invalid="ignore"):  # the NaN time
-                    np.maximum.at(last_n, ids[real], times[real])
-            r, first = np.unique(ids[real], return_index=True)
-            new = ~seen_n[r]
-            seen_n[r[new]] = True
-            want_rows, want_at = r[new], np.flatnonzero(real)[first[new]]
+        want_rows, want_at = sightings(ids, times, last_n if unit else None, seen_n)
         assert np.array_equal(rows, want_rows) and np.array_equal(at, want_at)
         assert np.array_equal(last_k, last_n, equal_nan=True) and np.array_equal(seen_k, seen_n)
     assert seen_k.sum() >= 10

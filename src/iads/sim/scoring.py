@@ -103,6 +103,27 @@ def frame_labels(
     return truth, rows, ~same, numbers[order], truth[order]
 
 
+def sightings(
+    truth_id: np.ndarray, time_s: np.ndarray, last_seen_s: np.ndarray | None, seen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One radar's plots (``truth_id`` (M,), -1 false; ``time_s`` (M,) s) noted in place: each
+    threat's last time seen by the radar's unit (``last_seen_s`` (N,) s, the latest, NaN
+    winning; None: no unit) and whether this radar has seen it (``seen`` (N,)). Returns the
+    threats seen for the first time (rows, ascending) and the index of each one's first plot.
+    Compiled in ``scoring_kernel.plot_sightings``."""
+    real = np.flatnonzero(truth_id >= 0)
+    if real.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    ids = truth_id[real]
+    if last_seen_s is not None:
+        with np.errstate(invalid="ignore"):  # a NaN time wins, as in the kernel
+            np.maximum.at(last_seen_s, ids, time_s[real])
+    rows, first = np.unique(ids, return_index=True)
+    new = ~seen[rows]
+    seen[rows[new]] = True
+    return rows[new], real[first[new]]
+
+
 class TrackHistory(Mapping):
     """Every unit's reported tracks per frame as columns (the results' ``tracks`` table),
     appended per frame and concatenated only when read.
@@ -223,34 +244,13 @@ class Scoring:
         from iads.sim.scoring_kernel import plot_sightings  # numba: loaded on first use
 
         last = None if u is None else self._last_seen_s[u]
-        got = plot_sightings(det.truth_id, det.time_s, last, seen)  # threat ids are rows
-        if got is not None:
-            rows, at = got
-            if rows.size:
-                self.world.log.record(
-                    "detect", t_s, th.id[rows], other_id=radar, pos_m=th.pos_m[rows],
-                    value=det.snr_db[at],
-                )  # fmt: skip
-            return
-        real = det.truth_id >= 0  # pragma: no cover - without numba
-        if not real.any():
-            return
-        ids = det.truth_id[real]
-        if u is not None:
-            np.maximum.at(self._last_seen_s[u], ids, det.time_s[real])
-        rows, first = np.unique(ids, return_index=True)
-        new = ~seen[rows]
-        if new.any():
-            rows = rows[new]
-            seen[rows] = True
+        args = (det.truth_id, det.time_s, last, seen)  # threat ids are rows
+        rows, at = plot_sightings(*args) or sightings(*args)
+        if rows.size:
             self.world.log.record(
-                "detect",
-                t_s,
-                th.id[rows],
-                other_id=radar,
-                pos_m=th.pos_m[rows],
-                value=det.snr_db[real][first[new]],
-            )
+                "detect", t_s, th.id[rows], other_id=radar, pos_m=th.pos_m[rows],
+                value=det.snr_db[at],
+            )  # fmt: skip
 
     def on_tracks(self, t_s: float, reports: TrackReports) -> None:
         """Label a unit's reports, log first tracks, record the frame."""

@@ -245,8 +245,7 @@ def plot_sightings(
     scoring, in place: each threat's last time seen by the unit (``last_seen_s`` (N,), the
     latest; None: the radar has no unit) and whether this radar has seen it (``seen`` (N,)).
     Returns the threats seen for the first time (rows, ascending) and the index of each one's
-    first plot. As ``Scoring.on_plots``'s NumPy form (``np.maximum.at``, ``np.unique``).
-    None without numba."""
+    first plot. Its NumPy form, bit for bit: ``scoring.sightings``. None without numba."""
     if _sightings_compiled is None:  # pragma: no cover - without numba
         return None
     note = last_seen_s is not None
