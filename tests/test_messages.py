@@ -1,4 +1,4 @@
-"""Message batches: select and concat build them without the frozen __init__ (messages._built),
+"""Message batches: select and concat build them without the frozen __init__ (messages.built),
 which holds only while no message type runs a __post_init__ or has non-init fields."""
 
 from __future__ import annotations

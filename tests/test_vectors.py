@@ -49,3 +49,13 @@ def test_any_of_and_all_of_are_the_methods():
     cases += [rng.random(int(rng.integers(1, 40))) < p for p in (0.02, 0.5, 0.98) * 5]
     for a in cases:
         assert any_of(a) is bool(a.any()) and all_of(a) is bool(a.all()), a
+
+
+def test_filled_is_numpys_full():
+    from iads.vectors import filled
+
+    for n, value, dtype in [(0, 1.0, float), (5, np.nan, float), (3, 7, np.int64), (4, 2, np.int8)]:
+        got, want = filled(n, value, dtype), np.full(n, value, dtype=dtype)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
+    assert filled(2, 3.5).dtype == np.float64

@@ -76,11 +76,11 @@ def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def _built(cls: type, cols: dict[str, Any]) -> Any:
-    """A batch of ``cls`` holding ``cols`` (every field), as ``cls(**cols)`` makes it (the
-    message types have no ``__post_init__``) without the frozen ``__init__``'s per-field
-    ``object.__setattr__``: a select or concat on a few rows paid more for those than for
-    its arrays."""
+def built(cls: type, cols: dict[str, Any]) -> Any:
+    """A batch of ``cls`` holding ``cols`` (every field, unchecked), as ``cls(**cols)`` makes
+    it (the message types have no ``__post_init__``) without the frozen ``__init__``'s
+    per-field ``object.__setattr__``: a select, a concat or a frame's batch on a few rows paid
+    more for those than for its arrays. For hot paths only; elsewhere call ``cls(...)``."""
     obj = object.__new__(cls)
     obj.__dict__.update(cols)
     return obj
@@ -105,12 +105,12 @@ class Batch:
             return cls()
         if len(parts) == 1:
             return parts[0]
-        return _built(cls, {n: np.concatenate([getattr(p, n) for p in parts]) for n in _names(cls)})
+        return built(cls, {n: np.concatenate([getattr(p, n) for p in parts]) for n in _names(cls)})
 
     def select(self, mask: ArrayLike) -> Self:
         """The rows where ``mask`` (bool or index array) selects."""
         cols = self.__dict__
-        return _built(type(self), {n: cols[n][mask] for n in _names(type(self))})
+        return built(type(self), {n: cols[n][mask] for n in _names(type(self))})
 
     def columns(self) -> dict[str, NDArray]:
         """Every field as a column."""
@@ -307,6 +307,7 @@ class Detonations(Batch):
 
 __all__ = [
     "ADSB",
+    "built",
     "ALLEGIANCE_NAMES",
     "REPLY_CIVIL",
     "REPLY_SECURE",

@@ -47,4 +47,12 @@ def all_of(a: np.ndarray) -> bool:
     return bool(np.count_nonzero(a) == a.size)
 
 
-__all__ = ["all_of", "any_of", "finite_or_zero", "isin", "norm"]
+def filled(n: int, value: float | int, dtype: type = float) -> np.ndarray:
+    """``np.full(n, value, dtype)`` for a 1-D column (the same values), by ``np.empty`` and
+    ``fill``: ``np.full``'s Python wrapper costs twice the fill on the few rows of a frame."""
+    out = np.empty(n, dtype=dtype)
+    out.fill(value)
+    return out
+
+
+__all__ = ["all_of", "any_of", "filled", "finite_or_zero", "isin", "norm"]

@@ -67,3 +67,38 @@ def test_launch_and_finish_flags_and_velocity():
     assert list(flag) == [FINISHED]
     np.testing.assert_allclose(pos[0], [100.0, 50.0, 0])
     np.testing.assert_allclose(vel[0], 0.0)
+
+
+def test_advance_pair_is_two_advances_with_the_velocity_kept_between():
+    from iads.motion.kernel import advance_pair
+
+    rng = np.random.default_rng(7)
+    traj = _random_trajectories(200, rng)
+    n = traj.first.shape[0]
+    a, b = _state(traj), _state(traj)
+    prev_a, prev_b = np.zeros((n, 3)), np.zeros((n, 3))
+    second = (np.zeros(n, np.int64), np.zeros(n, np.int8))
+    ended_first = 0
+    for t in np.arange(0.0, 90.0, 0.9):
+        if t == 27.0:  # another system kills threat 3 between two pairs
+            a[0][3] = b[0][3] = 2 if a[0][3] == 1 else a[0][3]
+        pair = advance_pair(t + 0.3, t + 0.6, a[0], a[1], traj, a[2], a[3], prev_a, second)
+        (ia, fa), got2 = pair
+        ib, fb = advance(t + 0.3, b[0], b[1], traj, b[2], b[3])
+        np.testing.assert_array_equal(ia, ib)
+        np.testing.assert_array_equal(fa, fb)
+        if got2 is None:  # a route ended in the first: nothing more was advanced
+            assert (fb & FINISHED).any()
+            ended_first += 1
+            np.testing.assert_array_equal(a[2], b[2])
+            continue
+        assert not (fb & FINISHED).any()
+        prev_b[:] = b[3]
+        ib, fb = advance(t + 0.6, b[0], b[1], traj, b[2], b[3])
+        np.testing.assert_array_equal(got2[0], ib)
+        np.testing.assert_array_equal(got2[1], fb)
+        for x, y in zip(a, b, strict=True):
+            if isinstance(x, np.ndarray):
+                np.testing.assert_array_equal(x, y)
+        np.testing.assert_array_equal(prev_a, prev_b)
+    assert ended_first > 0  # the settle-first case was met

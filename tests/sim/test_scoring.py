@@ -183,3 +183,45 @@ def test_the_recorder_notes_plots_alike_with_either_form(monkeypatch):
     assert compiled["time_s"].size >= 2
     for k, v in compiled.items():
         assert np.array_equal(v, numpy_form[k]), k
+
+
+def test_track_history_columns_are_the_frames_concatenated():
+    from iads.messages import TrackReports
+    from iads.sim.scoring import TrackHistory
+
+    rng = np.random.default_rng(4)
+    hist, frames = TrackHistory(), []
+    assert len(hist) == 0 and list(hist) == []
+    with pytest.raises(KeyError):
+        hist["time_s"]
+    for k in (3, 0, 2, 4):
+        r = TrackReports(
+            time_s=np.full(k, float(len(frames))),
+            source_unit=rng.integers(0, 3, k),
+            track_number=rng.integers(0, 99, k),
+            x=rng.normal(size=(k, 6)),
+            P=np.broadcast_to(np.eye(6) * rng.uniform(1, 9), (k, 6, 6)).copy(),
+            quality=np.ones(k),
+            identity=np.zeros(k, dtype=np.int8),
+            t_confirmed_s=np.zeros(k),
+        )
+        tid = rng.integers(-1, 9, k)
+        hist.append(r, tid)
+        frames.append((r, tid))
+        assert hist["time_s"].size == sum(len(f[0]) for f in frames)  # read between frames
+    cat = np.concatenate
+    want = {
+        "time_s": cat([r.time_s for r, _ in frames]),
+        "battery": cat([r.source_unit for r, _ in frames]),
+        "track_id": cat([r.track_number for r, _ in frames]),
+        "position_std_m": cat(
+            [np.sqrt(np.trace(r.P[:, :3, :3], axis1=1, axis2=2)) for r, _ in frames]
+        ),
+        "truth_id": cat([t for _, t in frames]),
+    }
+    for k, name in enumerate(("x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")):
+        want[name] = cat([r.x[:, k] for r, _ in frames])
+    assert list(hist) == list(TrackHistory.COLUMNS) and set(want) == set(hist)
+    for name, col in want.items():
+        assert hist[name].dtype == col.dtype, name
+        np.testing.assert_array_equal(hist[name], col, err_msg=name)

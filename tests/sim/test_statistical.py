@@ -323,3 +323,38 @@ def test_reports_keep_held_tracks_then_the_earliest_confirmed_within_capacity():
     assert sorted(st._reports(11.0).track_number.tolist()) == [base + 2, base + 3]
     st.capacity = 10
     assert sorted(st._reports(12.0).track_number.tolist()) == [base + n for n in (1, 2, 3, 4, 6)]
+
+
+def test_published_plots_and_reports_are_whole_batches():
+    """The plots and reports the fast fidelity publishes (built without ``__init__``) hold
+    every field of their type, each with one row per plot or track, and equal the batch the
+    constructor makes of the same columns; the plots measure no range rate."""
+    import dataclasses
+
+    from iads.messages import Detections, TrackReports
+    from iads.sim.run import simulate
+
+    seen: dict[type, list] = {Detections: [], TrackReports: []}
+
+    def attach(world, defense):
+        def keep(_t, batch):
+            seen[type(batch)].append(batch)
+
+        for r in range(len(world.radars)):
+            defense.bus.subscribe(f"plots/{r}", keep)
+        for u in range(len(world.units)):
+            defense.bus.subscribe(f"tracks/{u}", keep)
+        return []
+
+    simulate(load_scenario(EXAMPLES / "small.yaml"), seed=4, fidelity="fast", attach=attach)
+    for cls, batches in seen.items():
+        assert any(len(b) for b in batches), cls
+        for b in batches:
+            cols = {f.name: getattr(b, f.name) for f in dataclasses.fields(cls)}
+            assert {len(c) for c in cols.values()} == {len(b)}, cls
+            again = cls(**cols)
+            for name, col in cols.items():
+                np.testing.assert_array_equal(getattr(again, name), col)
+    for d in seen[Detections]:
+        assert np.isnan(d.range_rate_mps).all() and np.isnan(d.sigma_range_rate_mps).all()
+        assert (d.sigma_azimuth_rad * d.range_m > 0).all() and (d.truth_id >= 0).all()

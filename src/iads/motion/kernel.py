@@ -163,6 +163,88 @@ def advance(
     return state.changed_idx[:n], state.changed_flag[:n]
 
 
+def _advance_pair_loop(
+    t1_s,
+    t2_s,
+    status,
+    rows,
+    owner,
+    next_row,
+    q,
+    v,
+    seen,
+    pos,
+    vel,
+    vel_prev,
+    out_idx,
+    out_flag,
+    out2_idx,
+    out2_flag,
+    pending,
+):  # pragma: no cover - compiled
+    n1 = _advance_compiled(
+        t1_s, status, rows, owner, next_row, q, v, seen, pos, vel, out_idx, out_flag, pending
+    )
+    for c in range(n1):
+        if out_flag[c] & FINISHED:  # a route ended: the caller settles it before the next
+            return n1, -1
+    vp = vel_prev.reshape(-1)
+    vf = vel.reshape(-1)
+    for k in range(vf.shape[0]):
+        vp[k] = vf[k]
+    n2 = _advance_compiled(
+        t2_s, status, rows, owner, next_row, q, v, seen, pos, vel, out2_idx, out2_flag, pending
+    )
+    return n1, n2
+
+
+_advance_pair_compiled = (
+    njit(cache=True, nogil=True)(_advance_pair_loop) if njit is not None else None
+)
+
+
+def advance_pair(
+    t1_s: float,
+    t2_s: float,
+    status: np.ndarray,
+    state: MotionState,
+    traj: Trajectories,
+    pos_m: np.ndarray,
+    vel_mps: np.ndarray,
+    vel_prev_mps: np.ndarray,
+    second: tuple[np.ndarray, np.ndarray],
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None] | None:
+    """``advance`` to ``t1_s``, ``vel_prev_mps[:] = vel_mps``, then ``advance`` to ``t2_s``
+    (s) in one compiled call: two steps of the motion system, its way through a gap of idle
+    ticks. Returns each advance's (indices, flags), the second's in the buffers ``second``
+    ((N,) int64, (N,) int8); the second is None, not run, when a route ended in the first (the
+    caller settles it, then steps again). None without numba (the caller steps twice)."""
+    if _advance_pair_compiled is None:  # pragma: no cover
+        return None
+    table = traj.table
+    n1, n2 = _advance_pair_compiled(
+        float(t1_s),
+        float(t2_s),
+        status,
+        table.rows,
+        table.owner,
+        state.next_row,
+        state.q_m,
+        state.v_mps,
+        state.seen,
+        pos_m,
+        vel_mps,
+        vel_prev_mps,
+        state.changed_idx,
+        state.changed_flag,
+        second[0],
+        second[1],
+        state.pending,
+    )
+    first = (state.changed_idx[:n1], state.changed_flag[:n1])
+    return first, (None if n2 < 0 else (second[0][:n2], second[1][:n2]))
+
+
 def advance_numpy(
     t_s: float,
     status: np.ndarray,

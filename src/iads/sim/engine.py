@@ -28,7 +28,10 @@ class System(Protocol):
     time, s, at or after ``t_s`` at which it has work; its ``step`` does nothing before) is
     stepped only from then; a system with ``follows_clock = True`` (motion: it only advances
     the truth to the next tick) must come last and is stepped at every tick the engine runs,
-    and its ``next_due_s`` is the earliest time its step must cover (a route's end).
+    and its ``next_due_s`` is the earliest time its step must cover (a route's end). A clock
+    follower may have ``step_pair(world, t1_s, t2_s, dt_s)``, its steps at ``t1_s`` and then
+    ``t2_s`` (the next tick) at once, with the same result: the engine calls it for the two
+    steps through a gap.
     """
 
     name: str
@@ -151,6 +154,7 @@ class Engine:
         while n_lead and systems[n_lead - 1].period_s <= 0 and _follows(systems[n_lead - 1]):
             n_lead -= 1
         followers = systems[n_lead:]
+        pairs = [getattr(s, "step_pair", None) for s in followers]
         lead = [
             (
                 s,
@@ -182,10 +186,15 @@ class Engine:
             if self.stop is not None and self.stop(world, t_s):
                 break
             if k_next - k >= 2:  # through the gap: the steps of ticks k_next - 2 and k_next - 1
-                for system in followers:
-                    if k_next - k >= 3:
+                for system, pair in zip(followers, pairs, strict=True):
+                    t2_s = (k_next - 1) * tick
+                    if k_next - k < 3:
+                        system.step(world, t2_s, tick)
+                    elif pair is not None:  # both steps at once (System)
+                        pair(world, (k_next - 2) * tick, t2_s, tick)
+                    else:
                         system.step(world, (k_next - 2) * tick, tick)
-                    system.step(world, (k_next - 1) * tick, tick)
+                        system.step(world, t2_s, tick)
             done = k = k_next
         t_end = done * tick
         if has_clock:

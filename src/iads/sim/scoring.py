@@ -147,42 +147,36 @@ class TrackHistory(Mapping):
     )
 
     def __init__(self) -> None:
-        self._chunks: list[dict[str, np.ndarray]] = []
+        self._chunks: list[tuple[np.ndarray, ...]] = []
+        """Per frame: times, units, track numbers, states (K, 6), sigmas and labels."""
         self._cache: dict[str, np.ndarray] | None = None
 
     def append(
         self, reports: TrackReports, truth_id: np.ndarray, position_std_m: np.ndarray | None = None
     ) -> None:
         """Add one frame of a unit's reports with their labels (``position_std_m``: the
-        reports' own, if the caller has it already)."""
+        reports' own, if the caller has it already). The columns are kept, not copied: batches
+        are never written after they are published."""
         if len(reports) == 0:
             return
-        x = reports.x
-        self._chunks.append(
-            {
-                "time_s": reports.time_s,
-                "battery": reports.source_unit,
-                "track_id": reports.track_number,
-                "x_m": x[:, 0],
-                "y_m": x[:, 1],
-                "z_m": x[:, 2],
-                "vx_mps": x[:, 3],
-                "vy_mps": x[:, 4],
-                "vz_mps": x[:, 5],
-                "position_std_m": (
-                    reports.position_std_m if position_std_m is None else position_std_m
-                ),
-                "truth_id": truth_id,
-            }
-        )
+        std = reports.position_std_m if position_std_m is None else position_std_m
+        r = reports
+        self._chunks.append((r.time_s, r.source_unit, r.track_number, r.x, std, truth_id))
         self._cache = None
 
     def _columns(self) -> dict[str, np.ndarray]:
         if self._cache is None:
-            self._cache = {c: np.concatenate([ch[c] for ch in self._chunks]) for c in self.COLUMNS}
+            t, unit, number, x, std, tid = (
+                np.concatenate(c) for c in zip(*self._chunks, strict=True)
+            )
+            self._cache = {"time_s": t, "battery": unit, "track_id": number}
+            self._cache |= {c: x[:, k].copy() for k, c in enumerate(self.COLUMNS[3:9])}
+            self._cache |= {"position_std_m": std, "truth_id": tid}
         return self._cache
 
     def __getitem__(self, name: str) -> np.ndarray:
+        if not self._chunks:  # no frame reported: an empty mapping
+            raise KeyError(name)
         return self._columns()[name]
 
     def __iter__(self) -> Iterator[str]:

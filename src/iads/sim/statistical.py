@@ -60,7 +60,7 @@ import numpy as np
 
 from iads.channels import Bus, Channel
 from iads.config import RunConfig
-from iads.messages import Detections, Looks, TrackReports
+from iads.messages import Detections, Looks, TrackReports, built
 from iads.sensors import measure
 from iads.sensors.capacity import select_within_capacity
 from iads.sensors.geometry import TWO_PI
@@ -75,7 +75,7 @@ from iads.sensors.radar_equation import snr_db_at
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2, fluctuation_factor
 from iads.tracking.steady_state import posterior_cv
 from iads.tracking.system import TRACK_ID_STRIDE, _identities, looked_at
-from iads.vectors import any_of, isin, norm
+from iads.vectors import any_of, filled, isin, norm
 
 _COLUMNS = ("number", "truth_row", "hits", "n_scans", "misses", "confirmed", "t_confirmed_s")
 
@@ -112,9 +112,10 @@ class FrameArcs(NamedTuple):
 class _Draws:
     """A radar's detections drawn ahead for the frames ``t0_s + k period_s`` (s), k <
     ``n_frames``, by ``model``: one entry per detection, in frame order (``offsets`` (F + 1,)
-    bound each frame's entries), ``row`` the threat, ``time_s`` the look's time, the measured
-    geometry (m, rad), ``snr_look`` (linear, over the look's pulses), ``sigma`` (E, 3) the
-    thermal position noise (m, along range and across in azimuth and elevation), the state
+    bound each frame's entries), ``row`` the threat and ``truth_id`` its id, ``time_s`` the
+    look's time, the measured geometry (m, rad), ``snr_db`` (over the look's pulses),
+    ``sigma`` (E, 3) the thermal position noise (m, along range and across in azimuth and
+    elevation; the angles' as ``sigma_azimuth_rad``, ``sigma_elevation_rad``), the state
     ``error`` (E, 6) and covariance ``P`` (E, 6, 6) drawn for it, ``score`` its sum of
     position variances (m^2); the arcs the looks swept, ``arc_time_s``, ``arc_start_rad``,
     ``arc_sweep_rad`` (A,) (``FrameArcs``), frame f's in ``arc_offsets[f]:arc_offsets[f + 1]``."""
@@ -132,8 +133,11 @@ class _Draws:
     range_m: np.ndarray
     azimuth_rad: np.ndarray
     elevation_rad: np.ndarray
-    snr_look: np.ndarray
+    snr_db: np.ndarray
+    truth_id: np.ndarray
     sigma: np.ndarray
+    sigma_azimuth_rad: np.ndarray
+    sigma_elevation_rad: np.ndarray
     error: np.ndarray
     P: np.ndarray
     score: np.ndarray
@@ -278,7 +282,7 @@ class StatisticalTracker:
         lo, hi = int(d.offsets[f]), int(d.offsets[f + 1])
         sel = lo + world.threats.active[d.row[lo:hi]].nonzero()[0]  # killed, arrived: gone
         if sel.size:
-            self._publish_plots(sid, t_s, d, sel, world.threats.id)
+            self._publish_plots(sid, t_s, d, sel)
         return d, sel, d.arcs(f)
 
     def _draw_ahead(self, world: Any, sid: int, t_s: float) -> _Draws:
@@ -335,32 +339,38 @@ class StatisticalTracker:
             range_m=rng_m,
             azimuth_rad=lk.azimuth_rad[hit],
             elevation_rad=lk.elevation_rad[hit],
-            snr_look=snr_look,
+            snr_db=10.0 * np.log10(snr_look),
+            truth_id=th.id[row[idx]].astype(np.int64),
             sigma=sigma,
+            sigma_azimuth_rad=sigma[:, 1] / rng_m,
+            sigma_elevation_rad=sigma[:, 2] / rng_m,
             error=err,
             P=P,
             score=np.sum(sigma**2, axis=1),
         )
 
-    def _publish_plots(self, sid: int, t_s: float, d: _Draws, sel: np.ndarray, ids) -> None:
+    def _publish_plots(self, sid: int, t_s: float, d: _Draws, sel: np.ndarray) -> None:
         """Plots with the true geometry, for the Scoring recorder only (truth labels)."""
         m = sel.size
-        rng_m = d.range_m[sel]
         self.bus.publish(
             f"plots/{sid}",
             t_s,
-            Detections(
-                time_s=d.time_s[sel],
-                range_m=rng_m,
-                azimuth_rad=d.azimuth_rad[sel],
-                elevation_rad=d.elevation_rad[sel],
-                range_rate_mps=np.full(m, np.nan),
-                snr_db=10.0 * np.log10(d.snr_look[sel]),
-                truth_id=ids[d.row[sel]].astype(np.int64),
-                sensor_id=np.full(m, sid, dtype=np.int64),
-                sigma_range_m=d.sigma[sel, 0],
-                sigma_azimuth_rad=d.sigma[sel, 1] / rng_m,
-                sigma_elevation_rad=d.sigma[sel, 2] / rng_m,
+            built(
+                Detections,
+                {
+                    "time_s": d.time_s[sel],
+                    "range_m": d.range_m[sel],
+                    "azimuth_rad": d.azimuth_rad[sel],
+                    "elevation_rad": d.elevation_rad[sel],
+                    "range_rate_mps": filled(m, np.nan),
+                    "snr_db": d.snr_db[sel],
+                    "truth_id": d.truth_id[sel],
+                    "sensor_id": filled(m, sid, np.int64),
+                    "sigma_range_m": d.sigma[sel, 0],
+                    "sigma_azimuth_rad": d.sigma_azimuth_rad[sel],
+                    "sigma_elevation_rad": d.sigma_elevation_rad[sel],
+                    "sigma_range_rate_mps": filled(m, np.nan),
+                },
             ),
         )
 
@@ -484,15 +494,18 @@ class StatisticalTracker:
         self._reported = numbers
         x, P = self._predicted(t_s, sel)
         k = sel.size
-        return TrackReports(
-            time_s=np.full(k, float(t_s)),
-            source_unit=np.full(k, self.unit, dtype=np.int64),
-            track_number=numbers.astype(np.int64),
-            x=x,
-            P=P,
-            quality=np.bitwise_count(tr["hits"][sel]).astype(float),
-            identity=_identities(self.identity_of, numbers),
-            t_confirmed_s=tr["t_confirmed_s"][sel].copy(),
+        return built(
+            TrackReports,
+            {
+                "time_s": filled(k, float(t_s)),
+                "source_unit": filled(k, self.unit, np.int64),
+                "track_number": numbers.astype(np.int64),
+                "x": x,
+                "P": P,
+                "quality": np.bitwise_count(tr["hits"][sel]).astype(float),
+                "identity": _identities(self.identity_of, numbers),
+                "t_confirmed_s": tr["t_confirmed_s"][sel].copy(),
+            },
         )
 
 
