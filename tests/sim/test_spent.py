@@ -4,6 +4,7 @@ same kills, leaks, rounds and fate reasons as the run that senses to the end."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from iads.commands.results import spent_note
 from iads.scenario import load_scenario
 from iads.scenario.model import Scenario
 from iads.sim.run import run_scenario
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 SITE = {"lat_deg": -47.445, "lon_deg": -32.075, "alt_m": 40}
 
@@ -257,3 +260,24 @@ def test_a_link_lost_after_the_spent_time_is_applied_but_its_effect_on_the_posts
     links_full, links_cut = full.tables["links"], cut.tables["links"]
     assert links_full["rows_lost"].sum() > 0 and links_cut["rows_lost"].sum() == 0
     assert links_cut["rows_sent"].sum() <= links_full["rows_sent"].sum()
+
+
+def test_the_horizon_follows_the_threats_statuses():
+    """``Defense.spent``'s horizon (the last open route end, at most the duration) is kept
+    while the statuses stay and taken anew after each change made in place."""
+    from iads.sim.build import build_world
+    from iads.sim.defense import build_defense
+    from iads.sim.world import FLYING, KILLED
+
+    sc = load_scenario(EXAMPLES / "small.yaml")
+    world = build_world(sc, seed=1)
+    defense = build_defense(sc, world, sc.settings)
+    th, ends = world.threats, world.trajectories.end_time_s
+    assert np.unique(ends).size > 2
+    th.status[:] = FLYING
+    for row in np.argsort(-ends, kind="stable"):  # the latest route end resolved first
+        want = min(float(ends[th.status == FLYING].max()), float(sc.duration_s))
+        assert defense._horizon_s(world) == want
+        assert defense._horizon_s(world) == want  # asked again: the kept answer
+        th.status[row] = KILLED
+    assert defense._horizon_s(world) is None and not defense.spent(world, 0.0)

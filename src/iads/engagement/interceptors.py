@@ -41,7 +41,7 @@ from iads.messages import (
     empty_column,
 )
 from iads.scenario.equipment import TARGET_CLASS, InterceptorType
-from iads.vectors import all_of, finite_or_zero, norm
+from iads.vectors import all_of, any_of, finite_or_zero, norm
 
 GLINT_DEFAULT_LENGTH_M = 5.0
 """Target length (m) for glint when the threat type gives no ``length_m``."""
@@ -273,8 +273,8 @@ class InterceptorSystem:
         waiting = ~store.done
         flying = waiting & store.launched
         queued = waiting & ~store.launched
-        launch_s = float(store.launch_time_s[queued].min()) if queued.any() else None
-        if not flying.any():
+        launch_s = float(store.launch_time_s[queued].min()) if any_of(queued) else None
+        if not any_of(flying):
             return False, None, launch_s
         if self.mode != "fast":
             return True, None, launch_s
@@ -286,7 +286,7 @@ class InterceptorSystem:
         target locked); the earliest tick at which a round's terminal phase may start (s;
         -inf once one has, it then homes every tick: ``next_due_s`` takes the later of it
         and now). The step's own test (``_step_fast``) decides; this only never comes later."""
-        if not math.isfinite(self._dt_s) or np.isfinite(store.term_time_s[live]).any():
+        if not math.isfinite(self._dt_s) or any_of(np.isfinite(store.term_time_s[live])):
             return -np.inf
         closing = norm(store.est_vel_mps[live]) + 1_000.0
         start_s = store.arrive_s[live] - store.params.terminal_range_m[live] / closing - self._dt_s
@@ -314,9 +314,9 @@ class InterceptorSystem:
             return
         tgt = store.target[live]
         locked = tgt >= 0
-        if locked.any():
+        if any_of(locked):
             ended = th.status[tgt[locked]] != FLYING
-            if ended.any():  # its object died or arrived first
+            if any_of(ended):  # its object died or arrived first
                 gone = np.zeros(live.size, bool)
                 gone[locked] = ended
                 self._finish(world, store, live[gone], t_s, None)
@@ -490,7 +490,7 @@ class InterceptorSystem:
         th = world.threats
         term_s = store.term_time_s[live]
         pre = np.isnan(term_s)
-        if pre.any():  # rounds whose terminal homing may begin now
+        if any_of(pre):  # rounds whose terminal homing may begin now
             cand = live[pre]
             closing = norm(store.est_vel_mps[cand]) + 1_000.0
             t_term = store.params.terminal_range_m[cand] / closing  # one column, not take()'s 40
@@ -511,8 +511,8 @@ class InterceptorSystem:
         self._record_homing(th, store, live, dt_s)
         homing = np.isfinite(term_s)
         due = (store.arrive_s[live] < t_s + dt_s) & homing
-        if not due.any():
-            return bool(homing.any())
+        if not any_of(due):
+            return any_of(homing)
         ids = live[due]
         lost = ids[store.target[ids] < 0]
         if lost.size:  # nothing in the basket: the round flies out its aim point
@@ -621,7 +621,7 @@ class InterceptorSystem:
             else:
                 killed[i] = False
         for kind, sel in (("kill", killed), ("miss", ~killed)):
-            if sel.any():
+            if any_of(sel):
                 world.log.record(
                     kind,
                     t_cpa_s[sel],
