@@ -102,6 +102,12 @@ def _same_outcomes(full, cut, skip=()) -> None:
     for k, v in full.tables["batteries"].items():
         if k not in skip:
             np.testing.assert_array_equal(v, cut.tables["batteries"][k], err_msg=k)
+    # no round flies after the spent time: the paths of the rounds are whole without their
+    # recorder stepped on
+    fired = full.summary["interceptors_spent"] > 0
+    assert (len(full.tables["interceptor_paths"]["time_s"]) > 0) == fired
+    for k, v in full.tables["interceptor_paths"].items():
+        np.testing.assert_array_equal(v, cut.tables["interceptor_paths"][k], err_msg=k)
 
 
 @pytest.fixture(scope="module")

@@ -233,8 +233,9 @@ def simulate(
     if np.isnan(defense.spent_s) or not settings.stop_when_spent:
         return Simulation(world, defense, t_s)
     # spent: the threats fly on alone, scenario events still applied (for the tables) and the
-    # attached recorders and the interceptor path recorder still stepped
-    keep = {id(s) for s in attached} | {id(defense.degradation), id(defense.path_recorder)}
+    # attached recorders still stepped; not the interceptor path recorder: no round is in the
+    # air or queued and none will be (its 1 s period would hold the engine to 1 s ticks)
+    keep = {id(s) for s in attached} | {id(defense.degradation)}
     rest = [s for s in systems if id(s) in keep or getattr(s, "name", "") == "motion"]
     engine = Engine(rest, scenario.tick_s, scenario.duration_s, stop=_finished)
     first = int(round(t_s / scenario.tick_s))
