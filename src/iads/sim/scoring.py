@@ -216,6 +216,11 @@ class Scoring:
         self._labels: dict[int, list[tuple[float, int]]] = {}
         self._last_frame: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         """Unit -> its last reports' track numbers (sorted) and their labels."""
+        from iads.sim import scoring_kernel  # numba: loaded with the run, not with the module
+
+        self._kernels = scoring_kernel
+        """The compiled forms, looked up on the module each frame (a per-call import costs
+        more than the lookup)."""
 
     def subscribe(self, bus: Any) -> None:
         """Listen to every radar's plots and every unit's track reports."""
@@ -235,11 +240,9 @@ class Scoring:
         th = self.world.threats
         u = self._radar_unit.get(radar)
         seen = self._radar_seen.setdefault(radar, np.zeros(len(th), dtype=bool))
-        from iads.sim.scoring_kernel import plot_sightings  # numba: loaded on first use
-
         last = None if u is None else self._last_seen_s[u]
         args = (det.truth_id, det.time_s, last, seen)  # threat ids are rows
-        rows, at = plot_sightings(*args) or sightings(*args)
+        rows, at = self._kernels.plot_sightings(*args) or sightings(*args)
         if rows.size:
             self.world.log.record(
                 "detect", t_s, th.id[rows], other_id=radar, pos_m=th.pos_m[rows],
@@ -256,10 +259,8 @@ class Scoring:
         flying, match = self._match(t_s, u, reports.x[:, :3], std)
         numbers = reports.track_number
         prev_n, prev_tid = self._last_frame.get(u, (np.empty(0, np.int64), np.empty(0, np.int64)))
-        from iads.sim.scoring_kernel import frame_labels as compiled_labels
-
         args = (match, flying, th.id, self._tracked, numbers, prev_n, prev_tid)
-        labelled = compiled_labels(*args)
+        labelled = self._kernels.frame_labels(*args)
         truth, rows, changed, sorted_n, sorted_tid = labelled or frame_labels(*args)
         if rows.size:  # one event per threat even if two units confirm it in the same frame
             self._tracked[truth[rows]] = True
@@ -287,10 +288,10 @@ class Scoring:
         window = self._window_s.get(u, np.inf)
         last = self._last_seen_s.get(u)
         gate_m = self.settings.truth_gate_m
-        from iads.sim.scoring_kernel import frame_gate  # numba: loaded on first use
-
         seen = self._never_seen if last is None else last  # -inf: t - last <= inf holds
-        framed = frame_gate(pos_m, std_m, th.pos_m, th.active, seen, t_s, window, gate_m)
+        framed = self._kernels.frame_gate(
+            pos_m, std_m, th.pos_m, th.active, seen, t_s, window, gate_m
+        )
         if framed is None:  # pragma: no cover - without numba
             ok = th.active if last is None else th.active & (t_s - last <= window)
             flying = ok.nonzero()[0]

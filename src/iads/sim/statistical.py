@@ -249,12 +249,19 @@ class StatisticalTracker:
     _next_id: int = 1
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
     _draws: dict[int, _Draws] = field(default_factory=dict, repr=False)
+    _kernels: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
     _false_mean: dict[int, tuple[Any, float]] = field(default_factory=dict, repr=False)
     """Per radar its false-track figures and mean false tracks a frame (fixed for the run)."""
     identity_of: Any = None
     """The unit's command post's own identities stamped on the reports (``TrackerSystem``)."""
 
     def __post_init__(self) -> None:
+        # numba's kernels, loaded with the run (not the module); looked up on their modules
+        # each frame, cheaper than an import per call
+        from iads.sim import statistical_kernel
+        from iads.tracking import cv_kernel
+
+        self._kernels = (statistical_kernel, cv_kernel)
         ints = {"number": np.int64, "truth_row": np.int64, "hits": np.uint32}
         for c in _COLUMNS:
             dtype = ints.get(c, bool if c == "confirmed" else np.int64)
@@ -393,15 +400,13 @@ class StatisticalTracker:
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
     def _manage(self, world: Any, t_s: float, seen: Sightings, swept: list[FrameArcs]) -> None:
-        from iads.sim.statistical_kernel import manage_frame  # numba: loaded on first use
-
         tr, tk = self._t, self.settings.tracker
         th = world.threats
         looked = np.zeros(len(self._x), dtype=bool)
         if len(self._x):
             est = self._x[:, :3] + self._x[:, 3:] * (t_s - self._t_upd)[:, None]  # CV
             _mark_looked(swept, est, looked)
-        k_of, gone, fresh = manage_frame(
+        k_of, gone, fresh = self._kernels[0].manage_frame(
             tr,
             seen.row,
             len(th),
@@ -474,9 +479,7 @@ class StatisticalTracker:
     def _predicted(self, t_s: float, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """States and covariances of the held tracks ``rows`` predicted to ``t_s`` (s) with the
         CV model: x = F x, P = F P F' + Q (``tracking.cv_kernel``)."""
-        from iads.tracking.cv_kernel import cv_predict_rows  # numba: loaded on first use
-
-        return cv_predict_rows(
+        return self._kernels[1].cv_predict_rows(
             self._x, self._P, self._t_upd, rows, t_s, self.settings.tracker.q_mps2
         )
 
