@@ -358,3 +358,36 @@ def test_published_plots_and_reports_are_whole_batches():
     for d in seen[Detections]:
         assert np.isnan(d.range_rate_mps).all() and np.isnan(d.sigma_range_rate_mps).all()
         assert (d.sigma_azimuth_rad * d.range_m > 0).all() and (d.truth_id >= 0).all()
+
+
+def test_best_sighting_is_each_threats_most_accurate_first_of_equals():
+    """Of one frame's detections by several radars, each threat's is the one with the
+    smallest sum of position variances, the first (radar order, then entry order) of equals."""
+    from types import SimpleNamespace
+
+    from iads.sim.statistical import _best
+
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        picks, flat = [], []
+        for _ in range(int(rng.integers(1, 4))):
+            e = int(rng.integers(1, 9))
+            d = SimpleNamespace(
+                row=rng.integers(0, 5, e),
+                score=rng.choice([1.0, 2.0, 3.0], e),  # ties on purpose
+                error=rng.normal(size=(e, 6)),
+                P=rng.normal(size=(e, 6, 6)),
+            )
+            sel = np.sort(rng.choice(e, int(rng.integers(1, e + 1)), replace=False))
+            picks.append((d, sel))
+            flat += [(int(d.row[i]), float(d.score[i]), d.error[i], d.P[i]) for i in sel]
+        want = {}
+        for row, score, err, P in flat:  # the first strictly better wins
+            if row not in want or score < want[row][0]:
+                want[row] = (score, err, P)
+        got = _best(picks)
+        assert got.row.tolist() == sorted(want), trial
+        for k, row in enumerate(got.row.tolist()):
+            np.testing.assert_array_equal(got.error[k], want[row][1])
+            np.testing.assert_array_equal(got.P[k], want[row][2])
+    assert _best([]).row.size == 0

@@ -577,12 +577,16 @@ def _mark_looked(swept: list[FrameArcs], pos_m: np.ndarray, looked: np.ndarray) 
             looked |= looked_at({m.sensor_id: m}, looks, pos_m, compiled=False)
 
 
+_NO_SIGHTINGS = Sightings(np.empty(0, np.int64), np.empty((0, 6)), np.empty((0, 6, 6)))
+"""A frame without detections (shared: its arrays have no rows to write)."""
+
+
 def _best(picks: list[tuple[_Draws, np.ndarray]]) -> Sightings:
     """The frame's sightings from the entries ``sel`` of each radar's draws (radar order):
     per threat the detection with the smallest sum of position variances (the first of
     equals)."""
     if not picks:
-        return Sightings(np.empty(0, np.int64), np.empty((0, 6)), np.empty((0, 6, 6)))
+        return _NO_SIGHTINGS
     if len(picks) == 1:
         d, sel = picks[0]
         row, score = d.row[sel], d.score[sel]
@@ -594,7 +598,10 @@ def _best(picks: list[tuple[_Draws, np.ndarray]]) -> Sightings:
     else:
         order = np.lexsort((score, row))
         rows = row[order]
-        first = order[np.r_[True, rows[1:] != rows[:-1]]]
+        lead = np.empty(rows.size, dtype=bool)  # the first of each threat's run
+        lead[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=lead[1:])
+        first = order[lead]
     if len(picks) == 1:
         k = sel[first]
         return Sightings(row[first], d.error[k], d.P[k])
