@@ -64,3 +64,18 @@ def test_bootstrap_is_deterministic_and_handles_degenerate_data():
     assert method == "none" and math.isnan(lo) and math.isnan(hi)
     lo, hi, _ = bootstrap_mean_interval(np.array([1.0, 2.0, np.nan, 3.0]))
     assert 1.0 <= lo < 2.0 < hi <= 3.0  # NaN (undefined) values are left out
+
+
+def test_import_in_background_loads_scipy_stats_in_a_fresh_process():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from iads.analysis.stats import import_in_background\n"
+        "assert 'scipy.stats' not in sys.modules\n"
+        "t = import_in_background()\n"
+        "t.join(60)\n"
+        "assert not t.is_alive() and 'scipy.stats' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

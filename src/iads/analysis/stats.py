@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 
 import numpy as np
@@ -85,10 +86,24 @@ def bootstrap_mean_interval(
     return (math.nan, math.nan, "none")
 
 
+def import_in_background() -> threading.Thread:
+    """Start importing ``scipy.stats`` (0.5 s or more) in a thread, and return the thread: a
+    study whose replications run in other processes imports it while it waits for them, not
+    after the last one (``bootstrap_mean_interval`` then finds it imported)."""
+
+    def load() -> None:
+        import scipy.stats  # noqa: F401 - imported for its side effect: it is loaded
+
+    thread = threading.Thread(target=load, name="iads-import-scipy-stats")
+    thread.start()
+    return thread
+
+
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
     "CONFIDENCE",
     "bootstrap_mean_interval",
+    "import_in_background",
     "wilson_interval",
 ]

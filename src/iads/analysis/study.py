@@ -308,6 +308,11 @@ def run_study(
             count = len({k for k in done if k[1] < spec.runs})
             if progress:
                 progress(count, total)
+            loading = None
+            if scheduler or (workers > 1 and len(tasks) > 1):  # this process mostly waits
+                from iads.analysis.stats import import_in_background
+
+                loading = import_in_background()  # the summary's scipy.stats
             results = execute(tasks, replicate, workers=workers, scheduler=scheduler)
             try:
                 for rows in results:
@@ -319,6 +324,8 @@ def run_study(
                             progress(count, total)
             finally:
                 results.close()
+            if loading is not None:
+                loading.join()
             with deferred_interrupt():
                 write_summary(writer)
                 writer.checkpoint()
