@@ -209,7 +209,7 @@ class CommandPost:
     """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
     _type_reach: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Per bank type index the type's longest flight (s) and ground range (m), keyed by the
-    bank's type names (``_any_within_reach``)."""
+    bank's type names (``_within_reach``)."""
     _rounds: tuple[LauncherBank, tuple, tuple[np.ndarray, ...]] | None = None
     """(bank, key, rounds) of the last ``_candidate_rounds``."""
     _reach_rows: tuple[Any, ...] | None = None
@@ -499,9 +499,11 @@ class CommandPost:
         """Coordinated networks: withdraw queued rounds at a target another unit reports
         engaging since earlier (equal times: the lower unit number keeps it). Both posts
         see the same two ``since_s``, so exactly one of them withdraws."""
+        if not self.coordinate or len(pic) == 0:
+            return
         c = self.commitments
         queued = ~c.done & ~c.launched & ~c.withdrawn & (c.launch_time_s > t_s + 1e-9)
-        if not self.coordinate or not queued.any() or len(pic) == 0:
+        if not any_of(queued):
             return
         match, o = self._match_others(pic)
         if o is None:
@@ -581,27 +583,43 @@ class CommandPost:
             return np.zeros(len(pic), bool)
         return self._match_others(pic)[0].any(axis=1)
 
-    def _decide(self, pic: Picture, t_s: float) -> None:
-        cp = self.command_post
+    def _engaged(self, pic: Picture, t_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """(T,) tracks engaged (a round of this post live at them, or held back as another
+        source's number for one: counted in ``duplicates_held``) and (T,) tracks whose
+        outcome came within the look time."""
         c = self.commitments
-        look = self.settings.look_time_s
-        live = ~c.done
-        engaged = isin(pic.track_number, c.track_number[live])
-        over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
+        engaged = isin(pic.track_number, c.track_number[~c.done])
+        over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - self.settings.look_time_s)
         recent = isin(pic.track_number, c.track_number[over])
         if self.settings.hold_dual_designations:
             held = engaged | recent
             dup = duplicates_of(pic.pos_m, pic.position_std_m, pic.source_unit, held)
             self.duplicates_held += int(np.count_nonzero(dup))
             engaged = engaged | dup
+        return engaged, recent
+
+    def _decide(self, pic: Picture, t_s: float) -> None:
+        cp = self.command_post
+        c = self.commitments
+        live = ~c.done
+        # duplicates are counted at every decision; a picture of one source has none, so
+        # there the engaged tracks wait until some track is within reach
+        counted = self.settings.hold_dual_designations and not all_of(
+            pic.source_unit == pic.source_unit[0]
+        )
+        if counted:
+            engaged, recent = self._engaged(pic, t_s)
         per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
         unit, kind, delay = self._candidate_rounds(t_s, per_target)
         if unit.size == 0:
             return
         if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
             delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
-        if not self._any_within_reach(unit, kind, delay, pic.pos_m, pic.vel_mps):
+        reach = self._within_reach(unit, kind, delay, pic.pos_m, pic.vel_mps)
+        if not any_of(reach):
             return  # no track within reach: every Pk would be 0 (most decisions end here)
+        if not counted:
+            engaged, recent = self._engaged(pic, t_s)
         seen = self.first_seen_s
         first = np.array([seen[n] for n in pic.track_number.tolist()], dtype=float)
         ok = doctrine.eligible(
@@ -617,9 +635,7 @@ class CommandPost:
             ok &= ~pic.remote
         if self.identifier is not None and self._identity is not None and self.roe is not None:
             ok &= doctrine.identity_allows(self._identity, self.roe)
-        if not any_of(ok):
-            return
-        if not self._any_within_reach(unit, kind, delay, pic.pos_m[ok], pic.vel_mps[ok]):
+        if not any_of(ok & reach):
             return  # every Pk would be 0 (the screen of _pk_matrix, before the evaluation)
         a = self.assets
         height = fo.altitude_m(pic.pos_m, self.origin_alt_m)  # above sea level, for the type
@@ -746,9 +762,9 @@ class CommandPost:
         return rounds
 
     def _reach_terms(self, unit: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Per candidate round its launcher (R, 3) ENU m, its type's longest flight (R,) s and
-        ground range (R,) m; kept for the last (bank, ``unit``, ``kind``) arrays (those of
-        ``_candidate_rounds``, read-only)."""
+        """Per candidate round its launcher (R, 3) ENU m, its type's longest flight (R,) s,
+        ground range (R,) m and that range plus ``REACH_SCREEN_MARGIN_M`` (R,) m; kept for the
+        last (bank, ``unit``, ``kind``) arrays (those of ``_candidate_rounds``, read-only)."""
         hit = self._reach_rows
         if hit is not None and hit[0] is self.bank and hit[1] is unit and hit[2] is kind:
             return hit[3]
@@ -760,7 +776,8 @@ class CommandPost:
                 np.array([t.max_range_m for t in types], dtype=float),
             )
             self._type_reach = {self.bank.type_names: reach}
-        terms = (self.bank.pos_m[unit], reach[0][kind], reach[1][kind])
+        r_max = reach[1][kind]
+        terms = (self.bank.pos_m[unit], reach[0][kind], r_max, r_max + REACH_SCREEN_MARGIN_M)
         self._reach_rows = (self.bank, unit, kind, terms)
         return terms
 
@@ -783,32 +800,30 @@ class CommandPost:
             hit = self._screen = (ids, arrays, tuple(self.fire_radars))
         return hit[1]
 
-    def _any_within_reach(self, unit, kind, delay_s, pos, vel) -> bool:
-        """Whether some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
-        feasible PIP against some track at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s:
-        ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
-        sectors) on the segments it screens, all rounds at once. False: every Pk is 0.
+    def _within_reach(self, unit, kind, delay_s, pos, vel) -> np.ndarray:
+        """(T,) bool: tracks at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s against
+        which some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
+        feasible PIP: ``_pk_matrix``'s two screens (the type's ground range from the site, the
+        fire-control sectors) on the segments it screens. False: every Pk of the track is 0.
         Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
-        lp, t_max, r_max = self._reach_terms(unit, kind)  # (R, 3), (R,), (R,)
+        lp, t_max, r_max, reach_m = self._reach_terms(unit, kind)  # (R, 3), (R,), (R,), (R,)
         kernel = _screen_kernel()
         if kernel is None:
             return reach_screen_numpy(
                 self.fire_radars, self.origin_alt_m, lp, delay_s, t_max, r_max, pos, vel
             )
         ants, arcs, ends = self._screen_arrays()
-        return bool(
-            kernel.any_pair_may_pass(
-                lp,
-                np.ascontiguousarray(delay_s, float),
-                t_max,
-                r_max + REACH_SCREEN_MARGIN_M,
-                np.ascontiguousarray(pos, float),
-                np.ascontiguousarray(vel, float),
-                ants,
-                arcs,
-                ends,
-                SECTOR_SCREEN_MARGIN_M,
-            )
+        return kernel.tracks_may_pass(
+            lp,
+            np.ascontiguousarray(delay_s, float),
+            t_max,
+            reach_m,
+            np.ascontiguousarray(pos, float),
+            np.ascontiguousarray(vel, float),
+            ants,
+            arcs,
+            ends,
+            SECTOR_SCREEN_MARGIN_M,
         )
 
     def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2, target_class):
@@ -909,7 +924,7 @@ def _screen_kernel():
     if _SCREEN_KERNEL is None:
         from iads.c2 import screen_kernel
 
-        _SCREEN_KERNEL = screen_kernel if screen_kernel.any_pair_may_pass is not None else False
+        _SCREEN_KERNEL = screen_kernel if screen_kernel.tracks_may_pass is not None else False
     return _SCREEN_KERNEL or None
 
 
@@ -926,22 +941,19 @@ def reach_screen_numpy(
     max_range_m: np.ndarray,
     pos_m: np.ndarray,
     vel_mps: np.ndarray,
-) -> bool:
-    """``CommandPost._any_within_reach`` in NumPy: whether some round r (launcher
-    ``launcher_m[r]`` (3,) ENU m, launch ``delay_s[r]`` s from now, longest flight
-    ``t_max_s[r]`` s, ground range ``max_range_m[r]`` m) and track j (``pos_m[j]`` m,
-    ``vel_mps[j]`` m/s) pass ``may_reach`` and ``sector_may_cover`` on the segment from the
-    track's position at launch to its position a longest flight later."""
+) -> np.ndarray:
+    """``CommandPost._within_reach`` in NumPy: (T,) bool, whether for track j (``pos_m[j]``
+    m, ``vel_mps[j]`` m/s) some round r (launcher ``launcher_m[r]`` (3,) ENU m, launch
+    ``delay_s[r]`` s from now, longest flight ``t_max_s[r]`` s, ground range
+    ``max_range_m[r]`` m) passes ``may_reach`` and ``sector_may_cover`` on the segment from
+    the track's position at launch to its position a longest flight later."""
     start = pos_m[None] + vel_mps[None] * delay_s[:, None, None]  # (R, T, 3)
     end = start + vel_mps[None] * t_max_s[:, None, None]
-    n = start.shape[0] * start.shape[1]
-    near = may_reach(launcher_m[:, None, :], start, end, max_range_m[:, None]).ravel()
-    if not near.any():
-        return False
-    may = sector_may_cover(
-        fire_radars, start.reshape(n, 3)[near], end.reshape(n, 3)[near], origin_alt_m
-    )
-    return bool(may.any())
+    near = may_reach(launcher_m[:, None, :], start, end, max_range_m[:, None])  # (R, T)
+    passed = np.zeros(near.shape, bool)
+    if near.any():
+        passed[near] = sector_may_cover(fire_radars, start[near], end[near], origin_alt_m)
+    return passed.any(axis=0)
 
 
 def _intercept_of(lp, start, vel, cand, table, t_max_s, origin_alt_m) -> Intercept:
