@@ -168,6 +168,8 @@ class CommandPost:
     _reports: dict[int, TrackReports] = field(default_factory=dict)
     _remote: dict[int, TrackReports] = field(default_factory=dict)
     _assessed_killed: set[int] = field(default_factory=set)
+    _killed_numbers: np.ndarray | None = None
+    """``_assessed_killed`` as an array (None: to be built again from it)."""
     _others: dict[int, EngagementStatus] = field(default_factory=dict)
     _next_order: int = 0
     _last_link_s: float = 0.0
@@ -303,13 +305,18 @@ class CommandPost:
         reports = TrackReports.concat(list(self._reports.values()))
         if self.shared is not None:
             reports = self.shared.build(reports, _fresh(self._remote, t_s), t_s)
+        rows = None  # all
+        numbers, identity = reports.track_number, reports.identity
         if self._assessed_killed and len(reports):
-            reports = reports.select(
-                ~isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
-            )
-        self._shared = (reports.track_number, reports.identity)
+            if self._killed_numbers is None:
+                self._killed_numbers = np.fromiter(self._assessed_killed, np.int64)
+            rows = np.flatnonzero(~isin(numbers, self._killed_numbers))
+            numbers, identity = numbers[rows], identity[rows]
+        self._shared = (numbers, identity)
         te = self.settings.threat_evaluation
-        return extrapolate(reports, t_s, self.battery, self.origin_alt_m, te.level_sigmas)
+        return extrapolate(
+            reports, t_s, self.battery, self.origin_alt_m, te.level_sigmas, rows=rows
+        )
 
     def _read_inbox(self, t_s: float) -> None:
         c = self.commitments
@@ -331,6 +338,7 @@ class CommandPost:
                 c.done[rows] = True
                 c.outcome_time_s[rows] = msg.time_s
                 self._assessed_killed.update(msg.track_number[msg.kill_assessed].tolist())
+                self._killed_numbers = None
 
     def _identify(self, world: Any, pic: Picture, t_s: float) -> None:
         """Add the interrogation cycles received to the tracks' identities; note each
