@@ -434,14 +434,15 @@ class CommandPost:
         c = self.commitments
         if all_of(c.done):
             return
-        live = ~c.done
-        held = isin(c.track_number, pic.track_number)
-        gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
-        self._withdraw(gone, t_s)
-        rows = np.flatnonzero(live & held & ~c.withdrawn)
+        args = (c.done, c.launched, c.withdrawn, c.launch_time_s, c.track_number)
+        kernel = _uplink_kernel()
+        if kernel is None:
+            gone, rows, k = uplink_rows_numpy(*args, pic.track_number, t_s)
+        else:
+            gone, rows, k = kernel.uplink_rows(*args, pic.track_number, float(t_s))
+        if gone.size:
+            self._withdraw(gone, t_s)
         if rows.size:
-            order = np.argsort(pic.track_number)
-            k = order[np.searchsorted(pic.track_number, c.track_number[rows], sorter=order)]
             self.bus.publish(
                 f"uplinks/{self.battery}",
                 t_s,
@@ -938,6 +939,51 @@ def _screen_kernel():
 
 _SCREEN_KERNEL: Any = None
 """``screen_kernel`` once imported (False: no numba; None: not imported yet)."""
+
+
+USE_COMPILED_UPLINK = True
+"""Find the rounds to uplink and withdraw with the compiled ``uplink_kernel`` when numba is
+there; False: the NumPy ``uplink_rows_numpy`` (the reference; tests switch it)."""
+
+
+def _uplink_kernel():
+    """The ``uplink_kernel`` module, or None (switched off or no numba); imported on first
+    use."""
+    global _UPLINK_KERNEL
+    if not USE_COMPILED_UPLINK:
+        return None
+    if _UPLINK_KERNEL is None:
+        from iads.c2 import uplink_kernel
+
+        _UPLINK_KERNEL = uplink_kernel if uplink_kernel.uplink_rows is not None else False
+    return _UPLINK_KERNEL or None
+
+
+_UPLINK_KERNEL: Any = None
+"""``uplink_kernel`` once imported (False: no numba; None: not imported yet)."""
+
+
+def uplink_rows_numpy(
+    done: np.ndarray,
+    launched: np.ndarray,
+    withdrawn: np.ndarray,
+    launch_time_s: np.ndarray,
+    track_number: np.ndarray,
+    pic_numbers: np.ndarray,
+    t_s: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``uplink_kernel.uplink_rows`` in NumPy: of the commitments (C,) (``done``,
+    ``launched``, ``withdrawn``, ``launch_time_s`` s, ``track_number``) the rows to withdraw
+    (live, not launched, leaving after ``t_s`` (s), track not in the picture's
+    ``pic_numbers`` (T,)), the rows to uplink (live, not withdrawn, track held) and the
+    picture row of each of those rounds' track."""
+    live = ~done
+    held = isin(track_number, pic_numbers)
+    gone = np.flatnonzero(live & ~launched & ~held & (launch_time_s > t_s + 1e-9))
+    rows = np.flatnonzero(live & held & ~withdrawn)
+    order = np.argsort(pic_numbers)
+    k = order[np.searchsorted(pic_numbers, track_number[rows], sorter=order)]
+    return gone, rows, k
 
 
 def reach_screen_numpy(
