@@ -207,6 +207,8 @@ class CommandPost:
     rounds back, readiness) is a new object and is looked at afresh."""
     _seen_numbers: np.ndarray | None = None
     """Track numbers of the last picture, all already in ``first_seen_s``."""
+    _first_seen: np.ndarray = empty_column()
+    """(T,) ``first_seen_s`` of each of ``_seen_numbers`` (s)."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
     """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
     _type_reach: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -284,9 +286,11 @@ class CommandPost:
         seen = self._seen_numbers
         tn = pic.track_number
         if seen is None or seen.shape != tn.shape or any_of(seen != tn):  # np.array_equal's test
-            for n in pic.track_number.tolist():
+            numbers = pic.track_number.tolist()
+            for n in numbers:
                 self.first_seen_s.setdefault(int(n), t_s)
             self._seen_numbers = pic.track_number.copy()
+            self._first_seen = np.array([self.first_seen_s[n] for n in numbers], dtype=float)
         self._identify(_world, pic, t_s)
         self._follow_tracks(pic)
         self._deconflict(pic, t_s)
@@ -592,15 +596,15 @@ class CommandPost:
             return np.zeros(len(pic), bool)
         return self._match_others(pic)[0].any(axis=1)
 
-    def _engaged(self, pic: Picture, t_s: float) -> tuple[np.ndarray, np.ndarray]:
+    def _engaged(self, pic: Picture, t_s: float, one_source: bool) -> tuple[np.ndarray, np.ndarray]:
         """(T,) tracks engaged (a round of this post live at them, or held back as another
-        source's number for one: counted in ``duplicates_held``) and (T,) tracks whose
-        outcome came within the look time."""
+        source's number for one: counted in ``duplicates_held``; none when the picture has
+        ``one_source``) and (T,) tracks whose outcome came within the look time."""
         c = self.commitments
         engaged = isin(pic.track_number, c.track_number[~c.done])
         over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - self.settings.look_time_s)
         recent = isin(pic.track_number, c.track_number[over])
-        if self.settings.hold_dual_designations:
+        if self.settings.hold_dual_designations and not one_source:
             held = engaged | recent
             dup = duplicates_of(pic.pos_m, pic.position_std_m, pic.source_unit, held)
             self.duplicates_held += int(np.count_nonzero(dup))
@@ -613,11 +617,10 @@ class CommandPost:
         live = ~c.done
         # duplicates are counted at every decision; a picture of one source has none, so
         # there the engaged tracks wait until some track is within reach
-        counted = self.settings.hold_dual_designations and not all_of(
-            pic.source_unit == pic.source_unit[0]
-        )
+        one_source = all_of(pic.source_unit == pic.source_unit[0])
+        counted = self.settings.hold_dual_designations and not one_source
         if counted:
-            engaged, recent = self._engaged(pic, t_s)
+            engaged, recent = self._engaged(pic, t_s, one_source)
         per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
         unit, kind, delay = self._candidate_rounds(t_s, per_target)
         if unit.size == 0:
@@ -628,12 +631,10 @@ class CommandPost:
         if not any_of(reach):
             return  # no track within reach: every Pk would be 0 (most decisions end here)
         if not counted:
-            engaged, recent = self._engaged(pic, t_s)
-        seen = self.first_seen_s
-        first = np.array([seen[n] for n in pic.track_number.tolist()], dtype=float)
+            engaged, recent = self._engaged(pic, t_s, one_source)
         ok = doctrine.eligible(
             t_s,
-            first,
+            self._first_seen,
             cp.reaction_time_s,
             engaged,
             recent,
