@@ -254,22 +254,23 @@ def test_site_kind_rows_and_unique_inverse_are_numpys():
 @pytest.mark.parametrize("compiled", [True, False])
 def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, compiled):
     # the reference example: wherever the screen before the threat evaluation says no round
-    # can reach, the full Pk matrix of every candidate round against every track is all 0
-    # (no deadline, no manoeuvre: the most any round could plan); it must screen most of the
-    # decisions (the raid is far out for most of the run) and pass some
+    # can reach a track, the full Pk matrix of every candidate round against those tracks is
+    # all 0 (no deadline, no manoeuvre: the most any round could plan); it must screen out
+    # every track in most decisions (the raid is far out for most of the run) and pass some
     from iads.c2 import command_post as cp_module
     from iads.c2.command_post import CommandPost
     from iads.scenario.equipment import TARGET_CLASS
     from iads.sim.run import run_scenario
 
     monkeypatch.setattr(cp_module, "USE_COMPILED_SCREEN", compiled)
-    original = CommandPost._any_within_reach
+    original = CommandPost._within_reach
     said = {True: 0, False: 0}
 
     def checked(self, unit, kind, delay, pos, vel):
         out = original(self, unit, kind, delay, pos, vel)
-        said[out] += 1
-        if not out:
+        said[bool(out.any())] += 1
+        if not out.all():
+            pos, vel = pos[~out], vel[~out]  # the tracks screened out
             n = pos.shape[0]
             cls = np.array([next(iter(TARGET_CLASS.values()))] * n, dtype=object)
             with monkeypatch.context() as m:  # the matrix without either screen
@@ -281,7 +282,7 @@ def test_reach_screen_only_skips_decisions_with_no_feasible_round(monkeypatch, c
             assert not (pk > 0).any()
         return out
 
-    monkeypatch.setattr(CommandPost, "_any_within_reach", checked)
+    monkeypatch.setattr(CommandPost, "_within_reach", checked)
     sc = load_scenario("examples/coastal_city.yaml")
     result = run_scenario(sc, seed=1, fidelity="fast")
     # screened: about 1,100 decisions a run; passed: 25 to 85 over seeds 1-4, by the draws

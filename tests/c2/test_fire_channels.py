@@ -71,7 +71,8 @@ def test_sector_screen_never_rules_out_a_covered_point():
 def test_compiled_decision_screen_answers_as_the_numpy_screens():
     # many small random decisions (rounds at two sites against tracks, some tracks NaN, some
     # standing still) under sector radars, a rotating radar and none: the compiled screen
-    # says what the NumPy screens say, and both answers occur
+    # says of every track what the NumPy screens say, and what they say of it alone; both
+    # answers occur, and decisions where some tracks pass and others not
     from iads.c2 import screen_kernel
     from iads.c2.command_post import reach_screen_numpy
     from iads.c2.fire_channels import SECTOR_SCREEN_MARGIN_M, sector_screen_arrays
@@ -83,7 +84,7 @@ def test_compiled_decision_screen_answers_as_the_numpy_screens():
     )
     narrow = radar(boresight_deg=350.0, scan="sector", sector_width_deg=40.0)
     batteries = ([sector], [sector, narrow], [radar()], [])
-    said = {True: 0, False: 0}
+    said, mixed = {True: 0, False: 0}, 0
     for k in range(1200):
         fire = batteries[k % len(batteries)]
         n_r, n_t = int(rng.integers(1, 7)), int(rng.integers(0, 30))
@@ -97,10 +98,17 @@ def test_compiled_decision_screen_answers_as_the_numpy_screens():
         pos[rng.random(n_t) < 0.05] = np.nan
         want = reach_screen_numpy(fire, 0.0, lp, delay, t_max, r_max, pos, vel)
         ants, arcs, ends = sector_screen_arrays(fire, 0.0)
-        got = screen_kernel.any_pair_may_pass(
+        got = screen_kernel.tracks_may_pass(
             lp, delay, t_max, r_max + REACH_SCREEN_MARGIN_M, pos, vel, ants, arcs, ends,
             SECTOR_SCREEN_MARGIN_M,
         )  # fmt: skip
-        assert got == want, k
-        said[want] += 1
-    assert said[True] > 200 and said[False] > 200
+        assert got.dtype == bool and got.shape == (n_t,)
+        assert np.array_equal(got, want), k
+        for j in range(n_t):  # per track: the screen of that track alone (a pair reads its own)
+            alone = reach_screen_numpy(
+                fire, 0.0, lp, delay, t_max, r_max, pos[j : j + 1], vel[j : j + 1]
+            )
+            assert alone[0] == want[j], (k, j)
+        said[bool(want.any())] += 1
+        mixed += 0 < want.sum() < n_t
+    assert said[True] > 200 and said[False] > 200 and mixed > 50

@@ -52,3 +52,30 @@ def test_compiled_picture_is_the_numpy_forms(k, origin_alt_m) -> None:
         np.testing.assert_array_equal(got.remote, want.remote)
         levelled += int(np.count_nonzero(got.vel_mps[:, 2] != rep.x[:, 5]))
     assert levelled > 0 or k == 0  # the level-flight branch was taken
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 40])
+def test_picture_of_some_rows_is_that_of_the_rows_selected(k) -> None:
+    # the rows kept (none, one, some in any order, all) from the reports as they are give the
+    # bits of the picture of the reports selected, compiled and in NumPy, with their numbers
+    import dataclasses
+
+    from iads.c2.picture import Picture
+
+    rng = np.random.default_rng(100 + k)
+    for trial in range(40):
+        rep = _reports(rng, k)
+        n = int(rng.integers(0, k + 1)) if trial % 4 else (k if trial % 8 else 1)
+        rows = np.sort(rng.choice(k, n, replace=False)) if trial % 3 else rng.permutation(k)[:n]
+        with np.errstate(invalid="ignore"):
+            want = extrapolate(rep.select(rows), 100.0, 1, 0.0, 3.0, compiled=False)
+        for compiled in (True, False):
+            with np.errstate(invalid="ignore"):
+                got = extrapolate(rep, 100.0, 1, 0.0, 3.0, compiled=compiled, rows=rows)
+            assert type(got) is Picture and got.t_s == want.t_s
+            for f in dataclasses.fields(Picture)[1:]:
+                a, b = getattr(got, f.name), getattr(want, f.name)
+                assert a.dtype == b.dtype and a.shape == b.shape, f.name
+                np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8), err_msg=f.name)
+            with pytest.raises(dataclasses.FrozenInstanceError):  # built without __init__
+                got.t_s = 0.0

@@ -168,6 +168,8 @@ class CommandPost:
     _reports: dict[int, TrackReports] = field(default_factory=dict)
     _remote: dict[int, TrackReports] = field(default_factory=dict)
     _assessed_killed: set[int] = field(default_factory=set)
+    _killed_numbers: np.ndarray | None = None
+    """``_assessed_killed`` as an array (None: to be built again from it)."""
     _others: dict[int, EngagementStatus] = field(default_factory=dict)
     _next_order: int = 0
     _last_link_s: float = 0.0
@@ -205,11 +207,13 @@ class CommandPost:
     rounds back, readiness) is a new object and is looked at afresh."""
     _seen_numbers: np.ndarray | None = None
     """Track numbers of the last picture, all already in ``first_seen_s``."""
+    _first_seen: np.ndarray = empty_column()
+    """(T,) ``first_seen_s`` of each of ``_seen_numbers`` (s)."""
     _tables: dict[str, FlyoutTable] = field(default_factory=dict)
     """Fly-out tables by interceptor type name (``table_for``, which hashes the type per call)."""
     _type_reach: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Per bank type index the type's longest flight (s) and ground range (m), keyed by the
-    bank's type names (``_any_within_reach``)."""
+    bank's type names (``_within_reach``)."""
     _rounds: tuple[LauncherBank, tuple, tuple[np.ndarray, ...]] | None = None
     """(bank, key, rounds) of the last ``_candidate_rounds``."""
     _reach_rows: tuple[Any, ...] | None = None
@@ -282,9 +286,11 @@ class CommandPost:
         seen = self._seen_numbers
         tn = pic.track_number
         if seen is None or seen.shape != tn.shape or any_of(seen != tn):  # np.array_equal's test
-            for n in pic.track_number.tolist():
+            numbers = pic.track_number.tolist()
+            for n in numbers:
                 self.first_seen_s.setdefault(int(n), t_s)
             self._seen_numbers = pic.track_number.copy()
+            self._first_seen = np.array([self.first_seen_s[n] for n in numbers], dtype=float)
         self._identify(_world, pic, t_s)
         self._follow_tracks(pic)
         self._deconflict(pic, t_s)
@@ -303,13 +309,18 @@ class CommandPost:
         reports = TrackReports.concat(list(self._reports.values()))
         if self.shared is not None:
             reports = self.shared.build(reports, _fresh(self._remote, t_s), t_s)
+        rows = None  # all
+        numbers, identity = reports.track_number, reports.identity
         if self._assessed_killed and len(reports):
-            reports = reports.select(
-                ~isin(reports.track_number, np.fromiter(self._assessed_killed, np.int64))
-            )
-        self._shared = (reports.track_number, reports.identity)
+            if self._killed_numbers is None:
+                self._killed_numbers = np.fromiter(self._assessed_killed, np.int64)
+            rows = np.flatnonzero(~isin(numbers, self._killed_numbers))
+            numbers, identity = numbers[rows], identity[rows]
+        self._shared = (numbers, identity)
         te = self.settings.threat_evaluation
-        return extrapolate(reports, t_s, self.battery, self.origin_alt_m, te.level_sigmas)
+        return extrapolate(
+            reports, t_s, self.battery, self.origin_alt_m, te.level_sigmas, rows=rows
+        )
 
     def _read_inbox(self, t_s: float) -> None:
         c = self.commitments
@@ -331,6 +342,7 @@ class CommandPost:
                 c.done[rows] = True
                 c.outcome_time_s[rows] = msg.time_s
                 self._assessed_killed.update(msg.track_number[msg.kill_assessed].tolist())
+                self._killed_numbers = None
 
     def _identify(self, world: Any, pic: Picture, t_s: float) -> None:
         """Add the interrogation cycles received to the tracks' identities; note each
@@ -426,14 +438,15 @@ class CommandPost:
         c = self.commitments
         if all_of(c.done):
             return
-        live = ~c.done
-        held = isin(c.track_number, pic.track_number)
-        gone = np.flatnonzero(live & ~c.launched & ~held & (c.launch_time_s > t_s + 1e-9))
-        self._withdraw(gone, t_s)
-        rows = np.flatnonzero(live & held & ~c.withdrawn)
+        args = (c.done, c.launched, c.withdrawn, c.launch_time_s, c.track_number)
+        kernel = _uplink_kernel()
+        if kernel is None:
+            gone, rows, k = uplink_rows_numpy(*args, pic.track_number, t_s)
+        else:
+            gone, rows, k = kernel.uplink_rows(*args, pic.track_number, float(t_s))
+        if gone.size:
+            self._withdraw(gone, t_s)
         if rows.size:
-            order = np.argsort(pic.track_number)
-            k = order[np.searchsorted(pic.track_number, c.track_number[rows], sorter=order)]
             self.bus.publish(
                 f"uplinks/{self.battery}",
                 t_s,
@@ -499,9 +512,11 @@ class CommandPost:
         """Coordinated networks: withdraw queued rounds at a target another unit reports
         engaging since earlier (equal times: the lower unit number keeps it). Both posts
         see the same two ``since_s``, so exactly one of them withdraws."""
+        if not self.coordinate or len(pic) == 0:
+            return
         c = self.commitments
         queued = ~c.done & ~c.launched & ~c.withdrawn & (c.launch_time_s > t_s + 1e-9)
-        if not self.coordinate or not queued.any() or len(pic) == 0:
+        if not any_of(queued):
             return
         match, o = self._match_others(pic)
         if o is None:
@@ -581,32 +596,45 @@ class CommandPost:
             return np.zeros(len(pic), bool)
         return self._match_others(pic)[0].any(axis=1)
 
-    def _decide(self, pic: Picture, t_s: float) -> None:
-        cp = self.command_post
+    def _engaged(self, pic: Picture, t_s: float, one_source: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(T,) tracks engaged (a round of this post live at them, or held back as another
+        source's number for one: counted in ``duplicates_held``; none when the picture has
+        ``one_source``) and (T,) tracks whose outcome came within the look time."""
         c = self.commitments
-        look = self.settings.look_time_s
-        live = ~c.done
-        engaged = isin(pic.track_number, c.track_number[live])
-        over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - look)
+        engaged = isin(pic.track_number, c.track_number[~c.done])
+        over = c.done & ~c.cancelled & (c.outcome_time_s > t_s - self.settings.look_time_s)
         recent = isin(pic.track_number, c.track_number[over])
-        if self.settings.hold_dual_designations:
+        if self.settings.hold_dual_designations and not one_source:
             held = engaged | recent
             dup = duplicates_of(pic.pos_m, pic.position_std_m, pic.source_unit, held)
             self.duplicates_held += int(np.count_nonzero(dup))
             engaged = engaged | dup
+        return engaged, recent
+
+    def _decide(self, pic: Picture, t_s: float) -> None:
+        cp = self.command_post
+        c = self.commitments
+        live = ~c.done
+        # duplicates are counted at every decision; a picture of one source has none, so
+        # there the engaged tracks wait until some track is within reach
+        one_source = all_of(pic.source_unit == pic.source_unit[0])
+        counted = self.settings.hold_dual_designations and not one_source
+        if counted:
+            engaged, recent = self._engaged(pic, t_s, one_source)
         per_target = doctrine.rounds_per_target(cp.doctrine, cp.salvo_size)
         unit, kind, delay = self._candidate_rounds(t_s, per_target)
         if unit.size == 0:
             return
         if self.coordinate and t_s - self._heard_s <= REMOTE_MAX_AGE_S:
             delay = np.maximum(delay, self.hold_s)  # time for the others' status to arrive
-        if not self._any_within_reach(unit, kind, delay, pic.pos_m, pic.vel_mps):
+        reach = self._within_reach(unit, kind, delay, pic.pos_m, pic.vel_mps)
+        if not any_of(reach):
             return  # no track within reach: every Pk would be 0 (most decisions end here)
-        seen = self.first_seen_s
-        first = np.array([seen[n] for n in pic.track_number.tolist()], dtype=float)
+        if not counted:
+            engaged, recent = self._engaged(pic, t_s, one_source)
         ok = doctrine.eligible(
             t_s,
-            first,
+            self._first_seen,
             cp.reaction_time_s,
             engaged,
             recent,
@@ -617,9 +645,7 @@ class CommandPost:
             ok &= ~pic.remote
         if self.identifier is not None and self._identity is not None and self.roe is not None:
             ok &= doctrine.identity_allows(self._identity, self.roe)
-        if not any_of(ok):
-            return
-        if not self._any_within_reach(unit, kind, delay, pic.pos_m[ok], pic.vel_mps[ok]):
+        if not any_of(ok & reach):
             return  # every Pk would be 0 (the screen of _pk_matrix, before the evaluation)
         a = self.assets
         height = fo.altitude_m(pic.pos_m, self.origin_alt_m)  # above sea level, for the type
@@ -746,9 +772,9 @@ class CommandPost:
         return rounds
 
     def _reach_terms(self, unit: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Per candidate round its launcher (R, 3) ENU m, its type's longest flight (R,) s and
-        ground range (R,) m; kept for the last (bank, ``unit``, ``kind``) arrays (those of
-        ``_candidate_rounds``, read-only)."""
+        """Per candidate round its launcher (R, 3) ENU m, its type's longest flight (R,) s,
+        ground range (R,) m and that range plus ``REACH_SCREEN_MARGIN_M`` (R,) m; kept for the
+        last (bank, ``unit``, ``kind``) arrays (those of ``_candidate_rounds``, read-only)."""
         hit = self._reach_rows
         if hit is not None and hit[0] is self.bank and hit[1] is unit and hit[2] is kind:
             return hit[3]
@@ -760,7 +786,8 @@ class CommandPost:
                 np.array([t.max_range_m for t in types], dtype=float),
             )
             self._type_reach = {self.bank.type_names: reach}
-        terms = (self.bank.pos_m[unit], reach[0][kind], reach[1][kind])
+        r_max = reach[1][kind]
+        terms = (self.bank.pos_m[unit], reach[0][kind], r_max, r_max + REACH_SCREEN_MARGIN_M)
         self._reach_rows = (self.bank, unit, kind, terms)
         return terms
 
@@ -783,32 +810,30 @@ class CommandPost:
             hit = self._screen = (ids, arrays, tuple(self.fire_radars))
         return hit[1]
 
-    def _any_within_reach(self, unit, kind, delay_s, pos, vel) -> bool:
-        """Whether some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
-        feasible PIP against some track at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s:
-        ``_pk_matrix``'s two screens (the type's ground range from the site, the fire-control
-        sectors) on the segments it screens, all rounds at once. False: every Pk is 0.
+    def _within_reach(self, unit, kind, delay_s, pos, vel) -> np.ndarray:
+        """(T,) bool: tracks at ``pos`` (T, 3) ENU m moving at ``vel`` (T, 3) m/s against
+        which some candidate round (``unit``, ``kind``, ``delay_s`` (R,) s) may have a
+        feasible PIP: ``_pk_matrix``'s two screens (the type's ground range from the site, the
+        fire-control sectors) on the segments it screens. False: every Pk of the track is 0.
         Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
-        lp, t_max, r_max = self._reach_terms(unit, kind)  # (R, 3), (R,), (R,)
+        lp, t_max, r_max, reach_m = self._reach_terms(unit, kind)  # (R, 3), (R,), (R,), (R,)
         kernel = _screen_kernel()
         if kernel is None:
             return reach_screen_numpy(
                 self.fire_radars, self.origin_alt_m, lp, delay_s, t_max, r_max, pos, vel
             )
         ants, arcs, ends = self._screen_arrays()
-        return bool(
-            kernel.any_pair_may_pass(
-                lp,
-                np.ascontiguousarray(delay_s, float),
-                t_max,
-                r_max + REACH_SCREEN_MARGIN_M,
-                np.ascontiguousarray(pos, float),
-                np.ascontiguousarray(vel, float),
-                ants,
-                arcs,
-                ends,
-                SECTOR_SCREEN_MARGIN_M,
-            )
+        return kernel.tracks_may_pass(
+            lp,
+            np.ascontiguousarray(delay_s, float),
+            t_max,
+            reach_m,
+            np.ascontiguousarray(pos, float),
+            np.ascontiguousarray(vel, float),
+            ants,
+            arcs,
+            ends,
+            SECTOR_SCREEN_MARGIN_M,
         )
 
     def _pk_matrix(self, unit, kind, delay_s, pos, vel, t_limit, agility_mps2, target_class):
@@ -909,12 +934,57 @@ def _screen_kernel():
     if _SCREEN_KERNEL is None:
         from iads.c2 import screen_kernel
 
-        _SCREEN_KERNEL = screen_kernel if screen_kernel.any_pair_may_pass is not None else False
+        _SCREEN_KERNEL = screen_kernel if screen_kernel.tracks_may_pass is not None else False
     return _SCREEN_KERNEL or None
 
 
 _SCREEN_KERNEL: Any = None
 """``screen_kernel`` once imported (False: no numba; None: not imported yet)."""
+
+
+USE_COMPILED_UPLINK = True
+"""Find the rounds to uplink and withdraw with the compiled ``uplink_kernel`` when numba is
+there; False: the NumPy ``uplink_rows_numpy`` (the reference; tests switch it)."""
+
+
+def _uplink_kernel():
+    """The ``uplink_kernel`` module, or None (switched off or no numba); imported on first
+    use."""
+    global _UPLINK_KERNEL
+    if not USE_COMPILED_UPLINK:
+        return None
+    if _UPLINK_KERNEL is None:
+        from iads.c2 import uplink_kernel
+
+        _UPLINK_KERNEL = uplink_kernel if uplink_kernel.uplink_rows is not None else False
+    return _UPLINK_KERNEL or None
+
+
+_UPLINK_KERNEL: Any = None
+"""``uplink_kernel`` once imported (False: no numba; None: not imported yet)."""
+
+
+def uplink_rows_numpy(
+    done: np.ndarray,
+    launched: np.ndarray,
+    withdrawn: np.ndarray,
+    launch_time_s: np.ndarray,
+    track_number: np.ndarray,
+    pic_numbers: np.ndarray,
+    t_s: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``uplink_kernel.uplink_rows`` in NumPy: of the commitments (C,) (``done``,
+    ``launched``, ``withdrawn``, ``launch_time_s`` s, ``track_number``) the rows to withdraw
+    (live, not launched, leaving after ``t_s`` (s), track not in the picture's
+    ``pic_numbers`` (T,)), the rows to uplink (live, not withdrawn, track held) and the
+    picture row of each of those rounds' track."""
+    live = ~done
+    held = isin(track_number, pic_numbers)
+    gone = np.flatnonzero(live & ~launched & ~held & (launch_time_s > t_s + 1e-9))
+    rows = np.flatnonzero(live & held & ~withdrawn)
+    order = np.argsort(pic_numbers)
+    k = order[np.searchsorted(pic_numbers, track_number[rows], sorter=order)]
+    return gone, rows, k
 
 
 def reach_screen_numpy(
@@ -926,22 +996,19 @@ def reach_screen_numpy(
     max_range_m: np.ndarray,
     pos_m: np.ndarray,
     vel_mps: np.ndarray,
-) -> bool:
-    """``CommandPost._any_within_reach`` in NumPy: whether some round r (launcher
-    ``launcher_m[r]`` (3,) ENU m, launch ``delay_s[r]`` s from now, longest flight
-    ``t_max_s[r]`` s, ground range ``max_range_m[r]`` m) and track j (``pos_m[j]`` m,
-    ``vel_mps[j]`` m/s) pass ``may_reach`` and ``sector_may_cover`` on the segment from the
-    track's position at launch to its position a longest flight later."""
+) -> np.ndarray:
+    """``CommandPost._within_reach`` in NumPy: (T,) bool, whether for track j (``pos_m[j]``
+    m, ``vel_mps[j]`` m/s) some round r (launcher ``launcher_m[r]`` (3,) ENU m, launch
+    ``delay_s[r]`` s from now, longest flight ``t_max_s[r]`` s, ground range
+    ``max_range_m[r]`` m) passes ``may_reach`` and ``sector_may_cover`` on the segment from
+    the track's position at launch to its position a longest flight later."""
     start = pos_m[None] + vel_mps[None] * delay_s[:, None, None]  # (R, T, 3)
     end = start + vel_mps[None] * t_max_s[:, None, None]
-    n = start.shape[0] * start.shape[1]
-    near = may_reach(launcher_m[:, None, :], start, end, max_range_m[:, None]).ravel()
-    if not near.any():
-        return False
-    may = sector_may_cover(
-        fire_radars, start.reshape(n, 3)[near], end.reshape(n, 3)[near], origin_alt_m
-    )
-    return bool(may.any())
+    near = may_reach(launcher_m[:, None, :], start, end, max_range_m[:, None])  # (R, T)
+    passed = np.zeros(near.shape, bool)
+    if near.any():
+        passed[near] = sector_may_cover(fire_radars, start[near], end[near], origin_alt_m)
+    return passed.any(axis=0)
 
 
 def _intercept_of(lp, start, vel, cand, table, t_max_s, origin_alt_m) -> Intercept:

@@ -93,7 +93,7 @@ def sector_screen_arrays(
     radars: list[Any], origin_alt_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``sector_may_cover``'s terms as arrays for the compiled screen
-    (``screen_kernel.any_pair_may_pass``): the antennas (Q, 3) ENU m, every scanned arc's cos
+    (``screen_kernel.tracks_may_pass``): the antennas (Q, 3) ENU m, every scanned arc's cos
     and sin of its start and end azimuths (A, 4), and each radar's end row in it (Q,); no
     radars and ``[-1]`` when some radar has an arc of pi or more (never ruled out)."""
     ants, arcs, ends = [], [], []

@@ -7,6 +7,7 @@ units'); nothing here knows the truth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -69,16 +70,17 @@ def extrapolate(
     origin_alt_m: float,
     n_sigma: float,
     compiled: bool = True,
+    rows: np.ndarray | None = None,
 ) -> Picture:
-    """The picture at ``t_s`` (s) from the latest ``reports``: constant velocity from each
+    """The picture at ``t_s`` (s) from the latest ``reports`` (only their rows ``rows``, in
+    that order, when given: as from ``reports.select(rows)``): constant velocity from each
     report's time, level flight where the climb rate is not significant, the position sigma
     grown by the velocity sigma times the age. Compiled (``picture_kernel``, the same bits)
     unless ``compiled=False``."""
     out = None
-    if compiled:
-        from iads.c2.picture_kernel import extrapolate_arrays  # numba: loaded on first use
-
-        out = extrapolate_arrays(
+    kernel = _kernel() if compiled else None
+    if kernel is not None:
+        out = kernel.extrapolate_arrays(
             reports.x,
             reports.P,
             reports.time_s,
@@ -86,8 +88,11 @@ def extrapolate(
             t_s,
             origin_alt_m,
             n_sigma,
+            rows,
         )
     if out is None:
+        if rows is not None:
+            reports = reports.select(rows)
         x = reports.x
         vel = level_if_indistinguishable(
             x[:, :3], x[:, 3:6], reports.P[:, 3:6, 3:6], origin_alt_m, n_sigma
@@ -95,15 +100,35 @@ def extrapolate(
         age = (t_s - reports.time_s)[:, None]
         vel_std = np.sqrt(np.trace(reports.P[:, 3:6, 3:6], axis1=1, axis2=2))
         out = (x[:, :3] + vel * age, vel, reports.position_std_m + vel_std * age[:, 0])
-    return Picture(
+        rows = None
+    number, source = reports.track_number, reports.source_unit
+    if rows is not None:
+        number, source = number[rows], source[rows]
+    pic = object.__new__(Picture)  # the frozen __init__'s object.__setattr__ per field, skipped
+    pic.__dict__.update(
         t_s=float(t_s),
-        track_number=reports.track_number,
-        source_unit=reports.source_unit,
+        track_number=number,
+        source_unit=source,
         pos_m=out[0],
         vel_mps=out[1],
         position_std_m=out[2],
-        remote=reports.source_unit != own_unit,
+        remote=source != own_unit,
     )
+    return pic
+
+
+def _kernel() -> Any:
+    """The ``picture_kernel`` module, imported on first use (numba loads with it)."""
+    global _KERNEL
+    if _KERNEL is None:
+        from iads.c2 import picture_kernel
+
+        _KERNEL = picture_kernel
+    return _KERNEL
+
+
+_KERNEL: Any = None
+"""``picture_kernel`` once imported (None: not yet)."""
 
 
 __all__ = ["Picture", "extrapolate", "level_if_indistinguishable"]

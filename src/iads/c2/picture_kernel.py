@@ -26,10 +26,11 @@ except ImportError:  # pragma: no cover
 from iads.sensors.geometry import EARTH_RADIUS_M
 
 
-def _extrapolate_loop(x, P, time_s, std, t_s, centre_z, n_sigma, pos, vel, pos_std):
+def _extrapolate_loop(x, P, time_s, std, rows, t_s, centre_z, n_sigma, pos, vel, pos_std):
     # pragma: no cover - compiled
-    n = x.shape[0]
-    for k in range(n):
+    n = pos.shape[0]
+    for out in range(n):
+        k = out if rows is None else rows[out]  # the picture's row out is report row k
         u0, u1, u2 = x[k, 0], x[k, 1], x[k, 2] - centre_z  # the centre is (0, 0, centre_z)
         length = math.sqrt(u0 * u0 + u1 * u1 + u2 * u2)
         u0, u1, u2 = u0 / length, u1 / length, u2 / length
@@ -50,10 +51,12 @@ def _extrapolate_loop(x, P, time_s, std, t_s, centre_z, n_sigma, pos, vel, pos_s
         w = climb if abs(climb) < n_sigma * math.sqrt(floor) else 0.0
         v0, v1, v2 = v0 - w * u0, v1 - w * u1, v2 - w * u2
         age = t_s - time_s[k]
-        vel[k, 0], vel[k, 1], vel[k, 2] = v0, v1, v2
-        pos[k, 0], pos[k, 1], pos[k, 2] = x[k, 0] + v0 * age, x[k, 1] + v1 * age, x[k, 2] + v2 * age
+        vel[out, 0], vel[out, 1], vel[out, 2] = v0, v1, v2
+        pos[out, 0] = x[k, 0] + v0 * age
+        pos[out, 1] = x[k, 1] + v1 * age
+        pos[out, 2] = x[k, 2] + v2 * age
         vel_std = math.sqrt(P[k, 3, 3] + P[k, 4, 4] + P[k, 5, 5])
-        pos_std[k] = std[k] + vel_std * age
+        pos_std[out] = std[k] + vel_std * age
 
 
 _extrapolate_compiled = (
@@ -69,14 +72,16 @@ def extrapolate_arrays(
     t_s: float,
     origin_alt_m: float,
     n_sigma: float,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Reports' states ``x`` (K, 6) and covariances ``P`` (K, 6, 6) (ENU m, m/s) at
     ``time_s`` (K,) with position sigmas (K,) m, extrapolated to ``t_s`` (s): positions and
-    velocities (K, 3) and position sigmas (K,), as ``picture.extrapolate``. None without
-    numba (the caller runs its NumPy form)."""
+    velocities (K, 3) and position sigmas (K,), as ``picture.extrapolate``; only the report
+    rows ``rows`` (K',) int, in their order, when given (as on the reports selected). None
+    without numba (the caller runs its NumPy form)."""
     if _extrapolate_compiled is None:  # pragma: no cover - without numba
         return None
-    k = x.shape[0]
+    k = x.shape[0] if rows is None else rows.shape[0]
     pos, vel, pos_std = np.empty((k, 3)), np.empty((k, 3)), np.empty(k)
     f64 = np.float64
     _extrapolate_compiled(
@@ -84,6 +89,7 @@ def extrapolate_arrays(
         np.ascontiguousarray(P, dtype=f64),
         np.ascontiguousarray(time_s, dtype=f64),
         np.ascontiguousarray(position_std_m, dtype=f64),
+        None if rows is None else np.ascontiguousarray(rows, dtype=np.int64),
         float(t_s),
         -(EARTH_RADIUS_M + float(origin_alt_m)),
         float(n_sigma),
