@@ -391,3 +391,100 @@ def test_best_sighting_is_each_threats_most_accurate_first_of_equals():
             np.testing.assert_array_equal(got.error[k], want[row][1])
             np.testing.assert_array_equal(got.P[k], want[row][2])
     assert _best([]).row.size == 0
+
+
+class _Threats:
+    def __init__(self, pos, vel):
+        self.pos_m, self.vel_mps = pos, vel
+
+    def __len__(self):
+        return self.pos_m.shape[0]
+
+
+def _frame_case(seed):
+    """A tracker with random held tracks (false ones too), sightings, one to three radars'
+    arcs (one with none, one all round) and the threats, for ``seed``."""
+    from types import SimpleNamespace
+
+    import iads.sim.statistical as st
+    from iads.channels import Bus
+    from iads.config import RunConfig
+
+    rng = np.random.default_rng(seed)
+    n_threats, n = 25, int(rng.integers(0, 30))
+    tracker = st.StatisticalTracker(
+        unit=0, radars={}, models={}, settings=RunConfig(), capacity=99, name="t", bus=Bus(),
+        rng=np.random.default_rng(0),
+    )  # fmt: skip
+    if n:
+        rows = rng.integers(-1, n_threats, n)
+        x = rng.normal(0, 2e4, (n, 6)) * np.array([1, 1, 0.1, 0.01, 0.01, 0.001])
+        tracker._add(rows, x, rng.normal(size=(n, 6, 6)), 1.0, confirmed=False)
+        tracker._t_upd = rng.uniform(0, 9, n)
+        tracker._t["confirmed"][:] = rng.random(n) < 0.5
+        tracker._t["hits"][:] = rng.integers(0, 2**32, n, dtype=np.uint32)
+        tracker._expires_s = rng.uniform(5, 15, n)
+    swept = []
+    for r in range(int(rng.integers(1, 4))):
+        model = SimpleNamespace(
+            antenna_pos_m=rng.normal(0, 500, 3), min_range_m=200.0,
+            instrumented_range_m=float(rng.uniform(1e4, 4e4)), sensor_id=r,
+        )  # fmt: skip
+        k = [0, 1, 3, 5][int(rng.integers(0, 4))]
+        start = rng.uniform(0, 2 * np.pi, k)
+        sweep = rng.uniform(0, 2, k)
+        if r == 1 and k:
+            sweep[0] = 2 * np.pi
+        swept.append(st.FrameArcs(model, np.full(k, 10.0), start, sweep))
+    d = int(rng.integers(0, 10))
+    seen = st.Sightings(
+        rng.permutation(n_threats)[:d].astype(np.int64),
+        rng.normal(size=(d, 6)),
+        rng.normal(size=(d, 6, 6)),
+    )
+    pos, vel = rng.normal(0, 1e4, (n_threats, 3)), rng.normal(0, 200, (n_threats, 3))
+    return tracker, SimpleNamespace(threats=_Threats(pos, vel)), seen, swept
+
+
+def test_a_compiled_frame_is_the_frame_step_by_step(monkeypatch):
+    """``statistical_kernel.track_frame`` against ``_manage_steps`` (and ``_mark_looked``) on
+    ``_frame_case``s: every column, state and covariance alike, bit for bit; the cases hold
+    hits, deletions and new tracks."""
+    import iads.sim.statistical as st
+
+    updated = deleted = started = 0
+    for seed in range(16):
+        monkeypatch.setattr(st, "USE_COMPILED_FRAME", True)
+        tracker, world, seen, swept = _frame_case(seed)
+        before = len(tracker._x)
+        tracker._manage(world, 10.0, seen, swept)
+        monkeypatch.setattr(st, "USE_COMPILED_FRAME", False)
+        other, world, seen, swept = _frame_case(seed)
+        other._manage(world, 10.0, seen, swept)
+        for name in ("_x", "_P", "_t_upd", "_expires_s"):
+            got, want = getattr(tracker, name), getattr(other, name)
+            np.testing.assert_array_equal(got, want, err_msg=f"{seed} {name}")
+        for c in tracker._t:
+            np.testing.assert_array_equal(tracker._t[c], other._t[c], err_msg=f"{seed} {c}")
+        new = int(np.count_nonzero(tracker._t["number"] > before))
+        updated += int(np.count_nonzero(tracker._t_upd[tracker._t["number"] <= before] == 10.0))
+        started += new
+        deleted += before - (len(tracker._x) - new)
+    assert updated > 0 and deleted > 0 and started > 0
+
+
+def test_a_run_is_the_same_with_the_frame_compiled_or_step_by_step(monkeypatch):
+    import iads.sim.statistical as st
+
+    sc = load_scenario(EXAMPLES / "small.yaml")
+    runs = []
+    for compiled in (True, False):
+        monkeypatch.setattr(st, "USE_COMPILED_FRAME", compiled)
+        runs.append(run_scenario(sc, seed=5, fidelity="fast"))
+    a, b = runs
+    assert len(a.events["time_s"]) > 0 and a.summary["tracked"] > 0
+    for table in ("events", "threats", "engagements"):
+        for k, v in getattr(a, table).items():
+            np.testing.assert_array_equal(v, getattr(b, table)[k], err_msg=f"{table} {k}")
+    for k, v in a.tables["tracks"].items():
+        np.testing.assert_array_equal(v, b.tables["tracks"][k], err_msg=k)

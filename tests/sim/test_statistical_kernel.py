@@ -67,3 +67,22 @@ def test_a_track_confirms_on_its_third_hit_of_five_and_dies_after_four_misses():
     # a detection of a threat no track holds starts a new one
     _, _, fresh = manage_frame(cols, np.array([3, 2]), 4, looked, expires, 10.0, 3, 5, 4)
     assert fresh.tolist() == [True, False]
+
+
+def test_track_frame_refuses_arrays_of_different_lengths():
+    from iads.sim.statistical_kernel import track_frame
+
+    rng = np.random.default_rng(1)
+    cols = _columns(rng, 4, 9)
+    arcs = (np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros(1, np.int64)) + (np.zeros(0),) * 2
+    seen = (np.array([1], np.int64), np.zeros((1, 6)), np.zeros((1, 6, 6)))
+    pos = np.zeros((9, 3))
+    good = (np.zeros((4, 6)), np.zeros((4, 6, 6)), np.zeros(4))
+    assert track_frame(*good, 1.0, arcs, cols, seen, pos, pos, np.zeros(4), (3, 5, 4))
+    with pytest.raises(ValueError, match="track arrays"):
+        track_frame(
+            np.zeros((3, 6)), *good[1:], 1.0, arcs, cols, seen, pos, pos, np.zeros(4), (3, 5, 4)
+        )
+    with pytest.raises(ValueError, match="sighting arrays"):
+        bad = (seen[0], np.zeros((2, 6)), seen[2])
+        track_frame(*good, 1.0, arcs, cols, bad, pos, pos, np.zeros(4), (3, 5, 4))

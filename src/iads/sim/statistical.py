@@ -90,6 +90,10 @@ class Sightings:
     P: np.ndarray
 
 
+USE_COMPILED_FRAME = True
+"""A frame's track bookkeeping in one compiled call (``statistical_kernel.track_frame``);
+False: step by step (``StatisticalTracker._manage_steps``, the same bits)."""
+
 DRAW_AHEAD_FRAMES = 60
 """Frames of a radar's detections drawn at once (``StatisticalTracker._draw_ahead``): the
 per-call cost of the radar model is paid once per 60 frames (30 before: a coastal fast run 7 %
@@ -250,6 +254,8 @@ class StatisticalTracker:
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
     _draws: dict[int, _Draws] = field(default_factory=dict, repr=False)
     _kernels: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
+    _arc_radars: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    """``_packed_arcs``' radar figures and the models they were read from."""
     _false_mean: dict[int, tuple[Any, float]] = field(default_factory=dict, repr=False)
     """Per radar its false-track figures and mean false tracks a frame (fixed for the run)."""
     identity_of: Any = None
@@ -400,6 +406,38 @@ class StatisticalTracker:
         self.bus.publish(self.topic, t_s, self._reports(t_s))
 
     def _manage(self, world: Any, t_s: float, seen: Sightings, swept: list[FrameArcs]) -> None:
+        """Score the held tracks on the frame's sightings and looks, update the hit ones,
+        delete the lost ones and start tracks on the sightings no track holds."""
+        th, tk = world.threats, self.settings.tracker
+        framed = None
+        if USE_COMPILED_FRAME:
+            framed = self._kernels[0].track_frame(
+                self._x,
+                self._P,
+                self._t_upd,
+                t_s,
+                self._packed_arcs(swept),
+                self._t,
+                (seen.row, seen.error, seen.P),
+                th.pos_m,
+                th.vel_mps,
+                self._expires_s,
+                (tk.confirm_m, tk.confirm_n, tk.delete_misses),
+            )
+        k_of, gone, fresh = framed or self._manage_steps(world, t_s, seen, swept)
+        if any_of(gone):
+            self._keep(~gone)
+        k = fresh.nonzero()[0]
+        if k.size:
+            new = seen.row[k]
+            truth = np.concatenate([th.pos_m[new], th.vel_mps[new]], axis=1)
+            self._add(new, truth + seen.error[k], seen.P[k], t_s, confirmed=False)
+
+    def _manage_steps(
+        self, world: Any, t_s: float, seen: Sightings, swept: list[FrameArcs]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``statistical_kernel.track_frame`` step by step (its reference, and the form
+        without numba): the looked tracks, the scoring, the hit tracks updated."""
         tr, tk = self._t, self.settings.tracker
         th = world.threats
         looked = np.zeros(len(self._x), dtype=bool)
@@ -424,13 +462,34 @@ class StatisticalTracker:
             self._x[rows] = truth + seen.error[k]
             self._P[rows] = seen.P[k]
             self._t_upd[rows] = t_s
-        if any_of(gone):
-            self._keep(~gone)
-        k = fresh.nonzero()[0]
-        if k.size:
-            new = seen.row[k]
-            truth = np.concatenate([th.pos_m[new], th.vel_mps[new]], axis=1)
-            self._add(new, truth + seen.error[k], seen.P[k], t_s, confirmed=False)
+        return k_of, gone, fresh
+
+    def _packed_arcs(self, swept: list[FrameArcs]) -> tuple[np.ndarray, ...]:
+        """The frame's arcs as ``track_frame`` reads them: antennas (R, 3), range limits (R,),
+        offsets (R + 1,), starts and sweeps (A,), of the radars that swept some arc (the
+        radars' figures kept while the radars' models stay the same objects)."""
+        live = [a for a in swept if a.start_rad.size]
+        key = tuple(id(a.model) for a in live)
+        kept = self._arc_radars
+        if kept is None or kept[0] != key:
+            models = [a.model for a in live]  # held: their ids stay theirs
+            antenna = np.array([m.antenna_pos_m for m in models], dtype=float).reshape(-1, 3)
+            lo = np.array([m.min_range_m for m in models], dtype=float)
+            hi = np.array([m.instrumented_range_m for m in models], dtype=float)
+            kept = self._arc_radars = (key, models, antenna, lo, hi)
+        if len(live) == 1:
+            a = live[0]
+            offsets = np.array([0, a.start_rad.size], dtype=np.int64)
+            return kept[2], kept[3], kept[4], offsets, a.start_rad, a.sweep_rad
+        ends = [0]
+        for a in live:
+            ends.append(ends[-1] + a.start_rad.size)
+        offsets = np.array(ends, dtype=np.int64)
+        if not live:
+            return kept[2], kept[3], kept[4], offsets, _NO_ARCS, _NO_ARCS
+        start = np.concatenate([a.start_rad for a in live])
+        sweep = np.concatenate([a.sweep_rad for a in live])
+        return kept[2], kept[3], kept[4], offsets, start, sweep
 
     def _keep(self, mask: np.ndarray) -> None:
         for c in _COLUMNS:
@@ -577,6 +636,8 @@ def _mark_looked(swept: list[FrameArcs], pos_m: np.ndarray, looked: np.ndarray) 
             looked |= looked_at({m.sensor_id: m}, looks, pos_m, compiled=False)
 
 
+_NO_ARCS = np.empty(0)
+"""No arc swept (shared, never written)."""
 _NO_SIGHTINGS = Sightings(np.empty(0, np.int64), np.empty((0, 6)), np.empty((0, 6, 6)))
 """A frame without detections (shared: its arrays have no rows to write)."""
 

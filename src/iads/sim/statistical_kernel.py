@@ -8,6 +8,13 @@ twenty array calls on a few dozen rows, about 40 us a frame of per-call overhead
 frames a run. The kernel makes the same integer and boolean updates per track in one pass:
 its results are the NumPy form's exactly (``_manage_numpy``, the reference a test compares
 against, and the fallback without numba).
+
+``track_frame`` is the whole of a frame's bookkeeping in one call (about 33 us a frame of
+array calls in Python): which held tracks a look swept (each track's position predicted with
+the CV model, then the arc test of ``tracking.looks_kernel`` radar by radar), the scoring
+above, and the hit tracks' states and covariances set from their sightings. The same
+arithmetic in the same order as ``StatisticalTracker._manage_steps``, its reference (a test
+compares them bit for bit).
 """
 
 from __future__ import annotations
@@ -135,6 +142,128 @@ def manage_frame(
     return k_of, gone, fresh
 
 
+def _track_frame_loop(  # pragma: no cover - compiled
+    x,
+    P,
+    t_upd,
+    t_s,
+    antenna,
+    min_r,
+    max_r,
+    arc_lo,
+    start,
+    sweep,
+    truth_row,
+    seen_row,
+    n_threats,
+    expires_s,
+    confirm_m,
+    confirm_n,
+    delete_misses,
+    hits,
+    n_scans,
+    misses,
+    confirmed,
+    t_confirmed_s,
+    seen_error,
+    seen_P,
+    th_pos,
+    th_vel,
+    k_of,
+    gone,
+    fresh,
+):
+    n = x.shape[0]
+    looked = np.zeros(n, dtype=np.bool_)
+    if n:
+        est = np.empty((n, 3))
+        for i in range(n):  # x[:, :3] + x[:, 3:] * (t - t_upd): the CV prediction
+            dt = t_s - t_upd[i]
+            for k in range(3):
+                est[i, k] = x[i, k] + x[i, 3 + k] * dt
+        for r in range(antenna.shape[0]):
+            lo, hi = arc_lo[r], arc_lo[r + 1]
+            if hi > lo:
+                _swept(est, antenna[r], min_r[r], max_r[r], start[lo:hi], sweep[lo:hi], looked)
+    _manage_compiled(
+        truth_row,
+        seen_row,
+        n_threats,
+        looked,
+        expires_s,
+        t_s,
+        confirm_m,
+        confirm_n,
+        delete_misses,
+        hits,
+        n_scans,
+        misses,
+        confirmed,
+        t_confirmed_s,
+        k_of,
+        gone,
+        fresh,
+    )
+    for i in range(n):  # a hit: truth + the drawn error, the drawn covariance
+        k = k_of[i]
+        if k >= 0:
+            j = seen_row[k]
+            for c in range(3):
+                x[i, c] = th_pos[j, c] + seen_error[k, c]
+                x[i, 3 + c] = th_vel[j, c] + seen_error[k, 3 + c]
+            P[i] = seen_P[k]
+            t_upd[i] = t_s
+
+
+if njit is not None:
+    from iads.tracking.looks_kernel import _swept_compiled as _swept
+
+    _track_frame_compiled = njit(cache=True, nogil=True)(_track_frame_loop)
+else:  # pragma: no cover
+    _track_frame_compiled = None
+
+
+def track_frame(
+    x: np.ndarray,
+    P: np.ndarray,
+    t_upd_s: np.ndarray,
+    t_s: float,
+    arcs: tuple[np.ndarray, ...],
+    columns: dict[str, np.ndarray],
+    seen: tuple[np.ndarray, np.ndarray, np.ndarray],
+    threat_pos_m: np.ndarray,
+    threat_vel_mps: np.ndarray,
+    expires_s: np.ndarray,
+    confirm: tuple[int, int, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """One frame of the held tracks' bookkeeping (module docstring): states ``x`` (N, 6) ENU
+    (m, m/s), covariances ``P`` (N, 6, 6) and update times ``t_upd_s`` (N,) s, updated in place
+    with the scoring ``columns`` (``manage_frame``) at ``t_s`` (s). ``arcs``: the frame's looks
+    per radar, (antenna (R, 3) m, min and max range (R,) m, offsets (R + 1,) into the arcs'
+    ``start`` and ``sweep`` (A,) rad); ``seen``: the sightings' threat rows (D,), drawn errors
+    (D, 6) and covariances (D, 6, 6); ``confirm``: (confirm_m, confirm_n, delete_misses).
+    Returns ``manage_frame``'s ``k_of``, ``gone``, ``fresh``; None without numba."""
+    if _track_frame_compiled is None:  # pragma: no cover - without numba
+        return None
+    n, d = x.shape[0], seen[0].shape[0]
+    if not (P.shape[0] == t_upd_s.shape[0] == columns["truth_row"].shape[0] == n):
+        raise ValueError("track_frame: track arrays of different lengths")
+    if not (seen[1].shape[0] == seen[2].shape[0] == d):
+        raise ValueError("track_frame: sighting arrays of different lengths")
+    k_of = np.empty(n, dtype=np.int64)
+    gone = np.empty(n, dtype=bool)
+    fresh = np.empty(d, dtype=bool)
+    _track_frame_compiled(
+        x, P, t_upd_s, float(t_s), *arcs,
+        columns["truth_row"], seen[0], int(threat_pos_m.shape[0]), expires_s,
+        int(confirm[0]), int(confirm[1]), int(confirm[2]),
+        columns["hits"], columns["n_scans"], columns["misses"], columns["confirmed"],
+        columns["t_confirmed_s"], seen[1], seen[2], threat_pos_m, threat_vel_mps,
+        k_of, gone, fresh,
+    )  # fmt: skip
+    return k_of, gone, fresh
+
+
 def _manage_numpy(
     tr, seen_row, n_threats, looked, expires_s, t_s, confirm_m, confirm_n, delete_misses
 ):
@@ -163,4 +292,4 @@ def _manage_numpy(
     return k_of, gone, ~held[seen_row]
 
 
-__all__ = ["manage_frame"]
+__all__ = ["manage_frame", "track_frame"]
