@@ -86,3 +86,18 @@ def test_track_frame_refuses_arrays_of_different_lengths():
     with pytest.raises(ValueError, match="sighting arrays"):
         bad = (seen[0], np.zeros((2, 6)), seen[2])
         track_frame(*good, 1.0, arcs, cols, bad, pos, pos, np.zeros(4), (3, 5, 4))
+
+
+def test_rotated_covariance_compiled_is_einsums():
+    from iads.sim.statistical_kernel import rotated_covariance
+
+    rng = np.random.default_rng(3)
+    for d in (0, 1, 2, 7, 89, 400):
+        axes = rng.normal(size=(d, 3, 3))
+        pp, pv, vv = rng.random((3, d, 3)) * 10.0 ** rng.uniform(-3, 6, (3, d, 1))
+        got = rotated_covariance(axes, pp, pv, vv)
+        want = rotated_covariance(axes, pp, pv, vv, compiled=False)
+        assert got.shape == (d, 6, 6)
+        np.testing.assert_array_equal(got, want)
+        if d:
+            np.testing.assert_array_equal(got[:, :3, 3:], got[:, 3:, :3])  # both from pv

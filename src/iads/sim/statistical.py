@@ -215,11 +215,9 @@ def draw_track_error(
     ep = np.sqrt(pp) * z[0]  # per axis: [p, v] ~ N(0, [[pp, pv], [pv, vv]])
     ev = pv / np.sqrt(pp) * z[0] + np.sqrt(np.maximum(vv - pv**2 / pp, 0.0)) * z[1]
     err = np.concatenate([np.einsum("dij,dj->di", axes, ep), np.einsum("dij,dj->di", axes, ev)], 1)
-    P = np.zeros((d, 6, 6))
-    for blk, var in (((0, 0), pp), ((0, 3), pv), ((3, 0), pv), ((3, 3), vv)):
-        r, c = blk
-        P[:, r : r + 3, c : c + 3] = np.einsum("dij,dj,dkj->dik", axes, var, axes)
-    return err, P
+    from iads.sim.statistical_kernel import rotated_covariance  # numba: loaded on first use
+
+    return err, rotated_covariance(axes, pp, pv, vv)
 
 
 @dataclass

@@ -264,6 +264,46 @@ def track_frame(
     return k_of, gone, fresh
 
 
+def _rotated_loop(axes, pp, pv, vv, P):  # pragma: no cover - compiled
+    for n in range(axes.shape[0]):
+        for b in range(4):
+            var = pp if b == 0 else (pv if b < 3 else vv)
+            r = 0 if b < 2 else 3
+            c = 0 if b == 0 or b == 2 else 3
+            for i in range(3):
+                for k in range(3):
+                    acc = 0.0  # einsum's sum over j, in its order: ((a b) c) added in turn
+                    for j in range(3):
+                        acc += axes[n, i, j] * var[n, j] * axes[n, k, j]
+                    P[n, r + i, c + k] = acc
+
+
+_rotated_compiled = njit(cache=True, nogil=True)(_rotated_loop) if njit is not None else None
+
+
+def rotated_covariance(
+    axes: np.ndarray, pp: np.ndarray, pv: np.ndarray, vv: np.ndarray, compiled: bool = True
+) -> np.ndarray:
+    """(D, 6, 6) ENU covariance of per-axis position-velocity covariances ``pp``, ``pv``,
+    ``vv`` (D, 3) along the columns of ``axes`` (D, 3, 3): each 3 x 3 block ``A diag(var)
+    A'``; compiled, or with ``np.einsum`` (the reference, the same bits)."""
+    d = axes.shape[0]
+    P = np.zeros((d, 6, 6))
+    if compiled and _rotated_compiled is not None:
+        _rotated_compiled(
+            np.ascontiguousarray(axes, dtype=np.float64),
+            np.ascontiguousarray(pp, dtype=np.float64),
+            np.ascontiguousarray(pv, dtype=np.float64),
+            np.ascontiguousarray(vv, dtype=np.float64),
+            P,
+        )
+        return P
+    for blk, var in (((0, 0), pp), ((0, 3), pv), ((3, 0), pv), ((3, 3), vv)):
+        r, c = blk
+        P[:, r : r + 3, c : c + 3] = np.einsum("dij,dj,dkj->dik", axes, var, axes)
+    return P
+
+
 def _manage_numpy(
     tr, seen_row, n_threats, looked, expires_s, t_s, confirm_m, confirm_n, delete_misses
 ):
@@ -292,4 +332,4 @@ def _manage_numpy(
     return k_of, gone, ~held[seen_row]
 
 
-__all__ = ["manage_frame", "track_frame"]
+__all__ = ["manage_frame", "rotated_covariance", "track_frame"]
