@@ -41,6 +41,7 @@ target's acceleration nears a third of the interceptor's, then grows fast.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,26 +103,49 @@ def predicted_intercept(
     n_refine: int = 5,
     origin_alt_m: float = 0.0,
     compiled: bool = True,
+    candidates: np.ndarray | None = None,
 ) -> Intercept:
     """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table.
     ``origin_alt_m``: height of the scenario origin above sea level (m), which places the
     earth under the ENU frame for the PIP's altitude. The first sign change of g on a grid of
     ``n_scan`` times over [0, ``t_max_s``] brackets the time of flight; ``n_refine`` Illinois
     steps refine it (module docstring). Compiled (``intercept_kernel``, the same bits) unless
-    ``compiled=False``: the NumPy form below."""
+    ``compiled=False``: the NumPy form below. ``candidates`` (T,) bool: the targets to solve
+    for (each pair is solved on its own, so the others do not change them); the rest get NaN
+    throughout, no PIP; None: all."""
     lp = np.asarray(launcher_pos_m, dtype=float).reshape(-1, 1, 3)
     tp = np.asarray(tgt_pos_m, dtype=float).reshape(1, -1, 3)
     tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
     launcher_alt = altitude_m(lp, origin_alt_m)
-    ts = np.linspace(0.0, t_max_s, n_scan)
+    ts = _scan_times_s(float(t_max_s), n_scan)
     if compiled and tv.shape == tp.shape and n_scan >= 2:  # else the NumPy form broadcasts
         from iads.engagement.intercept_kernel import intercept_arrays  # numba: on first use
 
         out = intercept_arrays(
-            lp[:, 0], launcher_alt[:, 0], tp[0], tv[0], table, ts, n_refine, origin_alt_m
+            lp[:, 0],
+            launcher_alt[:, 0],
+            tp[0],
+            tv[0],
+            table,
+            ts,
+            n_refine,
+            origin_alt_m,
+            candidates,
         )
         if out is not None:
             return Intercept(*out)
+    if candidates is not None:  # the NumPy form on the candidates, NaN elsewhere
+        idx = np.flatnonzero(candidates)
+        tv = np.broadcast_to(tv, tp.shape)
+        sub = predicted_intercept(
+            lp, tp[:, idx], tv[:, idx], table, t_max_s, n_scan, n_refine, origin_alt_m, False
+        )
+        out = []
+        for a in (sub.t_s, sub.pip_m, sub.ground_m, sub.alt_m, sub.speed_mps):
+            full = np.full((a.shape[0], tp.shape[1], *a.shape[2:]), np.nan)
+            full[:, idx] = a
+            out.append(full)
+        return Intercept(*out)
     # per coordinate, so no (..., 3) array is built per evaluation (the same numbers)
     lx, ly = lp[..., 0], lp[..., 1]  # (W, 1)
     px0, py0, pz0 = tp[..., 0], tp[..., 1], tp[..., 2]  # (1, T)
@@ -167,6 +191,15 @@ def predicted_intercept(
     speed = table.speed(ground, np.maximum(alt - launcher_alt, 0.0))
     pip = np.where(has[..., None], pip, np.nan)
     return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_times_s(t_max_s: float, n_scan: int) -> np.ndarray:
+    """``np.linspace(0, t_max_s, n_scan)`` (s), read-only, kept per (time, count): the
+    command post asks for the few types' grids at every batch."""
+    ts = np.linspace(0.0, t_max_s, n_scan)
+    ts.setflags(write=False)
+    return ts
 
 
 REACH_SCREEN_MARGIN_M = 1.0
