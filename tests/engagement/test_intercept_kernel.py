@@ -91,3 +91,46 @@ def test_one_velocity_for_every_target_broadcasts_as_the_numpy_form(interceptors
     want = predicted_intercept(np.zeros(3), pos, vel, table, 100.0, compiled=False)
     assert np.isfinite(want.t_s).all()
     _same(got, want)
+
+
+def _subset_reference(lp, pos, vel, table, t_max_s, cand, origin):
+    """The NumPy form on the candidate targets alone, NaN (no PIP) for the others."""
+    idx = np.flatnonzero(cand)
+    sub = predicted_intercept(lp, pos[idx], vel[idx], table, t_max_s, origin_alt_m=origin)
+    out = {}
+    for f in FIELDS:
+        a = getattr(sub, f)
+        out[f] = np.full((a.shape[0], pos.shape[0], *a.shape[2:]), np.nan)
+        out[f][:, idx] = a
+    return type(sub)(**out)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("name", ["48N6-class", "9M96E2-class", "PAC-3-MSE-class"])
+def test_candidates_solve_only_those_targets(interceptors, name, seed) -> None:
+    itype = interceptors[name]
+    table = table_for(itype)
+    rng = np.random.default_rng(100 + seed)
+    lp = rng.uniform(-5e3, 5e3, (int(rng.integers(1, 3)), 3))
+    pos, vel = _targets(rng, 40)
+    t_max = itype.max_time_of_flight_s
+    solved = 0
+    for cand in (rng.random(40) < 0.4, np.ones(40, bool), np.zeros(40, bool)):
+        for origin in (0.0, 250.0):
+            want = _subset_reference(lp, pos, vel, table, t_max, cand, origin)
+            for compiled in (True, False):
+                got = predicted_intercept(
+                    lp,
+                    pos,
+                    vel,
+                    table,
+                    t_max,
+                    origin_alt_m=origin,
+                    compiled=compiled,
+                    candidates=cand,
+                )
+                _same(got, want)
+                assert np.isnan(got.t_s[:, ~cand]).all()
+                assert np.isnan(got.speed_mps[:, ~cand]).all()
+            solved += int(np.isfinite(want.t_s).sum())
+    assert solved > 0  # some candidate has a PIP: the solved pairs were compared

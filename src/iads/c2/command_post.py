@@ -59,7 +59,6 @@ from iads.engagement.battery import (
 )
 from iads.engagement.envelope import (
     REACH_SCREEN_MARGIN_M,
-    Intercept,
     feasible,
     may_reach,
     planned_kill_probability,
@@ -875,8 +874,14 @@ class CommandPost:
             table = self._tables.get(name)
             if table is None:
                 table = self._tables[name] = table_for(itype)
-            icpt = _intercept_of(  # one batch over (delay, target)
-                lp, start, v, cand, table, itype.max_time_of_flight_s, self.origin_alt_m
+            icpt = predicted_intercept(  # one batch over (delay, target)
+                lp,
+                start,
+                v,
+                table,
+                itype.max_time_of_flight_s,
+                origin_alt_m=self.origin_alt_m,
+                candidates=cand,
             )
             limit = (np.asarray(t_limit, float)[None, :] - dl[:, None]).ravel()
             ok = feasible(icpt, itype, t_limit_s=limit)
@@ -1009,26 +1014,6 @@ def reach_screen_numpy(
     if near.any():
         passed[near] = sector_may_cover(fire_radars, start[near], end[near], origin_alt_m)
     return passed.any(axis=0)
-
-
-def _intercept_of(lp, start, vel, cand, table, t_max_s, origin_alt_m) -> Intercept:
-    """``predicted_intercept`` from launcher ``lp`` (1, 3) ENU m against the targets at
-    ``start`` (P, 3) m moving at ``vel`` (P, 3) m/s, where ``cand`` (P,) holds, NaN (no PIP)
-    elsewhere: (1, P) arrays, ``pip_m`` (1, P, 3)."""
-    if cand.all():
-        return predicted_intercept(lp, start, vel, table, t_max_s, origin_alt_m=origin_alt_m)
-    idx = np.flatnonzero(cand)
-    sub = predicted_intercept(lp, start[idx], vel[idx], table, t_max_s, origin_alt_m=origin_alt_m)
-    n = cand.size
-
-    def spread(a: np.ndarray) -> np.ndarray:
-        out = np.full((1, n, *a.shape[2:]), np.nan)
-        out[:, idx] = a
-        return out
-
-    return Intercept(
-        *(spread(a) for a in (sub.t_s, sub.pip_m, sub.ground_m, sub.alt_m, sub.speed_mps))
-    )
 
 
 STATUS_GATE_SIGMAS = 3.0

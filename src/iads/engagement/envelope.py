@@ -41,6 +41,7 @@ target's acceleration nears a third of the interceptor's, then grows fast.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,26 +103,49 @@ def predicted_intercept(
     n_refine: int = 5,
     origin_alt_m: float = 0.0,
     compiled: bool = True,
+    candidates: np.ndarray | None = None,
 ) -> Intercept:
     """PIP of each launcher (W, 3) against each target (T, 3), one interceptor type's table.
     ``origin_alt_m``: height of the scenario origin above sea level (m), which places the
     earth under the ENU frame for the PIP's altitude. The first sign change of g on a grid of
     ``n_scan`` times over [0, ``t_max_s``] brackets the time of flight; ``n_refine`` Illinois
     steps refine it (module docstring). Compiled (``intercept_kernel``, the same bits) unless
-    ``compiled=False``: the NumPy form below."""
+    ``compiled=False``: the NumPy form below. ``candidates`` (T,) bool: the targets to solve
+    for (each pair is solved on its own, so the others do not change them); the rest get NaN
+    throughout, no PIP; None: all."""
     lp = np.asarray(launcher_pos_m, dtype=float).reshape(-1, 1, 3)
     tp = np.asarray(tgt_pos_m, dtype=float).reshape(1, -1, 3)
     tv = np.asarray(tgt_vel_mps, dtype=float).reshape(1, -1, 3)
     launcher_alt = altitude_m(lp, origin_alt_m)
-    ts = np.linspace(0.0, t_max_s, n_scan)
+    ts = _scan_times_s(float(t_max_s), n_scan)
     if compiled and tv.shape == tp.shape and n_scan >= 2:  # else the NumPy form broadcasts
         from iads.engagement.intercept_kernel import intercept_arrays  # numba: on first use
 
         out = intercept_arrays(
-            lp[:, 0], launcher_alt[:, 0], tp[0], tv[0], table, ts, n_refine, origin_alt_m
+            lp[:, 0],
+            launcher_alt[:, 0],
+            tp[0],
+            tv[0],
+            table,
+            ts,
+            n_refine,
+            origin_alt_m,
+            candidates,
         )
         if out is not None:
             return Intercept(*out)
+    if candidates is not None:  # the NumPy form on the candidates, NaN elsewhere
+        idx = np.flatnonzero(candidates)
+        tv = np.broadcast_to(tv, tp.shape)
+        sub = predicted_intercept(
+            lp, tp[:, idx], tv[:, idx], table, t_max_s, n_scan, n_refine, origin_alt_m, False
+        )
+        out = []
+        for a in (sub.t_s, sub.pip_m, sub.ground_m, sub.alt_m, sub.speed_mps):
+            full = np.full((a.shape[0], tp.shape[1], *a.shape[2:]), np.nan)
+            full[:, idx] = a
+            out.append(full)
+        return Intercept(*out)
     # per coordinate, so no (..., 3) array is built per evaluation (the same numbers)
     lx, ly = lp[..., 0], lp[..., 1]  # (W, 1)
     px0, py0, pz0 = tp[..., 0], tp[..., 1], tp[..., 2]  # (1, T)
@@ -167,6 +191,15 @@ def predicted_intercept(
     speed = table.speed(ground, np.maximum(alt - launcher_alt, 0.0))
     pip = np.where(has[..., None], pip, np.nan)
     return Intercept(t, pip, np.where(has, ground, np.nan), np.where(has, alt, np.nan), speed)
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_times_s(t_max_s: float, n_scan: int) -> np.ndarray:
+    """``np.linspace(0, t_max_s, n_scan)`` (s), read-only, kept per (time, count): the
+    command post asks for the few types' grids at every batch."""
+    ts = np.linspace(0.0, t_max_s, n_scan)
+    ts.setflags(write=False)
+    return ts
 
 
 REACH_SCREEN_MARGIN_M = 1.0
@@ -238,8 +271,8 @@ def available_accel_at_mps2(
     ``available_lateral_accel`` in coast (Zarchan 2012, ch. 21). Broadcasts; NaN gives 0."""
     from iads.engagement.flyout import _density
 
-    v = np.nan_to_num(np.asarray(speed_mps, float), nan=0.0)
-    h = np.nan_to_num(np.asarray(alt_m, float), nan=0.0)
+    v = _nan_to_zero(np.asarray(speed_mps, float))
+    h = _nan_to_zero(np.asarray(alt_m, float))
     q = 0.5 * _density(h) * v**2
     m = itype.launch_mass_kg - itype.propellant_mass_kg
     aero = q * itype.reference_area_m2 * itype.normal_force_coefficient_max / m
@@ -273,11 +306,26 @@ def planned_kill_probability(
     if target_class is None:
         lethal = np.asarray(itype.lethal_radius_m, float)
     else:
-        classes = np.asarray(target_class, dtype=object)
-        lethal = np.vectorize(itype.lethal_radius_for, otypes=[float])(classes)
+        lethal = _lethal_radii_m(itype, target_class)
     with np.errstate(invalid="ignore", over="ignore"):
-        pk = np.nan_to_num(expected_kill_probability(sigma, lethal, itype.reliability))
-    margin = np.clip(
-        (np.nan_to_num(arrival_speed_mps, nan=0.0) / itype.min_speed_mps - 1.0) / 0.5, 0.0, 1.0
-    )
+        pk = _nan_to_zero(expected_kill_probability(sigma, lethal, itype.reliability))
+    speed = _nan_to_zero(np.asarray(arrival_speed_mps, float))
+    margin = np.minimum(np.maximum((speed / itype.min_speed_mps - 1.0) / 0.5, 0.0), 1.0)
     return pk * margin
+
+
+def _nan_to_zero(x: np.ndarray) -> np.ndarray:
+    """``x`` with NaN replaced by 0. Unlike ``np.nan_to_num`` it keeps +-inf (about a fifth
+    of its cost): where it is used here an infinite input gives what ``nan_to_num``'s +-max
+    float gives (its square overflows, ``np.interp`` clamps it, the margin clips it) and a
+    planned Pk is never infinite (at most the reliability, or NaN)."""
+    return np.where(np.isnan(x), 0.0, x)
+
+
+def _lethal_radii_m(itype: InterceptorType, target_class: np.ndarray | str) -> np.ndarray:
+    """``itype.lethal_radius_for`` (m) of each ``target_class`` (a class or an array of
+    them), looked up once per distinct class."""
+    classes = np.asarray(target_class, dtype=object)
+    flat = classes.ravel().tolist()
+    radius = {c: itype.lethal_radius_for(c) for c in set(flat)}
+    return np.array([radius[c] for c in flat], dtype=float).reshape(classes.shape)

@@ -88,6 +88,7 @@ def _intercept_loop(
     lalt,
     tp,
     tv,
+    cand,
     ts,
     n_refine,
     origin,
@@ -107,6 +108,11 @@ def _intercept_loop(
     for w in range(lp.shape[0]):
         lx, ly, la = lp[w, 0], lp[w, 1], lalt[w]
         for j in range(tp.shape[0]):
+            if not cand[j]:  # not asked for: no PIP, as the caller's screen found
+                out_t[w, j] = out_speed[w, j] = np.nan
+                out_pip[w, j, 0] = out_pip[w, j, 1] = out_pip[w, j, 2] = np.nan
+                out_ground[w, j] = out_alt[w, j] = np.nan
+                continue
             px, py, pz = tp[j, 0], tp[j, 1], tp[j, 2]
             vx, vy, vz = tv[j, 0], tv[j, 1], tv[j, 2]
             has = False
@@ -185,14 +191,17 @@ def intercept_arrays(
     scan_times_s: np.ndarray,
     n_refine: int,
     origin_alt_m: float,
+    candidates: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...] | None:
     """For launchers (W, 3) at heights (W,) and targets (T, 3) with velocities (T, 3) (ENU m,
     m/s): time of flight (W, T) s, PIP (W, T, 3) m, ground range and altitude (W, T) m and
     arrival speed (W, T) m/s, as ``envelope.predicted_intercept`` with the scan times
-    ``scan_times_s``. None without numba (the caller runs its NumPy form)."""
+    ``scan_times_s``; NaN throughout for targets where ``candidates`` (T,) bool is False (all
+    solved when None). None without numba (the caller runs its NumPy form)."""
     if _intercept_compiled is None:  # pragma: no cover - without numba
         return None
     n_w, n_t = launcher_pos_m.shape[0], tgt_pos_m.shape[0]
+    cand = np.ones(n_t, bool) if candidates is None else np.ascontiguousarray(candidates, bool)
     out_t, out_g, out_a, out_s = (np.empty((n_w, n_t)) for _ in range(4))
     out_pip = np.empty((n_w, n_t, 3))
     dg, dh = table._cell_widths
@@ -202,6 +211,7 @@ def intercept_arrays(
         np.ascontiguousarray(launcher_alt_m, dtype=f64),
         np.ascontiguousarray(tgt_pos_m, dtype=f64),
         np.ascontiguousarray(tgt_vel_mps, dtype=f64),
+        cand,
         np.ascontiguousarray(scan_times_s, dtype=f64),
         int(n_refine),
         float(origin_alt_m),
