@@ -62,9 +62,9 @@ def assert_same_study(a: Path, b: Path) -> None:
 
 def compiled_on_arrival(_task: object) -> dict[str, int]:
     """In a worker, before it runs anything: how many compiled signatures the fly-out,
-    motion, route-state, fast-tracker, scoring, homing, quiet-tick, intercept and picture
-    kernels already hold (inherited from the forkserver's warm-up)."""
-    from iads.c2 import picture_kernel
+    motion, route-state, fast-tracker, scoring, homing, quiet-tick, intercept, picture and
+    uplink kernels already hold (inherited from the forkserver's warm-up)."""
+    from iads.c2 import picture_kernel, uplink_kernel
     from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
     from iads.sim import scoring_kernel, statistical_kernel
@@ -72,7 +72,8 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
 
     return {
         "states": len(states_kernel._states_compiled.signatures),
-        "manage": len(statistical_kernel._manage_compiled.signatures),
+        "frame": len(statistical_kernel._track_frame_compiled.signatures),
+        "rotated": len(statistical_kernel._rotated_compiled.signatures),
         "predict": len(cv_kernel._predict_compiled.signatures),
         "looks": len(looks_kernel._swept_compiled.signatures),
         "scoring frame": len(scoring_kernel._frame_compiled.signatures),
@@ -80,9 +81,11 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "scoring sightings": len(scoring_kernel._sightings_compiled.signatures),
         "flyout": len(flyout_kernel.integrate_rows.signatures),
         "motion": len(kernel._advance_compiled.signatures),
+        "motion pair": len(kernel._advance_pair_compiled.signatures),
         "homing": len(homing_kernel._homing_compiled.signatures),
         "intercept": len(intercept_kernel._intercept_compiled.signatures),
         "quiet": len(homing_kernel._quiet_compiled.signatures),
         "picture": len(picture_kernel._extrapolate_compiled.signatures),
+        "uplink": len(uplink_kernel.uplink_rows.signatures),
         "pid": os.getpid(),
     }

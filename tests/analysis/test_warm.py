@@ -38,7 +38,8 @@ def test_workers_arrive_with_the_kernels_compiled():
     assert len(got) == 4
     for g in got:
         assert g["flyout"] >= 1 and g["motion"] >= 1 and g["states"] >= 1, g
-        assert g["manage"] >= 1 and g["predict"] >= 1 and g["looks"] >= 1, g
+        assert g["frame"] >= 1 and g["predict"] >= 1 and g["looks"] >= 1, g
+        assert g["rotated"] >= 1 and g["motion pair"] >= 1 and g["uplink"] >= 1, g
         assert g["scoring frame"] >= 1 and g["homing"] >= 1 and g["intercept"] >= 1, g
         assert g["quiet"] >= 1 and g["picture"] >= 1 and g["scoring labels"] >= 1, g
         assert g["scoring sightings"] >= 1, g
