@@ -68,3 +68,29 @@ def test_removes_the_component_along_the_local_vertical():
     np.testing.assert_allclose(np.sum(out * up, axis=1), 0.0, atol=1e-9)
     np.testing.assert_allclose(out + np.sum(vel * up, axis=1)[:, None] * up, vel)
     np.testing.assert_array_equal(level_if_indistinguishable(pos, vel, cov * 0.0), vel)
+
+
+def test_a_picture_built_without_its_init_holds_every_field():
+    """``extrapolate`` builds the frozen Picture without its ``__init__``: that holds only
+    while it has no ``__post_init__`` and every field is set there (this fails otherwise)."""
+    import dataclasses
+
+    from iads.c2.picture import Picture
+
+    assert not hasattr(Picture, "__post_init__")
+    assert all(f.init for f in dataclasses.fields(Picture))
+    k = 3
+    reports = TrackReports(
+        time_s=np.zeros(k),
+        source_unit=np.array([0, 1, 0]),
+        track_number=np.arange(k) + 5,
+        x=np.arange(k * 6, dtype=float).reshape(k, 6),
+        P=np.broadcast_to(np.eye(6), (k, 6, 6)).copy(),
+        quality=np.ones(k),
+        identity=np.zeros(k, dtype=np.int8),
+        t_confirmed_s=np.zeros(k),
+    )
+    pic = extrapolate(reports, 2.0, 0, 0.0, 3.0)
+    assert set(vars(pic)) == {f.name for f in dataclasses.fields(Picture)}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pic.t_s = 1.0

@@ -134,3 +134,14 @@ def test_candidates_solve_only_those_targets(interceptors, name, seed) -> None:
                 assert np.isnan(got.speed_mps[:, ~cand]).all()
             solved += int(np.isfinite(want.t_s).sum())
     assert solved > 0  # some candidate has a PIP: the solved pairs were compared
+
+
+def test_candidates_of_another_length_are_refused(interceptors) -> None:
+    itype = interceptors["48N6-class"]
+    rng = np.random.default_rng(5)
+    pos, vel = _targets(rng, 6)
+    with pytest.raises(ValueError, match="different lengths"):
+        predicted_intercept(
+            np.zeros((1, 3)), pos, vel, table_for(itype), itype.max_time_of_flight_s,
+            candidates=np.ones(5, bool),
+        )  # fmt: skip

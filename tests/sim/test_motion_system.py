@@ -48,7 +48,7 @@ def test_a_step_pair_is_the_two_steps_bit_for_bit() -> None:
             np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
         k += 3  # a gap between pairs, as the engine's
     ev = [w.log.columns() for w in worlds]
-    assert {"launch", "reach", "expire"} & set(ev[0]["kind"]) >= {"launch"}
+    assert "launch" in set(ev[0]["kind"])
     assert (ev[0]["kind"] != "launch").any()  # some route ended
     for name in ev[0]:
         np.testing.assert_array_equal(ev[0][name], ev[1][name], err_msg=name)

@@ -101,3 +101,19 @@ def test_rotated_covariance_compiled_is_einsums():
         np.testing.assert_array_equal(got, want)
         if d:
             np.testing.assert_array_equal(got[:, :3, 3:], got[:, 3:, :3])  # both from pv
+
+
+def test_track_frame_refuses_arcs_that_do_not_add_up():
+    from iads.sim.statistical_kernel import track_frame
+
+    cols = _columns(np.random.default_rng(2), 2, 5)
+    good = (np.zeros((2, 6)), np.zeros((2, 6, 6)), np.zeros(2))
+    seen = (np.zeros(0, np.int64), np.zeros((0, 6)), np.zeros((0, 6, 6)))
+    pos = np.zeros((5, 3))
+    one = (np.zeros((1, 3)), np.zeros(1), np.ones(1))
+    for offsets, n_arcs in (([0, 3], 2), ([1, 2], 2), ([0], 0)):
+        arcs = (*one, np.array(offsets, np.int64), np.zeros(n_arcs), np.zeros(n_arcs))
+        with pytest.raises(ValueError, match="arc"):
+            track_frame(*good, 1.0, arcs, cols, seen, pos, pos, np.zeros(2), (3, 5, 4))
+    arcs = (*one, np.array([0, 2], np.int64), np.zeros(2), np.zeros(2))
+    assert track_frame(*good, 1.0, arcs, cols, seen, pos, pos, np.zeros(2), (3, 5, 4))

@@ -89,7 +89,10 @@ def bootstrap_mean_interval(
 def import_in_background() -> threading.Thread:
     """Start importing ``scipy.stats`` (0.5 s or more) in a thread, and return the thread: a
     study whose replications run in other processes imports it while it waits for them, not
-    after the last one (``bootstrap_mean_interval`` then finds it imported)."""
+    after the last one (``bootstrap_mean_interval`` then finds it imported). Not a daemon: a
+    process that stops early (Ctrl-C, an error) waits for the import to end (about 0.5 s).
+    Start it after anything that sets the environment (``execute.start_local_workers``):
+    the import reads it (BLAS threads) while the main thread would write it."""
 
     def load() -> None:
         import scipy.stats  # noqa: F401 - imported for its side effect: it is loaded

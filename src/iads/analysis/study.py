@@ -312,6 +312,10 @@ def run_study(
             if scheduler or (workers > 1 and len(tasks) > 1):  # this process mostly waits
                 from iads.analysis.stats import import_in_background
 
+                if not scheduler:  # the workers' environment is set before the thread starts
+                    from iads.analysis.execute import start_local_workers
+
+                    start_local_workers()
                 loading = import_in_background()  # the summary's scipy.stats
             results = execute(tasks, replicate, workers=workers, scheduler=scheduler)
             try:

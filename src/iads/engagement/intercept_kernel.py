@@ -202,6 +202,8 @@ def intercept_arrays(
         return None
     n_w, n_t = launcher_pos_m.shape[0], tgt_pos_m.shape[0]
     cand = np.ones(n_t, bool) if candidates is None else np.ascontiguousarray(candidates, bool)
+    if cand.shape != (n_t,) or tgt_vel_mps.shape[0] != n_t:
+        raise ValueError("intercept_arrays: target arrays of different lengths")
     out_t, out_g, out_a, out_s = (np.empty((n_w, n_t)) for _ in range(4))
     out_pip = np.empty((n_w, n_t, 3))
     dg, dh = table._cell_widths

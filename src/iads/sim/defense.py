@@ -72,7 +72,9 @@ class Defense:
     spent_s: float = float("nan")
     """When the run first found the defense spent (``spent``; NaN: never), whether or not it
     stopped sensing then (``RunConfig.stop_when_spent``)."""
-    _horizon: tuple[bytes, float | None] | None = field(default=None, repr=False)
+    _horizon: tuple[bytes, float | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
     """``_horizon_s``'s last answer and the threats' statuses it was computed from."""
 
     def spent(self, world: Any, t_s: float) -> bool:

@@ -45,7 +45,7 @@ class MotionSystem:
 
     def __post_init__(self) -> None:
         self.state = motion_state(self.trajectories)
-        n = self.end_asset.shape[0]
+        n = self.state.changed_idx.shape[0]  # as the first advance's buffers: every threat
         self._second = (np.zeros(n, np.int64), np.zeros(n, np.int8))
 
     def place(self, world: World, t_s: float) -> None:

@@ -635,9 +635,11 @@ def _mark_looked(swept: list[FrameArcs], pos_m: np.ndarray, looked: np.ndarray) 
 
 
 _NO_ARCS = np.empty(0)
-"""No arc swept (shared, never written)."""
+"""No arc swept (shared, never written; left writable: a read-only array is another type to
+numba, a second compiled ``track_frame``)."""
 _NO_SIGHTINGS = Sightings(np.empty(0, np.int64), np.empty((0, 6)), np.empty((0, 6, 6)))
-"""A frame without detections (shared: its arrays have no rows to write)."""
+"""A frame without detections (shared: its arrays have no rows to write; writable, as
+``_NO_ARCS``)."""
 
 
 def _best(picks: list[tuple[_Draws, np.ndarray]]) -> Sightings:

@@ -216,6 +216,10 @@ def _track_frame_loop(  # pragma: no cover - compiled
 
 
 if njit is not None:
+    # numba's disk cache of track_frame is keyed on this file only: after an edit of
+    # looks_kernel._swept_loop, a warm cache keeps the old arc test here (an installed
+    # package rewrites both files); tests/sim/test_statistical.py's comparison of the frame
+    # with its step by step form (which calls looks_kernel) fails then: clear __pycache__
     from iads.tracking.looks_kernel import _swept_compiled as _swept
 
     _track_frame_compiled = njit(cache=True, nogil=True)(_track_frame_loop)
@@ -250,6 +254,14 @@ def track_frame(
         raise ValueError("track_frame: track arrays of different lengths")
     if not (seen[1].shape[0] == seen[2].shape[0] == d):
         raise ValueError("track_frame: sighting arrays of different lengths")
+    if expires_s.shape[0] != n or threat_vel_mps.shape[0] != threat_pos_m.shape[0]:
+        raise ValueError("track_frame: track or threat arrays of different lengths")
+    antenna, lo, hi, offsets, start, sweep = arcs
+    r = antenna.shape[0]
+    if not (lo.shape[0] == hi.shape[0] == offsets.shape[0] - 1 == r) or start.shape != sweep.shape:
+        raise ValueError("track_frame: radar or arc arrays of different lengths")
+    if offsets[0] != 0 or offsets[-1] != start.shape[0] or (np.diff(offsets) < 0).any():
+        raise ValueError("track_frame: arc offsets outside the arcs")
     k_of = np.empty(n, dtype=np.int64)
     gone = np.empty(n, dtype=bool)
     fresh = np.empty(d, dtype=bool)
