@@ -371,8 +371,8 @@ class CommandPost:
         """(T,) identity codes from this post's own evidence at its last cycle (unknown for
         a track it has not classified): what its tracker's reports carry over the links.
         Own evidence only, so a declaration received is never echoed back as if confirmed."""
-        own = self._own_identity
-        return np.array([own.get(int(t), UNKNOWN) for t in track_number], dtype=np.int8)
+        own = self._own_identity  # keyed by Python ints: tolist gives them at once
+        return np.array([own.get(t, UNKNOWN) for t in track_number.tolist()], dtype=np.int8)
 
     def _with_shared(self, track_number: np.ndarray, own: np.ndarray) -> np.ndarray:
         """Own identities, where undeclared (suspect, unknown) completed by the declaration
