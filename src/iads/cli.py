@@ -264,6 +264,11 @@ def main(argv: list[str] | None = None) -> None:
     # program calling main() many times (the tests) would keep each call's cyclic garbage.
     freeze = not _GC_FROZEN
     _GC_FROZEN = True
+    if freeze:  # exit, however it comes: the interpreter's final collections skip what is
+        # left (0.5 s after a run: numba's and SciPy's objects), last of the exit handlers
+        import atexit
+
+        atexit.register(gc.freeze)
     try:
         if freeze:
             gc.disable()  # start-up: no collection passes over the modules being loaded
@@ -275,8 +280,6 @@ def main(argv: list[str] | None = None) -> None:
                 gc.enable()
         if fast is not None:
             fast[0](**fast[1])
-            if freeze:
-                gc.freeze()  # exit: the interpreter's final collections skip what is left
             sys.exit(0)
     except InputError as exc:
         _fail(error_lines(exc), 2)
