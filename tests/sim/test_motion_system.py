@@ -52,3 +52,19 @@ def test_a_step_pair_is_the_two_steps_bit_for_bit() -> None:
     assert (ev[0]["kind"] != "launch").any()  # some route ended
     for name in ev[0]:
         np.testing.assert_array_equal(ev[0][name], ev[1][name], err_msg=name)
+
+
+def test_open_route_ends_are_read_anew_for_other_trajectories() -> None:
+    """``World.open_route_ends_s`` (motion's due time, the spent test's horizon) is kept per
+    statuses and trajectories: the same statuses over other trajectories are read anew."""
+    import dataclasses
+
+    world = build_world(load_scenario(SMALL), seed=1)
+    world.threats.status[:] = FLYING
+    ends = world.trajectories.end_time_s
+    assert world.open_route_ends_s() == (float(ends.min()), float(ends.max()))
+    later = dataclasses.replace(world.trajectories, t_s=world.trajectories.t_s + 100.0)
+    world.trajectories = later
+    assert world.open_route_ends_s() == (float(ends.min()) + 100.0, float(ends.max()) + 100.0)
+    world.threats.status[:] = KILLED
+    assert world.open_route_ends_s() is None

@@ -23,6 +23,7 @@ be engaged.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -438,7 +439,7 @@ class CommandPost:
         if all_of(c.done):
             return
         args = (c.done, c.launched, c.withdrawn, c.launch_time_s, c.track_number)
-        kernel = _uplink_kernel()
+        kernel = _compiled("iads.c2.uplink_kernel", "uplink_rows", USE_COMPILED_UPLINK)
         if kernel is None:
             gone, rows, k = uplink_rows_numpy(*args, pic.track_number, t_s)
         else:
@@ -816,7 +817,7 @@ class CommandPost:
         fire-control sectors) on the segments it screens. False: every Pk of the track is 0.
         Compiled (``screen_kernel``) when numba is there, else ``reach_screen_numpy``."""
         lp, t_max, r_max, reach_m = self._reach_terms(unit, kind)  # (R, 3), (R,), (R,), (R,)
-        kernel = _screen_kernel()
+        kernel = _compiled("iads.c2.screen_kernel", "tracks_may_pass", USE_COMPILED_SCREEN)
         if kernel is None:
             return reach_screen_numpy(
                 self.fire_radars, self.origin_alt_m, lp, delay_s, t_max, r_max, pos, vel
@@ -930,43 +931,26 @@ USE_COMPILED_SCREEN = True
 ``reach_screen_numpy`` (the reference; tests switch it)."""
 
 
-def _screen_kernel():
-    """The ``screen_kernel`` module, or None (switched off or no numba); imported on first
-    use, so a run without a decision never loads it."""
-    global _SCREEN_KERNEL
-    if not USE_COMPILED_SCREEN:
-        return None
-    if _SCREEN_KERNEL is None:
-        from iads.c2 import screen_kernel
-
-        _SCREEN_KERNEL = screen_kernel if screen_kernel.tracks_may_pass is not None else False
-    return _SCREEN_KERNEL or None
-
-
-_SCREEN_KERNEL: Any = None
-"""``screen_kernel`` once imported (False: no numba; None: not imported yet)."""
-
-
 USE_COMPILED_UPLINK = True
 """Find the rounds to uplink and withdraw with the compiled ``uplink_kernel`` when numba is
 there; False: the NumPy ``uplink_rows_numpy`` (the reference; tests switch it)."""
 
 
-def _uplink_kernel():
-    """The ``uplink_kernel`` module, or None (switched off or no numba); imported on first
-    use."""
-    global _UPLINK_KERNEL
-    if not USE_COMPILED_UPLINK:
+def _compiled(module: str, entry: str, use: bool) -> Any:
+    """The kernel module ``module``, imported on first use (a run without a decision never
+    loads it), or None: switched off (``use`` False) or without numba (its compiled
+    ``entry`` is None)."""
+    if not use:
         return None
-    if _UPLINK_KERNEL is None:
-        from iads.c2 import uplink_kernel
+    kernel = _KERNELS.get(module)
+    if kernel is None:
+        mod = importlib.import_module(module)
+        kernel = _KERNELS[module] = mod if getattr(mod, entry) is not None else False
+    return kernel or None
 
-        _UPLINK_KERNEL = uplink_kernel if uplink_kernel.uplink_rows is not None else False
-    return _UPLINK_KERNEL or None
 
-
-_UPLINK_KERNEL: Any = None
-"""``uplink_kernel`` once imported (False: no numba; None: not imported yet)."""
+_KERNELS: dict[str, Any] = {}
+"""Kernel modules once imported, by name (False: no numba)."""
 
 
 def uplink_rows_numpy(

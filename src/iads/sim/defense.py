@@ -39,7 +39,6 @@ from iads.sim.readiness import sample_readiness
 from iads.sim.scoring import Scoring
 from iads.sim.statistical import StatisticalTracker
 from iads.tracking.system import TrackerSystem, tracker_system
-from iads.vectors import any_of
 
 
 def radar_step_s(scan_period_s: float, tick_s: float, max_step_s: float = 1.0) -> float:
@@ -72,10 +71,6 @@ class Defense:
     spent_s: float = float("nan")
     """When the run first found the defense spent (``spent``; NaN: never), whether or not it
     stopped sensing then (``RunConfig.stop_when_spent``)."""
-    _horizon: tuple[bytes, float | None] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
-    """``_horizon_s``'s last answer and the threats' statuses it was computed from."""
 
     def spent(self, world: Any, t_s: float) -> bool:
         """True when no round is in the air or queued and no command post can launch before
@@ -87,27 +82,16 @@ class Defense:
         store = getattr(world, "interceptors", None)
         if store is not None and store.busy():
             return False
-        if world.trajectories is None:
-            return False
-        horizon_s = self._horizon_s(world)
+        horizon_s = self._horizon_s(world)  # None also without trajectories
         if horizon_s is None:
             return False
         return all(cp.earliest_fire_s(t_s) >= horizon_s for cp in self.command_posts)
 
     def _horizon_s(self, world: Any) -> float | None:
         """The last route end of the threats still to come, at most the run's duration (s;
-        None: every threat resolved), kept while the threats' statuses stay as they were (the
-        route ends are fixed)."""
-        key = world.threats.status.tobytes()
-        if self._horizon is not None and self._horizon[0] == key:
-            return self._horizon[1]
-        open_ = ~world.threats.resolved
-        horizon_s = None
-        if any_of(open_):
-            last_s = float(world.trajectories.end_time_s[open_].max())
-            horizon_s = min(last_s, float(world.scenario.duration_s))
-        self._horizon = (key, horizon_s)
-        return horizon_s
+        None: every threat resolved, or no trajectories; ``World.open_route_ends_s``)."""
+        ends = world.open_route_ends_s()
+        return None if ends is None else min(ends[1], float(world.scenario.duration_s))
 
 
 def _trackers(world: Any, settings: RunConfig, bus: Bus, defense: Defense, frame_s: float):

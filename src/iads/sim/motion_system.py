@@ -37,9 +37,6 @@ class MotionSystem:
     follows_clock: bool = True
     """It only moves the truth on: the engine steps it at every tick it runs (``Engine``)."""
     state: MotionState = field(init=False, repr=False)
-    _due: tuple[bytes, float] | None = field(default=None, init=False, repr=False)
-    """``next_due_s``'s last answer and the threats' statuses it was computed from."""
-
     _second: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
     """Work buffers of ``step_pair``'s second advance."""
 
@@ -88,14 +85,8 @@ class MotionSystem:
         """The earliest end of an unresolved threat's route (s): the step covering it must
         run (it sets the threat reached or expired, which may end the run)."""
         del t_s
-        status = world.threats.status
-        key = status.tobytes()  # the answer changes only with a status (route ends are fixed)
-        if self._due is not None and self._due[0] == key:
-            return self._due[1]
-        open_ = ~world.threats.resolved
-        due = float(self.trajectories.end_time_s[open_].min()) if open_.any() else np.inf
-        self._due = (key, due)
-        return due
+        ends = world.open_route_ends_s()
+        return np.inf if ends is None else ends[0]
 
     def _advance(self, world: World, t_s: float) -> None:
         th = world.threats

@@ -251,7 +251,10 @@ class StatisticalTracker:
     _next_id: int = 1
     _reported: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
     _draws: dict[int, _Draws] = field(default_factory=dict, repr=False)
-    _kernels: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
+    _kernel: Any = field(default=None, init=False, repr=False, compare=False)
+    """``sim.statistical_kernel``: the frame's compiled bookkeeping."""
+    _cv_kernel: Any = field(default=None, init=False, repr=False, compare=False)
+    """``tracking.cv_kernel``: the reports' CV prediction."""
     _arc_radars: tuple | None = field(default=None, init=False, repr=False, compare=False)
     """``_packed_arcs``' radar figures and the models they were read from."""
     _false_mean: dict[int, tuple[Any, float]] = field(default_factory=dict, repr=False)
@@ -265,7 +268,7 @@ class StatisticalTracker:
         from iads.sim import statistical_kernel
         from iads.tracking import cv_kernel
 
-        self._kernels = (statistical_kernel, cv_kernel)
+        self._kernel, self._cv_kernel = statistical_kernel, cv_kernel
         ints = {"number": np.int64, "truth_row": np.int64, "hits": np.uint32}
         for c in _COLUMNS:
             dtype = ints.get(c, bool if c == "confirmed" else np.int64)
@@ -409,7 +412,7 @@ class StatisticalTracker:
         th, tk = world.threats, self.settings.tracker
         framed = None
         if USE_COMPILED_FRAME:
-            framed = self._kernels[0].track_frame(
+            framed = self._kernel.track_frame(
                 self._x,
                 self._P,
                 self._t_upd,
@@ -442,7 +445,7 @@ class StatisticalTracker:
         if len(self._x):
             est = self._x[:, :3] + self._x[:, 3:] * (t_s - self._t_upd)[:, None]  # CV
             _mark_looked(swept, est, looked)
-        k_of, gone, fresh = self._kernels[0].manage_frame(
+        k_of, gone, fresh = self._kernel.manage_frame(
             tr,
             seen.row,
             len(th),
@@ -463,9 +466,10 @@ class StatisticalTracker:
         return k_of, gone, fresh
 
     def _packed_arcs(self, swept: list[FrameArcs]) -> tuple[np.ndarray, ...]:
-        """The frame's arcs as ``track_frame`` reads them: antennas (R, 3), range limits (R,),
-        offsets (R + 1,), starts and sweeps (A,), of the radars that swept some arc (the
-        radars' figures kept while the radars' models stay the same objects)."""
+        """The frame's arcs as ``track_frame`` reads them, of the radars that swept some arc:
+        antennas (R, 3) ENU m, range limits (R,) m, offsets (R + 1,) into the arcs' starts
+        and sweeps (A,) rad. The radars' figures are kept while their models stay the same
+        objects (a radar that moves or changes mode has a new model)."""
         live = [a for a in swept if a.start_rad.size]
         key = tuple(id(a.model) for a in live)
         kept = self._arc_radars
@@ -475,10 +479,6 @@ class StatisticalTracker:
             lo = np.array([m.min_range_m for m in models], dtype=float)
             hi = np.array([m.instrumented_range_m for m in models], dtype=float)
             kept = self._arc_radars = (key, models, antenna, lo, hi)
-        if len(live) == 1:
-            a = live[0]
-            offsets = np.array([0, a.start_rad.size], dtype=np.int64)
-            return kept[2], kept[3], kept[4], offsets, a.start_rad, a.sweep_rad
         ends = [0]
         for a in live:
             ends.append(ends[-1] + a.start_rad.size)
@@ -536,7 +536,7 @@ class StatisticalTracker:
     def _predicted(self, t_s: float, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """States and covariances of the held tracks ``rows`` predicted to ``t_s`` (s) with the
         CV model: x = F x, P = F P F' + Q (``tracking.cv_kernel``)."""
-        return self._kernels[1].cv_predict_rows(
+        return self._cv_kernel.cv_predict_rows(
             self._x, self._P, self._t_upd, rows, t_s, self.settings.tracker.q_mps2
         )
 

@@ -296,9 +296,10 @@ _rotated_compiled = njit(cache=True, nogil=True)(_rotated_loop) if njit is not N
 def rotated_covariance(
     axes: np.ndarray, pp: np.ndarray, pv: np.ndarray, vv: np.ndarray, compiled: bool = True
 ) -> np.ndarray:
-    """(D, 6, 6) ENU covariance of per-axis position-velocity covariances ``pp``, ``pv``,
-    ``vv`` (D, 3) along the columns of ``axes`` (D, 3, 3): each 3 x 3 block ``A diag(var)
-    A'``; compiled, or with ``np.einsum`` (the reference, the same bits)."""
+    """(D, 6, 6) ENU covariance (m^2, m^2/s, m^2/s^2) of per-axis position variances ``pp``
+    (m^2), position-velocity covariances ``pv`` (m^2/s) and velocity variances ``vv``
+    (m^2/s^2), each (D, 3), along the unit columns of ``axes`` (D, 3, 3): each 3 x 3 block
+    ``A diag(var) A'``; compiled, or with ``np.einsum`` (the reference, the same bits)."""
     d = axes.shape[0]
     P = np.zeros((d, 6, 6))
     if compiled and _rotated_compiled is not None:

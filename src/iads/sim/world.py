@@ -30,7 +30,7 @@ from iads.scenario.equipment import LauncherType, RadarType, ThreatType
 from iads.scenario.model import CommandPost, Scenario
 from iads.sim.engine import EventLog
 from iads.sim.platforms import Orbit
-from iads.vectors import all_of
+from iads.vectors import all_of, any_of
 
 if TYPE_CHECKING:
     from iads.engagement.interceptors import InterceptorStore
@@ -196,6 +196,8 @@ class World:
     terrain: Any = field(default=None, repr=False)
     """Ground elevation in the local frame (``iads.terrain.LocalTerrain``; None: smooth)."""
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict, repr=False)
+    _route_ends: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    """``open_route_ends_s``' last answer, the statuses and trajectories it was read from."""
 
     def rng(self, component: str) -> np.random.Generator:
         """The random stream of ``component``: one Generator per name for the whole run,
@@ -206,6 +208,26 @@ class World:
             seq = np.random.SeedSequence(self.seed, spawn_key=(stream_key(component),))
             gen = self._rngs[component] = np.random.default_rng(seq)
         return gen
+
+    def open_route_ends_s(self) -> tuple[float, float] | None:
+        """(earliest, latest) route end (s) of the threats not resolved yet; None when every
+        threat is resolved or there are no trajectories. Kept while the threats' statuses
+        (changed in place) and the trajectories stay the same (route ends are fixed): the
+        motion system's next due time and the spent test's horizon read it every tick."""
+        traj = self.trajectories
+        if traj is None:
+            return None
+        key = self.threats.status.tobytes()
+        kept = self._route_ends
+        if kept is not None and kept[0] is traj and kept[1] == key:
+            return kept[2]
+        open_ = ~self.threats.resolved
+        ends = None
+        if any_of(open_):
+            e = traj.end_time_s[open_]
+            ends = (float(e.min()), float(e.max()))
+        self._route_ends = (traj, key, ends)
+        return ends
 
     def finished(self) -> bool:
         """True when every threat is resolved and no interceptor is in the air or queued."""
