@@ -297,3 +297,15 @@ def test_ctrl_c_during_a_write_counts_the_replication_it_stored(tiny, tmp_path, 
     monkeypatch.undo()
     assert len(store_tables(out)["replications"]) - 1 == 2
     assert seen == [0, 1, 2]
+
+
+def test_runs_elsewhere_is_the_executor_execute_chooses():
+    from iads.analysis.execute import execute, runs_elsewhere
+
+    for n, workers, scheduler in [(1, 1, None), (5, 1, None), (1, 4, None), (5, 2, None),
+                                  (1, 1, "tcp://127.0.0.1:1"), (5, 3, "tcp://127.0.0.1:1")]:  # fmt: skip
+        gen = execute(list(range(n)), str, workers=workers, scheduler=scheduler)
+        try:  # not started: no pool, no connection
+            assert runs_elsewhere(n, workers, scheduler) == (gen.gi_code.co_name != "serial")
+        finally:
+            gen.close()

@@ -157,9 +157,15 @@ def execute(
     processes, else (one worker) this process."""
     if scheduler:
         return dask_cluster(tasks, fn, scheduler)
-    if workers > 1 and len(tasks) > 1:
+    if runs_elsewhere(len(tasks), workers, scheduler):
         return process_pool(tasks, fn, workers)
     return serial(tasks, fn)
+
+
+def runs_elsewhere(n_tasks: int, workers: int = 1, scheduler: str | None = None) -> bool:
+    """Whether ``execute`` runs ``n_tasks`` in other processes (a Dask cluster, or local
+    workers: more than one of them and of the tasks), this one only waiting for results."""
+    return bool(scheduler) or (workers > 1 and n_tasks > 1)
 
 
 __all__ = [
@@ -170,6 +176,7 @@ __all__ = [
     "dask_cluster",
     "execute",
     "process_pool",
+    "runs_elsewhere",
     "serial",
     "start_local_workers",
 ]

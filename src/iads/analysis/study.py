@@ -268,7 +268,7 @@ def run_study(
     """
     import time
 
-    from iads.analysis.execute import execute
+    from iads.analysis.execute import execute, runs_elsewhere, start_local_workers
     from iads.io.study_store import StudyLock, StudyWriter, read_meta
 
     if workers < 1:
@@ -309,12 +309,10 @@ def run_study(
             if progress:
                 progress(count, total)
             loading = None
-            if scheduler or (workers > 1 and len(tasks) > 1):  # this process mostly waits
+            if runs_elsewhere(len(tasks), workers, scheduler):  # this process mostly waits
                 from iads.analysis.stats import import_in_background
 
                 if not scheduler:  # the workers' environment is set before the thread starts
-                    from iads.analysis.execute import start_local_workers
-
                     start_local_workers()
                 loading = import_in_background()  # the summary's scipy.stats
             results = execute(tasks, replicate, workers=workers, scheduler=scheduler)
