@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -153,11 +154,18 @@ def test_ctrl_c_then_resume_continues_from_the_store(baseline, tmp_path):
                 os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
                 break
             assert time.monotonic() < deadline
-        rest = proc.stderr.read()
-        proc.wait(timeout=60)
+        # a process hung at exit must fail the test, not hang it: killed (with its workers,
+        # which hold its stderr) after 60 s, its stderr then ends
+        guard = threading.Timer(60, os.killpg, (proc.pid, signal.SIGKILL))
+        guard.start()
+        try:
+            rest = proc.stderr.read()
+            proc.wait(timeout=60)
+        finally:
+            guard.cancel()
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # its workers too: they hold its stderr
     assert proc.returncode == 130, rest
     assert "interrupted:" in rest and "--resume" in rest and "Traceback" not in rest
     done = len(store_tables(out)["replications"]) - 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from iads.errors import InputError
@@ -38,12 +39,77 @@ WORKER_ENV = {
 """One thread per local worker for BLAS and numba (a replication is single-threaded work; K
 workers with K threads each would oversubscribe the cores). Dask's nanny does the same. Set
 unless the user set them."""
+POLL_S = 0.2
+"""How long the local pool waits for a result before it lets a held Ctrl-C through (s). The
+wait holds Ctrl-C back (``deferred_interrupt``): a KeyboardInterrupt raised inside the
+executor's locks (taking a future's lock for ``wait`` or ``result``) left one held, and the
+process hung at exit, its pool manager waiting on it."""
 DASK_CONNECT_TIMEOUT_S = 10.0
 """How long ``--scheduler`` may take to answer before the study gives up (s)."""
 
 
 class StudyError(RuntimeError):
     """A study could not complete (workers keep dying, a replication raised)."""
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back while a block runs, and raise it as KeyboardInterrupt once
+    the block is done: while the study store is written (DuckDB would turn it into its own
+    error mid-transaction) and while the local pool waits (``POLL_S``).
+
+    Blocking the signal on the main thread is not enough: the kernel then hands it to one of
+    DuckDB's threads, or it may have arrived just before, and Python runs its handler at the
+    next bytecode on the main thread, inside DuckDB's calls back into Python. So the handler is
+    swapped for one that only records the signal, and the previous one runs afterwards (SIG_IGN:
+    nothing; a handler set from C, which Python cannot put back, is not swapped). If the body
+    raised as well, the KeyboardInterrupt is chained from its exception. The mask is put back
+    as it was (a caller's blocked SIGINT stays blocked).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, Any]] = []
+    previous = signal.getsignal(signal.SIGINT)
+    swap = previous is not None  # None: set from C, and Python cannot put it back
+    mask: set[signal.Signals] | None = None
+    failed: BaseException | None = None
+    try:
+        if swap:
+            signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+        if hasattr(signal, "pthread_sigmask"):
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        yield
+    except BaseException as exc:
+        failed = exc
+        raise
+    finally:
+        try:
+            if mask is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        finally:
+            if swap:
+                signal.signal(signal.SIGINT, previous)
+        if caught:
+            try:
+                _run_handler(previous, caught[0])
+            except BaseException as interrupt:
+                if failed is None:
+                    raise
+                raise interrupt from failed
+
+
+def _run_handler(handler: Any, caught: tuple[int, Any]) -> None:
+    """Do what SIGINT's ``handler`` would have done with ``caught`` (signal number, frame)."""
+    import signal
+
+    if callable(handler):
+        handler(*caught)
+    elif handler != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def serial(tasks: Sequence[Any], fn: Callable[[Any], Any]) -> Iterator[Any]:
@@ -77,6 +143,23 @@ def start_local_workers() -> Any:
     return ctx
 
 
+def _results(
+    finished: Any, futures: dict[Any, int], pending: dict[int, Any], broken: type
+) -> tuple[list[Any], bool]:
+    """The results of the ``finished`` futures, each task taken off ``pending``, and whether
+    one of them found the pool broken (``broken``: ``BrokenProcessPool``)."""
+    out, broke = [], False
+    for fut in finished:
+        try:
+            result = fut.result()
+        except broken:
+            broke = True
+            continue
+        pending.pop(futures[fut], None)
+        out.append(result)
+    return out, broke
+
+
 def process_pool(tasks: Sequence[Any], fn: Callable[[Any], Any], workers: int) -> Iterator[Any]:
     """Run ``fn`` on ``workers`` local processes; survive workers that die."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -93,24 +176,22 @@ def process_pool(tasks: Sequence[Any], fn: Callable[[Any], Any], workers: int) -
         )
         broke = False
         try:
-            futures = {pool.submit(fn, task): i for i, task in pending.items()}
+            with deferred_interrupt():  # no Ctrl-C inside the executor's locks (POLL_S)
+                futures = {pool.submit(fn, task): i for i, task in pending.items()}
             waiting = set(futures)
             while waiting:
-                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    try:
-                        result = fut.result()
-                    except BrokenProcessPool:
-                        broke = True
-                        continue
-                    pending.pop(futures[fut], None)
+                with deferred_interrupt():
+                    finished, waiting = wait(waiting, timeout=POLL_S, return_when=FIRST_COMPLETED)
+                    results, broke = _results(finished, futures, pending, BrokenProcessPool)
+                    kept = []
+                    if broke:  # finished before the pool broke: keep the result
+                        done = [f for f in waiting if f.done() and not f.cancelled()]
+                        ok = [f for f in done if f.exception() is None]
+                        kept = _results(ok, futures, pending, BrokenProcessPool)[0]
+                if results:
                     broken_in_a_row = 0
-                    yield result
+                yield from results + kept  # outside the held Ctrl-C: the caller runs here
                 if broke:
-                    for fut in waiting:  # finished before the pool broke: keep the result
-                        if fut.done() and not fut.cancelled() and fut.exception() is None:
-                            pending.pop(futures[fut], None)
-                            yield fut.result()
                     break
         finally:
             _stop_pool(pool)
@@ -170,10 +251,12 @@ def runs_elsewhere(n_tasks: int, workers: int = 1, scheduler: str | None = None)
 
 __all__ = [
     "DASK_CONNECT_TIMEOUT_S",
+    "POLL_S",
     "MAX_POOL_RESTARTS",
     "PRELOAD",
     "StudyError",
     "dask_cluster",
+    "deferred_interrupt",
     "execute",
     "process_pool",
     "runs_elsewhere",

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from iads.analysis.execute import deferred_interrupt
 from iads.analysis.paths import apply_values, parse_vary
 from iads.analysis.replicate import FIDELITIES, Task, run_replication
 from iads.analysis.seeds import replication_seed
@@ -178,65 +178,6 @@ def _remove_store(out: Path, created_dir: bool) -> None:
             out.rmdir()
         except OSError:
             pass
-
-
-@contextmanager
-def deferred_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back while the store is written: DuckDB would turn it into its own
-    error mid-transaction; held back, it arrives as KeyboardInterrupt once the write is done.
-
-    Blocking the signal on the main thread is not enough: the kernel then hands it to one of
-    DuckDB's threads, or it may have arrived just before, and Python runs its handler at the
-    next bytecode on the main thread, inside DuckDB's calls back into Python. So the handler is
-    swapped for one that only records the signal, and the previous one runs afterwards (SIG_IGN:
-    nothing; a handler set from C, which Python cannot put back, is not swapped). If the body
-    raised as well, the KeyboardInterrupt is chained from its exception. The mask is put back
-    as it was (a caller's blocked SIGINT stays blocked).
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[tuple[int, Any]] = []
-    previous = signal.getsignal(signal.SIGINT)
-    swap = previous is not None  # None: set from C, and Python cannot put it back
-    mask: set[signal.Signals] | None = None
-    failed: BaseException | None = None
-    try:
-        if swap:
-            signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
-        if hasattr(signal, "pthread_sigmask"):
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        yield
-    except BaseException as exc:
-        failed = exc
-        raise
-    finally:
-        try:
-            if mask is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        finally:
-            if swap:
-                signal.signal(signal.SIGINT, previous)
-        if caught:
-            try:
-                _run_handler(previous, caught[0])
-            except BaseException as interrupt:
-                if failed is None:
-                    raise
-                raise interrupt from failed
-
-
-def _run_handler(handler: Any, caught: tuple[int, Any]) -> None:
-    """Do what SIGINT's ``handler`` would have done with ``caught`` (signal number, frame)."""
-    import signal
-
-    if callable(handler):
-        handler(*caught)
-    elif handler != signal.SIG_IGN:
-        raise KeyboardInterrupt
 
 
 def write_summary(writer: Any) -> None:
