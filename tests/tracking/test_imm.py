@@ -15,6 +15,7 @@ from iads.tracking.imm import (
     imm_innovation_polar,
     imm_mix,
     imm_predict,
+    imm_predict_combine,
     imm_update,
     imm_update_polar,
 )
@@ -323,3 +324,29 @@ def test_imm_init_is_each_mode_augmented(lead: tuple[int, ...]) -> None:
         x7, P7 = state6_to_7(x6, P6, 0.0, var)
         np.testing.assert_array_equal(x[..., j, :], x7)
         np.testing.assert_array_equal(P[..., j, :, :], P7)
+
+
+@pytest.mark.parametrize("dt_s", [0.5, 1.0, 1.0, 7.25])
+def test_compiled_predict_step_constants_cached_as_rebuilt(dt_s: float) -> None:
+    # the cached switching matrix, kinds and noises are the ones rebuilt each call, and the
+    # prediction with them equals the uncached path (unhashable params: lists for tuples)
+    from iads.tracking import imm
+
+    pytest.importorskip("numba")
+    params = ImmParams()
+    for got, want in zip(
+        imm._cached_step_constants(params, dt_s), imm._step_constants(params, dt_s), strict=True
+    ):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    rng = make_rng(70, int(dt_s * 4))
+    n, r = 5, params.n_modes
+    mu = rng.dirichlet(np.ones(r), n)
+    x = rng.normal(size=(n, r, 7)) * [1e3, 1e3, 1e2, 50, 50, 5, 0.01]
+    P = random_spd(rng, 7, (n, r), scale=10.0)
+    listed = ImmParams(
+        **{k: list(v) if isinstance(v, tuple) else v for k, v in vars(params).items()}
+    )
+    a = imm_predict_combine(mu, x, P, dt_s, params, compiled=True)
+    b = imm_predict_combine(mu, x, P, dt_s, listed, compiled=True)
+    for u, v in zip(a, b, strict=True):
+        assert np.array_equal(u, v)

@@ -3,6 +3,8 @@ initiation covariances against closed forms, capacity."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -174,3 +176,111 @@ def test_evolve_is_dataclasses_replace_for_the_tracker_records():
         evolve(t, bogus=1)
     with pytest.raises(TypeError):
         evolve(t, score=None)
+
+
+def _random_table(rng: np.random.Generator, n: int) -> mgmt.TrackTable:
+    return mgmt.TrackTable(
+        x=rng.normal(size=(n, 6)),
+        P=rng.normal(size=(n, 6, 6)),
+        track_id=rng.permutation(n).astype(np.int64),
+        status=rng.integers(0, 2, n).astype(np.int8),
+        hits=rng.integers(0, 2**32, n, dtype=np.uint32),
+        n_scans=rng.integers(0, 9, n),
+        misses=rng.integers(0, 9, n),
+        t_created_s=rng.random(n),
+        t_update_s=rng.random(n),
+        t_confirmed_s=np.where(rng.random(n) < 0.5, np.nan, rng.random(n)),
+        score=rng.normal(size=n),
+        extra={"mu": rng.random((n, 2)), "mode_P": rng.random((n, 2, 7, 7))},
+    )
+
+
+def _same_table(got: mgmt.TrackTable, want: mgmt.TrackTable) -> None:
+    assert type(got) is mgmt.TrackTable and got.__dict__.keys() == want.__dict__.keys()
+    for f in dataclasses.fields(mgmt.TrackTable):
+        a, b = getattr(got, f.name), getattr(want, f.name)
+        if isinstance(a, dict):
+            assert a.keys() == b.keys()
+            for k in a:
+                assert a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k])
+        else:
+            assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_select_and_concat_are_the_tables_init_builds(n: int) -> None:
+    # built without TrackTable's __init__: the same fields, dtypes and values as the
+    # reference forms, for masks, indices and slices; a mask of the wrong length refused
+    rng = make_rng(40, n)
+    a, b = _random_table(rng, n), _random_table(rng, 3)
+    mask = rng.random(n) < 0.5
+    for index in (mask, np.flatnonzero(mask), slice(1, None), np.zeros(min(n, 2), np.int64)):
+        idx = index if isinstance(index, slice) else np.asarray(index)
+        want = mgmt.TrackTable(
+            **{f: getattr(a, f)[idx] for f in mgmt._ROW_FIELDS},
+            extra={k: v[idx] for k, v in a.extra.items()},
+        )
+        _same_table(mgmt.select(a, index), want)
+    want = mgmt.TrackTable(
+        **{f: np.concatenate([getattr(a, f), getattr(b, f)]) for f in mgmt._ROW_FIELDS},
+        extra={k: np.concatenate([a.extra[k], b.extra[k]]) for k in a.extra},
+    )
+    _same_table(mgmt.concat(a, b), want)
+    with pytest.raises(IndexError):
+        mgmt.select(a, np.ones(n + 1, dtype=bool))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mgmt.select(a, mask).x = a.x
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[], [3], [0, 2, 5], [5, 2], [2, 2, 4], [-1, 5], [-6, 0], [0, 1, 2, 3, 4, 5]],
+)
+def test_add_score_is_add_at(rows: list[int]) -> None:
+    # distinct increasing rows take the fancy-index path: the same sums as np.add.at, which
+    # repeated, unordered or negative rows still use
+    rng = make_rng(41, len(rows))
+    table = _random_table(rng, 6)
+    delta = rng.normal(size=len(rows))
+    want = table.score.copy()
+    np.add.at(want, np.asarray(rows, dtype=np.int64), delta)
+    got = mgmt.add_score(table, rows, delta)
+    assert np.array_equal(got.score, want)
+    want = table.score.copy()
+    np.add.at(want, np.asarray(rows, dtype=np.int64), 0.5)
+    assert np.array_equal(mgmt.add_score(table, rows, 0.5).score, want)
+    with pytest.raises(IndexError):
+        mgmt.add_score(table, [1, 6], [1.0, 1.0])
+
+
+@pytest.mark.parametrize("k", [0, 1, 5])
+def test_one_point_initiation_is_its_reference_form(k: int) -> None:
+    # the table built without __init__ (filled columns, the cached velocity block) against
+    # TrackTable(...) of np.full columns and np.eye
+    rng = make_rng(42, k)
+    z = np.column_stack([rng.uniform(1e3, 9e4, k), rng.uniform(0, 6.3, k), rng.uniform(0, 1, k)])
+    R = polar_noise_cov(rng.uniform(10, 50, k), 1e-3, 2e-3)
+    s = rng.normal(size=3)
+    pos, C = polar_to_cartesian(z, s, R)
+    x = np.zeros((k, 6))
+    x[:, 0:3] = pos
+    P = np.zeros((k, 6, 6))
+    P[:, 0:3, 0:3] = C
+    P[:, 3:6, 3:6] = np.eye(3) * 250.0**2
+    want = mgmt.TrackTable(
+        x=x,
+        P=P,
+        track_id=9 + np.arange(k, dtype=np.int64),
+        status=np.full(k, mgmt.TENTATIVE, np.int8),
+        hits=np.ones(k, np.uint32),
+        n_scans=np.ones(k, np.int64),
+        misses=np.zeros(k, np.int64),
+        t_created_s=np.full(k, 4.5),
+        t_update_s=np.full(k, 4.5),
+        t_confirmed_s=np.full(k, np.nan),
+        score=np.zeros(k),
+    )
+    _same_table(mgmt.initiate_one_point(z, R, s, 250.0, 4.5, 9), want)
+    got = mgmt.initiate_one_point(z, R, s, 250.0, 4.5, 9)
+    got.P[:, 3, 3] = 0.0  # the cached block is copied in, never shared
+    _same_table(mgmt.initiate_one_point(z, R, s, 250.0, 4.5, 9), want)

@@ -143,3 +143,26 @@ def test_unbiased_conversion_tends_to_first_order_for_small_noise():
     np.testing.assert_allclose(C2, C1, rtol=1e-3, atol=1e-3)
     with pytest.raises(ValueError, match="method"):
         polar_to_cartesian(z, SENSOR, R, method="debiased")
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (9,), (2, 3)])
+def test_first_order_conversion_is_its_stacked_reference(shape: tuple[int, ...]) -> None:
+    # J filled entry by entry: bit for bit the stacked columns it replaced, leading axes kept
+    rng = make_rng(60, len(shape), shape[0])
+    z = np.stack(
+        [rng.uniform(1e3, 9e4, shape), rng.uniform(0, 6.3, shape), rng.uniform(-0.2, 1.5, shape)],
+        axis=-1,
+    )
+    R = polar_noise_cov(rng.uniform(10, 50, shape), 1e-3, 2e-3)
+    s = rng.normal(size=3) * 1e3
+    r, az, el = z[..., 0], z[..., 1], z[..., 2]
+    sa, ca, se, ce = np.sin(az), np.cos(az), np.sin(el), np.cos(el)
+    g = np.stack([sa * ce, ca * ce, se], axis=-1)
+    J = np.zeros(z.shape[:-1] + (3, 3))
+    J[..., :, 0] = g
+    J[..., :, 1] = np.stack([r * ca * ce, -r * sa * ce, np.zeros_like(r)], axis=-1)
+    J[..., :, 2] = np.stack([-r * sa * se, -r * ca * se, r * ce], axis=-1)
+    C = J @ R @ np.swapaxes(J, -1, -2)
+    pos, cov = polar_to_cartesian(z, s, R)
+    assert np.array_equal(pos, s + r[..., None] * g)
+    assert np.array_equal(cov, 0.5 * (C + np.swapaxes(C, -1, -2)))

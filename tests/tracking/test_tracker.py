@@ -315,3 +315,33 @@ def test_sensor_groups_follow_np_unique() -> None:
     [(sensor, rows)] = list(_sensor_groups(same))
     np.testing.assert_array_equal(rows, np.arange(40))
     np.testing.assert_array_equal(sensor, pos[0])
+
+
+@pytest.mark.parametrize("n_sensors", [1, 2, 5])
+def test_position_groups_are_their_reference(n_sensors: int) -> None:
+    """Peeling one sensor's rows off at a time gives the set-and-sort reference's groups
+    (keys, order and rows), with -0.0 and 0.0 one position; no plots, no groups; a NaN
+    position falls back to the reference, which refuses it as before."""
+    from iads.tracking.tracker import (
+        Plots,
+        _position_groups,
+        _position_groups_reference,
+        _sensor_groups,
+    )
+
+    rng = np.random.default_rng(50 + n_sensors)
+    sites = rng.choice([-1.0, 0.0, 2.0], size=(n_sensors, 3)) * 1e3
+    sites[0] = [0.0, -0.0, 5.0]
+    for m in (0, 1, 40):
+        pos = sites[rng.integers(0, n_sensors, m)]
+        pos[pos == 0.0] = rng.choice([0.0, -0.0], size=int(np.count_nonzero(pos == 0.0)))
+        got, want = _position_groups(pos), _position_groups_reference(pos)
+        assert got is not None and len(got) == len(want)
+        for (k1, r1), (k2, r2) in zip(got, want, strict=True):
+            assert k1 == k2 and r1.dtype == r2.dtype and np.array_equal(r1, r2)
+    pos = sites[rng.integers(0, n_sensors, 10)]
+    pos[3, 1] = np.nan
+    assert _position_groups(pos) is None
+    plots = Plots(z=np.zeros((10, 3)), R=np.zeros((10, 3, 3)), sensor_pos_m=pos)
+    with pytest.raises(IndexError):
+        list(_sensor_groups(plots))

@@ -17,6 +17,7 @@ coordinated-turn model §11.7.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -232,7 +233,26 @@ def imm_predict_combine(
     if kernel is None:
         c, mx, mP = imm_predict(mu, x, P, dt_s, params)
         return c, mx, mP, *imm_combine(c, mx, mP)
-    dt = np.asarray(float(dt_s))
+    try:
+        trans, kinds, Qs = _cached_step_constants(params, float(dt_s))
+    except TypeError:  # unhashable params (lists for tuples): no cache
+        trans, kinds, Qs = _step_constants(params, float(dt_s))
+    return kernel.imm_predict_combine(
+        np.ascontiguousarray(mu, dtype=float),
+        np.ascontiguousarray(x, dtype=float),
+        np.ascontiguousarray(P, dtype=float),
+        trans,
+        kinds,
+        Qs,
+        float(dt_s),
+    )
+
+
+def _step_constants(params: ImmParams, dt_s: float) -> tuple[Array, Array, Array]:
+    """The compiled prediction's inputs that depend on ``params`` and ``dt_s`` (s) only: the
+    mode switching matrix (r, r), the mode kinds (r,) and each mode's noise (r, 7, 7)."""
+    kernel = _kernel()
+    dt = np.asarray(dt_s)
     Qs = np.stack(
         [
             _mode_noise(kind, params.q_mps2[j], params.q_omega_radps2[j], dt, params)
@@ -240,15 +260,13 @@ def imm_predict_combine(
         ]
     )
     kinds = np.array([kernel.KIND_CV if k == "cv" else kernel.KIND_CT for k in params.kinds])
-    return kernel.imm_predict_combine(
-        np.ascontiguousarray(mu, dtype=float),
-        np.ascontiguousarray(x, dtype=float),
-        np.ascontiguousarray(P, dtype=float),
-        np.ascontiguousarray(params.transition(dt)),
-        kinds,
-        Qs,
-        float(dt_s),
-    )
+    return np.ascontiguousarray(params.transition(dt)), kinds, Qs
+
+
+# a tracker predicts over the frame interval, nearly always the same dt: these cost ~30 us a
+# frame to rebuild. Writable (numba types read-only arrays apart), never written: the kernel
+# only reads them.
+_cached_step_constants = functools.lru_cache(maxsize=16)(_step_constants)
 
 
 def _kernel():

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from iads.tracking.measurement import polar_to_cartesian
+from iads.vectors import filled
 
 if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
     from numpy.typing import ArrayLike, NDArray
@@ -151,17 +152,30 @@ def empty_table(n_state: int = 6, extra: dict[str, tuple[int, ...]] | None = Non
     )
 
 
+def _built(cols: dict[str, Any]) -> TrackTable:
+    """``TrackTable(**cols)`` for ``cols`` holding every field (``score`` not None), without the
+    frozen ``__init__``'s per-field ``object.__setattr__``: the full tracker builds tables a
+    few times a frame, on a few hundred rows, where those cost as much as the arrays."""
+    table = object.__new__(TrackTable)
+    table.__dict__.update(cols)
+    return table
+
+
 def select(table: TrackTable, index: ArrayLike | slice) -> TrackTable:
     """Rows ``index`` (mask, integer indices or slice) of a table, as a new table."""
     idx = index if isinstance(index, slice) else np.asarray(index)
-    kw = {f: getattr(table, f)[idx] for f in _ROW_FIELDS}
-    return TrackTable(**kw, extra={k: v[idx] for k, v in table.extra.items()})
+    if isinstance(idx, np.ndarray) and idx.dtype == np.bool_ and idx.shape == (len(table),):
+        idx = np.flatnonzero(idx)  # the same rows: one pass over the mask, not one a column
+    cols = {f: getattr(table, f)[idx] for f in _ROW_FIELDS}
+    cols["extra"] = {k: v[idx] for k, v in table.extra.items()}
+    return _built(cols)
 
 
 def concat(a: TrackTable, b: TrackTable) -> TrackTable:
     """Rows of ``a`` then ``b`` (same state size and extra keys)."""
-    kw = {f: np.concatenate([getattr(a, f), getattr(b, f)]) for f in _ROW_FIELDS}
-    return TrackTable(**kw, extra={k: np.concatenate([a.extra[k], b.extra[k]]) for k in a.extra})
+    cols = {f: np.concatenate([getattr(a, f), getattr(b, f)]) for f in _ROW_FIELDS}
+    cols["extra"] = {k: np.concatenate([a.extra[k], b.extra[k]]) for k in a.extra}
+    return _built(cols)
 
 
 def record_scan(
@@ -213,8 +227,22 @@ def score_thresholds(
 def add_score(table: TrackTable, rows: ArrayLike, delta: ArrayLike) -> TrackTable:
     """Add ``delta`` (K,) to the score of rows ``rows`` (K,) (repeated rows add up)."""
     score = table.score.copy()
-    np.add.at(score, np.asarray(rows, dtype=np.int64), np.asarray(delta, dtype=float))
+    rows = np.asarray(rows, dtype=np.int64)
+    delta = np.asarray(delta, dtype=float)
+    if _distinct(rows, delta):
+        score[rows] += delta  # distinct rows (the tracker's): the same sums, without add.at
+    else:
+        np.add.at(score, rows, delta)
     return evolve(table, score=score)
+
+
+def _distinct(rows: np.ndarray, delta: np.ndarray) -> bool:
+    """Whether ``rows`` (K,) are distinct row numbers (>= 0, increasing), one per ``delta``."""
+    if rows.ndim != 1 or rows.shape != delta.shape:
+        return False
+    if rows.size < 2:
+        return rows.size == 0 or bool(rows[0] >= 0)
+    return bool(rows[0] >= 0) and not np.count_nonzero(rows[1:] <= rows[:-1])
 
 
 def confirm_by_score(table: TrackTable, threshold: float, t_s: float) -> TrackTable:
@@ -256,19 +284,21 @@ def _new_rows(
     x: np.ndarray, P: np.ndarray, first_id: int, t_s: float, extra: dict[str, np.ndarray]
 ) -> TrackTable:
     k = x.shape[0]
-    return TrackTable(
-        x=x,
-        P=P,
-        track_id=first_id + np.arange(k, dtype=np.int64),
-        status=np.full(k, TENTATIVE, np.int8),
-        hits=np.ones(k, np.uint32),
-        n_scans=np.ones(k, np.int64),
-        misses=np.zeros(k, np.int64),
-        t_created_s=np.full(k, t_s),
-        t_update_s=np.full(k, t_s),
-        t_confirmed_s=np.full(k, np.nan),
-        score=np.zeros(k),
-        extra=extra,
+    return _built(
+        {
+            "x": x,
+            "P": P,
+            "track_id": first_id + np.arange(k, dtype=np.int64),
+            "status": filled(k, TENTATIVE, np.int8),
+            "hits": filled(k, 1, np.uint32),
+            "n_scans": filled(k, 1, np.int64),
+            "misses": np.zeros(k, np.int64),
+            "t_created_s": filled(k, t_s),
+            "t_update_s": filled(k, t_s),
+            "t_confirmed_s": filled(k, np.nan),
+            "score": np.zeros(k),
+            "extra": extra,
+        }
     )
 
 
@@ -291,8 +321,16 @@ def initiate_one_point(
     x[:, 0:3] = pos
     P = np.zeros((k, 6, 6))
     P[:, 0:3, 0:3] = C
-    P[:, 3:6, 3:6] = np.eye(3) * velocity_std_mps**2
+    P[:, 3:6, 3:6] = _velocity_prior(float(velocity_std_mps))
     return _new_rows(x, P, first_id, t_s, {})
+
+
+@functools.lru_cache(maxsize=8)
+def _velocity_prior(velocity_std_mps: float) -> NDArray[np.float64]:
+    """``velocity_std_mps^2 I`` (3, 3), m^2/s^2, read-only (initiation uses it every call)."""
+    block = np.eye(3) * velocity_std_mps**2
+    block.flags.writeable = False
+    return block
 
 
 def initiate_two_point(

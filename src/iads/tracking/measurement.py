@@ -158,13 +158,13 @@ def polar_to_cartesian(
     r, az, el = z[..., RANGE], z[..., AZIMUTH], z[..., ELEVATION]
     sa, ca, se, ce = np.sin(az), np.cos(az), np.sin(el), np.cos(el)
     s = np.asarray(sensor_pos_m, dtype=float)
-    g = np.stack([sa * ce, ca * ce, se], axis=-1)
     if method == "unbiased":
         return _unbiased_conversion(r, az, el, s, R)
-    J = np.zeros(z.shape[:-1] + (3, 3))
-    J[..., :, 0] = g  # dp/dr
-    J[..., :, 1] = np.stack([r * ca * ce, -r * sa * ce, np.zeros_like(r)], axis=-1)  # dp/daz
-    J[..., :, 2] = np.stack([-r * sa * se, -r * ca * se, r * ce], axis=-1)  # dp/del
+    J = np.zeros(z.shape[:-1] + (3, 3))  # filled entry by entry: no stacked temporaries
+    J[..., 0, 0], J[..., 1, 0], J[..., 2, 0] = sa * ce, ca * ce, se  # dp/dr
+    J[..., 0, 1], J[..., 1, 1] = r * ca * ce, -r * sa * ce  # dp/daz
+    J[..., 0, 2], J[..., 1, 2], J[..., 2, 2] = -r * sa * se, -r * ca * se, r * ce  # dp/del
+    g = J[..., :, 0]
     C = J @ R @ np.swapaxes(J, -1, -2)  # C = J R J'
     return s + r[..., None] * g, 0.5 * (C + np.swapaxes(C, -1, -2))
 

@@ -32,6 +32,7 @@ from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_to_cartesian
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.ukf import ukf_update_polar
+from iads.vectors import all_of
 
 if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
     from numpy.typing import ArrayLike, NDArray
@@ -473,12 +474,38 @@ def _sensor_groups(plots: Plots) -> Iterator[tuple[np.ndarray, np.ndarray]]:
             yield plots.sensor_pos_m[rows[0]], rows
         return
     pos = plots.sensor_pos_m
-    if np.all(pos == pos[0]):
-        yield pos[0], np.arange(len(plots))
-        return
-    for key in sorted(set(map(tuple, pos.tolist()))):  # np.unique(axis=0)'s order
-        rows = np.flatnonzero(np.all(pos == key, axis=1))
+    groups = _position_groups(pos)
+    if groups is None:  # a NaN position: the reference form (which refuses it)
+        groups = _position_groups_reference(pos)
+    for _key, rows in groups:
         yield pos[rows[0]], rows
+
+
+def _position_groups(pos: np.ndarray) -> list[tuple[tuple[float, ...], np.ndarray]] | None:
+    """The rows of ``pos`` (M, 3) with equal positions, in the order of the positions (as
+    :func:`_position_groups_reference`), by peeling one sensor's rows off at a time: a frame
+    has a few sensors, so no set of M tuples; None when a position is not equal to itself."""
+    groups = []
+    left = np.arange(pos.shape[0])
+    rest = pos
+    while left.size:
+        same = (rest == rest[0]).all(axis=1)
+        if not same[0]:
+            return None
+        groups.append((tuple(rest[0].tolist()), left[same]))
+        if all_of(same):
+            break
+        left, rest = left[~same], rest[~same]
+    groups.sort(key=lambda group: group[0])
+    return groups
+
+
+def _position_groups_reference(pos: np.ndarray) -> list[tuple[tuple[float, ...], np.ndarray]]:
+    """The rows of ``pos`` (M, 3) with equal positions, in np.unique(axis=0)'s order."""
+    return [
+        (key, np.flatnonzero(np.all(pos == key, axis=1)))
+        for key in sorted(set(map(tuple, pos.tolist())))
+    ]
 
 
 def tracker_update(
