@@ -63,7 +63,11 @@ def assert_same_study(a: Path, b: Path) -> None:
 def compiled_on_arrival(_task: object) -> dict[str, int]:
     """In a worker, before it runs anything: how many compiled signatures the fly-out,
     motion, route-state, fast-tracker, scoring, homing, quiet-tick, intercept, picture and
-    uplink kernels already hold (inherited from the forkserver's warm-up)."""
+    uplink kernels already hold (inherited from the forkserver's warm-up); the fidelity the
+    server warmed up (its ``WARM_ENV``) and how many objects it froze."""
+    import gc
+
+    from iads.analysis.execute import WARM_ENV
     from iads.c2 import picture_kernel, uplink_kernel
     from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
@@ -88,4 +92,6 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "picture": len(picture_kernel._extrapolate_compiled.signatures),
         "uplink": len(uplink_kernel.uplink_rows.signatures),
         "pid": os.getpid(),
+        "warmed": os.environ.get(WARM_ENV),
+        "frozen": gc.get_freeze_count(),
     }

@@ -4,11 +4,13 @@ the forkserver so that every worker starts with them loaded."""
 from __future__ import annotations
 
 import collections
+import os
 
 import pytest
 
-from iads.analysis.execute import PRELOAD, process_pool
-from iads.analysis.warm import SCENARIO, warm_up
+from iads.analysis.execute import PRELOAD, WARM_ENV, process_pool
+from iads.analysis.replicate import FIDELITIES
+from iads.analysis.warm import SCENARIO, warm_fidelities, warm_up
 from iads.scenario.load import builtin_catalog
 from iads.scenario.model import Scenario
 from iads.sim.run import run_scenario
@@ -26,20 +28,77 @@ def test_the_warm_up_scenario_engages_in_each_fidelity(fidelity):
         assert kinds[kind] > 0, f"{fidelity}: no {kind} event in the warm-up"
 
 
+FULL_ONLY = {"flyout", "looks"}
+"""Kernels only the full fidelity's warm-up compiles (the fast tracker calls the arc test from
+inside its own kernel)."""
+FAST_ONLY = {"frame", "homing", "predict", "quiet", "rotated", "states"}
+"""Kernels only the fast fidelity's warm-up compiles."""
+
+
 def test_warm_up_raises_nothing():
-    warm_up()  # the module swallows errors at import (a head start only): they show here
-    assert "iads.analysis.warm" in PRELOAD
+    warm_up()  # the server swallows errors (a head start only): they show here
+    assert PRELOAD == ["iads.analysis.server_start"]
+
+
+def test_the_fidelities_warmed_are_the_one_named_else_all():
+    assert warm_fidelities("fast") == ("fast",)
+    assert warm_fidelities("full") == ("full",)
+    assert warm_fidelities(None) == FIDELITIES
+    assert warm_fidelities("bogus") == FIDELITIES
+
+
+def _assert_arrived_warm(got: list[dict]) -> None:
+    for g in got:
+        warmed = warm_fidelities(g.pop("warmed"))
+        frozen = g.pop("frozen")
+        g.pop("pid")
+        assert frozen > 10_000, g  # the server froze what it loaded (a bare interpreter: ~0)
+        for name, count in g.items():
+            if name in FULL_ONLY and "full" not in warmed:
+                continue
+            if name in FAST_ONLY and "fast" not in warmed:
+                continue
+            assert count >= 1, (name, warmed, g)
 
 
 def test_workers_arrive_with_the_kernels_compiled():
     # each worker is forked from the warmed forkserver: before running a replication it holds
-    # the fly-out and motion kernels (a worker that imported only would hold none)
+    # the kernels of the fidelities warmed up (a worker that imported only would hold none).
+    # Which fidelity this process's server warmed depends on the study that started it
     got = list(process_pool([0, 1, 2, 3], compiled_on_arrival, workers=2))
     assert len(got) == 4
-    for g in got:
-        assert g["flyout"] >= 1 and g["motion"] >= 1 and g["states"] >= 1, g
-        assert g["frame"] >= 1 and g["predict"] >= 1 and g["looks"] >= 1, g
-        assert g["rotated"] >= 1 and g["motion pair"] >= 1 and g["uplink"] >= 1, g
-        assert g["scoring frame"] >= 1 and g["homing"] >= 1 and g["intercept"] >= 1, g
-        assert g["quiet"] >= 1 and g["picture"] >= 1 and g["scoring labels"] >= 1, g
-        assert g["scoring sightings"] >= 1, g
+    _assert_arrived_warm(got)
+
+
+_ONE_FIDELITY = """
+import json, os, sys
+sys.path.insert(0, {root!r})
+from iads.analysis.execute import WARM_ENV, process_pool, start_local_workers
+from tests.analysis.helpers import compiled_on_arrival
+before = dict(os.environ)
+start_local_workers("fast")
+assert dict(os.environ) == before, "the parent's environment changed"
+print(json.dumps(list(process_pool([0, 1], compiled_on_arrival, workers=2))))
+"""
+
+
+def test_a_server_started_for_one_fidelity_warms_that_one():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = {k: v for k, v in os.environ.items() if k != WARM_ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", _ONE_FIDELITY.format(root=root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert [g["warmed"] for g in got] == ["fast", "fast"]
+    _assert_arrived_warm(got)
+    assert all(g[name] >= 1 for g in got for name in FAST_ONLY)

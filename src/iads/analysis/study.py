@@ -254,7 +254,7 @@ def run_study(
                 from iads.analysis.stats import import_in_background
 
                 if not scheduler:  # the workers' environment is set before the thread starts
-                    start_local_workers()
+                    start_local_workers(spec.fidelity)
                 loading = import_in_background()  # the summary's scipy.stats
             results = execute(tasks, replicate, workers=workers, scheduler=scheduler)
             try:

@@ -1,18 +1,21 @@
-"""Warm-up of the local workers' forkserver: imported by it once (``execute.PRELOAD``), so every
+"""Warm-up of the local workers' forkserver (run by ``iads.analysis.server_start``), so every
 worker forked from it starts warm.
 
 A replication's first run in a fresh process pays about 0.25 s beyond its later runs (numba's
 cached kernels loaded from disk, modules imported on first use, the fly-out tables read). The
 forkserver pays it once, while the parent process is still importing and opening its store,
-by running ``WARM_UP_S`` simulated seconds of a small built-in scenario in both fidelities;
-workers forked from it inherit the loaded kernels, modules and tables. Nothing of the warm-up
-reaches a study: a replication is a pure function of (scenario, settings, seed), and the caches
-it fills hold only what a replication would load itself.
+by running ``WARM_UP_S`` simulated seconds of a small built-in scenario in the study's
+fidelity (both when not known); workers forked from it inherit the loaded kernels, modules and
+tables. Nothing of the warm-up reaches a study: a replication is a pure function of (scenario,
+settings, seed), and the caches it fills hold only what a replication would load itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from iads.analysis.replicate import FIDELITIES
 
 WARM_UP_S = 30.0
 """Simulated seconds of each warm-up run (s): enough for detections, tracks, a decision and the
@@ -73,19 +76,19 @@ SCENARIO: dict[str, Any] = {
 """The warm-up scenario: one battery of the built-in catalog, two drones from 6 km."""
 
 
-def warm_up() -> None:
-    """Run the warm-up scenario once in each fidelity (module docstring)."""
+def warm_fidelities(value: str | None) -> tuple[str, ...]:
+    """The fidelities to warm up for a value of ``execute.WARM_ENV``: the one it names, else
+    all of them."""
+    return (value,) if value in FIDELITIES else FIDELITIES
+
+
+def warm_up(fidelities: Sequence[str] = FIDELITIES) -> None:
+    """Run the warm-up scenario once in each of ``fidelities`` (module docstring)."""
     from iads.scenario.load import builtin_catalog
     from iads.scenario.model import Scenario
     from iads.sim.run import run_scenario
 
     sc = Scenario.model_validate(SCENARIO)
     sc = sc.model_copy(update={"equipment": builtin_catalog().merged(sc.equipment)})
-    for fidelity in ("fast", "full"):
+    for fidelity in fidelities:
         run_scenario(sc, seed=1, fidelity=fidelity)
-
-
-try:
-    warm_up()
-except Exception:  # noqa: BLE001 - only a head start: a replication loads what it needs itself
-    pass

@@ -31,16 +31,18 @@ def common_checks(
     return sc, out_dir
 
 
-def start_workers_early(workers: int | None, scheduler: str | None, runs: int) -> None:
+def start_workers_early(
+    workers: int | None, scheduler: str | None, runs: int, fidelity: str
+) -> None:
     """Start the local workers' forkserver before this command's own imports and checks, when
     the study will use local workers (``iads.analysis.execute.start_local_workers``): it imports
-    and warms up on the other core meanwhile (shared with ``iads sweep``)."""
+    and warms up in ``fidelity`` on the other core meanwhile (shared with ``iads sweep``)."""
     from iads.commands._study import default_workers
 
     if scheduler is None and runs > 1 and (workers or default_workers()) > 1:
         from iads.analysis.execute import start_local_workers
 
-        start_local_workers()
+        start_local_workers(fidelity)
 
 
 def run_and_finish(
@@ -99,7 +101,7 @@ def mc(
 ) -> None:
     """Run N replications (seeds spawned from the study seed) and summarise them with
     confidence intervals; each finished replication is stored at once."""
-    start_workers_early(workers, scheduler, runs)
+    start_workers_early(workers, scheduler, runs, fidelity)
     from iads.analysis.study import mc_spec
 
     sc, out_dir = common_checks(scenario, out, "mc", files_anywhere)

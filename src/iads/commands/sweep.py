@@ -41,7 +41,7 @@ def sweep(
     point) and show leak rate, kills and interceptors per point with confidence intervals."""
     from iads.commands.mc import common_checks, run_and_finish, start_workers_early
 
-    start_workers_early(workers, scheduler, runs)
+    start_workers_early(workers, scheduler, runs, fidelity)
     from iads.analysis.study import sweep_spec
 
     sc, out_dir = common_checks(scenario, out, "sweep", files_anywhere)
