@@ -282,6 +282,9 @@ def main(argv: list[str] | None = None) -> None:
         if fast is not None:
             fast[0](**fast[1])
             sys.exit(0)
+        from iads.commands._head_start import start_workers_if_asked
+
+        start_workers_if_asked(sys.argv[1:] if argv is None else argv)
     except InputError as exc:
         _fail(error_lines(exc), 2)
     except Interrupted as exc:

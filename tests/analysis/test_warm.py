@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import collections
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -84,8 +86,6 @@ print(json.dumps(list(process_pool([0, 1], compiled_on_arrival, workers=2))))
 
 def test_a_server_started_for_one_fidelity_warms_that_one():
     import json
-    import subprocess
-    import sys
     from pathlib import Path
 
     root = str(Path(__file__).resolve().parents[2])
@@ -102,3 +102,45 @@ def test_a_server_started_for_one_fidelity_warms_that_one():
     assert [g["warmed"] for g in got] == ["fast", "fast"]
     _assert_arrived_warm(got)
     assert all(g[name] >= 1 for g in got for name in FAST_ONLY)
+
+
+_START_AND_LEAVE = """
+import os
+from multiprocessing import forkserver
+from iads.analysis.execute import start_local_workers
+start_local_workers()
+print(forkserver._forkserver._forkserver_pid, flush=True)
+os._exit(0)  # gone at once, the server still importing
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_server_ends_with_the_process_that_started_it():
+    # without the kernel's kill it would import and warm up for a second or more first,
+    # holding the command's stdout and stderr: a failed command's pipes stayed open that long
+    import time
+
+    # not subprocess.run: it would wait for the pipes, which the server holds while it lives
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _START_AND_LEAVE],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        pid = int(proc.stdout.readline())
+        proc.wait(timeout=60)
+    finally:
+        proc.stdout.close()
+    deadline = time.monotonic() + 0.5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _alive(pid), "the forkserver outlived the process that started it"

@@ -43,6 +43,10 @@ WARM_ENV = "IADS_WARM_FIDELITY"
 """Environment variable naming the fidelity the forkserver warms up (``iads.analysis.warm``),
 set by ``start_local_workers`` for the server only: one fidelity's warm-up is 0.1-0.2 s less
 than both on the way to the first result. Unset or unknown: both."""
+PARENT_ENV = "IADS_SERVER_PARENT"
+"""Environment variable holding the process id of the process that starts the forkserver (set
+by ``start_local_workers`` for the server only), which ends with it
+(``iads.analysis.server_start``)."""
 POLL_S = 0.2
 """How long the local pool waits for a result before it lets a held Ctrl-C through (s). The
 wait holds Ctrl-C back (``deferred_interrupt``): a KeyboardInterrupt raised inside the
@@ -131,12 +135,29 @@ def _stop_pool(pool: Any) -> None:
         proc.join(timeout=5)
 
 
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block (a process started in it inherits them), then
+    put back what was there."""
+    before = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def start_local_workers(fidelity: str | None = None) -> Any:
     """Start the local workers' forkserver now, if it is not running, and return its
     multiprocessing context. The server imports ``PRELOAD`` (and warms up, in ``fidelity``
     when given, else in both) in the background, so a command that calls this first, before
     its own imports, has warm workers by the time its pool starts. Idempotent: a server
-    already running keeps its warm-up."""
+    already running keeps its warm-up. On Linux the server ends with the thread that
+    started it (``iads.analysis.server_start``); a later call starts a new one."""
     import multiprocessing as mp
     from multiprocessing import forkserver
 
@@ -144,16 +165,11 @@ def start_local_workers(fidelity: str | None = None) -> Any:
         os.environ.setdefault(key, value)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
-    before = os.environ.get(WARM_ENV)
-    if fidelity is not None:  # for the server only: it reads its environment as it starts
-        os.environ[WARM_ENV] = fidelity
-    try:
+    server_env = {PARENT_ENV: str(os.getpid())}
+    if fidelity is not None:
+        server_env[WARM_ENV] = fidelity
+    with _environment(server_env):  # for the server only: it reads them as it starts
         forkserver.ensure_running()
-    finally:
-        if before is None:
-            os.environ.pop(WARM_ENV, None)
-        else:
-            os.environ[WARM_ENV] = before
     return ctx
 
 
@@ -267,6 +283,7 @@ __all__ = [
     "DASK_CONNECT_TIMEOUT_S",
     "POLL_S",
     "MAX_POOL_RESTARTS",
+    "PARENT_ENV",
     "PRELOAD",
     "StudyError",
     "WARM_ENV",

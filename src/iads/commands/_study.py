@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -17,14 +16,6 @@ from iads.errors import duckdb_interrupted, printable
 
 PROGRESS_LOG_S = 10.0
 """Without a terminal, a progress line goes to stderr at most this often (and at the ends)."""
-
-
-def default_workers() -> int:
-    """Local worker processes when ``--workers`` is not given: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class _Rate:

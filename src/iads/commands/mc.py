@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from iads.commands import FILES_ANYWHERE_HELP
+from iads.commands._head_start import DEFAULT_FIDELITY
 
 SCHEDULER_HELP = "Dask scheduler address (tcp://HOST:PORT): run on that cluster instead."
 FIDELITY_HELP = "Model fidelity: 'full', or 'fast' (time-of-flight interceptor tables)."
@@ -31,20 +32,6 @@ def common_checks(
     return sc, out_dir
 
 
-def start_workers_early(
-    workers: int | None, scheduler: str | None, runs: int, fidelity: str
-) -> None:
-    """Start the local workers' forkserver before this command's own imports and checks, when
-    the study will use local workers (``iads.analysis.execute.start_local_workers``): it imports
-    and warms up in ``fidelity`` on the other core meanwhile (shared with ``iads sweep``)."""
-    from iads.commands._study import default_workers
-
-    if scheduler is None and runs > 1 and (workers or default_workers()) > 1:
-        from iads.analysis.execute import start_local_workers
-
-        start_local_workers(fidelity)
-
-
 def run_and_finish(
     spec: object,
     out_dir: Path,
@@ -58,7 +45,8 @@ def run_and_finish(
 ) -> None:
     """Run a study spec into ``out_dir`` with progress, then print its summary (shared with
     ``iads sweep``)."""
-    from iads.commands._study import default_workers, run_with_progress
+    from iads.commands._head_start import default_workers
+    from iads.commands._study import run_with_progress
 
     run_with_progress(
         spec,
@@ -93,7 +81,7 @@ def mc(
         None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
     ),
     scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-    fidelity: str = typer.Option("full", "--fidelity", help=FIDELITY_HELP),
+    fidelity: str = typer.Option(DEFAULT_FIDELITY, "--fidelity", help=FIDELITY_HELP),
     out: Path = typer.Option(None, "--out", help="Study directory (default: runs/<stem>-mc)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the study stored in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
@@ -101,7 +89,6 @@ def mc(
 ) -> None:
     """Run N replications (seeds spawned from the study seed) and summarise them with
     confidence intervals; each finished replication is stored at once."""
-    start_workers_early(workers, scheduler, runs, fidelity)
     from iads.analysis.study import mc_spec
 
     sc, out_dir = common_checks(scenario, out, "mc", files_anywhere)

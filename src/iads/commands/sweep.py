@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from iads.commands import FILES_ANYWHERE_HELP
+from iads.commands._head_start import DEFAULT_FIDELITY
 from iads.commands.mc import FIDELITY_HELP, SCHEDULER_HELP
 from iads.errors import printable
 
@@ -28,7 +29,7 @@ def sweep(
         None, "--workers", min=1, help="Local worker processes (default: the CPUs; 1: in-process)."
     ),
     scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-    fidelity: str = typer.Option("full", "--fidelity", help=FIDELITY_HELP),
+    fidelity: str = typer.Option(DEFAULT_FIDELITY, "--fidelity", help=FIDELITY_HELP),
     out: Path = typer.Option(None, "--out", help="Study directory (default: runs/<stem>-sweep)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the study stored in --out."),
     plot: Path = typer.Option(
@@ -39,10 +40,8 @@ def sweep(
 ) -> None:
     """Run N replications at every point of the grid of --vary values (the same seeds at each
     point) and show leak rate, kills and interceptors per point with confidence intervals."""
-    from iads.commands.mc import common_checks, run_and_finish, start_workers_early
-
-    start_workers_early(workers, scheduler, runs, fidelity)
     from iads.analysis.study import sweep_spec
+    from iads.commands.mc import common_checks, run_and_finish
 
     sc, out_dir = common_checks(scenario, out, "sweep", files_anywhere)
     run_and_finish(
