@@ -67,7 +67,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
     server warmed up (its ``WARM_ENV``) and how many objects it froze."""
     import gc
 
-    from iads.analysis.execute import WARM_ENV
+    from iads.analysis.execute import PARENT_ENV, WARM_ENV
     from iads.c2 import picture_kernel, uplink_kernel
     from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
@@ -94,4 +94,5 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "pid": os.getpid(),
         "warmed": os.environ.get(WARM_ENV),
         "frozen": gc.get_freeze_count(),
+        "parent": os.environ.get(PARENT_ENV),
     }

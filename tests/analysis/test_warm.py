@@ -4,6 +4,7 @@ the forkserver so that every worker starts with them loaded."""
 from __future__ import annotations
 
 import collections
+import json
 import os
 import subprocess
 import sys
@@ -54,6 +55,7 @@ def _assert_arrived_warm(got: list[dict]) -> None:
         warmed = warm_fidelities(g.pop("warmed"))
         frozen = g.pop("frozen")
         g.pop("pid")
+        assert g.pop("parent") is None, g  # the server read and removed it
         assert frozen > 10_000, g  # the server froze what it loaded (a bare interpreter: ~0)
         for name, count in g.items():
             if name in FULL_ONLY and "full" not in warmed:
@@ -75,17 +77,17 @@ def test_workers_arrive_with_the_kernels_compiled():
 _ONE_FIDELITY = """
 import json, os, sys
 sys.path.insert(0, {root!r})
-from iads.analysis.execute import WARM_ENV, process_pool, start_local_workers
+from iads.analysis.execute import PARENT_ENV, WARM_ENV, process_pool, start_local_workers
 from tests.analysis.helpers import compiled_on_arrival
-before = dict(os.environ)
+before = {{k: os.environ.get(k) for k in (PARENT_ENV, WARM_ENV)}}
 start_local_workers("fast")
-assert dict(os.environ) == before, "the parent's environment changed"
+after = {{k: os.environ.get(k) for k in (PARENT_ENV, WARM_ENV)}}
+assert after == before, "the parent's environment changed"
 print(json.dumps(list(process_pool([0, 1], compiled_on_arrival, workers=2))))
 """
 
 
 def test_a_server_started_for_one_fidelity_warms_that_one():
-    import json
     from pathlib import Path
 
     root = str(Path(__file__).resolve().parents[2])
@@ -105,12 +107,13 @@ def test_a_server_started_for_one_fidelity_warms_that_one():
 
 
 _START_AND_LEAVE = """
-import os
+import os, sys, time
 from multiprocessing import forkserver
 from iads.analysis.execute import start_local_workers
 start_local_workers()
 print(forkserver._forkserver._forkserver_pid, flush=True)
-os._exit(0)  # gone at once, the server still importing
+time.sleep(float(sys.argv[1]))
+os._exit(0)  # gone, the server still importing
 """
 
 
@@ -123,14 +126,17 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
-def test_the_server_ends_with_the_process_that_started_it():
+@pytest.mark.parametrize("after_s", [0.0, 0.3])
+def test_the_server_ends_with_the_process_that_started_it(after_s):
+    # 0 s: the parent is gone before the server's setting, which sees it and exits itself;
+    # 0.3 s: the kernel kills the server when the parent ends
     # without the kernel's kill it would import and warm up for a second or more first,
     # holding the command's stdout and stderr: a failed command's pipes stayed open that long
     import time
 
     # not subprocess.run: it would wait for the pipes, which the server holds while it lives
     proc = subprocess.Popen(
-        [sys.executable, "-c", _START_AND_LEAVE],
+        [sys.executable, "-c", _START_AND_LEAVE, str(after_s)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -140,7 +146,36 @@ def test_the_server_ends_with_the_process_that_started_it():
         proc.wait(timeout=60)
     finally:
         proc.stdout.close()
-    deadline = time.monotonic() + 0.5
+    deadline = time.monotonic() + 0.9  # the server's preload takes over a second
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not _alive(pid), "the forkserver outlived the process that started it"
+
+
+_FROM_A_THREAD = """
+import json, sys, threading
+sys.path.insert(0, {root!r})
+from iads.analysis.execute import process_pool, start_local_workers
+from tests.analysis.helpers import compiled_on_arrival
+thread = threading.Thread(target=start_local_workers)
+thread.start()
+thread.join()  # the thread that started the server has ended
+print(json.dumps(list(process_pool([0, 1], compiled_on_arrival, workers=2))))
+"""
+
+
+def test_a_server_started_from_another_thread_outlives_it():
+    # the kernel's kill follows the thread that forked the server: none is asked for there
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", _FROM_A_THREAD.format(root=root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len(got) == 2
+    _assert_arrived_warm(got)

@@ -44,9 +44,9 @@ WARM_ENV = "IADS_WARM_FIDELITY"
 set by ``start_local_workers`` for the server only: one fidelity's warm-up is 0.1-0.2 s less
 than both on the way to the first result. Unset or unknown: both."""
 PARENT_ENV = "IADS_SERVER_PARENT"
-"""Environment variable holding the process id of the process that starts the forkserver (set
-by ``start_local_workers`` for the server only), which ends with it
-(``iads.analysis.server_start``)."""
+"""Environment variable holding the process id of the process that starts the forkserver from
+its main thread (set by ``start_local_workers`` for the server only): the server then ends with
+it (``iads.analysis.server_start``)."""
 POLL_S = 0.2
 """How long the local pool waits for a result before it lets a held Ctrl-C through (s). The
 wait holds Ctrl-C back (``deferred_interrupt``): a KeyboardInterrupt raised inside the
@@ -140,8 +140,8 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
     """Set environment variables for the block (a process started in it inherits them), then
     put back what was there."""
     before = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
     try:
+        os.environ.update(values)
         yield
     finally:
         for key, value in before.items():
@@ -156,16 +156,20 @@ def start_local_workers(fidelity: str | None = None) -> Any:
     multiprocessing context. The server imports ``PRELOAD`` (and warms up, in ``fidelity``
     when given, else in both) in the background, so a command that calls this first, before
     its own imports, has warm workers by the time its pool starts. Idempotent: a server
-    already running keeps its warm-up. On Linux the server ends with the thread that
-    started it (``iads.analysis.server_start``); a later call starts a new one."""
+    already running keeps its warm-up. Called from the main thread on Linux, the server ends
+    with this process (``iads.analysis.server_start``; the kernel's kill follows the thread
+    that started the server, so from another thread it is not asked for)."""
     import multiprocessing as mp
+    import threading
     from multiprocessing import forkserver
 
     for key, value in WORKER_ENV.items():  # inherited by the forkserver when it starts
         os.environ.setdefault(key, value)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
-    server_env = {PARENT_ENV: str(os.getpid())}
+    server_env = {}
+    if threading.current_thread() is threading.main_thread():
+        server_env[PARENT_ENV] = str(os.getpid())
     if fidelity is not None:
         server_env[WARM_ENV] = fidelity
     with _environment(server_env):  # for the server only: it reads them as it starts

@@ -7,12 +7,17 @@ core at once, instead of after Typer and the command's module are loaded (0.2-0.
 all of it on the way to a 2-worker study's first result). The scan reads only the options it
 needs; anything it does not understand (help, a value that is not plain) means no head start,
 and Typer then parses the arguments as always: a wrong guess costs a forkserver started for
-nothing or a head start missed, never a different study. This module imports nothing heavy.
+nothing or a head start missed, never a different study (missed: ``--`` before the options,
+``sweep --runs 1`` over several points, an empty ``--scheduler=``). Linux only: there the
+server ends with the command (``iads.analysis.server_start``); elsewhere a server started for a
+command that then fails its checks would hold the command's pipes until its preload is done.
+This module imports nothing heavy.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 
 STUDY_COMMANDS = ("mc", "sweep")
@@ -59,7 +64,7 @@ def wants_local_workers(args: Sequence[str]) -> tuple[bool, str | None]:
     """(whether the arguments plainly ask for a study on more than one local worker, the
     fidelity it runs in)."""
     found = study_options(args)
-    if found is None or "--scheduler" in found:
+    if found is None or "--scheduler" in found or not sys.platform.startswith("linux"):
         return False, None
     try:
         runs = int(found["--runs"])
