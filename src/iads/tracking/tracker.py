@@ -32,7 +32,7 @@ from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_to_cartesian
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.ukf import ukf_update_polar
-from iads.vectors import all_of
+from iads.vectors import all_of, take_rows
 
 if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
     from numpy.typing import ArrayLike, NDArray
@@ -230,9 +230,9 @@ def _imm_update(
         return table
     e = table.extra
     mu_i, mx_i, mP_i = imm_update_modes_polar(
-        e["mu"][ti],
-        e["mode_x"][ti],
-        e["mode_P"][ti],
+        take_rows(e["mu"], ti),
+        take_rows(e["mode_x"], ti),
+        take_rows(e["mode_P"], ti),
         z,
         R,
         sensor,
@@ -305,7 +305,12 @@ class Plots:
     def take(self, index: ArrayLike) -> Plots:
         """Rows ``index`` as new plots."""
         ids = None if self.sensor_id is None else self.sensor_id[index]
-        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index], ids)
+        return Plots(
+            take_rows(self.z, index),
+            take_rows(self.R, index),
+            take_rows(self.sensor_pos_m, index),
+            ids,
+        )
 
 
 @dataclass(frozen=True)
