@@ -59,3 +59,27 @@ def test_filled_is_numpys_full():
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_array_equal(got, want)
     assert filled(2, 3.5).dtype == np.float64
+
+
+def test_take_rows_is_indexing():
+    from iads.vectors import take_rows
+
+    rng = np.random.default_rng(1)
+    arrays = [rng.normal(size=(9,)), rng.normal(size=(9, 3)), rng.normal(size=(9, 2, 7, 7))]
+    arrays.append(np.asfortranarray(rng.normal(size=(9, 4))))  # not C-ordered
+    arrays.append(rng.integers(0, 5, (9, 3)).astype(np.int8))
+    indices = [
+        np.array([4, 0, 0, 8, -1]),  # repeats, a negative index
+        np.array([], dtype=np.int64),
+        np.array([2, 3], dtype=np.uint32),
+        rng.random(9) < 0.5,  # a mask
+        slice(2, 7),
+    ]
+    for a in arrays:
+        for index in indices:
+            got, want = take_rows(a, index), a[index]
+            np.testing.assert_array_equal(got, want, strict=True)
+            if not isinstance(index, slice):
+                assert not np.shares_memory(got, a)
+    with pytest.raises(IndexError):
+        take_rows(arrays[2], np.array([9]))

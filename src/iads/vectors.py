@@ -55,4 +55,18 @@ def filled(n: int, value: float | int, dtype: type = float) -> np.ndarray:
     return out
 
 
-__all__ = ["all_of", "any_of", "filled", "finite_or_zero", "isin", "norm"]
+def take_rows(a: np.ndarray, index: np.ndarray | slice) -> np.ndarray:
+    """``a[index]`` along the first axis (the same array, a copy unless ``index`` is a slice):
+    a 1-D integer ``index`` of an array of 2 or more dimensions goes through ``take``, which
+    copies rows 2-4 times faster than fancy indexing on the few hundred rows of a frame."""
+    if (
+        isinstance(index, np.ndarray)
+        and index.ndim == 1
+        and index.dtype.kind in "iu"
+        and a.ndim > 1
+    ):
+        return a.take(index, axis=0)
+    return a[index]
+
+
+__all__ = ["all_of", "any_of", "filled", "finite_or_zero", "isin", "norm", "take_rows"]

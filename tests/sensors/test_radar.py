@@ -398,3 +398,33 @@ def test_observe_takes_the_rcs_as_a_function_of_the_targets_in_the_look():
     asked.clear()
     observe(radar, pos[:0], vel[:0], rcs_of, 0.0, _rng(5), arcs)
     assert asked == []
+
+
+@pytest.mark.parametrize("doppler", [False, True])
+def test_false_alarm_columns_are_constant_and_typed(doppler: bool) -> None:
+    """False-alarm plots (no targets): the constant columns as ``np.full`` makes them."""
+    from iads.sensors.radar import range_rate_sigma_mps
+
+    kw = {"pfa": 1e-4}
+    if doppler:
+        kw["measures_range_rate"] = True
+    radar = _radar(**kw)
+    det = observe(radar, np.empty((0, 3)), np.empty((0, 3)), np.empty(0), 12.5, _rng(5))
+    m = len(det)
+    assert m > 10
+    want = {
+        "time_s": np.full(m, 12.5),
+        "truth_id": np.full(m, -1, dtype=np.int64),
+        "sensor_id": np.full(m, 7, dtype=np.int64),
+        "sigma_range_m": np.full(m, radar.range_resolution_m / np.sqrt(12.0)),
+        "sigma_azimuth_rad": np.full(m, radar.beamwidth_az_rad / np.sqrt(12.0)),
+        "sigma_elevation_rad": np.full(m, radar.beamwidth_el_rad / np.sqrt(12.0)),
+    }
+    if radar.measures_range_rate:
+        snr = 10.0 ** (det.snr_db / 10.0)
+        np.testing.assert_allclose(det.sigma_range_rate_mps, range_rate_sigma_mps(radar, snr))
+    else:
+        want["range_rate_mps"] = np.full(m, np.nan)
+        want["sigma_range_rate_mps"] = np.full(m, np.nan)
+    for name, column in want.items():
+        np.testing.assert_array_equal(getattr(det, name), column, strict=True)

@@ -350,3 +350,49 @@ def test_compiled_predict_step_constants_cached_as_rebuilt(dt_s: float) -> None:
     b = imm_predict_combine(mu, x, P, dt_s, listed, compiled=True)
     for u, v in zip(a, b, strict=True):
         assert np.array_equal(u, v)
+
+
+def _imm_init_reference(x6, P6, params):
+    """``imm_init`` as first written: broadcast mode probabilities, the variances as a list."""
+    x6, P6 = np.asarray(x6, dtype=float), np.asarray(P6, dtype=float)
+    lead, r = x6.shape[:-1], params.n_modes
+    x = np.zeros(lead + (r, 7))
+    x[..., :6] = x6[..., None, :]
+    P = np.zeros(lead + (r, 7, 7))
+    P[..., :6, :6] = P6[..., None, :, :]
+    P[..., 6, 6] = [
+        params.cv_omega_var_rad2ps2 if kind == "cv" else params.omega_var0_rad2ps2
+        for kind in params.kinds
+    ]
+    mu = np.broadcast_to(np.asarray(params.mu0), lead + (r,)).copy()
+    return mu, x, P
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        ImmParams(),
+        ImmParams(
+            kinds=("cv", "ct", "ct"),
+            q_mps2=(1.0, 5.0, 9.0),
+            q_omega_radps2=(0.0, 0.01, 0.1),
+            sojourn_s=(20.0, 5.0, 5.0),
+            mu0=(0.8, 0.1, 0.1),
+            omega_var0_rad2ps2=0.04,
+        ),
+        ImmParams(mu0=(1, 0)),  # integer probabilities: an integer array, as before
+        ImmParams(mu0=[0.5, 0.5]),  # a list: not hashable, built anew
+    ],
+)
+@pytest.mark.parametrize("n", [0, 3, None])
+def test_imm_init_equals_reference(params: ImmParams, n: int | None) -> None:
+    from iads.tracking.imm import imm_init
+
+    rng = np.random.default_rng(2)
+    lead = () if n is None else (n,)
+    x6, P6 = rng.normal(size=lead + (6,)), rng.normal(size=lead + (6, 6))
+    for _ in range(2):  # the second call reads the cached constants
+        got, want = imm_init(x6, P6, params), _imm_init_reference(x6, P6, params)
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_array_equal(g, w, strict=True)
+            assert g.flags.writeable

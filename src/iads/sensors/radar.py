@@ -34,6 +34,7 @@ from iads.sensors.radar_equation import (
     snr_db_at,
 )
 from iads.sensors.rcs import fluctuation_factor
+from iads.vectors import filled
 
 RANGE_RATE_FLOOR_MPS = 0.1
 """Floor of the range-rate error (m/s)."""
@@ -709,24 +710,22 @@ def _false_alarm_plots(
     # noise exceeding the threshold: y = T + Exp(1) (exact for N = 1, close for N > 1)
     excess = radar.threshold + rng.exponential(size=m) - radar.n_pulses
     snr_look = np.maximum(excess, 1e-3)
-    s_r = np.full(m, radar.range_resolution_m / np.sqrt(12.0))
-    s_az = np.full(m, radar.beamwidth_az_rad / np.sqrt(12.0))
-    s_el = np.full(m, radar.beamwidth_el_rad / np.sqrt(12.0))
+    s_r = filled(m, radar.range_resolution_m / np.sqrt(12.0))
+    s_az = filled(m, radar.beamwidth_az_rad / np.sqrt(12.0))
+    s_el = filled(m, radar.beamwidth_el_rad / np.sqrt(12.0))
     half = 0.5 * FALSE_ALARM_RANGE_RATE_SPAN_MPS
-    rr = rng.uniform(-half, half, m) if radar.measures_range_rate else np.full(m, np.nan)
+    rr = rng.uniform(-half, half, m) if radar.measures_range_rate else filled(m, np.nan)
     # the radar reports a noise plot's Doppler with the sigma its SNR implies
-    s_rr = (
-        range_rate_sigma_mps(radar, snr_look) if radar.measures_range_rate else np.full(m, np.nan)
-    )
+    s_rr = range_rate_sigma_mps(radar, snr_look) if radar.measures_range_rate else filled(m, np.nan)
     return Detections(
-        time_s=np.full(m, float(t_s)),
+        time_s=filled(m, float(t_s)),
         range_m=r,
         azimuth_rad=az,
         elevation_rad=el,
         range_rate_mps=rr,
         snr_db=10.0 * np.log10(snr_look),
-        truth_id=np.full(m, -1, dtype=np.int64),
-        sensor_id=np.full(m, radar.sensor_id, dtype=np.int64),
+        truth_id=filled(m, -1, np.int64),
+        sensor_id=filled(m, radar.sensor_id, np.int64),
         sigma_range_m=s_r,
         sigma_azimuth_rad=s_az,
         sigma_elevation_rad=s_el,

@@ -27,6 +27,7 @@ from iads.messages import Looks
 from iads.sensors.geometry import EARTH_RADIUS_M
 from iads.sensors.radar import RadarModel, observe
 from iads.sensors.rcs import aspect_angle_rad, aspect_rcs_m2
+from iads.vectors import filled
 
 
 @dataclass
@@ -117,9 +118,9 @@ class RadarSystem:
         )
         k = len(arcs)
         looks = Looks(
-            time_s=np.full(k, float(t_s)),
-            duration_s=np.full(k, float(dt_s)),
-            sensor_id=np.full(k, self.radar_index, dtype=np.int64),
+            time_s=filled(k, float(t_s)),
+            duration_s=filled(k, float(dt_s)),
+            sensor_id=filled(k, self.radar_index, np.int64),
             start_rad=np.array([a for a, _ in arcs], dtype=float),
             sweep_rad=np.array([w for _, w in arcs], dtype=float),
         )

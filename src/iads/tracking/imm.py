@@ -119,12 +119,31 @@ def imm_init(
     x[..., :N_CV] = x6[..., None, :]
     P = np.zeros(lead + (r, N_CT, N_CT))
     P[..., :N_CV, :N_CV] = P6[..., None, :, :]
-    P[..., OMEGA, OMEGA] = [
-        params.cv_omega_var_rad2ps2 if kind == "cv" else params.omega_var0_rad2ps2
-        for kind in params.kinds
-    ]
-    mu = np.broadcast_to(np.asarray(params.mu0), lead + (r,)).copy()
+    mu0, omega_var = _init_constants(params)
+    P[..., OMEGA, OMEGA] = omega_var
+    mu = np.empty(lead + (r,), dtype=mu0.dtype)  # np.broadcast_to(mu0, ...).copy()
+    mu[...] = mu0
     return mu, x, P
+
+
+def _init_constants(params: ImmParams) -> tuple[Array, Array]:
+    """``np.asarray(params.mu0)`` (r,) and each mode's initial turn-rate variance (r,)
+    (rad^2/s^2), read-only, cached by value (initiation needs them every scan)."""
+    key = (params.mu0, params.kinds, params.cv_omega_var_rad2ps2, params.omega_var0_rad2ps2)
+    try:
+        return _init_constants_of(key)
+    except TypeError:  # a field that is not hashable (a list): built anew
+        return _init_constants_of.__wrapped__(key)
+
+
+@functools.lru_cache(maxsize=16)
+def _init_constants_of(key: tuple) -> tuple[Array, Array]:
+    mu0, kinds, cv_var, ct_var = key
+    omega_var = np.asarray([cv_var if kind == "cv" else ct_var for kind in kinds], dtype=float)
+    out = np.asarray(mu0).copy(), omega_var
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def imm_mix(

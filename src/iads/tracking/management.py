@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from iads.tracking.measurement import polar_to_cartesian
-from iads.vectors import filled
+from iads.vectors import filled, take_rows
 
 if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
     from numpy.typing import ArrayLike, NDArray
@@ -166,8 +166,8 @@ def select(table: TrackTable, index: ArrayLike | slice) -> TrackTable:
     idx = index if isinstance(index, slice) else np.asarray(index)
     if isinstance(idx, np.ndarray) and idx.dtype == np.bool_ and idx.shape == (len(table),):
         idx = np.flatnonzero(idx)  # the same rows: one pass over the mask, not one a column
-    cols = {f: getattr(table, f)[idx] for f in _ROW_FIELDS}
-    cols["extra"] = {k: v[idx] for k, v in table.extra.items()}
+    cols = {f: take_rows(getattr(table, f), idx) for f in _ROW_FIELDS}
+    cols["extra"] = {k: take_rows(v, idx) for k, v in table.extra.items()}
     return _built(cols)
 
 

@@ -35,7 +35,7 @@ from iads.tracking.tracker import (
     tracker_manage,
     tracker_update,
 )
-from iads.vectors import isin
+from iads.vectors import isin, take_rows
 
 TRACK_ID_STRIDE = 1_000_000_000
 """Published track numbers are ``unit * TRACK_ID_STRIDE + id``: unique across a run's units
@@ -238,11 +238,11 @@ class TrackerSystem:
             time_s=np.full(k, float(t_s)),
             source_unit=np.full(k, self.unit, dtype=np.int64),
             track_number=numbers.astype(np.int64),
-            x=table.x[sel].copy(),
-            P=table.P[sel].copy(),
+            x=take_rows(table.x, sel),  # integer rows: copies
+            P=take_rows(table.P, sel),
             quality=np.bitwise_count(table.hits[sel]).astype(float),
             identity=_identities(self.identity_of, numbers),
-            t_confirmed_s=table.t_confirmed_s[sel].copy(),
+            t_confirmed_s=table.t_confirmed_s[sel],
         )
 
 

@@ -32,7 +32,7 @@ from iads.tracking.kalman import ekf_update_polar, kf_predict
 from iads.tracking.measurement import polar_to_cartesian
 from iads.tracking.models import cv_process_noise, cv_transition
 from iads.tracking.ukf import ukf_update_polar
-from iads.vectors import all_of
+from iads.vectors import all_of, take_rows
 
 if TYPE_CHECKING:  # annotations only: numpy.typing is not loaded at run time
     from numpy.typing import ArrayLike, NDArray
@@ -230,9 +230,9 @@ def _imm_update(
         return table
     e = table.extra
     mu_i, mx_i, mP_i = imm_update_modes_polar(
-        e["mu"][ti],
-        e["mode_x"][ti],
-        e["mode_P"][ti],
+        take_rows(e["mu"], ti),
+        take_rows(e["mode_x"], ti),
+        take_rows(e["mode_P"], ti),
         z,
         R,
         sensor,
@@ -305,7 +305,12 @@ class Plots:
     def take(self, index: ArrayLike) -> Plots:
         """Rows ``index`` as new plots."""
         ids = None if self.sensor_id is None else self.sensor_id[index]
-        return Plots(self.z[index], self.R[index], self.sensor_pos_m[index], ids)
+        return Plots(
+            take_rows(self.z, index),
+            take_rows(self.R, index),
+            take_rows(self.sensor_pos_m, index),
+            ids,
+        )
 
 
 @dataclass(frozen=True)
@@ -567,7 +572,51 @@ def tracker_manage(
     """End of a scan at ``t_s`` (s): for the rows in ``record`` (N,) bool (the tracks the scan
     looked at, not those it started) shift in ``hit`` (N,) bool, then confirm (M of N) and
     delete. Rows not recorded keep their history: a track outside every sensor's sweep is
-    neither hit nor missed."""
+    neither hit nor missed. With ``config.compiled`` and M-of-N confirmation the steps run as
+    one compiled pass (``manage_kernel.manage_scan``, the same values bit for bit)."""
+    if config.compiled and config.confirmation != "score":
+        done = _manage_compiled(config, state.table, t_s, hit, record)
+        if done is not None:
+            return mgmt.evolve(state, table=done)
+    return _manage_steps(config, state, t_s, hit, record)
+
+
+_MANAGED = ("hits", "n_scans", "misses", "t_update_s", "score", "status", "t_confirmed_s")
+
+
+def _manage_compiled(
+    config: TrackerConfig, table: mgmt.TrackTable, t_s: float, hit: ArrayLike, record: ArrayLike
+) -> mgmt.TrackTable | None:
+    """The kept tracks after ``manage_kernel.manage_scan``; None without numba."""
+    from iads.tracking.manage_kernel import manage_scan  # numba: loaded on first use
+
+    done = manage_scan(
+        {f: getattr(table, f) for f in _MANAGED},
+        np.ascontiguousarray(table.P),
+        np.asarray(hit, dtype=bool),
+        np.asarray(record, dtype=bool),
+        t_s,
+        config.miss_score,
+        config.confirm_m,
+        config.confirm_n,
+        config.delete_misses,
+        config.max_position_std_m,
+        config.tentative_delete_misses,
+    )
+    if done is None:  # pragma: no cover - without numba
+        return None
+    cols, keep = done
+    return mgmt.select(mgmt.evolve(table, **cols), keep)
+
+
+def _manage_steps(
+    config: TrackerConfig,
+    state: TrackerState,
+    t_s: float,
+    hit: ArrayLike,
+    record: ArrayLike,
+) -> TrackerState:
+    """:func:`tracker_manage` step by step in NumPy (the reference of the compiled pass)."""
     table = mgmt.record_scan(state.table, hit, t_s, scored=record)  # rows keep their order
     record = np.asarray(record, dtype=bool)
     rows = np.flatnonzero(record)
