@@ -72,7 +72,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
     from iads.engagement import flyout_kernel, homing_kernel, intercept_kernel
     from iads.motion import kernel, states_kernel
     from iads.sim import scoring_kernel, statistical_kernel
-    from iads.tracking import cv_kernel, looks_kernel
+    from iads.tracking import cv_kernel, looks_kernel, manage_kernel
 
     return {
         "states": len(states_kernel._states_compiled.signatures),
@@ -91,6 +91,7 @@ def compiled_on_arrival(_task: object) -> dict[str, int]:
         "quiet": len(homing_kernel._quiet_compiled.signatures),
         "picture": len(picture_kernel._extrapolate_compiled.signatures),
         "uplink": len(uplink_kernel.uplink_rows.signatures),
+        "manage": len(manage_kernel._manage_compiled.signatures),
         "pid": os.getpid(),
         "warmed": os.environ.get(WARM_ENV),
         "frozen": gc.get_freeze_count(),

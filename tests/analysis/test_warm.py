@@ -31,7 +31,7 @@ def test_the_warm_up_scenario_engages_in_each_fidelity(fidelity):
         assert kinds[kind] > 0, f"{fidelity}: no {kind} event in the warm-up"
 
 
-FULL_ONLY = {"flyout", "looks"}
+FULL_ONLY = {"flyout", "looks", "manage"}
 """Kernels only the full fidelity's warm-up compiles (the fast tracker calls the arc test from
 inside its own kernel)."""
 FAST_ONLY = {"frame", "homing", "predict", "quiet", "rotated", "states"}
