@@ -41,7 +41,7 @@ workers with K threads each would oversubscribe the cores). Dask's nanny does th
 unless the user set them."""
 WARM_ENV = "IADS_WARM_FIDELITY"
 """Environment variable naming the fidelity the forkserver warms up (``iads.analysis.warm``),
-set by ``start_local_workers`` for the server only: one fidelity's warm-up is 0.1-0.2 s less
+set by ``start_local_workers`` for the server only: one fidelity's warm-up is 0.09-0.2 s less
 than both on the way to the first result. Unset or unknown: both."""
 PARENT_ENV = "IADS_SERVER_PARENT"
 """Environment variable holding the process id of the process that starts the forkserver from

@@ -17,12 +17,12 @@ import math
 
 import numpy as np
 
+from iads.tracking.management import CONFIRMED, TENTATIVE
+
 try:  # numba is optional at run time: without it the NumPy steps run
     from numba import njit
 except ImportError:  # pragma: no cover
     njit = None
-
-_TENTATIVE, _CONFIRMED = 0, 1  # as management.TENTATIVE, CONFIRMED
 
 
 def _manage_loop(  # pragma: no cover - compiled; the tests run it through ``manage_scan``
@@ -71,9 +71,9 @@ def _manage_loop(  # pragma: no cover - compiled; the tests run it through ``man
         while bits:
             bits &= bits - np.uint32(1)
             count += 1
-        if st == _TENTATIVE and count >= m:
-            st, tc = np.int8(_CONFIRMED), t_s
-        if st == _TENTATIVE:
+        if st == TENTATIVE and count >= m:
+            st, tc = CONFIRMED, t_s
+        if st == TENTATIVE:
             dead = count + max(n - ns, 0) < m
             if tentative_delete_misses >= 0 and ms >= tentative_delete_misses:
                 dead = True

@@ -35,7 +35,7 @@ from iads.tracking.tracker import (
     tracker_manage,
     tracker_update,
 )
-from iads.vectors import isin, take_rows
+from iads.vectors import filled, isin, take_rows
 
 TRACK_ID_STRIDE = 1_000_000_000
 """Published track numbers are ``unit * TRACK_ID_STRIDE + id``: unique across a run's units
@@ -235,8 +235,8 @@ class TrackerSystem:
         self._reported = numbers
         k = sel.size
         return TrackReports(
-            time_s=np.full(k, float(t_s)),
-            source_unit=np.full(k, self.unit, dtype=np.int64),
+            time_s=filled(k, float(t_s)),
+            source_unit=filled(k, self.unit, np.int64),
             track_number=numbers.astype(np.int64),
             x=take_rows(table.x, sel),  # integer rows: copies
             P=take_rows(table.P, sel),

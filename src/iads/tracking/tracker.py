@@ -575,7 +575,7 @@ def tracker_manage(
     neither hit nor missed. With ``config.compiled`` and M-of-N confirmation the steps run as
     one compiled pass (``manage_kernel.manage_scan``, the same values bit for bit)."""
     if config.compiled and config.confirmation != "score":
-        done = _manage_compiled(config, state.table, t_s, hit, record)
+        done = _manage_in_one_pass(config, state.table, t_s, hit, record)
         if done is not None:
             return mgmt.evolve(state, table=done)
     return _manage_steps(config, state, t_s, hit, record)
@@ -584,7 +584,7 @@ def tracker_manage(
 _MANAGED = ("hits", "n_scans", "misses", "t_update_s", "score", "status", "t_confirmed_s")
 
 
-def _manage_compiled(
+def _manage_in_one_pass(
     config: TrackerConfig, table: mgmt.TrackTable, t_s: float, hit: ArrayLike, record: ArrayLike
 ) -> mgmt.TrackTable | None:
     """The kept tracks after ``manage_kernel.manage_scan``; None without numba."""
